@@ -1,0 +1,540 @@
+//! entraide's embedded store, on sled.
+//!
+//! # Layout
+//!
+//! - [`Store`]: opens the database, checks the schema version, and offers one method per
+//!   state transition. Each transition is one sled transaction over every tree it
+//!   touches (the request, the outcome log, the handled events), then a flush, so that
+//!   the bot acknowledges nothing that is not on disk.
+//! - [`model`]: what is stored: [`Request`], [`State`], [`LogEntry`], [`Person`], [`RoomKind`].
+//! - [`StoreError`] / [`TransitionError`]: what can go wrong, naming tree and key.
+//!
+//! Trees and keys: `requests` and `log` are keyed by big-endian `u64` (numeric order is
+//! key order); `people`, `rooms`, `handled` and `relays` by Matrix ids as strings; `meta`
+//! holds the schema version, the request counter and the ids of the bot's own rooms.
+//! Values are JSON.
+
+pub mod model;
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use entraide_commands::VolunteerStatus;
+use serde::{Serialize, de::DeserializeOwned};
+use sled::{
+    Transactional, Tree,
+    transaction::{ConflictableTransactionError, TransactionError, TransactionalTree},
+};
+
+pub use crate::model::{LogEntry, NewRequest, Outcome, Person, Request, RoomKind, State};
+
+/// The schema this code reads and writes.
+pub const SCHEMA_VERSION: u64 = 1;
+
+const META_SCHEMA: &[u8] = b"schema_version";
+const META_NEXT_NUMBER: &[u8] = b"next_request_number";
+
+/// A failure of the store itself.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// sled failed (I/O, corruption).
+    #[error("sled: {0}")]
+    Sled(#[from] sled::Error),
+    /// A stored value could not be decoded.
+    #[error("cannot decode {tree}/{key}: {source}")]
+    Decode {
+        /// The tree.
+        tree: &'static str,
+        /// The key, printable.
+        key: String,
+        /// Why.
+        source: serde_json::Error,
+    },
+    /// A value could not be encoded (should not happen with our types).
+    #[error("cannot encode a value for {tree}: {source}")]
+    Encode {
+        /// The tree.
+        tree: &'static str,
+        /// Why.
+        source: serde_json::Error,
+    },
+    /// The store was written by a newer version of entraide.
+    #[error("store schema version {found} is newer than the {supported} this entraide knows")]
+    SchemaTooNew {
+        /// The version on disk.
+        found: u64,
+        /// The version this code knows.
+        supported: u64,
+    },
+}
+
+/// Why a state transition did not happen. Nothing was changed.
+#[derive(Debug, thiserror::Error)]
+pub enum TransitionError {
+    /// No request has this number.
+    #[error("no request #{0}")]
+    NoSuchRequest(u64),
+    /// The request is not open (someone else got there first, or it is closed).
+    #[error("request #{number} is not open")]
+    NotOpen {
+        /// The request.
+        number: u64,
+        /// Its current state.
+        state: State,
+    },
+    /// The request is not claimed.
+    #[error("request #{number} is not claimed")]
+    NotClaimed {
+        /// The request.
+        number: u64,
+        /// Its current state.
+        state: State,
+    },
+    /// The request is claimed by someone else.
+    #[error("request #{0} is held by someone else")]
+    NotHolder(u64),
+    /// Only the requester or a coordinator may cancel.
+    #[error("request #{0} was made by someone else")]
+    NotRequester(u64),
+    /// The event that asked for this was already handled.
+    #[error("event already handled")]
+    AlreadyHandled,
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The store: one sled database with typed trees.
+#[derive(Debug, Clone)]
+pub struct Store {
+    db: sled::Db,
+    requests: Tree,
+    log: Tree,
+    people: Tree,
+    rooms: Tree,
+    handled: Tree,
+    relays: Tree,
+    meta: Tree,
+}
+
+type TxResult<T> = Result<T, ConflictableTransactionError<TransitionError>>;
+
+impl Store {
+    /// Opens (or creates) the store in `path`, checking and recording the schema version.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let db = sled::open(path)?;
+        let store = Store {
+            requests: db.open_tree("requests")?,
+            log: db.open_tree("log")?,
+            people: db.open_tree("people")?,
+            rooms: db.open_tree("rooms")?,
+            handled: db.open_tree("handled")?,
+            relays: db.open_tree("relays")?,
+            meta: db.open_tree("meta")?,
+            db,
+        };
+        match store.meta.get(META_SCHEMA)? {
+            None => {
+                store.meta.insert(META_SCHEMA, &SCHEMA_VERSION.to_be_bytes())?;
+            }
+            Some(bytes) => {
+                let found = u64_from(&bytes, "meta", "schema_version")?;
+                if found > SCHEMA_VERSION {
+                    return Err(StoreError::SchemaTooNew { found, supported: SCHEMA_VERSION });
+                }
+                // Version 1 is the first: future migrations run here, from `found` up.
+            }
+        }
+        store.db.flush()?;
+        Ok(store)
+    }
+
+    /// Writes everything to disk.
+    pub async fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush_async().await?;
+        Ok(())
+    }
+
+    /// Whether an event was already handled.
+    pub fn is_handled(&self, event_id: &str) -> Result<bool, StoreError> {
+        Ok(self.handled.contains_key(event_id)?)
+    }
+
+    /// Records an event as handled; returns `false` if it already was, in which case the
+    /// caller must do nothing. Atomic: of two callers, exactly one gets `true`.
+    pub async fn mark_handled(&self, event_id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let stamp = now.timestamp().to_be_bytes();
+        let fresh = self
+            .handled
+            .compare_and_swap(event_id, None as Option<&[u8]>, Some(&stamp[..]))?
+            .is_ok();
+        if fresh {
+            self.flush().await?;
+        }
+        Ok(fresh)
+    }
+
+    /// Records a new request, gives it the next number, logs its creation and marks the
+    /// event that carried it as handled, all at once.
+    pub async fn create_request(
+        &self,
+        new: NewRequest,
+        event_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Request, TransitionError> {
+        let request = (&self.requests, &self.log, &self.meta, &self.handled)
+            .transaction(|(requests, log, meta, handled)| {
+                if handled.get(event_id)?.is_some() {
+                    return abort(TransitionError::AlreadyHandled);
+                }
+                let number = match meta.get(META_NEXT_NUMBER)? {
+                    Some(bytes) => u64_from(&bytes, "meta", "next_request_number").map_err(abort_store)?,
+                    None => 1,
+                };
+                meta.insert(META_NEXT_NUMBER, &(number + 1).to_be_bytes())?;
+                let request = Request {
+                    number,
+                    requester: new.requester.clone(),
+                    origin_room: new.origin_room.clone(),
+                    neighbourhood: new.neighbourhood.clone(),
+                    text: new.text.clone(),
+                    reading: new.reading,
+                    lang: new.lang,
+                    created_at: now,
+                    state: State::Open,
+                    relay_event: None,
+                    private_room: None,
+                };
+                put(requests, "requests", &number.to_be_bytes(), &request)?;
+                append_log(log, now, number, &new.requester, Outcome::Created, None)?;
+                handled.insert(event_id, &now.timestamp().to_be_bytes())?;
+                Ok(request)
+            })
+            .map_err(transition_error)?;
+        self.flush().await?;
+        Ok(request)
+    }
+
+    /// Remembers the relay message of a request in the volunteers room, and logs it.
+    pub async fn set_relay(&self, number: u64, relay_event: &str, now: DateTime<Utc>) -> Result<Request, TransitionError> {
+        let request = (&self.requests, &self.log, &self.relays)
+            .transaction(|(requests, log, relays)| {
+                let mut request = get_request(requests, number)?;
+                if let Some(old) = &request.relay_event {
+                    relays.remove(old.as_str())?;
+                }
+                request.relay_event = Some(relay_event.to_owned());
+                relays.insert(relay_event, &number.to_be_bytes())?;
+                put(requests, "requests", &number.to_be_bytes(), &request)?;
+                append_log(log, now, number, "bot", Outcome::Relayed, None)?;
+                Ok(request)
+            })
+            .map_err(transition_error)?;
+        self.flush().await?;
+        Ok(request)
+    }
+
+    /// The request a relay message stands for.
+    pub fn request_by_relay(&self, relay_event: &str) -> Result<Option<u64>, StoreError> {
+        match self.relays.get(relay_event)? {
+            Some(bytes) => Ok(Some(u64_from(&bytes, "relays", relay_event)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Claims an open request for `volunteer`. Compare-and-swap: of any number of
+    /// concurrent claims, exactly one succeeds; the others get [`TransitionError::NotOpen`].
+    pub async fn claim(&self, number: u64, volunteer: &str, now: DateTime<Utc>) -> Result<Request, TransitionError> {
+        let request = (&self.requests, &self.log)
+            .transaction(|(requests, log)| {
+                let mut request = get_request(requests, number)?;
+                if request.state != State::Open {
+                    return abort(TransitionError::NotOpen { number, state: request.state.clone() });
+                }
+                request.state = State::Claimed { volunteer: volunteer.to_owned(), at: now };
+                put(requests, "requests", &number.to_be_bytes(), &request)?;
+                append_log(log, now, number, volunteer, Outcome::Claimed, None)?;
+                Ok(request)
+            })
+            .map_err(transition_error)?;
+        self.flush().await?;
+        Ok(request)
+    }
+
+    /// Remembers the private room of a claimed request, and logs it.
+    pub async fn set_private_room(&self, number: u64, room_id: &str, now: DateTime<Utc>) -> Result<Request, TransitionError> {
+        let kind = RoomKind::Private { request: number };
+        let request = (&self.requests, &self.log, &self.rooms)
+            .transaction(|(requests, log, rooms)| {
+                let mut request = get_request(requests, number)?;
+                request.private_room = Some(room_id.to_owned());
+                put(requests, "requests", &number.to_be_bytes(), &request)?;
+                put(rooms, "rooms", room_id.as_bytes(), &kind)?;
+                append_log(log, now, number, "bot", Outcome::PrivateRoomCreated, None)?;
+                Ok(request)
+            })
+            .map_err(transition_error)?;
+        self.flush().await?;
+        Ok(request)
+    }
+
+    /// Gives a claimed request back: it becomes open again. `volunteer` must hold it,
+    /// unless `forced` (a coordinator banned the holder).
+    pub async fn release(
+        &self,
+        number: u64,
+        volunteer: &str,
+        actor: &str,
+        forced: bool,
+        now: DateTime<Utc>,
+    ) -> Result<Request, TransitionError> {
+        let request = (&self.requests, &self.log)
+            .transaction(|(requests, log)| {
+                let mut request = get_request(requests, number)?;
+                check_holder(&request, volunteer, forced)?;
+                request.state = State::Open;
+                request.private_room = None;
+                put(requests, "requests", &number.to_be_bytes(), &request)?;
+                append_log(log, now, number, actor, Outcome::Released, None)?;
+                Ok(request)
+            })
+            .map_err(transition_error)?;
+        self.flush().await?;
+        Ok(request)
+    }
+
+    /// Closes a claimed request as done, with the volunteer's note.
+    pub async fn done(
+        &self,
+        number: u64,
+        volunteer: &str,
+        note: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Request, TransitionError> {
+        let request = (&self.requests, &self.log)
+            .transaction(|(requests, log)| {
+                let mut request = get_request(requests, number)?;
+                check_holder(&request, volunteer, false)?;
+                request.state = State::Done { volunteer: volunteer.to_owned(), at: now };
+                put(requests, "requests", &number.to_be_bytes(), &request)?;
+                append_log(log, now, number, volunteer, Outcome::Done, note)?;
+                Ok(request)
+            })
+            .map_err(transition_error)?;
+        self.flush().await?;
+        Ok(request)
+    }
+
+    /// Closes an open or claimed request as cancelled. Only the person who asked, or a
+    /// coordinator, may.
+    pub async fn cancel(
+        &self,
+        number: u64,
+        actor: &str,
+        coordinator: bool,
+        now: DateTime<Utc>,
+    ) -> Result<Request, TransitionError> {
+        let request = (&self.requests, &self.log)
+            .transaction(|(requests, log)| {
+                let mut request = get_request(requests, number)?;
+                if !request.state.is_active() {
+                    return abort(TransitionError::NotOpen { number, state: request.state.clone() });
+                }
+                if request.requester != actor && !coordinator {
+                    return abort(TransitionError::NotRequester(number));
+                }
+                request.state = State::Cancelled { by: actor.to_owned(), at: now };
+                put(requests, "requests", &number.to_be_bytes(), &request)?;
+                append_log(log, now, number, actor, Outcome::Cancelled, None)?;
+                Ok(request)
+            })
+            .map_err(transition_error)?;
+        self.flush().await?;
+        Ok(request)
+    }
+
+    /// One request.
+    pub fn request(&self, number: u64) -> Result<Option<Request>, StoreError> {
+        match self.requests.get(number.to_be_bytes())? {
+            Some(bytes) => Ok(Some(decode(&bytes, "requests", &number.to_string())?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Open and claimed requests, oldest first.
+    pub fn active_requests(&self) -> Result<Vec<Request>, StoreError> {
+        let mut active = Vec::new();
+        for item in self.requests.iter() {
+            let (key, bytes) = item?;
+            let request: Request = decode(&bytes, "requests", &printable(&key))?;
+            if request.state.is_active() {
+                active.push(request);
+            }
+        }
+        Ok(active)
+    }
+
+    /// The outcome log, oldest first.
+    pub fn log(&self) -> Result<Vec<LogEntry>, StoreError> {
+        self.log
+            .iter()
+            .map(|item| {
+                let (key, bytes) = item?;
+                decode(&bytes, "log", &printable(&key))
+            })
+            .collect()
+    }
+
+    /// The outcome log of one request, oldest first.
+    pub fn log_of(&self, number: u64) -> Result<Vec<LogEntry>, StoreError> {
+        Ok(self.log()?.into_iter().filter(|e| e.number == number).collect())
+    }
+
+    /// What the bot knows of a person (a default, unvetted record if nothing).
+    pub fn person(&self, user_id: &str) -> Result<Person, StoreError> {
+        match self.people.get(user_id)? {
+            Some(bytes) => decode(&bytes, "people", user_id),
+            None => Ok(Person::default()),
+        }
+    }
+
+    /// Sets a person's volunteer status; returns the status they had before.
+    pub async fn set_volunteer_status(
+        &self,
+        user_id: &str,
+        status: VolunteerStatus,
+        by: &str,
+        reason: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<VolunteerStatus, StoreError> {
+        let person = Person {
+            status,
+            changed_by: Some(by.to_owned()),
+            changed_at: Some(now),
+            reason: reason.map(str::to_owned),
+        };
+        let encoded = encode("people", &person)?;
+        let old = self.people.insert(user_id, encoded)?;
+        self.flush().await?;
+        match old {
+            Some(bytes) => Ok(decode::<Person>(&bytes, "people", user_id)?.status),
+            None => Ok(VolunteerStatus::Unvetted),
+        }
+    }
+
+    /// Everyone vetted, for inviting them again to a room the bot created.
+    pub fn vetted(&self) -> Result<Vec<String>, StoreError> {
+        let mut vetted = Vec::new();
+        for item in self.people.iter() {
+            let (key, bytes) = item?;
+            let user = printable(&key);
+            let person: Person = decode(&bytes, "people", &user)?;
+            if person.status == VolunteerStatus::Vetted {
+                vetted.push(user);
+            }
+        }
+        Ok(vetted)
+    }
+
+    /// What kind of room this is for the bot.
+    pub fn room_kind(&self, room_id: &str) -> Result<Option<RoomKind>, StoreError> {
+        match self.rooms.get(room_id)? {
+            Some(bytes) => Ok(Some(decode(&bytes, "rooms", room_id)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Records what kind of room this is.
+    pub async fn set_room_kind(&self, room_id: &str, kind: &RoomKind) -> Result<(), StoreError> {
+        self.rooms.insert(room_id, encode("rooms", kind)?)?;
+        self.flush().await
+    }
+
+    /// Every room of the given kind (by discriminant: any name, any request).
+    pub fn rooms_where(&self, pred: impl Fn(&RoomKind) -> bool) -> Result<Vec<String>, StoreError> {
+        let mut found = Vec::new();
+        for item in self.rooms.iter() {
+            let (key, bytes) = item?;
+            let room = printable(&key);
+            let kind: RoomKind = decode(&bytes, "rooms", &room)?;
+            if pred(&kind) {
+                found.push(room);
+            }
+        }
+        Ok(found)
+    }
+}
+
+fn abort<T>(error: TransitionError) -> TxResult<T> {
+    Err(ConflictableTransactionError::Abort(error))
+}
+
+fn abort_store(error: StoreError) -> ConflictableTransactionError<TransitionError> {
+    ConflictableTransactionError::Abort(TransitionError::Store(error))
+}
+
+fn transition_error(error: TransactionError<TransitionError>) -> TransitionError {
+    match error {
+        TransactionError::Abort(error) => error,
+        TransactionError::Storage(error) => TransitionError::Store(StoreError::Sled(error)),
+    }
+}
+
+fn check_holder(request: &Request, volunteer: &str, forced: bool) -> TxResult<()> {
+    match &request.state {
+        State::Claimed { volunteer: holder, .. } if holder == volunteer || forced => Ok(()),
+        State::Claimed { .. } => abort(TransitionError::NotHolder(request.number)),
+        state => abort(TransitionError::NotClaimed { number: request.number, state: state.clone() }),
+    }
+}
+
+fn get_request(requests: &TransactionalTree, number: u64) -> TxResult<Request> {
+    match requests.get(number.to_be_bytes())? {
+        Some(bytes) => decode(&bytes, "requests", &number.to_string()).map_err(abort_store),
+        None => abort(TransitionError::NoSuchRequest(number)),
+    }
+}
+
+fn put<T: Serialize>(tree: &TransactionalTree, name: &'static str, key: &[u8], value: &T) -> TxResult<()> {
+    tree.insert(key, encode(name, value).map_err(abort_store)?)?;
+    Ok(())
+}
+
+fn append_log(
+    log: &TransactionalTree,
+    at: DateTime<Utc>,
+    number: u64,
+    actor: &str,
+    outcome: Outcome,
+    note: Option<&str>,
+) -> TxResult<()> {
+    let entry = LogEntry { at, number, actor: actor.to_owned(), outcome, note: note.map(str::to_owned) };
+    // generate_id is monotonic across restarts, so key order is the order of events.
+    let id = log.generate_id()?;
+    put(log, "log", &id.to_be_bytes(), &entry)
+}
+
+fn encode<T: Serialize>(tree: &'static str, value: &T) -> Result<Vec<u8>, StoreError> {
+    serde_json::to_vec(value).map_err(|source| StoreError::Encode { tree, source })
+}
+
+fn decode<T: DeserializeOwned>(bytes: &[u8], tree: &'static str, key: &str) -> Result<T, StoreError> {
+    serde_json::from_slice(bytes).map_err(|source| StoreError::Decode { tree, key: key.to_owned(), source })
+}
+
+fn u64_from(bytes: &[u8], tree: &'static str, key: &str) -> Result<u64, StoreError> {
+    let array: [u8; 8] = bytes.try_into().map_err(|_| StoreError::Decode {
+        tree,
+        key: key.to_owned(),
+        source: serde::de::Error::custom(format!("expected 8 bytes, found {}", bytes.len())),
+    })?;
+    Ok(u64::from_be_bytes(array))
+}
+
+/// A key as text: UTF-8 ids as they are, numbers as numbers.
+fn printable(key: &[u8]) -> String {
+    match <[u8; 8]>::try_from(key) {
+        Ok(array) if std::str::from_utf8(key).is_err() => u64::from_be_bytes(array).to_string(),
+        _ => String::from_utf8_lossy(key).into_owned(),
+    }
+}
