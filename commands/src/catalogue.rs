@@ -588,17 +588,17 @@ mod tests {
 
     #[test]
     fn the_help_text_is_pinned() {
-        let help = help(Lang::Fr, &[CommandKind::Request, CommandKind::Cancel, CommandKind::Help]);
+        let fr = help(Lang::Fr, &[CommandKind::Request, CommandKind::Cancel, CommandKind::Help]);
         assert_eq!(
-            help.plain,
+            fr.plain,
             "**Commandes possibles ici :**\n\
              • `!demande <texte>` — demander un coup de main (courses, pharmacie, rendez-vous, visite…)\n\
              • `!annuler [n]` — annuler une demande\n\
              • `!aide` — cette aide"
                 .replace("**", "")
         );
-        let help = help(Lang::En, &[CommandKind::Take]);
-        assert_eq!(help.plain, "Commands you can use here:\n• `!take <n>` (or ✋ on the request) — take a request");
+        let en = help(Lang::En, &[CommandKind::Take]);
+        assert_eq!(en.plain, "Commands you can use here:\n• `!take <n>` (or ✋ on the request) — take a request");
     }
 
     #[test]

@@ -279,7 +279,8 @@ impl Store {
     }
 
     /// Gives a claimed request back: it becomes open again. `volunteer` must hold it,
-    /// unless `forced` (a coordinator banned the holder).
+    /// unless `forced` (a coordinator banned the holder, or its private room could not
+    /// be made). Returns the request and the private room of the claim that ended.
     pub async fn release(
         &self,
         number: u64,
@@ -287,20 +288,20 @@ impl Store {
         actor: &str,
         forced: bool,
         now: DateTime<Utc>,
-    ) -> Result<Request, TransitionError> {
-        let request = (&self.requests, &self.log)
+    ) -> Result<(Request, Option<String>), TransitionError> {
+        let released = (&self.requests, &self.log)
             .transaction(|(requests, log)| {
                 let mut request = get_request(requests, number)?;
                 check_holder(&request, volunteer, forced)?;
                 request.state = State::Open;
-                request.private_room = None;
+                let private_room = request.private_room.take();
                 put(requests, "requests", &number.to_be_bytes(), &request)?;
                 append_log(log, now, number, actor, Outcome::Released, None)?;
-                Ok(request)
+                Ok((request, private_room))
             })
             .map_err(transition_error)?;
         self.flush().await?;
-        Ok(request)
+        Ok(released)
     }
 
     /// Closes a claimed request as done, with the volunteer's note.

@@ -1,0 +1,96 @@
+//! The bot under test, run in this process on a real Synapse.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+use entraide::Config;
+use entraide_commands::Lang;
+use entraide_storage::Store;
+use tokio::{sync::oneshot, task::JoinHandle};
+
+use crate::{Synapse, unique_suffix};
+
+/// The password of every account the harness registers.
+pub const PASSWORD: &str = "entraide-test-password";
+
+/// A running bot; [`RunningBot::stop`] shuts it down as SIGTERM would.
+#[derive(Debug)]
+pub struct RunningBot {
+    /// The bot's store, shared with the running bot.
+    pub store: Store,
+    /// The configuration it runs with.
+    pub config: Config,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<Result<()>>,
+}
+
+/// A configuration for a new bot account on `synapse`, with its data in `data_dir`.
+pub async fn register_bot(
+    synapse: &Synapse,
+    data_dir: &Path,
+    coordinators: &[&str],
+) -> Result<Config> {
+    let localpart = format!("entraide_{}", unique_suffix());
+    synapse.register(&localpart, PASSWORD).await?;
+    Ok(Config {
+        homeserver: synapse.url().to_owned(),
+        user_id: synapse.user_id(&localpart),
+        password: PASSWORD.to_owned(),
+        device_name: "entraide (test)".to_owned(),
+        data_dir: PathBuf::from(data_dir),
+        encrypt_rooms: true,
+        community: "Saint-Martin".to_owned(),
+        language: Lang::Fr,
+        timezone: chrono_tz(),
+        coordinators: coordinators.iter().map(|c| (*c).to_owned()).collect(),
+        volunteers_room: None,
+        coordination_room: None,
+        neighbourhoods: Vec::new(),
+    })
+}
+
+fn chrono_tz() -> entraide::config::Tz {
+    entraide::config::Tz::Europe__Paris
+}
+
+impl RunningBot {
+    /// Starts the bot on `store` (open it once with [`entraide::open_store`] and pass
+    /// clones across restarts: sled allows one opening per process).
+    pub fn start(config: Config, store: Store) -> RunningBot {
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(entraide::run_with_store(
+            config.clone(),
+            store.clone(),
+            async move {
+                let _ = stopped.await;
+            },
+        ));
+        RunningBot {
+            store,
+            config,
+            stop: Some(stop),
+            task,
+        }
+    }
+
+    /// Asks the bot to stop and waits until it has; fails if it had failed.
+    pub async fn stop(mut self) -> Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        (&mut self.task).await.context("the bot task panicked")?
+    }
+
+    /// Whether the bot task ended (it only ends on stop or on a fatal error).
+    pub fn is_finished(&self) -> bool {
+        self.task.is_finished()
+    }
+}
+
+impl Drop for RunningBot {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}

@@ -1,0 +1,517 @@
+//! A throwaway Synapse homeserver on loopback.
+//!
+//! Synapse comes from the pinned install in `.synapse-venv` (or
+//! `$ENTRAIDE_SYNAPSE_VENV`), which `scripts/install-synapse.sh` creates on
+//! first use. Each [`Synapse`] has its own directory, port and SQLite
+//! database; open registration and very high rate limits let a test create
+//! people and rooms as fast as it likes.
+
+use std::{
+    collections::BTreeSet,
+    fmt::Write as _,
+    net::{Ipv4Addr, TcpListener},
+    path::{Path, PathBuf},
+    process::{ExitStatus, Stdio},
+    sync::{Mutex, PoisonError},
+    time::{Duration, Instant},
+};
+
+use anyhow::{Context, Result, anyhow, bail};
+use matrix_sdk::{
+    Client,
+    config::RequestConfig,
+    reqwest,
+    ruma::api::client::{account::register, uiaa},
+};
+use serde_json::json;
+use tempfile::TempDir;
+use tokio::{process::Child, sync::OnceCell};
+use tracing::{info, warn};
+
+use crate::person::wait_until;
+
+/// The server name of every harness Synapse. Only the client API is served,
+/// so it never has to resolve.
+const SERVER_NAME: &str = "localhost";
+
+/// How long Synapse may take to answer after being launched.
+const START_TIMEOUT: Duration = Duration::from_secs(90);
+
+/// How many ports to try before giving up when each one turns out to be taken.
+const PORT_ATTEMPTS: usize = 5;
+
+/// How many lines of each log an error quotes.
+const LOG_TAIL_LINES: usize = 40;
+
+/// The configuration `--generate-config` writes; it holds the signing key
+/// path and the secrets, which we keep.
+const GENERATED_CONFIG: &str = "homeserver.yaml";
+/// Our settings, passed after the generated file so that they win.
+const OVERRIDES_CONFIG: &str = "entraide-overrides.yaml";
+const LOG_CONFIG: &str = "entraide-log-config.yaml";
+/// Synapse's own log.
+const LOG_FILE: &str = "homeserver.log";
+/// Synapse's stdout and stderr: tracebacks from before logging is set up.
+const OUTPUT_FILE: &str = "synapse-output.log";
+
+/// Runs `synapse.app.homeserver` like `python -m` does, plus a watchdog
+/// thread: the harness holds the write end of Synapse's stdin, so end-of-file
+/// there means the test process is gone (even killed without unwinding) and
+/// Synapse must not outlive it.
+const LAUNCHER: &str = r#"
+import os, runpy, sys, threading
+
+def exit_when_harness_is_gone():
+    sys.stdin.buffer.read()
+    os._exit(1)
+
+threading.Thread(target=exit_when_harness_is_gone, daemon=True).start()
+sys.argv = ["synapse.app.homeserver", *sys.argv[1:]]
+runpy.run_module("synapse.app.homeserver", run_name="__main__", alter_sys=True)
+"#;
+
+/// A real Synapse on loopback, in its own directory, killed on drop.
+#[derive(Debug)]
+pub struct Synapse {
+    /// Synapse itself, started in its own process group with
+    /// `kill_on_drop`; its stdin is the watchdog's lifeline.
+    child: Child,
+    /// Where the configuration, database and logs live.
+    dir: PathBuf,
+    /// Deletes `dir` on drop, for servers started by [`Synapse::start`].
+    _temp_dir: Option<TempDir>,
+    port: u16,
+    url: String,
+}
+
+impl Synapse {
+    /// Starts a throwaway Synapse in a temporary directory on a free
+    /// 127.0.0.1 port and waits until it answers `/_matrix/client/versions`.
+    ///
+    /// Installs Synapse first if needed. A failure to install or start is an
+    /// error quoting the end of Synapse's logs.
+    pub async fn start() -> Result<Synapse> {
+        let temp_dir = tempfile::Builder::new()
+            .prefix("entraide-synapse-")
+            .tempdir()
+            .context("creating a directory for Synapse")?;
+        let dir = temp_dir.path().to_owned();
+        Self::launch(dir, Some(temp_dir)).await
+    }
+
+    /// Same as [`Synapse::start`], but in `dir`, which is created if missing
+    /// and kept after drop: a second start in the same directory finds the
+    /// accounts and rooms of the first (on a new port).
+    pub async fn start_in(dir: &Path) -> Result<Synapse> {
+        tokio::fs::create_dir_all(dir)
+            .await
+            .with_context(|| format!("creating {}", dir.display()))?;
+        // Synapse's configuration needs absolute paths.
+        let dir =
+            std::path::absolute(dir).with_context(|| format!("resolving {}", dir.display()))?;
+        Self::launch(dir, None).await
+    }
+
+    /// The base URL of the client API, e.g. `http://127.0.0.1:38211`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The TCP port Synapse listens on (on 127.0.0.1).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The server name in user and room ids, `localhost`.
+    pub fn server_name(&self) -> &str {
+        SERVER_NAME
+    }
+
+    /// The directory holding the configuration, database and logs
+    /// (`homeserver.log`, `synapse-output.log`).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The full user id of `localpart` on this server: `@{localpart}:localhost`.
+    pub fn user_id(&self, localpart: &str) -> String {
+        format!("@{localpart}:{SERVER_NAME}")
+    }
+
+    /// Registers the account `localpart` with `password` (open registration,
+    /// `m.login.dummy`), without logging in. An existing name is an error.
+    pub async fn register(&self, localpart: &str, password: &str) -> Result<()> {
+        let client = Client::builder()
+            .homeserver_url(&self.url)
+            .request_config(RequestConfig::short_retry())
+            .build()
+            .await
+            .context("building a client to register with")?;
+
+        let mut request = register::v3::Request::new();
+        request.username = Some(localpart.to_owned());
+        request.password = Some(password.to_owned());
+        // Synapse accepts the dummy stage without a prior round trip for the
+        // session id: it opens the session and completes it at once.
+        request.auth = Some(uiaa::AuthData::Dummy(uiaa::Dummy::new()));
+        request.inhibit_login = true;
+
+        client
+            .matrix_auth()
+            .register(request)
+            .await
+            .with_context(|| format!("registering {localpart} on {}", self.url))?;
+        Ok(())
+    }
+
+    async fn launch(dir: PathBuf, temp_dir: Option<TempDir>) -> Result<Synapse> {
+        let started = Instant::now();
+        let python = synapse_python().await?;
+        generate_config(&python, &dir).await?;
+
+        for attempt in 1..=PORT_ATTEMPTS {
+            let port = free_port()?;
+            match run(&python, &dir, port).await? {
+                Launch::Up(child) => {
+                    info!(
+                        port,
+                        dir = %dir.display(),
+                        elapsed_ms = started.elapsed().as_millis(),
+                        "Synapse is up"
+                    );
+                    return Ok(Synapse {
+                        child,
+                        dir,
+                        _temp_dir: temp_dir,
+                        port,
+                        url: format!("http://127.0.0.1:{port}"),
+                    });
+                }
+                Launch::PortTaken => {
+                    warn!(port, attempt, "port taken before Synapse could bind it");
+                }
+            }
+        }
+        Err(anyhow!(
+            "Synapse found {PORT_ATTEMPTS} ports in a row already taken{}",
+            log_tails(&dir)
+        ))
+    }
+}
+
+impl Drop for Synapse {
+    fn drop(&mut self) {
+        // SIGKILL: a throwaway server needs no clean shutdown, and this runs
+        // while a failed test unwinds too. Synapse is a single process (no
+        // workers), so killing it leaves nothing behind.
+        if let Err(error) = self.child.start_kill() {
+            warn!(%error, port = self.port, "could not kill Synapse");
+        }
+    }
+}
+
+/// How one launch on one port ended.
+enum Launch {
+    Up(Child),
+    /// Someone bound the port between [`free_port`] and Synapse: try another.
+    PortTaken,
+}
+
+/// Returns the venv's Python, running `scripts/install-synapse.sh` first,
+/// once per process.
+async fn synapse_python() -> Result<PathBuf> {
+    // The outcome is kept as a string because errors are not `Clone` and every
+    // concurrent caller needs it.
+    static INSTALLED: OnceCell<Result<PathBuf, String>> = OnceCell::const_new();
+    INSTALLED
+        .get_or_init(|| async { install().await.map_err(|error| format!("{error:#}")) })
+        .await
+        .clone()
+        .map_err(anyhow::Error::msg)
+}
+
+async fn install() -> Result<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let venv = std::env::var_os("ENTRAIDE_SYNAPSE_VENV")
+        .map_or_else(|| root.join(".synapse-venv"), PathBuf::from);
+    let script = root.join("scripts").join("install-synapse.sh");
+
+    // The script checks the venv's version marker itself and returns at once
+    // when it is there; calling it keeps the pinned version in one place.
+    let output = tokio::process::Command::new("bash")
+        .arg(&script)
+        .env("ENTRAIDE_SYNAPSE_VENV", &venv)
+        .output()
+        .await
+        .with_context(|| format!("running {}", script.display()))?;
+    if !output.status.success() {
+        bail!(
+            "{} failed ({}):\n{}",
+            script.display(),
+            output.status,
+            tail(&String::from_utf8_lossy(&output.stderr), LOG_TAIL_LINES)
+        );
+    }
+    Ok(venv.join("bin").join("python"))
+}
+
+/// Writes `homeserver.yaml`, the signing key and the secrets into `dir`,
+/// unless an earlier start already did.
+async fn generate_config(python: &Path, dir: &Path) -> Result<()> {
+    let config = dir.join(GENERATED_CONFIG);
+    if config.exists() {
+        return Ok(());
+    }
+    let output = tokio::process::Command::new(python)
+        .args(["-m", "synapse.app.homeserver", "--server-name", SERVER_NAME])
+        .arg("--config-path")
+        .arg(&config)
+        .arg("--data-directory")
+        .arg(dir)
+        .args(["--generate-config", "--report-stats=no"])
+        .current_dir(dir)
+        .output()
+        .await
+        .context("running Synapse to generate its configuration")?;
+    if !output.status.success() {
+        bail!(
+            "Synapse could not generate its configuration in {} ({}):\n{}{}",
+            dir.display(),
+            output.status,
+            tail(&String::from_utf8_lossy(&output.stdout), LOG_TAIL_LINES),
+            tail(&String::from_utf8_lossy(&output.stderr), LOG_TAIL_LINES),
+        );
+    }
+    Ok(())
+}
+
+/// Launches Synapse on `port` and waits until it answers there.
+async fn run(python: &Path, dir: &Path, port: u16) -> Result<Launch> {
+    write_overrides(dir, port)?;
+
+    let log = dir.join(LOG_FILE);
+    // In a kept directory the log grows across starts; only this start's part
+    // tells whether this start is listening.
+    let log_start = std::fs::metadata(&log).map_or(0, |meta| meta.len());
+    let output = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join(OUTPUT_FILE))
+        .context("opening Synapse's output file")?;
+
+    let mut child = tokio::process::Command::new(python)
+        .arg("-c")
+        .arg(LAUNCHER)
+        .arg("--config-path")
+        .arg(dir.join(GENERATED_CONFIG))
+        .arg("--config-path")
+        .arg(dir.join(OVERRIDES_CONFIG))
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(
+            output
+                .try_clone()
+                .context("sharing Synapse's output file")?,
+        )
+        .stderr(output)
+        .process_group(0)
+        .kill_on_drop(true)
+        .spawn()
+        .context("launching Synapse")?;
+
+    let url = format!("http://127.0.0.1:{port}/_matrix/client/versions");
+    let listening = format!("Synapse now listening on TCP port {port}");
+    let probe = reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_secs(2))
+        .build()
+        .context("building the HTTP client that probes Synapse")?;
+
+    enum Outcome {
+        Up,
+        Exited(ExitStatus),
+        Unknown(std::io::Error),
+    }
+    let outcome = wait_until(&format!("Synapse to answer {url}"), START_TIMEOUT, || {
+        let exited = child.try_wait();
+        let (probe, url, log, listening) = (&probe, &url, &log, &listening);
+        async move {
+            match exited {
+                Ok(Some(status)) => return Some(Outcome::Exited(status)),
+                Err(error) => return Some(Outcome::Unknown(error)),
+                Ok(None) => {}
+            }
+            // Another server that grabbed the port could answer too; the log
+            // line proves the answer comes from this one.
+            (answers_versions(probe, url).await && log_since(log, log_start).contains(listening))
+                .then_some(Outcome::Up)
+        }
+    })
+    .await;
+
+    match outcome {
+        Ok(Outcome::Up) => Ok(Launch::Up(child)),
+        Ok(Outcome::Exited(status)) => {
+            let log_text = log_since(&log, log_start);
+            let output_text = std::fs::read_to_string(dir.join(OUTPUT_FILE)).unwrap_or_default();
+            if [log_text, output_text].iter().any(|text| {
+                text.contains(&format!("Failed to listen on TCP port ({port})"))
+                    || text.contains("Address already in use")
+            }) {
+                return Ok(Launch::PortTaken);
+            }
+            bail!(
+                "Synapse exited with {status} before answering on port {port}{}",
+                log_tails(dir)
+            )
+        }
+        Ok(Outcome::Unknown(error)) => {
+            Err(anyhow!(error).context(format!("watching Synapse{}", log_tails(dir))))
+        }
+        Err(error) => Err(error.context(format!("Synapse did not start{}", log_tails(dir)))),
+    }
+}
+
+/// Whether `url` answers 200 with a `versions` list.
+async fn answers_versions(probe: &reqwest::Client, url: &str) -> bool {
+    let Ok(response) = probe.get(url).send().await else {
+        return false;
+    };
+    if !response.status().is_success() {
+        return false;
+    }
+    let Ok(body) = response.bytes().await else {
+        return false;
+    };
+    serde_json::from_slice::<serde_json::Value>(&body).is_ok_and(|body| {
+        body.get("versions")
+            .is_some_and(serde_json::Value::is_array)
+    })
+}
+
+/// Writes our configuration on top of the generated one (Synapse merges
+/// several `--config-path` files shallowly, later ones winning per top-level
+/// key), and the logging configuration it points to. JSON is valid YAML.
+fn write_overrides(dir: &Path, port: u16) -> Result<()> {
+    let path = |name: &str| -> Result<String> {
+        let path = dir.join(name);
+        path.to_str()
+            .map(str::to_owned)
+            .with_context(|| format!("{} is not UTF-8", path.display()))
+    };
+
+    // Tests fire many requests at once; none of them should ever be refused.
+    let unlimited = json!({ "per_second": 100_000, "burst_count": 1_000_000 });
+    let overrides = json!({
+        "listeners": [{
+            "port": port,
+            "bind_addresses": ["127.0.0.1"],
+            "type": "http",
+            "tls": false,
+            "x_forwarded": false,
+            "resources": [{ "names": ["client"], "compress": false }],
+        }],
+        "database": { "name": "sqlite3", "args": { "database": path("homeserver.db")? } },
+        "media_store_path": path("media_store")?,
+        "pid_file": path("homeserver.pid")?,
+        "log_config": path(LOG_CONFIG)?,
+        "enable_registration": true,
+        "enable_registration_without_verification": true,
+        "report_stats": false,
+        "trusted_key_servers": [],
+        "suppress_key_server_warning": true,
+        "presence": { "enabled": false },
+        "rc_message": unlimited,
+        "rc_registration": unlimited,
+        "rc_registration_token_validity": unlimited,
+        "rc_login": { "address": unlimited, "account": unlimited, "failed_attempts": unlimited },
+        "rc_joins": { "local": unlimited, "remote": unlimited },
+        "rc_joins_per_room": unlimited,
+        "rc_invites": { "per_room": unlimited, "per_user": unlimited, "per_issuer": unlimited },
+        "rc_third_party_invite": unlimited,
+        "rc_3pid_validation": unlimited,
+        "rc_admin_redaction": unlimited,
+        "rc_key_requests": unlimited,
+        "rc_media_create": unlimited,
+        "rc_presence": { "per_user": unlimited },
+        "rc_delayed_event_mgmt": unlimited,
+        "rc_room_creation": unlimited,
+        "rc_reports": unlimited,
+        "rc_user_directory": unlimited,
+        "rc_profile": unlimited,
+    });
+    // Unbuffered, so that the "now listening" line and the last words of a
+    // crash are on disk when we read them.
+    let log_config = json!({
+        "version": 1,
+        "formatters": {
+            "precise": {
+                "format": "%(asctime)s - %(name)s - %(lineno)d - %(levelname)s - %(request)s - %(message)s",
+            },
+        },
+        "handlers": {
+            "file": {
+                "class": "logging.FileHandler",
+                "formatter": "precise",
+                "filename": path(LOG_FILE)?,
+                "encoding": "utf8",
+            },
+        },
+        "root": { "level": "INFO", "handlers": ["file"] },
+        "disable_existing_loggers": false,
+    });
+
+    for (name, value) in [(OVERRIDES_CONFIG, overrides), (LOG_CONFIG, log_config)] {
+        let text = serde_json::to_string_pretty(&value)?;
+        std::fs::write(dir.join(name), text)
+            .with_context(|| format!("writing {}", dir.join(name).display()))?;
+    }
+    Ok(())
+}
+
+/// A port that was free a moment ago and that this process has not handed
+/// out before (concurrent tests must not pick the same one).
+fn free_port() -> Result<u16> {
+    static HANDED_OUT: Mutex<BTreeSet<u16>> = Mutex::new(BTreeSet::new());
+    for _ in 0..100 {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+            .context("binding 127.0.0.1:0 to find a free port")?;
+        let port = listener.local_addr()?.port();
+        if HANDED_OUT
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(port)
+        {
+            return Ok(port);
+        }
+    }
+    bail!("the system keeps handing out ports this process already used")
+}
+
+/// The part of the log written after byte `start`.
+fn log_since(log: &Path, start: u64) -> String {
+    let text = std::fs::read(log).unwrap_or_default();
+    let start = usize::try_from(start).unwrap_or(usize::MAX).min(text.len());
+    String::from_utf8_lossy(&text[start..]).into_owned()
+}
+
+/// The ends of Synapse's log and output, for error messages.
+fn log_tails(dir: &Path) -> String {
+    let mut tails = String::new();
+    for name in [LOG_FILE, OUTPUT_FILE] {
+        let path = dir.join(name);
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let _ = write!(
+            tails,
+            "\n--- last lines of {} ---\n{}",
+            path.display(),
+            tail(&text, LOG_TAIL_LINES)
+        );
+    }
+    tails
+}
+
+fn tail(text: &str, lines: usize) -> String {
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
