@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Context as _, Result};
 use entraide_storage::{LogEntry, Outcome};
 use matrix_sdk::ruma::{OwnedRoomId, OwnedUserId};
 use tempfile::TempDir;
@@ -157,20 +157,16 @@ impl World {
         text: &str,
         volunteer: &Person,
     ) -> Result<(u64, Seen)> {
-        let before = resident.seen().len();
-        let sent = resident.send_text(&self.neighbourhood, text).await?;
+        let earlier: Vec<_> = resident.seen().into_iter().map(|m| m.event_id).collect();
+        resident.send_text(&self.neighbourhood, text).await?;
         let confirmation = resident
             .wait_for("the confirmation of the request", WAIT, |m| {
                 m.room_id == self.neighbourhood
                     && m.sender == self.bot_id
-                    && m.is_notice
-                    && m.event_id != sent
+                    && !earlier.contains(&m.event_id)
+                    && (m.body.contains("enregistrée") || m.body.contains("recorded"))
             })
-            .await;
-        let confirmation = match confirmation {
-            Ok(c) => c,
-            Err(e) => bail!("{e:#} (had seen {before} messages before)"),
-        };
+            .await?;
         let number =
             number_in(&confirmation.body).context("no request number in the confirmation")?;
         let relay = self.relay(volunteer, number).await?;
