@@ -79,9 +79,15 @@ pub async fn work(bot: Arc<Bot>, mut queue: Receiver<Job>) {
 
 impl Bot {
     /// A bot on a logged-in client.
-    pub fn new(client: Client, config: Config, store: Store, rooms: BotRooms) -> anyhow::Result<Bot> {
+    pub fn new(
+        client: Client,
+        config: Config,
+        store: Store,
+        rooms: BotRooms,
+        started: DateTime<Utc>,
+    ) -> anyhow::Result<Bot> {
         let user_id = client.user_id().ok_or_else(|| anyhow::anyhow!("not logged in"))?.to_owned();
-        Ok(Bot { user_id, client, config, store, rooms, started_ms: now_ms(Utc::now()) })
+        Ok(Bot { user_id, client, config, store, rooms, started_ms: now_ms(started) })
     }
 
     /// When the bot started, in milliseconds since the epoch.
@@ -572,7 +578,8 @@ impl Bot {
     /// Handles an invitation: coordinators bring the bot into neighbourhood rooms; anyone
     /// may open a direct chat; other invitations are declined.
     pub async fn invited(&self, room_id: OwnedRoomId, inviter: OwnedUserId, direct: bool) {
-        let Some(room) = self.client.get_room(&room_id) else {
+        // The same invitation may come from a sync and from the start-up check.
+        let Some(room) = self.client.get_room(&room_id).filter(|r| r.state() == matrix_sdk::RoomState::Invited) else {
             return;
         };
         let coordinator = self.config.coordinators.iter().any(|c| c == inviter.as_str());

@@ -43,6 +43,8 @@ pub fn open_store(config: &Config) -> anyhow::Result<Store> {
 /// [`run`] on a store opened by the caller (tests read it while the bot runs).
 pub async fn run_with_store(config: Config, store: Store, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
     tokio::pin!(shutdown);
+    // Events older than this are backlog: the bot answers nothing from before it started.
+    let started = chrono::Utc::now();
 
     let connected = tokio::select! {
         client = matrix::connect(&config) => Some(client?),
@@ -52,27 +54,26 @@ pub async fn run_with_store(config: Config, store: Store, shutdown: impl Future<
         info!("stopped before connecting");
         return Ok(());
     };
-    // Skip the backlog: the bot answers nothing from before it started.
+    let rooms = matrix::setup_rooms(&client, &config, &store).await?;
+
+    let (jobs, queue) = mpsc::channel::<Job>(1024);
+    let bot = Arc::new(Bot::new(client.clone(), config, store.clone(), rooms, started)?);
+    // Handlers are in place before the first sync, so that what people wrote while the
+    // bot was starting is answered.
+    let handles = handlers::register(&client, bot.clone(), jobs);
+    let worker = tokio::spawn(flow::work(bot.clone(), queue));
     let synced = tokio::select! {
         token = matrix::first_sync(&client) => Some(token),
         () = &mut shutdown => None,
     };
-    let Some(token) = synced else {
-        return Ok(());
-    };
-    let rooms = matrix::setup_rooms(&client, &config, &store).await?;
-
-    let (jobs, queue) = mpsc::channel::<Job>(1024);
-    let bot = Arc::new(Bot::new(client.clone(), config, store.clone(), rooms)?);
-    let handles = handlers::register(&client, bot.clone(), jobs);
-    let worker = tokio::spawn(flow::work(bot.clone(), queue));
-    bot.recover().await;
-    handlers::accept_pending_invites(&client, &bot).await;
-
-    info!(user = %client.user_id().map(ToString::to_string).unwrap_or_default(), "entraide is running");
-    tokio::select! {
-        () = matrix::sync_forever(&client, token) => warn!("sync ended"),
-        () = &mut shutdown => info!("shutting down"),
+    if let Some(token) = synced {
+        bot.recover().await;
+        handlers::accept_pending_invites(&client, &bot).await;
+        info!(user = %bot.user_id, "entraide is running");
+        tokio::select! {
+            () = matrix::sync_forever(&client, token) => warn!("sync ended"),
+            () = &mut shutdown => info!("shutting down"),
+        }
     }
     // Handlers hold the queue's sender: removing them closes the queue once the events
     // already queued are handled.

@@ -321,6 +321,8 @@ pub fn render(lang: Lang, key: Key, args: &[(&str, &str)]) -> Message {
             continue;
         }
         if c == '`' {
+            // Plain bodies keep the backticks: readers of plain text know them as code.
+            plain.push(c);
             html.push_str(if code { "</code>" } else { "<code>" });
             code = !code;
         } else if c == '\n' {

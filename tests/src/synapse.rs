@@ -275,7 +275,7 @@ async fn generate_config(python: &Path, dir: &Path) -> Result<()> {
         .context("running Synapse to generate its configuration")?;
     if !output.status.success() {
         bail!(
-            "Synapse could not generate its configuration in {} ({}):\n{}{}",
+            "Synapse could not generate its configuration in {} ({}):\n{}\n{}",
             dir.display(),
             output.status,
             tail(&String::from_utf8_lossy(&output.stdout), LOG_TAIL_LINES),
