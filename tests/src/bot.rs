@@ -25,32 +25,29 @@ pub struct RunningBot {
 }
 
 /// A configuration for a new bot account on `synapse`, with its data in `data_dir`.
-pub async fn register_bot(
-    synapse: &Synapse,
-    data_dir: &Path,
-    coordinators: &[&str],
-) -> Result<Config> {
+pub async fn register_bot(synapse: &Synapse, data_dir: &Path, coordinators: &[&str]) -> Result<Config> {
     let localpart = format!("entraide_{}", unique_suffix());
     synapse.register(&localpart, PASSWORD).await?;
-    Ok(Config {
+    Ok(config_for(synapse, &localpart, PASSWORD, data_dir, coordinators))
+}
+
+/// A configuration for the bot account `localpart` on `synapse`.
+pub fn config_for(synapse: &Synapse, localpart: &str, password: &str, data_dir: &Path, coordinators: &[&str]) -> Config {
+    Config {
         homeserver: synapse.url().to_owned(),
-        user_id: synapse.user_id(&localpart),
-        password: PASSWORD.to_owned(),
-        device_name: "entraide (test)".to_owned(),
+        user_id: synapse.user_id(localpart),
+        password: password.to_owned(),
+        device_name: "entraide".to_owned(),
         data_dir: PathBuf::from(data_dir),
         encrypt_rooms: true,
         community: "Saint-Martin".to_owned(),
         language: Lang::Fr,
-        timezone: chrono_tz(),
+        timezone: entraide::config::Tz::Europe__Paris,
         coordinators: coordinators.iter().map(|c| (*c).to_owned()).collect(),
         volunteers_room: None,
         coordination_room: None,
         neighbourhoods: Vec::new(),
-    })
-}
-
-fn chrono_tz() -> entraide::config::Tz {
-    entraide::config::Tz::Europe__Paris
+    }
 }
 
 impl RunningBot {

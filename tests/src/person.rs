@@ -127,7 +127,12 @@ impl Person {
         let localpart = format!("{}_{}", prefix.to_lowercase(), unique_suffix());
         let password = format!("{localpart}-password");
         synapse.register(&localpart, &password).await?;
+        Person::login(synapse, &localpart, &password).await
+    }
 
+    /// Logs in to an existing account (as [`Person::new`] does after registering).
+    pub async fn login(synapse: &Synapse, localpart: &str, password: &str) -> Result<Person> {
+        let localpart = localpart.to_owned();
         let store = tempfile::Builder::new()
             .prefix("entraide-person-")
             .tempdir()
@@ -141,7 +146,7 @@ impl Person {
             .with_context(|| format!("building the client of {localpart}"))?;
         client
             .matrix_auth()
-            .login_username(&localpart, &password)
+            .login_username(&localpart, password)
             .initial_device_display_name(&localpart)
             .await
             .with_context(|| format!("logging in as {localpart}"))?;
