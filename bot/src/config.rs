@@ -138,7 +138,10 @@ pub struct Neighbourhood {
 impl Config {
     /// Reads and checks the configuration file at `path`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
         Config::parse(&text, path)
     }
 
@@ -150,14 +153,23 @@ impl Config {
         })?;
         let base = path.parent().unwrap_or(Path::new("."));
         if !(file.homeserver.starts_with("http://") || file.homeserver.starts_with("https://")) {
-            return invalid("homeserver", format!("expected an http:// or https:// URL, found {:?}", file.homeserver));
+            return invalid(
+                "homeserver",
+                format!(
+                    "expected an http:// or https:// URL, found {:?}",
+                    file.homeserver
+                ),
+            );
         }
         check_user_id("user_id", &file.user_id)?;
         for coordinator in &file.coordinators {
             check_user_id("coordinators", coordinator)?;
         }
         if file.coordinators.is_empty() {
-            return invalid("coordinators", "expected at least one coordinator's user id".to_owned());
+            return invalid(
+                "coordinators",
+                "expected at least one coordinator's user id".to_owned(),
+            );
         }
         let password = match (file.password, file.password_file, file.password_env) {
             (Some(password), None, None) => password,
@@ -171,35 +183,57 @@ impl Config {
                     .trim_end_matches(['\n', '\r'])
                     .to_owned()
             }
-            (None, None, Some(variable)) => std::env::var(&variable).map_err(|_| ConfigError::Invalid {
-                option: "password_env",
-                problem: format!("the environment variable {variable} is not set"),
-            })?,
+            (None, None, Some(variable)) => {
+                std::env::var(&variable).map_err(|_| ConfigError::Invalid {
+                    option: "password_env",
+                    problem: format!("the environment variable {variable} is not set"),
+                })?
+            }
             _ => {
-                return invalid("password", "expected exactly one of password, password_file, password_env".to_owned());
+                return invalid(
+                    "password",
+                    "expected exactly one of password, password_file, password_env".to_owned(),
+                );
             }
         };
         if password.is_empty() {
             return invalid("password", "the password is empty".to_owned());
         }
-        let language = Lang::from_code(&file.community.language).ok_or_else(|| ConfigError::Invalid {
-            option: "community.language",
-            problem: format!("expected \"fr\" or \"en\", found {:?}", file.community.language),
-        })?;
-        let timezone: Tz = file.community.timezone.parse().map_err(|_| ConfigError::Invalid {
-            option: "community.timezone",
-            problem: format!("expected a time zone such as \"Europe/Paris\", found {:?}", file.community.timezone),
-        })?;
+        let language =
+            Lang::from_code(&file.community.language).ok_or_else(|| ConfigError::Invalid {
+                option: "community.language",
+                problem: format!(
+                    "expected \"fr\" or \"en\", found {:?}",
+                    file.community.language
+                ),
+            })?;
+        let timezone: Tz = file
+            .community
+            .timezone
+            .parse()
+            .map_err(|_| ConfigError::Invalid {
+                option: "community.timezone",
+                problem: format!(
+                    "expected a time zone such as \"Europe/Paris\", found {:?}",
+                    file.community.timezone
+                ),
+            })?;
         if file.community.name.trim().is_empty() {
             return invalid("community.name", "expected the community's name".to_owned());
         }
-        for room in [&file.rooms.volunteers, &file.rooms.coordination].into_iter().flatten() {
+        for room in [&file.rooms.volunteers, &file.rooms.coordination]
+            .into_iter()
+            .flatten()
+        {
             check_room("rooms", room)?;
         }
         for n in &file.neighbourhoods {
             check_room("neighbourhoods.room", &n.room)?;
             if n.name.trim().is_empty() {
-                return invalid("neighbourhoods.name", format!("the room {} needs a name", n.room));
+                return invalid(
+                    "neighbourhoods.name",
+                    format!("the room {} needs a name", n.room),
+                );
             }
         }
         Ok(Config {
@@ -218,7 +252,10 @@ impl Config {
             neighbourhoods: file
                 .neighbourhoods
                 .into_iter()
-                .map(|n| Neighbourhood { room: n.room, name: n.name })
+                .map(|n| Neighbourhood {
+                    room: n.room,
+                    name: n.name,
+                })
                 .collect(),
         })
     }
@@ -231,14 +268,20 @@ fn invalid<T>(option: &'static str, problem: String) -> Result<T, ConfigError> {
 fn check_user_id(option: &'static str, value: &str) -> Result<(), ConfigError> {
     match matrix_sdk::ruma::UserId::parse(value) {
         Ok(_) => Ok(()),
-        Err(_) => invalid(option, format!("expected a Matrix user id like @name:example.org, found {value:?}")),
+        Err(_) => invalid(
+            option,
+            format!("expected a Matrix user id like @name:example.org, found {value:?}"),
+        ),
     }
 }
 
 fn check_room(option: &'static str, value: &str) -> Result<(), ConfigError> {
     match matrix_sdk::ruma::RoomOrAliasId::parse(value) {
         Ok(_) => Ok(()),
-        Err(_) => invalid(option, format!("expected a room id (!…) or alias (#…), found {value:?}")),
+        Err(_) => invalid(
+            option,
+            format!("expected a room id (!…) or alias (#…), found {value:?}"),
+        ),
     }
 }
 
@@ -276,7 +319,10 @@ mod tests {
     fn the_example_file_is_valid() -> Result<(), ConfigError> {
         let text = include_str!("../../config.example.toml");
         // SAFETY of the test: the example reads its password from this variable.
-        let config = Config::parse(&text.replace("password_env = \"ENTRAIDE_PASSWORD\"", "password = \"x\""), Path::new("config.toml"))?;
+        let config = Config::parse(
+            &text.replace("password_env = \"ENTRAIDE_PASSWORD\"", "password = \"x\""),
+            Path::new("config.toml"),
+        )?;
         assert_eq!(config.neighbourhoods.len(), 2);
         Ok(())
     }
@@ -284,17 +330,40 @@ mod tests {
     #[test]
     fn bad_options_name_themselves() {
         let cases = [
-            (MINIMAL.replace("http://127.0.0.1:8008", "localhost"), "homeserver"),
-            (MINIMAL.replace("@entraide:example.org", "entraide"), "user_id"),
-            (MINIMAL.replace("[\"@agent:example.org\"]", "[]"), "coordinators"),
+            (
+                MINIMAL.replace("http://127.0.0.1:8008", "localhost"),
+                "homeserver",
+            ),
+            (
+                MINIMAL.replace("@entraide:example.org", "entraide"),
+                "user_id",
+            ),
+            (
+                MINIMAL.replace("[\"@agent:example.org\"]", "[]"),
+                "coordinators",
+            ),
             (MINIMAL.replace("password = \"secret\"", ""), "password"),
-            (MINIMAL.replace("password = \"secret\"", "password = \"a\"\npassword_env = \"B\""), "password"),
-            (format!("{MINIMAL}\nlanguage = \"de\""), "community.language"),
-            (format!("{MINIMAL}\ntimezone = \"Mars/Olympus\""), "community.timezone"),
+            (
+                MINIMAL.replace(
+                    "password = \"secret\"",
+                    "password = \"a\"\npassword_env = \"B\"",
+                ),
+                "password",
+            ),
+            (
+                format!("{MINIMAL}\nlanguage = \"de\""),
+                "community.language",
+            ),
+            (
+                format!("{MINIMAL}\ntimezone = \"Mars/Olympus\""),
+                "community.timezone",
+            ),
         ];
         for (text, option) in cases {
             match parse(&text) {
-                Err(ConfigError::Invalid { option: found, .. }) => assert_eq!(found, option, "{text}"),
+                Err(ConfigError::Invalid { option: found, .. }) => {
+                    assert_eq!(found, option, "{text}")
+                }
                 other => panic!("{option}: expected an invalid option, got {other:?}"),
             }
         }
@@ -304,11 +373,15 @@ mod tests {
     fn unknown_and_missing_options_are_syntax_errors_naming_them() {
         let unknown = format!("colour = \"blue\"\n{MINIMAL}");
         match parse(&unknown) {
-            Err(ConfigError::Syntax { message, .. }) => assert!(message.contains("colour"), "{message}"),
+            Err(ConfigError::Syntax { message, .. }) => {
+                assert!(message.contains("colour"), "{message}")
+            }
             other => panic!("expected a syntax error, got {other:?}"),
         }
         match parse(&MINIMAL.replace("data_dir = \"data\"", "")) {
-            Err(ConfigError::Syntax { message, .. }) => assert!(message.contains("data_dir"), "{message}"),
+            Err(ConfigError::Syntax { message, .. }) => {
+                assert!(message.contains("data_dir"), "{message}")
+            }
             other => panic!("expected a syntax error, got {other:?}"),
         }
     }

@@ -14,9 +14,7 @@ use entraide_commands::{
 use entraide_storage::{NewRequest, Request, RoomKind, State, Store, StoreError, TransitionError};
 use matrix_sdk::{
     Client, Room,
-    ruma::{
-        EventId, OwnedRoomId, OwnedUserId, RoomId, UserId,
-    },
+    ruma::{EventId, OwnedRoomId, OwnedUserId, RoomId, UserId},
 };
 use tokio::sync::mpsc::Receiver;
 use tracing::{debug, error, info, warn};
@@ -86,8 +84,18 @@ impl Bot {
         rooms: BotRooms,
         started: DateTime<Utc>,
     ) -> anyhow::Result<Bot> {
-        let user_id = client.user_id().ok_or_else(|| anyhow::anyhow!("not logged in"))?.to_owned();
-        Ok(Bot { user_id, client, config, store, rooms, started_ms: now_ms(started) })
+        let user_id = client
+            .user_id()
+            .ok_or_else(|| anyhow::anyhow!("not logged in"))?
+            .to_owned();
+        Ok(Bot {
+            user_id,
+            client,
+            config,
+            store,
+            rooms,
+            started_ms: now_ms(started),
+        })
     }
 
     /// When the bot started, in milliseconds since the epoch.
@@ -97,13 +105,31 @@ impl Bot {
 
     async fn handle(&self, job: Job) {
         match job {
-            Job::Message { room, event, sender, body, mentions } => {
-                self.on_message(&room, &event, &sender, &body, &mentions).await;
+            Job::Message {
+                room,
+                event,
+                sender,
+                body,
+                mentions,
+            } => {
+                self.on_message(&room, &event, &sender, &body, &mentions)
+                    .await;
             }
-            Job::Reaction { room, event, sender, target, key } => {
-                self.on_reaction(&room, &event, &sender, &target, &key).await;
+            Job::Reaction {
+                room,
+                event,
+                sender,
+                target,
+                key,
+            } => {
+                self.on_reaction(&room, &event, &sender, &target, &key)
+                    .await;
             }
-            Job::Invite { room, inviter, direct } => self.invited(room, inviter, direct).await,
+            Job::Invite {
+                room,
+                inviter,
+                direct,
+            } => self.invited(room, inviter, direct).await,
         }
     }
 
@@ -118,14 +144,27 @@ impl Bot {
         }
     }
 
-    async fn on_message(&self, room_id: &RoomId, event: &EventId, sender: &UserId, body: &str, mentions: &[String]) {
+    async fn on_message(
+        &self,
+        room_id: &RoomId,
+        event: &EventId,
+        sender: &UserId,
+        body: &str,
+        mentions: &[String],
+    ) {
         let Some(parsed) = entraide_commands::parse(body, mentions) else {
             return;
         };
         let Some(room) = matrix::joined(&self.client, room_id.as_str()) else {
             return;
         };
-        let is_request = matches!(parsed, Ok(Parsed { command: Command::Request { .. }, .. }));
+        let is_request = matches!(
+            parsed,
+            Ok(Parsed {
+                command: Command::Request { .. },
+                ..
+            })
+        );
         // A request is marked handled in the same transaction that records it.
         let fresh = if is_request {
             !self.store.is_handled(event.as_str()).unwrap_or(true)
@@ -136,9 +175,10 @@ impl Bot {
             return;
         }
         let (result, lang) = match parsed {
-            Ok(Parsed { command, lang }) => {
-                (self.execute(&room, event, sender, command, lang).await, lang)
-            }
+            Ok(Parsed { command, lang }) => (
+                self.execute(&room, event, sender, command, lang).await,
+                lang,
+            ),
             Err(error) => {
                 let lang = error.lang().unwrap_or(self.config.language);
                 (Err(Failure::Parse(error)), lang)
@@ -151,7 +191,14 @@ impl Bot {
         }
     }
 
-    async fn on_reaction(&self, room_id: &RoomId, event: &EventId, sender: &UserId, target: &EventId, key: &str) {
+    async fn on_reaction(
+        &self,
+        room_id: &RoomId,
+        event: &EventId,
+        sender: &UserId,
+        target: &EventId,
+        key: &str,
+    ) {
         if room_id != self.rooms.volunteers || !is_claim(key) {
             return;
         }
@@ -178,7 +225,8 @@ impl Bot {
             && let Some(message) = self.failure_message(failure, lang)
             && let Some(room) = matrix::joined(&self.client, room_id.as_str())
         {
-            self.send(&room, &message, Shape::Thread(target), Some(sender)).await;
+            self.send(&room, &message, Shape::Thread(target), Some(sender))
+                .await;
         }
     }
 
@@ -218,7 +266,10 @@ impl Bot {
         rules::check(kind, roles, place).map_err(|refusal| Failure::Refused(refusal, kind))?;
         match command {
             Command::Request { text } => self.post_request(room, event, sender, text, lang).await,
-            Command::Take { number } => self.claim(number, sender, lang, Origin::Command(room, event)).await,
+            Command::Take { number } => {
+                self.claim(number, sender, lang, Origin::Command(room, event))
+                    .await
+            }
             Command::Release { number } => {
                 let (request, private_room) = self
                     .store
@@ -227,7 +278,8 @@ impl Bot {
                     .map_err(|e| Failure::Transition(e, kind))?;
                 info!(request = number, "given back");
                 self.after_release(&request, private_room, sender).await;
-                let message = catalogue::render(lang, Key::Released, &[("number", &number.to_string())]);
+                let message =
+                    catalogue::render(lang, Key::Released, &[("number", &number.to_string())]);
                 if place != (Place::Private { request: number }) {
                     self.reply(room, event, &message, None).await;
                 }
@@ -236,7 +288,9 @@ impl Bot {
             Command::Done { number, note } => {
                 let number = match rules::request_number(number, place) {
                     Some(number) => number,
-                    None => self.sole(|r| r.state.holder() == Some(sender.as_str()))?.ok_or(Failure::Usage(kind))?,
+                    None => self
+                        .sole(|r| r.state.holder() == Some(sender.as_str()))?
+                        .ok_or(Failure::Usage(kind))?,
                 };
                 let request = self
                     .store
@@ -244,7 +298,8 @@ impl Bot {
                     .await
                     .map_err(|e| Failure::Transition(e, kind))?;
                 info!(request = number, "done");
-                let message = catalogue::render(lang, Key::DoneAck, &[("number", &number.to_string())]);
+                let message =
+                    catalogue::render(lang, Key::DoneAck, &[("number", &number.to_string())]);
                 self.after_close(&request, Key::RelayDone, &message).await;
                 if Some(room.room_id().as_str()) != request.private_room.as_deref() {
                     self.reply(room, event, &message, None).await;
@@ -264,15 +319,20 @@ impl Bot {
                     .await
                     .map_err(|e| Failure::Transition(e, kind))?;
                 info!(request = number, "cancelled");
-                let message = catalogue::render(lang, Key::CancelledAck, &[("number", &number.to_string())]);
-                self.after_close(&request, Key::RelayCancelled, &message).await;
+                let message =
+                    catalogue::render(lang, Key::CancelledAck, &[("number", &number.to_string())]);
+                self.after_close(&request, Key::RelayCancelled, &message)
+                    .await;
                 if Some(room.room_id().as_str()) != request.private_room.as_deref() {
                     self.reply(room, event, &message, None).await;
                 }
                 Ok(())
             }
             Command::Vet { user } => self.vet(room, event, sender, &user, lang).await,
-            Command::Ban { user, reason } => self.ban(room, event, sender, &user, reason.as_deref(), lang).await,
+            Command::Ban { user, reason } => {
+                self.ban(room, event, sender, &user, reason.as_deref(), lang)
+                    .await
+            }
             Command::Requests => {
                 let message = self.requests_list(lang)?;
                 self.reply(room, event, &message, None).await;
@@ -288,7 +348,13 @@ impl Bot {
 
     /// The only active request matching `pred`, if there is exactly one.
     fn sole(&self, pred: impl Fn(&Request) -> bool) -> Result<Option<u64>, StoreError> {
-        let matching: Vec<u64> = self.store.active_requests()?.into_iter().filter(|r| pred(r)).map(|r| r.number).collect();
+        let matching: Vec<u64> = self
+            .store
+            .active_requests()?
+            .into_iter()
+            .filter(|r| pred(r))
+            .map(|r| r.number)
+            .collect();
         Ok(match matching.as_slice() {
             [number] => Some(*number),
             _ => None,
@@ -347,13 +413,21 @@ impl Bot {
     /// Sends the relay of an open request to the volunteers room and records it.
     async fn relay(&self, request: &Request) {
         let lang = self.config.language;
-        let message = catalogue::render(lang, Key::Relay, &borrow(&self.request_args(request, lang)));
+        let message =
+            catalogue::render(lang, Key::Relay, &borrow(&self.request_args(request, lang)));
         let Some(room) = matrix::joined(&self.client, self.rooms.volunteers.as_str()) else {
-            error!(request = request.number, "not in the volunteers room: cannot relay");
+            error!(
+                request = request.number,
+                "not in the volunteers room: cannot relay"
+            );
             return;
         };
         match matrix::send(&room, &message, Shape::New, None).await {
-            Ok(relay) => match self.store.set_relay(request.number, relay.as_str(), Utc::now()).await {
+            Ok(relay) => match self
+                .store
+                .set_relay(request.number, relay.as_str(), Utc::now())
+                .await
+            {
                 Ok(_) => info!(request = request.number, "relayed"),
                 Err(error) => error!(request = request.number, %error, "cannot record the relay"),
             },
@@ -365,20 +439,39 @@ impl Bot {
     fn request_args(&self, request: &Request, lang: Lang) -> Vec<(&'static str, String)> {
         vec![
             ("number", request.number.to_string()),
-            ("category", catalogue::category(lang, request.reading.category)),
+            (
+                "category",
+                catalogue::category(lang, request.reading.category),
+            ),
             ("neighbourhood", self.neighbourhood(request, lang)),
-            ("when", catalogue::when(lang, request.reading.when, self.today())),
+            (
+                "when",
+                catalogue::when(lang, request.reading.when, self.today()),
+            ),
             ("behalf", catalogue::behalf(lang, request.reading.on_behalf)),
             ("text", request.text.clone()),
         ]
     }
 
     fn neighbourhood(&self, request: &Request, lang: Lang) -> String {
-        request.neighbourhood.clone().unwrap_or_else(|| catalogue::text(lang, Key::NoNeighbourhood, &[]))
+        request
+            .neighbourhood
+            .clone()
+            .unwrap_or_else(|| catalogue::text(lang, Key::NoNeighbourhood, &[]))
     }
 
-    async fn claim(&self, number: u64, volunteer: &UserId, lang: Lang, origin: Origin<'_>) -> Result<(), Failure> {
-        let request = match self.store.claim(number, volunteer.as_str(), Utc::now()).await {
+    async fn claim(
+        &self,
+        number: u64,
+        volunteer: &UserId,
+        lang: Lang,
+        origin: Origin<'_>,
+    ) -> Result<(), Failure> {
+        let request = match self
+            .store
+            .claim(number, volunteer.as_str(), Utc::now())
+            .await
+        {
             Ok(request) => request,
             Err(error) => return Err(Failure::Transition(error, CommandKind::Take)),
         };
@@ -403,11 +496,23 @@ impl Bot {
         if request.requester != volunteer.as_str() {
             invite.push(request.requester.clone());
         }
-        let room = match matrix::create_private_room(&self.client, request.lang, number, &invite, self.config.encrypt_rooms).await {
+        let room = match matrix::create_private_room(
+            &self.client,
+            request.lang,
+            number,
+            &invite,
+            self.config.encrypt_rooms,
+        )
+        .await
+        {
             Ok(room) => room,
             Err(error) => {
                 error!(request = number, %error, "cannot create the private room; giving the request back");
-                if let Err(error) = self.store.release(number, volunteer.as_str(), "bot", true, Utc::now()).await {
+                if let Err(error) = self
+                    .store
+                    .release(number, volunteer.as_str(), "bot", true, Utc::now())
+                    .await
+                {
                     error!(request = number, %error, "cannot give the request back");
                 }
                 let sorry = catalogue::render(self.config.language, Key::InternalError, &[]);
@@ -415,7 +520,11 @@ impl Bot {
                 return;
             }
         };
-        if let Err(error) = self.store.set_private_room(number, room.room_id().as_str(), Utc::now()).await {
+        if let Err(error) = self
+            .store
+            .set_private_room(number, room.room_id().as_str(), Utc::now())
+            .await
+        {
             error!(request = number, %error, "cannot record the private room");
         }
         info!(request = number, room = %room.room_id(), "private room created");
@@ -430,12 +539,17 @@ impl Bot {
         if let Some(origin) = matrix::joined(&self.client, &request.origin_room)
             && let Ok(requester) = matrix::user_id(&request.requester)
         {
-            self.send(&origin, &told, Shape::New, Some(&requester)).await;
+            self.send(&origin, &told, Shape::New, Some(&requester))
+                .await;
         }
     }
 
     async fn edit_relay(&self, request: &Request, key: Key) {
-        let Some(relay) = request.relay_event.as_deref().and_then(|id| EventId::parse(id).ok()) else {
+        let Some(relay) = request
+            .relay_event
+            .as_deref()
+            .and_then(|id| EventId::parse(id).ok())
+        else {
             return;
         };
         let Some(room) = matrix::joined(&self.client, self.rooms.volunteers.as_str()) else {
@@ -450,17 +564,36 @@ impl Bot {
         let Some(room) = matrix::joined(&self.client, self.rooms.volunteers.as_str()) else {
             return;
         };
-        match request.relay_event.as_deref().and_then(|id| EventId::parse(id).ok()) {
-            Some(relay) => self.send(&room, message, Shape::Thread(&relay), Some(to)).await,
+        match request
+            .relay_event
+            .as_deref()
+            .and_then(|id| EventId::parse(id).ok())
+        {
+            Some(relay) => {
+                self.send(&room, message, Shape::Thread(&relay), Some(to))
+                    .await
+            }
             None => self.send(&room, message, Shape::New, Some(to)).await,
         }
     }
 
     /// The effects of a release: the volunteer leaves the private room, the requester is
     /// told there, and the request is relayed again.
-    async fn after_release(&self, request: &Request, private_room: Option<String>, volunteer: &UserId) {
-        if let Some(room) = private_room.as_deref().and_then(|id| matrix::joined(&self.client, id)) {
-            let message = catalogue::render(request.lang, Key::ReleasedPrivate, &[("number", &request.number.to_string())]);
+    async fn after_release(
+        &self,
+        request: &Request,
+        private_room: Option<String>,
+        volunteer: &UserId,
+    ) {
+        if let Some(room) = private_room
+            .as_deref()
+            .and_then(|id| matrix::joined(&self.client, id))
+        {
+            let message = catalogue::render(
+                request.lang,
+                Key::ReleasedPrivate,
+                &[("number", &request.number.to_string())],
+            );
             self.send(&room, &message, Shape::New, None).await;
             if let Err(error) = room.kick_user(volunteer, None).await {
                 warn!(request = request.number, %error, "cannot remove the volunteer from the private room");
@@ -471,17 +604,34 @@ impl Bot {
 
     /// The effects of closing: the private room is told and the relay is edited.
     async fn after_close(&self, request: &Request, relay_key: Key, message: &Message) {
-        if let Some(room) = request.private_room.as_deref().and_then(|id| matrix::joined(&self.client, id)) {
+        if let Some(room) = request
+            .private_room
+            .as_deref()
+            .and_then(|id| matrix::joined(&self.client, id))
+        {
             self.send(&room, message, Shape::New, None).await;
         }
         self.edit_relay(request, relay_key).await;
     }
 
-    async fn vet(&self, room: &Room, event: &EventId, by: &UserId, user: &str, lang: Lang) -> Result<(), Failure> {
+    async fn vet(
+        &self,
+        room: &Room,
+        event: &EventId,
+        by: &UserId,
+        user: &str,
+        lang: Lang,
+    ) -> Result<(), Failure> {
         let user_id = matrix::user_id(user).map_err(|_| Failure::Usage(CommandKind::Vet))?;
         let before = self
             .store
-            .set_volunteer_status(user_id.as_str(), VolunteerStatus::Vetted, by.as_str(), None, Utc::now())
+            .set_volunteer_status(
+                user_id.as_str(),
+                VolunteerStatus::Vetted,
+                by.as_str(),
+                None,
+                Utc::now(),
+            )
             .await?;
         info!("volunteer vetted");
         if let Some(volunteers) = matrix::joined(&self.client, self.rooms.volunteers.as_str()) {
@@ -495,8 +645,18 @@ impl Bot {
                 debug!(%error, "no invitation to the volunteers room");
             }
         }
-        let key = if before == VolunteerStatus::Vetted { Key::AlreadyVetted } else { Key::Vetted };
-        self.reply(room, event, &catalogue::render(lang, key, &[("user", user_id.as_str())]), None).await;
+        let key = if before == VolunteerStatus::Vetted {
+            Key::AlreadyVetted
+        } else {
+            Key::Vetted
+        };
+        self.reply(
+            room,
+            event,
+            &catalogue::render(lang, key, &[("user", user_id.as_str())]),
+            None,
+        )
+        .await;
         Ok(())
     }
 
@@ -512,7 +672,13 @@ impl Bot {
         let user_id = matrix::user_id(user).map_err(|_| Failure::Usage(CommandKind::Ban))?;
         let before = self
             .store
-            .set_volunteer_status(user_id.as_str(), VolunteerStatus::Banned, by.as_str(), reason, Utc::now())
+            .set_volunteer_status(
+                user_id.as_str(),
+                VolunteerStatus::Banned,
+                by.as_str(),
+                reason,
+                Utc::now(),
+            )
             .await?;
         info!("volunteer banned");
         let mut released = Vec::new();
@@ -520,19 +686,39 @@ impl Bot {
             if request.state.holder() != Some(user_id.as_str()) {
                 continue;
             }
-            match self.store.release(request.number, user_id.as_str(), by.as_str(), true, Utc::now()).await {
+            match self
+                .store
+                .release(
+                    request.number,
+                    user_id.as_str(),
+                    by.as_str(),
+                    true,
+                    Utc::now(),
+                )
+                .await
+            {
                 Ok((request, private_room)) => {
                     self.after_release(&request, private_room, &user_id).await;
                     released.push(format!("{}", request.number));
                 }
-                Err(error) => warn!(request = request.number, %error, "cannot give back a banned volunteer's request"),
+                Err(error) => {
+                    warn!(request = request.number, %error, "cannot give back a banned volunteer's request")
+                }
             }
         }
         self.ban_everywhere(&user_id, reason).await;
-        let key = if before == VolunteerStatus::Banned { Key::AlreadyBanned } else { Key::Banned };
+        let key = if before == VolunteerStatus::Banned {
+            Key::AlreadyBanned
+        } else {
+            Key::Banned
+        };
         let mut parts = vec![catalogue::render(lang, key, &[("user", user_id.as_str())])];
         if !released.is_empty() {
-            parts.push(catalogue::render(lang, Key::BannedReleased, &[("numbers", &released.join(", "))]));
+            parts.push(catalogue::render(
+                lang,
+                Key::BannedReleased,
+                &[("numbers", &released.join(", "))],
+            ));
         }
         self.reply(room, event, &Message::lines(parts), None).await;
         Ok(())
@@ -543,7 +729,12 @@ impl Bot {
     async fn ban_everywhere(&self, user: &UserId, reason: Option<&str>) {
         for room in self.client.joined_rooms() {
             let managed = room.room_id() == self.rooms.volunteers
-                || matches!(self.store.room_kind(room.room_id().as_str()), Ok(Some(RoomKind::Private { .. } | RoomKind::Neighbourhood { .. })));
+                || matches!(
+                    self.store.room_kind(room.room_id().as_str()),
+                    Ok(Some(
+                        RoomKind::Private { .. } | RoomKind::Neighbourhood { .. }
+                    ))
+                );
             if !managed {
                 continue;
             }
@@ -559,7 +750,11 @@ impl Bot {
             return Ok(catalogue::render(lang, Key::RequestsEmpty, &[]));
         }
         let now = Utc::now();
-        let mut lines = vec![catalogue::render(lang, Key::RequestsHeader, &[("count", &active.len().to_string())])];
+        let mut lines = vec![catalogue::render(
+            lang,
+            Key::RequestsHeader,
+            &[("count", &active.len().to_string())],
+        )];
         for request in &active {
             let mut args = self.request_args(request, lang);
             let (key, since) = match &request.state {
@@ -579,10 +774,18 @@ impl Bot {
     /// may open a direct chat; other invitations are declined.
     pub async fn invited(&self, room_id: OwnedRoomId, inviter: OwnedUserId, direct: bool) {
         // The same invitation may come from a sync and from the start-up check.
-        let Some(room) = self.client.get_room(&room_id).filter(|r| r.state() == matrix_sdk::RoomState::Invited) else {
+        let Some(room) = self
+            .client
+            .get_room(&room_id)
+            .filter(|r| r.state() == matrix_sdk::RoomState::Invited)
+        else {
             return;
         };
-        let coordinator = self.config.coordinators.iter().any(|c| c == inviter.as_str());
+        let coordinator = self
+            .config
+            .coordinators
+            .iter()
+            .any(|c| c == inviter.as_str());
         if !direct && !coordinator {
             info!(room = %room_id, "declining an invitation from someone who is not a coordinator");
             if let Err(error) = room.leave().await {
@@ -597,7 +800,12 @@ impl Bot {
             return;
         }
         let (kind, welcome) = if direct {
-            (RoomKind::Direct { user: inviter.to_string() }, Key::DirectWelcome)
+            (
+                RoomKind::Direct {
+                    user: inviter.to_string(),
+                },
+                Key::DirectWelcome,
+            )
         } else {
             let name = name.unwrap_or_else(|| self.config.community.clone());
             (RoomKind::Neighbourhood { name }, Key::NeighbourhoodWelcome)
@@ -607,7 +815,11 @@ impl Bot {
             return;
         }
         info!(room = %room_id, ?kind, "joined");
-        let message = catalogue::render(self.config.language, welcome, &[("community", &self.config.community)]);
+        let message = catalogue::render(
+            self.config.language,
+            welcome,
+            &[("community", &self.config.community)],
+        );
         self.send(&room, &message, Shape::New, None).await;
     }
 
@@ -641,11 +853,16 @@ impl Bot {
             Failure::Parse(ParseError::Unknown { word }) => {
                 catalogue::render(lang, Key::UnknownCommand, &[("word", &word)])
             }
-            Failure::Parse(ParseError::Usage { kind, .. }) | Failure::Usage(kind) => catalogue::usage(lang, kind),
+            Failure::Parse(ParseError::Usage { kind, .. }) | Failure::Usage(kind) => {
+                catalogue::usage(lang, kind)
+            }
             Failure::Parse(ParseError::TooLong { chars, .. }) => catalogue::render(
                 lang,
                 Key::TooLong,
-                &[("chars", &chars.to_string()), ("max", &MAX_REQUEST_CHARS.to_string())],
+                &[
+                    ("chars", &chars.to_string()),
+                    ("max", &MAX_REQUEST_CHARS.to_string()),
+                ],
             ),
             Failure::Refused(refusal, kind) => match refusal {
                 Refusal::NotVetted => catalogue::render(lang, Key::RefusedNotVetted, &[]),
@@ -660,7 +877,10 @@ impl Bot {
                 TransitionError::NoSuchRequest(number) => {
                     catalogue::render(lang, Key::NoSuchRequest, &[("number", &n(number))])
                 }
-                TransitionError::NotOpen { number, state: State::Claimed { .. } } if kind == CommandKind::Take => {
+                TransitionError::NotOpen {
+                    number,
+                    state: State::Claimed { .. },
+                } if kind == CommandKind::Take => {
                     catalogue::render(lang, Key::AlreadyTaken, &[("number", &n(number))])
                 }
                 TransitionError::NotOpen { number, state } => catalogue::render(
@@ -673,7 +893,9 @@ impl Bot {
                     Key::NotClaimed,
                     &[("number", &n(number)), ("state", &state_name(lang, &state))],
                 ),
-                TransitionError::NotHolder(number) => catalogue::render(lang, Key::NotHolder, &[("number", &n(number))]),
+                TransitionError::NotHolder(number) => {
+                    catalogue::render(lang, Key::NotHolder, &[("number", &n(number))])
+                }
                 TransitionError::NotRequester(number) => {
                     catalogue::render(lang, Key::NotRequester, &[("number", &n(number))])
                 }
@@ -691,12 +913,28 @@ impl Bot {
 
     /// Answers a command where it was written: in the volunteers room, in the command's
     /// thread, so that the relays stay readable.
-    async fn reply(&self, room: &Room, event: &EventId, message: &Message, mention: Option<&UserId>) {
-        let shape = if room.room_id() == self.rooms.volunteers { Shape::Thread(event) } else { Shape::New };
+    async fn reply(
+        &self,
+        room: &Room,
+        event: &EventId,
+        message: &Message,
+        mention: Option<&UserId>,
+    ) {
+        let shape = if room.room_id() == self.rooms.volunteers {
+            Shape::Thread(event)
+        } else {
+            Shape::New
+        };
         self.send(room, message, shape, mention).await;
     }
 
-    async fn send(&self, room: &Room, message: &Message, shape: Shape<'_>, mention: Option<&UserId>) {
+    async fn send(
+        &self,
+        room: &Room,
+        message: &Message,
+        shape: Shape<'_>,
+        mention: Option<&UserId>,
+    ) {
         if let Err(error) = matrix::send(room, message, shape, mention).await {
             warn!(room = %room.room_id(), error = %format!("{error:#}"), "cannot send a notice");
         }
@@ -724,5 +962,12 @@ fn state_name(lang: Lang, state: &State) -> String {
 
 /// ✋, with or without a skin tone or variation selector.
 fn is_claim(key: &str) -> bool {
-    key.trim_end_matches(['\u{FE0F}', '\u{1F3FB}', '\u{1F3FC}', '\u{1F3FD}', '\u{1F3FE}', '\u{1F3FF}']) == "✋"
+    key.trim_end_matches([
+        '\u{FE0F}',
+        '\u{1F3FB}',
+        '\u{1F3FC}',
+        '\u{1F3FD}',
+        '\u{1F3FE}',
+        '\u{1F3FF}',
+    ]) == "✋"
 }

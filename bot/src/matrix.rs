@@ -93,13 +93,25 @@ fn classify(error: matrix_sdk::Error, what: &str) -> Attempt {
     }
 }
 
-async fn login(client: &Client, config: &Config, session_file: &std::path::Path) -> Result<(), Attempt> {
+async fn login(
+    client: &Client,
+    config: &Config,
+    session_file: &std::path::Path,
+) -> Result<(), Attempt> {
     client
         .matrix_auth()
         .login_username(&config.user_id, &config.password)
         .initial_device_display_name(&config.device_name)
         .await
-        .map_err(|error| classify(error, &format!("cannot log in as {} (wrong user id or password?)", config.user_id)))?;
+        .map_err(|error| {
+            classify(
+                error,
+                &format!(
+                    "cannot log in as {} (wrong user id or password?)",
+                    config.user_id
+                ),
+            )
+        })?;
     let session = client
         .matrix_auth()
         .session()
@@ -158,7 +170,9 @@ pub async fn first_sync(client: &Client) -> String {
 
 /// Syncs until the future is dropped, retrying after failures with backoff.
 pub async fn sync_forever(client: &Client, token: String) {
-    let mut settings = SyncSettings::default().token(token).timeout(Duration::from_secs(30));
+    let mut settings = SyncSettings::default()
+        .token(token)
+        .timeout(Duration::from_secs(30));
     let mut backoff = Duration::from_secs(1);
     loop {
         match client.sync(settings.clone()).await {
@@ -176,22 +190,46 @@ pub async fn sync_forever(client: &Client, token: String) {
 
 /// Finds or creates the volunteers and coordination rooms, and joins the configured
 /// neighbourhood rooms.
-pub async fn setup_rooms(client: &Client, config: &Config, store: &Store) -> anyhow::Result<BotRooms> {
-    let volunteers = own_room(client, config, store, RoomKind::Volunteers, config.volunteers_room.as_deref()).await?;
-    let coordination =
-        own_room(client, config, store, RoomKind::Coordination, config.coordination_room.as_deref()).await?;
+pub async fn setup_rooms(
+    client: &Client,
+    config: &Config,
+    store: &Store,
+) -> anyhow::Result<BotRooms> {
+    let volunteers = own_room(
+        client,
+        config,
+        store,
+        RoomKind::Volunteers,
+        config.volunteers_room.as_deref(),
+    )
+    .await?;
+    let coordination = own_room(
+        client,
+        config,
+        store,
+        RoomKind::Coordination,
+        config.coordination_room.as_deref(),
+    )
+    .await?;
     for neighbourhood in &config.neighbourhoods {
         match join(client, &neighbourhood.room).await {
             Ok(room) => {
-                let kind = RoomKind::Neighbourhood { name: neighbourhood.name.clone() };
+                let kind = RoomKind::Neighbourhood {
+                    name: neighbourhood.name.clone(),
+                };
                 store.set_room_kind(room.room_id().as_str(), &kind).await?;
                 info!(room = %room.room_id(), "neighbourhood room ready");
             }
             // One unreachable neighbourhood must not keep the others from being served.
-            Err(error) => warn!(room = %neighbourhood.room, error = %error, "cannot join a neighbourhood room"),
+            Err(error) => {
+                warn!(room = %neighbourhood.room, error = %error, "cannot join a neighbourhood room")
+            }
         }
     }
-    Ok(BotRooms { volunteers, coordination })
+    Ok(BotRooms {
+        volunteers,
+        coordination,
+    })
 }
 
 async fn own_room(
@@ -202,7 +240,9 @@ async fn own_room(
     configured: Option<&str>,
 ) -> anyhow::Result<OwnedRoomId> {
     if let Some(room) = configured {
-        let room = join(client, room).await.with_context(|| format!("cannot join the {kind:?} room {room}"))?;
+        let room = join(client, room)
+            .await
+            .with_context(|| format!("cannot join the {kind:?} room {room}"))?;
         store.set_room_kind(room.room_id().as_str(), &kind).await?;
         return Ok(room.room_id().to_owned());
     }
@@ -224,7 +264,10 @@ async fn own_room(
         request.initial_state.push(encryption_state());
     }
     request.power_level_content_override = Some(power_levels(&config.coordinators)?);
-    let room = client.create_room(request).await.with_context(|| format!("cannot create the {kind:?} room"))?;
+    let room = client
+        .create_room(request)
+        .await
+        .with_context(|| format!("cannot create the {kind:?} room"))?;
     store.set_room_kind(room.room_id().as_str(), &kind).await?;
     info!(room = %room.room_id(), ?kind, "created the room");
     Ok(room.room_id().to_owned())
@@ -232,7 +275,8 @@ async fn own_room(
 
 /// Joins a room by id or alias (the bot must be invited or the room public).
 async fn join(client: &Client, room: &str) -> anyhow::Result<Room> {
-    let id = RoomOrAliasId::parse(room).with_context(|| format!("{room} is not a room id or alias"))?;
+    let id =
+        RoomOrAliasId::parse(room).with_context(|| format!("{room} is not a room id or alias"))?;
     if let Ok(room_id) = matrix_sdk::ruma::RoomId::parse(room)
         && let Some(known) = client.get_room(&room_id)
         && known.state() == RoomState::Joined
@@ -247,7 +291,8 @@ fn user_ids(ids: &[String]) -> Vec<OwnedUserId> {
 }
 
 fn encryption_state() -> Raw<matrix_sdk::ruma::events::AnyInitialStateEvent> {
-    InitialStateEvent::with_empty_state_key(RoomEncryptionEventContent::with_recommended_defaults()).to_raw_any()
+    InitialStateEvent::with_empty_state_key(RoomEncryptionEventContent::with_recommended_defaults())
+        .to_raw_any()
 }
 
 /// Only the bot (the room's creator, with full power whatever the room version) may
@@ -277,16 +322,25 @@ pub async fn create_private_room(
 ) -> anyhow::Result<Room> {
     let number_text = number.to_string();
     let mut request = CreateRoom::new();
-    request.name = Some(catalogue::text(lang, Key::PrivateRoomName, &[("number", &number_text)]));
+    request.name = Some(catalogue::text(
+        lang,
+        Key::PrivateRoomName,
+        &[("number", &number_text)],
+    ));
     request.topic = Some(catalogue::text(lang, Key::PrivateRoomTopic, &[]));
     request.preset = Some(RoomPreset::PrivateChat);
     request.invite = user_ids(invite);
     request.initial_state.push(
-        InitialStateEvent::with_empty_state_key(RoomGuestAccessEventContent::new(GuestAccess::Forbidden)).to_raw_any(),
+        InitialStateEvent::with_empty_state_key(RoomGuestAccessEventContent::new(
+            GuestAccess::Forbidden,
+        ))
+        .to_raw_any(),
     );
     request.initial_state.push(
-        InitialStateEvent::with_empty_state_key(RoomHistoryVisibilityEventContent::new(HistoryVisibility::Shared))
-            .to_raw_any(),
+        InitialStateEvent::with_empty_state_key(RoomHistoryVisibilityEventContent::new(
+            HistoryVisibility::Shared,
+        ))
+        .to_raw_any(),
     );
     if encrypted {
         request.initial_state.push(encryption_state());
@@ -313,14 +367,18 @@ pub async fn send(
     shape: Shape<'_>,
     mention: Option<&UserId>,
 ) -> anyhow::Result<OwnedEventId> {
-    let mut content = RoomMessageEventContent::notice_html(message.plain.clone(), message.html.clone());
+    let mut content =
+        RoomMessageEventContent::notice_html(message.plain.clone(), message.html.clone());
     if let Some(user) = mention {
         content = content.add_mentions(Mentions::with_user_ids([user.to_owned()]));
     }
     match shape {
         Shape::New => {}
         Shape::Thread(root) => {
-            content.relates_to = Some(Relation::Thread(Thread::plain(root.to_owned(), root.to_owned())));
+            content.relates_to = Some(Relation::Thread(Thread::plain(
+                root.to_owned(),
+                root.to_owned(),
+            )));
         }
         Shape::Edit(original) => {
             content = content.make_replacement(ReplacementMetadata::new(original.to_owned(), None));
@@ -333,7 +391,9 @@ pub async fn send(
 /// Whether `room` is a room the bot has joined.
 pub fn joined(client: &Client, room_id: &str) -> Option<Room> {
     let room_id = matrix_sdk::ruma::RoomId::parse(room_id).ok()?;
-    client.get_room(&room_id).filter(|room| room.state() == RoomState::Joined)
+    client
+        .get_room(&room_id)
+        .filter(|room| room.state() == RoomState::Joined)
 }
 
 /// Fails unless `id` is a valid user id.

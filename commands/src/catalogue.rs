@@ -118,67 +118,214 @@ static FR: &[(Key, &str)] = &[
     (Key::AgeHours, "{n} h"),
     (Key::AgeDays, "{n} j"),
     (Key::NoNeighbourhood, "quartier non précisé"),
-    (Key::RequestConfirmed, "✅ Demande **n°{number}** enregistrée : {category}, {when}{behalf}.\nJe l'ai transmise aux bénévoles, sans vos coordonnées. Je vous préviens dès que quelqu'un répond.\nPour l'annuler : `!annuler {number}`"),
-    (Key::Relay, "🙋 **Demande n°{number}** — {category} — {neighbourhood}\n🕒 {when}{behalf}\n« {text} »\nPour la prendre : réagissez ✋ à ce message ou écrivez `!prendre {number}`"),
-    (Key::RelayTaken, "✅ **Demande n°{number}** — {category} — {neighbourhood} : prise en charge par un·e bénévole. Merci !"),
-    (Key::RelayDone, "🎉 **Demande n°{number}** — {category} — {neighbourhood} : réalisée. Merci !"),
-    (Key::RelayCancelled, "**Demande n°{number}** — {category} — {neighbourhood} : annulée."),
-    (Key::AlreadyTaken, "La demande n°{number} a déjà été prise par un·e autre bénévole. Merci d'avoir répondu !"),
-    (Key::ClaimWon, "Merci ! La demande n°{number} est pour vous : je vous invite dans un salon privé avec la personne qui l'a faite."),
-    (Key::PrivateIntro, "**Demande n°{number}** — {category} — {neighbourhood}\n🕒 {when}{behalf}\n« {text} »\n{volunteer} a répondu à la demande de {requester}. Ce salon est privé : convenez ici des détails.\nQuand c'est fait : `!fait` (avec un mot si vous voulez). Pour la rendre : `!lacher`. Pour l'annuler : `!annuler`."),
-    (Key::RequesterTold, "Bonne nouvelle : un·e bénévole a répondu à votre demande n°{number}. Je vous ai invité·e dans un salon privé avec cette personne."),
-    (Key::Released, "Vous avez rendu la demande n°{number} : elle est de nouveau proposée aux bénévoles."),
-    (Key::ReleasedPrivate, "Le/la bénévole a rendu la demande n°{number} : elle est de nouveau proposée aux bénévoles. Je vous préviendrai dès que quelqu'un d'autre répondra."),
-    (Key::DoneAck, "Demande n°{number} close. Merci pour votre aide !"),
+    (
+        Key::RequestConfirmed,
+        "✅ Demande **n°{number}** enregistrée : {category}, {when}{behalf}.\nJe l'ai transmise aux bénévoles, sans vos coordonnées. Je vous préviens dès que quelqu'un répond.\nPour l'annuler : `!annuler {number}`",
+    ),
+    (
+        Key::Relay,
+        "🙋 **Demande n°{number}** — {category} — {neighbourhood}\n🕒 {when}{behalf}\n« {text} »\nPour la prendre : réagissez ✋ à ce message ou écrivez `!prendre {number}`",
+    ),
+    (
+        Key::RelayTaken,
+        "✅ **Demande n°{number}** — {category} — {neighbourhood} : prise en charge par un·e bénévole. Merci !",
+    ),
+    (
+        Key::RelayDone,
+        "🎉 **Demande n°{number}** — {category} — {neighbourhood} : réalisée. Merci !",
+    ),
+    (
+        Key::RelayCancelled,
+        "**Demande n°{number}** — {category} — {neighbourhood} : annulée.",
+    ),
+    (
+        Key::AlreadyTaken,
+        "La demande n°{number} a déjà été prise par un·e autre bénévole. Merci d'avoir répondu !",
+    ),
+    (
+        Key::ClaimWon,
+        "Merci ! La demande n°{number} est pour vous : je vous invite dans un salon privé avec la personne qui l'a faite.",
+    ),
+    (
+        Key::PrivateIntro,
+        "**Demande n°{number}** — {category} — {neighbourhood}\n🕒 {when}{behalf}\n« {text} »\n{volunteer} a répondu à la demande de {requester}. Ce salon est privé : convenez ici des détails.\nQuand c'est fait : `!fait` (avec un mot si vous voulez). Pour la rendre : `!lacher`. Pour l'annuler : `!annuler`.",
+    ),
+    (
+        Key::RequesterTold,
+        "Bonne nouvelle : un·e bénévole a répondu à votre demande n°{number}. Je vous ai invité·e dans un salon privé avec cette personne.",
+    ),
+    (
+        Key::Released,
+        "Vous avez rendu la demande n°{number} : elle est de nouveau proposée aux bénévoles.",
+    ),
+    (
+        Key::ReleasedPrivate,
+        "Le/la bénévole a rendu la demande n°{number} : elle est de nouveau proposée aux bénévoles. Je vous préviendrai dès que quelqu'un d'autre répondra.",
+    ),
+    (
+        Key::DoneAck,
+        "Demande n°{number} close. Merci pour votre aide !",
+    ),
     (Key::CancelledAck, "Demande n°{number} annulée."),
-    (Key::Vetted, "{user} est maintenant bénévole validé·e : je l'invite dans le salon des bénévoles."),
+    (
+        Key::Vetted,
+        "{user} est maintenant bénévole validé·e : je l'invite dans le salon des bénévoles.",
+    ),
     (Key::AlreadyVetted, "{user} est déjà bénévole validé·e."),
-    (Key::Banned, "{user} est banni·e : ne peut plus prendre de demande et est retiré·e des salons que je gère."),
-    (Key::BannedReleased, "Demandes rendues et de nouveau proposées : {numbers}."),
+    (
+        Key::Banned,
+        "{user} est banni·e : ne peut plus prendre de demande et est retiré·e des salons que je gère.",
+    ),
+    (
+        Key::BannedReleased,
+        "Demandes rendues et de nouveau proposées : {numbers}.",
+    ),
     (Key::AlreadyBanned, "{user} est déjà banni·e."),
     (Key::RequestsHeader, "**Demandes en cours : {count}**"),
-    (Key::RequestsLineOpen, "n°{number} — {category} — {neighbourhood} — {when} — ouverte depuis {age}"),
-    (Key::RequestsLineClaimed, "n°{number} — {category} — {neighbourhood} — {when} — prise par {volunteer} depuis {age}"),
+    (
+        Key::RequestsLineOpen,
+        "n°{number} — {category} — {neighbourhood} — {when} — ouverte depuis {age}",
+    ),
+    (
+        Key::RequestsLineClaimed,
+        "n°{number} — {category} — {neighbourhood} — {when} — prise par {volunteer} depuis {age}",
+    ),
     (Key::RequestsEmpty, "Aucune demande ouverte ni en cours."),
     (Key::HelpHeader, "**Commandes possibles ici :**"),
-    (Key::HelpRequest, "`!demande <texte>` — demander un coup de main (courses, pharmacie, rendez-vous, visite…)"),
-    (Key::HelpTake, "`!prendre <n>` (ou ✋ sur la demande) — prendre une demande"),
-    (Key::HelpRelease, "`!lacher <n>` — rendre une demande que vous ne pouvez plus assurer"),
-    (Key::HelpDone, "`!fait [n] [mot]` — clore une demande réalisée"),
+    (
+        Key::HelpRequest,
+        "`!demande <texte>` — demander un coup de main (courses, pharmacie, rendez-vous, visite…)",
+    ),
+    (
+        Key::HelpTake,
+        "`!prendre <n>` (ou ✋ sur la demande) — prendre une demande",
+    ),
+    (
+        Key::HelpRelease,
+        "`!lacher <n>` — rendre une demande que vous ne pouvez plus assurer",
+    ),
+    (
+        Key::HelpDone,
+        "`!fait [n] [mot]` — clore une demande réalisée",
+    ),
     (Key::HelpCancel, "`!annuler [n]` — annuler une demande"),
-    (Key::HelpVet, "`!valider @personne` — valider un·e bénévole (rencontré·e, charte signée)"),
-    (Key::HelpBan, "`!bannir @personne [raison]` — retirer un·e bénévole"),
-    (Key::HelpRequests, "`!demandes` — voir les demandes ouvertes et en cours"),
+    (
+        Key::HelpVet,
+        "`!valider @personne` — valider un·e bénévole (rencontré·e, charte signée)",
+    ),
+    (
+        Key::HelpBan,
+        "`!bannir @personne [raison]` — retirer un·e bénévole",
+    ),
+    (
+        Key::HelpRequests,
+        "`!demandes` — voir les demandes ouvertes et en cours",
+    ),
     (Key::HelpHelp, "`!aide` — cette aide"),
-    (Key::UsageRequest, "Utilisation : `!demande <texte>`, par exemple `!demande courses pour ma mère demain matin`."),
-    (Key::UsageTake, "Utilisation : `!prendre <numéro>`, par exemple `!prendre 12`."),
-    (Key::UsageRelease, "Utilisation : `!lacher <numéro>`, par exemple `!lacher 12`."),
-    (Key::UsageDone, "Utilisation : `!fait [numéro] [mot]`, par exemple `!fait 12 tout s'est bien passé` (dans le salon privé, le numéro est inutile)."),
-    (Key::UsageCancel, "Utilisation : `!annuler [numéro]`, par exemple `!annuler 12` (dans le salon privé, le numéro est inutile)."),
-    (Key::UsageVet, "Utilisation : `!valider @personne:serveur`, par exemple `!valider @marie:exemple.fr`."),
-    (Key::UsageBan, "Utilisation : `!bannir @personne:serveur [raison]`."),
-    (Key::UsageRequests, "Utilisation : `!demandes`, sans rien après."),
+    (
+        Key::UsageRequest,
+        "Utilisation : `!demande <texte>`, par exemple `!demande courses pour ma mère demain matin`.",
+    ),
+    (
+        Key::UsageTake,
+        "Utilisation : `!prendre <numéro>`, par exemple `!prendre 12`.",
+    ),
+    (
+        Key::UsageRelease,
+        "Utilisation : `!lacher <numéro>`, par exemple `!lacher 12`.",
+    ),
+    (
+        Key::UsageDone,
+        "Utilisation : `!fait [numéro] [mot]`, par exemple `!fait 12 tout s'est bien passé` (dans le salon privé, le numéro est inutile).",
+    ),
+    (
+        Key::UsageCancel,
+        "Utilisation : `!annuler [numéro]`, par exemple `!annuler 12` (dans le salon privé, le numéro est inutile).",
+    ),
+    (
+        Key::UsageVet,
+        "Utilisation : `!valider @personne:serveur`, par exemple `!valider @marie:exemple.fr`.",
+    ),
+    (
+        Key::UsageBan,
+        "Utilisation : `!bannir @personne:serveur [raison]`.",
+    ),
+    (
+        Key::UsageRequests,
+        "Utilisation : `!demandes`, sans rien après.",
+    ),
     (Key::UsageHelp, "Utilisation : `!aide`."),
-    (Key::UnknownCommand, "Je ne connais pas la commande « !{word} ». Écrivez `!aide` pour la liste des commandes."),
-    (Key::TooLong, "Votre demande est trop longue ({chars} caractères, {max} au plus). Pouvez-vous la résumer ?"),
-    (Key::RefusedNotVetted, "Désolé, seul·es les bénévoles validé·es par la coordination peuvent faire cela. Pour le devenir, contactez le CCAS."),
-    (Key::RefusedBanned, "Désolé, vous ne pouvez plus prendre de demande. Contactez la coordination si vous pensez qu'il s'agit d'une erreur."),
-    (Key::RefusedNotCoordinator, "Désolé, cette commande est réservée à la coordination."),
-    (Key::RefusedWrongPlace, "La commande `!{word}` ne s'utilise pas dans ce salon. Écrivez `!aide` pour voir ce qui est possible ici."),
-    (Key::NoSuchRequest, "Je ne trouve pas de demande n°{number}."),
-    (Key::NotOpen, "La demande n°{number} n'est plus disponible ({state})."),
-    (Key::NotClaimed, "La demande n°{number} n'est pas en cours ({state})."),
-    (Key::NotHolder, "La demande n°{number} est tenue par un·e autre bénévole."),
-    (Key::NotRequester, "Seule la personne qui a fait la demande n°{number}, ou la coordination, peut l'annuler."),
-    (Key::InternalError, "Désolé, un problème technique m'a empêché de traiter votre message. Réessayez dans un moment ; l'équipe est prévenue."),
+    (
+        Key::UnknownCommand,
+        "Je ne connais pas la commande « !{word} ». Écrivez `!aide` pour la liste des commandes.",
+    ),
+    (
+        Key::TooLong,
+        "Votre demande est trop longue ({chars} caractères, {max} au plus). Pouvez-vous la résumer ?",
+    ),
+    (
+        Key::RefusedNotVetted,
+        "Désolé, seul·es les bénévoles validé·es par la coordination peuvent faire cela. Pour le devenir, contactez le CCAS.",
+    ),
+    (
+        Key::RefusedBanned,
+        "Désolé, vous ne pouvez plus prendre de demande. Contactez la coordination si vous pensez qu'il s'agit d'une erreur.",
+    ),
+    (
+        Key::RefusedNotCoordinator,
+        "Désolé, cette commande est réservée à la coordination.",
+    ),
+    (
+        Key::RefusedWrongPlace,
+        "La commande `!{word}` ne s'utilise pas dans ce salon. Écrivez `!aide` pour voir ce qui est possible ici.",
+    ),
+    (
+        Key::NoSuchRequest,
+        "Je ne trouve pas de demande n°{number}.",
+    ),
+    (
+        Key::NotOpen,
+        "La demande n°{number} n'est plus disponible ({state}).",
+    ),
+    (
+        Key::NotClaimed,
+        "La demande n°{number} n'est pas en cours ({state}).",
+    ),
+    (
+        Key::NotHolder,
+        "La demande n°{number} est tenue par un·e autre bénévole.",
+    ),
+    (
+        Key::NotRequester,
+        "Seule la personne qui a fait la demande n°{number}, ou la coordination, peut l'annuler.",
+    ),
+    (
+        Key::InternalError,
+        "Désolé, un problème technique m'a empêché de traiter votre message. Réessayez dans un moment ; l'équipe est prévenue.",
+    ),
     (Key::VolunteersRoomName, "Bénévoles — {community}"),
-    (Key::VolunteersRoomTopic, "Les demandes d'entraide à prendre. Réagissez ✋ ou écrivez !prendre N."),
+    (
+        Key::VolunteersRoomTopic,
+        "Les demandes d'entraide à prendre. Réagissez ✋ ou écrivez !prendre N.",
+    ),
     (Key::CoordinationRoomName, "Coordination — {community}"),
-    (Key::CoordinationRoomTopic, "Suivi des demandes, validation des bénévoles. !aide pour les commandes."),
+    (
+        Key::CoordinationRoomTopic,
+        "Suivi des demandes, validation des bénévoles. !aide pour les commandes.",
+    ),
     (Key::PrivateRoomName, "Entraide — demande n°{number}"),
-    (Key::PrivateRoomTopic, "Salon privé entre la personne aidée et le/la bénévole."),
-    (Key::NeighbourhoodWelcome, "Bonjour ! Je suis le bot d'entraide de {community}. Pour demander un coup de main, écrivez `!demande` suivi de votre besoin, par exemple `!demande courses pour ma mère demain matin`. `!aide` pour en savoir plus."),
-    (Key::DirectWelcome, "Bonjour ! Je suis le bot d'entraide de {community}. Écrivez `!demande` suivi de votre besoin, par exemple `!demande pharmacie demain`. `!aide` pour en savoir plus."),
+    (
+        Key::PrivateRoomTopic,
+        "Salon privé entre la personne aidée et le/la bénévole.",
+    ),
+    (
+        Key::NeighbourhoodWelcome,
+        "Bonjour ! Je suis le bot d'entraide de {community}. Pour demander un coup de main, écrivez `!demande` suivi de votre besoin, par exemple `!demande courses pour ma mère demain matin`. `!aide` pour en savoir plus.",
+    ),
+    (
+        Key::DirectWelcome,
+        "Bonjour ! Je suis le bot d'entraide de {community}. Écrivez `!demande` suivi de votre besoin, par exemple `!demande pharmacie demain`. `!aide` pour en savoir plus.",
+    ),
 ];
 
 static EN: &[(Key, &str)] = &[
@@ -224,67 +371,205 @@ static EN: &[(Key, &str)] = &[
     (Key::AgeHours, "{n} h"),
     (Key::AgeDays, "{n} d"),
     (Key::NoNeighbourhood, "neighbourhood not given"),
-    (Key::RequestConfirmed, "✅ Request **#{number}** recorded: {category}, {when}{behalf}.\nI passed it on to the volunteers, without your contact details. I will tell you as soon as someone answers.\nTo cancel it: `!cancel {number}`"),
-    (Key::Relay, "🙋 **Request #{number}** — {category} — {neighbourhood}\n🕒 {when}{behalf}\n“{text}”\nTo take it: react ✋ to this message or write `!take {number}`"),
-    (Key::RelayTaken, "✅ **Request #{number}** — {category} — {neighbourhood}: taken by a volunteer. Thank you!"),
-    (Key::RelayDone, "🎉 **Request #{number}** — {category} — {neighbourhood}: done. Thank you!"),
-    (Key::RelayCancelled, "**Request #{number}** — {category} — {neighbourhood}: cancelled."),
-    (Key::AlreadyTaken, "Request #{number} has already been taken by another volunteer. Thank you for answering!"),
-    (Key::ClaimWon, "Thank you! Request #{number} is yours: I am inviting you to a private room with the person who asked."),
-    (Key::PrivateIntro, "**Request #{number}** — {category} — {neighbourhood}\n🕒 {when}{behalf}\n“{text}”\n{volunteer} answered {requester}'s request. This room is private: agree on the details here.\nWhen it is done: `!done` (with a note if you like). To give it back: `!release`. To cancel it: `!cancel`."),
-    (Key::RequesterTold, "Good news: a volunteer answered your request #{number}. I invited you to a private room with them."),
-    (Key::Released, "You gave request #{number} back: it is offered to the volunteers again."),
-    (Key::ReleasedPrivate, "The volunteer gave request #{number} back: it is offered to the volunteers again. I will tell you as soon as someone else answers."),
-    (Key::DoneAck, "Request #{number} closed. Thank you for your help!"),
+    (
+        Key::RequestConfirmed,
+        "✅ Request **#{number}** recorded: {category}, {when}{behalf}.\nI passed it on to the volunteers, without your contact details. I will tell you as soon as someone answers.\nTo cancel it: `!cancel {number}`",
+    ),
+    (
+        Key::Relay,
+        "🙋 **Request #{number}** — {category} — {neighbourhood}\n🕒 {when}{behalf}\n“{text}”\nTo take it: react ✋ to this message or write `!take {number}`",
+    ),
+    (
+        Key::RelayTaken,
+        "✅ **Request #{number}** — {category} — {neighbourhood}: taken by a volunteer. Thank you!",
+    ),
+    (
+        Key::RelayDone,
+        "🎉 **Request #{number}** — {category} — {neighbourhood}: done. Thank you!",
+    ),
+    (
+        Key::RelayCancelled,
+        "**Request #{number}** — {category} — {neighbourhood}: cancelled.",
+    ),
+    (
+        Key::AlreadyTaken,
+        "Request #{number} has already been taken by another volunteer. Thank you for answering!",
+    ),
+    (
+        Key::ClaimWon,
+        "Thank you! Request #{number} is yours: I am inviting you to a private room with the person who asked.",
+    ),
+    (
+        Key::PrivateIntro,
+        "**Request #{number}** — {category} — {neighbourhood}\n🕒 {when}{behalf}\n“{text}”\n{volunteer} answered {requester}'s request. This room is private: agree on the details here.\nWhen it is done: `!done` (with a note if you like). To give it back: `!release`. To cancel it: `!cancel`.",
+    ),
+    (
+        Key::RequesterTold,
+        "Good news: a volunteer answered your request #{number}. I invited you to a private room with them.",
+    ),
+    (
+        Key::Released,
+        "You gave request #{number} back: it is offered to the volunteers again.",
+    ),
+    (
+        Key::ReleasedPrivate,
+        "The volunteer gave request #{number} back: it is offered to the volunteers again. I will tell you as soon as someone else answers.",
+    ),
+    (
+        Key::DoneAck,
+        "Request #{number} closed. Thank you for your help!",
+    ),
     (Key::CancelledAck, "Request #{number} cancelled."),
-    (Key::Vetted, "{user} is now a vetted volunteer: I am inviting them to the volunteers room."),
+    (
+        Key::Vetted,
+        "{user} is now a vetted volunteer: I am inviting them to the volunteers room.",
+    ),
     (Key::AlreadyVetted, "{user} is already a vetted volunteer."),
-    (Key::Banned, "{user} is banned: they can no longer take requests and are removed from the rooms I manage."),
-    (Key::BannedReleased, "Requests given back and offered again: {numbers}."),
+    (
+        Key::Banned,
+        "{user} is banned: they can no longer take requests and are removed from the rooms I manage.",
+    ),
+    (
+        Key::BannedReleased,
+        "Requests given back and offered again: {numbers}.",
+    ),
     (Key::AlreadyBanned, "{user} is already banned."),
     (Key::RequestsHeader, "**Requests under way: {count}**"),
-    (Key::RequestsLineOpen, "#{number} — {category} — {neighbourhood} — {when} — open for {age}"),
-    (Key::RequestsLineClaimed, "#{number} — {category} — {neighbourhood} — {when} — taken by {volunteer} for {age}"),
+    (
+        Key::RequestsLineOpen,
+        "#{number} — {category} — {neighbourhood} — {when} — open for {age}",
+    ),
+    (
+        Key::RequestsLineClaimed,
+        "#{number} — {category} — {neighbourhood} — {when} — taken by {volunteer} for {age}",
+    ),
     (Key::RequestsEmpty, "No open or ongoing request."),
     (Key::HelpHeader, "**Commands you can use here:**"),
-    (Key::HelpRequest, "`!request <text>` — ask for a hand (groceries, pharmacy, appointment, visit…)"),
-    (Key::HelpTake, "`!take <n>` (or ✋ on the request) — take a request"),
-    (Key::HelpRelease, "`!release <n>` — give back a request you can no longer do"),
-    (Key::HelpDone, "`!done [n] [note]` — close a request that was done"),
+    (
+        Key::HelpRequest,
+        "`!request <text>` — ask for a hand (groceries, pharmacy, appointment, visit…)",
+    ),
+    (
+        Key::HelpTake,
+        "`!take <n>` (or ✋ on the request) — take a request",
+    ),
+    (
+        Key::HelpRelease,
+        "`!release <n>` — give back a request you can no longer do",
+    ),
+    (
+        Key::HelpDone,
+        "`!done [n] [note]` — close a request that was done",
+    ),
     (Key::HelpCancel, "`!cancel [n]` — cancel a request"),
-    (Key::HelpVet, "`!vet @person` — vet a volunteer (met in person, charter signed)"),
+    (
+        Key::HelpVet,
+        "`!vet @person` — vet a volunteer (met in person, charter signed)",
+    ),
     (Key::HelpBan, "`!ban @person [reason]` — remove a volunteer"),
-    (Key::HelpRequests, "`!requests` — see open and ongoing requests"),
+    (
+        Key::HelpRequests,
+        "`!requests` — see open and ongoing requests",
+    ),
     (Key::HelpHelp, "`!help` — this help"),
-    (Key::UsageRequest, "Usage: `!request <text>`, for example `!request groceries for my mum tomorrow morning`."),
-    (Key::UsageTake, "Usage: `!take <number>`, for example `!take 12`."),
-    (Key::UsageRelease, "Usage: `!release <number>`, for example `!release 12`."),
-    (Key::UsageDone, "Usage: `!done [number] [note]`, for example `!done 12 all went well` (in the private room, the number is not needed)."),
-    (Key::UsageCancel, "Usage: `!cancel [number]`, for example `!cancel 12` (in the private room, the number is not needed)."),
-    (Key::UsageVet, "Usage: `!vet @person:server`, for example `!vet @marie:example.org`."),
+    (
+        Key::UsageRequest,
+        "Usage: `!request <text>`, for example `!request groceries for my mum tomorrow morning`.",
+    ),
+    (
+        Key::UsageTake,
+        "Usage: `!take <number>`, for example `!take 12`.",
+    ),
+    (
+        Key::UsageRelease,
+        "Usage: `!release <number>`, for example `!release 12`.",
+    ),
+    (
+        Key::UsageDone,
+        "Usage: `!done [number] [note]`, for example `!done 12 all went well` (in the private room, the number is not needed).",
+    ),
+    (
+        Key::UsageCancel,
+        "Usage: `!cancel [number]`, for example `!cancel 12` (in the private room, the number is not needed).",
+    ),
+    (
+        Key::UsageVet,
+        "Usage: `!vet @person:server`, for example `!vet @marie:example.org`.",
+    ),
     (Key::UsageBan, "Usage: `!ban @person:server [reason]`."),
-    (Key::UsageRequests, "Usage: `!requests`, with nothing after it."),
+    (
+        Key::UsageRequests,
+        "Usage: `!requests`, with nothing after it.",
+    ),
     (Key::UsageHelp, "Usage: `!help`."),
-    (Key::UnknownCommand, "I don't know the command “!{word}”. Write `!help` for the list of commands."),
-    (Key::TooLong, "Your request is too long ({chars} characters, {max} at most). Could you shorten it?"),
-    (Key::RefusedNotVetted, "Sorry, only volunteers vetted by the coordinators can do that. To become one, contact the town's social action centre."),
-    (Key::RefusedBanned, "Sorry, you can no longer take requests. Contact the coordinators if you think this is a mistake."),
-    (Key::RefusedNotCoordinator, "Sorry, this command is for coordinators only."),
-    (Key::RefusedWrongPlace, "The command `!{word}` is not used in this room. Write `!help` to see what you can do here."),
+    (
+        Key::UnknownCommand,
+        "I don't know the command “!{word}”. Write `!help` for the list of commands.",
+    ),
+    (
+        Key::TooLong,
+        "Your request is too long ({chars} characters, {max} at most). Could you shorten it?",
+    ),
+    (
+        Key::RefusedNotVetted,
+        "Sorry, only volunteers vetted by the coordinators can do that. To become one, contact the town's social action centre.",
+    ),
+    (
+        Key::RefusedBanned,
+        "Sorry, you can no longer take requests. Contact the coordinators if you think this is a mistake.",
+    ),
+    (
+        Key::RefusedNotCoordinator,
+        "Sorry, this command is for coordinators only.",
+    ),
+    (
+        Key::RefusedWrongPlace,
+        "The command `!{word}` is not used in this room. Write `!help` to see what you can do here.",
+    ),
     (Key::NoSuchRequest, "I can't find a request #{number}."),
-    (Key::NotOpen, "Request #{number} is no longer available ({state})."),
-    (Key::NotClaimed, "Request #{number} is not under way ({state})."),
-    (Key::NotHolder, "Request #{number} is held by another volunteer."),
-    (Key::NotRequester, "Only the person who made request #{number}, or a coordinator, can cancel it."),
-    (Key::InternalError, "Sorry, a technical problem kept me from handling your message. Please try again in a moment; the team has been told."),
+    (
+        Key::NotOpen,
+        "Request #{number} is no longer available ({state}).",
+    ),
+    (
+        Key::NotClaimed,
+        "Request #{number} is not under way ({state}).",
+    ),
+    (
+        Key::NotHolder,
+        "Request #{number} is held by another volunteer.",
+    ),
+    (
+        Key::NotRequester,
+        "Only the person who made request #{number}, or a coordinator, can cancel it.",
+    ),
+    (
+        Key::InternalError,
+        "Sorry, a technical problem kept me from handling your message. Please try again in a moment; the team has been told.",
+    ),
     (Key::VolunteersRoomName, "Volunteers — {community}"),
-    (Key::VolunteersRoomTopic, "Mutual-aid requests to take. React ✋ or write !take N."),
+    (
+        Key::VolunteersRoomTopic,
+        "Mutual-aid requests to take. React ✋ or write !take N.",
+    ),
     (Key::CoordinationRoomName, "Coordination — {community}"),
-    (Key::CoordinationRoomTopic, "Following requests, vetting volunteers. !help for the commands."),
+    (
+        Key::CoordinationRoomTopic,
+        "Following requests, vetting volunteers. !help for the commands.",
+    ),
     (Key::PrivateRoomName, "Mutual aid — request #{number}"),
-    (Key::PrivateRoomTopic, "Private room between the person helped and the volunteer."),
-    (Key::NeighbourhoodWelcome, "Hello! I am {community}'s mutual-aid bot. To ask for a hand, write `!request` followed by what you need, for example `!request groceries for my mum tomorrow morning`. `!help` to learn more."),
-    (Key::DirectWelcome, "Hello! I am {community}'s mutual-aid bot. Write `!request` followed by what you need, for example `!request pharmacy tomorrow`. `!help` to learn more."),
+    (
+        Key::PrivateRoomTopic,
+        "Private room between the person helped and the volunteer.",
+    ),
+    (
+        Key::NeighbourhoodWelcome,
+        "Hello! I am {community}'s mutual-aid bot. To ask for a hand, write `!request` followed by what you need, for example `!request groceries for my mum tomorrow morning`. `!help` to learn more.",
+    ),
+    (
+        Key::DirectWelcome,
+        "Hello! I am {community}'s mutual-aid bot. Write `!request` followed by what you need, for example `!request pharmacy tomorrow`. `!help` to learn more.",
+    ),
 ];
 
 fn table(lang: Lang) -> &'static [(Key, &'static str)] {
@@ -380,7 +665,9 @@ pub fn placeholders(template: &str) -> Vec<&str> {
     let mut names = Vec::new();
     let mut rest = template;
     while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else { break };
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
         names.push(&rest[start + 1..start + len]);
         rest = &rest[start + len + 1..];
     }
@@ -434,7 +721,14 @@ pub fn when(lang: Lang, when: When, today: NaiveDate) -> String {
         text(lang, Key::WhenTomorrow, &[])
     } else {
         let date_text = format!("{:02}/{:02}", date.day(), date.month());
-        text(lang, Key::WhenDate, &[("weekday", &weekday(lang, date.weekday())), ("date", &date_text)])
+        text(
+            lang,
+            Key::WhenDate,
+            &[
+                ("weekday", &weekday(lang, date.weekday())),
+                ("date", &date_text),
+            ],
+        )
     };
     if let Some(part) = part {
         let key = match part {
@@ -507,7 +801,10 @@ pub fn help(lang: Lang, kinds: &[CommandKind]) -> Message {
     let header = render(lang, Key::HelpHeader, &[]);
     let lines = kinds.iter().map(|kind| {
         let line = help_line(lang, *kind);
-        Message { plain: format!("• {}", line.plain), html: format!("• {}", line.html) }
+        Message {
+            plain: format!("• {}", line.plain),
+            html: format!("• {}", line.html),
+        }
     });
     Message::lines(std::iter::once(header).chain(lines))
 }
@@ -548,8 +845,14 @@ mod tests {
             assert_eq!(unique.len(), Key::ALL.len());
         }
         for key in Key::ALL {
-            let fr = table(Lang::Fr).iter().find(|(k, _)| k == key).map(|(_, t)| *t);
-            let en = table(Lang::En).iter().find(|(k, _)| k == key).map(|(_, t)| *t);
+            let fr = table(Lang::Fr)
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, t)| *t);
+            let en = table(Lang::En)
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, t)| *t);
             assert_eq!(
                 fr.map(placeholders),
                 en.map(placeholders),
@@ -572,25 +875,39 @@ mod tests {
     fn arguments_are_escaped_in_html_but_not_in_plain_text() {
         let message = render(Lang::Fr, Key::Vetted, &[("user", "<script>@x:y</script>")]);
         assert!(message.plain.starts_with("<script>@x:y</script> est"));
-        assert!(message.html.starts_with("&lt;script&gt;@x:y&lt;/script&gt; est"));
+        assert!(
+            message
+                .html
+                .starts_with("&lt;script&gt;@x:y&lt;/script&gt; est")
+        );
     }
 
     #[test]
     fn markup_becomes_html() {
         let message = render(Lang::Fr, Key::UsageTake, &[]);
-        assert_eq!(message.plain, "Utilisation : `!prendre <numéro>`, par exemple `!prendre 12`.");
+        assert_eq!(
+            message.plain,
+            "Utilisation : `!prendre <numéro>`, par exemple `!prendre 12`."
+        );
         assert_eq!(
             message.html,
             "Utilisation : <code>!prendre &lt;numéro&gt;</code>, par exemple <code>!prendre 12</code>."
         );
-        let relay = render(Lang::En, Key::RelayTaken, &[("number", "3"), ("category", "x"), ("neighbourhood", "y")]);
+        let relay = render(
+            Lang::En,
+            Key::RelayTaken,
+            &[("number", "3"), ("category", "x"), ("neighbourhood", "y")],
+        );
         assert!(relay.html.contains("<b>Request #3</b>"));
         assert!(!relay.plain.contains("**"));
     }
 
     #[test]
     fn the_help_text_is_pinned() {
-        let fr = help(Lang::Fr, &[CommandKind::Request, CommandKind::Cancel, CommandKind::Help]);
+        let fr = help(
+            Lang::Fr,
+            &[CommandKind::Request, CommandKind::Cancel, CommandKind::Help],
+        );
         assert_eq!(
             fr.plain,
             "**Commandes possibles ici :**\n\
@@ -600,7 +917,10 @@ mod tests {
                 .replace("**", "")
         );
         let en = help(Lang::En, &[CommandKind::Take]);
-        assert_eq!(en.plain, "Commands you can use here:\n• `!take <n>` (or ✋ on the request) — take a request");
+        assert_eq!(
+            en.plain,
+            "Commands you can use here:\n• `!take <n>` (or ✋ on the request) — take a request"
+        );
     }
 
     #[test]
@@ -611,15 +931,39 @@ mod tests {
         let at = |h, m| NaiveTime::from_hms_opt(h, m, 0);
         assert_eq!(when(Lang::Fr, When::Asap, today), "dès que possible");
         assert_eq!(
-            when(Lang::Fr, When::On { date: tomorrow, time: None, part: Some(DayPart::Morning) }, today),
+            when(
+                Lang::Fr,
+                When::On {
+                    date: tomorrow,
+                    time: None,
+                    part: Some(DayPart::Morning)
+                },
+                today
+            ),
             "demain matin"
         );
         assert_eq!(
-            when(Lang::Fr, When::On { date: friday, time: at(14, 30), part: None }, today),
+            when(
+                Lang::Fr,
+                When::On {
+                    date: friday,
+                    time: at(14, 30),
+                    part: None
+                },
+                today
+            ),
             "vendredi 27/11 à 14h30"
         );
         assert_eq!(
-            when(Lang::En, When::On { date: today, time: at(9, 0), part: None }, today),
+            when(
+                Lang::En,
+                When::On {
+                    date: today,
+                    time: at(9, 0),
+                    part: None
+                },
+                today
+            ),
             "today at 9:00"
         );
     }
@@ -648,6 +992,9 @@ mod tests {
 
     #[test]
     fn a_missing_argument_leaves_the_placeholder_visible() {
-        assert_eq!(text(Lang::En, Key::CancelledAck, &[]), "Request #{number} cancelled.");
+        assert_eq!(
+            text(Lang::En, Key::CancelledAck, &[]),
+            "Request #{number} cancelled."
+        );
     }
 }

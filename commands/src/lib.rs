@@ -19,7 +19,9 @@ pub use reading::{Category, DayPart, Reading, Relation, When, fold, read_request
 pub use rules::{Place, Refusal, Roles, VolunteerStatus};
 
 /// A language the bot speaks. French comes first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Lang {
     /// French, the default.

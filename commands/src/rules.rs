@@ -7,7 +7,9 @@
 use crate::CommandKind;
 
 /// Where a volunteer stands with the scheme.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum VolunteerStatus {
     /// Not (yet) vetted by a coordinator.
@@ -74,9 +76,16 @@ pub fn check(kind: CommandKind, roles: Roles, place: Place) -> Result<(), Refusa
             matches!(place, Neighbourhood | Direct) || (place == Coordination && roles.coordinator)
         }
         CommandKind::Take => matches!(place, Volunteers | Direct),
-        CommandKind::Release | CommandKind::Done => matches!(place, Volunteers | Direct | Private { .. }),
-        CommandKind::Cancel => matches!(place, Neighbourhood | Direct | Private { .. } | Coordination),
-        CommandKind::Vet | CommandKind::Ban | CommandKind::Requests => matches!(place, Coordination | Direct),
+        CommandKind::Release | CommandKind::Done => {
+            matches!(place, Volunteers | Direct | Private { .. })
+        }
+        CommandKind::Cancel => matches!(
+            place,
+            Neighbourhood | Direct | Private { .. } | Coordination
+        ),
+        CommandKind::Vet | CommandKind::Ban | CommandKind::Requests => {
+            matches!(place, Coordination | Direct)
+        }
     };
     if !place_ok {
         return Err(Refusal::WrongPlace(kind));
@@ -116,10 +125,22 @@ pub fn request_number(given: Option<u64>, place: Place) -> Option<u64> {
 mod tests {
     use super::*;
 
-    const RESIDENT: Roles = Roles { coordinator: false, volunteer: VolunteerStatus::Unvetted };
-    const VOLUNTEER: Roles = Roles { coordinator: false, volunteer: VolunteerStatus::Vetted };
-    const BANNED: Roles = Roles { coordinator: false, volunteer: VolunteerStatus::Banned };
-    const COORDINATOR: Roles = Roles { coordinator: true, volunteer: VolunteerStatus::Unvetted };
+    const RESIDENT: Roles = Roles {
+        coordinator: false,
+        volunteer: VolunteerStatus::Unvetted,
+    };
+    const VOLUNTEER: Roles = Roles {
+        coordinator: false,
+        volunteer: VolunteerStatus::Vetted,
+    };
+    const BANNED: Roles = Roles {
+        coordinator: false,
+        volunteer: VolunteerStatus::Banned,
+    };
+    const COORDINATOR: Roles = Roles {
+        coordinator: true,
+        volunteer: VolunteerStatus::Unvetted,
+    };
     const PLACES: [Place; 6] = [
         Place::Neighbourhood,
         Place::Direct,
@@ -132,7 +153,10 @@ mod tests {
     #[test]
     fn anyone_may_ask_in_a_neighbourhood_room_or_a_direct_chat() {
         for roles in [RESIDENT, VOLUNTEER, BANNED, COORDINATOR] {
-            assert_eq!(check(CommandKind::Request, roles, Place::Neighbourhood), Ok(()));
+            assert_eq!(
+                check(CommandKind::Request, roles, Place::Neighbourhood),
+                Ok(())
+            );
             assert_eq!(check(CommandKind::Request, roles, Place::Direct), Ok(()));
             assert_eq!(
                 check(CommandKind::Request, roles, Place::Volunteers),
@@ -140,16 +164,31 @@ mod tests {
             );
         }
         // Coordinators post for people who phoned in.
-        assert_eq!(check(CommandKind::Request, COORDINATOR, Place::Coordination), Ok(()));
+        assert_eq!(
+            check(CommandKind::Request, COORDINATOR, Place::Coordination),
+            Ok(())
+        );
         assert!(check(CommandKind::Request, RESIDENT, Place::Coordination).is_err());
     }
 
     #[test]
     fn only_vetted_volunteers_claim() {
-        assert_eq!(check(CommandKind::Take, VOLUNTEER, Place::Volunteers), Ok(()));
-        assert_eq!(check(CommandKind::Take, RESIDENT, Place::Volunteers), Err(Refusal::NotVetted));
-        assert_eq!(check(CommandKind::Take, BANNED, Place::Volunteers), Err(Refusal::Banned));
-        assert_eq!(check(CommandKind::Take, COORDINATOR, Place::Direct), Err(Refusal::NotVetted));
+        assert_eq!(
+            check(CommandKind::Take, VOLUNTEER, Place::Volunteers),
+            Ok(())
+        );
+        assert_eq!(
+            check(CommandKind::Take, RESIDENT, Place::Volunteers),
+            Err(Refusal::NotVetted)
+        );
+        assert_eq!(
+            check(CommandKind::Take, BANNED, Place::Volunteers),
+            Err(Refusal::Banned)
+        );
+        assert_eq!(
+            check(CommandKind::Take, COORDINATOR, Place::Direct),
+            Err(Refusal::NotVetted)
+        );
         assert_eq!(
             check(CommandKind::Take, VOLUNTEER, Place::Neighbourhood),
             Err(Refusal::WrongPlace(CommandKind::Take))
@@ -162,11 +201,20 @@ mod tests {
             assert_eq!(check(kind, COORDINATOR, Place::Coordination), Ok(()));
             assert_eq!(check(kind, COORDINATOR, Place::Direct), Ok(()));
             for roles in [RESIDENT, VOLUNTEER, BANNED] {
-                assert_eq!(check(kind, roles, Place::Coordination), Err(Refusal::NotCoordinator));
-                assert_eq!(check(kind, roles, Place::Direct), Err(Refusal::NotCoordinator));
+                assert_eq!(
+                    check(kind, roles, Place::Coordination),
+                    Err(Refusal::NotCoordinator)
+                );
+                assert_eq!(
+                    check(kind, roles, Place::Direct),
+                    Err(Refusal::NotCoordinator)
+                );
             }
             // The list of requests never shows in a public room.
-            assert_eq!(check(kind, COORDINATOR, Place::Neighbourhood), Err(Refusal::WrongPlace(kind)));
+            assert_eq!(
+                check(kind, COORDINATOR, Place::Neighbourhood),
+                Err(Refusal::WrongPlace(kind))
+            );
         }
     }
 
@@ -194,7 +242,12 @@ mod tests {
         );
         assert_eq!(
             allowed(VOLUNTEER, Place::Volunteers),
-            vec![CommandKind::Take, CommandKind::Release, CommandKind::Done, CommandKind::Help]
+            vec![
+                CommandKind::Take,
+                CommandKind::Release,
+                CommandKind::Done,
+                CommandKind::Help
+            ]
         );
         assert_eq!(
             allowed(COORDINATOR, Place::Coordination),
@@ -212,7 +265,10 @@ mod tests {
     #[test]
     fn the_private_room_implies_its_request() {
         assert_eq!(request_number(None, Place::Private { request: 7 }), Some(7));
-        assert_eq!(request_number(Some(3), Place::Private { request: 7 }), Some(3));
+        assert_eq!(
+            request_number(Some(3), Place::Private { request: 7 }),
+            Some(3)
+        );
         assert_eq!(request_number(None, Place::Volunteers), None);
     }
 }

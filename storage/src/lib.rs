@@ -135,12 +135,17 @@ impl Store {
         };
         match store.meta.get(META_SCHEMA)? {
             None => {
-                store.meta.insert(META_SCHEMA, &SCHEMA_VERSION.to_be_bytes())?;
+                store
+                    .meta
+                    .insert(META_SCHEMA, &SCHEMA_VERSION.to_be_bytes())?;
             }
             Some(bytes) => {
                 let found = u64_from(&bytes, "meta", "schema_version")?;
                 if found > SCHEMA_VERSION {
-                    return Err(StoreError::SchemaTooNew { found, supported: SCHEMA_VERSION });
+                    return Err(StoreError::SchemaTooNew {
+                        found,
+                        supported: SCHEMA_VERSION,
+                    });
                 }
                 // Version 1 is the first: future migrations run here, from `found` up.
             }
@@ -162,7 +167,11 @@ impl Store {
 
     /// Records an event as handled; returns `false` if it already was, in which case the
     /// caller must do nothing. Atomic: of two callers, exactly one gets `true`.
-    pub async fn mark_handled(&self, event_id: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    pub async fn mark_handled(
+        &self,
+        event_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
         let stamp = now.timestamp().to_be_bytes();
         let fresh = self
             .handled
@@ -188,7 +197,9 @@ impl Store {
                     return abort(TransitionError::AlreadyHandled);
                 }
                 let number = match meta.get(META_NEXT_NUMBER)? {
-                    Some(bytes) => u64_from(&bytes, "meta", "next_request_number").map_err(abort_store)?,
+                    Some(bytes) => {
+                        u64_from(&bytes, "meta", "next_request_number").map_err(abort_store)?
+                    }
                     None => 1,
                 };
                 meta.insert(META_NEXT_NUMBER, &(number + 1).to_be_bytes())?;
@@ -216,7 +227,12 @@ impl Store {
     }
 
     /// Remembers the relay message of a request in the volunteers room, and logs it.
-    pub async fn set_relay(&self, number: u64, relay_event: &str, now: DateTime<Utc>) -> Result<Request, TransitionError> {
+    pub async fn set_relay(
+        &self,
+        number: u64,
+        relay_event: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Request, TransitionError> {
         let request = (&self.requests, &self.log, &self.relays)
             .transaction(|(requests, log, relays)| {
                 let mut request = get_request(requests, number)?;
@@ -244,14 +260,25 @@ impl Store {
 
     /// Claims an open request for `volunteer`. Compare-and-swap: of any number of
     /// concurrent claims, exactly one succeeds; the others get [`TransitionError::NotOpen`].
-    pub async fn claim(&self, number: u64, volunteer: &str, now: DateTime<Utc>) -> Result<Request, TransitionError> {
+    pub async fn claim(
+        &self,
+        number: u64,
+        volunteer: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Request, TransitionError> {
         let request = (&self.requests, &self.log)
             .transaction(|(requests, log)| {
                 let mut request = get_request(requests, number)?;
                 if request.state != State::Open {
-                    return abort(TransitionError::NotOpen { number, state: request.state.clone() });
+                    return abort(TransitionError::NotOpen {
+                        number,
+                        state: request.state.clone(),
+                    });
                 }
-                request.state = State::Claimed { volunteer: volunteer.to_owned(), at: now };
+                request.state = State::Claimed {
+                    volunteer: volunteer.to_owned(),
+                    at: now,
+                };
                 put(requests, "requests", &number.to_be_bytes(), &request)?;
                 append_log(log, now, number, volunteer, Outcome::Claimed, None)?;
                 Ok(request)
@@ -262,7 +289,12 @@ impl Store {
     }
 
     /// Remembers the private room of a claimed request, and logs it.
-    pub async fn set_private_room(&self, number: u64, room_id: &str, now: DateTime<Utc>) -> Result<Request, TransitionError> {
+    pub async fn set_private_room(
+        &self,
+        number: u64,
+        room_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Request, TransitionError> {
         let kind = RoomKind::Private { request: number };
         let request = (&self.requests, &self.log, &self.rooms)
             .transaction(|(requests, log, rooms)| {
@@ -316,7 +348,10 @@ impl Store {
             .transaction(|(requests, log)| {
                 let mut request = get_request(requests, number)?;
                 check_holder(&request, volunteer, false)?;
-                request.state = State::Done { volunteer: volunteer.to_owned(), at: now };
+                request.state = State::Done {
+                    volunteer: volunteer.to_owned(),
+                    at: now,
+                };
                 put(requests, "requests", &number.to_be_bytes(), &request)?;
                 append_log(log, now, number, volunteer, Outcome::Done, note)?;
                 Ok(request)
@@ -339,12 +374,18 @@ impl Store {
             .transaction(|(requests, log)| {
                 let mut request = get_request(requests, number)?;
                 if !request.state.is_active() {
-                    return abort(TransitionError::NotOpen { number, state: request.state.clone() });
+                    return abort(TransitionError::NotOpen {
+                        number,
+                        state: request.state.clone(),
+                    });
                 }
                 if request.requester != actor && !coordinator {
                     return abort(TransitionError::NotRequester(number));
                 }
-                request.state = State::Cancelled { by: actor.to_owned(), at: now };
+                request.state = State::Cancelled {
+                    by: actor.to_owned(),
+                    at: now,
+                };
                 put(requests, "requests", &number.to_be_bytes(), &request)?;
                 append_log(log, now, number, actor, Outcome::Cancelled, None)?;
                 Ok(request)
@@ -388,7 +429,11 @@ impl Store {
 
     /// The outcome log of one request, oldest first.
     pub fn log_of(&self, number: u64) -> Result<Vec<LogEntry>, StoreError> {
-        Ok(self.log()?.into_iter().filter(|e| e.number == number).collect())
+        Ok(self
+            .log()?
+            .into_iter()
+            .filter(|e| e.number == number)
+            .collect())
     }
 
     /// What the bot knows of a person (a default, unvetted record if nothing).
@@ -483,9 +528,14 @@ fn transition_error(error: TransactionError<TransitionError>) -> TransitionError
 
 fn check_holder(request: &Request, volunteer: &str, forced: bool) -> TxResult<()> {
     match &request.state {
-        State::Claimed { volunteer: holder, .. } if holder == volunteer || forced => Ok(()),
+        State::Claimed {
+            volunteer: holder, ..
+        } if holder == volunteer || forced => Ok(()),
         State::Claimed { .. } => abort(TransitionError::NotHolder(request.number)),
-        state => abort(TransitionError::NotClaimed { number: request.number, state: state.clone() }),
+        state => abort(TransitionError::NotClaimed {
+            number: request.number,
+            state: state.clone(),
+        }),
     }
 }
 
@@ -496,7 +546,12 @@ fn get_request(requests: &TransactionalTree, number: u64) -> TxResult<Request> {
     }
 }
 
-fn put<T: Serialize>(tree: &TransactionalTree, name: &'static str, key: &[u8], value: &T) -> TxResult<()> {
+fn put<T: Serialize>(
+    tree: &TransactionalTree,
+    name: &'static str,
+    key: &[u8],
+    value: &T,
+) -> TxResult<()> {
     tree.insert(key, encode(name, value).map_err(abort_store)?)?;
     Ok(())
 }
@@ -509,7 +564,13 @@ fn append_log(
     outcome: Outcome,
     note: Option<&str>,
 ) -> TxResult<()> {
-    let entry = LogEntry { at, number, actor: actor.to_owned(), outcome, note: note.map(str::to_owned) };
+    let entry = LogEntry {
+        at,
+        number,
+        actor: actor.to_owned(),
+        outcome,
+        note: note.map(str::to_owned),
+    };
     // generate_id is monotonic across restarts, so key order is the order of events.
     let id = log.generate_id()?;
     put(log, "log", &id.to_be_bytes(), &entry)
@@ -519,8 +580,16 @@ fn encode<T: Serialize>(tree: &'static str, value: &T) -> Result<Vec<u8>, StoreE
     serde_json::to_vec(value).map_err(|source| StoreError::Encode { tree, source })
 }
 
-fn decode<T: DeserializeOwned>(bytes: &[u8], tree: &'static str, key: &str) -> Result<T, StoreError> {
-    serde_json::from_slice(bytes).map_err(|source| StoreError::Decode { tree, key: key.to_owned(), source })
+fn decode<T: DeserializeOwned>(
+    bytes: &[u8],
+    tree: &'static str,
+    key: &str,
+) -> Result<T, StoreError> {
+    serde_json::from_slice(bytes).map_err(|source| StoreError::Decode {
+        tree,
+        key: key.to_owned(),
+        source,
+    })
 }
 
 fn u64_from(bytes: &[u8], tree: &'static str, key: &str) -> Result<u64, StoreError> {

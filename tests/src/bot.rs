@@ -25,14 +25,30 @@ pub struct RunningBot {
 }
 
 /// A configuration for a new bot account on `synapse`, with its data in `data_dir`.
-pub async fn register_bot(synapse: &Synapse, data_dir: &Path, coordinators: &[&str]) -> Result<Config> {
+pub async fn register_bot(
+    synapse: &Synapse,
+    data_dir: &Path,
+    coordinators: &[&str],
+) -> Result<Config> {
     let localpart = format!("entraide_{}", unique_suffix());
     synapse.register(&localpart, PASSWORD).await?;
-    Ok(config_for(synapse, &localpart, PASSWORD, data_dir, coordinators))
+    Ok(config_for(
+        synapse,
+        &localpart,
+        PASSWORD,
+        data_dir,
+        coordinators,
+    ))
 }
 
 /// A configuration for the bot account `localpart` on `synapse`.
-pub fn config_for(synapse: &Synapse, localpart: &str, password: &str, data_dir: &Path, coordinators: &[&str]) -> Config {
+pub fn config_for(
+    synapse: &Synapse,
+    localpart: &str,
+    password: &str,
+    data_dir: &Path,
+    coordinators: &[&str],
+) -> Config {
     Config {
         homeserver: synapse.url().to_owned(),
         user_id: synapse.user_id(localpart),

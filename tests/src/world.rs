@@ -173,19 +173,30 @@ impl World {
         Ok((number, relay))
     }
 
-    /// The latest relay of request `number` that `volunteer` saw in the volunteers room.
+    /// Whether `m` is a relay of request `number` (not an edit, not a thread reply).
+    pub fn is_relay(&self, m: &Seen, number: u64) -> bool {
+        m.room_id == self.volunteers_room
+            && m.sender == self.bot_id
+            && m.replaces.is_none()
+            && m.thread_root.is_none()
+            && (m.body.contains(&format!("Demande n°{number} "))
+                || m.body.contains(&format!("Request #{number} ")))
+    }
+
+    /// Every relay of request `number` that `volunteer` saw, oldest first.
+    pub fn relays_seen(&self, volunteer: &Person, number: u64) -> Vec<Seen> {
+        volunteer
+            .seen()
+            .into_iter()
+            .filter(|m| self.is_relay(m, number))
+            .collect()
+    }
+
+    /// The first relay of request `number` that `volunteer` sees in the volunteers room.
     pub async fn relay(&self, volunteer: &Person, number: u64) -> Result<Seen> {
-        let marks = [
-            format!("Demande n°{number} "),
-            format!("Request #{number} "),
-        ];
         volunteer
             .wait_for(&format!("the relay of request {number}"), WAIT, |m| {
-                m.room_id == self.volunteers_room
-                    && m.sender == self.bot_id
-                    && m.replaces.is_none()
-                    && m.thread_root.is_none()
-                    && marks.iter().any(|mark| m.body.contains(mark.as_str()))
+                self.is_relay(m, number)
             })
             .await
     }

@@ -138,10 +138,7 @@ async fn test_a_reaction_claims_and_opens_a_private_room() -> Result<()> {
     let levels = room.power_levels().await?;
     assert_eq!(i64::from(levels.invite), 100);
     for user in [&volunteer.user_id, &family.user_id] {
-        assert!(
-            levels.for_user(user) < levels.invite,
-            "{user} could invite"
-        );
+        assert!(levels.for_user(user) < levels.invite, "{user} could invite");
     }
     assert!(levels.for_user(&world.bot_id) >= levels.invite);
 
@@ -473,52 +470,13 @@ async fn test_done_cancel_and_release_are_logged() -> Result<()> {
             m.body.contains(&format!("rendu la demande n°{third}"))
         })
         .await?;
-    let new_relay = bruno
-        .wait_for("the request relayed again", WAIT, |m| {
-            m.room_id == world.volunteers_room
-                && m.replaces.is_none()
-                && m.thread_root.is_none()
-                && m.body.contains(&format!("Demande n°{third} "))
-                && m.body.contains("!prendre")
-        })
-        .await;
-    let relays: Vec<_> = bruno
-        .seen()
-        .into_iter()
-        .filter(|m| {
-            m.room_id == world.volunteers_room
-                && m.replaces.is_none()
-                && m.thread_root.is_none()
-                && m.body.contains(&format!("Demande n°{third} "))
-        })
-        .collect();
-    new_relay?;
-    entraide_tests::wait_until("two relays of the released request", WAIT, || async {
-        let n = bruno
-            .seen()
-            .iter()
-            .filter(|m| {
-                m.room_id == world.volunteers_room
-                    && m.replaces.is_none()
-                    && m.thread_root.is_none()
-                    && m.body.contains(&format!("Demande n°{third} "))
-            })
-            .count();
-        (n == 2).then_some(())
+    let latest = entraide_tests::wait_until("the request relayed again", WAIT, || async {
+        let relays = world.relays_seen(&bruno, third);
+        (relays.len() == 2)
+            .then(|| relays.into_iter().next_back())
+            .flatten()
     })
-    .await
-    .with_context(|| format!("relays seen: {relays:?}"))?;
-    let latest = bruno
-        .seen()
-        .into_iter()
-        .filter(|m| {
-            m.room_id == world.volunteers_room
-                && m.replaces.is_none()
-                && m.thread_root.is_none()
-                && m.body.contains(&format!("Demande n°{third} "))
-        })
-        .last()
-        .context("the new relay")?;
+    .await?;
     bruno
         .react(&world.volunteers_room, &latest.event_id, "✋")
         .await?;
@@ -603,16 +561,7 @@ async fn test_a_restart_loses_nothing_and_replays_nothing() -> Result<()> {
             ],
         )
         .await?;
-    let relays = volunteer
-        .seen()
-        .iter()
-        .filter(|m| {
-            m.room_id == world.volunteers_room
-                && m.replaces.is_none()
-                && m.thread_root.is_none()
-                && m.body.contains(&format!("Demande n°{number} "))
-        })
-        .count();
+    let relays = world.relays_seen(&volunteer, number).len();
     assert_eq!(relays, 1, "the request was relayed twice");
     let confirmations = family
         .seen()

@@ -39,19 +39,31 @@ async fn main() -> Result<()> {
         entraide_tests::init_tracing();
     }
     if args.dir.exists() {
-        std::fs::remove_dir_all(&args.dir).with_context(|| format!("cannot wipe {}", args.dir.display()))?;
+        std::fs::remove_dir_all(&args.dir)
+            .with_context(|| format!("cannot wipe {}", args.dir.display()))?;
     }
     std::fs::create_dir_all(&args.dir)?;
     let dir = std::fs::canonicalize(&args.dir)?;
     println!("Starting a throwaway Synapse in {} …", dir.display());
     let synapse = Synapse::start_in(&dir.join("synapse")).await?;
 
-    let names = ["coordination", "benevole-alice", "benevole-bruno", "famille-martin"];
+    let names = [
+        "coordination",
+        "benevole-alice",
+        "benevole-bruno",
+        "famille-martin",
+    ];
     for name in names {
         synapse.register(name, PASSWORD).await?;
     }
     synapse.register("entraide", PASSWORD).await?;
-    let mut config = entraide_tests::bot::config_for(&synapse, "entraide", PASSWORD, &dir.join("bot"), &[&synapse.user_id("coordination")]);
+    let mut config = entraide_tests::bot::config_for(
+        &synapse,
+        "entraide",
+        PASSWORD,
+        &dir.join("bot"),
+        &[&synapse.user_id("coordination")],
+    );
     config.community = "Saint-Martin".to_owned();
     let store = entraide::open_store(&config)?;
     let bot = RunningBot::start(config, store);
@@ -62,19 +74,43 @@ async fn main() -> Result<()> {
     let bruno = Person::login(&synapse, "benevole-bruno", PASSWORD).await?;
     let family = Person::login(&synapse, "famille-martin", PASSWORD).await?;
 
-    let coordination = coordinator.accept_invite(STEP, |r| r.name().is_some_and(|n| n.starts_with("Coordination"))).await?;
-    let volunteers_room = coordinator.accept_invite(STEP, |r| r.name().is_some_and(|n| n.starts_with("Bénévoles"))).await?;
-    let neighbourhood = coordinator.create_room("Les Tilleuls", true, &[&bot_id, &family.user_id]).await?;
-    family.accept_invite(STEP, |r| r.name().as_deref() == Some("Les Tilleuls")).await?;
-    coordinator.wait_for("the bot's welcome", STEP, |m| m.room_id == neighbourhood && m.sender == bot_id).await?;
+    let coordination = coordinator
+        .accept_invite(STEP, |r| {
+            r.name().is_some_and(|n| n.starts_with("Coordination"))
+        })
+        .await?;
+    let volunteers_room = coordinator
+        .accept_invite(STEP, |r| {
+            r.name().is_some_and(|n| n.starts_with("Bénévoles"))
+        })
+        .await?;
+    let neighbourhood = coordinator
+        .create_room("Les Tilleuls", true, &[&bot_id, &family.user_id])
+        .await?;
+    family
+        .accept_invite(STEP, |r| r.name().as_deref() == Some("Les Tilleuls"))
+        .await?;
+    coordinator
+        .wait_for("the bot's welcome", STEP, |m| {
+            m.room_id == neighbourhood && m.sender == bot_id
+        })
+        .await?;
     for volunteer in [&alice, &bruno] {
-        coordinator.send_text(&coordination, &format!("!valider {}", volunteer.user_id)).await?;
+        coordinator
+            .send_text(&coordination, &format!("!valider {}", volunteer.user_id))
+            .await?;
         let room = volunteers_room.clone();
-        volunteer.accept_invite(STEP, move |r| r.room_id() == room).await?;
+        volunteer
+            .accept_invite(STEP, move |r| r.room_id() == room)
+            .await?;
     }
 
     println!();
-    println!("Homeserver: {}   (server name: {})", synapse.url(), synapse.server_name());
+    println!(
+        "Homeserver: {}   (server name: {})",
+        synapse.url(),
+        synapse.server_name()
+    );
     println!("Accounts (password for all: {PASSWORD}):");
     println!("  coordination     coordinator: vets and bans volunteers, follows requests");
     println!("  benevole-alice   vetted volunteer");
@@ -88,60 +124,112 @@ async fn main() -> Result<()> {
         return result;
     }
     println!();
-    println!("Log in with any Matrix client on {} and try: !demande courses pour ma mère demain matin", synapse.url());
-    println!("Press Ctrl-C to stop (everything in {} is thrown away at the next start).", dir.display());
+    println!(
+        "Log in with any Matrix client on {} and try: !demande courses pour ma mère demain matin",
+        synapse.url()
+    );
+    println!(
+        "Press Ctrl-C to stop (everything in {} is thrown away at the next start).",
+        dir.display()
+    );
     tokio::signal::ctrl_c().await?;
     bot.stop().await
 }
 
 /// Plays a request from start to end, printing what each person sees.
-async fn story(bot: &OwnedUserId, neighbourhood: &OwnedRoomId, volunteers: &OwnedRoomId, family: &Person, alice: &Person) -> Result<()> {
+async fn story(
+    bot: &OwnedUserId,
+    neighbourhood: &OwnedRoomId,
+    volunteers: &OwnedRoomId,
+    family: &Person,
+    alice: &Person,
+) -> Result<()> {
     println!();
     println!("── The story ──");
     let say = |who: &str, room: &str, text: &str| println!("[{room}] {who}: {text}");
-    let show = |room: &str, seen: &Seen| println!("[{room}] entraide: {}", seen.body.replace('\n', "\n    "));
+    let show = |room: &str, seen: &Seen| {
+        println!("[{room}] entraide: {}", seen.body.replace('\n', "\n    "))
+    };
 
     let request = "!demande courses pour ma mère demain matin : pain, lait et ses médicaments";
     say("famille-martin", "Les Tilleuls", request);
     family.send_text(neighbourhood, request).await?;
-    let confirmation = family.wait_for("the confirmation", STEP, |m| m.sender == *bot && m.body.contains("enregistrée")).await?;
+    let confirmation = family
+        .wait_for("the confirmation", STEP, |m| {
+            m.sender == *bot && m.body.contains("enregistrée")
+        })
+        .await?;
     show("Les Tilleuls", &confirmation);
     let number = number_in(&confirmation.body).context("no number in the confirmation")?;
 
     let relay = alice
-        .wait_for("the relay", STEP, |m| m.room_id == *volunteers && m.sender == *bot && m.body.contains("!prendre"))
+        .wait_for("the relay", STEP, |m| {
+            m.room_id == *volunteers && m.sender == *bot && m.body.contains("!prendre")
+        })
         .await?;
     show("Bénévoles", &relay);
-    say("benevole-alice", "Bénévoles", "✋ (reaction on the request)");
+    say(
+        "benevole-alice",
+        "Bénévoles",
+        "✋ (reaction on the request)",
+    );
     alice.react(volunteers, &relay.event_id, "✋").await?;
 
     let private = join_private_room(alice, number).await?;
     join_private_room(family, number).await?;
-    let intro = alice.wait_for("the private room", STEP, |m| m.room_id == private && m.sender == *bot).await?;
+    let intro = alice
+        .wait_for("the private room", STEP, |m| {
+            m.room_id == private && m.sender == *bot
+        })
+        .await?;
     show(&format!("private room, request {number}"), &intro);
-    let edit = alice.wait_for("the relay edited", STEP, |m| m.replaces.as_ref() == Some(&relay.event_id)).await?;
+    let edit = alice
+        .wait_for("the relay edited", STEP, |m| {
+            m.replaces.as_ref() == Some(&relay.event_id)
+        })
+        .await?;
     show("Bénévoles (relay edited)", &edit);
-    let told = family.wait_for("the family told", STEP, |m| m.room_id == *neighbourhood && m.body.contains("Bonne nouvelle")).await?;
+    let told = family
+        .wait_for("the family told", STEP, |m| {
+            m.room_id == *neighbourhood && m.body.contains("Bonne nouvelle")
+        })
+        .await?;
     show("Les Tilleuls", &told);
 
     let hello = "Bonjour ! Je passe demain vers 10h, ça convient à votre mère ?";
     say("benevole-alice", "private room", hello);
     alice.send_text(&private, hello).await?;
-    family.wait_for("alice's message", STEP, |m| m.room_id == private && m.body == hello).await?;
+    family
+        .wait_for("alice's message", STEP, |m| {
+            m.room_id == private && m.body == hello
+        })
+        .await?;
     let answer = "Parfait, merci beaucoup !";
     say("famille-martin", "private room", answer);
     family.send_text(&private, answer).await?;
-    alice.wait_for("the answer", STEP, |m| m.room_id == private && m.body == answer).await?;
+    alice
+        .wait_for("the answer", STEP, |m| {
+            m.room_id == private && m.body == answer
+        })
+        .await?;
 
     let done = "!fait courses livrées, tout va bien";
     say("benevole-alice", "private room", done);
     alice.send_text(&private, done).await?;
-    let closed = alice.wait_for("done", STEP, |m| m.room_id == private && m.sender == *bot && m.body.contains("close")).await?;
+    let closed = alice
+        .wait_for("done", STEP, |m| {
+            m.room_id == private && m.sender == *bot && m.body.contains("close")
+        })
+        .await?;
     show("private room", &closed);
     let relay_done = alice
-        .wait_for("the relay marked done", STEP, |m| m.replaces.as_ref() == Some(&relay.event_id) && m.body.contains("réalisée"))
+        .wait_for("the relay marked done", STEP, |m| {
+            m.replaces.as_ref() == Some(&relay.event_id) && m.body.contains("réalisée")
+        })
         .await?;
     show("Bénévoles (relay edited)", &relay_done);
-    println!("── End of the story: request {number} is done, and every step is in the outcome log. ──");
+    println!(
+        "── End of the story: request {number} is done, and every step is in the outcome log. ──"
+    );
     Ok(())
 }
