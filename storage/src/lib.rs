@@ -266,29 +266,25 @@ impl Store {
         volunteer: &str,
         now: DateTime<Utc>,
     ) -> Result<Request, TransitionError> {
-        let request = (&self.requests, &self.log)
-            .transaction(|(requests, log)| {
-                let mut request = get_request(requests, number)?;
-                if request.state != State::Open {
-                    return abort(TransitionError::NotOpen {
-                        number,
-                        state: request.state.clone(),
-                    });
-                }
-                request.state = State::Claimed {
-                    volunteer: volunteer.to_owned(),
-                    at: now,
-                };
-                put(requests, "requests", &number.to_be_bytes(), &request)?;
-                append_log(log, now, number, volunteer, Outcome::Claimed, None)?;
-                Ok(request)
-            })
-            .map_err(transition_error)?;
-        self.flush().await?;
-        Ok(request)
+        self.transition(number, volunteer, Outcome::Claimed, None, now, |request| {
+            if request.state != State::Open {
+                return Err(TransitionError::NotOpen {
+                    number,
+                    state: request.state.clone(),
+                });
+            }
+            request.state = State::Claimed {
+                volunteer: volunteer.to_owned(),
+                at: now,
+            };
+            Ok(())
+        })
+        .await
+        .map(|(request, ())| request)
     }
 
-    /// Remembers the private room of a claimed request, and logs it.
+    /// Remembers the private room of a claimed request, records the room as such, and
+    /// logs it, in one transaction.
     pub async fn set_private_room(
         &self,
         number: u64,
@@ -321,19 +317,12 @@ impl Store {
         forced: bool,
         now: DateTime<Utc>,
     ) -> Result<(Request, Option<String>), TransitionError> {
-        let released = (&self.requests, &self.log)
-            .transaction(|(requests, log)| {
-                let mut request = get_request(requests, number)?;
-                check_holder(&request, volunteer, forced)?;
-                request.state = State::Open;
-                let private_room = request.private_room.take();
-                put(requests, "requests", &number.to_be_bytes(), &request)?;
-                append_log(log, now, number, actor, Outcome::Released, None)?;
-                Ok((request, private_room))
-            })
-            .map_err(transition_error)?;
-        self.flush().await?;
-        Ok(released)
+        self.transition(number, actor, Outcome::Released, None, now, |request| {
+            check_holder(request, volunteer, forced)?;
+            request.state = State::Open;
+            Ok(request.private_room.take())
+        })
+        .await
     }
 
     /// Closes a claimed request as done, with the volunteer's note.
@@ -344,21 +333,16 @@ impl Store {
         note: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Request, TransitionError> {
-        let request = (&self.requests, &self.log)
-            .transaction(|(requests, log)| {
-                let mut request = get_request(requests, number)?;
-                check_holder(&request, volunteer, false)?;
-                request.state = State::Done {
-                    volunteer: volunteer.to_owned(),
-                    at: now,
-                };
-                put(requests, "requests", &number.to_be_bytes(), &request)?;
-                append_log(log, now, number, volunteer, Outcome::Done, note)?;
-                Ok(request)
-            })
-            .map_err(transition_error)?;
-        self.flush().await?;
-        Ok(request)
+        self.transition(number, volunteer, Outcome::Done, note, now, |request| {
+            check_holder(request, volunteer, false)?;
+            request.state = State::Done {
+                volunteer: volunteer.to_owned(),
+                at: now,
+            };
+            Ok(())
+        })
+        .await
+        .map(|(request, ())| request)
     }
 
     /// Closes an open or claimed request as cancelled. Only the person who asked, or a
@@ -370,29 +354,48 @@ impl Store {
         coordinator: bool,
         now: DateTime<Utc>,
     ) -> Result<Request, TransitionError> {
-        let request = (&self.requests, &self.log)
+        self.transition(number, actor, Outcome::Cancelled, None, now, |request| {
+            if !request.state.is_active() {
+                return Err(TransitionError::NotOpen {
+                    number,
+                    state: request.state.clone(),
+                });
+            }
+            if request.requester != actor && !coordinator {
+                return Err(TransitionError::NotRequester(number));
+            }
+            request.state = State::Cancelled {
+                by: actor.to_owned(),
+                at: now,
+            };
+            Ok(())
+        })
+        .await
+        .map(|(request, ())| request)
+    }
+
+    /// One step of a request's life, atomically: reads the request, lets `change` check
+    /// and modify it (an error changes nothing), writes it with its log entry, flushes.
+    async fn transition<T>(
+        &self,
+        number: u64,
+        actor: &str,
+        outcome: Outcome,
+        note: Option<&str>,
+        now: DateTime<Utc>,
+        change: impl Fn(&mut Request) -> Result<T, TransitionError>,
+    ) -> Result<(Request, T), TransitionError> {
+        let changed = (&self.requests, &self.log)
             .transaction(|(requests, log)| {
                 let mut request = get_request(requests, number)?;
-                if !request.state.is_active() {
-                    return abort(TransitionError::NotOpen {
-                        number,
-                        state: request.state.clone(),
-                    });
-                }
-                if request.requester != actor && !coordinator {
-                    return abort(TransitionError::NotRequester(number));
-                }
-                request.state = State::Cancelled {
-                    by: actor.to_owned(),
-                    at: now,
-                };
+                let value = change(&mut request).map_err(ConflictableTransactionError::Abort)?;
                 put(requests, "requests", &number.to_be_bytes(), &request)?;
-                append_log(log, now, number, actor, Outcome::Cancelled, None)?;
-                Ok(request)
+                append_log(log, now, number, actor, outcome, note)?;
+                Ok((request, value))
             })
             .map_err(transition_error)?;
         self.flush().await?;
-        Ok(request)
+        Ok(changed)
     }
 
     /// One request.
@@ -526,13 +529,13 @@ fn transition_error(error: TransactionError<TransitionError>) -> TransitionError
     }
 }
 
-fn check_holder(request: &Request, volunteer: &str, forced: bool) -> TxResult<()> {
+fn check_holder(request: &Request, volunteer: &str, forced: bool) -> Result<(), TransitionError> {
     match &request.state {
         State::Claimed {
             volunteer: holder, ..
         } if holder == volunteer || forced => Ok(()),
-        State::Claimed { .. } => abort(TransitionError::NotHolder(request.number)),
-        state => abort(TransitionError::NotClaimed {
+        State::Claimed { .. } => Err(TransitionError::NotHolder(request.number)),
+        state => Err(TransitionError::NotClaimed {
             number: request.number,
             state: state.clone(),
         }),

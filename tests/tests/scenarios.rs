@@ -173,6 +173,69 @@ async fn test_a_reaction_claims_and_opens_a_private_room() -> Result<()> {
     Ok(())
 }
 
+/// Coordinators follow open and claimed requests with `!demandes`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn test_coordinators_list_requests_with_their_age() -> Result<()> {
+    let world = World::start(false).await?;
+    let family = world.resident("famille").await?;
+    let volunteer = world.volunteer("benevole").await?;
+    world
+        .ask(&family, "!demande courses demain", &volunteer)
+        .await?;
+    let (second, relay) = world.ask(&family, "!demande pharmacie", &volunteer).await?;
+    volunteer
+        .react(&world.volunteers_room, &relay.event_id, "✋")
+        .await?;
+    join_private_room(&volunteer, second).await?;
+
+    world
+        .coordinator
+        .send_text(&world.coordination_room, "!demandes")
+        .await?;
+    let list = world
+        .coordinator
+        .wait_for("the list of requests", WAIT, |m| {
+            m.room_id == world.coordination_room && m.body.contains("Demandes en cours : 2")
+        })
+        .await?;
+    assert!(
+        list.body
+            .contains("n°1 — courses — Les Tilleuls — demain — ouverte depuis 0 min"),
+        "{}",
+        list.body
+    );
+    assert!(
+        list.body.contains(&format!(
+            "n°2 — pharmacie — Les Tilleuls — dès que possible — prise par {} depuis",
+            volunteer.user_id
+        )),
+        "{}",
+        list.body
+    );
+    Ok(())
+}
+
+/// A wrong password is a clear error at start, not a retry loop.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_a_wrong_password_is_a_clear_error() -> Result<()> {
+    entraide_tests::init_tracing();
+    let synapse = entraide_tests::Synapse::start().await?;
+    let data = tempfile::TempDir::new()?;
+    let mut config =
+        entraide_tests::bot::register_bot(&synapse, data.path(), &["@agent:localhost"]).await?;
+    config.password = "not the password".to_owned();
+    let result = tokio::time::timeout(WAIT, entraide::run(config, std::future::pending())).await?;
+    let error = format!(
+        "{:#}",
+        result
+            .err()
+            .context("the bot started with a wrong password")?
+    );
+    assert!(error.contains("cannot log in"), "{error}");
+    assert!(error.contains("wrong user id or password"), "{error}");
+    Ok(())
+}
+
 /// Scenario 3: ten vetted volunteers claim at once, by reaction and by command: one
 /// winner, one private room, everyone else told.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
