@@ -184,10 +184,14 @@ impl Bot {
                 (Err(Failure::Parse(error)), lang)
             }
         };
-        if let Err(failure) = result
-            && let Some(message) = self.failure_message(failure, lang)
-        {
-            self.reply(&room, event, &message, None).await;
+        if let Err(failure) = result {
+            // A refused request was not recorded: mark it, so that it is not answered twice.
+            if is_request {
+                self.first_time(event).await;
+            }
+            if let Some(message) = self.failure_message(failure, lang) {
+                self.reply(&room, event, &message, None).await;
+            }
         }
     }
 
@@ -772,7 +776,7 @@ impl Bot {
 
     /// Handles an invitation: coordinators bring the bot into neighbourhood rooms; anyone
     /// may open a direct chat; other invitations are declined.
-    pub async fn invited(&self, room_id: OwnedRoomId, inviter: OwnedUserId, direct: bool) {
+    pub(crate) async fn invited(&self, room_id: OwnedRoomId, inviter: OwnedUserId, direct: bool) {
         // The same invitation may come from a sync and from the start-up check.
         let Some(room) = self
             .client
@@ -970,4 +974,19 @@ fn is_claim(key: &str) -> bool {
         '\u{1F3FE}',
         '\u{1F3FF}',
     ]) == "✋"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_claim;
+
+    #[test]
+    fn a_raised_hand_in_any_skin_tone_claims() {
+        for key in ["✋", "✋\u{FE0F}", "✋🏽", "✋🏿"] {
+            assert!(is_claim(key), "{key}");
+        }
+        for key in ["👍", "🙋", "✋✋", "", "hand"] {
+            assert!(!is_claim(key), "{key}");
+        }
+    }
 }

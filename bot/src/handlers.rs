@@ -159,8 +159,9 @@ async fn queue(jobs: &Sender<Job>, job: Job) {
     }
 }
 
-/// Handles invitations that arrived while the bot was stopped.
-pub async fn accept_pending_invites(client: &Client, bot: &Bot) {
+/// Queues the invitations that arrived while the bot was stopped, so that they are
+/// handled in order with everything else.
+pub async fn queue_pending_invites(client: &Client, jobs: &Sender<Job>) {
     for room in client.invited_rooms() {
         let invite = match room.invite_details().await {
             Ok(details) => details,
@@ -178,12 +179,12 @@ pub async fn accept_pending_invites(client: &Client, bot: &Bot) {
             .as_stripped()
             .and_then(|ev| ev.content.is_direct)
             .unwrap_or(false);
-        bot.invited(
-            room.room_id().to_owned(),
-            inviter.user_id().to_owned(),
+        let job = Job::Invite {
+            room: room.room_id().to_owned(),
+            inviter: inviter.user_id().to_owned(),
             direct,
-        )
-        .await;
+        };
+        queue(jobs, job).await;
     }
 }
 

@@ -74,7 +74,7 @@ pub async fn run_with_store(
     )?);
     // Handlers are in place before the first sync, so that what people wrote while the
     // bot was starting is answered.
-    let handles = handlers::register(&client, bot.clone(), jobs);
+    let handles = handlers::register(&client, bot.clone(), jobs.clone());
     let worker = tokio::spawn(flow::work(bot.clone(), queue));
     let synced = tokio::select! {
         token = matrix::first_sync(&client) => Some(token),
@@ -82,7 +82,7 @@ pub async fn run_with_store(
     };
     if let Some(token) = synced {
         bot.recover().await;
-        handlers::accept_pending_invites(&client, &bot).await;
+        handlers::queue_pending_invites(&client, &jobs).await;
         info!(user = %bot.user_id, "entraide is running");
         tokio::select! {
             () = matrix::sync_forever(&client, token) => warn!("sync ended"),
@@ -94,6 +94,7 @@ pub async fn run_with_store(
     for handle in handles {
         client.remove_event_handler(handle);
     }
+    drop(jobs);
     drop(bot);
     if let Err(error) = worker.await {
         warn!(%error, "the worker ended abnormally");

@@ -1,8 +1,8 @@
 //! Reads a request's free text: what kind of help ([`Category`]), when ([`When`]) and for
 //! whom ([`Relation`]). French and English, with or without accents.
 //!
-//! Everything works on [`fold`]ed text (lower case, no accents, one space between words)
-//! with whole-word regexes built once. The current time comes in as an argument: nothing
+//! Everything works on [`fold`]ed text (lower case, no accents), with each run of white
+//! space made one space, and whole-word regexes built once. The current time comes in as an argument: nothing
 //! here reads the clock.
 
 use std::{ops::Range, sync::LazyLock};
@@ -345,10 +345,11 @@ const MONTHS: &str = "janvier|janv|jan|fevrier|fevr|fev|mars|avril|avr|mai|juin|
 /// French it is short for "mardi" ("mar. 25 nov.").
 const MONTHS_FIRST: &str = "january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|apr|jun|jul|aug|sept|sep|oct|nov|dec";
 
-/// "25 novembre", "1er mars", "le 3 décembre 2026", "25th of November".
+/// "25 novembre", "1er mars", "le 3 décembre 2026", "25th of November", and the first
+/// day of a range: "du 1er au 5 décembre".
 static DAY_MONTH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"\b(?P<day>premier|[0-9]{{1,2}})(?:er|e|eme|st|nd|rd|th)? (?:of |de )?(?P<month>{MONTHS})\b\.?(?: ?(?P<year>[0-9]{{4}})\b)?"
+        r"\b(?P<day>premier|[0-9]{{1,2}})(?:er|e|eme|st|nd|rd|th)?(?:(?: (?:au|a|et|ou|to|and|or) | ?- ?)[0-9]{{1,2}}(?:er|e|st|nd|rd|th)?)? (?:of |de )?(?P<month>{MONTHS})\b\.?(?: ?(?P<year>[0-9]{{4}})\b)?"
     ))
     .expect("static regex")
 });
@@ -526,64 +527,56 @@ fn part_of_day(text: &str) -> Option<DayPart> {
     }
 }
 
-/// The first date written out ("25/11", "25 novembre", "November 25"), else "le 25".
+/// The first date written out ("25 novembre", "November 25", "25/11"), else "le 25".
 fn explicit_date(text: &str, today: NaiveDate, time_spans: &[Range<usize>]) -> Option<NaiveDate> {
-    let overlaps_time = |r: &Range<usize>| {
-        time_spans
-            .iter()
-            .any(|t| t.start < r.end && r.start < t.end)
-    };
-    let mut found: Option<(usize, NaiveDate)> = None;
-    let mut keep_first = |at: usize, date: NaiveDate| {
-        if found.is_none_or(|(first, _)| at < first) {
-            found = Some((at, date));
-        }
-    };
+    // Named months first: at the same place, "1-5 décembre" is in December, not in May.
+    [&*DAY_MONTH, &*MONTH_DAY, &*NUMERIC_DATE]
+        .into_iter()
+        .filter_map(|regex| first_date(regex, text, today, time_spans))
+        .min_by_key(|(at, _)| *at)
+        .map(|(_, date)| date)
+        .or_else(|| day_of_month_only(text, today, time_spans))
+}
 
-    for caps in NUMERIC_DATE.captures_iter(text) {
-        let Some(whole) = caps.get(0) else { continue };
+/// Whether a range of the text overlaps one of the hours found in it.
+fn overlaps(spans: &[Range<usize>], range: &Range<usize>) -> bool {
+    spans
+        .iter()
+        .any(|span| span.start < range.end && range.start < span.end)
+}
+
+/// The first match of a date pattern that is a real date, with where it starts.
+fn first_date(
+    regex: &Regex,
+    text: &str,
+    today: NaiveDate,
+    time_spans: &[Range<usize>],
+) -> Option<(usize, NaiveDate)> {
+    regex.captures_iter(text).find_map(|caps| {
+        let whole = caps.get(0)?;
         let before = text.get(..whole.start()).unwrap_or_default();
         let after = text.get(whole.end()..).unwrap_or_default();
         // A phone number ("06-12-34-56-78") or a range of hours ("10-12 h") is not a date.
-        if part_of_number_run(before, after) || overlaps_time(&whole.range()) {
-            continue;
+        if part_of_number_run(before, after) || overlaps(time_spans, &whole.range()) {
+            return None;
         }
-        let day = caps.name("day").and_then(|m| m.as_str().parse().ok());
-        let month = caps.name("month").and_then(|m| m.as_str().parse().ok());
+        let day = match caps.name("day")?.as_str() {
+            "premier" => 1,
+            digits => digits.parse().ok()?,
+        };
+        let month = caps.name("month")?.as_str();
+        let month = month_number(month).or_else(|| month.parse().ok())?;
         let year = caps.name("year").and_then(|m| parse_year(m.as_str()));
-        if let Some(date) = day
-            .zip(month)
-            .and_then(|(d, m)| resolve_date(today, d, m, year))
-        {
-            keep_first(whole.start(), date);
-            break;
-        }
-    }
-    for regex in [&*DAY_MONTH, &*MONTH_DAY] {
-        for caps in regex.captures_iter(text) {
-            let Some(whole) = caps.get(0) else { continue };
-            if overlaps_time(&whole.range()) {
-                continue;
-            }
-            let day = caps.name("day").and_then(|m| match m.as_str() {
-                "premier" => Some(1),
-                digits => digits.parse().ok(),
-            });
-            let month = caps.name("month").and_then(|m| month_number(m.as_str()));
-            let year = caps.name("year").and_then(|m| parse_year(m.as_str()));
-            if let Some(date) = day
-                .zip(month)
-                .and_then(|(d, m)| resolve_date(today, d, m, year))
-            {
-                keep_first(whole.start(), date);
-                break;
-            }
-        }
-    }
-    if let Some((_, date)) = found {
-        return Some(date);
-    }
+        Some((whole.start(), resolve_date(today, day, month, year)?))
+    })
+}
 
+/// "le 25", "the 25th": that day of this month, or of the next one if it is past.
+fn day_of_month_only(
+    text: &str,
+    today: NaiveDate,
+    time_spans: &[Range<usize>],
+) -> Option<NaiveDate> {
     DAY_ONLY.captures_iter(text).find_map(|caps| {
         let whole = caps.get(0)?;
         let day_span = caps.name("day")?.range();
@@ -595,7 +588,7 @@ fn explicit_date(text: &str, today: NaiveDate, time_spans: &[Range<usize>]) -> O
         };
         let after = text.get(day_span.end..).unwrap_or_default();
         let looks_like_date = suffix_fits
-            && !overlaps_time(&(whole.start()..day_span.end))
+            && !overlaps(time_spans, &(whole.start()..day_span.end))
             && !part_of_number_run("", after)
             && !next.starts_with(|c: char| c.is_ascii_digit())
             && !names_a_place(next);
@@ -714,47 +707,56 @@ fn weekend(text: &str, today: NaiveDate) -> Option<NaiveDate> {
 // ---------------------------------------------------------------------------------------
 // On behalf
 
-/// Relation words, most specific first: "mother-in-law" before "mother", because `\b`
-/// matches at a hyphen. "meme" and "pepe" ("mémé", "pépé") need a possessive: "pour la
-/// même raison" is not about a grandmother.
-const RELATION_WORDS: [(&str, Relation); 9] = [
+/// Relation words, as (capture group, patterns, relation), most specific first:
+/// "mother-in-law" before "mother", because `\b` matches at a hyphen. "meme" and "pepe"
+/// ("mémé", "pépé") need a possessive: "pour la même raison" is not about a grandmother.
+const RELATION_WORDS: [(&str, &str, Relation); 9] = [
     (
-        r"[a-z]+-in-laws?|in-laws|step[a-z]+|belle[- ]?mere|beau[- ]?pere|beaux[- ]?parents|belle[- ]?famille|belle[- ]?soeur|beau[- ]?frere|belle[- ]?fille|beau[- ]?fils|petite?s?[- ]enfants?|petite[- ]fille|petit[- ]fils|tante|tata|oncle|tonton|soeur|frere|fils|fille|enfants?|mari|femme|epoux|epouse|conjointe?|compagnon|compagne|cousine?|neveu|niece|famille|aunt|auntie|aunty|uncle|sister|brother|son|daughter|husband|wife|partner|cousin|nephew|kids?|children|child|grandsons?|granddaughters?|grandchildren|grandkids|family",
+        "family",
+        "\
+            [a-z]+-in-laws?|in-laws|step[a-z]+|belle[- ]?mere|beau[- ]?pere|\
+            beaux[- ]?parents|belle[- ]?famille|belle[- ]?soeur|beau[- ]?frere|\
+            belle[- ]?fille|beau[- ]?fils|petite?s?[- ]enfants?|petite[- ]fille|\
+            petit[- ]fils|tante|tata|oncle|tonton|soeur|frere|fils|fille|enfants?|mari|\
+            femme|epoux|epouse|conjointe?|compagnon|compagne|cousine?|neveu|niece|\
+            famille|aunt|auntie|aunty|uncle|sister|brother|son|daughter|husband|wife|\
+            partner|cousin|nephew|kids?|children|child|grandsons?|granddaughters?|\
+            grandchildren|grandkids|family",
         Relation::Family,
     ),
-    (r"grands?[- ]?parents|grand-parents", Relation::Grandparents),
     (
-        r"(?:arriere[- ])?grand[- ]?mere|grand[- ]?maman|(?:great[- ])?grand[- ]?mother|mamie|mamy|mammie|meme|grannie|granny|gran|grandma|grandmum|grandmom|nan|nana|nanna",
+        "grandparents",
+        "grands?[- ]?parents|grand-parents",
+        Relation::Grandparents,
+    ),
+    (
+        "grandmother",
+        "\
+            (?:arriere[- ])?grand[- ]?mere|grand[- ]?maman|\
+            (?:great[- ])?grand[- ]?mother|mamie|mamy|mammie|meme|grannie|granny|gran|\
+            grandma|grandmum|grandmom|nan|nana|nanna",
         Relation::Grandmother,
     ),
     (
-        r"(?:arriere[- ])?grand[- ]?pere|grand[- ]?papa|(?:great[- ])?grand[- ]?father|papi|papy|pepe|pepere|grandad|granddad|grandpa|gramps|grampa",
+        "grandfather",
+        "\
+            (?:arriere[- ])?grand[- ]?pere|grand[- ]?papa|(?:great[- ])?grand[- ]?father|\
+            papi|papy|pepe|pepere|grandad|granddad|grandpa|gramps|grampa",
         Relation::Grandfather,
     ),
-    (r"parents|folks", Relation::Parents),
+    ("parents", "parents|folks", Relation::Parents),
     (
-        r"mere|maman|moman|mother|mum|mom|mummy|mommy|mama",
+        "mother",
+        "mere|maman|moman|mother|mum|mom|mummy|mommy|mama",
         Relation::Mother,
     ),
-    (r"pere|papa|father|dad|daddy", Relation::Father),
-    (r"voisine?|neighbou?r", Relation::Neighbour),
+    ("father", "pere|papa|father|dad|daddy", Relation::Father),
+    ("neighbour", "voisine?|neighbou?r", Relation::Neighbour),
     (
-        r"amie?|copine|copain|proche|connaissance|friend|pal|mate|buddy",
+        "someone",
+        "amie?|copine|copain|proche|connaissance|friend|pal|mate|buddy",
         Relation::Someone,
     ),
-];
-
-/// The capture group name of each entry of [`RELATION_WORDS`].
-const RELATION_GROUPS: [&str; 9] = [
-    "family",
-    "grandparents",
-    "grandmother",
-    "grandfather",
-    "parents",
-    "mother",
-    "father",
-    "neighbour",
-    "someone",
 ];
 
 /// A possessive ("ma", "mes", "my"…) or "pour une" / "for a", an optional adjective
@@ -762,8 +764,7 @@ const RELATION_GROUPS: [&str; 9] = [
 static RELATION: LazyLock<Regex> = LazyLock::new(|| {
     let words: Vec<String> = RELATION_WORDS
         .iter()
-        .zip(RELATION_GROUPS)
-        .map(|((words, _), group)| format!("(?P<{group}>{words})"))
+        .map(|(group, words, _)| format!("(?P<{group}>{words})"))
         .collect();
     Regex::new(&format!(
         r"\b(?:(?P<possessive>ma|mon|mes|notre|nos|sa|son|ses|leur|leurs|my|our|his|her|their) |(?:pour|for) (?:un |une |le |la |les |l'|a |an |the ))(?:(?:vieille|vieux|vieil|pauvre|chere|cher|old|elderly|dear|poor|little|older|younger|[0-9]{{2,3}}[- ]years?[- ]old) )?(?:{})s?\b",
@@ -786,15 +787,13 @@ static SOMEONE: LazyLock<Regex> = static_regex!(
 fn read_on_behalf(text: &str) -> Option<Relation> {
     let mut found: Vec<(usize, Relation)> = Vec::new();
     for caps in RELATION.captures_iter(text) {
-        let Some((group, relation)) = RELATION_GROUPS
+        let Some((word, relation)) = RELATION_WORDS
             .iter()
-            .zip(RELATION_WORDS.iter().map(|(_, r)| *r))
-            .find(|(group, _)| caps.name(group).is_some())
+            .find_map(|(group, _, relation)| Some((caps.name(group)?, *relation)))
         else {
             continue;
         };
-        let word = caps.name(group).map_or("", |m| m.as_str());
-        if caps.name("possessive").is_none() && matches!(word, "meme" | "pepe") {
+        if caps.name("possessive").is_none() && matches!(word.as_str(), "meme" | "pepe") {
             continue;
         }
         found.push((caps.get(0).map_or(0, |m| m.start()), relation));
@@ -833,7 +832,7 @@ mod tests {
     use chrono_tz::Europe::Paris;
     use proptest::prelude::*;
 
-    use super::*;
+    use super::{DayPart::*, *};
 
     /// Monday 23 November 2026, 10:00 in Paris.
     fn now() -> DateTime<Tz> {
@@ -867,8 +866,6 @@ mod tests {
     fn day(date: NaiveDate) -> When {
         on(date, None, None)
     }
-
-    use DayPart::{Afternoon, Evening, Morning};
 
     #[test]
     fn test_fold() {
@@ -1048,6 +1045,8 @@ mod tests {
                 on(date(11, 28), hm(9, 0), Some(Morning)),
             ),
             ("le 25 à 15h", on(date(11, 25), hm(15, 0), None)),
+            ("du 1er au 5 décembre", day(date(12, 1))),
+            ("1-5 décembre", day(date(12, 1))),
             ("jeudi à 14:30", on(date(11, 26), hm(14, 30), None)),
             ("ce week-end", day(date(11, 28))),
             ("dès que possible", When::Asap),

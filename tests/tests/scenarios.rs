@@ -578,12 +578,22 @@ async fn test_a_restart_loses_nothing_and_replays_nothing() -> Result<()> {
     let session = std::fs::read_to_string(world.data_dir().join("session.json"))?;
 
     let bot = world.bot.take().context("bot")?;
-    let config_and_store = (bot.config.clone(), bot.store.clone());
+    let (config, store) = (bot.config.clone(), bot.store.clone());
     bot.stop().await?;
-    world.bot = Some(entraide_tests::bot::RunningBot::start(
-        config_and_store.0,
-        config_and_store.1,
-    ));
+    // While the bot is down, a coordinator invites it into a new neighbourhood room.
+    let centre = world
+        .coordinator
+        .create_room("Centre-bourg", true, &[&world.bot_id])
+        .await?;
+    world.bot = Some(entraide_tests::bot::RunningBot::start(config, store));
+    world
+        .coordinator
+        .wait_for(
+            "the welcome in the room the bot was invited to while down",
+            WAIT,
+            |m| m.room_id == centre && m.sender == world.bot_id,
+        )
+        .await?;
 
     // Proof the new bot is listening: it answers a new command.
     family.send_text(&world.neighbourhood, "!aide").await?;
