@@ -138,10 +138,8 @@ pub struct Neighbourhood {
 impl Config {
     /// Reads and checks the configuration file at `path`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-            path: path.to_owned(),
-            source,
-        })?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
         Config::parse(&text, path)
     }
 
@@ -155,10 +153,7 @@ impl Config {
         if !(file.homeserver.starts_with("http://") || file.homeserver.starts_with("https://")) {
             return invalid(
                 "homeserver",
-                format!(
-                    "expected an http:// or https:// URL, found {:?}",
-                    file.homeserver
-                ),
+                format!("expected an http:// or https:// URL, found {:?}", file.homeserver),
             );
         }
         check_user_id("user_id", &file.user_id)?;
@@ -202,38 +197,25 @@ impl Config {
         let language =
             Lang::from_code(&file.community.language).ok_or_else(|| ConfigError::Invalid {
                 option: "community.language",
-                problem: format!(
-                    "expected \"fr\" or \"en\", found {:?}",
-                    file.community.language
-                ),
+                problem: format!("expected \"fr\" or \"en\", found {:?}", file.community.language),
             })?;
-        let timezone: Tz = file
-            .community
-            .timezone
-            .parse()
-            .map_err(|_| ConfigError::Invalid {
-                option: "community.timezone",
-                problem: format!(
-                    "expected a time zone such as \"Europe/Paris\", found {:?}",
-                    file.community.timezone
-                ),
-            })?;
+        let timezone: Tz = file.community.timezone.parse().map_err(|_| ConfigError::Invalid {
+            option: "community.timezone",
+            problem: format!(
+                "expected a time zone such as \"Europe/Paris\", found {:?}",
+                file.community.timezone
+            ),
+        })?;
         if file.community.name.trim().is_empty() {
             return invalid("community.name", "expected the community's name".to_owned());
         }
-        for room in [&file.rooms.volunteers, &file.rooms.coordination]
-            .into_iter()
-            .flatten()
-        {
+        for room in [&file.rooms.volunteers, &file.rooms.coordination].into_iter().flatten() {
             check_room("rooms", room)?;
         }
         for n in &file.neighbourhoods {
             check_room("neighbourhoods.room", &n.room)?;
             if n.name.trim().is_empty() {
-                return invalid(
-                    "neighbourhoods.name",
-                    format!("the room {} needs a name", n.room),
-                );
+                return invalid("neighbourhoods.name", format!("the room {} needs a name", n.room));
             }
         }
         Ok(Config {
@@ -252,10 +234,7 @@ impl Config {
             neighbourhoods: file
                 .neighbourhoods
                 .into_iter()
-                .map(|n| Neighbourhood {
-                    room: n.room,
-                    name: n.name,
-                })
+                .map(|n| Neighbourhood { room: n.room, name: n.name })
                 .collect(),
         })
     }
@@ -278,10 +257,9 @@ fn check_user_id(option: &'static str, value: &str) -> Result<(), ConfigError> {
 fn check_room(option: &'static str, value: &str) -> Result<(), ConfigError> {
     match matrix_sdk::ruma::RoomOrAliasId::parse(value) {
         Ok(_) => Ok(()),
-        Err(_) => invalid(
-            option,
-            format!("expected a room id (!…) or alias (#…), found {value:?}"),
-        ),
+        Err(_) => {
+            invalid(option, format!("expected a room id (!…) or alias (#…), found {value:?}"))
+        }
     }
 }
 
@@ -330,34 +308,16 @@ mod tests {
     #[test]
     fn bad_options_name_themselves() {
         let cases = [
-            (
-                MINIMAL.replace("http://127.0.0.1:8008", "localhost"),
-                "homeserver",
-            ),
-            (
-                MINIMAL.replace("@entraide:example.org", "entraide"),
-                "user_id",
-            ),
-            (
-                MINIMAL.replace("[\"@agent:example.org\"]", "[]"),
-                "coordinators",
-            ),
+            (MINIMAL.replace("http://127.0.0.1:8008", "localhost"), "homeserver"),
+            (MINIMAL.replace("@entraide:example.org", "entraide"), "user_id"),
+            (MINIMAL.replace("[\"@agent:example.org\"]", "[]"), "coordinators"),
             (MINIMAL.replace("password = \"secret\"", ""), "password"),
             (
-                MINIMAL.replace(
-                    "password = \"secret\"",
-                    "password = \"a\"\npassword_env = \"B\"",
-                ),
+                MINIMAL.replace("password = \"secret\"", "password = \"a\"\npassword_env = \"B\""),
                 "password",
             ),
-            (
-                format!("{MINIMAL}\nlanguage = \"de\""),
-                "community.language",
-            ),
-            (
-                format!("{MINIMAL}\ntimezone = \"Mars/Olympus\""),
-                "community.timezone",
-            ),
+            (format!("{MINIMAL}\nlanguage = \"de\""), "community.language"),
+            (format!("{MINIMAL}\ntimezone = \"Mars/Olympus\""), "community.timezone"),
         ];
         for (text, option) in cases {
             match parse(&text) {

@@ -84,18 +84,8 @@ impl Bot {
         rooms: BotRooms,
         started: DateTime<Utc>,
     ) -> anyhow::Result<Bot> {
-        let user_id = client
-            .user_id()
-            .ok_or_else(|| anyhow::anyhow!("not logged in"))?
-            .to_owned();
-        Ok(Bot {
-            user_id,
-            client,
-            config,
-            store,
-            rooms,
-            started_ms: now_ms(started),
-        })
+        let user_id = client.user_id().ok_or_else(|| anyhow::anyhow!("not logged in"))?.to_owned();
+        Ok(Bot { user_id, client, config, store, rooms, started_ms: now_ms(started) })
     }
 
     /// When the bot started, in milliseconds since the epoch.
@@ -105,31 +95,13 @@ impl Bot {
 
     async fn handle(&self, job: Job) {
         match job {
-            Job::Message {
-                room,
-                event,
-                sender,
-                body,
-                mentions,
-            } => {
-                self.on_message(&room, &event, &sender, &body, &mentions)
-                    .await;
+            Job::Message { room, event, sender, body, mentions } => {
+                self.on_message(&room, &event, &sender, &body, &mentions).await;
             }
-            Job::Reaction {
-                room,
-                event,
-                sender,
-                target,
-                key,
-            } => {
-                self.on_reaction(&room, &event, &sender, &target, &key)
-                    .await;
+            Job::Reaction { room, event, sender, target, key } => {
+                self.on_reaction(&room, &event, &sender, &target, &key).await;
             }
-            Job::Invite {
-                room,
-                inviter,
-                direct,
-            } => self.invited(room, inviter, direct).await,
+            Job::Invite { room, inviter, direct } => self.invited(room, inviter, direct).await,
         }
     }
 
@@ -158,13 +130,7 @@ impl Bot {
         let Some(room) = matrix::joined(&self.client, room_id.as_str()) else {
             return;
         };
-        let is_request = matches!(
-            parsed,
-            Ok(Parsed {
-                command: Command::Request { .. },
-                ..
-            })
-        );
+        let is_request = matches!(parsed, Ok(Parsed { command: Command::Request { .. }, .. }));
         // A request is marked handled in the same transaction that records it.
         let fresh = if is_request {
             !self.store.is_handled(event.as_str()).unwrap_or(true)
@@ -175,10 +141,9 @@ impl Bot {
             return;
         }
         let (result, lang) = match parsed {
-            Ok(Parsed { command, lang }) => (
-                self.execute(&room, event, sender, command, lang).await,
-                lang,
-            ),
+            Ok(Parsed { command, lang }) => {
+                (self.execute(&room, event, sender, command, lang).await, lang)
+            }
             Err(error) => {
                 let lang = error.lang().unwrap_or(self.config.language);
                 (Err(Failure::Parse(error)), lang)
@@ -229,8 +194,7 @@ impl Bot {
             && let Some(message) = self.failure_message(failure, lang)
             && let Some(room) = matrix::joined(&self.client, room_id.as_str())
         {
-            self.send(&room, &message, Shape::Thread(target), Some(sender))
-                .await;
+            self.send(&room, &message, Shape::Thread(target), Some(sender)).await;
         }
     }
 
@@ -271,8 +235,7 @@ impl Bot {
         match command {
             Command::Request { text } => self.post_request(room, event, sender, text, lang).await,
             Command::Take { number } => {
-                self.claim(number, sender, lang, Origin::Command(room, event))
-                    .await
+                self.claim(number, sender, lang, Origin::Command(room, event)).await
             }
             Command::Release { number } => {
                 let (request, private_room) = self
@@ -325,8 +288,7 @@ impl Bot {
                 info!(request = number, "cancelled");
                 let message =
                     catalogue::render(lang, Key::CancelledAck, &[("number", &number.to_string())]);
-                self.after_close(&request, Key::RelayCancelled, &message)
-                    .await;
+                self.after_close(&request, Key::RelayCancelled, &message).await;
                 if Some(room.room_id().as_str()) != request.private_room.as_deref() {
                     self.reply(room, event, &message, None).await;
                 }
@@ -334,8 +296,7 @@ impl Bot {
             }
             Command::Vet { user } => self.vet(room, event, sender, &user, lang).await,
             Command::Ban { user, reason } => {
-                self.ban(room, event, sender, &user, reason.as_deref(), lang)
-                    .await
+                self.ban(room, event, sender, &user, reason.as_deref(), lang).await
             }
             Command::Requests => {
                 let message = self.requests_list(lang)?;
@@ -420,21 +381,18 @@ impl Bot {
         let message =
             catalogue::render(lang, Key::Relay, &borrow(&self.request_args(request, lang)));
         let Some(room) = matrix::joined(&self.client, self.rooms.volunteers.as_str()) else {
-            error!(
-                request = request.number,
-                "not in the volunteers room: cannot relay"
-            );
+            error!(request = request.number, "not in the volunteers room: cannot relay");
             return;
         };
         match matrix::send(&room, &message, Shape::New, None).await {
-            Ok(relay) => match self
-                .store
-                .set_relay(request.number, relay.as_str(), Utc::now())
-                .await
-            {
-                Ok(_) => info!(request = request.number, "relayed"),
-                Err(error) => error!(request = request.number, %error, "cannot record the relay"),
-            },
+            Ok(relay) => {
+                match self.store.set_relay(request.number, relay.as_str(), Utc::now()).await {
+                    Ok(_) => info!(request = request.number, "relayed"),
+                    Err(error) => {
+                        error!(request = request.number, %error, "cannot record the relay")
+                    }
+                }
+            }
             // The request stays open without a relay; it is relayed again at the next start.
             Err(error) => error!(request = request.number, %error, "cannot relay"),
         }
@@ -443,15 +401,9 @@ impl Bot {
     fn request_args(&self, request: &Request, lang: Lang) -> Vec<(&'static str, String)> {
         vec![
             ("number", request.number.to_string()),
-            (
-                "category",
-                catalogue::category(lang, request.reading.category),
-            ),
+            ("category", catalogue::category(lang, request.reading.category)),
             ("neighbourhood", self.neighbourhood(request, lang)),
-            (
-                "when",
-                catalogue::when(lang, request.reading.when, self.today()),
-            ),
+            ("when", catalogue::when(lang, request.reading.when, self.today())),
             ("behalf", catalogue::behalf(lang, request.reading.on_behalf)),
             ("text", request.text.clone()),
         ]
@@ -471,11 +423,7 @@ impl Bot {
         lang: Lang,
         origin: Origin<'_>,
     ) -> Result<(), Failure> {
-        let request = match self
-            .store
-            .claim(number, volunteer.as_str(), Utc::now())
-            .await
-        {
+        let request = match self.store.claim(number, volunteer.as_str(), Utc::now()).await {
             Ok(request) => request,
             Err(error) => return Err(Failure::Transition(error, CommandKind::Take)),
         };
@@ -512,10 +460,8 @@ impl Bot {
             Ok(room) => room,
             Err(error) => {
                 error!(request = number, %error, "cannot create the private room; giving the request back");
-                if let Err(error) = self
-                    .store
-                    .release(number, volunteer.as_str(), "bot", true, Utc::now())
-                    .await
+                if let Err(error) =
+                    self.store.release(number, volunteer.as_str(), "bot", true, Utc::now()).await
                 {
                     error!(request = number, %error, "cannot give the request back");
                 }
@@ -524,10 +470,8 @@ impl Bot {
                 return;
             }
         };
-        if let Err(error) = self
-            .store
-            .set_private_room(number, room.room_id().as_str(), Utc::now())
-            .await
+        if let Err(error) =
+            self.store.set_private_room(number, room.room_id().as_str(), Utc::now()).await
         {
             error!(request = number, %error, "cannot record the private room");
         }
@@ -543,16 +487,12 @@ impl Bot {
         if let Some(origin) = matrix::joined(&self.client, &request.origin_room)
             && let Ok(requester) = matrix::user_id(&request.requester)
         {
-            self.send(&origin, &told, Shape::New, Some(&requester))
-                .await;
+            self.send(&origin, &told, Shape::New, Some(&requester)).await;
         }
     }
 
     async fn edit_relay(&self, request: &Request, key: Key) {
-        let Some(relay) = request
-            .relay_event
-            .as_deref()
-            .and_then(|id| EventId::parse(id).ok())
+        let Some(relay) = request.relay_event.as_deref().and_then(|id| EventId::parse(id).ok())
         else {
             return;
         };
@@ -568,15 +508,8 @@ impl Bot {
         let Some(room) = matrix::joined(&self.client, self.rooms.volunteers.as_str()) else {
             return;
         };
-        match request
-            .relay_event
-            .as_deref()
-            .and_then(|id| EventId::parse(id).ok())
-        {
-            Some(relay) => {
-                self.send(&room, message, Shape::Thread(&relay), Some(to))
-                    .await
-            }
+        match request.relay_event.as_deref().and_then(|id| EventId::parse(id).ok()) {
+            Some(relay) => self.send(&room, message, Shape::Thread(&relay), Some(to)).await,
             None => self.send(&room, message, Shape::New, Some(to)).await,
         }
     }
@@ -589,9 +522,7 @@ impl Bot {
         private_room: Option<String>,
         volunteer: &UserId,
     ) {
-        if let Some(room) = private_room
-            .as_deref()
-            .and_then(|id| matrix::joined(&self.client, id))
+        if let Some(room) = private_room.as_deref().and_then(|id| matrix::joined(&self.client, id))
         {
             let message = catalogue::render(
                 request.lang,
@@ -608,10 +539,8 @@ impl Bot {
 
     /// The effects of closing: the private room is told and the relay is edited.
     async fn after_close(&self, request: &Request, relay_key: Key, message: &Message) {
-        if let Some(room) = request
-            .private_room
-            .as_deref()
-            .and_then(|id| matrix::joined(&self.client, id))
+        if let Some(room) =
+            request.private_room.as_deref().and_then(|id| matrix::joined(&self.client, id))
         {
             self.send(&room, message, Shape::New, None).await;
         }
@@ -649,18 +578,9 @@ impl Bot {
                 debug!(%error, "no invitation to the volunteers room");
             }
         }
-        let key = if before == VolunteerStatus::Vetted {
-            Key::AlreadyVetted
-        } else {
-            Key::Vetted
-        };
-        self.reply(
-            room,
-            event,
-            &catalogue::render(lang, key, &[("user", user_id.as_str())]),
-            None,
-        )
-        .await;
+        let key = if before == VolunteerStatus::Vetted { Key::AlreadyVetted } else { Key::Vetted };
+        self.reply(room, event, &catalogue::render(lang, key, &[("user", user_id.as_str())]), None)
+            .await;
         Ok(())
     }
 
@@ -692,13 +612,7 @@ impl Bot {
             }
             match self
                 .store
-                .release(
-                    request.number,
-                    user_id.as_str(),
-                    by.as_str(),
-                    true,
-                    Utc::now(),
-                )
+                .release(request.number, user_id.as_str(), by.as_str(), true, Utc::now())
                 .await
             {
                 Ok((request, private_room)) => {
@@ -711,11 +625,7 @@ impl Bot {
             }
         }
         self.ban_everywhere(&user_id, reason).await;
-        let key = if before == VolunteerStatus::Banned {
-            Key::AlreadyBanned
-        } else {
-            Key::Banned
-        };
+        let key = if before == VolunteerStatus::Banned { Key::AlreadyBanned } else { Key::Banned };
         let mut parts = vec![catalogue::render(lang, key, &[("user", user_id.as_str())])];
         if !released.is_empty() {
             parts.push(catalogue::render(
@@ -735,9 +645,7 @@ impl Bot {
             let managed = room.room_id() == self.rooms.volunteers
                 || matches!(
                     self.store.room_kind(room.room_id().as_str()),
-                    Ok(Some(
-                        RoomKind::Private { .. } | RoomKind::Neighbourhood { .. }
-                    ))
+                    Ok(Some(RoomKind::Private { .. } | RoomKind::Neighbourhood { .. }))
                 );
             if !managed {
                 continue;
@@ -778,18 +686,12 @@ impl Bot {
     /// may open a direct chat; other invitations are declined.
     pub(crate) async fn invited(&self, room_id: OwnedRoomId, inviter: OwnedUserId, direct: bool) {
         // The same invitation may come from a sync and from the start-up check.
-        let Some(room) = self
-            .client
-            .get_room(&room_id)
-            .filter(|r| r.state() == matrix_sdk::RoomState::Invited)
+        let Some(room) =
+            self.client.get_room(&room_id).filter(|r| r.state() == matrix_sdk::RoomState::Invited)
         else {
             return;
         };
-        let coordinator = self
-            .config
-            .coordinators
-            .iter()
-            .any(|c| c == inviter.as_str());
+        let coordinator = self.config.coordinators.iter().any(|c| c == inviter.as_str());
         if !direct && !coordinator {
             info!(room = %room_id, "declining an invitation from someone who is not a coordinator");
             if let Err(error) = room.leave().await {
@@ -804,12 +706,7 @@ impl Bot {
             return;
         }
         let (kind, welcome) = if direct {
-            (
-                RoomKind::Direct {
-                    user: inviter.to_string(),
-                },
-                Key::DirectWelcome,
-            )
+            (RoomKind::Direct { user: inviter.to_string() }, Key::DirectWelcome)
         } else {
             let name = name.unwrap_or_else(|| self.config.community.clone());
             (RoomKind::Neighbourhood { name }, Key::NeighbourhoodWelcome)
@@ -863,10 +760,7 @@ impl Bot {
             Failure::Parse(ParseError::TooLong { chars, .. }) => catalogue::render(
                 lang,
                 Key::TooLong,
-                &[
-                    ("chars", &chars.to_string()),
-                    ("max", &MAX_REQUEST_CHARS.to_string()),
-                ],
+                &[("chars", &chars.to_string()), ("max", &MAX_REQUEST_CHARS.to_string())],
             ),
             Failure::Refused(refusal, kind) => match refusal {
                 Refusal::NotVetted => catalogue::render(lang, Key::RefusedNotVetted, &[]),
@@ -881,10 +775,9 @@ impl Bot {
                 TransitionError::NoSuchRequest(number) => {
                     catalogue::render(lang, Key::NoSuchRequest, &[("number", &n(number))])
                 }
-                TransitionError::NotOpen {
-                    number,
-                    state: State::Claimed { .. },
-                } if kind == CommandKind::Take => {
+                TransitionError::NotOpen { number, state: State::Claimed { .. } }
+                    if kind == CommandKind::Take =>
+                {
                     catalogue::render(lang, Key::AlreadyTaken, &[("number", &n(number))])
                 }
                 TransitionError::NotOpen { number, state } => catalogue::render(
@@ -924,11 +817,8 @@ impl Bot {
         message: &Message,
         mention: Option<&UserId>,
     ) {
-        let shape = if room.room_id() == self.rooms.volunteers {
-            Shape::Thread(event)
-        } else {
-            Shape::New
-        };
+        let shape =
+            if room.room_id() == self.rooms.volunteers { Shape::Thread(event) } else { Shape::New };
         self.send(room, message, shape, mention).await;
     }
 

@@ -77,78 +77,72 @@ pub fn register(client: &Client, bot: Arc<Bot>, jobs: Sender<Job>) -> Vec<EventH
     let mut handles = Vec::new();
 
     let (b, tx) = (bot.clone(), jobs.clone());
-    handles.push(
-        client.add_event_handler(move |ev: OriginalSyncRoomMessageEvent, room: Room| {
-            let (bot, jobs) = (b.clone(), tx.clone());
-            async move {
-                if ev.sender == bot.user_id || !is_fresh(&bot, ev.origin_server_ts) {
-                    return;
-                }
-                // Edits would replay a command; notices are never commands (bots talk in notices).
-                if matches!(ev.content.relates_to, Some(Relation::Replacement(_))) {
-                    return;
-                }
-                let MessageType::Text(text) = &ev.content.msgtype else {
-                    return;
-                };
-                let mentions = ev
-                    .content
-                    .mentions
-                    .as_ref()
-                    .map(|m| m.user_ids.iter().map(ToString::to_string).collect())
-                    .unwrap_or_default();
-                let job = Job::Message {
-                    room: room.room_id().to_owned(),
-                    event: ev.event_id.clone(),
-                    sender: ev.sender.clone(),
-                    body: text.body.clone(),
-                    mentions,
-                };
-                queue(&jobs, job).await;
+    handles.push(client.add_event_handler(move |ev: OriginalSyncRoomMessageEvent, room: Room| {
+        let (bot, jobs) = (b.clone(), tx.clone());
+        async move {
+            if ev.sender == bot.user_id || !is_fresh(&bot, ev.origin_server_ts) {
+                return;
             }
-        }),
-    );
+            // Edits would replay a command; notices are never commands (bots talk in notices).
+            if matches!(ev.content.relates_to, Some(Relation::Replacement(_))) {
+                return;
+            }
+            let MessageType::Text(text) = &ev.content.msgtype else {
+                return;
+            };
+            let mentions = ev
+                .content
+                .mentions
+                .as_ref()
+                .map(|m| m.user_ids.iter().map(ToString::to_string).collect())
+                .unwrap_or_default();
+            let job = Job::Message {
+                room: room.room_id().to_owned(),
+                event: ev.event_id.clone(),
+                sender: ev.sender.clone(),
+                body: text.body.clone(),
+                mentions,
+            };
+            queue(&jobs, job).await;
+        }
+    }));
 
     let (b, tx) = (bot.clone(), jobs.clone());
-    handles.push(
-        client.add_event_handler(move |ev: OriginalSyncReactionEvent, room: Room| {
-            let (bot, jobs) = (b.clone(), tx.clone());
-            async move {
-                if ev.sender == bot.user_id || !is_fresh(&bot, ev.origin_server_ts) {
-                    return;
-                }
-                let job = Job::Reaction {
-                    room: room.room_id().to_owned(),
-                    event: ev.event_id.clone(),
-                    sender: ev.sender.clone(),
-                    target: ev.content.relates_to.event_id.clone(),
-                    key: ev.content.relates_to.key.clone(),
-                };
-                queue(&jobs, job).await;
+    handles.push(client.add_event_handler(move |ev: OriginalSyncReactionEvent, room: Room| {
+        let (bot, jobs) = (b.clone(), tx.clone());
+        async move {
+            if ev.sender == bot.user_id || !is_fresh(&bot, ev.origin_server_ts) {
+                return;
             }
-        }),
-    );
+            let job = Job::Reaction {
+                room: room.room_id().to_owned(),
+                event: ev.event_id.clone(),
+                sender: ev.sender.clone(),
+                target: ev.content.relates_to.event_id.clone(),
+                key: ev.content.relates_to.key.clone(),
+            };
+            queue(&jobs, job).await;
+        }
+    }));
 
     let (b, tx) = (bot, jobs);
-    handles.push(
-        client.add_event_handler(move |ev: StrippedRoomMemberEvent, room: Room| {
-            let (bot, jobs) = (b.clone(), tx.clone());
-            async move {
-                if ev.state_key != bot.user_id
-                    || ev.content.membership != MembershipState::Invite
-                    || room.state() != RoomState::Invited
-                {
-                    return;
-                }
-                let job = Job::Invite {
-                    room: room.room_id().to_owned(),
-                    inviter: ev.sender.clone(),
-                    direct: ev.content.is_direct.unwrap_or(false),
-                };
-                queue(&jobs, job).await;
+    handles.push(client.add_event_handler(move |ev: StrippedRoomMemberEvent, room: Room| {
+        let (bot, jobs) = (b.clone(), tx.clone());
+        async move {
+            if ev.state_key != bot.user_id
+                || ev.content.membership != MembershipState::Invite
+                || room.state() != RoomState::Invited
+            {
+                return;
             }
-        }),
-    );
+            let job = Job::Invite {
+                room: room.room_id().to_owned(),
+                inviter: ev.sender.clone(),
+                direct: ev.content.is_direct.unwrap_or(false),
+            };
+            queue(&jobs, job).await;
+        }
+    }));
 
     handles
 }

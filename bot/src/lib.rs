@@ -36,10 +36,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::
 /// Opens the store in the configured data directory.
 pub fn open_store(config: &Config) -> anyhow::Result<Store> {
     std::fs::create_dir_all(&config.data_dir).with_context(|| {
-        format!(
-            "cannot create the data directory {}",
-            config.data_dir.display()
-        )
+        format!("cannot create the data directory {}", config.data_dir.display())
     })?;
     Store::open(&config.data_dir.join("store")).context("cannot open the store")
 }
@@ -65,13 +62,7 @@ pub async fn run_with_store(
     let rooms = matrix::setup_rooms(&client, &config, &store).await?;
 
     let (jobs, queue) = mpsc::channel::<Job>(1024);
-    let bot = Arc::new(Bot::new(
-        client.clone(),
-        config,
-        store.clone(),
-        rooms,
-        started,
-    )?);
+    let bot = Arc::new(Bot::new(client.clone(), config, store.clone(), rooms, started)?);
     // Handlers are in place before the first sync, so that what people wrote while the
     // bot was starting is answered.
     let handles = handlers::register(&client, bot.clone(), jobs.clone());

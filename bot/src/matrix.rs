@@ -106,10 +106,7 @@ async fn login(
         .map_err(|error| {
             classify(
                 error,
-                &format!(
-                    "cannot log in as {} (wrong user id or password?)",
-                    config.user_id
-                ),
+                &format!("cannot log in as {} (wrong user id or password?)", config.user_id),
             )
         })?;
     let session = client
@@ -170,9 +167,7 @@ pub async fn first_sync(client: &Client) -> String {
 
 /// Syncs until the future is dropped, retrying after failures with backoff.
 pub async fn sync_forever(client: &Client, token: String) {
-    let mut settings = SyncSettings::default()
-        .token(token)
-        .timeout(Duration::from_secs(30));
+    let mut settings = SyncSettings::default().token(token).timeout(Duration::from_secs(30));
     let mut backoff = Duration::from_secs(1);
     loop {
         match client.sync(settings.clone()).await {
@@ -195,14 +190,9 @@ pub async fn setup_rooms(
     config: &Config,
     store: &Store,
 ) -> anyhow::Result<BotRooms> {
-    let volunteers = own_room(
-        client,
-        config,
-        store,
-        RoomKind::Volunteers,
-        config.volunteers_room.as_deref(),
-    )
-    .await?;
+    let volunteers =
+        own_room(client, config, store, RoomKind::Volunteers, config.volunteers_room.as_deref())
+            .await?;
     let coordination = own_room(
         client,
         config,
@@ -214,9 +204,7 @@ pub async fn setup_rooms(
     for neighbourhood in &config.neighbourhoods {
         match join(client, &neighbourhood.room).await {
             Ok(room) => {
-                let kind = RoomKind::Neighbourhood {
-                    name: neighbourhood.name.clone(),
-                };
+                let kind = RoomKind::Neighbourhood { name: neighbourhood.name.clone() };
                 store.set_room_kind(room.room_id().as_str(), &kind).await?;
                 info!(room = %room.room_id(), "neighbourhood room ready");
             }
@@ -226,10 +214,7 @@ pub async fn setup_rooms(
             }
         }
     }
-    Ok(BotRooms {
-        volunteers,
-        coordination,
-    })
+    Ok(BotRooms { volunteers, coordination })
 }
 
 async fn own_room(
@@ -322,11 +307,7 @@ pub async fn create_private_room(
 ) -> anyhow::Result<Room> {
     let number_text = number.to_string();
     let mut request = CreateRoom::new();
-    request.name = Some(catalogue::text(
-        lang,
-        Key::PrivateRoomName,
-        &[("number", &number_text)],
-    ));
+    request.name = Some(catalogue::text(lang, Key::PrivateRoomName, &[("number", &number_text)]));
     request.topic = Some(catalogue::text(lang, Key::PrivateRoomTopic, &[]));
     request.preset = Some(RoomPreset::PrivateChat);
     request.invite = user_ids(invite);
@@ -375,10 +356,8 @@ pub async fn send(
     match shape {
         Shape::New => {}
         Shape::Thread(root) => {
-            content.relates_to = Some(Relation::Thread(Thread::plain(
-                root.to_owned(),
-                root.to_owned(),
-            )));
+            content.relates_to =
+                Some(Relation::Thread(Thread::plain(root.to_owned(), root.to_owned())));
         }
         Shape::Edit(original) => {
             content = content.make_replacement(ReplacementMetadata::new(original.to_owned(), None));
@@ -391,9 +370,7 @@ pub async fn send(
 /// Whether `room` is a room the bot has joined.
 pub fn joined(client: &Client, room_id: &str) -> Option<Room> {
     let room_id = matrix_sdk::ruma::RoomId::parse(room_id).ok()?;
-    client
-        .get_room(&room_id)
-        .filter(|room| room.state() == RoomState::Joined)
+    client.get_room(&room_id).filter(|room| room.state() == RoomState::Joined)
 }
 
 /// Fails unless `id` is a valid user id.

@@ -134,10 +134,7 @@ static FR: &[(Key, &str)] = &[
         Key::RelayDone,
         "🎉 **Demande n°{number}** — {category} — {neighbourhood} : réalisée. Merci !",
     ),
-    (
-        Key::RelayCancelled,
-        "**Demande n°{number}** — {category} — {neighbourhood} : annulée.",
-    ),
+    (Key::RelayCancelled, "**Demande n°{number}** — {category} — {neighbourhood} : annulée."),
     (
         Key::AlreadyTaken,
         "La demande n°{number} a déjà été prise par un·e autre bénévole. Merci d'avoir répondu !",
@@ -162,10 +159,7 @@ static FR: &[(Key, &str)] = &[
         Key::ReleasedPrivate,
         "Le/la bénévole a rendu la demande n°{number} : elle est de nouveau proposée aux bénévoles. Je vous préviendrai dès que quelqu'un d'autre répondra.",
     ),
-    (
-        Key::DoneAck,
-        "Demande n°{number} close. Merci pour votre aide !",
-    ),
+    (Key::DoneAck, "Demande n°{number} close. Merci pour votre aide !"),
     (Key::CancelledAck, "Demande n°{number} annulée."),
     (
         Key::Vetted,
@@ -176,10 +170,7 @@ static FR: &[(Key, &str)] = &[
         Key::Banned,
         "{user} est banni·e : ne peut plus prendre de demande et est retiré·e des salons que je gère.",
     ),
-    (
-        Key::BannedReleased,
-        "Demandes rendues et de nouveau proposées : {numbers}.",
-    ),
+    (Key::BannedReleased, "Demandes rendues et de nouveau proposées : {numbers}."),
     (Key::AlreadyBanned, "{user} est déjà banni·e."),
     (Key::RequestsHeader, "**Demandes en cours : {count}**"),
     (
@@ -196,44 +187,20 @@ static FR: &[(Key, &str)] = &[
         Key::HelpRequest,
         "`!demande <texte>` — demander un coup de main (courses, pharmacie, rendez-vous, visite…)",
     ),
-    (
-        Key::HelpTake,
-        "`!prendre <n>` (ou ✋ sur la demande) — prendre une demande",
-    ),
-    (
-        Key::HelpRelease,
-        "`!lacher <n>` — rendre une demande que vous ne pouvez plus assurer",
-    ),
-    (
-        Key::HelpDone,
-        "`!fait [n] [mot]` — clore une demande réalisée",
-    ),
+    (Key::HelpTake, "`!prendre <n>` (ou ✋ sur la demande) — prendre une demande"),
+    (Key::HelpRelease, "`!lacher <n>` — rendre une demande que vous ne pouvez plus assurer"),
+    (Key::HelpDone, "`!fait [n] [mot]` — clore une demande réalisée"),
     (Key::HelpCancel, "`!annuler [n]` — annuler une demande"),
-    (
-        Key::HelpVet,
-        "`!valider @personne` — valider un·e bénévole (rencontré·e, charte signée)",
-    ),
-    (
-        Key::HelpBan,
-        "`!bannir @personne [raison]` — retirer un·e bénévole",
-    ),
-    (
-        Key::HelpRequests,
-        "`!demandes` — voir les demandes ouvertes et en cours",
-    ),
+    (Key::HelpVet, "`!valider @personne` — valider un·e bénévole (rencontré·e, charte signée)"),
+    (Key::HelpBan, "`!bannir @personne [raison]` — retirer un·e bénévole"),
+    (Key::HelpRequests, "`!demandes` — voir les demandes ouvertes et en cours"),
     (Key::HelpHelp, "`!aide` — cette aide"),
     (
         Key::UsageRequest,
         "Utilisation : `!demande <texte>`, par exemple `!demande courses pour ma mère demain matin`.",
     ),
-    (
-        Key::UsageTake,
-        "Utilisation : `!prendre <numéro>`, par exemple `!prendre 12`.",
-    ),
-    (
-        Key::UsageRelease,
-        "Utilisation : `!lacher <numéro>`, par exemple `!lacher 12`.",
-    ),
+    (Key::UsageTake, "Utilisation : `!prendre <numéro>`, par exemple `!prendre 12`."),
+    (Key::UsageRelease, "Utilisation : `!lacher <numéro>`, par exemple `!lacher 12`."),
     (
         Key::UsageDone,
         "Utilisation : `!fait [numéro] [mot]`, par exemple `!fait 12 tout s'est bien passé` (dans le salon privé, le numéro est inutile).",
@@ -246,14 +213,8 @@ static FR: &[(Key, &str)] = &[
         Key::UsageVet,
         "Utilisation : `!valider @personne:serveur`, par exemple `!valider @marie:exemple.fr`.",
     ),
-    (
-        Key::UsageBan,
-        "Utilisation : `!bannir @personne:serveur [raison]`.",
-    ),
-    (
-        Key::UsageRequests,
-        "Utilisation : `!demandes`, sans rien après.",
-    ),
+    (Key::UsageBan, "Utilisation : `!bannir @personne:serveur [raison]`."),
+    (Key::UsageRequests, "Utilisation : `!demandes`, sans rien après."),
     (Key::UsageHelp, "Utilisation : `!aide`."),
     (
         Key::UnknownCommand,
@@ -271,30 +232,15 @@ static FR: &[(Key, &str)] = &[
         Key::RefusedBanned,
         "Désolé, vous ne pouvez plus prendre de demande. Contactez la coordination si vous pensez qu'il s'agit d'une erreur.",
     ),
-    (
-        Key::RefusedNotCoordinator,
-        "Désolé, cette commande est réservée à la coordination.",
-    ),
+    (Key::RefusedNotCoordinator, "Désolé, cette commande est réservée à la coordination."),
     (
         Key::RefusedWrongPlace,
         "La commande `!{word}` ne s'utilise pas dans ce salon. Écrivez `!aide` pour voir ce qui est possible ici.",
     ),
-    (
-        Key::NoSuchRequest,
-        "Je ne trouve pas de demande n°{number}.",
-    ),
-    (
-        Key::NotOpen,
-        "La demande n°{number} n'est plus disponible ({state}).",
-    ),
-    (
-        Key::NotClaimed,
-        "La demande n°{number} n'est pas en cours ({state}).",
-    ),
-    (
-        Key::NotHolder,
-        "La demande n°{number} est tenue par un·e autre bénévole.",
-    ),
+    (Key::NoSuchRequest, "Je ne trouve pas de demande n°{number}."),
+    (Key::NotOpen, "La demande n°{number} n'est plus disponible ({state})."),
+    (Key::NotClaimed, "La demande n°{number} n'est pas en cours ({state})."),
+    (Key::NotHolder, "La demande n°{number} est tenue par un·e autre bénévole."),
     (
         Key::NotRequester,
         "Seule la personne qui a fait la demande n°{number}, ou la coordination, peut l'annuler.",
@@ -314,10 +260,7 @@ static FR: &[(Key, &str)] = &[
         "Suivi des demandes, validation des bénévoles. !aide pour les commandes.",
     ),
     (Key::PrivateRoomName, "Entraide — demande n°{number}"),
-    (
-        Key::PrivateRoomTopic,
-        "Salon privé entre la personne aidée et le/la bénévole.",
-    ),
+    (Key::PrivateRoomTopic, "Salon privé entre la personne aidée et le/la bénévole."),
     (
         Key::NeighbourhoodWelcome,
         "Bonjour ! Je suis le bot d'entraide de {community}. Pour demander un coup de main, écrivez `!demande` suivi de votre besoin, par exemple `!demande courses pour ma mère demain matin`. `!aide` pour en savoir plus.",
@@ -383,14 +326,8 @@ static EN: &[(Key, &str)] = &[
         Key::RelayTaken,
         "✅ **Request #{number}** — {category} — {neighbourhood}: taken by a volunteer. Thank you!",
     ),
-    (
-        Key::RelayDone,
-        "🎉 **Request #{number}** — {category} — {neighbourhood}: done. Thank you!",
-    ),
-    (
-        Key::RelayCancelled,
-        "**Request #{number}** — {category} — {neighbourhood}: cancelled.",
-    ),
+    (Key::RelayDone, "🎉 **Request #{number}** — {category} — {neighbourhood}: done. Thank you!"),
+    (Key::RelayCancelled, "**Request #{number}** — {category} — {neighbourhood}: cancelled."),
     (
         Key::AlreadyTaken,
         "Request #{number} has already been taken by another volunteer. Thank you for answering!",
@@ -407,38 +344,23 @@ static EN: &[(Key, &str)] = &[
         Key::RequesterTold,
         "Good news: a volunteer answered your request #{number}. I invited you to a private room with them.",
     ),
-    (
-        Key::Released,
-        "You gave request #{number} back: it is offered to the volunteers again.",
-    ),
+    (Key::Released, "You gave request #{number} back: it is offered to the volunteers again."),
     (
         Key::ReleasedPrivate,
         "The volunteer gave request #{number} back: it is offered to the volunteers again. I will tell you as soon as someone else answers.",
     ),
-    (
-        Key::DoneAck,
-        "Request #{number} closed. Thank you for your help!",
-    ),
+    (Key::DoneAck, "Request #{number} closed. Thank you for your help!"),
     (Key::CancelledAck, "Request #{number} cancelled."),
-    (
-        Key::Vetted,
-        "{user} is now a vetted volunteer: I am inviting them to the volunteers room.",
-    ),
+    (Key::Vetted, "{user} is now a vetted volunteer: I am inviting them to the volunteers room."),
     (Key::AlreadyVetted, "{user} is already a vetted volunteer."),
     (
         Key::Banned,
         "{user} is banned: they can no longer take requests and are removed from the rooms I manage.",
     ),
-    (
-        Key::BannedReleased,
-        "Requests given back and offered again: {numbers}.",
-    ),
+    (Key::BannedReleased, "Requests given back and offered again: {numbers}."),
     (Key::AlreadyBanned, "{user} is already banned."),
     (Key::RequestsHeader, "**Requests under way: {count}**"),
-    (
-        Key::RequestsLineOpen,
-        "#{number} — {category} — {neighbourhood} — {when} — open for {age}",
-    ),
+    (Key::RequestsLineOpen, "#{number} — {category} — {neighbourhood} — {when} — open for {age}"),
     (
         Key::RequestsLineClaimed,
         "#{number} — {category} — {neighbourhood} — {when} — taken by {volunteer} for {age}",
@@ -449,41 +371,20 @@ static EN: &[(Key, &str)] = &[
         Key::HelpRequest,
         "`!request <text>` — ask for a hand (groceries, pharmacy, appointment, visit…)",
     ),
-    (
-        Key::HelpTake,
-        "`!take <n>` (or ✋ on the request) — take a request",
-    ),
-    (
-        Key::HelpRelease,
-        "`!release <n>` — give back a request you can no longer do",
-    ),
-    (
-        Key::HelpDone,
-        "`!done [n] [note]` — close a request that was done",
-    ),
+    (Key::HelpTake, "`!take <n>` (or ✋ on the request) — take a request"),
+    (Key::HelpRelease, "`!release <n>` — give back a request you can no longer do"),
+    (Key::HelpDone, "`!done [n] [note]` — close a request that was done"),
     (Key::HelpCancel, "`!cancel [n]` — cancel a request"),
-    (
-        Key::HelpVet,
-        "`!vet @person` — vet a volunteer (met in person, charter signed)",
-    ),
+    (Key::HelpVet, "`!vet @person` — vet a volunteer (met in person, charter signed)"),
     (Key::HelpBan, "`!ban @person [reason]` — remove a volunteer"),
-    (
-        Key::HelpRequests,
-        "`!requests` — see open and ongoing requests",
-    ),
+    (Key::HelpRequests, "`!requests` — see open and ongoing requests"),
     (Key::HelpHelp, "`!help` — this help"),
     (
         Key::UsageRequest,
         "Usage: `!request <text>`, for example `!request groceries for my mum tomorrow morning`.",
     ),
-    (
-        Key::UsageTake,
-        "Usage: `!take <number>`, for example `!take 12`.",
-    ),
-    (
-        Key::UsageRelease,
-        "Usage: `!release <number>`, for example `!release 12`.",
-    ),
+    (Key::UsageTake, "Usage: `!take <number>`, for example `!take 12`."),
+    (Key::UsageRelease, "Usage: `!release <number>`, for example `!release 12`."),
     (
         Key::UsageDone,
         "Usage: `!done [number] [note]`, for example `!done 12 all went well` (in the private room, the number is not needed).",
@@ -492,15 +393,9 @@ static EN: &[(Key, &str)] = &[
         Key::UsageCancel,
         "Usage: `!cancel [number]`, for example `!cancel 12` (in the private room, the number is not needed).",
     ),
-    (
-        Key::UsageVet,
-        "Usage: `!vet @person:server`, for example `!vet @marie:example.org`.",
-    ),
+    (Key::UsageVet, "Usage: `!vet @person:server`, for example `!vet @marie:example.org`."),
     (Key::UsageBan, "Usage: `!ban @person:server [reason]`."),
-    (
-        Key::UsageRequests,
-        "Usage: `!requests`, with nothing after it.",
-    ),
+    (Key::UsageRequests, "Usage: `!requests`, with nothing after it."),
     (Key::UsageHelp, "Usage: `!help`."),
     (
         Key::UnknownCommand,
@@ -518,27 +413,15 @@ static EN: &[(Key, &str)] = &[
         Key::RefusedBanned,
         "Sorry, you can no longer take requests. Contact the coordinators if you think this is a mistake.",
     ),
-    (
-        Key::RefusedNotCoordinator,
-        "Sorry, this command is for coordinators only.",
-    ),
+    (Key::RefusedNotCoordinator, "Sorry, this command is for coordinators only."),
     (
         Key::RefusedWrongPlace,
         "The command `!{word}` is not used in this room. Write `!help` to see what you can do here.",
     ),
     (Key::NoSuchRequest, "I can't find a request #{number}."),
-    (
-        Key::NotOpen,
-        "Request #{number} is no longer available ({state}).",
-    ),
-    (
-        Key::NotClaimed,
-        "Request #{number} is not under way ({state}).",
-    ),
-    (
-        Key::NotHolder,
-        "Request #{number} is held by another volunteer.",
-    ),
+    (Key::NotOpen, "Request #{number} is no longer available ({state})."),
+    (Key::NotClaimed, "Request #{number} is not under way ({state})."),
+    (Key::NotHolder, "Request #{number} is held by another volunteer."),
     (
         Key::NotRequester,
         "Only the person who made request #{number}, or a coordinator, can cancel it.",
@@ -548,20 +431,11 @@ static EN: &[(Key, &str)] = &[
         "Sorry, a technical problem kept me from handling your message. Please try again in a moment; the team has been told.",
     ),
     (Key::VolunteersRoomName, "Volunteers — {community}"),
-    (
-        Key::VolunteersRoomTopic,
-        "Mutual-aid requests to take. React ✋ or write !take N.",
-    ),
+    (Key::VolunteersRoomTopic, "Mutual-aid requests to take. React ✋ or write !take N."),
     (Key::CoordinationRoomName, "Coordination — {community}"),
-    (
-        Key::CoordinationRoomTopic,
-        "Following requests, vetting volunteers. !help for the commands.",
-    ),
+    (Key::CoordinationRoomTopic, "Following requests, vetting volunteers. !help for the commands."),
     (Key::PrivateRoomName, "Mutual aid — request #{number}"),
-    (
-        Key::PrivateRoomTopic,
-        "Private room between the person helped and the volunteer.",
-    ),
+    (Key::PrivateRoomTopic, "Private room between the person helped and the volunteer."),
     (
         Key::NeighbourhoodWelcome,
         "Hello! I am {community}'s mutual-aid bot. To ask for a hand, write `!request` followed by what you need, for example `!request groceries for my mum tomorrow morning`. `!help` to learn more.",
@@ -724,10 +598,7 @@ pub fn when(lang: Lang, when: When, today: NaiveDate) -> String {
         text(
             lang,
             Key::WhenDate,
-            &[
-                ("weekday", &weekday(lang, date.weekday())),
-                ("date", &date_text),
-            ],
+            &[("weekday", &weekday(lang, date.weekday())), ("date", &date_text)],
         )
     };
     if let Some(part) = part {
@@ -801,10 +672,7 @@ pub fn help(lang: Lang, kinds: &[CommandKind]) -> Message {
     let header = render(lang, Key::HelpHeader, &[]);
     let lines = kinds.iter().map(|kind| {
         let line = help_line(lang, *kind);
-        Message {
-            plain: format!("• {}", line.plain),
-            html: format!("• {}", line.html),
-        }
+        Message { plain: format!("• {}", line.plain), html: format!("• {}", line.html) }
     });
     Message::lines(std::iter::once(header).chain(lines))
 }
@@ -845,14 +713,8 @@ mod tests {
             assert_eq!(unique.len(), Key::ALL.len());
         }
         for key in Key::ALL {
-            let fr = table(Lang::Fr)
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, t)| *t);
-            let en = table(Lang::En)
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, t)| *t);
+            let fr = table(Lang::Fr).iter().find(|(k, _)| k == key).map(|(_, t)| *t);
+            let en = table(Lang::En).iter().find(|(k, _)| k == key).map(|(_, t)| *t);
             assert_eq!(
                 fr.map(placeholders),
                 en.map(placeholders),
@@ -875,20 +737,13 @@ mod tests {
     fn arguments_are_escaped_in_html_but_not_in_plain_text() {
         let message = render(Lang::Fr, Key::Vetted, &[("user", "<script>@x:y</script>")]);
         assert!(message.plain.starts_with("<script>@x:y</script> est"));
-        assert!(
-            message
-                .html
-                .starts_with("&lt;script&gt;@x:y&lt;/script&gt; est")
-        );
+        assert!(message.html.starts_with("&lt;script&gt;@x:y&lt;/script&gt; est"));
     }
 
     #[test]
     fn markup_becomes_html() {
         let message = render(Lang::Fr, Key::UsageTake, &[]);
-        assert_eq!(
-            message.plain,
-            "Utilisation : `!prendre <numéro>`, par exemple `!prendre 12`."
-        );
+        assert_eq!(message.plain, "Utilisation : `!prendre <numéro>`, par exemple `!prendre 12`.");
         assert_eq!(
             message.html,
             "Utilisation : <code>!prendre &lt;numéro&gt;</code>, par exemple <code>!prendre 12</code>."
@@ -904,10 +759,7 @@ mod tests {
 
     #[test]
     fn the_help_text_is_pinned() {
-        let fr = help(
-            Lang::Fr,
-            &[CommandKind::Request, CommandKind::Cancel, CommandKind::Help],
-        );
+        let fr = help(Lang::Fr, &[CommandKind::Request, CommandKind::Cancel, CommandKind::Help]);
         assert_eq!(
             fr.plain,
             "**Commandes possibles ici :**\n\
@@ -933,37 +785,17 @@ mod tests {
         assert_eq!(
             when(
                 Lang::Fr,
-                When::On {
-                    date: tomorrow,
-                    time: None,
-                    part: Some(DayPart::Morning)
-                },
+                When::On { date: tomorrow, time: None, part: Some(DayPart::Morning) },
                 today
             ),
             "demain matin"
         );
         assert_eq!(
-            when(
-                Lang::Fr,
-                When::On {
-                    date: friday,
-                    time: at(14, 30),
-                    part: None
-                },
-                today
-            ),
+            when(Lang::Fr, When::On { date: friday, time: at(14, 30), part: None }, today),
             "vendredi 27/11 à 14h30"
         );
         assert_eq!(
-            when(
-                Lang::En,
-                When::On {
-                    date: today,
-                    time: at(9, 0),
-                    part: None
-                },
-                today
-            ),
+            when(Lang::En, When::On { date: today, time: at(9, 0), part: None }, today),
             "today at 9:00"
         );
     }
@@ -992,9 +824,6 @@ mod tests {
 
     #[test]
     fn a_missing_argument_leaves_the_placeholder_visible() {
-        assert_eq!(
-            text(Lang::En, Key::CancelledAck, &[]),
-            "Request #{number} cancelled."
-        );
+        assert_eq!(text(Lang::En, Key::CancelledAck, &[]), "Request #{number} cancelled.");
     }
 }

@@ -234,9 +234,7 @@ pub fn parse(body: &str, mentions: &[String]) -> Option<Result<Parsed, ParseErro
     };
     let folded = fold(word);
     let Some((kind, lang)) = CommandKind::from_word(&folded) else {
-        return Some(Err(ParseError::Unknown {
-            word: word.chars().take(40).collect(),
-        }));
+        return Some(Err(ParseError::Unknown { word: word.chars().take(40).collect() }));
     };
     let usage = ParseError::Usage { kind, lang };
     let command = match kind {
@@ -248,9 +246,7 @@ pub fn parse(body: &str, mentions: &[String]) -> Option<Result<Parsed, ParseErro
             if chars > MAX_REQUEST_CHARS {
                 return Some(Err(ParseError::TooLong { chars, lang }));
             }
-            Command::Request {
-                text: args.to_owned(),
-            }
+            Command::Request { text: args.to_owned() }
         }
         CommandKind::Take | CommandKind::Release => {
             let mut words = args.split_whitespace();
@@ -266,15 +262,9 @@ pub fn parse(body: &str, mentions: &[String]) -> Option<Result<Parsed, ParseErro
         CommandKind::Done => {
             let (first, rest) = split_first(args);
             match first.and_then(number) {
-                Some(n) => Command::Done {
-                    number: Some(n),
-                    note: non_empty(rest),
-                },
+                Some(n) => Command::Done { number: Some(n), note: non_empty(rest) },
                 None if first.is_some_and(looks_numeric) => return Some(Err(usage)),
-                None => Command::Done {
-                    number: None,
-                    note: non_empty(args),
-                },
+                None => Command::Done { number: None, note: non_empty(args) },
             }
         }
         CommandKind::Cancel => {
@@ -301,11 +291,7 @@ pub fn parse(body: &str, mentions: &[String]) -> Option<Result<Parsed, ParseErro
                 }
                 Command::Vet { user }
             } else {
-                let reason = if first.is_some_and(is_user_id) {
-                    non_empty(rest)
-                } else {
-                    None
-                };
+                let reason = if first.is_some_and(is_user_id) { non_empty(rest) } else { None };
                 Command::Ban { user, reason }
             }
         }
@@ -409,37 +395,27 @@ mod tests {
         let table: Vec<(&str, Command, Lang)> = vec![
             (
                 "!demande courses pour ma mère demain",
-                Request {
-                    text: "courses pour ma mère demain".into(),
-                },
+                Request { text: "courses pour ma mère demain".into() },
                 Lang::Fr,
             ),
             (
                 "  !Demande   besoin d'aide pour la pharmacie ",
-                Request {
-                    text: "besoin d'aide pour la pharmacie".into(),
-                },
+                Request { text: "besoin d'aide pour la pharmacie".into() },
                 Lang::Fr,
             ),
             (
                 "!DEMANDE Quelqu'un pour tondre la pelouse ?",
-                Request {
-                    text: "Quelqu'un pour tondre la pelouse ?".into(),
-                },
+                Request { text: "Quelqu'un pour tondre la pelouse ?".into() },
                 Lang::Fr,
             ),
             (
                 "!request groceries for my dad tomorrow",
-                Request {
-                    text: "groceries for my dad tomorrow".into(),
-                },
+                Request { text: "groceries for my dad tomorrow".into() },
                 Lang::En,
             ),
             (
                 "!Request\nlift to the doctor",
-                Request {
-                    text: "lift to the doctor".into(),
-                },
+                Request { text: "lift to the doctor".into() },
                 Lang::En,
             ),
             ("!prendre 12", Take { number: 12 }, Lang::Fr),
@@ -453,86 +429,34 @@ mod tests {
             ("!LÂCHER 12", Release { number: 12 }, Lang::Fr),
             ("!Lacher #12", Release { number: 12 }, Lang::Fr),
             ("!release 12", Release { number: 12 }, Lang::En),
-            (
-                "!fait",
-                Done {
-                    number: None,
-                    note: None,
-                },
-                Lang::Fr,
-            ),
-            (
-                "!fait 12",
-                Done {
-                    number: Some(12),
-                    note: None,
-                },
-                Lang::Fr,
-            ),
+            ("!fait", Done { number: None, note: None }, Lang::Fr),
+            ("!fait 12", Done { number: Some(12), note: None }, Lang::Fr),
             (
                 "!fait 12 tout s'est bien passé",
-                Done {
-                    number: Some(12),
-                    note: Some("tout s'est bien passé".into()),
-                },
+                Done { number: Some(12), note: Some("tout s'est bien passé".into()) },
                 Lang::Fr,
             ),
             (
                 "!fait très contente, merci",
-                Done {
-                    number: None,
-                    note: Some("très contente, merci".into()),
-                },
+                Done { number: None, note: Some("très contente, merci".into()) },
                 Lang::Fr,
             ),
-            (
-                "!terminé 5",
-                Done {
-                    number: Some(5),
-                    note: None,
-                },
-                Lang::Fr,
-            ),
-            (
-                "!done",
-                Done {
-                    number: None,
-                    note: None,
-                },
-                Lang::En,
-            ),
+            ("!terminé 5", Done { number: Some(5), note: None }, Lang::Fr),
+            ("!done", Done { number: None, note: None }, Lang::En),
             (
                 "!done #3 all good",
-                Done {
-                    number: Some(3),
-                    note: Some("all good".into()),
-                },
+                Done { number: Some(3), note: Some("all good".into()) },
                 Lang::En,
             ),
             ("!annuler", Cancel { number: None }, Lang::Fr),
             ("!annuler 12", Cancel { number: Some(12) }, Lang::Fr),
             ("!Annuler n°12", Cancel { number: Some(12) }, Lang::Fr),
             ("!cancel 9", Cancel { number: Some(9) }, Lang::En),
-            (
-                "!valider @marie:example.org",
-                Vet {
-                    user: "@marie:example.org".into(),
-                },
-                Lang::Fr,
-            ),
-            (
-                "!vet @bob:localhost:8008",
-                Vet {
-                    user: "@bob:localhost:8008".into(),
-                },
-                Lang::En,
-            ),
+            ("!valider @marie:example.org", Vet { user: "@marie:example.org".into() }, Lang::Fr),
+            ("!vet @bob:localhost:8008", Vet { user: "@bob:localhost:8008".into() }, Lang::En),
             (
                 "!bannir @paul:example.org",
-                Ban {
-                    user: "@paul:example.org".into(),
-                    reason: None,
-                },
+                Ban { user: "@paul:example.org".into(), reason: None },
                 Lang::Fr,
             ),
             (
@@ -545,10 +469,7 @@ mod tests {
             ),
             (
                 "!ban @x:y.org rude",
-                Ban {
-                    user: "@x:y.org".into(),
-                    reason: Some("rude".into()),
-                },
+                Ban { user: "@x:y.org".into(), reason: Some("rude".into()) },
                 Lang::En,
             ),
             ("!demandes", Requests, Lang::Fr),
@@ -574,14 +495,7 @@ mod tests {
 
     #[test]
     fn ordinary_messages_are_not_commands() {
-        for body in [
-            "bonjour",
-            "",
-            "   ",
-            "merci beaucoup !",
-            "hello! there",
-            "a !demande",
-        ] {
+        for body in ["bonjour", "", "   ", "merci beaucoup !", "hello! there", "a !demande"] {
             assert_eq!(parse(body, &[]), None, "{body:?}");
         }
     }
@@ -589,25 +503,10 @@ mod tests {
     #[test]
     fn unknown_commands_are_values() {
         assert_eq!(err("!xyz"), ParseError::Unknown { word: "xyz".into() });
-        assert_eq!(
-            err("!"),
-            ParseError::Unknown {
-                word: String::new()
-            }
-        );
-        assert_eq!(
-            err("! demande"),
-            ParseError::Unknown {
-                word: String::new()
-            }
-        );
+        assert_eq!(err("!"), ParseError::Unknown { word: String::new() });
+        assert_eq!(err("! demande"), ParseError::Unknown { word: String::new() });
         assert_eq!(err("!!!"), ParseError::Unknown { word: "!!".into() });
-        assert_eq!(
-            err("!bonjour à tous"),
-            ParseError::Unknown {
-                word: "bonjour".into()
-            }
-        );
+        assert_eq!(err("!bonjour à tous"), ParseError::Unknown { word: "bonjour".into() });
     }
 
     #[test]
@@ -621,30 +520,18 @@ mod tests {
             ("!prendre 0", CommandKind::Take, Lang::Fr),
             ("!prendre -3", CommandKind::Take, Lang::Fr),
             ("!prendre 12 13", CommandKind::Take, Lang::Fr),
-            (
-                "!prendre 99999999999999999999999",
-                CommandKind::Take,
-                Lang::Fr,
-            ),
+            ("!prendre 99999999999999999999999", CommandKind::Take, Lang::Fr),
             ("!take", CommandKind::Take, Lang::En),
             ("!lacher", CommandKind::Release, Lang::Fr),
             ("!release abc", CommandKind::Release, Lang::En),
             ("!fait 0", CommandKind::Done, Lang::Fr),
-            (
-                "!done 99999999999999999999999 ok",
-                CommandKind::Done,
-                Lang::En,
-            ),
+            ("!done 99999999999999999999999 ok", CommandKind::Done, Lang::En),
             ("!annuler demain", CommandKind::Cancel, Lang::Fr),
             ("!cancel 3 4", CommandKind::Cancel, Lang::En),
             ("!valider", CommandKind::Vet, Lang::Fr),
             ("!valider marie", CommandKind::Vet, Lang::Fr),
             ("!valider @marie", CommandKind::Vet, Lang::Fr),
-            (
-                "!valider @marie:example.org @paul:example.org",
-                CommandKind::Vet,
-                Lang::Fr,
-            ),
+            ("!valider @marie:example.org @paul:example.org", CommandKind::Vet, Lang::Fr),
             ("!vet bob", CommandKind::Vet, Lang::En),
             ("!bannir", CommandKind::Ban, Lang::Fr),
             ("!ban nobody", CommandKind::Ban, Lang::En),
@@ -660,10 +547,7 @@ mod tests {
         let body = format!("!demande {}", "a".repeat(MAX_REQUEST_CHARS + 1));
         assert_eq!(
             err(&body),
-            ParseError::TooLong {
-                chars: MAX_REQUEST_CHARS + 1,
-                lang: Lang::Fr
-            }
+            ParseError::TooLong { chars: MAX_REQUEST_CHARS + 1, lang: Lang::Fr }
         );
         let body = format!("!demande {}", "é".repeat(MAX_REQUEST_CHARS));
         assert!(matches!(ok(&body).command, Command::Request { .. }));
@@ -676,17 +560,12 @@ mod tests {
         assert_eq!(
             parsed,
             Some(Ok(Parsed {
-                command: Command::Vet {
-                    user: "@marie:example.org".into()
-                },
+                command: Command::Vet { user: "@marie:example.org".into() },
                 lang: Lang::Fr
             }))
         );
         let two = vec!["@a:x.org".to_owned(), "@b:x.org".to_owned()];
-        assert!(matches!(
-            parse("!valider Marie", &two),
-            Some(Err(ParseError::Usage { .. }))
-        ));
+        assert!(matches!(parse("!valider Marie", &two), Some(Err(ParseError::Usage { .. }))));
     }
 
     #[test]

@@ -290,10 +290,7 @@ const KEYWORDS: [Keywords; 7] = [
 
 /// Category keyword regexes: category, strong words, weak words.
 static CATEGORY_PATTERNS: LazyLock<Vec<(Category, Regex, Regex)>> = LazyLock::new(|| {
-    KEYWORDS
-        .iter()
-        .map(|k| (k.category, words_regex(k.strong), words_regex(k.weak)))
-        .collect()
+    KEYWORDS.iter().map(|k| (k.category, words_regex(k.strong), words_regex(k.weak))).collect()
 });
 
 fn read_category(text: &str) -> Category {
@@ -481,26 +478,14 @@ fn time_of(caps: &Captures<'_>, text: &str) -> Option<SaidTime> {
         if DURATION_BEFORE.contains(&word_before(text, start)) {
             return None;
         }
-        SaidTime {
-            hour,
-            minute: number("h_minute").unwrap_or(0),
-            fixed: false,
-        }
+        SaidTime { hour, minute: number("h_minute").unwrap_or(0), fixed: false }
     } else if let Some(hour) = number("c_hour") {
-        SaidTime {
-            hour,
-            minute: number("c_minute").unwrap_or(0),
-            fixed: false,
-        }
+        SaidTime { hour, minute: number("c_minute").unwrap_or(0), fixed: false }
     } else if caps.name("after").is_some() {
         // "après-midi" is a part of the day, not noon.
         return None;
     } else {
-        SaidTime {
-            hour: 12,
-            minute: 0,
-            fixed: true,
-        }
+        SaidTime { hour: 12, minute: 0, fixed: true }
     };
     (said.hour < 24 && said.minute < 60).then_some(said)
 }
@@ -540,9 +525,7 @@ fn explicit_date(text: &str, today: NaiveDate, time_spans: &[Range<usize>]) -> O
 
 /// Whether a range of the text overlaps one of the hours found in it.
 fn overlaps(spans: &[Range<usize>], range: &Range<usize>) -> bool {
-    spans
-        .iter()
-        .any(|span| span.start < range.end && range.start < span.end)
+    spans.iter().any(|span| span.start < range.end && range.start < span.end)
 }
 
 /// The first match of a date pattern that is a real date, with where it starts.
@@ -724,11 +707,7 @@ const RELATION_WORDS: [(&str, &str, Relation); 9] = [
             grandchildren|grandkids|family",
         Relation::Family,
     ),
-    (
-        "grandparents",
-        "grands?[- ]?parents|grand-parents",
-        Relation::Grandparents,
-    ),
+    ("grandparents", "grands?[- ]?parents|grand-parents", Relation::Grandparents),
     (
         "grandmother",
         "\
@@ -745,27 +724,17 @@ const RELATION_WORDS: [(&str, &str, Relation); 9] = [
         Relation::Grandfather,
     ),
     ("parents", "parents|folks", Relation::Parents),
-    (
-        "mother",
-        "mere|maman|moman|mother|mum|mom|mummy|mommy|mama",
-        Relation::Mother,
-    ),
+    ("mother", "mere|maman|moman|mother|mum|mom|mummy|mommy|mama", Relation::Mother),
     ("father", "pere|papa|father|dad|daddy", Relation::Father),
     ("neighbour", "voisine?|neighbou?r", Relation::Neighbour),
-    (
-        "someone",
-        "amie?|copine|copain|proche|connaissance|friend|pal|mate|buddy",
-        Relation::Someone,
-    ),
+    ("someone", "amie?|copine|copain|proche|connaissance|friend|pal|mate|buddy", Relation::Someone),
 ];
 
 /// A possessive ("ma", "mes", "my"…) or "pour une" / "for a", an optional adjective
 /// ("ma vieille maman", "my elderly mother"), then a relation word.
 static RELATION: LazyLock<Regex> = LazyLock::new(|| {
-    let words: Vec<String> = RELATION_WORDS
-        .iter()
-        .map(|(group, words, _)| format!("(?P<{group}>{words})"))
-        .collect();
+    let words: Vec<String> =
+        RELATION_WORDS.iter().map(|(group, words, _)| format!("(?P<{group}>{words})")).collect();
     Regex::new(&format!(
         r"\b(?:(?P<possessive>ma|mon|mes|notre|nos|sa|son|ses|leur|leurs|my|our|his|her|their) |(?:pour|for) (?:un |une |le |la |les |l'|a |an |the ))(?:(?:vieille|vieux|vieil|pauvre|chere|cher|old|elderly|dear|poor|little|older|younger|[0-9]{{2,3}}[- ]years?[- ]old) )?(?:{})s?\b",
         words.join("|")
@@ -841,10 +810,7 @@ mod tests {
 
     /// That Monday at another hour.
     fn at(hour: u32, minute: u32) -> DateTime<Tz> {
-        Paris
-            .with_ymd_and_hms(2026, 11, 23, hour, minute, 0)
-            .single()
-            .expect("valid test date")
+        Paris.with_ymd_and_hms(2026, 11, 23, hour, minute, 0).single().expect("valid test date")
     }
 
     fn date(month: u32, day: u32) -> NaiveDate {
@@ -884,40 +850,19 @@ mod tests {
         let cases = [
             ("courses pour ma mère demain matin", Category::Groceries),
             ("Faire les courses au supermarché", Category::Groceries),
-            (
-                "aller chercher du pain à la boulangerie",
-                Category::Groceries,
-            ),
+            ("aller chercher du pain à la boulangerie", Category::Groceries),
             ("acheter 2 baguettes et du lait", Category::Groceries),
-            (
-                "Quelqu'un pour aller au marché samedi ?",
-                Category::Groceries,
-            ),
+            ("Quelqu'un pour aller au marché samedi ?", Category::Groceries),
             ("COURSES à l'épicerie du village", Category::Groceries),
-            (
-                "Pharmacie : récupérer les médicaments de mon père",
-                Category::Pharmacy,
-            ),
+            ("Pharmacie : récupérer les médicaments de mon père", Category::Pharmacy),
             ("chercher son ordonnance à la pharmacie", Category::Pharmacy),
-            (
-                "aller à la pharmacie chercher ses médicaments",
-                Category::Pharmacy,
-            ),
+            ("aller à la pharmacie chercher ses médicaments", Category::Pharmacy),
             ("emmener ma mère chez le médecin", Category::Lift),
-            (
-                "RDV chez le dentiste jeudi, besoin d'une voiture",
-                Category::Lift,
-            ),
-            (
-                "m'accompagner à l'hôpital pour une prise de sang",
-                Category::Lift,
-            ),
+            ("RDV chez le dentiste jeudi, besoin d'une voiture", Category::Lift),
+            ("m'accompagner à l'hôpital pour une prise de sang", Category::Lift),
             ("me conduire a la gare", Category::Lift),
             ("rendez-vous chez le kiné mardi", Category::Lift),
-            (
-                "rendre visite à ma grand-mère qui est seule",
-                Category::Visit,
-            ),
+            ("rendre visite à ma grand-mère qui est seule", Category::Visit),
             ("tenir compagnie à mon père un après-midi", Category::Visit),
             ("une promenade avec mamie", Category::Visit),
             ("discuter un peu, je me sens seule", Category::Visit),
@@ -926,18 +871,12 @@ mod tests {
             ("petite fuite sous l'évier", Category::Repairs),
             ("monter un meuble", Category::Repairs),
             ("tailler la haie du jardin", Category::Repairs),
-            (
-                "aide pour remplir un formulaire de la CAF",
-                Category::Paperwork,
-            ),
+            ("aide pour remplir un formulaire de la CAF", Category::Paperwork),
             ("déclaration d'impôts", Category::Paperwork),
             ("trier les papiers administratifs", Category::Paperwork),
             ("écrire une lettre à la mutuelle", Category::Paperwork),
             ("mon téléphone ne marche plus", Category::Digital),
-            (
-                "installer WhatsApp sur la tablette de maman",
-                Category::Digital,
-            ),
+            ("installer WhatsApp sur la tablette de maman", Category::Digital),
             ("ma mère ne sait pas faire une visio", Category::Digital),
             ("problème d'imprimante", Category::Digital),
             ("réparer mon ordinateur", Category::Digital),
@@ -954,15 +893,9 @@ mod tests {
     fn test_category_english() {
         let cases = [
             ("groceries for my mum", Category::Groceries),
-            (
-                "Could someone pick up some bread and milk",
-                Category::Groceries,
-            ),
+            ("Could someone pick up some bread and milk", Category::Groceries),
             ("a bit of shopping at the supermarket", Category::Groceries),
-            (
-                "collect my prescription from the chemist",
-                Category::Pharmacy,
-            ),
+            ("collect my prescription from the chemist", Category::Pharmacy),
             ("pick up medication at the PHARMACY", Category::Pharmacy),
             ("lift to the doctor's on Tuesday", Category::Lift),
             ("a ride to the hospital appointment", Category::Lift),
@@ -988,10 +921,7 @@ mod tests {
     #[test]
     fn test_category_ties_follow_display_order() {
         // One strong word each: Pharmacy comes before Lift.
-        assert_eq!(
-            read_request("ordonnance du médecin", now()).category,
-            Category::Pharmacy
-        );
+        assert_eq!(read_request("ordonnance du médecin", now()).category, Category::Pharmacy);
         // "painting" is not bread.
         assert_eq!(read_request("painting", now()).category, Category::Other);
     }
@@ -999,10 +929,7 @@ mod tests {
     #[test]
     fn test_when_french() {
         let cases = [
-            (
-                "courses demain matin",
-                on(date(11, 24), None, Some(Morning)),
-            ),
+            ("courses demain matin", on(date(11, 24), None, Some(Morning))),
             ("DEMAIN", day(date(11, 24))),
             ("aujourd'hui si possible", day(date(11, 23))),
             ("aujourd’hui", day(date(11, 23))),
@@ -1014,10 +941,7 @@ mod tests {
             ("après-demain", day(date(11, 25))),
             ("apres demain matin", on(date(11, 25), None, Some(Morning))),
             ("mercredi", day(date(11, 25))),
-            (
-                "Vendredi après-midi",
-                on(date(11, 27), None, Some(Afternoon)),
-            ),
+            ("Vendredi après-midi", on(date(11, 27), None, Some(Afternoon))),
             ("lundi", day(date(11, 30))),
             ("le 25/11", day(date(11, 25))),
             ("25-11", day(date(11, 25))),
@@ -1035,15 +959,9 @@ mod tests {
             ("le matin", on(date(11, 23), None, Some(Morning))),
             ("l'après-midi", on(date(11, 23), None, Some(Afternoon))),
             ("le soir", on(date(11, 23), None, Some(Evening))),
-            (
-                "demain soir vers 19h",
-                on(date(11, 24), hm(19, 0), Some(Evening)),
-            ),
+            ("demain soir vers 19h", on(date(11, 24), hm(19, 0), Some(Evening))),
             ("ce soir à 8h", on(date(11, 23), hm(20, 0), Some(Evening))),
-            (
-                "samedi matin à 9h",
-                on(date(11, 28), hm(9, 0), Some(Morning)),
-            ),
+            ("samedi matin à 9h", on(date(11, 28), hm(9, 0), Some(Morning))),
             ("le 25 à 15h", on(date(11, 25), hm(15, 0), None)),
             ("du 1er au 5 décembre", day(date(12, 1))),
             ("1-5 décembre", day(date(12, 1))),
@@ -1096,50 +1014,32 @@ mod tests {
     #[test]
     fn test_when_edge_cases() {
         // A date already past this year is next year's.
-        assert_eq!(
-            read_request("le 2 janvier", now()).when,
-            day(date_y(2027, 1, 2))
-        );
+        assert_eq!(read_request("le 2 janvier", now()).when, day(date_y(2027, 1, 2)));
         assert_eq!(read_request("le 23/11", now()).when, day(date(11, 23)));
         assert_eq!(read_request("22/11", now()).when, day(date_y(2027, 11, 22)));
         // A 29 February waits for a leap year; a 31 November does not exist.
         assert_eq!(read_request("29/02", now()).when, day(date_y(2028, 2, 29)));
         assert_eq!(read_request("31/11", now()).when, When::Asap);
         // An hour already past today is tomorrow's.
-        assert_eq!(
-            read_request("a 9h", now()).when,
-            on(date(11, 24), hm(9, 0), None)
-        );
+        assert_eq!(read_request("a 9h", now()).when, on(date(11, 24), hm(9, 0), None));
         // On a Monday, "lundi" is next Monday.
         assert_eq!(read_request("lundi", now()).when, day(date(11, 30)));
         assert_eq!(read_request("aujourd'hui", now()).when, day(date(11, 23)));
         // Invalid hours are ignored.
         assert_eq!(read_request("à 25h", now()).when, When::Asap);
         assert_eq!(read_request("demain à 25h", now()).when, day(date(11, 24)));
-        assert_eq!(
-            read_request("demain à 14h75", now()).when,
-            day(date(11, 24))
-        );
+        assert_eq!(read_request("demain à 14h75", now()).when, day(date(11, 24)));
         assert_eq!(read_request("at 13pm", now()).when, When::Asap);
         // An explicit date wins over a weekday.
         assert_eq!(read_request("mardi 26/11", now()).when, day(date(11, 26)));
         // Numbers that are not hours or dates.
         assert_eq!(read_request("3 pommes", now()).when, When::Asap);
         assert_eq!(read_request("pendant 2h", now()).when, When::Asap);
-        assert_eq!(
-            read_request("appelez le 06-12-34-56-78", now()).when,
-            When::Asap
-        );
-        assert_eq!(
-            read_request("j'habite au 12 rue des Lilas", now()).when,
-            When::Asap
-        );
+        assert_eq!(read_request("appelez le 06-12-34-56-78", now()).when, When::Asap);
+        assert_eq!(read_request("j'habite au 12 rue des Lilas", now()).when, When::Asap);
         assert_eq!(read_request("le 12 rue des Lilas", now()).when, When::Asap);
         // "après-midi" is not noon.
-        assert_eq!(
-            read_request("après-midi", now()).when,
-            on(date(11, 23), None, Some(Afternoon))
-        );
+        assert_eq!(read_request("après-midi", now()).when, on(date(11, 23), None, Some(Afternoon)));
         // Non-breaking spaces and hyphens, as phones type them.
         assert_eq!(
             read_request("demain\u{a0}14\u{a0}h", now()).when,
@@ -1153,10 +1053,7 @@ mod tests {
 
     #[test]
     fn test_part_of_day_alone_depends_on_the_hour() {
-        assert_eq!(
-            read_request("le matin", at(15, 0)).when,
-            on(date(11, 24), None, Some(Morning))
-        );
+        assert_eq!(read_request("le matin", at(15, 0)).when, on(date(11, 24), None, Some(Morning)));
         assert_eq!(
             read_request("l'après-midi", at(15, 0)).when,
             on(date(11, 23), None, Some(Afternoon))
@@ -1165,14 +1062,8 @@ mod tests {
             read_request("l'après-midi", at(19, 0)).when,
             on(date(11, 24), None, Some(Afternoon))
         );
-        assert_eq!(
-            read_request("le soir", at(23, 0)).when,
-            on(date(11, 23), None, Some(Evening))
-        );
-        assert_eq!(
-            read_request("à 14h", at(15, 0)).when,
-            on(date(11, 24), hm(14, 0), None)
-        );
+        assert_eq!(read_request("le soir", at(23, 0)).when, on(date(11, 23), None, Some(Evening)));
+        assert_eq!(read_request("à 14h", at(15, 0)).when, on(date(11, 24), hm(14, 0), None));
     }
 
     #[test]
@@ -1276,15 +1167,8 @@ mod tests {
             .and_then(|d| d.and_hms_opt(12, 0, 0))
             .expect("valid test date");
         if let Some(now) = Paris.from_local_datetime(&far).single() {
-            for text in [
-                "demain",
-                "après-demain",
-                "lundi",
-                "le 25",
-                "à 9h",
-                "le soir",
-                "1er mars",
-            ] {
+            for text in ["demain", "après-demain", "lundi", "le 25", "à 9h", "le soir", "1er mars"]
+            {
                 let _ = read_request(text, now);
             }
         }

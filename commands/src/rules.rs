@@ -79,10 +79,9 @@ pub fn check(kind: CommandKind, roles: Roles, place: Place) -> Result<(), Refusa
         CommandKind::Release | CommandKind::Done => {
             matches!(place, Volunteers | Direct | Private { .. })
         }
-        CommandKind::Cancel => matches!(
-            place,
-            Neighbourhood | Direct | Private { .. } | Coordination
-        ),
+        CommandKind::Cancel => {
+            matches!(place, Neighbourhood | Direct | Private { .. } | Coordination)
+        }
         CommandKind::Vet | CommandKind::Ban | CommandKind::Requests => {
             matches!(place, Coordination | Direct)
         }
@@ -105,10 +104,7 @@ pub fn check(kind: CommandKind, roles: Roles, place: Place) -> Result<(), Refusa
 
 /// The commands a person may use in `place`, in help order.
 pub fn allowed(roles: Roles, place: Place) -> Vec<CommandKind> {
-    CommandKind::ALL
-        .into_iter()
-        .filter(|kind| check(*kind, roles, place).is_ok())
-        .collect()
+    CommandKind::ALL.into_iter().filter(|kind| check(*kind, roles, place).is_ok()).collect()
 }
 
 /// The request a command is about: the number given, or the room's own request when the
@@ -125,22 +121,10 @@ pub fn request_number(given: Option<u64>, place: Place) -> Option<u64> {
 mod tests {
     use super::*;
 
-    const RESIDENT: Roles = Roles {
-        coordinator: false,
-        volunteer: VolunteerStatus::Unvetted,
-    };
-    const VOLUNTEER: Roles = Roles {
-        coordinator: false,
-        volunteer: VolunteerStatus::Vetted,
-    };
-    const BANNED: Roles = Roles {
-        coordinator: false,
-        volunteer: VolunteerStatus::Banned,
-    };
-    const COORDINATOR: Roles = Roles {
-        coordinator: true,
-        volunteer: VolunteerStatus::Unvetted,
-    };
+    const RESIDENT: Roles = Roles { coordinator: false, volunteer: VolunteerStatus::Unvetted };
+    const VOLUNTEER: Roles = Roles { coordinator: false, volunteer: VolunteerStatus::Vetted };
+    const BANNED: Roles = Roles { coordinator: false, volunteer: VolunteerStatus::Banned };
+    const COORDINATOR: Roles = Roles { coordinator: true, volunteer: VolunteerStatus::Unvetted };
     const PLACES: [Place; 6] = [
         Place::Neighbourhood,
         Place::Direct,
@@ -153,10 +137,7 @@ mod tests {
     #[test]
     fn anyone_may_ask_in_a_neighbourhood_room_or_a_direct_chat() {
         for roles in [RESIDENT, VOLUNTEER, BANNED, COORDINATOR] {
-            assert_eq!(
-                check(CommandKind::Request, roles, Place::Neighbourhood),
-                Ok(())
-            );
+            assert_eq!(check(CommandKind::Request, roles, Place::Neighbourhood), Ok(()));
             assert_eq!(check(CommandKind::Request, roles, Place::Direct), Ok(()));
             assert_eq!(
                 check(CommandKind::Request, roles, Place::Volunteers),
@@ -164,31 +145,16 @@ mod tests {
             );
         }
         // Coordinators post for people who phoned in.
-        assert_eq!(
-            check(CommandKind::Request, COORDINATOR, Place::Coordination),
-            Ok(())
-        );
+        assert_eq!(check(CommandKind::Request, COORDINATOR, Place::Coordination), Ok(()));
         assert!(check(CommandKind::Request, RESIDENT, Place::Coordination).is_err());
     }
 
     #[test]
     fn only_vetted_volunteers_claim() {
-        assert_eq!(
-            check(CommandKind::Take, VOLUNTEER, Place::Volunteers),
-            Ok(())
-        );
-        assert_eq!(
-            check(CommandKind::Take, RESIDENT, Place::Volunteers),
-            Err(Refusal::NotVetted)
-        );
-        assert_eq!(
-            check(CommandKind::Take, BANNED, Place::Volunteers),
-            Err(Refusal::Banned)
-        );
-        assert_eq!(
-            check(CommandKind::Take, COORDINATOR, Place::Direct),
-            Err(Refusal::NotVetted)
-        );
+        assert_eq!(check(CommandKind::Take, VOLUNTEER, Place::Volunteers), Ok(()));
+        assert_eq!(check(CommandKind::Take, RESIDENT, Place::Volunteers), Err(Refusal::NotVetted));
+        assert_eq!(check(CommandKind::Take, BANNED, Place::Volunteers), Err(Refusal::Banned));
+        assert_eq!(check(CommandKind::Take, COORDINATOR, Place::Direct), Err(Refusal::NotVetted));
         assert_eq!(
             check(CommandKind::Take, VOLUNTEER, Place::Neighbourhood),
             Err(Refusal::WrongPlace(CommandKind::Take))
@@ -201,14 +167,8 @@ mod tests {
             assert_eq!(check(kind, COORDINATOR, Place::Coordination), Ok(()));
             assert_eq!(check(kind, COORDINATOR, Place::Direct), Ok(()));
             for roles in [RESIDENT, VOLUNTEER, BANNED] {
-                assert_eq!(
-                    check(kind, roles, Place::Coordination),
-                    Err(Refusal::NotCoordinator)
-                );
-                assert_eq!(
-                    check(kind, roles, Place::Direct),
-                    Err(Refusal::NotCoordinator)
-                );
+                assert_eq!(check(kind, roles, Place::Coordination), Err(Refusal::NotCoordinator));
+                assert_eq!(check(kind, roles, Place::Direct), Err(Refusal::NotCoordinator));
             }
             // The list of requests never shows in a public room.
             assert_eq!(
@@ -242,12 +202,7 @@ mod tests {
         );
         assert_eq!(
             allowed(VOLUNTEER, Place::Volunteers),
-            vec![
-                CommandKind::Take,
-                CommandKind::Release,
-                CommandKind::Done,
-                CommandKind::Help
-            ]
+            vec![CommandKind::Take, CommandKind::Release, CommandKind::Done, CommandKind::Help]
         );
         assert_eq!(
             allowed(COORDINATOR, Place::Coordination),
@@ -265,10 +220,7 @@ mod tests {
     #[test]
     fn the_private_room_implies_its_request() {
         assert_eq!(request_number(None, Place::Private { request: 7 }), Some(7));
-        assert_eq!(
-            request_number(Some(3), Place::Private { request: 7 }),
-            Some(3)
-        );
+        assert_eq!(request_number(Some(3), Place::Private { request: 7 }), Some(3));
         assert_eq!(request_number(None, Place::Volunteers), None);
     }
 }

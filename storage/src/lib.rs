@@ -135,17 +135,12 @@ impl Store {
         };
         match store.meta.get(META_SCHEMA)? {
             None => {
-                store
-                    .meta
-                    .insert(META_SCHEMA, &SCHEMA_VERSION.to_be_bytes())?;
+                store.meta.insert(META_SCHEMA, &SCHEMA_VERSION.to_be_bytes())?;
             }
             Some(bytes) => {
                 let found = u64_from(&bytes, "meta", "schema_version")?;
                 if found > SCHEMA_VERSION {
-                    return Err(StoreError::SchemaTooNew {
-                        found,
-                        supported: SCHEMA_VERSION,
-                    });
+                    return Err(StoreError::SchemaTooNew { found, supported: SCHEMA_VERSION });
                 }
                 // Version 1 is the first: future migrations run here, from `found` up.
             }
@@ -268,15 +263,9 @@ impl Store {
     ) -> Result<Request, TransitionError> {
         self.transition(number, volunteer, Outcome::Claimed, None, now, |request| {
             if request.state != State::Open {
-                return Err(TransitionError::NotOpen {
-                    number,
-                    state: request.state.clone(),
-                });
+                return Err(TransitionError::NotOpen { number, state: request.state.clone() });
             }
-            request.state = State::Claimed {
-                volunteer: volunteer.to_owned(),
-                at: now,
-            };
+            request.state = State::Claimed { volunteer: volunteer.to_owned(), at: now };
             Ok(())
         })
         .await
@@ -335,10 +324,7 @@ impl Store {
     ) -> Result<Request, TransitionError> {
         self.transition(number, volunteer, Outcome::Done, note, now, |request| {
             check_holder(request, volunteer, false)?;
-            request.state = State::Done {
-                volunteer: volunteer.to_owned(),
-                at: now,
-            };
+            request.state = State::Done { volunteer: volunteer.to_owned(), at: now };
             Ok(())
         })
         .await
@@ -356,18 +342,12 @@ impl Store {
     ) -> Result<Request, TransitionError> {
         self.transition(number, actor, Outcome::Cancelled, None, now, |request| {
             if !request.state.is_active() {
-                return Err(TransitionError::NotOpen {
-                    number,
-                    state: request.state.clone(),
-                });
+                return Err(TransitionError::NotOpen { number, state: request.state.clone() });
             }
             if request.requester != actor && !coordinator {
                 return Err(TransitionError::NotRequester(number));
             }
-            request.state = State::Cancelled {
-                by: actor.to_owned(),
-                at: now,
-            };
+            request.state = State::Cancelled { by: actor.to_owned(), at: now };
             Ok(())
         })
         .await
@@ -432,11 +412,7 @@ impl Store {
 
     /// The outcome log of one request, oldest first.
     pub fn log_of(&self, number: u64) -> Result<Vec<LogEntry>, StoreError> {
-        Ok(self
-            .log()?
-            .into_iter()
-            .filter(|e| e.number == number)
-            .collect())
+        Ok(self.log()?.into_iter().filter(|e| e.number == number).collect())
     }
 
     /// What the bot knows of a person (a default, unvetted record if nothing).
@@ -531,14 +507,9 @@ fn transition_error(error: TransactionError<TransitionError>) -> TransitionError
 
 fn check_holder(request: &Request, volunteer: &str, forced: bool) -> Result<(), TransitionError> {
     match &request.state {
-        State::Claimed {
-            volunteer: holder, ..
-        } if holder == volunteer || forced => Ok(()),
+        State::Claimed { volunteer: holder, .. } if holder == volunteer || forced => Ok(()),
         State::Claimed { .. } => Err(TransitionError::NotHolder(request.number)),
-        state => Err(TransitionError::NotClaimed {
-            number: request.number,
-            state: state.clone(),
-        }),
+        state => Err(TransitionError::NotClaimed { number: request.number, state: state.clone() }),
     }
 }
 
@@ -567,13 +538,8 @@ fn append_log(
     outcome: Outcome,
     note: Option<&str>,
 ) -> TxResult<()> {
-    let entry = LogEntry {
-        at,
-        number,
-        actor: actor.to_owned(),
-        outcome,
-        note: note.map(str::to_owned),
-    };
+    let entry =
+        LogEntry { at, number, actor: actor.to_owned(), outcome, note: note.map(str::to_owned) };
     // generate_id is monotonic across restarts, so key order is the order of events.
     let id = log.generate_id()?;
     put(log, "log", &id.to_be_bytes(), &entry)

@@ -16,44 +16,28 @@ fn new_request(requester: &str) -> NewRequest {
         origin_room: "!tilleuls:example.org".to_owned(),
         neighbourhood: Some("Les Tilleuls".to_owned()),
         text: "courses pour ma mère".to_owned(),
-        reading: Reading {
-            category: Category::Groceries,
-            when: When::Asap,
-            on_behalf: None,
-        },
+        reading: Reading { category: Category::Groceries, when: When::Asap, on_behalf: None },
         lang: Lang::Fr,
     }
 }
 
 fn at(minute: u32) -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 23, 10, minute, 0)
-        .single()
-        .unwrap_or_default()
+    Utc.with_ymd_and_hms(2026, 11, 23, 10, minute, 0).single().unwrap_or_default()
 }
 
 fn outcomes(store: &Store, number: u64) -> Result<Vec<Outcome>, StoreError> {
-    Ok(store
-        .log_of(number)?
-        .into_iter()
-        .map(|e| e.outcome)
-        .collect())
+    Ok(store.log_of(number)?.into_iter().map(|e| e.outcome).collect())
 }
 
 #[tokio::test]
 async fn numbers_are_sequential_and_an_event_makes_one_request() -> TestResult {
     let dir = tempfile::tempdir()?;
     let store = Store::open(dir.path())?;
-    let first = store
-        .create_request(new_request("@a:x"), "$e1", at(0))
-        .await?;
-    let second = store
-        .create_request(new_request("@b:x"), "$e2", at(1))
-        .await?;
+    let first = store.create_request(new_request("@a:x"), "$e1", at(0)).await?;
+    let second = store.create_request(new_request("@b:x"), "$e2", at(1)).await?;
     assert_eq!((first.number, second.number), (1, 2));
     assert!(matches!(
-        store
-            .create_request(new_request("@a:x"), "$e1", at(2))
-            .await,
+        store.create_request(new_request("@a:x"), "$e1", at(2)).await,
         Err(TransitionError::AlreadyHandled)
     ));
     assert!(store.is_handled("$e1")?);
@@ -65,9 +49,7 @@ async fn numbers_are_sequential_and_an_event_makes_one_request() -> TestResult {
 async fn a_request_lives_through_claim_release_claim_done() -> TestResult {
     let dir = tempfile::tempdir()?;
     let store = Store::open(dir.path())?;
-    let request = store
-        .create_request(new_request("@famille:x"), "$e", at(0))
-        .await?;
+    let request = store.create_request(new_request("@famille:x"), "$e", at(0)).await?;
     let n = request.number;
     store.set_relay(n, "$relay1", at(1)).await?;
     assert_eq!(store.request_by_relay("$relay1")?, Some(n));
@@ -75,10 +57,7 @@ async fn a_request_lives_through_claim_release_claim_done() -> TestResult {
     let claimed = store.claim(n, "@alice:x", at(2)).await?;
     assert_eq!(claimed.state.holder(), Some("@alice:x"));
     store.set_private_room(n, "!private:x", at(3)).await?;
-    assert_eq!(
-        store.room_kind("!private:x")?,
-        Some(RoomKind::Private { request: n })
-    );
+    assert_eq!(store.room_kind("!private:x")?, Some(RoomKind::Private { request: n }));
 
     assert!(matches!(
         store.release(n, "@bruno:x", "@bruno:x", false, at(4)).await,
@@ -88,9 +67,7 @@ async fn a_request_lives_through_claim_release_claim_done() -> TestResult {
         store.done(n, "@bruno:x", None, at(4)).await,
         Err(TransitionError::NotHolder(_))
     ));
-    let (released, old_room) = store
-        .release(n, "@alice:x", "@alice:x", false, at(5))
-        .await?;
+    let (released, old_room) = store.release(n, "@alice:x", "@alice:x", false, at(5)).await?;
     assert_eq!(released.state, State::Open);
     assert_eq!(old_room.as_deref(), Some("!private:x"));
     assert_eq!(released.private_room, None);
@@ -100,11 +77,7 @@ async fn a_request_lives_through_claim_release_claim_done() -> TestResult {
     ));
 
     store.set_relay(n, "$relay2", at(6)).await?;
-    assert_eq!(
-        store.request_by_relay("$relay1")?,
-        None,
-        "the old relay no longer claims"
-    );
+    assert_eq!(store.request_by_relay("$relay1")?, None, "the old relay no longer claims");
     store.claim(n, "@bruno:x", at(7)).await?;
     let done = store.done(n, "@bruno:x", Some("très bien"), at(8)).await?;
     assert!(matches!(done.state, State::Done { .. }));
@@ -128,10 +101,7 @@ async fn a_request_lives_through_claim_release_claim_done() -> TestResult {
         ]
     );
     let log = store.log_of(n)?;
-    assert_eq!(
-        log.last().and_then(|e| e.note.as_deref()),
-        Some("très bien")
-    );
+    assert_eq!(log.last().and_then(|e| e.note.as_deref()), Some("très bien"));
     assert_eq!(log[2].actor, "@alice:x");
     assert_eq!(log[0].at, at(0));
     Ok(())
@@ -141,10 +111,7 @@ async fn a_request_lives_through_claim_release_claim_done() -> TestResult {
 async fn only_the_requester_or_a_coordinator_cancels() -> TestResult {
     let dir = tempfile::tempdir()?;
     let store = Store::open(dir.path())?;
-    let n = store
-        .create_request(new_request("@famille:x"), "$e", at(0))
-        .await?
-        .number;
+    let n = store.create_request(new_request("@famille:x"), "$e", at(0)).await?.number;
     assert!(matches!(
         store.cancel(n, "@voisin:x", false, at(1)).await,
         Err(TransitionError::NotRequester(_))
@@ -166,10 +133,7 @@ async fn only_the_requester_or_a_coordinator_cancels() -> TestResult {
 async fn twenty_concurrent_claims_have_one_winner() -> TestResult {
     let dir = tempfile::tempdir()?;
     let store = Arc::new(Store::open(dir.path())?);
-    let n = store
-        .create_request(new_request("@famille:x"), "$e", at(0))
-        .await?
-        .number;
+    let n = store.create_request(new_request("@famille:x"), "$e", at(0)).await?.number;
     let claims = (0..20).map(|i| {
         let store = store.clone();
         tokio::spawn(async move { store.claim(n, &format!("@v{i}:x"), at(1)).await })
@@ -178,27 +142,13 @@ async fn twenty_concurrent_claims_have_one_winner() -> TestResult {
     for claim in claims {
         match claim.await? {
             Ok(request) => winners.push(request.state.holder().map(str::to_owned)),
-            Err(TransitionError::NotOpen {
-                state: State::Claimed { .. },
-                ..
-            }) => {}
+            Err(TransitionError::NotOpen { state: State::Claimed { .. }, .. }) => {}
             Err(other) => return Err(other.into()),
         }
     }
     assert_eq!(winners.len(), 1);
-    assert_eq!(
-        outcomes(&store, n)?
-            .iter()
-            .filter(|o| **o == Outcome::Claimed)
-            .count(),
-        1
-    );
-    assert_eq!(
-        store
-            .request(n)?
-            .and_then(|r| r.state.holder().map(str::to_owned)),
-        winners[0]
-    );
+    assert_eq!(outcomes(&store, n)?.iter().filter(|o| **o == Outcome::Claimed).count(), 1);
+    assert_eq!(store.request(n)?.and_then(|r| r.state.holder().map(str::to_owned)), winners[0]);
     Ok(())
 }
 
@@ -216,10 +166,7 @@ async fn everything_survives_reopening() -> TestResult {
     let dir = tempfile::tempdir()?;
     {
         let store = Store::open(dir.path())?;
-        let n = store
-            .create_request(new_request("@famille:x"), "$e", at(0))
-            .await?
-            .number;
+        let n = store.create_request(new_request("@famille:x"), "$e", at(0)).await?.number;
         store.claim(n, "@alice:x", at(1)).await?;
         store
             .set_volunteer_status("@alice:x", VolunteerStatus::Vetted, "@agent:x", None, at(1))
@@ -229,32 +176,18 @@ async fn everything_survives_reopening() -> TestResult {
     }
     let store = Store::open(dir.path())?;
     assert_eq!(
-        store
-            .request(1)?
-            .and_then(|r| r.state.holder().map(str::to_owned))
-            .as_deref(),
+        store.request(1)?.and_then(|r| r.state.holder().map(str::to_owned)).as_deref(),
         Some("@alice:x")
     );
     assert_eq!(store.person("@alice:x")?.status, VolunteerStatus::Vetted);
     assert_eq!(store.person("@nobody:x")?.status, VolunteerStatus::Unvetted);
     assert_eq!(store.vetted()?, vec!["@alice:x".to_owned()]);
-    assert_eq!(
-        store.rooms_where(|k| *k == RoomKind::Volunteers)?,
-        vec!["!v:x".to_owned()]
-    );
-    assert!(
-        !store.mark_handled("$r", at(3)).await?,
-        "handled ids survive a restart"
-    );
+    assert_eq!(store.rooms_where(|k| *k == RoomKind::Volunteers)?, vec!["!v:x".to_owned()]);
+    assert!(!store.mark_handled("$r", at(3)).await?, "handled ids survive a restart");
     assert!(store.is_handled("$e")?);
-    let next = store
-        .create_request(new_request("@b:x"), "$e2", at(4))
-        .await?;
+    let next = store.create_request(new_request("@b:x"), "$e2", at(4)).await?;
     assert_eq!(next.number, 2, "numbering goes on after a restart");
-    assert_eq!(
-        outcomes(&store, 1)?,
-        vec![Outcome::Created, Outcome::Claimed]
-    );
+    assert_eq!(outcomes(&store, 1)?, vec![Outcome::Created, Outcome::Claimed]);
     Ok(())
 }
 
@@ -263,10 +196,8 @@ async fn a_newer_schema_is_refused_and_bad_values_name_their_key() -> TestResult
     let dir = tempfile::tempdir()?;
     {
         let db = sled::open(dir.path())?;
-        db.open_tree("meta")?
-            .insert("schema_version", &(SCHEMA_VERSION + 1).to_be_bytes())?;
-        db.open_tree("people")?
-            .insert("@broken:x", b"not json".to_vec())?;
+        db.open_tree("meta")?.insert("schema_version", &(SCHEMA_VERSION + 1).to_be_bytes())?;
+        db.open_tree("people")?.insert("@broken:x", b"not json".to_vec())?;
         db.flush()?;
     }
     match Store::open(dir.path()) {
@@ -275,8 +206,7 @@ async fn a_newer_schema_is_refused_and_bad_values_name_their_key() -> TestResult
     }
     {
         let db = sled::open(dir.path())?;
-        db.open_tree("meta")?
-            .insert("schema_version", &SCHEMA_VERSION.to_be_bytes())?;
+        db.open_tree("meta")?.insert("schema_version", &SCHEMA_VERSION.to_be_bytes())?;
         db.flush()?;
     }
     let store = Store::open(dir.path())?;

@@ -32,13 +32,7 @@ pub async fn register_bot(
 ) -> Result<Config> {
     let localpart = format!("entraide_{}", unique_suffix());
     synapse.register(&localpart, PASSWORD).await?;
-    Ok(config_for(
-        synapse,
-        &localpart,
-        PASSWORD,
-        data_dir,
-        coordinators,
-    ))
+    Ok(config_for(synapse, &localpart, PASSWORD, data_dir, coordinators))
 }
 
 /// A configuration for the bot account `localpart` on `synapse`.
@@ -71,19 +65,11 @@ impl RunningBot {
     /// clones across restarts: sled allows one opening per process).
     pub fn start(config: Config, store: Store) -> RunningBot {
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(entraide::run_with_store(
-            config.clone(),
-            store.clone(),
-            async move {
+        let task =
+            tokio::spawn(entraide::run_with_store(config.clone(), store.clone(), async move {
                 let _ = stopped.await;
-            },
-        ));
-        RunningBot {
-            store,
-            config,
-            stop: Some(stop),
-            task,
-        }
+            }));
+        RunningBot { store, config, stop: Some(stop), task }
     }
 
     /// Asks the bot to stop and waits until it has; fails if it had failed.

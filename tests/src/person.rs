@@ -150,10 +150,7 @@ impl Person {
             .initial_device_display_name(&localpart)
             .await
             .with_context(|| format!("logging in as {localpart}"))?;
-        let user_id = client
-            .user_id()
-            .context("logged in but no user id")?
-            .to_owned();
+        let user_id = client.user_id().context("logged in but no user id")?.to_owned();
 
         let seen = Arc::new(SeenLog::default());
         record_into(&client, &seen);
@@ -168,14 +165,7 @@ impl Person {
         )
         .abort_handle();
 
-        Ok(Person {
-            client,
-            user_id,
-            localpart,
-            seen,
-            sync,
-            _store: store,
-        })
+        Ok(Person { client, user_id, localpart, seen, sync, _store: store })
     }
 
     /// All messages seen so far, oldest first.
@@ -198,10 +188,7 @@ impl Person {
         pred: impl Fn(&Seen) -> bool,
     ) -> Result<Seen> {
         let found = wait_until(what, timeout, || {
-            let found = lock(&self.seen.messages)
-                .iter()
-                .find(|seen| pred(seen))
-                .cloned();
+            let found = lock(&self.seen.messages).iter().find(|seen| pred(seen)).cloned();
             async move { found }
         })
         .await;
@@ -217,10 +204,7 @@ impl Person {
         pred: impl Fn(&SeenReaction) -> bool,
     ) -> Result<SeenReaction> {
         let found = wait_until(what, timeout, || {
-            let found = lock(&self.seen.reactions)
-                .iter()
-                .find(|seen| pred(seen))
-                .cloned();
+            let found = lock(&self.seen.reactions).iter().find(|seen| pred(seen)).cloned();
             async move { found }
         })
         .await;
@@ -297,8 +281,7 @@ impl Person {
             .join_room_by_id(room_id)
             .await
             .with_context(|| format!("{} joining {room_id}", self.localpart))?;
-        self.wait_member_joined(room_id, &self.user_id, JOIN_TIMEOUT)
-            .await
+        self.wait_member_joined(room_id, &self.user_id, JOIN_TIMEOUT).await
     }
 
     /// The room `room_id` as this person's client knows it.
@@ -314,8 +297,7 @@ impl Person {
     /// person sees as joined or invited: wait for a newcomer with
     /// [`Person::wait_member_joined`] before sending them anything.
     pub async fn send_text(&self, room_id: &RoomId, body: &str) -> Result<OwnedEventId> {
-        self.send(room_id, RoomMessageEventContent::text_plain(body))
-            .await
+        self.send(room_id, RoomMessageEventContent::text_plain(body)).await
     }
 
     /// Sends any message content (a reply, a thread message, an edit…) and
@@ -395,11 +377,7 @@ impl Person {
             );
         }
         if !undecryptable.is_empty() {
-            let _ = write!(
-                text,
-                "\nand {} event(s) it could not decrypt",
-                undecryptable.len()
-            );
+            let _ = write!(text, "\nand {} event(s) it could not decrypt", undecryptable.len());
             for (room_id, event_id, sender) in undecryptable.iter() {
                 let _ = write!(text, "\n  {room_id} {sender}: {event_id}");
             }
@@ -461,10 +439,7 @@ fn encryption_state() -> matrix_sdk::ruma::serde::Raw<matrix_sdk::ruma::events::
 /// back within a second, which slows every exchange of a scenario.
 async fn keep_syncing(client: Client, mut token: String) {
     loop {
-        match client
-            .sync_once(SyncSettings::default().token(token.clone()))
-            .await
-        {
+        match client.sync_once(SyncSettings::default().token(token.clone())).await {
             Ok(response) => token = response.next_batch,
             Err(error) => {
                 warn!(%error, "sync failed, retrying");

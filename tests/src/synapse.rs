@@ -308,11 +308,7 @@ async fn run(python: &Path, dir: &Path, port: u16) -> Result<Launch> {
         .arg(dir.join(OVERRIDES_CONFIG))
         .current_dir(dir)
         .stdin(Stdio::piped())
-        .stdout(
-            output
-                .try_clone()
-                .context("sharing Synapse's output file")?,
-        )
+        .stdout(output.try_clone().context("sharing Synapse's output file")?)
         .stderr(output)
         .process_group(0)
         .kill_on_drop(true)
@@ -360,10 +356,7 @@ async fn run(python: &Path, dir: &Path, port: u16) -> Result<Launch> {
             }) {
                 return Ok(Launch::PortTaken);
             }
-            bail!(
-                "Synapse exited with {status} before answering on port {port}{}",
-                log_tails(dir)
-            )
+            bail!("Synapse exited with {status} before answering on port {port}{}", log_tails(dir))
         }
         Ok(Outcome::Unknown(error)) => {
             Err(anyhow!(error).context(format!("watching Synapse{}", log_tails(dir))))
@@ -383,10 +376,8 @@ async fn answers_versions(probe: &reqwest::Client, url: &str) -> bool {
     let Ok(body) = response.bytes().await else {
         return false;
     };
-    serde_json::from_slice::<serde_json::Value>(&body).is_ok_and(|body| {
-        body.get("versions")
-            .is_some_and(serde_json::Value::is_array)
-    })
+    serde_json::from_slice::<serde_json::Value>(&body)
+        .is_ok_and(|body| body.get("versions").is_some_and(serde_json::Value::is_array))
 }
 
 /// Writes our configuration on top of the generated one (Synapse merges
@@ -395,9 +386,7 @@ async fn answers_versions(probe: &reqwest::Client, url: &str) -> bool {
 fn write_overrides(dir: &Path, port: u16) -> Result<()> {
     let path = |name: &str| -> Result<String> {
         let path = dir.join(name);
-        path.to_str()
-            .map(str::to_owned)
-            .with_context(|| format!("{} is not UTF-8", path.display()))
+        path.to_str().map(str::to_owned).with_context(|| format!("{} is not UTF-8", path.display()))
     };
 
     // Tests fire many requests at once; none of them should ever be refused.
@@ -477,11 +466,7 @@ fn free_port() -> Result<u16> {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
             .context("binding 127.0.0.1:0 to find a free port")?;
         let port = listener.local_addr()?.port();
-        if HANDED_OUT
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(port)
-        {
+        if HANDED_OUT.lock().unwrap_or_else(PoisonError::into_inner).insert(port) {
             return Ok(port);
         }
     }

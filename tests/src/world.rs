@@ -51,18 +51,12 @@ impl World {
         let bot = RunningBot::start(config, store);
 
         let coordination_room = coordinator
-            .accept_invite(WAIT, |room| {
-                room.name().is_some_and(|n| n.starts_with("Coordination"))
-            })
+            .accept_invite(WAIT, |room| room.name().is_some_and(|n| n.starts_with("Coordination")))
             .await?;
         let volunteers_room = coordinator
-            .accept_invite(WAIT, |room| {
-                room.name().is_some_and(|n| n.starts_with("Bénévoles"))
-            })
+            .accept_invite(WAIT, |room| room.name().is_some_and(|n| n.starts_with("Bénévoles")))
             .await?;
-        let neighbourhood = coordinator
-            .create_room("Les Tilleuls", encrypted, &[&bot_id])
-            .await?;
+        let neighbourhood = coordinator.create_room("Les Tilleuls", encrypted, &[&bot_id]).await?;
         coordinator
             .wait_for("the bot's welcome in the neighbourhood room", WAIT, |m| {
                 m.room_id == neighbourhood && m.sender == bot_id && m.body.contains("!demande")
@@ -95,10 +89,7 @@ impl World {
 
     /// Starts the bot again on the same data directory and store.
     pub fn restart_bot(&mut self, previous: &RunningBot) {
-        self.bot = Some(RunningBot::start(
-            previous.config.clone(),
-            previous.store.clone(),
-        ));
+        self.bot = Some(RunningBot::start(previous.config.clone(), previous.store.clone()));
     }
 
     /// Where the bot keeps its data.
@@ -109,14 +100,9 @@ impl World {
     /// A resident (or a family member) who joined the neighbourhood room.
     pub async fn resident(&self, prefix: &str) -> Result<Person> {
         let person = Person::new(&self.synapse, prefix).await?;
-        self.coordinator
-            .room(&self.neighbourhood)?
-            .invite_user_by_id(&person.user_id)
-            .await?;
+        self.coordinator.room(&self.neighbourhood)?.invite_user_by_id(&person.user_id).await?;
         let neighbourhood = self.neighbourhood.clone();
-        person
-            .accept_invite(WAIT, move |room| room.room_id() == neighbourhood)
-            .await?;
+        person.accept_invite(WAIT, move |room| room.room_id() == neighbourhood).await?;
         Ok(person)
     }
 
@@ -130,9 +116,7 @@ impl World {
     /// The coordinator vets `person`, who then joins the volunteers room.
     pub async fn vet(&self, person: &Person) -> Result<()> {
         let command = format!("!valider {}", person.user_id);
-        self.coordinator
-            .send_text(&self.coordination_room, &command)
-            .await?;
+        self.coordinator.send_text(&self.coordination_room, &command).await?;
         let user = person.user_id.to_string();
         self.coordinator
             .wait_for("the bot to confirm the vetting", WAIT, |m| {
@@ -140,12 +124,8 @@ impl World {
             })
             .await?;
         let volunteers = self.volunteers_room.clone();
-        person
-            .accept_invite(WAIT, move |room| room.room_id() == volunteers)
-            .await?;
-        person
-            .wait_member_joined(&self.volunteers_room, &self.bot_id, WAIT)
-            .await?;
+        person.accept_invite(WAIT, move |room| room.room_id() == volunteers).await?;
+        person.wait_member_joined(&self.volunteers_room, &self.bot_id, WAIT).await?;
         Ok(())
     }
 
@@ -185,19 +165,13 @@ impl World {
 
     /// Every relay of request `number` that `volunteer` saw, oldest first.
     pub fn relays_seen(&self, volunteer: &Person, number: u64) -> Vec<Seen> {
-        volunteer
-            .seen()
-            .into_iter()
-            .filter(|m| self.is_relay(m, number))
-            .collect()
+        volunteer.seen().into_iter().filter(|m| self.is_relay(m, number)).collect()
     }
 
     /// The first relay of request `number` that `volunteer` sees in the volunteers room.
     pub async fn relay(&self, volunteer: &Person, number: u64) -> Result<Seen> {
         volunteer
-            .wait_for(&format!("the relay of request {number}"), WAIT, |m| {
-                self.is_relay(m, number)
-            })
+            .wait_for(&format!("the relay of request {number}"), WAIT, |m| self.is_relay(m, number))
             .await
     }
 
@@ -221,10 +195,8 @@ impl World {
 pub fn number_in(body: &str) -> Option<u64> {
     for mark in ["n°", "#"] {
         if let Some(at) = body.find(mark) {
-            let digits: String = body[at + mark.len()..]
-                .chars()
-                .take_while(char::is_ascii_digit)
-                .collect();
+            let digits: String =
+                body[at + mark.len()..].chars().take_while(char::is_ascii_digit).collect();
             if let Ok(number) = digits.parse() {
                 return Some(number);
             }
@@ -238,8 +210,7 @@ pub async fn join_private_room(person: &Person, number: u64) -> Result<OwnedRoom
     let marks = [format!("n°{number}"), format!("#{number}")];
     person
         .accept_invite(WAIT, move |room| {
-            room.name()
-                .is_some_and(|n| marks.iter().any(|m| n.ends_with(m.as_str())))
+            room.name().is_some_and(|n| marks.iter().any(|m| n.ends_with(m.as_str())))
         })
         .await
 }

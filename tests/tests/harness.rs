@@ -47,17 +47,12 @@ async fn test_encrypted_dm_replies_threads_and_edits() -> Result<()> {
 
     ensure!(alice.user_id.as_str() == synapse.user_id(&alice.localpart));
     ensure!(
-        synapse
-            .register(&alice.localpart, "another password")
-            .await
-            .is_err(),
+        synapse.register(&alice.localpart, "another password").await.is_err(),
         "registering a taken name must fail"
     );
 
     let dm = alice.create_dm(&bob.user_id, true).await?;
-    let joined = bob
-        .accept_invite(TIMEOUT, |room| room.room_id() == dm)
-        .await?;
+    let joined = bob.accept_invite(TIMEOUT, |room| room.room_id() == dm).await?;
     ensure!(joined == dm);
     alice.wait_member_joined(&dm, &bob.user_id, TIMEOUT).await?;
     // Joining records the DM in bob's `m.direct` account data, which his
@@ -65,16 +60,11 @@ async fn test_encrypted_dm_replies_threads_and_edits() -> Result<()> {
     for person in [&alice, &bob] {
         let room = person.room(&dm)?;
         let what = format!("{} to see the DM as direct", person.localpart);
-        wait_until(&what, TIMEOUT, || async {
-            room.is_direct().await.ok()?.then_some(())
-        })
-        .await?;
+        wait_until(&what, TIMEOUT, || async { room.is_direct().await.ok()?.then_some(()) }).await?;
     }
 
     let root_id = alice.send_text(&dm, "root").await?;
-    let root = bob
-        .wait_for("the root", TIMEOUT, |seen| seen.event_id == root_id)
-        .await?;
+    let root = bob.wait_for("the root", TIMEOUT, |seen| seen.event_id == root_id).await?;
     ensure!(root.was_encrypted && root.thread_root.is_none() && root.in_reply_to.is_none());
 
     let reply_to_root = ReplyMetadata::new(&root.event_id, &root.sender, None);
@@ -96,28 +86,18 @@ async fn test_encrypted_dm_replies_threads_and_edits() -> Result<()> {
         .make_replacement(ReplacementMetadata::new(reply_id.clone(), None));
     let edit_id = bob.send(&dm, edit).await?;
 
-    let seen = alice
-        .wait_for("the reply", TIMEOUT, |seen| seen.event_id == reply_id)
-        .await?;
+    let seen = alice.wait_for("the reply", TIMEOUT, |seen| seen.event_id == reply_id).await?;
     ensure!(seen.body == "a reply", "reply body: {:?}", seen.body);
     ensure!(seen.in_reply_to.as_ref() == Some(&root_id) && seen.thread_root.is_none());
     ensure!(seen.replaces.is_none() && !seen.is_notice && seen.html.is_none());
 
-    let seen = alice
-        .wait_for("the thread message", TIMEOUT, |s| {
-            s.event_id == in_thread_id
-        })
-        .await?;
+    let seen =
+        alice.wait_for("the thread message", TIMEOUT, |s| s.event_id == in_thread_id).await?;
     ensure!(seen.body == "in the thread", "thread body: {:?}", seen.body);
     ensure!(seen.thread_root.as_ref() == Some(&root_id));
-    ensure!(
-        seen.in_reply_to.is_none(),
-        "a thread's fallback is not a reply"
-    );
+    ensure!(seen.in_reply_to.is_none(), "a thread's fallback is not a reply");
 
-    let seen = alice
-        .wait_for("the edit", TIMEOUT, |seen| seen.event_id == edit_id)
-        .await?;
+    let seen = alice.wait_for("the edit", TIMEOUT, |seen| seen.event_id == edit_id).await?;
     ensure!(seen.replaces.as_ref() == Some(&reply_id));
     ensure!(seen.body == "**edited**", "edit body: {:?}", seen.body);
     ensure!(seen.html.as_deref() == Some("<b>edited</b>") && seen.is_notice);
@@ -149,27 +129,15 @@ async fn test_start_in_keeps_accounts_across_restarts() -> Result<()> {
 async fn test_failed_start_quotes_synapse_logs() -> Result<()> {
     init_tracing();
     let dir = tempfile::tempdir()?;
-    std::fs::write(
-        dir.path().join("homeserver.yaml"),
-        "server_name: [unclosed\n",
-    )?;
+    std::fs::write(dir.path().join("homeserver.yaml"), "server_name: [unclosed\n")?;
 
     let Err(error) = Synapse::start_in(dir.path()).await else {
         anyhow::bail!("Synapse started with a broken configuration");
     };
     let message = format!("{error:#}");
-    ensure!(
-        message.contains("Synapse exited"),
-        "unexpected error: {message}"
-    );
-    ensure!(
-        message.contains("synapse-output.log"),
-        "no log quoted: {message}"
-    );
-    ensure!(
-        message.contains("yaml"),
-        "the cause is not quoted: {message}"
-    );
+    ensure!(message.contains("Synapse exited"), "unexpected error: {message}");
+    ensure!(message.contains("synapse-output.log"), "no log quoted: {message}");
+    ensure!(message.contains("yaml"), "the cause is not quoted: {message}");
     Ok(())
 }
 
@@ -178,15 +146,10 @@ async fn invite_and_join(alice: &Person, bob: &Person, encrypted: bool) -> Resul
     let name = format!("harness {}", unique_suffix());
     let room_id = alice.create_room(&name, encrypted, &[&bob.user_id]).await?;
 
-    let joined = bob
-        .accept_invite(TIMEOUT, |room| {
-            room.name().as_deref() == Some(name.as_str())
-        })
-        .await?;
+    let joined =
+        bob.accept_invite(TIMEOUT, |room| room.name().as_deref() == Some(name.as_str())).await?;
     ensure!(joined == room_id, "bob joined {joined}, not {room_id}");
-    alice
-        .wait_member_joined(&room_id, &bob.user_id, TIMEOUT)
-        .await?;
+    alice.wait_member_joined(&room_id, &bob.user_id, TIMEOUT).await?;
 
     for person in [alice, bob] {
         let state = person.room(&room_id)?.latest_encryption_state().await?;
@@ -209,39 +172,21 @@ async fn exchange(
     let body = format!("bonjour {}", unique_suffix());
     let event_id = alice.send_text(room_id, &body).await?;
 
-    let seen = bob
-        .wait_for("alice's greeting", TIMEOUT, |seen| {
-            seen.event_id == event_id
-        })
-        .await?;
-    ensure!(
-        seen.body == body,
-        "bob read {:?}, alice wrote {body:?}",
-        seen.body
-    );
+    let seen = bob.wait_for("alice's greeting", TIMEOUT, |seen| seen.event_id == event_id).await?;
+    ensure!(seen.body == body, "bob read {:?}, alice wrote {body:?}", seen.body);
     ensure!(&seen.room_id == room_id && seen.sender == alice.user_id);
-    ensure!(
-        seen.was_encrypted == encrypted,
-        "was_encrypted = {}",
-        seen.was_encrypted
-    );
+    ensure!(seen.was_encrypted == encrypted, "was_encrypted = {}", seen.was_encrypted);
     ensure!(!seen.is_notice && seen.html.is_none());
     ensure!(seen.replaces.is_none() && seen.thread_root.is_none() && seen.in_reply_to.is_none());
 
     let reaction_id = bob.react(room_id, &event_id, "👍").await?;
     let reaction = alice
-        .wait_for_reaction("bob's reaction", TIMEOUT, |seen| {
-            seen.event_id == reaction_id
-        })
+        .wait_for_reaction("bob's reaction", TIMEOUT, |seen| seen.event_id == reaction_id)
         .await?;
     ensure!(reaction.key == "👍" && reaction.relates_to == event_id);
     ensure!(reaction.sender == bob.user_id && &reaction.room_id == room_id);
 
     // Alice's own message came back to her through her sync as well.
-    alice
-        .wait_for("her own greeting", TIMEOUT, |seen| {
-            seen.event_id == event_id
-        })
-        .await?;
+    alice.wait_for("her own greeting", TIMEOUT, |seen| seen.event_id == event_id).await?;
     Ok(())
 }

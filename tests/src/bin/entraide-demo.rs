@@ -47,12 +47,7 @@ async fn main() -> Result<()> {
     println!("Starting a throwaway Synapse in {} …", dir.display());
     let synapse = Synapse::start_in(&dir.join("synapse")).await?;
 
-    let names = [
-        "coordination",
-        "benevole-alice",
-        "benevole-bruno",
-        "famille-martin",
-    ];
+    let names = ["coordination", "benevole-alice", "benevole-bruno", "famille-martin"];
     for name in names {
         synapse.register(name, PASSWORD).await?;
     }
@@ -75,42 +70,25 @@ async fn main() -> Result<()> {
     let family = Person::login(&synapse, "famille-martin", PASSWORD).await?;
 
     let coordination = coordinator
-        .accept_invite(STEP, |r| {
-            r.name().is_some_and(|n| n.starts_with("Coordination"))
-        })
+        .accept_invite(STEP, |r| r.name().is_some_and(|n| n.starts_with("Coordination")))
         .await?;
     let volunteers_room = coordinator
-        .accept_invite(STEP, |r| {
-            r.name().is_some_and(|n| n.starts_with("Bénévoles"))
-        })
+        .accept_invite(STEP, |r| r.name().is_some_and(|n| n.starts_with("Bénévoles")))
         .await?;
-    let neighbourhood = coordinator
-        .create_room("Les Tilleuls", true, &[&bot_id, &family.user_id])
-        .await?;
-    family
-        .accept_invite(STEP, |r| r.name().as_deref() == Some("Les Tilleuls"))
-        .await?;
+    let neighbourhood =
+        coordinator.create_room("Les Tilleuls", true, &[&bot_id, &family.user_id]).await?;
+    family.accept_invite(STEP, |r| r.name().as_deref() == Some("Les Tilleuls")).await?;
     coordinator
-        .wait_for("the bot's welcome", STEP, |m| {
-            m.room_id == neighbourhood && m.sender == bot_id
-        })
+        .wait_for("the bot's welcome", STEP, |m| m.room_id == neighbourhood && m.sender == bot_id)
         .await?;
     for volunteer in [&alice, &bruno] {
-        coordinator
-            .send_text(&coordination, &format!("!valider {}", volunteer.user_id))
-            .await?;
+        coordinator.send_text(&coordination, &format!("!valider {}", volunteer.user_id)).await?;
         let room = volunteers_room.clone();
-        volunteer
-            .accept_invite(STEP, move |r| r.room_id() == room)
-            .await?;
+        volunteer.accept_invite(STEP, move |r| r.room_id() == room).await?;
     }
 
     println!();
-    println!(
-        "Homeserver: {}   (server name: {})",
-        synapse.url(),
-        synapse.server_name()
-    );
+    println!("Homeserver: {}   (server name: {})", synapse.url(), synapse.server_name());
     println!("Accounts (password for all: {PASSWORD}):");
     println!("  coordination     coordinator: vets and bans volunteers, follows requests");
     println!("  benevole-alice   vetted volunteer");
@@ -155,9 +133,7 @@ async fn story(
     say("famille-martin", "Les Tilleuls", request);
     family.send_text(neighbourhood, request).await?;
     let confirmation = family
-        .wait_for("the confirmation", STEP, |m| {
-            m.sender == *bot && m.body.contains("enregistrée")
-        })
+        .wait_for("the confirmation", STEP, |m| m.sender == *bot && m.body.contains("enregistrée"))
         .await?;
     show("Les Tilleuls", &confirmation);
     let number = number_in(&confirmation.body).context("no number in the confirmation")?;
@@ -168,25 +144,17 @@ async fn story(
         })
         .await?;
     show("Bénévoles", &relay);
-    say(
-        "benevole-alice",
-        "Bénévoles",
-        "✋ (reaction on the request)",
-    );
+    say("benevole-alice", "Bénévoles", "✋ (reaction on the request)");
     alice.react(volunteers, &relay.event_id, "✋").await?;
 
     let private = join_private_room(alice, number).await?;
     join_private_room(family, number).await?;
     let intro = alice
-        .wait_for("the private room", STEP, |m| {
-            m.room_id == private && m.sender == *bot
-        })
+        .wait_for("the private room", STEP, |m| m.room_id == private && m.sender == *bot)
         .await?;
     show(&format!("private room, request {number}"), &intro);
     let edit = alice
-        .wait_for("the relay edited", STEP, |m| {
-            m.replaces.as_ref() == Some(&relay.event_id)
-        })
+        .wait_for("the relay edited", STEP, |m| m.replaces.as_ref() == Some(&relay.event_id))
         .await?;
     show("Bénévoles (relay edited)", &edit);
     let told = family
@@ -199,19 +167,11 @@ async fn story(
     let hello = "Bonjour ! Je passe demain vers 10h, ça convient à votre mère ?";
     say("benevole-alice", "private room", hello);
     alice.send_text(&private, hello).await?;
-    family
-        .wait_for("alice's message", STEP, |m| {
-            m.room_id == private && m.body == hello
-        })
-        .await?;
+    family.wait_for("alice's message", STEP, |m| m.room_id == private && m.body == hello).await?;
     let answer = "Parfait, merci beaucoup !";
     say("famille-martin", "private room", answer);
     family.send_text(&private, answer).await?;
-    alice
-        .wait_for("the answer", STEP, |m| {
-            m.room_id == private && m.body == answer
-        })
-        .await?;
+    alice.wait_for("the answer", STEP, |m| m.room_id == private && m.body == answer).await?;
 
     let done = "!fait courses livrées, tout va bien";
     say("benevole-alice", "private room", done);
