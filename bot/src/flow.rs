@@ -478,8 +478,12 @@ impl Bot {
         info!(request = number, room = %room.room_id(), "private room created");
         let lang = request.lang;
         let mut args = self.request_args(&request, lang);
-        args.push(("volunteer", volunteer.to_string()));
-        args.push(("requester", request.requester.clone()));
+        args.push(("volunteer", self.name_in(self.rooms.volunteers.as_str(), volunteer).await));
+        let requester = match matrix::user_id(&request.requester) {
+            Ok(requester) => self.name_in(&request.origin_room, &requester).await,
+            Err(_) => request.requester.clone(),
+        };
+        args.push(("requester", requester));
         let intro = catalogue::render(lang, Key::PrivateIntro, &borrow(&args));
         self.send(&room, &intro, Shape::New, None).await;
         self.edit_relay(&request, Key::RelayTaken).await;
@@ -488,6 +492,18 @@ impl Bot {
             && let Ok(requester) = matrix::user_id(&request.requester)
         {
             self.send(&origin, &told, Shape::New, Some(&requester)).await;
+        }
+    }
+
+    /// How `user` is named in a room the bot shares with them: their display name there,
+    /// or their user id.
+    async fn name_in(&self, room_id: &str, user: &UserId) -> String {
+        let Some(room) = matrix::joined(&self.client, room_id) else {
+            return user.to_string();
+        };
+        match room.get_member_no_sync(user).await {
+            Ok(Some(member)) => member.display_name().unwrap_or(user.as_str()).to_owned(),
+            _ => user.to_string(),
         }
     }
 

@@ -84,6 +84,15 @@ async fn test_a_reaction_claims_and_opens_a_private_room() -> Result<()> {
     assert!(intro.body.contains("pharmacie pour mon père"), "{}", intro.body);
     assert!(intro.body.contains("!fait"), "{}", intro.body);
     assert!(intro.was_encrypted, "the private room is encrypted");
+    // People are named as they appear in the rooms (Synapse's default name is the localpart).
+    assert!(
+        intro.body.contains(&format!(
+            "{} a répondu à la demande de {}",
+            volunteer.localpart, family.localpart
+        )),
+        "{}",
+        intro.body
+    );
     family
         .wait_for("the request, decrypted, for the requester", WAIT, |m| {
             m.room_id == private && m.sender == world.bot_id
