@@ -1,20 +1,18 @@
 //! Matrix event handlers. They only sort: drop what the bot must ignore (its own events,
-//! notices, edits, events from before it started) and queue the rest as [`Job`]s, which
-//! the flow handles one at a time.
-
-use std::sync::Arc;
+//! notices, edits, events from before it started) and queue the rest as [`Job`]s for the
+//! worker. They know the bot's own id and start time, nothing else of it.
 
 use chrono::{DateTime, Utc};
 use matrix_sdk::{
     Client, Room, RoomState,
-    event_handler::EventHandlerHandle,
+    event_handler::{Ctx, EventHandlerHandle},
     ruma::{
-        MilliSecondsSinceUnixEpoch, OwnedEventId, OwnedRoomId, OwnedUserId,
+        MilliSecondsSinceUnixEpoch, OwnedUserId,
         events::{
             reaction::OriginalSyncReactionEvent,
             room::{
                 member::{MembershipState, StrippedRoomMemberEvent},
-                message::{MessageType, OriginalSyncRoomMessageEvent, Relation},
+                message::{MessageFormat, MessageType, OriginalSyncRoomMessageEvent, Relation},
             },
         },
     },
@@ -22,135 +20,100 @@ use matrix_sdk::{
 use tokio::sync::mpsc::Sender;
 use tracing::{debug, warn};
 
-use crate::flow::Bot;
+use crate::job::Job;
 
 /// How far before the bot's start an event may be and still be handled: clocks of the
 /// bot and the homeserver may differ a little; handled ids keep replays out.
 const CLOCK_SKEW_MS: u64 = 30_000;
 
-/// Something for the flow to handle.
-#[derive(Debug)]
-pub enum Job {
-    /// A text message (maybe a command).
-    Message {
-        /// Where.
-        room: OwnedRoomId,
-        /// Its event id.
-        event: OwnedEventId,
-        /// Who wrote it.
-        sender: OwnedUserId,
-        /// Its plain body.
-        body: String,
-        /// The user ids it mentions (`m.mentions`).
-        mentions: Vec<String>,
-    },
-    /// A reaction (maybe a claim).
-    Reaction {
-        /// Where.
-        room: OwnedRoomId,
-        /// The reaction's event id.
-        event: OwnedEventId,
-        /// Who reacted.
-        sender: OwnedUserId,
-        /// The event reacted to.
-        target: OwnedEventId,
-        /// The reaction's key (an emoji).
-        key: String,
-    },
-    /// An invitation of the bot into a room.
-    Invite {
-        /// The room.
-        room: OwnedRoomId,
-        /// Who invited.
-        inviter: OwnedUserId,
-        /// Whether it is a direct chat.
-        direct: bool,
-    },
+/// What the handlers share: the bot's id, its start time, and the worker's queue.
+#[derive(Debug, Clone)]
+struct Sorter {
+    own: OwnedUserId,
+    started_ms: u64,
+    jobs: Sender<Job>,
 }
 
-fn is_fresh(bot: &Bot, at: MilliSecondsSinceUnixEpoch) -> bool {
-    u64::from(at.0) + CLOCK_SKEW_MS >= bot.started_ms()
+impl Sorter {
+    /// Whether an event is someone else's and recent enough to handle.
+    fn wanted(&self, sender: &OwnedUserId, at: MilliSecondsSinceUnixEpoch) -> bool {
+        *sender != self.own && u64::from(at.0) + CLOCK_SKEW_MS >= self.started_ms
+    }
+
+    async fn queue(&self, job: Job) {
+        if self.jobs.send(job).await.is_err() {
+            debug!("the bot is stopping: event left unhandled");
+        }
+    }
 }
 
 /// Registers the handlers; they queue jobs on `jobs`.
-pub fn register(client: &Client, bot: Arc<Bot>, jobs: Sender<Job>) -> Vec<EventHandlerHandle> {
-    let mut handles = Vec::new();
-
-    let (b, tx) = (bot.clone(), jobs.clone());
-    handles.push(client.add_event_handler(move |ev: OriginalSyncRoomMessageEvent, room: Room| {
-        let (bot, jobs) = (b.clone(), tx.clone());
-        async move {
-            if ev.sender == bot.user_id || !is_fresh(&bot, ev.origin_server_ts) {
-                return;
-            }
-            // Edits would replay a command; notices are never commands (bots talk in notices).
-            if matches!(ev.content.relates_to, Some(Relation::Replacement(_))) {
-                return;
-            }
-            let MessageType::Text(text) = &ev.content.msgtype else {
-                return;
-            };
-            let mentions = ev
-                .content
-                .mentions
-                .as_ref()
-                .map(|m| m.user_ids.iter().map(ToString::to_string).collect())
-                .unwrap_or_default();
-            let job = Job::Message {
-                room: room.room_id().to_owned(),
-                event: ev.event_id.clone(),
-                sender: ev.sender.clone(),
-                body: text.body.clone(),
-                mentions,
-            };
-            queue(&jobs, job).await;
-        }
-    }));
-
-    let (b, tx) = (bot.clone(), jobs.clone());
-    handles.push(client.add_event_handler(move |ev: OriginalSyncReactionEvent, room: Room| {
-        let (bot, jobs) = (b.clone(), tx.clone());
-        async move {
-            if ev.sender == bot.user_id || !is_fresh(&bot, ev.origin_server_ts) {
-                return;
-            }
-            let job = Job::Reaction {
-                room: room.room_id().to_owned(),
-                event: ev.event_id.clone(),
-                sender: ev.sender.clone(),
-                target: ev.content.relates_to.event_id.clone(),
-                key: ev.content.relates_to.key.clone(),
-            };
-            queue(&jobs, job).await;
-        }
-    }));
-
-    let (b, tx) = (bot, jobs);
-    handles.push(client.add_event_handler(move |ev: StrippedRoomMemberEvent, room: Room| {
-        let (bot, jobs) = (b.clone(), tx.clone());
-        async move {
-            if ev.state_key != bot.user_id
-                || ev.content.membership != MembershipState::Invite
-                || room.state() != RoomState::Invited
-            {
-                return;
-            }
-            let job = Job::Invite {
-                room: room.room_id().to_owned(),
-                inviter: ev.sender.clone(),
-                direct: ev.content.is_direct.unwrap_or(false),
-            };
-            queue(&jobs, job).await;
-        }
-    }));
-
-    handles
+pub fn register(
+    client: &Client,
+    own: OwnedUserId,
+    started: DateTime<Utc>,
+    jobs: Sender<Job>,
+) -> Vec<EventHandlerHandle> {
+    client.add_event_handler_context(Sorter { own, started_ms: millis(started), jobs });
+    vec![
+        client.add_event_handler(on_message),
+        client.add_event_handler(on_reaction),
+        client.add_event_handler(on_invite),
+    ]
 }
 
-async fn queue(jobs: &Sender<Job>, job: Job) {
-    if jobs.send(job).await.is_err() {
-        debug!("the bot is stopping: event left unhandled");
+async fn on_message(ev: OriginalSyncRoomMessageEvent, room: Room, sorter: Ctx<Sorter>) {
+    if !sorter.wanted(&ev.sender, ev.origin_server_ts) {
+        return;
     }
+    // Edits would replay a command; notices are never commands (bots talk in notices).
+    let thread = match &ev.content.relates_to {
+        Some(Relation::Replacement(_)) => return,
+        Some(Relation::Thread(thread)) => Some(thread.event_id.clone()),
+        _ => None,
+    };
+    let MessageType::Text(text) = ev.content.msgtype else {
+        return;
+    };
+    let html = text.formatted.filter(|f| f.format == MessageFormat::Html).map(|f| f.body);
+    let job = Job::Message {
+        room: room.room_id().to_owned(),
+        event: ev.event_id,
+        sender: ev.sender,
+        body: text.body,
+        html,
+        thread,
+    };
+    sorter.queue(job).await;
+}
+
+async fn on_reaction(ev: OriginalSyncReactionEvent, room: Room, sorter: Ctx<Sorter>) {
+    if !sorter.wanted(&ev.sender, ev.origin_server_ts) {
+        return;
+    }
+    let job = Job::Reaction {
+        room: room.room_id().to_owned(),
+        event: ev.event_id,
+        sender: ev.sender,
+        target: ev.content.relates_to.event_id,
+        key: ev.content.relates_to.key,
+    };
+    sorter.queue(job).await;
+}
+
+async fn on_invite(ev: StrippedRoomMemberEvent, room: Room, sorter: Ctx<Sorter>) {
+    if ev.state_key != sorter.own
+        || ev.content.membership != MembershipState::Invite
+        || room.state() != RoomState::Invited
+    {
+        return;
+    }
+    let job = Job::Invite {
+        room: room.room_id().to_owned(),
+        inviter: ev.sender,
+        direct: ev.content.is_direct.unwrap_or(false),
+    };
+    sorter.queue(job).await;
 }
 
 /// Queues the invitations that arrived while the bot was stopped, so that they are
@@ -178,11 +141,13 @@ pub async fn queue_pending_invites(client: &Client, jobs: &Sender<Job>) {
             inviter: inviter.user_id().to_owned(),
             direct,
         };
-        queue(jobs, job).await;
+        if jobs.send(job).await.is_err() {
+            debug!("the bot is stopping: invitation left for the next start");
+        }
     }
 }
 
-/// Now, in milliseconds since the epoch.
-pub fn now_ms(now: DateTime<Utc>) -> u64 {
-    u64::try_from(now.timestamp_millis()).unwrap_or(0)
+/// `at` in milliseconds since the epoch.
+pub fn millis(at: DateTime<Utc>) -> u64 {
+    u64::try_from(at.timestamp_millis()).unwrap_or(0)
 }

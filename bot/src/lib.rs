@@ -2,29 +2,44 @@
 //!
 //! # Layout
 //!
-//! - [`config`]: the TOML configuration, checked at start.
-//! - `matrix`: logging in (and keeping the same device across restarts), the bot's own
-//!   rooms, sending notices, creating private rooms.
+//! - [`config`]: the TOML configuration, typed and checked at start.
+//! - `session`: logging in (and keeping the same device across restarts), syncing.
+//! - `matrix`: the bot's own rooms, private rooms, and sending notices (replies, threads,
+//!   edits).
 //! - `handlers`: Matrix event handlers; they drop what the bot must ignore and queue the
-//!   rest as [`Job`]s.
-//! - `flow`: one job at a time: parse ([`entraide_commands`]), check the rules, run one
-//!   store transition ([`entraide_storage`]), then the effects on Matrix.
+//!   rest as jobs (`job`) for the worker.
+//! - `worker`: one job at a time: parse ([`entraide_commands`]), build the command's
+//!   context, run it; a failure becomes a reply (`failure`, a pure function).
+//! - `cmd`: one file per command, each with its `apply`: the store transition
+//!   ([`entraide_storage`]), then its effects, then the answer.
+//! - `effects`: what transitions owe on Matrix (relay, edits, private room, telling the
+//!   requester, after a release or a close, recovery at start).
+//! - `invite`: accepting or declining invitations.
+//! - `bot`: the shared services and helpers every command uses.
 //! - [`run`]: starts everything and stops cleanly when `shutdown` resolves.
 
+mod bot;
+mod cmd;
 pub mod config;
-mod flow;
+mod effects;
+mod failure;
 mod handlers;
+mod invite;
+mod job;
 mod matrix;
+mod session;
+mod worker;
 
 use std::{future::Future, sync::Arc};
 
 use anyhow::Context as _;
+use entraide_commands::Catalogue;
 use entraide_storage::Store;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use tracing::{info, warn};
 
 pub use crate::config::Config;
-use crate::{flow::Bot, handlers::Job};
+use crate::{bot::Bot, job::Job};
 
 /// Runs the bot until `shutdown` resolves, then stops syncing, finishes the jobs already
 /// queued and flushes the store.
@@ -41,6 +56,19 @@ pub fn open_store(config: &Config) -> anyhow::Result<Store> {
     Store::open(&config.data_dir.join("store")).context("cannot open the store")
 }
 
+/// The bot's texts: the built-in ones with the commune's overrides (`messages`), checked.
+pub fn load_texts(config: &Config) -> anyhow::Result<Catalogue> {
+    let texts = Catalogue::builtin().context("the built-in texts are broken")?;
+    let Some(path) = &config.messages else {
+        return Ok(texts);
+    };
+    let overrides = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the commune's texts {}", path.display()))?;
+    texts
+        .with_overrides(&overrides)
+        .with_context(|| format!("the commune's texts in {}", path.display()))
+}
+
 /// [`run`] on a store opened by the caller (tests read it while the bot runs).
 pub async fn run_with_store(
     config: Config,
@@ -48,45 +76,47 @@ pub async fn run_with_store(
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
     tokio::pin!(shutdown);
+    let texts = load_texts(&config)?;
     // Events older than this are backlog: the bot answers nothing from before it started.
     let started = chrono::Utc::now();
 
     let connected = tokio::select! {
-        client = matrix::connect(&config) => Some(client?),
+        client = session::connect(&config) => Some(client?),
         () = &mut shutdown => None,
     };
     let Some(client) = connected else {
         info!("stopped before connecting");
         return Ok(());
     };
-    let rooms = matrix::setup_rooms(&client, &config, &store).await?;
+    let user_id = client.user_id().context("logged in without a user id")?.to_owned();
+    let rooms = matrix::setup_rooms(&client, &config, &texts, &store).await?;
 
     let (jobs, queue) = mpsc::channel::<Job>(1024);
-    let bot = Arc::new(Bot::new(client.clone(), config, store.clone(), rooms, started)?);
+    let (stop_worker, worker_stops) = oneshot::channel();
+    let bot = Arc::new(Bot { client: client.clone(), config, texts, store: store.clone(), rooms });
     // Handlers are in place before the first sync, so that what people wrote while the
     // bot was starting is answered.
-    let handles = handlers::register(&client, bot.clone(), jobs.clone());
-    let worker = tokio::spawn(flow::work(bot.clone(), queue));
+    let handles = handlers::register(&client, user_id.clone(), started, jobs.clone());
+    let worker = tokio::spawn(worker::work(bot.clone(), queue, worker_stops));
     let synced = tokio::select! {
-        token = matrix::first_sync(&client) => Some(token),
+        token = session::first_sync(&client) => Some(token),
         () = &mut shutdown => None,
     };
     if let Some(token) = synced {
-        bot.recover().await;
+        effects::recover(&bot).await;
         handlers::queue_pending_invites(&client, &jobs).await;
-        info!(user = %bot.user_id, "entraide is running");
+        info!(user = %user_id, "entraide is running");
         tokio::select! {
-            () = matrix::sync_forever(&client, token) => warn!("sync ended"),
+            () = session::sync_forever(&client, token) => warn!("sync ended"),
             () = &mut shutdown => info!("shutting down"),
         }
     }
-    // Handlers hold the queue's sender: removing them closes the queue once the events
-    // already queued are handled.
     for handle in handles {
         client.remove_event_handler(handle);
     }
+    // The worker finishes the jobs already queued, then ends.
+    let _ = stop_worker.send(());
     drop(jobs);
-    drop(bot);
     if let Err(error) = worker.await {
         warn!(%error, "the worker ended abnormally");
     }

@@ -1,27 +1,20 @@
-//! The Matrix side: session, sync, the bot's own rooms, and the few kinds of messages and
-//! rooms the bot makes.
+//! The Matrix side of the bot's own rooms and messages: finding or creating its rooms,
+//! creating private rooms, and sending notices (new, as replies, in threads, as edits).
 
-use std::time::Duration;
-
-use anyhow::{Context as _, bail};
-use entraide_commands::{
-    Lang, Message,
-    catalogue::{self, Key},
-};
+use anyhow::Context as _;
+use entraide_commands::{Catalogue, Key, Lang, Message, catalogue::escape};
 use entraide_storage::{RoomKind, Store};
 use matrix_sdk::{
     Client, Room, RoomState,
-    authentication::matrix::MatrixSession,
-    config::SyncSettings,
     ruma::{
-        EventId, OwnedEventId, OwnedRoomId, OwnedUserId, RoomOrAliasId, UserId,
+        EventId, OwnedEventId, OwnedRoomId, OwnedUserId, RoomId, RoomOrAliasId, UserId,
         api::client::room::create_room::{
             RoomPowerLevelsContentOverride,
             v3::{Request as CreateRoom, RoomPreset},
         },
         events::{
             InitialStateEvent, Mentions,
-            relation::Thread,
+            relation::{Reply, Thread},
             room::{
                 encryption::RoomEncryptionEventContent,
                 guest_access::{GuestAccess, RoomGuestAccessEventContent},
@@ -32,14 +25,10 @@ use matrix_sdk::{
         int,
         serde::Raw,
     },
-    store::RoomLoadSettings,
 };
 use tracing::{info, warn};
 
 use crate::config::Config;
-
-/// Longest wait between two tries to reach the homeserver.
-const MAX_BACKOFF: Duration = Duration::from_secs(60);
 
 /// The bot's own rooms.
 #[derive(Debug, Clone)]
@@ -50,157 +39,17 @@ pub struct BotRooms {
     pub coordination: OwnedRoomId,
 }
 
-/// Builds the client on its on-disk store and logs in, or restores the saved session so
-/// that the bot keeps the same device (and its encryption keys) across restarts.
-pub async fn connect(config: &Config) -> anyhow::Result<Client> {
-    let session_file = config.data_dir.join("session.json");
-    let mut backoff = Duration::from_secs(1);
-    loop {
-        let client = Client::builder()
-            .homeserver_url(&config.homeserver)
-            .sqlite_store(config.data_dir.join("matrix"), None)
-            .build()
-            .await
-            .context("cannot open the Matrix store")?;
-        let attempt = if session_file.exists() {
-            restore(&client, &session_file).await
-        } else {
-            login(&client, config, &session_file).await
-        };
-        match attempt {
-            Ok(()) => return Ok(client),
-            Err(Attempt::Fatal(error)) => return Err(error),
-            Err(Attempt::Retry(error)) => {
-                warn!(homeserver = %config.homeserver, error = %error, retry_in = ?backoff, "cannot reach the homeserver");
-                tokio::time::sleep(backoff).await;
-                backoff = (backoff * 2).min(MAX_BACKOFF);
-            }
-        }
-    }
-}
-
-enum Attempt {
-    Fatal(anyhow::Error),
-    Retry(anyhow::Error),
-}
-
-/// The server answered: retrying the same thing will not help. No answer: it may.
-fn classify(error: matrix_sdk::Error, what: &str) -> Attempt {
-    if error.client_api_error_kind().is_some() {
-        Attempt::Fatal(anyhow::Error::new(error).context(what.to_owned()))
-    } else {
-        Attempt::Retry(anyhow::Error::new(error))
-    }
-}
-
-async fn login(
-    client: &Client,
-    config: &Config,
-    session_file: &std::path::Path,
-) -> Result<(), Attempt> {
-    client
-        .matrix_auth()
-        .login_username(&config.user_id, &config.password)
-        .initial_device_display_name(&config.device_name)
-        .await
-        .map_err(|error| {
-            classify(
-                error,
-                &format!("cannot log in as {} (wrong user id or password?)", config.user_id),
-            )
-        })?;
-    let session = client
-        .matrix_auth()
-        .session()
-        .ok_or_else(|| Attempt::Fatal(anyhow::anyhow!("logged in but no session to save")))?;
-    let json = serde_json::to_vec(&session).map_err(|e| Attempt::Fatal(e.into()))?;
-    std::fs::write(session_file, json)
-        .with_context(|| format!("cannot save the session to {}", session_file.display()))
-        .map_err(Attempt::Fatal)?;
-    info!(device = %session.meta.device_id, "logged in with a new device");
-    Ok(())
-}
-
-async fn restore(client: &Client, session_file: &std::path::Path) -> Result<(), Attempt> {
-    let json = std::fs::read(session_file)
-        .with_context(|| format!("cannot read {}", session_file.display()))
-        .map_err(Attempt::Fatal)?;
-    let session: MatrixSession = serde_json::from_slice(&json)
-        .with_context(|| format!("{} is not a saved session", session_file.display()))
-        .map_err(Attempt::Fatal)?;
-    let device = session.meta.device_id.clone();
-    client
-        .matrix_auth()
-        .restore_session(session, RoomLoadSettings::default())
-        .await
-        .map_err(|error| classify(error, "cannot restore the saved session"))?;
-    // The token may have been revoked: ask the server who we are before going on.
-    client.whoami().await.map_err(|error| {
-        if error.client_api_error_kind().is_some() {
-            Attempt::Fatal(anyhow::anyhow!(
-                "the saved session in {} is no longer valid ({error}); remove that file to log in again",
-                session_file.display()
-            ))
-        } else {
-            Attempt::Retry(anyhow::Error::new(error))
-        }
-    })?;
-    info!(%device, "restored the saved session");
-    Ok(())
-}
-
-/// One sync without event handlers, so that the backlog is skipped; returns the token
-/// to go on from. Network failures are retried with backoff.
-pub async fn first_sync(client: &Client) -> String {
-    let mut backoff = Duration::from_secs(1);
-    loop {
-        match client.sync_once(SyncSettings::default()).await {
-            Ok(response) => return response.next_batch,
-            Err(error) => {
-                warn!(%error, retry_in = ?backoff, "first sync failed");
-                tokio::time::sleep(backoff).await;
-                backoff = (backoff * 2).min(MAX_BACKOFF);
-            }
-        }
-    }
-}
-
-/// Syncs until the future is dropped, retrying after failures with backoff.
-pub async fn sync_forever(client: &Client, token: String) {
-    let mut settings = SyncSettings::default().token(token).timeout(Duration::from_secs(30));
-    let mut backoff = Duration::from_secs(1);
-    loop {
-        match client.sync(settings.clone()).await {
-            Ok(()) => return,
-            Err(error) => {
-                warn!(%error, retry_in = ?backoff, "sync failed");
-                tokio::time::sleep(backoff).await;
-                backoff = (backoff * 2).min(MAX_BACKOFF);
-                // Go on from where the client's store says we are.
-                settings = SyncSettings::default().timeout(Duration::from_secs(30));
-            }
-        }
-    }
-}
-
 /// Finds or creates the volunteers and coordination rooms, and joins the configured
 /// neighbourhood rooms.
 pub async fn setup_rooms(
     client: &Client,
     config: &Config,
+    texts: &Catalogue,
     store: &Store,
 ) -> anyhow::Result<BotRooms> {
-    let volunteers =
-        own_room(client, config, store, RoomKind::Volunteers, config.volunteers_room.as_deref())
-            .await?;
-    let coordination = own_room(
-        client,
-        config,
-        store,
-        RoomKind::Coordination,
-        config.coordination_room.as_deref(),
-    )
-    .await?;
+    let own = |kind, configured| own_room(client, config, texts, store, kind, configured);
+    let volunteers = own(RoomKind::Volunteers, config.volunteers_room.as_deref()).await?;
+    let coordination = own(RoomKind::Coordination, config.coordination_room.as_deref()).await?;
     for neighbourhood in &config.neighbourhoods {
         match join(client, &neighbourhood.room).await {
             Ok(room) => {
@@ -220,9 +69,10 @@ pub async fn setup_rooms(
 async fn own_room(
     client: &Client,
     config: &Config,
+    texts: &Catalogue,
     store: &Store,
     kind: RoomKind,
-    configured: Option<&str>,
+    configured: Option<&RoomOrAliasId>,
 ) -> anyhow::Result<OwnedRoomId> {
     if let Some(room) = configured {
         let room = join(client, room)
@@ -241,10 +91,10 @@ async fn own_room(
     };
     let community = [("community", config.community.as_str())];
     let mut request = CreateRoom::new();
-    request.name = Some(catalogue::text(config.language, name, &community));
-    request.topic = Some(catalogue::text(config.language, topic, &[]));
+    request.name = Some(texts.text(config.language, name, &community));
+    request.topic = Some(texts.text(config.language, topic, &[]));
     request.preset = Some(RoomPreset::PrivateChat);
-    request.invite = user_ids(&config.coordinators);
+    request.invite = config.coordinators.clone();
     if config.encrypt_rooms {
         request.initial_state.push(encryption_state());
     }
@@ -259,20 +109,14 @@ async fn own_room(
 }
 
 /// Joins a room by id or alias (the bot must be invited or the room public).
-async fn join(client: &Client, room: &str) -> anyhow::Result<Room> {
-    let id =
-        RoomOrAliasId::parse(room).with_context(|| format!("{room} is not a room id or alias"))?;
-    if let Ok(room_id) = matrix_sdk::ruma::RoomId::parse(room)
-        && let Some(known) = client.get_room(&room_id)
+async fn join(client: &Client, room: &RoomOrAliasId) -> anyhow::Result<Room> {
+    if let Ok(room_id) = <&RoomId>::try_from(room)
+        && let Some(known) = client.get_room(room_id)
         && known.state() == RoomState::Joined
     {
         return Ok(known);
     }
-    Ok(client.join_room_by_id_or_alias(&id, &[]).await?)
-}
-
-fn user_ids(ids: &[String]) -> Vec<OwnedUserId> {
-    ids.iter().filter_map(|id| UserId::parse(id).ok()).collect()
+    Ok(client.join_room_by_id_or_alias(room, &[]).await?)
 }
 
 fn encryption_state() -> Raw<matrix_sdk::ruma::events::AnyInitialStateEvent> {
@@ -282,10 +126,10 @@ fn encryption_state() -> Raw<matrix_sdk::ruma::events::AnyInitialStateEvent> {
 
 /// Only the bot (the room's creator, with full power whatever the room version) may
 /// invite, kick, ban or change the room; coordinators may moderate the bot's own rooms.
-fn power_levels(admins: &[String]) -> anyhow::Result<Raw<RoomPowerLevelsContentOverride>> {
+fn power_levels(admins: &[OwnedUserId]) -> anyhow::Result<Raw<RoomPowerLevelsContentOverride>> {
     let mut levels = RoomPowerLevelsContentOverride::new();
-    for admin in user_ids(admins) {
-        levels.users.insert(admin, int!(50));
+    for admin in admins {
+        levels.users.insert(admin.clone(), int!(50));
     }
     levels.invite = Some(int!(100));
     levels.kick = Some(int!(100));
@@ -300,17 +144,18 @@ fn power_levels(admins: &[String]) -> anyhow::Result<Raw<RoomPowerLevelsContentO
 /// members only, only the bot may invite, encrypted unless configured otherwise.
 pub async fn create_private_room(
     client: &Client,
+    texts: &Catalogue,
     lang: Lang,
     number: u64,
-    invite: &[String],
+    invite: Vec<OwnedUserId>,
     encrypted: bool,
 ) -> anyhow::Result<Room> {
     let number_text = number.to_string();
     let mut request = CreateRoom::new();
-    request.name = Some(catalogue::text(lang, Key::PrivateRoomName, &[("number", &number_text)]));
-    request.topic = Some(catalogue::text(lang, Key::PrivateRoomTopic, &[]));
+    request.name = Some(texts.text(lang, Key::PrivateRoomName, &[("number", &number_text)]));
+    request.topic = Some(texts.text(lang, Key::PrivateRoomTopic, &[]));
     request.preset = Some(RoomPreset::PrivateChat);
-    request.invite = user_ids(invite);
+    request.invite = invite;
     request.initial_state.push(
         InitialStateEvent::with_empty_state_key(RoomGuestAccessEventContent::new(
             GuestAccess::Forbidden,
@@ -330,53 +175,87 @@ pub async fn create_private_room(
     Ok(client.create_room(request).await?)
 }
 
-/// What the bot sends: always an `m.notice` with a plain and an HTML body.
+/// A person's message the bot answers.
+#[derive(Debug, Clone)]
+pub struct ReplyTo {
+    /// The message.
+    pub event: OwnedEventId,
+    /// Who wrote it.
+    pub sender: OwnedUserId,
+    /// What the fallback quotes of it.
+    pub quote: String,
+}
+
+/// Where a notice goes.
 #[derive(Debug, Clone, Copy)]
 pub enum Shape<'a> {
     /// A new message.
     New,
-    /// A reply in the thread of `root` (no noise in the main timeline).
-    Thread(&'a EventId),
+    /// A reply to a person's message.
+    Reply(&'a ReplyTo),
+    /// In the thread of `root` (no noise in the main timeline), as a reply to a person's
+    /// message in that thread if there is one.
+    Thread(&'a EventId, Option<&'a ReplyTo>),
     /// A new version of an earlier message.
     Edit(&'a EventId),
 }
 
-/// Sends a notice, mentioning `mention` so that they are notified; returns its event id.
+/// Sends a notice with a plain and an HTML body; replies mention the person answered,
+/// `mention` is notified too. Returns the notice's event id.
 pub async fn send(
     room: &Room,
     message: &Message,
     shape: Shape<'_>,
     mention: Option<&UserId>,
 ) -> anyhow::Result<OwnedEventId> {
-    let mut content =
-        RoomMessageEventContent::notice_html(message.plain.clone(), message.html.clone());
-    if let Some(user) = mention {
-        content = content.add_mentions(Mentions::with_user_ids([user.to_owned()]));
-    }
-    match shape {
-        Shape::New => {}
-        Shape::Thread(root) => {
-            content.relates_to =
-                Some(Relation::Thread(Thread::plain(root.to_owned(), root.to_owned())));
+    let (reply, relation) = match shape {
+        Shape::New => (None, None),
+        Shape::Reply(to) => {
+            (Some(to), Some(Relation::Reply(Reply::with_event_id(to.event.clone()))))
         }
-        Shape::Edit(original) => {
-            content = content.make_replacement(ReplacementMetadata::new(original.to_owned(), None));
+        Shape::Thread(root, to) => {
+            let thread = match to {
+                Some(to) => Thread::reply(root.to_owned(), to.event.clone()),
+                None => Thread::plain(root.to_owned(), root.to_owned()),
+            };
+            (to, Some(Relation::Thread(thread)))
         }
+        Shape::Edit(_) => (None, None),
+    };
+    let (plain, html) = match reply {
+        Some(to) => with_fallback(room.room_id(), to, message),
+        None => (message.plain.clone(), message.html.clone()),
+    };
+    let mut content = RoomMessageEventContent::notice_html(plain, html);
+    let notified =
+        reply.map(|to| to.sender.clone()).into_iter().chain(mention.map(ToOwned::to_owned));
+    content = content.add_mentions(Mentions::with_user_ids(notified));
+    content.relates_to = relation;
+    if let Shape::Edit(original) = shape {
+        content = content.make_replacement(ReplacementMetadata::new(original.to_owned(), None));
     }
     let sent = room.send(content).await?;
     Ok(sent.response.event_id)
 }
 
-/// Whether `room` is a room the bot has joined.
-pub fn joined(client: &Client, room_id: &str) -> Option<Room> {
-    let room_id = matrix_sdk::ruma::RoomId::parse(room_id).ok()?;
-    client.get_room(&room_id).filter(|room| room.state() == RoomState::Joined)
+/// The plain and HTML bodies of a reply, with the quote of the message answered that
+/// clients without reply support show (the `mx-reply` fallback).
+fn with_fallback(room: &RoomId, to: &ReplyTo, message: &Message) -> (String, String) {
+    let plain = format!("> <{}> {}\n\n{}", to.sender, to.quote, message.plain);
+    let html = format!(
+        "<mx-reply><blockquote><a href=\"https://matrix.to/#/{room}/{event}\">In reply to</a> \
+         <a href=\"https://matrix.to/#/{sender}\">{sender}</a><br>{quote}</blockquote></mx-reply>{body}",
+        room = escape(room.as_str()),
+        event = escape(to.event.as_str()),
+        sender = escape(to.sender.as_str()),
+        quote = escape(&to.quote),
+        body = message.html,
+    );
+    (plain, html)
 }
 
-/// Fails unless `id` is a valid user id.
-pub fn user_id(id: &str) -> anyhow::Result<OwnedUserId> {
-    match UserId::parse(id) {
-        Ok(user) => Ok(user),
-        Err(error) => bail!("{id} is not a user id: {error}"),
-    }
+/// The room, if the bot has joined it.
+pub fn joined(client: &Client, room_id: &str) -> Option<Room> {
+    let room_id = RoomId::parse(room_id).ok()?;
+    client.get_room(&room_id).filter(|room| room.state() == RoomState::Joined)
 }

@@ -3,20 +3,28 @@
 //!
 //! # Layout
 //!
+//! - [`table`]: the one table of commands (words, aliases, usage and help keys, who may
+//!   use each and where, how its arguments are read); everything below derives from it.
 //! - [`parse`]: a message body → a [`Command`] or a [`ParseError`] that says what was wrong.
+//! - [`args`]: each command's argument reader, and the pills of a message's HTML body.
 //! - [`reading`]: a request's free text → category, time and on-behalf ([`Reading`]).
 //! - [`rules`]: who may use which command, in which kind of room.
-//! - [`catalogue`]: every user-visible message, in French and English.
+//! - [`catalogue`]: every user-visible message, in French and English, from
+//!   `locales/*.toml`, with a commune's overrides.
 
+pub mod args;
 pub mod catalogue;
 pub mod parse;
 pub mod reading;
 pub mod rules;
+pub mod table;
 
-pub use catalogue::Message;
-pub use parse::{Command, CommandKind, ParseError, Parsed, parse};
+pub use args::{MAX_REQUEST_CHARS, Pill, pills};
+pub use catalogue::{Catalogue, CatalogueError, Key, Message};
+pub use parse::{Command, ParseError, Parsed, parse};
 pub use reading::{Category, DayPart, Reading, Relation, When, fold, read_request};
 pub use rules::{Place, Refusal, Roles, VolunteerStatus};
+pub use table::CommandKind;
 
 /// A language the bot speaks. French comes first.
 #[derive(
@@ -34,6 +42,14 @@ pub enum Lang {
 impl Lang {
     /// Both languages, French first.
     pub const ALL: [Lang; 2] = [Lang::Fr, Lang::En];
+
+    /// The language's code, as in configuration and locale files: `fr` or `en`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Fr => "fr",
+            Lang::En => "en",
+        }
+    }
 
     /// Reads a configuration value such as `"fr"` or `"en"`.
     pub fn from_code(code: &str) -> Option<Lang> {

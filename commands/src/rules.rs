@@ -4,7 +4,7 @@
 //! on a request's state (who holds it, who asked) are enforced by the store's atomic
 //! transitions, so that a check and its change can never be separated.
 
-use crate::CommandKind;
+use crate::table::{CommandKind, RoomType, Who};
 
 /// Where a volunteer stands with the scheme.
 #[derive(
@@ -30,7 +30,7 @@ pub struct Roles {
     pub volunteer: VolunteerStatus,
 }
 
-/// The kind of room a command was written in.
+/// The room a command was written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Place {
     /// A neighbourhood room, where residents post.
@@ -50,6 +50,20 @@ pub enum Place {
     Other,
 }
 
+impl Place {
+    /// The kind of room, as the command table names it.
+    pub fn room_type(self) -> RoomType {
+        match self {
+            Place::Neighbourhood => RoomType::Neighbourhood,
+            Place::Direct => RoomType::Direct,
+            Place::Volunteers => RoomType::Volunteers,
+            Place::Coordination => RoomType::Coordination,
+            Place::Private { .. } => RoomType::Private,
+            Place::Other => RoomType::Other,
+        }
+    }
+}
+
 /// Why a command is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
@@ -67,44 +81,33 @@ pub enum Refusal {
     WrongPlace(CommandKind),
 }
 
-/// Decides whether a person with `roles` may use `kind` in `place`.
+/// Decides whether a person with `roles` may use `kind` in `place`, from the command
+/// table's `rooms` and `who`.
 pub fn check(kind: CommandKind, roles: Roles, place: Place) -> Result<(), Refusal> {
-    use Place::*;
-    let place_ok = match kind {
-        CommandKind::Help => true,
-        CommandKind::Request => {
-            matches!(place, Neighbourhood | Direct) || (place == Coordination && roles.coordinator)
-        }
-        CommandKind::Take => matches!(place, Volunteers | Direct),
-        CommandKind::Release | CommandKind::Done => {
-            matches!(place, Volunteers | Direct | Private { .. })
-        }
-        CommandKind::Cancel => {
-            matches!(place, Neighbourhood | Direct | Private { .. } | Coordination)
-        }
-        CommandKind::Vet | CommandKind::Ban | CommandKind::Requests => {
-            matches!(place, Coordination | Direct)
-        }
-    };
-    if !place_ok {
+    let spec = kind.spec();
+    if !spec.rooms.contains(&place.room_type()) {
         return Err(Refusal::WrongPlace(kind));
     }
-    match kind {
-        CommandKind::Take | CommandKind::Release | CommandKind::Done => match roles.volunteer {
+    // The coordination room is the coordinators' desk: someone else who ended up there
+    // may ask for help, nothing more.
+    if place == Place::Coordination && !roles.coordinator && kind != CommandKind::Help {
+        return Err(Refusal::NotCoordinator);
+    }
+    match spec.who {
+        Who::Anyone => Ok(()),
+        Who::Volunteer => match roles.volunteer {
             VolunteerStatus::Vetted => Ok(()),
             VolunteerStatus::Banned => Err(Refusal::Banned),
             VolunteerStatus::Unvetted => Err(Refusal::NotVetted),
         },
-        CommandKind::Vet | CommandKind::Ban | CommandKind::Requests if !roles.coordinator => {
-            Err(Refusal::NotCoordinator)
-        }
-        _ => Ok(()),
+        Who::Coordinator if roles.coordinator => Ok(()),
+        Who::Coordinator => Err(Refusal::NotCoordinator),
     }
 }
 
 /// The commands a person may use in `place`, in help order.
 pub fn allowed(roles: Roles, place: Place) -> Vec<CommandKind> {
-    CommandKind::ALL.into_iter().filter(|kind| check(*kind, roles, place).is_ok()).collect()
+    CommandKind::all().filter(|kind| check(*kind, roles, place).is_ok()).collect()
 }
 
 /// The request a command is about: the number given, or the room's own request when the
@@ -146,7 +149,10 @@ mod tests {
         }
         // Coordinators post for people who phoned in.
         assert_eq!(check(CommandKind::Request, COORDINATOR, Place::Coordination), Ok(()));
-        assert!(check(CommandKind::Request, RESIDENT, Place::Coordination).is_err());
+        assert_eq!(
+            check(CommandKind::Request, RESIDENT, Place::Coordination),
+            Err(Refusal::NotCoordinator)
+        );
     }
 
     #[test]
@@ -214,6 +220,26 @@ mod tests {
                 CommandKind::Requests,
                 CommandKind::Help
             ]
+        );
+    }
+
+    #[test]
+    fn the_coordination_room_serves_coordinators_only() {
+        for kind in CommandKind::all().filter(|k| *k != CommandKind::Help) {
+            for roles in [RESIDENT, VOLUNTEER, BANNED] {
+                assert!(check(kind, roles, Place::Coordination).is_err(), "{kind:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn volunteers_give_back_and_close_in_the_private_room() {
+        for kind in [CommandKind::Release, CommandKind::Done, CommandKind::Cancel] {
+            assert_eq!(check(kind, VOLUNTEER, Place::Private { request: 3 }), Ok(()));
+        }
+        assert_eq!(
+            check(CommandKind::Release, RESIDENT, Place::Private { request: 3 }),
+            Err(Refusal::NotVetted)
         );
     }
 

@@ -6,26 +6,31 @@
 //!   state transition. Each transition is one sled transaction over every tree it
 //!   touches (the request, the outcome log, the handled events), then a flush, so that
 //!   the bot acknowledges nothing that is not on disk.
-//! - [`model`]: what is stored: [`Request`], [`State`], [`LogEntry`], [`Person`], [`RoomKind`].
+//! - [`model`]: everything that is stored, and every tree with its keys and values:
+//!   [`Request`], [`State`], [`LogEntry`], [`Outcome`], [`Person`], [`RoomKind`], and the
+//!   types of `entraide-commands` found inside them. A change there is a change of the
+//!   on-disk format, hence of [`SCHEMA_VERSION`].
 //! - [`StoreError`] / [`TransitionError`]: what can go wrong, naming tree and key.
 //!
-//! Trees and keys: `requests` and `log` are keyed by big-endian `u64` (numeric order is
-//! key order); `people`, `rooms`, `handled` and `relays` by Matrix ids as strings; `meta`
-//! holds the schema version, the request counter and the ids of the bot's own rooms.
-//! Values are JSON.
+//! Trees and keys, in short (see [`model`]): `requests` and `log` are keyed by big-endian
+//! `u64` (numeric order is key order); `people`, `rooms`, `handled` and `relays` by Matrix
+//! ids as strings; `meta` holds the schema version and the request counter. Values are
+//! JSON, except the raw big-endian numbers of `relays`, `handled` and `meta`.
 
 pub mod model;
 
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
-use entraide_commands::VolunteerStatus;
 use serde::{Serialize, de::DeserializeOwned};
 use sled::{
     Transactional, Tree,
     transaction::{ConflictableTransactionError, TransactionError, TransactionalTree},
 };
 
+use crate::model::{
+    HANDLED, LOG, META, PEOPLE, RELAYS, REQUESTS, ROOMS, TreeSpec, VolunteerStatus,
+};
 pub use crate::model::{LogEntry, NewRequest, Outcome, Person, Request, RoomKind, State};
 
 /// The schema this code reads and writes.
@@ -45,7 +50,8 @@ pub enum StoreError {
     Decode {
         /// The tree.
         tree: &'static str,
-        /// The key, printable.
+        /// The key, as its tree writes it: the number for `requests` and `log`, the text
+        /// for the others.
         key: String,
         /// Why.
         source: serde_json::Error,
@@ -124,13 +130,13 @@ impl Store {
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let db = sled::open(path)?;
         let store = Store {
-            requests: db.open_tree("requests")?,
-            log: db.open_tree("log")?,
-            people: db.open_tree("people")?,
-            rooms: db.open_tree("rooms")?,
-            handled: db.open_tree("handled")?,
-            relays: db.open_tree("relays")?,
-            meta: db.open_tree("meta")?,
+            requests: db.open_tree(REQUESTS.name)?,
+            log: db.open_tree(LOG.name)?,
+            people: db.open_tree(PEOPLE.name)?,
+            rooms: db.open_tree(ROOMS.name)?,
+            handled: db.open_tree(HANDLED.name)?,
+            relays: db.open_tree(RELAYS.name)?,
+            meta: db.open_tree(META.name)?,
             db,
         };
         match store.meta.get(META_SCHEMA)? {
@@ -138,7 +144,7 @@ impl Store {
                 store.meta.insert(META_SCHEMA, &SCHEMA_VERSION.to_be_bytes())?;
             }
             Some(bytes) => {
-                let found = u64_from(&bytes, "meta", "schema_version")?;
+                let found = u64_from(&bytes, META, META_SCHEMA)?;
                 if found > SCHEMA_VERSION {
                     return Err(StoreError::SchemaTooNew { found, supported: SCHEMA_VERSION });
                 }
@@ -192,9 +198,7 @@ impl Store {
                     return abort(TransitionError::AlreadyHandled);
                 }
                 let number = match meta.get(META_NEXT_NUMBER)? {
-                    Some(bytes) => {
-                        u64_from(&bytes, "meta", "next_request_number").map_err(abort_store)?
-                    }
+                    Some(bytes) => u64_from(&bytes, META, META_NEXT_NUMBER).map_err(abort_store)?,
                     None => 1,
                 };
                 meta.insert(META_NEXT_NUMBER, &(number + 1).to_be_bytes())?;
@@ -211,7 +215,7 @@ impl Store {
                     relay_event: None,
                     private_room: None,
                 };
-                put(requests, "requests", &number.to_be_bytes(), &request)?;
+                put(requests, REQUESTS, &number.to_be_bytes(), &request)?;
                 append_log(log, now, number, &new.requester, Outcome::Created, None)?;
                 handled.insert(event_id, &now.timestamp().to_be_bytes())?;
                 Ok(request)
@@ -236,7 +240,7 @@ impl Store {
                 }
                 request.relay_event = Some(relay_event.to_owned());
                 relays.insert(relay_event, &number.to_be_bytes())?;
-                put(requests, "requests", &number.to_be_bytes(), &request)?;
+                put(requests, REQUESTS, &number.to_be_bytes(), &request)?;
                 append_log(log, now, number, "bot", Outcome::Relayed, None)?;
                 Ok(request)
             })
@@ -248,7 +252,7 @@ impl Store {
     /// The request a relay message stands for.
     pub fn request_by_relay(&self, relay_event: &str) -> Result<Option<u64>, StoreError> {
         match self.relays.get(relay_event)? {
-            Some(bytes) => Ok(Some(u64_from(&bytes, "relays", relay_event)?)),
+            Some(bytes) => Ok(Some(u64_from(&bytes, RELAYS, relay_event.as_bytes())?)),
             None => Ok(None),
         }
     }
@@ -285,8 +289,8 @@ impl Store {
             .transaction(|(requests, log, rooms)| {
                 let mut request = get_request(requests, number)?;
                 request.private_room = Some(room_id.to_owned());
-                put(requests, "requests", &number.to_be_bytes(), &request)?;
-                put(rooms, "rooms", room_id.as_bytes(), &kind)?;
+                put(requests, REQUESTS, &number.to_be_bytes(), &request)?;
+                put(rooms, ROOMS, room_id.as_bytes(), &kind)?;
                 append_log(log, now, number, "bot", Outcome::PrivateRoomCreated, None)?;
                 Ok(request)
             })
@@ -369,7 +373,7 @@ impl Store {
             .transaction(|(requests, log)| {
                 let mut request = get_request(requests, number)?;
                 let value = change(&mut request).map_err(ConflictableTransactionError::Abort)?;
-                put(requests, "requests", &number.to_be_bytes(), &request)?;
+                put(requests, REQUESTS, &number.to_be_bytes(), &request)?;
                 append_log(log, now, number, actor, outcome, note)?;
                 Ok((request, value))
             })
@@ -380,8 +384,9 @@ impl Store {
 
     /// One request.
     pub fn request(&self, number: u64) -> Result<Option<Request>, StoreError> {
-        match self.requests.get(number.to_be_bytes())? {
-            Some(bytes) => Ok(Some(decode(&bytes, "requests", &number.to_string())?)),
+        let key = number.to_be_bytes();
+        match self.requests.get(key)? {
+            Some(bytes) => Ok(Some(decode(&bytes, REQUESTS, &key)?)),
             None => Ok(None),
         }
     }
@@ -391,7 +396,7 @@ impl Store {
         let mut active = Vec::new();
         for item in self.requests.iter() {
             let (key, bytes) = item?;
-            let request: Request = decode(&bytes, "requests", &printable(&key))?;
+            let request: Request = decode(&bytes, REQUESTS, &key)?;
             if request.state.is_active() {
                 active.push(request);
             }
@@ -405,7 +410,7 @@ impl Store {
             .iter()
             .map(|item| {
                 let (key, bytes) = item?;
-                decode(&bytes, "log", &printable(&key))
+                decode(&bytes, LOG, &key)
             })
             .collect()
     }
@@ -418,7 +423,7 @@ impl Store {
     /// What the bot knows of a person (a default, unvetted record if nothing).
     pub fn person(&self, user_id: &str) -> Result<Person, StoreError> {
         match self.people.get(user_id)? {
-            Some(bytes) => decode(&bytes, "people", user_id),
+            Some(bytes) => decode(&bytes, PEOPLE, user_id.as_bytes()),
             None => Ok(Person::default()),
         }
     }
@@ -438,11 +443,11 @@ impl Store {
             changed_at: Some(now),
             reason: reason.map(str::to_owned),
         };
-        let encoded = encode("people", &person)?;
+        let encoded = encode(PEOPLE, &person)?;
         let old = self.people.insert(user_id, encoded)?;
         self.flush().await?;
         match old {
-            Some(bytes) => Ok(decode::<Person>(&bytes, "people", user_id)?.status),
+            Some(bytes) => Ok(decode::<Person>(&bytes, PEOPLE, user_id.as_bytes())?.status),
             None => Ok(VolunteerStatus::Unvetted),
         }
     }
@@ -452,8 +457,8 @@ impl Store {
         let mut vetted = Vec::new();
         for item in self.people.iter() {
             let (key, bytes) = item?;
-            let user = printable(&key);
-            let person: Person = decode(&bytes, "people", &user)?;
+            let user = key_string(PEOPLE, &key)?;
+            let person: Person = decode(&bytes, PEOPLE, &key)?;
             if person.status == VolunteerStatus::Vetted {
                 vetted.push(user);
             }
@@ -464,14 +469,14 @@ impl Store {
     /// What kind of room this is for the bot.
     pub fn room_kind(&self, room_id: &str) -> Result<Option<RoomKind>, StoreError> {
         match self.rooms.get(room_id)? {
-            Some(bytes) => Ok(Some(decode(&bytes, "rooms", room_id)?)),
+            Some(bytes) => Ok(Some(decode(&bytes, ROOMS, room_id.as_bytes())?)),
             None => Ok(None),
         }
     }
 
     /// Records what kind of room this is.
     pub async fn set_room_kind(&self, room_id: &str, kind: &RoomKind) -> Result<(), StoreError> {
-        self.rooms.insert(room_id, encode("rooms", kind)?)?;
+        self.rooms.insert(room_id, encode(ROOMS, kind)?)?;
         self.flush().await
     }
 
@@ -480,8 +485,8 @@ impl Store {
         let mut found = Vec::new();
         for item in self.rooms.iter() {
             let (key, bytes) = item?;
-            let room = printable(&key);
-            let kind: RoomKind = decode(&bytes, "rooms", &room)?;
+            let room = key_string(ROOMS, &key)?;
+            let kind: RoomKind = decode(&bytes, ROOMS, &key)?;
             if pred(&kind) {
                 found.push(room);
             }
@@ -514,19 +519,20 @@ fn check_holder(request: &Request, volunteer: &str, forced: bool) -> Result<(), 
 }
 
 fn get_request(requests: &TransactionalTree, number: u64) -> TxResult<Request> {
-    match requests.get(number.to_be_bytes())? {
-        Some(bytes) => decode(&bytes, "requests", &number.to_string()).map_err(abort_store),
+    let key = number.to_be_bytes();
+    match requests.get(key)? {
+        Some(bytes) => decode(&bytes, REQUESTS, &key).map_err(abort_store),
         None => abort(TransitionError::NoSuchRequest(number)),
     }
 }
 
 fn put<T: Serialize>(
     tree: &TransactionalTree,
-    name: &'static str,
+    spec: TreeSpec,
     key: &[u8],
     value: &T,
 ) -> TxResult<()> {
-    tree.insert(key, encode(name, value).map_err(abort_store)?)?;
+    tree.insert(key, encode(spec, value).map_err(abort_store)?)?;
     Ok(())
 }
 
@@ -542,38 +548,36 @@ fn append_log(
         LogEntry { at, number, actor: actor.to_owned(), outcome, note: note.map(str::to_owned) };
     // generate_id is monotonic across restarts, so key order is the order of events.
     let id = log.generate_id()?;
-    put(log, "log", &id.to_be_bytes(), &entry)
+    put(log, LOG, &id.to_be_bytes(), &entry)
 }
 
-fn encode<T: Serialize>(tree: &'static str, value: &T) -> Result<Vec<u8>, StoreError> {
-    serde_json::to_vec(value).map_err(|source| StoreError::Encode { tree, source })
+fn encode<T: Serialize>(tree: TreeSpec, value: &T) -> Result<Vec<u8>, StoreError> {
+    serde_json::to_vec(value).map_err(|source| StoreError::Encode { tree: tree.name, source })
 }
 
-fn decode<T: DeserializeOwned>(
-    bytes: &[u8],
-    tree: &'static str,
-    key: &str,
-) -> Result<T, StoreError> {
-    serde_json::from_slice(bytes).map_err(|source| StoreError::Decode {
-        tree,
-        key: key.to_owned(),
-        source,
-    })
+/// Decodes the JSON value stored under `key` in `tree`; an error names both.
+fn decode<T: DeserializeOwned>(bytes: &[u8], tree: TreeSpec, key: &[u8]) -> Result<T, StoreError> {
+    serde_json::from_slice(bytes).map_err(|source| decode_error(tree, key, source))
 }
 
-fn u64_from(bytes: &[u8], tree: &'static str, key: &str) -> Result<u64, StoreError> {
-    let array: [u8; 8] = bytes.try_into().map_err(|_| StoreError::Decode {
-        tree,
-        key: key.to_owned(),
-        source: serde::de::Error::custom(format!("expected 8 bytes, found {}", bytes.len())),
+/// Reads a raw big-endian `u64` stored under `key` in `tree`.
+fn u64_from(bytes: &[u8], tree: TreeSpec, key: &[u8]) -> Result<u64, StoreError> {
+    let array: [u8; 8] = bytes.try_into().map_err(|_| {
+        let why = format!("expected 8 bytes, found {}", bytes.len());
+        decode_error(tree, key, serde::de::Error::custom(why))
     })?;
     Ok(u64::from_be_bytes(array))
 }
 
-/// A key as text: UTF-8 ids as they are, numbers as numbers.
-fn printable(key: &[u8]) -> String {
-    match <[u8; 8]>::try_from(key) {
-        Ok(array) if std::str::from_utf8(key).is_err() => u64::from_be_bytes(array).to_string(),
-        _ => String::from_utf8_lossy(key).into_owned(),
+/// A key of a text-keyed tree as a string; a key that is not UTF-8 is a decode error.
+fn key_string(tree: TreeSpec, key: &[u8]) -> Result<String, StoreError> {
+    match std::str::from_utf8(key) {
+        Ok(text) => Ok(text.to_owned()),
+        Err(error) => Err(decode_error(tree, key, serde::de::Error::custom(error))),
     }
+}
+
+/// A decode error naming the tree and the key, printed as the tree writes its keys.
+fn decode_error(tree: TreeSpec, key: &[u8], source: serde_json::Error) -> StoreError {
+    StoreError::Decode { tree: tree.name, key: tree.key_text(key), source }
 }

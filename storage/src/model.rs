@@ -1,8 +1,100 @@
-//! What the store holds.
+//! Everything the store holds, in one place.
+//!
+//! Every type stored on disk is defined or re-exported here, and every tree is described
+//! here. Their serialised form *is* the on-disk format: renaming a field or a variant,
+//! adding a variant or changing a serde attribute of any type below (including those
+//! re-exported from `entraide-commands`) changes what is written and what old stores can
+//! be read as. Such a change must be deliberate: bump [`SCHEMA_VERSION`] and write a
+//! migration in [`Store::open`]. `tests/stored_forms.rs` pins the serialised form of
+//! every stored type and variant, and the key encodings, so that it cannot happen by
+//! accident.
+//!
+//! # Trees
+//!
+//! Values are JSON (`serde_json`) unless said otherwise; numbers in keys and raw values
+//! are big-endian, so that numeric order is key order.
+//!
+//! | Tree       | Key                                          | Value                                  |
+//! |------------|----------------------------------------------|----------------------------------------|
+//! | `requests` | request number, `u64`                        | [`Request`]                            |
+//! | `log`      | sled-generated id, `u64` (monotonic)         | [`LogEntry`]                           |
+//! | `people`   | Matrix user id, UTF-8                        | [`Person`]                             |
+//! | `rooms`    | Matrix room id, UTF-8                        | [`RoomKind`]                           |
+//! | `relays`   | event id of a relay message, UTF-8           | request number, raw `u64`              |
+//! | `handled`  | Matrix event id, UTF-8                       | when, Unix seconds, raw `i64`          |
+//! | `meta`     | `schema_version`, `next_request_number`      | raw `u64`                              |
+//!
+//! # Stored types
+//!
+//! - In `requests`: [`Request`], and inside it [`State`], [`Reading`] (with [`Category`],
+//!   [`When`], [`DayPart`] and [`Relation`]) and [`Lang`].
+//! - In `log`: [`LogEntry`], and inside it [`Outcome`].
+//! - In `people`: [`Person`], and inside it [`VolunteerStatus`].
+//! - In `rooms`: [`RoomKind`].
+//!
+//! [`Reading`], [`Category`], [`When`], [`DayPart`], [`Relation`], [`Lang`] and
+//! [`VolunteerStatus`] are defined in `entraide-commands` and re-exported here.
+//! [`NewRequest`] is not stored: it is what the bot hands to [`Store::create_request`].
+//!
+//! [`SCHEMA_VERSION`]: crate::SCHEMA_VERSION
+//! [`Store::open`]: crate::Store::open
+//! [`Store::create_request`]: crate::Store::create_request
 
 use chrono::{DateTime, Utc};
-use entraide_commands::{Lang, Reading, VolunteerStatus};
 use serde::{Deserialize, Serialize};
+
+pub use entraide_commands::{Category, DayPart, Lang, Reading, Relation, VolunteerStatus, When};
+
+/// How a tree's keys are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KeyForm {
+    /// A big-endian `u64`.
+    Number,
+    /// UTF-8 text (a Matrix id or a name).
+    Text,
+}
+
+/// A tree of the store: its name in sled and how its keys are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TreeSpec {
+    /// The tree's name in sled, also used in error messages.
+    pub(crate) name: &'static str,
+    /// How its keys are written.
+    pub(crate) keys: KeyForm,
+}
+
+/// Request number → [`Request`].
+pub(crate) const REQUESTS: TreeSpec = TreeSpec { name: "requests", keys: KeyForm::Number };
+/// Generated id → [`LogEntry`].
+pub(crate) const LOG: TreeSpec = TreeSpec { name: "log", keys: KeyForm::Number };
+/// User id → [`Person`].
+pub(crate) const PEOPLE: TreeSpec = TreeSpec { name: "people", keys: KeyForm::Text };
+/// Room id → [`RoomKind`].
+pub(crate) const ROOMS: TreeSpec = TreeSpec { name: "rooms", keys: KeyForm::Text };
+/// Event id → when it was handled.
+pub(crate) const HANDLED: TreeSpec = TreeSpec { name: "handled", keys: KeyForm::Text };
+/// Relay event id → request number.
+pub(crate) const RELAYS: TreeSpec = TreeSpec { name: "relays", keys: KeyForm::Text };
+/// Schema version and request counter.
+pub(crate) const META: TreeSpec = TreeSpec { name: "meta", keys: KeyForm::Text };
+
+impl TreeSpec {
+    /// A key of this tree as text, for error messages: numeric trees print the number
+    /// (whatever the bytes look like), text trees the text. A key of the wrong shape
+    /// (not 8 bytes, not UTF-8) prints its bytes escaped.
+    pub(crate) fn key_text(self, key: &[u8]) -> String {
+        match self.keys {
+            KeyForm::Number => match <[u8; 8]>::try_from(key) {
+                Ok(bytes) => u64::from_be_bytes(bytes).to_string(),
+                Err(_) => format!("\"{}\" (not an 8-byte number)", key.escape_ascii()),
+            },
+            KeyForm::Text => match std::str::from_utf8(key) {
+                Ok(text) => text.to_owned(),
+                Err(_) => format!("\"{}\" (not UTF-8)", key.escape_ascii()),
+            },
+        }
+    }
+}
 
 /// Where a request stands. `Open -> Claimed -> Done | Cancelled | Expired`, with
 /// `Claimed -> Open` when the volunteer gives it back.
@@ -168,4 +260,30 @@ pub enum RoomKind {
         /// The request.
         request: u64,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numeric_keys_print_the_number_even_when_they_look_like_text() {
+        let key = 0x3131_3131_3131_3131_u64.to_be_bytes();
+        assert_eq!(&key, b"11111111");
+        assert_eq!(REQUESTS.key_text(&key), "3544668469065756977");
+        assert_eq!(LOG.key_text(&key), "3544668469065756977");
+        assert_eq!(REQUESTS.key_text(&7_u64.to_be_bytes()), "7");
+        assert_eq!(REQUESTS.key_text(b"abc"), "\"abc\" (not an 8-byte number)");
+    }
+
+    #[test]
+    fn text_keys_print_the_text_even_when_they_are_8_bytes() {
+        for tree in [PEOPLE, ROOMS, HANDLED, RELAYS, META] {
+            assert_eq!(tree.key_text(b"11111111"), "11111111", "{}", tree.name);
+            // Valid UTF-8 (if unlikely): printed as it is.
+            assert_eq!(tree.key_text(&7_u64.to_be_bytes()), "\0\0\0\0\0\0\0\u{7}", "{}", tree.name);
+            assert_eq!(tree.key_text("@zoé:x".as_bytes()), "@zoé:x", "{}", tree.name);
+        }
+        assert_eq!(PEOPLE.key_text(b"@\xffx"), "\"@\\xffx\" (not UTF-8)");
+    }
 }

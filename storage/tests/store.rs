@@ -218,3 +218,35 @@ async fn a_newer_schema_is_refused_and_bad_values_name_their_key() -> TestResult
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn a_bad_value_under_a_numeric_key_names_the_number_even_if_the_key_looks_like_text()
+-> TestResult {
+    // 0x3131313131313131 is also the UTF-8 text "11111111": the key must still print as
+    // the number it is in `requests` and `log`.
+    let number = 0x3131_3131_3131_3131_u64;
+    assert_eq!(&number.to_be_bytes(), b"11111111");
+    let dir = tempfile::tempdir()?;
+    {
+        let db = sled::open(dir.path())?;
+        db.open_tree("requests")?.insert(number.to_be_bytes(), b"not json".to_vec())?;
+        db.open_tree("log")?.insert(number.to_be_bytes(), b"{}".to_vec())?;
+        db.flush()?;
+    }
+    let store = Store::open(dir.path())?;
+    let expect = |result: Result<(), StoreError>, tree: &str| {
+        let Err(error) = result else { panic!("expected a decode error for {tree}, got Ok") };
+        match &error {
+            StoreError::Decode { tree: found, key, .. } => {
+                assert_eq!((*found, key.as_str()), (tree, "3544668469065756977"));
+            }
+            other => panic!("expected a decode error for {tree}, got {other:?}"),
+        }
+        let prefix = format!("cannot decode {tree}/3544668469065756977: ");
+        assert!(error.to_string().starts_with(&prefix), "{error}");
+    };
+    expect(store.request(number).map(drop), "requests");
+    expect(store.active_requests().map(drop), "requests");
+    expect(store.log().map(drop), "log");
+    Ok(())
+}

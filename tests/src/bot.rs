@@ -3,9 +3,10 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
-use entraide::Config;
+use entraide::{Config, config::Password};
 use entraide_commands::Lang;
 use entraide_storage::Store;
+use matrix_sdk::ruma::UserId;
 use tokio::{sync::oneshot, task::JoinHandle};
 
 use crate::{Synapse, unique_suffix};
@@ -32,7 +33,7 @@ pub async fn register_bot(
 ) -> Result<Config> {
     let localpart = format!("entraide_{}", unique_suffix());
     synapse.register(&localpart, PASSWORD).await?;
-    Ok(config_for(synapse, &localpart, PASSWORD, data_dir, coordinators))
+    config_for(synapse, &localpart, PASSWORD, data_dir, coordinators)
 }
 
 /// A configuration for the bot account `localpart` on `synapse`.
@@ -42,22 +43,23 @@ pub fn config_for(
     password: &str,
     data_dir: &Path,
     coordinators: &[&str],
-) -> Config {
-    Config {
-        homeserver: synapse.url().to_owned(),
-        user_id: synapse.user_id(localpart),
-        password: password.to_owned(),
+) -> Result<Config> {
+    Ok(Config {
+        homeserver: synapse.url().parse()?,
+        user_id: synapse.user_id(localpart).try_into()?,
+        password: Password::new(password),
         device_name: "entraide".to_owned(),
         data_dir: PathBuf::from(data_dir),
         encrypt_rooms: true,
         community: "Saint-Martin".to_owned(),
         language: Lang::Fr,
         timezone: entraide::config::Tz::Europe__Paris,
-        coordinators: coordinators.iter().map(|c| (*c).to_owned()).collect(),
+        messages: None,
+        coordinators: coordinators.iter().map(|c| UserId::parse(*c)).collect::<Result<_, _>>()?,
         volunteers_room: None,
         coordination_room: None,
         neighbourhoods: Vec::new(),
-    }
+    })
 }
 
 impl RunningBot {

@@ -10,6 +10,7 @@
 //!   syncs in the background and records every message and reaction it sees;
 //!   [`wait_until`], the one polling helper every wait goes through.
 //! - [`bot`]: the bot under test, run in this process ([`bot::RunningBot`]).
+//! - [`texts`]: what the bot is expected to say, from its own catalogue.
 //! - [`world`]: a scenario's starting point ([`world::World`]): Synapse, a
 //!   coordinator, the bot and its rooms, a neighbourhood room.
 //!
@@ -19,10 +20,12 @@
 pub mod bot;
 pub mod person;
 pub mod synapse;
+pub mod texts;
 pub mod world;
 
 pub use person::{Person, Seen, SeenReaction, unique_suffix, wait_until};
 pub use synapse::Synapse;
+pub use texts::Texts;
 
 /// Sends `tracing` output to the test's captured output, filtered by
 /// `RUST_LOG` (nothing by default). Safe to call from every test.

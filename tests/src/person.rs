@@ -91,6 +91,24 @@ pub struct Seen {
     /// `Some(replied_to)` for a rich reply (in a thread or not; a thread's
     /// fallback reply does not count).
     pub in_reply_to: Option<OwnedEventId>,
+    /// The people it mentions (`m.mentions`), `None` without `m.mentions`.
+    pub mentions: Option<Vec<OwnedUserId>>,
+}
+
+impl Seen {
+    /// The message's own text: the plain body without the quote a reply starts with
+    /// (the `> <@sender> …` fallback lines and the blank line after them).
+    pub fn text(&self) -> &str {
+        if self.in_reply_to.is_none() || !self.body.starts_with("> ") {
+            return &self.body;
+        }
+        match self.body.find("\n\n") {
+            Some(end) if self.body[..end].lines().all(|line| line.starts_with('>')) => {
+                &self.body[end + 2..]
+            }
+            _ => &self.body,
+        }
+    }
 }
 
 /// A reaction (`m.reaction` annotation) a [`Person`] saw.
@@ -487,6 +505,8 @@ fn record_into(client: &Client, log: &Arc<SeenLog>) {
 
 impl Seen {
     fn new(room_id: &RoomId, event: OriginalSyncRoomMessageEvent, was_encrypted: bool) -> Seen {
+        let mentions =
+            event.content.mentions.as_ref().map(|m| m.user_ids.iter().cloned().collect());
         let mut msgtype = event.content.msgtype;
         let (mut replaces, mut thread_root, mut in_reply_to) = (None, None, None);
         match event.content.relates_to {
@@ -520,6 +540,7 @@ impl Seen {
             replaces,
             thread_root,
             in_reply_to,
+            mentions,
         }
     }
 }

@@ -4,13 +4,15 @@
 use std::time::Duration;
 
 use anyhow::{Context as _, Result};
+use entraide_commands::{Key, Lang};
 use entraide_storage::{LogEntry, Outcome};
-use matrix_sdk::ruma::{OwnedRoomId, OwnedUserId};
+use matrix_sdk::ruma::{OwnedRoomId, OwnedUserId, RoomId};
 use tempfile::TempDir;
 
 use crate::{
     Person, Seen, Synapse,
     bot::{RunningBot, register_bot},
+    texts::Texts,
     wait_until,
 };
 
@@ -34,32 +36,57 @@ pub struct World {
     pub coordination_room: OwnedRoomId,
     /// A neighbourhood room, named "Les Tilleuls", created by the coordinator.
     pub neighbourhood: OwnedRoomId,
+    /// What the bot says, as it has it (with the commune's overrides, if any).
+    pub texts: Texts,
     data: TempDir,
 }
+
+/// The community's name in every scenario.
+pub const COMMUNITY: &str = "Saint-Martin";
 
 impl World {
     /// Starts Synapse and the bot; the coordinator joins the bot's rooms and brings the
     /// bot into a neighbourhood room (end-to-end encrypted if `encrypted`).
     pub async fn start(encrypted: bool) -> Result<World> {
+        World::start_with(encrypted, None).await
+    }
+
+    /// [`World::start`], the bot running with a commune's `messages` file of this content.
+    pub async fn start_with(encrypted: bool, messages: Option<&str>) -> Result<World> {
         crate::init_tracing();
         let synapse = Synapse::start().await?;
         let coordinator = Person::new(&synapse, "coord").await?;
         let data = TempDir::new()?;
-        let config = register_bot(&synapse, data.path(), &[coordinator.user_id.as_str()]).await?;
-        let bot_id = OwnedUserId::try_from(config.user_id.as_str())?;
+        let mut config =
+            register_bot(&synapse, data.path(), &[coordinator.user_id.as_str()]).await?;
+        let texts = match messages {
+            Some(overrides) => {
+                let file = data.path().join("textes-commune.toml");
+                std::fs::write(&file, overrides)?;
+                config.messages = Some(file);
+                Texts::with_overrides(overrides)?
+            }
+            None => Texts::builtin()?,
+        };
+        let bot_id = config.user_id.clone();
         let store = entraide::open_store(&config)?;
         let bot = RunningBot::start(config, store);
 
+        let community = [("community", COMMUNITY)];
+        let name = texts.text(Lang::Fr, Key::CoordinationRoomName, &community);
         let coordination_room = coordinator
-            .accept_invite(WAIT, |room| room.name().is_some_and(|n| n.starts_with("Coordination")))
+            .accept_invite(WAIT, move |room| room.name().as_deref() == Some(name.as_str()))
             .await?;
+        let name = texts.text(Lang::Fr, Key::VolunteersRoomName, &community);
         let volunteers_room = coordinator
-            .accept_invite(WAIT, |room| room.name().is_some_and(|n| n.starts_with("Bénévoles")))
+            .accept_invite(WAIT, move |room| room.name().as_deref() == Some(name.as_str()))
             .await?;
         let neighbourhood = coordinator.create_room("Les Tilleuls", encrypted, &[&bot_id]).await?;
         coordinator
             .wait_for("the bot's welcome in the neighbourhood room", WAIT, |m| {
-                m.room_id == neighbourhood && m.sender == bot_id && m.body.contains("!demande")
+                m.room_id == neighbourhood
+                    && m.sender == bot_id
+                    && texts.says(m, Lang::Fr, Key::NeighbourhoodWelcome)
             })
             .await?;
         Ok(World {
@@ -70,6 +97,7 @@ impl World {
             volunteers_room,
             coordination_room,
             neighbourhood,
+            texts,
             data,
         })
     }
@@ -117,10 +145,11 @@ impl World {
     pub async fn vet(&self, person: &Person) -> Result<()> {
         let command = format!("!valider {}", person.user_id);
         self.coordinator.send_text(&self.coordination_room, &command).await?;
-        let user = person.user_id.to_string();
+        let user = person.user_id.as_str();
         self.coordinator
             .wait_for("the bot to confirm the vetting", WAIT, |m| {
-                m.room_id == self.coordination_room && m.is_notice && m.body.contains(&user)
+                m.room_id == self.coordination_room
+                    && self.texts.is_with(Lang::Fr, Key::Vetted, m.text(), "user", user)
             })
             .await?;
         let volunteers = self.volunteers_room.clone();
@@ -129,28 +158,39 @@ impl World {
         Ok(())
     }
 
-    /// `resident` posts `text` (a whole command) in the neighbourhood room; returns the
-    /// request's number (from the confirmation) and the relay `volunteer` sees.
+    /// `resident` posts `text` (a whole French command) in the neighbourhood room;
+    /// returns the request's number (from the confirmation) and the relay `volunteer` sees.
     pub async fn ask(
         &self,
         resident: &Person,
         text: &str,
         volunteer: &Person,
     ) -> Result<(u64, Seen)> {
-        let earlier: Vec<_> = resident.seen().into_iter().map(|m| m.event_id).collect();
-        resident.send_text(&self.neighbourhood, text).await?;
-        let confirmation = resident
-            .wait_for("the confirmation of the request", WAIT, |m| {
-                m.room_id == self.neighbourhood
-                    && m.sender == self.bot_id
-                    && !earlier.contains(&m.event_id)
-                    && (m.body.contains("enregistrée") || m.body.contains("recorded"))
-            })
-            .await?;
-        let number =
-            number_in(&confirmation.body).context("no request number in the confirmation")?;
+        let (number, _) = self.ask_in(resident, &self.neighbourhood, text, Lang::Fr).await?;
         let relay = self.relay(volunteer, number).await?;
         Ok((number, relay))
+    }
+
+    /// `person` posts `text` (a whole command in `lang`) in `room`; returns the request's
+    /// number and the confirmation, a reply to the command.
+    pub async fn ask_in(
+        &self,
+        person: &Person,
+        room: &RoomId,
+        text: &str,
+        lang: Lang,
+    ) -> Result<(u64, Seen)> {
+        let command = person.send_text(room, text).await?;
+        let confirmation = person
+            .wait_for("the confirmation of the request", WAIT, |m| {
+                m.room_id == room
+                    && m.sender == self.bot_id
+                    && m.in_reply_to.as_ref() == Some(&command)
+                    && self.texts.says(m, lang, Key::RequestConfirmed)
+            })
+            .await?;
+        let number = self.texts.number(lang, Key::RequestConfirmed, confirmation.text())?;
+        Ok((number, confirmation))
     }
 
     /// Whether `m` is a relay of request `number` (not an edit, not a thread reply).
@@ -159,8 +199,7 @@ impl World {
             && m.sender == self.bot_id
             && m.replaces.is_none()
             && m.thread_root.is_none()
-            && (m.body.contains(&format!("Demande n°{number} "))
-                || m.body.contains(&format!("Request #{number} ")))
+            && self.texts.is_about(Lang::Fr, Key::Relay, &m.body, number)
     }
 
     /// Every relay of request `number` that `volunteer` saw, oldest first.
@@ -191,26 +230,12 @@ impl World {
     }
 }
 
-/// The first request number in a message ("n°12" or "#12").
-pub fn number_in(body: &str) -> Option<u64> {
-    for mark in ["n°", "#"] {
-        if let Some(at) = body.find(mark) {
-            let digits: String =
-                body[at + mark.len()..].chars().take_while(char::is_ascii_digit).collect();
-            if let Ok(number) = digits.parse() {
-                return Some(number);
-            }
-        }
-    }
-    None
-}
-
 /// The private room of request `number` that `person` was invited to; they join it.
-pub async fn join_private_room(person: &Person, number: u64) -> Result<OwnedRoomId> {
-    let marks = [format!("n°{number}"), format!("#{number}")];
-    person
-        .accept_invite(WAIT, move |room| {
-            room.name().is_some_and(|n| marks.iter().any(|m| n.ends_with(m.as_str())))
-        })
-        .await
+pub async fn join_private_room(texts: &Texts, person: &Person, number: u64) -> Result<OwnedRoomId> {
+    let number = number.to_string();
+    let names: Vec<String> = Lang::ALL
+        .iter()
+        .map(|lang| texts.text(*lang, Key::PrivateRoomName, &[("number", &number)]))
+        .collect();
+    person.accept_invite(WAIT, move |room| room.name().is_some_and(|n| names.contains(&n))).await
 }

@@ -1,0 +1,152 @@
+//! The bot's shared services (client, configuration, texts, store, rooms) and the small
+//! helpers every command uses: who a person is, what a room is, how to answer.
+
+use chrono::{NaiveDate, Utc};
+use entraide_commands::{Catalogue, Key, Lang, Message, Place, Roles};
+use entraide_storage::{Request, RoomKind, Store, StoreError};
+use matrix_sdk::{
+    Client, Room,
+    ruma::{EventId, RoomId, UserId},
+};
+use tracing::warn;
+
+use crate::{
+    cmd::Ctx,
+    config::Config,
+    matrix::{self, BotRooms, Shape},
+};
+
+/// The bot: its Matrix client, configuration, texts, store and rooms.
+#[derive(Debug)]
+pub struct Bot {
+    /// The logged-in client.
+    pub client: Client,
+    /// The configuration.
+    pub config: Config,
+    /// What the bot says, with the commune's overrides.
+    pub texts: Catalogue,
+    /// The store.
+    pub store: Store,
+    /// The bot's own rooms.
+    pub rooms: BotRooms,
+}
+
+impl Bot {
+    /// A person's roles: coordinator by configuration, volunteer status from the store.
+    pub fn roles(&self, user: &UserId) -> Result<Roles, StoreError> {
+        Ok(Roles {
+            coordinator: self.is_coordinator(user),
+            volunteer: self.store.person(user.as_str())?.status,
+        })
+    }
+
+    /// Whether the configuration names `user` as a coordinator.
+    pub fn is_coordinator(&self, user: &UserId) -> bool {
+        self.config.coordinators.iter().any(|c| c == user)
+    }
+
+    /// What a room is to the bot.
+    pub fn place(&self, room: &RoomId) -> Result<Place, StoreError> {
+        if room == self.rooms.volunteers {
+            return Ok(Place::Volunteers);
+        }
+        if room == self.rooms.coordination {
+            return Ok(Place::Coordination);
+        }
+        Ok(match self.store.room_kind(room.as_str())? {
+            Some(RoomKind::Neighbourhood { .. }) => Place::Neighbourhood,
+            Some(RoomKind::Direct { .. }) => Place::Direct,
+            Some(RoomKind::Private { request }) => Place::Private { request },
+            Some(RoomKind::Volunteers | RoomKind::Coordination) | None => Place::Other,
+        })
+    }
+
+    /// Today in the community's time zone.
+    pub fn today(&self) -> NaiveDate {
+        Utc::now().with_timezone(&self.config.timezone).date_naive()
+    }
+
+    /// The volunteers room, if the bot is in it.
+    pub fn volunteers_room(&self) -> Option<Room> {
+        matrix::joined(&self.client, self.rooms.volunteers.as_str())
+    }
+
+    /// The placeholders every text about a request may use.
+    pub fn request_args(&self, request: &Request, lang: Lang) -> Vec<(&'static str, String)> {
+        let texts = &self.texts;
+        let neighbourhood = request
+            .neighbourhood
+            .clone()
+            .unwrap_or_else(|| texts.text(lang, Key::NoNeighbourhood, &[]));
+        vec![
+            ("number", request.number.to_string()),
+            ("category", texts.category(lang, request.reading.category)),
+            ("neighbourhood", neighbourhood),
+            ("when", texts.when(lang, request.reading.when, self.today())),
+            ("behalf", texts.behalf(lang, request.reading.on_behalf)),
+            ("text", request.text.clone()),
+        ]
+    }
+
+    /// `key` rendered for `request`, with `extra` placeholders.
+    pub fn about(
+        &self,
+        request: &Request,
+        lang: Lang,
+        key: Key,
+        extra: &[(&'static str, String)],
+    ) -> Message {
+        let mut args = self.request_args(request, lang);
+        args.extend(extra.iter().cloned());
+        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        self.texts.render(lang, key, &args)
+    }
+
+    /// The only active request matching `pred`, if there is exactly one.
+    pub fn sole(&self, pred: impl Fn(&Request) -> bool) -> Result<Option<u64>, StoreError> {
+        let mut matching = self.store.active_requests()?.into_iter().filter(|r| pred(r));
+        Ok(match (matching.next(), matching.next()) {
+            (Some(request), None) => Some(request.number),
+            _ => None,
+        })
+    }
+
+    /// How `user` is named in a room the bot shares with them: their display name there,
+    /// or their user id.
+    pub async fn name_in(&self, room_id: &str, user: &UserId) -> String {
+        let Some(room) = matrix::joined(&self.client, room_id) else {
+            return user.to_string();
+        };
+        match room.get_member_no_sync(user).await {
+            Ok(Some(member)) => member.display_name().unwrap_or(user.as_str()).to_owned(),
+            _ => user.to_string(),
+        }
+    }
+
+    /// Answers a command as a reply to it. In the volunteers room the answer goes in a
+    /// thread, so that the relays stay readable: the thread the command was written in,
+    /// else the relay's of the request it is `about`, else the command's own.
+    pub async fn answer(&self, ctx: &Ctx, message: &Message, about: Option<&Request>) {
+        if ctx.place != Place::Volunteers {
+            self.send(&ctx.room, message, Shape::Reply(&ctx.reply_to), None).await;
+            return;
+        }
+        let relay =
+            about.and_then(|r| r.relay_event.as_deref()).and_then(|id| EventId::parse(id).ok());
+        let root = ctx.thread.clone().or(relay).unwrap_or_else(|| ctx.reply_to.event.clone());
+        self.send(&ctx.room, message, Shape::Thread(&root, Some(&ctx.reply_to)), None).await;
+    }
+
+    /// Sends a notice; a failure is logged (the effect is lost until the next start).
+    pub async fn send(
+        &self,
+        room: &Room,
+        message: &Message,
+        shape: Shape<'_>,
+        mention: Option<&UserId>,
+    ) {
+        if let Err(error) = matrix::send(room, message, shape, mention).await {
+            warn!(room = %room.room_id(), error = %format!("{error:#}"), "cannot send a notice");
+        }
+    }
+}

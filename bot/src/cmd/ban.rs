@@ -1,0 +1,69 @@
+//! `!bannir @personne [raison]` / `!ban @person [reason]`: a coordinator bans a volunteer;
+//! what they held is given back and relayed again.
+
+use chrono::Utc;
+use entraide_commands::{Key, Message, VolunteerStatus};
+use entraide_storage::RoomKind;
+use matrix_sdk::ruma::UserId;
+use tracing::{debug, info, warn};
+
+use super::Ctx;
+use crate::{bot::Bot, effects, failure::Failure};
+
+/// Bans `user`: no longer vetted, their requests given back, banned from the rooms the
+/// bot manages.
+pub async fn apply(
+    bot: &Bot,
+    ctx: &Ctx,
+    user: &UserId,
+    reason: Option<&str>,
+) -> Result<(), Failure> {
+    let by = ctx.sender().as_str();
+    let before = bot
+        .store
+        .set_volunteer_status(user.as_str(), VolunteerStatus::Banned, by, reason, Utc::now())
+        .await?;
+    info!("volunteer banned");
+    let mut released = Vec::new();
+    for request in bot.store.active_requests()? {
+        if request.state.holder() != Some(user.as_str()) {
+            continue;
+        }
+        match bot.store.release(request.number, user.as_str(), by, true, Utc::now()).await {
+            Ok((request, private_room)) => {
+                effects::after_release(bot, &request, private_room, user).await;
+                released.push(request.number.to_string());
+            }
+            Err(error) => {
+                warn!(request = request.number, %error, "cannot give back a banned volunteer's request")
+            }
+        }
+    }
+    ban_everywhere(bot, user, reason).await;
+    let key = if before == VolunteerStatus::Banned { Key::AlreadyBanned } else { Key::Banned };
+    let mut parts = vec![bot.texts.render(ctx.lang, key, &[("user", user.as_str())])];
+    if !released.is_empty() {
+        let numbers = released.join(", ");
+        parts.push(bot.texts.render(ctx.lang, Key::BannedReleased, &[("numbers", &numbers)]));
+    }
+    bot.answer(ctx, &Message::lines(parts), None).await;
+    Ok(())
+}
+
+/// Bans `user` from every room the bot manages where they are, as far as the bot has the
+/// power to.
+async fn ban_everywhere(bot: &Bot, user: &UserId, reason: Option<&str>) {
+    for room in bot.client.joined_rooms() {
+        let managed = room.room_id() == bot.rooms.volunteers
+            || matches!(
+                bot.store.room_kind(room.room_id().as_str()),
+                Ok(Some(RoomKind::Private { .. } | RoomKind::Neighbourhood { .. }))
+            );
+        if !managed {
+            continue;
+        }
+        if let Err(error) = room.ban_user(user, reason).await {
+            debug!(room = %room.room_id(), %error, "cannot ban here");
+        }
+    }
+}

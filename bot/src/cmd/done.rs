@@ -1,0 +1,33 @@
+//! `!fait [n] [mot]` / `!done [n] [note]`: the volunteer closes a request as done.
+
+use chrono::Utc;
+use entraide_commands::{CommandKind, Key};
+use tracing::info;
+
+use super::{Ctx, which_request};
+use crate::{bot::Bot, effects, failure::Failure};
+
+/// Closes request `number` (or the private room's, or the only one the author holds)
+/// as done, with the author's note in the outcome log.
+pub async fn apply(
+    bot: &Bot,
+    ctx: &Ctx,
+    number: Option<u64>,
+    note: Option<String>,
+) -> Result<(), Failure> {
+    let sender = ctx.sender().as_str();
+    let number = which_request(bot, ctx, number, |r| r.state.holder() == Some(sender))?
+        .ok_or(Failure::Usage(CommandKind::Done))?;
+    let request = bot
+        .store
+        .done(number, sender, note.as_deref(), Utc::now())
+        .await
+        .map_err(|error| Failure::Transition(error, CommandKind::Done))?;
+    info!(request = number, "done");
+    let message = bot.texts.render(ctx.lang, Key::DoneAck, &[("number", &number.to_string())]);
+    effects::after_close(bot, &request, Key::RelayDone, &message).await;
+    if Some(ctx.room.room_id().as_str()) != request.private_room.as_deref() {
+        bot.answer(ctx, &message, Some(&request)).await;
+    }
+    Ok(())
+}

@@ -1,0 +1,29 @@
+//! `!lacher [n]` / `!release [n]`: the volunteer gives a request back; it is relayed again.
+
+use chrono::Utc;
+use entraide_commands::{CommandKind, Key, Place};
+use tracing::info;
+
+use super::{Ctx, which_request};
+use crate::{bot::Bot, effects, failure::Failure};
+
+/// Gives back request `number`, or the private room's request, or the only one the
+/// author holds.
+pub async fn apply(bot: &Bot, ctx: &Ctx, number: Option<u64>) -> Result<(), Failure> {
+    let sender = ctx.sender().as_str();
+    let number = which_request(bot, ctx, number, |r| r.state.holder() == Some(sender))?
+        .ok_or(Failure::Usage(CommandKind::Release))?;
+    let (request, private_room) = bot
+        .store
+        .release(number, sender, sender, false, Utc::now())
+        .await
+        .map_err(|error| Failure::Transition(error, CommandKind::Release))?;
+    info!(request = number, "given back");
+    // In the private room, the notice of the release (sent there) is the answer.
+    if ctx.place != (Place::Private { request: number }) {
+        let message = bot.texts.render(ctx.lang, Key::Released, &[("number", &number.to_string())]);
+        bot.answer(ctx, &message, Some(&request)).await;
+    }
+    effects::after_release(bot, &request, private_room, ctx.sender()).await;
+    Ok(())
+}

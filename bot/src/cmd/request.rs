@@ -1,0 +1,38 @@
+//! `!demande <texte>` / `!request <text>`: records a request, confirms, relays it.
+
+use chrono::Utc;
+use entraide_commands::{CommandKind, Key, read_request};
+use entraide_storage::{NewRequest, RoomKind, TransitionError};
+use tracing::info;
+
+use super::Ctx;
+use crate::{bot::Bot, effects, failure::Failure};
+
+/// Records the request (marking its event handled in the same transaction), confirms it
+/// to the requester, and relays it to the volunteers.
+pub async fn apply(bot: &Bot, ctx: &Ctx, text: String) -> Result<(), Failure> {
+    let now = Utc::now();
+    let neighbourhood = match bot.store.room_kind(ctx.room.room_id().as_str())? {
+        Some(RoomKind::Neighbourhood { name }) => Some(name),
+        _ => None,
+    };
+    let reading = read_request(&text, now.with_timezone(&bot.config.timezone));
+    let new = NewRequest {
+        requester: ctx.sender().to_string(),
+        origin_room: ctx.room.room_id().to_string(),
+        neighbourhood,
+        text,
+        reading,
+        lang: ctx.lang,
+    };
+    let request = match bot.store.create_request(new, ctx.event(), now).await {
+        Ok(request) => request,
+        Err(TransitionError::AlreadyHandled) => return Ok(()),
+        Err(error) => return Err(Failure::Transition(error, CommandKind::Request)),
+    };
+    info!(request = request.number, category = ?request.reading.category, "request posted");
+    let confirmation = bot.about(&request, ctx.lang, Key::RequestConfirmed, &[]);
+    bot.answer(ctx, &confirmation, None).await;
+    effects::relay(bot, &request).await;
+    Ok(())
+}

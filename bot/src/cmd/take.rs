@@ -1,0 +1,119 @@
+//! `!prendre <n>` / `!take <n>`, or ✋ on a relay: the first valid claim wins the request
+//! and a private room with the person who asked.
+
+use chrono::Utc;
+use entraide_commands::{CommandKind, Key, Lang, Place, rules};
+use matrix_sdk::ruma::{EventId, RoomId, UserId};
+use tracing::{error, info};
+
+use super::Ctx;
+use crate::{
+    bot::Bot,
+    effects,
+    failure::{self, Failure},
+};
+
+/// Claims request `number` for the command's author.
+pub async fn apply(bot: &Bot, ctx: &Ctx, number: u64) -> Result<(), Failure> {
+    claim(bot, number, ctx.sender(), ctx.lang, Some(ctx)).await
+}
+
+/// A reaction in the volunteers room: ✋ (any skin tone) on a relay claims its request.
+/// Answers go to the relay's thread, mentioning the volunteer.
+pub async fn by_reaction(
+    bot: &Bot,
+    room: &RoomId,
+    event: &EventId,
+    sender: &UserId,
+    target: &EventId,
+    key: &str,
+) {
+    if room != bot.rooms.volunteers || !is_claim(key) {
+        return;
+    }
+    let number = match bot.store.request_by_relay(target.as_str()) {
+        Ok(Some(number)) => number,
+        Ok(None) => return,
+        Err(error) => {
+            error!(%error, "cannot look up a relay");
+            return;
+        }
+    };
+    match bot.store.mark_handled(event.as_str(), Utc::now()).await {
+        Ok(true) => {}
+        Ok(false) => return,
+        Err(error) => {
+            error!(%error, "cannot record a handled event");
+            return;
+        }
+    }
+    let lang = bot.config.language;
+    let result = match bot.roles(sender) {
+        Ok(roles) => rules::check(CommandKind::Take, roles, Place::Volunteers)
+            .map_err(|refusal| Failure::Refused(refusal, CommandKind::Take)),
+        Err(error) => Err(error.into()),
+    };
+    let result = match result {
+        Ok(()) => claim(bot, number, sender, lang, None).await,
+        Err(failure) => Err(failure),
+    };
+    if let Err(failure) = result {
+        failure.log();
+        if let (Some(message), Ok(Some(request))) =
+            (failure::message(&bot.texts, &failure, lang), bot.store.request(number))
+        {
+            effects::to_relay_thread(bot, &request, &message, sender).await;
+        }
+    }
+}
+
+/// The claim itself: one compare-and-swap in the store, then the winner is told (as a
+/// reply to their command, or in the relay's thread) and the private room follows.
+async fn claim(
+    bot: &Bot,
+    number: u64,
+    volunteer: &UserId,
+    lang: Lang,
+    command: Option<&Ctx>,
+) -> Result<(), Failure> {
+    let request = bot
+        .store
+        .claim(number, volunteer.as_str(), Utc::now())
+        .await
+        .map_err(|error| Failure::Transition(error, CommandKind::Take))?;
+    info!(request = number, "claimed");
+    let won = bot.texts.render(lang, Key::ClaimWon, &[("number", &number.to_string())]);
+    match command {
+        Some(ctx) => bot.answer(ctx, &won, Some(&request)).await,
+        None => effects::to_relay_thread(bot, &request, &won, volunteer).await,
+    }
+    effects::open_private_room(bot, request, volunteer).await;
+    Ok(())
+}
+
+/// ✋, with or without a skin tone or variation selector.
+fn is_claim(key: &str) -> bool {
+    key.trim_end_matches([
+        '\u{FE0F}',
+        '\u{1F3FB}',
+        '\u{1F3FC}',
+        '\u{1F3FD}',
+        '\u{1F3FE}',
+        '\u{1F3FF}',
+    ]) == "✋"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_claim;
+
+    #[test]
+    fn a_raised_hand_in_any_skin_tone_claims() {
+        for key in ["✋", "✋\u{FE0F}", "✋🏽", "✋🏿"] {
+            assert!(is_claim(key), "{key}");
+        }
+        for key in ["👍", "🙋", "✋✋", "", "hand"] {
+            assert!(!is_claim(key), "{key}");
+        }
+    }
+}

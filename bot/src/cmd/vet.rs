@@ -1,0 +1,39 @@
+//! `!valider @personne` / `!vet @person`: a coordinator vets a volunteer, who is invited
+//! into the volunteers room.
+
+use chrono::Utc;
+use entraide_commands::{Key, VolunteerStatus};
+use matrix_sdk::ruma::UserId;
+use tracing::{debug, info, warn};
+
+use super::Ctx;
+use crate::{bot::Bot, failure::Failure};
+
+/// Marks `user` vetted, lifts a ban in the volunteers room, and invites them there.
+pub async fn apply(bot: &Bot, ctx: &Ctx, user: &UserId) -> Result<(), Failure> {
+    let before = bot
+        .store
+        .set_volunteer_status(
+            user.as_str(),
+            VolunteerStatus::Vetted,
+            ctx.sender().as_str(),
+            None,
+            Utc::now(),
+        )
+        .await?;
+    info!("volunteer vetted");
+    if let Some(volunteers) = bot.volunteers_room() {
+        if before == VolunteerStatus::Banned
+            && let Err(error) = volunteers.unban_user(user, None).await
+        {
+            warn!(%error, "cannot lift the ban in the volunteers room");
+        }
+        if let Err(error) = volunteers.invite_user_by_id(user).await {
+            // Already a member: nothing to do.
+            debug!(%error, "no invitation to the volunteers room");
+        }
+    }
+    let key = if before == VolunteerStatus::Vetted { Key::AlreadyVetted } else { Key::Vetted };
+    bot.answer(ctx, &bot.texts.render(ctx.lang, key, &[("user", user.as_str())]), None).await;
+    Ok(())
+}

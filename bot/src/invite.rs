@@ -1,0 +1,53 @@
+//! Invitations of the bot: coordinators bring it into neighbourhood rooms; anyone may
+//! open a direct chat with it; other invitations are declined.
+
+use entraide_commands::Key;
+use entraide_storage::RoomKind;
+use matrix_sdk::{
+    RoomState,
+    ruma::{OwnedRoomId, OwnedUserId},
+};
+use tracing::{error, info, warn};
+
+use crate::{bot::Bot, matrix::Shape};
+
+/// Joins (and welcomes) or declines an invitation.
+pub async fn accept_or_decline(
+    bot: &Bot,
+    room_id: OwnedRoomId,
+    inviter: OwnedUserId,
+    direct: bool,
+) {
+    // The same invitation may come from a sync and from the start-up check.
+    let Some(room) = bot.client.get_room(&room_id).filter(|r| r.state() == RoomState::Invited)
+    else {
+        return;
+    };
+    if !direct && !bot.is_coordinator(&inviter) {
+        info!(room = %room_id, "declining an invitation from someone who is not a coordinator");
+        if let Err(error) = room.leave().await {
+            warn!(room = %room_id, %error, "cannot decline the invitation");
+        }
+        return;
+    }
+    // The invitation carries the room's name; read it before joining.
+    let name = room.name().filter(|n| !n.trim().is_empty());
+    if let Err(error) = room.join().await {
+        warn!(room = %room_id, %error, "cannot join");
+        return;
+    }
+    let (kind, welcome) = if direct {
+        (RoomKind::Direct { user: inviter.to_string() }, Key::DirectWelcome)
+    } else {
+        let name = name.unwrap_or_else(|| bot.config.community.clone());
+        (RoomKind::Neighbourhood { name }, Key::NeighbourhoodWelcome)
+    };
+    if let Err(error) = bot.store.set_room_kind(room_id.as_str(), &kind).await {
+        error!(room = %room_id, %error, "cannot record the room");
+        return;
+    }
+    info!(room = %room_id, ?kind, "joined");
+    let community = [("community", bot.config.community.as_str())];
+    let message = bot.texts.render(bot.config.language, welcome, &community);
+    bot.send(&room, &message, Shape::New, None).await;
+}

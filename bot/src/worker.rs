@@ -1,0 +1,146 @@
+//! The worker: takes jobs one at a time, in the order they arrived, and turns each into a
+//! command's context, the command's run, and a reply when it fails.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use entraide_commands::{Command, Parsed, Place, parse, pills};
+use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedUserId};
+use tokio::sync::{mpsc::Receiver, oneshot};
+use tracing::error;
+
+use crate::{
+    bot::Bot,
+    cmd::{self, Ctx},
+    failure::{self, Failure},
+    invite,
+    job::Job,
+    matrix::{self, ReplyTo},
+};
+
+/// Longest quote of a command in a reply's fallback, in characters.
+const QUOTE_CHARS: usize = 40;
+
+/// Handles jobs until `stop` fires (or every sender is gone), then finishes those queued.
+pub async fn work(bot: Arc<Bot>, mut queue: Receiver<Job>, stop: oneshot::Receiver<()>) {
+    tokio::pin!(stop);
+    let mut stopping = false;
+    loop {
+        let job = tokio::select! {
+            job = queue.recv() => job,
+            _ = &mut stop, if !stopping => {
+                // No new jobs; those already queued are still handled.
+                stopping = true;
+                queue.close();
+                continue;
+            }
+        };
+        let Some(job) = job else { break };
+        match job {
+            Job::Message { room, event, sender, body, html, thread } => {
+                on_message(&bot, room, event, sender, &body, html.as_deref(), thread).await;
+            }
+            Job::Reaction { room, event, sender, target, key } => {
+                cmd::by_reaction(&bot, &room, &event, &sender, &target, &key).await;
+            }
+            Job::Invite { room, inviter, direct } => {
+                invite::accept_or_decline(&bot, room, inviter, direct).await;
+            }
+        }
+    }
+}
+
+async fn on_message(
+    bot: &Bot,
+    room_id: OwnedRoomId,
+    event: OwnedEventId,
+    sender: OwnedUserId,
+    body: &str,
+    html: Option<&str>,
+    thread: Option<OwnedEventId>,
+) {
+    let pills = html.map(pills).unwrap_or_default();
+    let Some(parsed) = parse(body, &pills) else {
+        return;
+    };
+    let Some(room) = matrix::joined(&bot.client, room_id.as_str()) else {
+        return;
+    };
+    let is_request = matches!(parsed, Ok(Parsed { command: Command::Request { .. }, .. }));
+    if !first_time(bot, &event, is_request).await {
+        return;
+    }
+    let lang = match &parsed {
+        Ok(parsed) => parsed.lang,
+        Err(error) => error.lang().unwrap_or(bot.config.language),
+    };
+    let place = bot.place(&room_id);
+    let roles = bot.roles(&sender);
+    let ctx = Ctx {
+        room,
+        reply_to: ReplyTo { event, sender, quote: quote(body) },
+        thread,
+        lang,
+        place: place.as_ref().map_or(Place::Other, |place| *place),
+        roles: roles.as_ref().map_or_else(|_| Default::default(), |roles| *roles),
+    };
+    let result = match (parsed, place, roles) {
+        (Err(error), _, _) => Err(Failure::Parse(error)),
+        (_, Err(error), _) | (_, _, Err(error)) => Err(error.into()),
+        (Ok(parsed), Ok(_), Ok(_)) => cmd::run(bot, &ctx, parsed.command).await,
+    };
+    if let Err(failure) = result {
+        // A refused request was not recorded: mark it, so that it is not answered twice.
+        if is_request {
+            mark_handled(bot, &ctx.reply_to.event).await;
+        }
+        failure.log();
+        if let Some(message) = failure::message(&bot.texts, &failure, lang) {
+            bot.answer(&ctx, &message, None).await;
+        }
+    }
+}
+
+/// Whether this event is new to the bot. Other commands are marked handled here; a
+/// request is marked in the same transaction that records it.
+async fn first_time(bot: &Bot, event: &OwnedEventId, is_request: bool) -> bool {
+    if is_request {
+        return !bot.store.is_handled(event.as_str()).unwrap_or(true);
+    }
+    mark_handled(bot, event).await
+}
+
+/// Marks an event handled; `false` if it already was (then nothing is done).
+async fn mark_handled(bot: &Bot, event: &OwnedEventId) -> bool {
+    match bot.store.mark_handled(event.as_str(), Utc::now()).await {
+        Ok(fresh) => fresh,
+        Err(error) => {
+            error!(%error, "cannot record a handled event");
+            false
+        }
+    }
+}
+
+/// What a reply's fallback quotes of a command: its first word only, so that a reply
+/// never repeats a request's text (personal data) in a shared room.
+fn quote(body: &str) -> String {
+    let body = body.trim_start();
+    let first: String =
+        body.split_whitespace().next().unwrap_or("").chars().take(QUOTE_CHARS).collect();
+    if first.len() < body.trim_end().len() { format!("{first} …") } else { first }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quote;
+
+    #[test]
+    fn a_reply_quotes_only_the_command_word() {
+        assert_eq!(quote("!demande courses pour Mme Martin, 06 12 34 56 78"), "!demande …");
+        assert_eq!(quote("!aide"), "!aide");
+        assert_eq!(quote("  !aide  "), "!aide");
+        assert_eq!(quote(&format!("!{}", "x".repeat(100))).chars().count(), QUOTE_LEN);
+    }
+
+    const QUOTE_LEN: usize = super::QUOTE_CHARS + 2;
+}

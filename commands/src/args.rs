@@ -1,0 +1,247 @@
+//! Each command's arguments: one reader per command, named in the command table, and the
+//! pieces they share (request numbers, user ids written in the command, pills).
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use ruma_common::{OwnedUserId, UserId};
+
+use crate::parse::Command;
+
+/// Longest request text relayed to volunteers, in characters.
+pub const MAX_REQUEST_CHARS: usize = 1000;
+
+/// Why a command's arguments were not understood.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArgError {
+    /// Missing or malformed: the person gets the usage line.
+    Usage,
+    /// A request text longer than [`MAX_REQUEST_CHARS`], with its length.
+    TooLong(usize),
+}
+
+/// A mention of a person written in a message's HTML body: a link to the person (a
+/// "pill", which clients show as the person's name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pill {
+    /// The person.
+    pub user: OwnedUserId,
+    /// The link's text, as the plain body shows it (usually the display name).
+    pub text: String,
+}
+
+/// `!demande <texte>`
+pub fn request(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
+    if args.is_empty() {
+        return Err(ArgError::Usage);
+    }
+    let chars = args.chars().count();
+    if chars > MAX_REQUEST_CHARS {
+        return Err(ArgError::TooLong(chars));
+    }
+    Ok(Command::Request { text: args.to_owned() })
+}
+
+/// `!prendre <n>`
+pub fn take(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
+    let mut words = args.split_whitespace();
+    match (words.next().and_then(number), words.next()) {
+        (Some(number), None) => Ok(Command::Take { number }),
+        _ => Err(ArgError::Usage),
+    }
+}
+
+/// `!lacher [n]`: the number is implied in the request's private room.
+pub fn release(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
+    optional_number(args).map(|number| Command::Release { number })
+}
+
+/// `!annuler [n]`
+pub fn cancel(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
+    optional_number(args).map(|number| Command::Cancel { number })
+}
+
+/// `!fait [n] [mot]`
+pub fn done(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
+    let (first, rest) = split_first(args);
+    match first.and_then(number) {
+        Some(n) => Ok(Command::Done { number: Some(n), note: non_empty(rest) }),
+        None if first.is_some_and(looks_numeric) => Err(ArgError::Usage),
+        None => Ok(Command::Done { number: None, note: non_empty(args) }),
+    }
+}
+
+/// `!valider @personne`
+pub fn vet(args: &str, pills: &[Pill]) -> Result<Command, ArgError> {
+    let (user, rest) = user_argument(args, pills).ok_or(ArgError::Usage)?;
+    if !rest.is_empty() {
+        return Err(ArgError::Usage);
+    }
+    Ok(Command::Vet { user })
+}
+
+/// `!bannir @personne [raison]`
+pub fn ban(args: &str, pills: &[Pill]) -> Result<Command, ArgError> {
+    let (user, rest) = user_argument(args, pills).ok_or(ArgError::Usage)?;
+    Ok(Command::Ban { user, reason: non_empty(rest) })
+}
+
+/// `!demandes`, with nothing after.
+pub fn requests(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
+    if args.is_empty() { Ok(Command::Requests) } else { Err(ArgError::Usage) }
+}
+
+/// `!aide`: `!aide prendre` still deserves the help, so whatever follows is ignored.
+pub fn help(_: &str, _: &[Pill]) -> Result<Command, ArgError> {
+    Ok(Command::Help)
+}
+
+fn optional_number(args: &str) -> Result<Option<u64>, ArgError> {
+    let mut words = args.split_whitespace();
+    match (words.next(), words.next()) {
+        (None, _) => Ok(None),
+        (Some(word), None) => number(word).map(Some).ok_or(ArgError::Usage),
+        (Some(_), Some(_)) => Err(ArgError::Usage),
+    }
+}
+
+fn split_first(args: &str) -> (Option<&str>, &str) {
+    match args.find(char::is_whitespace) {
+        Some(at) => (Some(&args[..at]), args[at..].trim()),
+        None if args.is_empty() => (None, ""),
+        None => (Some(args), ""),
+    }
+}
+
+fn non_empty(text: &str) -> Option<String> {
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_owned())
+}
+
+/// A request number: `12`, `#12`, `n°12`, `no12`, `nº12`. Zero is no number.
+fn number(word: &str) -> Option<u64> {
+    let lower = word.to_lowercase();
+    let digits = lower
+        .strip_prefix('#')
+        .or_else(|| lower.strip_prefix("n°"))
+        .or_else(|| lower.strip_prefix("nº"))
+        .or_else(|| lower.strip_prefix("no"))
+        .unwrap_or(&lower);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok().filter(|n| *n > 0)
+}
+
+/// A word that was meant as a number (`#12`, `0`, `99999999999999999999`), valid or not.
+fn looks_numeric(word: &str) -> bool {
+    let trimmed = word.trim_start_matches('#');
+    !trimmed.is_empty() && trimmed.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The person a command is about, and what follows: a user id written as the first word,
+/// or a pill at the start of the arguments. Mentions that are not written in the command
+/// (the person replied to, for instance) never count.
+fn user_argument<'a>(args: &'a str, pills: &[Pill]) -> Option<(OwnedUserId, &'a str)> {
+    let (first, rest) = split_first(args);
+    if let Some(user) = first.and_then(|word| UserId::parse(word).ok()) {
+        return Some((user, rest));
+    }
+    pills.iter().find_map(|pill| {
+        let text = pill.text.trim();
+        let after = args.strip_prefix(text).filter(|_| !text.is_empty())?;
+        // The pill must be a whole word: "Marie" does not start "Mariette".
+        let ends_word = after.chars().next().is_none_or(char::is_whitespace);
+        ends_word.then(|| (pill.user.clone(), after.trim()))
+    })
+}
+
+static REPLY: LazyLock<Regex> = LazyLock::new(|| {
+    #[allow(clippy::expect_used)]
+    Regex::new(r"(?is)<mx-reply>.*?</mx-reply>").expect("static regex")
+});
+
+static LINK: LazyLock<Regex> = LazyLock::new(|| {
+    #[allow(clippy::expect_used)]
+    Regex::new(r#"(?is)<a\s[^>]*?href\s*=\s*["']([^"']*)["'][^>]*>(.*?)</a\s*>"#)
+        .expect("static regex")
+});
+
+static TAG: LazyLock<Regex> = LazyLock::new(|| {
+    #[allow(clippy::expect_used)]
+    Regex::new(r"(?s)<[^>]*>").expect("static regex")
+});
+
+/// The pills of a message's HTML body, in order, leaving out the quoted message of a
+/// reply (`<mx-reply>`), whose pill names the person replied to.
+pub fn pills(html: &str) -> Vec<Pill> {
+    let html = REPLY.replace_all(html, "");
+    LINK.captures_iter(&html)
+        .filter_map(|link| {
+            let user = pill_user(link.get(1)?.as_str())?;
+            let text = unescape(&TAG.replace_all(link.get(2)?.as_str(), ""));
+            Some(Pill { user, text })
+        })
+        .collect()
+}
+
+/// The user a link points to: `https://matrix.to/#/@user:server` (percent-encoded or not,
+/// with or without `?via=`) or `matrix:u/user:server`.
+fn pill_user(href: &str) -> Option<OwnedUserId> {
+    let id = if let Some(rest) = href.strip_prefix("https://matrix.to/#/") {
+        rest.split('?').next()?.to_owned()
+    } else {
+        format!("@{}", href.strip_prefix("matrix:u/")?.split(['?', '/']).next()?)
+    };
+    let id = percent_encoding::percent_decode_str(&id).decode_utf8().ok()?;
+    UserId::parse(id.as_ref()).ok()
+}
+
+fn unescape(text: &str) -> String {
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(id: &str) -> OwnedUserId {
+        UserId::parse(id).unwrap_or_else(|e| panic!("{id}: {e}"))
+    }
+
+    #[test]
+    fn pills_come_from_links_to_people_outside_the_reply_quote() {
+        let html = r#"<mx-reply><blockquote><a href="https://matrix.to/#/!r:x/$e">In reply to</a> <a href="https://matrix.to/#/@pierre:x.org">Pierre</a><br>bonjour</blockquote></mx-reply>!valider <a href="https://matrix.to/#/%40marie%3Ax.org?via=x.org">Marie <b>Dupont</b></a> et <a href="matrix:u/paul:x.org?action=chat">Paul &amp; co</a> <a href="https://example.org">site</a>"#;
+        assert_eq!(
+            pills(html),
+            vec![
+                Pill { user: user("@marie:x.org"), text: "Marie Dupont".into() },
+                Pill { user: user("@paul:x.org"), text: "Paul & co".into() },
+            ]
+        );
+        assert_eq!(pills("!valider pierre"), vec![]);
+        assert_eq!(pills("<a href='https://matrix.to/#/not-a-user'>x</a>"), vec![]);
+    }
+
+    #[test]
+    fn a_user_is_a_written_id_or_a_pill_at_the_start() {
+        let marie = Pill { user: user("@marie:x.org"), text: "Marie Dupont".into() };
+        let pills = std::slice::from_ref(&marie);
+        assert_eq!(
+            user_argument("@paul:x.org absent", pills),
+            Some((user("@paul:x.org"), "absent"))
+        );
+        assert_eq!(
+            user_argument("Marie Dupont absente deux fois", pills),
+            Some((user("@marie:x.org"), "absente deux fois"))
+        );
+        assert_eq!(user_argument("Marie Dupontel", pills), None);
+        assert_eq!(user_argument("pierre", pills), None);
+        assert_eq!(user_argument("", pills), None);
+    }
+}

@@ -1,0 +1,275 @@
+//! The one table of commands: for each, its French and English words, its aliases, the
+//! catalogue keys of its usage and help lines, who may use it, where, and how its
+//! arguments are read. Parsing ([`crate::parse`]), help, usage lines and the rules
+//! ([`crate::rules`]) are all derived from it.
+
+use crate::{
+    Lang,
+    args::{self, ArgError, Pill},
+    catalogue::Key,
+    parse::Command,
+};
+
+/// A command without its arguments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CommandKind {
+    /// `!demande` / `!request`
+    Request,
+    /// `!prendre` / `!take`
+    Take,
+    /// `!lacher` / `!release`
+    Release,
+    /// `!fait` / `!done`
+    Done,
+    /// `!annuler` / `!cancel`
+    Cancel,
+    /// `!valider` / `!vet`
+    Vet,
+    /// `!bannir` / `!ban`
+    Ban,
+    /// `!demandes` / `!requests`
+    Requests,
+    /// `!aide` / `!help`
+    Help,
+}
+
+/// Who may use a command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Who {
+    /// Anyone the bot can hear.
+    Anyone,
+    /// Vetted volunteers.
+    Volunteer,
+    /// Coordinators named in the configuration.
+    Coordinator,
+}
+
+/// The kind of room a command is written in, without the room's particulars.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RoomType {
+    /// A neighbourhood room, where residents post.
+    Neighbourhood,
+    /// A direct chat between one person and the bot.
+    Direct,
+    /// The room of vetted volunteers.
+    Volunteers,
+    /// The coordinators' room.
+    Coordination,
+    /// The private room of one request.
+    Private,
+    /// A room the bot is in but does not manage.
+    Other,
+}
+
+impl RoomType {
+    /// Every kind of room.
+    pub const ALL: &'static [RoomType] =
+        &[Neighbourhood, Direct, Volunteers, Coordination, Private, RoomType::Other];
+}
+
+/// Reads a command's arguments (the text after the command word, trimmed).
+pub type ArgParser = fn(&str, &[Pill]) -> Result<Command, ArgError>;
+
+/// One row of the command table.
+#[derive(Debug)]
+pub struct Spec {
+    /// Which command.
+    pub kind: CommandKind,
+    /// The French word, without `!`, folded (lower case, no accents).
+    pub fr: &'static str,
+    /// The English word, folded.
+    pub en: &'static str,
+    /// Other words accepted for it, folded, with the language of the reply.
+    pub aliases: &'static [(&'static str, Lang)],
+    /// Its usage line in the catalogue.
+    pub usage: Key,
+    /// Its line in `!aide`.
+    pub help: Key,
+    /// Who may use it.
+    pub who: Who,
+    /// Where it may be used.
+    pub rooms: &'static [RoomType],
+    /// How its arguments are read.
+    pub args: ArgParser,
+}
+
+use RoomType::{Coordination, Direct, Neighbourhood, Private, Volunteers};
+
+/// Every command, in the order `!aide` lists them.
+pub static COMMANDS: [Spec; 9] = [
+    Spec {
+        kind: CommandKind::Request,
+        fr: "demande",
+        en: "request",
+        aliases: &[],
+        usage: Key::UsageRequest,
+        help: Key::HelpRequest,
+        who: Who::Anyone,
+        // Coordinators post in their own room for people who phoned in.
+        rooms: &[Neighbourhood, Direct, Coordination],
+        args: args::request,
+    },
+    Spec {
+        kind: CommandKind::Take,
+        fr: "prendre",
+        en: "take",
+        aliases: &[("prends", Lang::Fr), ("je-prends", Lang::Fr), ("claim", Lang::En)],
+        usage: Key::UsageTake,
+        help: Key::HelpTake,
+        who: Who::Volunteer,
+        rooms: &[Volunteers, Direct],
+        args: args::take,
+    },
+    Spec {
+        kind: CommandKind::Release,
+        fr: "lacher",
+        en: "release",
+        aliases: &[("rendre", Lang::Fr), ("liberer", Lang::Fr)],
+        usage: Key::UsageRelease,
+        help: Key::HelpRelease,
+        who: Who::Volunteer,
+        rooms: &[Volunteers, Direct, Private],
+        args: args::release,
+    },
+    Spec {
+        kind: CommandKind::Done,
+        fr: "fait",
+        en: "done",
+        aliases: &[("termine", Lang::Fr), ("fini", Lang::Fr)],
+        usage: Key::UsageDone,
+        help: Key::HelpDone,
+        who: Who::Volunteer,
+        rooms: &[Volunteers, Direct, Private],
+        args: args::done,
+    },
+    Spec {
+        kind: CommandKind::Cancel,
+        fr: "annuler",
+        en: "cancel",
+        aliases: &[("annule", Lang::Fr)],
+        usage: Key::UsageCancel,
+        help: Key::HelpCancel,
+        who: Who::Anyone,
+        rooms: &[Neighbourhood, Direct, Private, Coordination],
+        args: args::cancel,
+    },
+    Spec {
+        kind: CommandKind::Vet,
+        fr: "valider",
+        en: "vet",
+        aliases: &[],
+        usage: Key::UsageVet,
+        help: Key::HelpVet,
+        who: Who::Coordinator,
+        rooms: &[Coordination, Direct],
+        args: args::vet,
+    },
+    Spec {
+        kind: CommandKind::Ban,
+        fr: "bannir",
+        en: "ban",
+        aliases: &[("bannis", Lang::Fr)],
+        usage: Key::UsageBan,
+        help: Key::HelpBan,
+        who: Who::Coordinator,
+        rooms: &[Coordination, Direct],
+        args: args::ban,
+    },
+    Spec {
+        kind: CommandKind::Requests,
+        fr: "demandes",
+        en: "requests",
+        aliases: &[("liste", Lang::Fr), ("list", Lang::En)],
+        usage: Key::UsageRequests,
+        help: Key::HelpRequests,
+        who: Who::Coordinator,
+        // The list names volunteers: never in a room residents share.
+        rooms: &[Coordination, Direct],
+        args: args::requests,
+    },
+    Spec {
+        kind: CommandKind::Help,
+        fr: "aide",
+        en: "help",
+        aliases: &[("aidez-moi", Lang::Fr)],
+        usage: Key::UsageHelp,
+        help: Key::HelpHelp,
+        who: Who::Anyone,
+        rooms: RoomType::ALL,
+        args: args::help,
+    },
+];
+
+impl CommandKind {
+    /// Every command, in the order `!aide` lists them.
+    pub fn all() -> impl Iterator<Item = CommandKind> {
+        COMMANDS.iter().map(|spec| spec.kind)
+    }
+
+    /// This command's row in the table.
+    pub fn spec(self) -> &'static Spec {
+        // The table lists the kinds in declaration order; a test keeps it so.
+        &COMMANDS[self as usize]
+    }
+
+    /// The command word in `lang`, without the `!`.
+    pub fn word(self, lang: Lang) -> &'static str {
+        let spec = self.spec();
+        match lang {
+            Lang::Fr => spec.fr,
+            Lang::En => spec.en,
+        }
+    }
+}
+
+/// The command a folded word names, with the language it belongs to.
+pub fn lookup(word: &str) -> Option<(&'static Spec, Lang)> {
+    COMMANDS.iter().find_map(|spec| {
+        if spec.fr == word {
+            Some((spec, Lang::Fr))
+        } else if spec.en == word {
+            Some((spec, Lang::En))
+        } else {
+            spec.aliases.iter().find(|(alias, _)| *alias == word).map(|(_, lang)| (spec, *lang))
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+    use crate::fold;
+
+    #[test]
+    fn the_table_lists_every_kind_in_declaration_order() {
+        for (index, spec) in COMMANDS.iter().enumerate() {
+            assert_eq!(spec.kind as usize, index, "{:?}", spec.kind);
+            assert!(std::ptr::eq(spec.kind.spec(), spec));
+        }
+    }
+
+    #[test]
+    fn every_word_is_folded_and_names_one_command() {
+        let mut seen = HashSet::new();
+        for spec in &COMMANDS {
+            let words = [spec.fr, spec.en].into_iter().chain(spec.aliases.iter().map(|(w, _)| *w));
+            for word in words {
+                assert_eq!(fold(word), word, "{word} must be written folded");
+                assert!(seen.insert(word), "{word} names two commands");
+                assert_eq!(lookup(word).map(|(s, _)| s.kind), Some(spec.kind), "{word}");
+            }
+            assert_eq!(lookup(spec.fr).map(|(_, l)| l), Some(Lang::Fr));
+            assert_eq!(lookup(spec.en).map(|(_, l)| l), Some(Lang::En));
+        }
+    }
+
+    #[test]
+    fn usage_and_help_keys_are_distinct() {
+        let usage: HashSet<Key> = COMMANDS.iter().map(|s| s.usage).collect();
+        let help: HashSet<Key> = COMMANDS.iter().map(|s| s.help).collect();
+        assert_eq!(usage.len(), COMMANDS.len());
+        assert_eq!(help.len(), COMMANDS.len());
+    }
+}

@@ -1,0 +1,130 @@
+//! What tests expect the bot to say, built from its catalogue rather than written out:
+//! a change of wording in the locale files breaks no test.
+
+use std::collections::HashMap;
+
+use anyhow::{Context as _, Result};
+use entraide_commands::{Catalogue, Key, Lang};
+use regex::Regex;
+
+use crate::Seen;
+
+/// The bot's texts, as the bot under test has them (with a commune's overrides, if any).
+#[derive(Debug, Clone)]
+pub struct Texts {
+    catalogue: Catalogue,
+}
+
+impl Texts {
+    /// The built-in texts.
+    pub fn builtin() -> Result<Texts> {
+        Ok(Texts { catalogue: Catalogue::builtin()? })
+    }
+
+    /// The built-in texts with a commune's overrides (the content of its file).
+    pub fn with_overrides(overrides: &str) -> Result<Texts> {
+        Ok(Texts { catalogue: Catalogue::builtin()?.with_overrides(overrides)? })
+    }
+
+    /// The catalogue itself.
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.catalogue
+    }
+
+    /// The plain text of `key` in `lang` with `args`.
+    pub fn text(&self, lang: Lang, key: Key, args: &[(&str, &str)]) -> String {
+        self.catalogue.text(lang, key, args)
+    }
+
+    /// The values of the placeholders if `text` is `key` in `lang`, `None` if it is not.
+    /// Placeholders match any text; the rest must be exactly the catalogue's.
+    pub fn args(&self, lang: Lang, key: Key, text: &str) -> Option<HashMap<String, String>> {
+        let pattern = pattern(&self.catalogue.text(lang, key, &[]));
+        let captures = pattern.regex.captures(text)?;
+        Some(
+            pattern
+                .names
+                .iter()
+                .filter_map(|name| Some((name.clone(), captures.name(name)?.as_str().to_owned())))
+                .collect(),
+        )
+    }
+
+    /// Whether `text` is `key` in `lang` (with any arguments).
+    pub fn is(&self, lang: Lang, key: Key, text: &str) -> bool {
+        self.args(lang, key, text).is_some()
+    }
+
+    /// Whether `text` is `key` in `lang` with `name` set to `value`.
+    pub fn is_with(&self, lang: Lang, key: Key, text: &str, name: &str, value: &str) -> bool {
+        self.args(lang, key, text).is_some_and(|args| args.get(name).is_some_and(|v| v == value))
+    }
+
+    /// Whether `text` is `key` in `lang` about request `number`.
+    pub fn is_about(&self, lang: Lang, key: Key, text: &str, number: u64) -> bool {
+        self.is_with(lang, key, text, "number", &number.to_string())
+    }
+
+    /// Whether a message the bot sent is `key` in `lang` (its own text, after a reply's
+    /// quote).
+    pub fn says(&self, seen: &Seen, lang: Lang, key: Key) -> bool {
+        self.is(lang, key, seen.text())
+    }
+
+    /// The request number in `text`, when it is `key` in `lang`.
+    pub fn number(&self, lang: Lang, key: Key, text: &str) -> Result<u64> {
+        let args =
+            self.args(lang, key, text).with_context(|| format!("{text:?} is not {key:?}"))?;
+        let number = args.get("number").with_context(|| format!("{key:?} has no number"))?;
+        Ok(number.parse()?)
+    }
+}
+
+struct Pattern {
+    regex: Regex,
+    names: Vec<String>,
+}
+
+/// A template's plain text (placeholders left as `{name}`) as an anchored regex.
+fn pattern(template: &str) -> Pattern {
+    let mut regex = String::from("(?s)^");
+    let mut names: Vec<String> = Vec::new();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        regex.push_str(&regex::escape(&rest[..start]));
+        let name = &rest[start + 1..start + len];
+        if names.iter().any(|n| n == name) || !name.chars().all(|c| c.is_alphanumeric() || c == '_')
+        {
+            regex.push_str(".*?");
+        } else {
+            regex.push_str(&format!("(?P<{name}>.*?)"));
+            names.push(name.to_owned());
+        }
+        rest = &rest[start + len + 1..];
+    }
+    regex.push_str(&regex::escape(rest));
+    regex.push('$');
+    // The pattern is built from escaped text and checked names: it always compiles.
+    let regex =
+        Regex::new(&regex).unwrap_or_else(|_| Regex::new("^$").unwrap_or_else(|e| panic!("{e}")));
+    Pattern { regex, names }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rendered_text_gives_back_its_arguments() -> Result<()> {
+        let texts = Texts::builtin()?;
+        let rendered = texts.text(Lang::Fr, Key::CancelledAck, &[("number", "12")]);
+        assert_eq!(texts.number(Lang::Fr, Key::CancelledAck, &rendered)?, 12);
+        assert!(!texts.is(Lang::Fr, Key::DoneAck, &rendered));
+        assert!(!texts.is(Lang::En, Key::CancelledAck, &rendered));
+        assert!(!texts.is(Lang::Fr, Key::CancelledAck, &format!("x {rendered}")));
+        Ok(())
+    }
+}
