@@ -135,8 +135,7 @@ async fn test_vetting_takes_only_the_person_written_in_the_command() -> Result<(
     world
         .coordinator
         .wait_for("the usage line", WAIT, |m| {
-            m.in_reply_to.as_ref() == Some(&command)
-                && world.texts.says(m, Lang::Fr, Key::UsageVet)
+            m.in_reply_to.as_ref() == Some(&command) && world.texts.says(m, Lang::Fr, Key::UsageVet)
         })
         .await?;
     let store = &world.bot()?.store;
@@ -225,7 +224,8 @@ async fn test_a_bad_override_fails_at_start_naming_the_key() -> Result<()> {
             "#,
             &dir.path().join("config.toml"),
         )?;
-        let result = tokio::time::timeout(WAIT, entraide::run(config, std::future::pending())).await?;
+        let result =
+            tokio::time::timeout(WAIT, entraide::run(config, std::future::pending())).await?;
         let error = format!("{:#}", result.err().context("the bot started with a bad override")?);
         ensure!(error.contains(key), "{key} not named: {error}");
         ensure!(error.contains("textes.toml"), "the file is not named: {error}");

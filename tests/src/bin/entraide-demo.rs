@@ -10,10 +10,11 @@ use std::{path::PathBuf, time::Duration};
 
 use anyhow::{Context as _, Result};
 use clap::Parser;
+use entraide_commands::{Key, Lang};
 use entraide_tests::{
-    Person, Seen, Synapse,
+    Person, Seen, Synapse, Texts,
     bot::RunningBot,
-    world::{join_private_room, number_in},
+    world::{COMMUNITY, join_private_room},
 };
 use matrix_sdk::ruma::{OwnedRoomId, OwnedUserId};
 
@@ -58,8 +59,9 @@ async fn main() -> Result<()> {
         PASSWORD,
         &dir.join("bot"),
         &[&synapse.user_id("coordination")],
-    );
-    config.community = "Saint-Martin".to_owned();
+    )?;
+    config.community = COMMUNITY.to_owned();
+    let texts = Texts::builtin()?;
     let store = entraide::open_store(&config)?;
     let bot = RunningBot::start(config, store);
     let bot_id = OwnedUserId::try_from(synapse.user_id("entraide"))?;
@@ -69,17 +71,22 @@ async fn main() -> Result<()> {
     let bruno = Person::login(&synapse, "benevole-bruno", PASSWORD).await?;
     let family = Person::login(&synapse, "famille-martin", PASSWORD).await?;
 
-    let coordination = coordinator
-        .accept_invite(STEP, |r| r.name().is_some_and(|n| n.starts_with("Coordination")))
-        .await?;
-    let volunteers_room = coordinator
-        .accept_invite(STEP, |r| r.name().is_some_and(|n| n.starts_with("Bénévoles")))
-        .await?;
+    let community = [("community", COMMUNITY)];
+    let name = texts.text(Lang::Fr, Key::CoordinationRoomName, &community);
+    let coordination =
+        coordinator.accept_invite(STEP, move |r| r.name().as_deref() == Some(&*name)).await?;
+    let name = texts.text(Lang::Fr, Key::VolunteersRoomName, &community);
+    let volunteers_room =
+        coordinator.accept_invite(STEP, move |r| r.name().as_deref() == Some(&*name)).await?;
     let neighbourhood =
         coordinator.create_room("Les Tilleuls", true, &[&bot_id, &family.user_id]).await?;
     family.accept_invite(STEP, |r| r.name().as_deref() == Some("Les Tilleuls")).await?;
     coordinator
-        .wait_for("the bot's welcome", STEP, |m| m.room_id == neighbourhood && m.sender == bot_id)
+        .wait_for("the bot's welcome", STEP, |m| {
+            m.room_id == neighbourhood
+                && m.sender == bot_id
+                && texts.says(m, Lang::Fr, Key::NeighbourhoodWelcome)
+        })
         .await?;
     for volunteer in [&alice, &bruno] {
         coordinator.send_text(&coordination, &format!("!valider {}", volunteer.user_id)).await?;
@@ -97,7 +104,8 @@ async fn main() -> Result<()> {
     println!("  entraide         the bot");
 
     if args.story {
-        let result = story(&bot_id, &neighbourhood, &volunteers_room, &family, &alice).await;
+        let result =
+            story(&texts, &bot_id, &neighbourhood, &volunteers_room, &family, &alice).await;
         bot.stop().await?;
         return result;
     }
@@ -114,8 +122,10 @@ async fn main() -> Result<()> {
     bot.stop().await
 }
 
-/// Plays a request from start to end, printing what each person sees.
+/// Plays a request from start to end, printing what each person sees (the bot's own
+/// text, without the quote a reply starts with).
 async fn story(
+    texts: &Texts,
     bot: &OwnedUserId,
     neighbourhood: &OwnedRoomId,
     volunteers: &OwnedRoomId,
@@ -126,40 +136,53 @@ async fn story(
     println!("── The story ──");
     let say = |who: &str, room: &str, text: &str| println!("[{room}] {who}: {text}");
     let show = |room: &str, seen: &Seen| {
-        println!("[{room}] entraide: {}", seen.body.replace('\n', "\n    "))
+        println!("[{room}] entraide: {}", seen.text().replace('\n', "\n    "))
+    };
+    let from_bot = |m: &Seen, room: &OwnedRoomId, key: Key| {
+        m.room_id == *room && m.sender == *bot && texts.says(m, Lang::Fr, key)
     };
 
     let request = "!demande courses pour ma mère demain matin : pain, lait et ses médicaments";
     say("famille-martin", "Les Tilleuls", request);
-    family.send_text(neighbourhood, request).await?;
+    let command = family.send_text(neighbourhood, request).await?;
     let confirmation = family
-        .wait_for("the confirmation", STEP, |m| m.sender == *bot && m.body.contains("enregistrée"))
+        .wait_for("the confirmation", STEP, |m| {
+            from_bot(m, neighbourhood, Key::RequestConfirmed)
+                && m.in_reply_to.as_ref() == Some(&command)
+        })
         .await?;
     show("Les Tilleuls", &confirmation);
-    let number = number_in(&confirmation.body).context("no number in the confirmation")?;
+    let number = texts.number(Lang::Fr, Key::RequestConfirmed, confirmation.text())?;
 
     let relay = alice
         .wait_for("the relay", STEP, |m| {
-            m.room_id == *volunteers && m.sender == *bot && m.body.contains("!prendre")
+            m.room_id == *volunteers
+                && m.sender == *bot
+                && m.replaces.is_none()
+                && texts.is_about(Lang::Fr, Key::Relay, &m.body, number)
         })
         .await?;
     show("Bénévoles", &relay);
     say("benevole-alice", "Bénévoles", "✋ (reaction on the request)");
     alice.react(volunteers, &relay.event_id, "✋").await?;
 
-    let private = join_private_room(alice, number).await?;
-    join_private_room(family, number).await?;
+    let private = join_private_room(texts, alice, number).await?;
+    join_private_room(texts, family, number).await?;
     let intro = alice
-        .wait_for("the private room", STEP, |m| m.room_id == private && m.sender == *bot)
+        .wait_for("the private room", STEP, |m| from_bot(m, &private, Key::PrivateIntro))
         .await?;
     show(&format!("private room, request {number}"), &intro);
     let edit = alice
-        .wait_for("the relay edited", STEP, |m| m.replaces.as_ref() == Some(&relay.event_id))
+        .wait_for("the relay edited", STEP, |m| {
+            m.replaces.as_ref() == Some(&relay.event_id)
+                && texts.is_about(Lang::Fr, Key::RelayTaken, &m.body, number)
+        })
         .await?;
     show("Bénévoles (relay edited)", &edit);
     let told = family
         .wait_for("the family told", STEP, |m| {
-            m.room_id == *neighbourhood && m.body.contains("Bonne nouvelle")
+            from_bot(m, neighbourhood, Key::RequesterTold)
+                && texts.is_about(Lang::Fr, Key::RequesterTold, m.text(), number)
         })
         .await?;
     show("Les Tilleuls", &told);
@@ -178,13 +201,15 @@ async fn story(
     alice.send_text(&private, done).await?;
     let closed = alice
         .wait_for("done", STEP, |m| {
-            m.room_id == private && m.sender == *bot && m.body.contains("close")
+            from_bot(m, &private, Key::DoneAck)
+                && texts.is_about(Lang::Fr, Key::DoneAck, m.text(), number)
         })
         .await?;
     show("private room", &closed);
     let relay_done = alice
         .wait_for("the relay marked done", STEP, |m| {
-            m.replaces.as_ref() == Some(&relay.event_id) && m.body.contains("réalisée")
+            m.replaces.as_ref() == Some(&relay.event_id)
+                && texts.is_about(Lang::Fr, Key::RelayDone, &m.body, number)
         })
         .await?;
     show("Bénévoles (relay edited)", &relay_done);

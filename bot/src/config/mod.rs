@@ -1,0 +1,252 @@
+//! The bot's configuration, read from a TOML file and checked before anything starts.
+//!
+//! Serde parses every value into its type (the homeserver as a URL, user ids as Matrix user
+//! ids, rooms as room ids or aliases, the time zone as a [`Tz`], the language as a [`Lang`]);
+//! a value it refuses is a [`ConfigError::Syntax`] whose message shows the line and says
+//! what was expected. What no type can say (one password source, at least one coordinator,
+//! names that are not blank, an http(s) homeserver) is checked after, as
+//! [`ConfigError::Invalid`].
+
+mod values;
+
+use std::path::{Path, PathBuf};
+
+pub use chrono_tz::Tz;
+use entraide_commands::Lang;
+use matrix_sdk::ruma::{OwnedRoomOrAliasId, OwnedUserId};
+use serde::Deserialize;
+use url::Url;
+
+use self::values::Parsed;
+pub use self::values::Password;
+
+/// A configuration that cannot be used, with the option at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read the configuration file {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML, has unknown, missing or mistyped options, or a value
+    /// that does not parse (a user id, a room, the time zone, the language, a URL).
+    #[error("configuration file {path}: {message}")]
+    Syntax {
+        /// The file.
+        path: PathBuf,
+        /// What the TOML reader said (it shows the option's line and what was expected).
+        message: String,
+    },
+    /// An option has a value that parses but cannot work.
+    #[error("option `{option}`: {problem}")]
+    Invalid {
+        /// The option, as written in the file.
+        option: &'static str,
+        /// What was expected.
+        problem: String,
+    },
+}
+
+/// A checked configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The homeserver's URL (http or https).
+    pub homeserver: Url,
+    /// The bot's Matrix user id.
+    pub user_id: OwnedUserId,
+    /// The bot's password.
+    pub password: Password,
+    /// The display name of the bot's device.
+    pub device_name: String,
+    /// Where the sled store and the Matrix session and crypto store live.
+    pub data_dir: PathBuf,
+    /// Whether rooms the bot creates are end-to-end encrypted.
+    pub encrypt_rooms: bool,
+    /// The community's name.
+    pub community: String,
+    /// The language of broadcasts (relays) and of replies to people who wrote no command word.
+    pub language: Lang,
+    /// The community's time zone.
+    pub timezone: Tz,
+    /// The commune's own texts, overriding some of the bot's (resolved, not read, here).
+    pub messages: Option<PathBuf>,
+    /// The coordinators' user ids.
+    pub coordinators: Vec<OwnedUserId>,
+    /// The volunteers room (id or alias), or `None` to create one.
+    pub volunteers_room: Option<OwnedRoomOrAliasId>,
+    /// The coordination room (id or alias), or `None` to create one.
+    pub coordination_room: Option<OwnedRoomOrAliasId>,
+    /// Neighbourhood rooms to join, with their names.
+    pub neighbourhoods: Vec<Neighbourhood>,
+}
+
+/// A neighbourhood room named in the configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Neighbourhood {
+    /// The room id or alias.
+    pub room: OwnedRoomOrAliasId,
+    /// The neighbourhood's name, shown on relays.
+    pub name: String,
+}
+
+/// The configuration file as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    homeserver: Parsed<Url>,
+    user_id: Parsed<OwnedUserId>,
+    password: Option<Password>,
+    password_file: Option<PathBuf>,
+    password_env: Option<String>,
+    #[serde(default = "default_device_name")]
+    device_name: String,
+    data_dir: PathBuf,
+    #[serde(default = "default_true")]
+    encrypt_rooms: bool,
+    community: CommunityFile,
+    #[serde(default)]
+    coordinators: Vec<Parsed<OwnedUserId>>,
+    #[serde(default)]
+    rooms: RoomsFile,
+    #[serde(default)]
+    neighbourhoods: Vec<NeighbourhoodFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CommunityFile {
+    name: String,
+    #[serde(default)]
+    language: Lang,
+    #[serde(default = "default_timezone")]
+    timezone: Parsed<Tz>,
+    messages: Option<PathBuf>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RoomsFile {
+    volunteers: Option<Parsed<OwnedRoomOrAliasId>>,
+    coordination: Option<Parsed<OwnedRoomOrAliasId>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NeighbourhoodFile {
+    room: Parsed<OwnedRoomOrAliasId>,
+    name: String,
+}
+
+fn default_device_name() -> String {
+    "entraide".to_owned()
+}
+fn default_true() -> bool {
+    true
+}
+fn default_timezone() -> Parsed<Tz> {
+    Parsed(chrono_tz::Europe::Paris)
+}
+
+impl Config {
+    /// Reads and checks the configuration file at `path`.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ConfigError::Read { path: path.to_owned(), source })?;
+        Config::parse(&text, path)
+    }
+
+    /// Checks the configuration text; `path` is for messages and for relative paths.
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let file: File = toml::from_str(text).map_err(|error| ConfigError::Syntax {
+            path: path.to_owned(),
+            message: error.to_string(),
+        })?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        let homeserver = file.homeserver.0;
+        if !matches!(homeserver.scheme(), "http" | "https") {
+            return invalid(
+                "homeserver",
+                format!("expected an http:// or https:// URL, found {homeserver}"),
+            );
+        }
+        if !homeserver.username().is_empty() || homeserver.password().is_some() {
+            // The URL would show in logs and in `Debug`; the password has its own options.
+            return invalid(
+                "homeserver",
+                "expected a URL without a user name or password".to_owned(),
+            );
+        }
+        if file.coordinators.is_empty() {
+            return invalid(
+                "coordinators",
+                "expected at least one coordinator's user id".to_owned(),
+            );
+        }
+        let password = match (file.password, file.password_file, file.password_env) {
+            (Some(password), None, None) => password,
+            (None, Some(file), None) => {
+                let file = base.join(file);
+                let text =
+                    std::fs::read_to_string(&file).map_err(|error| ConfigError::Invalid {
+                        option: "password_file",
+                        problem: format!("cannot read {}: {error}", file.display()),
+                    })?;
+                Password::new(text.trim_end_matches(['\n', '\r']))
+            }
+            (None, None, Some(variable)) => {
+                Password::new(std::env::var(&variable).map_err(|_| ConfigError::Invalid {
+                    option: "password_env",
+                    problem: format!("the environment variable {variable} is not set"),
+                })?)
+            }
+            _ => {
+                return invalid(
+                    "password",
+                    "expected exactly one of password, password_file, password_env".to_owned(),
+                );
+            }
+        };
+        if password.expose().is_empty() {
+            return invalid("password", "the password is empty".to_owned());
+        }
+        if file.community.name.trim().is_empty() {
+            return invalid("community.name", "expected the community's name".to_owned());
+        }
+        let mut neighbourhoods = Vec::with_capacity(file.neighbourhoods.len());
+        for n in file.neighbourhoods {
+            if n.name.trim().is_empty() {
+                return invalid(
+                    "neighbourhoods.name",
+                    format!("the room {} needs a name", n.room.0),
+                );
+            }
+            neighbourhoods.push(Neighbourhood { room: n.room.0, name: n.name });
+        }
+        Ok(Config {
+            homeserver,
+            user_id: file.user_id.0,
+            password,
+            device_name: file.device_name,
+            data_dir: base.join(file.data_dir),
+            encrypt_rooms: file.encrypt_rooms,
+            community: file.community.name,
+            language: file.community.language,
+            timezone: file.community.timezone.0,
+            messages: file.community.messages.map(|messages| base.join(messages)),
+            coordinators: file.coordinators.into_iter().map(|c| c.0).collect(),
+            volunteers_room: file.rooms.volunteers.map(|r| r.0),
+            coordination_room: file.rooms.coordination.map(|r| r.0),
+            neighbourhoods,
+        })
+    }
+}
+
+fn invalid<T>(option: &'static str, problem: String) -> Result<T, ConfigError> {
+    Err(ConfigError::Invalid { option, problem })
+}
+
+#[cfg(test)]
+mod tests;
