@@ -6,12 +6,11 @@ use entraide_commands::{Catalogue, Key, Lang, Message, Place, Roles};
 use entraide_storage::{Request, RoomKind, Store, StoreError};
 use matrix_sdk::{
     Client, Room,
-    ruma::{EventId, RoomId, UserId},
+    ruma::{RoomId, UserId},
 };
 use tracing::warn;
 
 use crate::{
-    cmd::Ctx,
     config::Config,
     matrix::{self, BotRooms, Shape},
 };
@@ -121,20 +120,6 @@ impl Bot {
             Ok(Some(member)) => member.display_name().unwrap_or(user.as_str()).to_owned(),
             _ => user.to_string(),
         }
-    }
-
-    /// Answers a command as a reply to it. In the volunteers room the answer goes in a
-    /// thread, so that the relays stay readable: the thread the command was written in,
-    /// else the relay's of the request it is `about`, else the command's own.
-    pub async fn answer(&self, ctx: &Ctx, message: &Message, about: Option<&Request>) {
-        if ctx.place != Place::Volunteers {
-            self.send(&ctx.room, message, Shape::Reply(&ctx.reply_to), None).await;
-            return;
-        }
-        let relay =
-            about.and_then(|r| r.relay_event.as_deref()).and_then(|id| EventId::parse(id).ok());
-        let root = ctx.thread.clone().or(relay).unwrap_or_else(|| ctx.reply_to.event.clone());
-        self.send(&ctx.room, message, Shape::Thread(&root, Some(&ctx.reply_to)), None).await;
     }
 
     /// Sends a notice; a failure is logged (the effect is lost until the next start).

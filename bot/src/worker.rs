@@ -96,7 +96,7 @@ async fn on_message(
         }
         failure.log();
         if let Some(message) = failure::message(&bot.texts, &failure, lang) {
-            bot.answer(&ctx, &message, None).await;
+            ctx.answer(bot, &message, None).await;
         }
     }
 }

@@ -208,7 +208,29 @@ fn unescape(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    proptest! {
+        #[test]
+        fn reading_pills_never_panics(
+            before in "\\PC{0,40}", href in "\\PC{0,60}", text in "\\PC{0,40}", after in "\\PC{0,40}"
+        ) {
+            let html = format!("{before}<a href=\"{href}\">{text}</a>{after}<mx-reply>{text}");
+            let _ = pills(&html);
+            let _ = pills(&format!("<a href='https://matrix.to/#/{href}'>{text}</a>"));
+        }
+
+        #[test]
+        fn a_pill_of_anyone_names_them(localpart in "[a-z0-9._=-]{1,20}", name in "[A-Za-zéè ]{1,20}") {
+            let id = format!("@{localpart}:example.org");
+            let html = format!("!valider <a href=\"https://matrix.to/#/{id}\">{name}</a>");
+            let found = pills(&html);
+            prop_assert_eq!(found.len(), 1);
+            prop_assert_eq!(found[0].user.as_str(), id.as_str());
+        }
+    }
 
     fn user(id: &str) -> OwnedUserId {
         UserId::parse(id).unwrap_or_else(|e| panic!("{id}: {e}"))

@@ -46,7 +46,7 @@ pub async fn apply(
         let numbers = released.join(", ");
         parts.push(bot.texts.render(ctx.lang, Key::BannedReleased, &[("numbers", &numbers)]));
     }
-    bot.answer(ctx, &Message::lines(parts), None).await;
+    ctx.answer(bot, &Message::lines(parts), None).await;
     Ok(())
 }
 

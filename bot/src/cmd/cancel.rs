@@ -21,7 +21,7 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, number: Option<u64>) -> Result<(), Fail
     let message = bot.texts.render(ctx.lang, Key::CancelledAck, &[("number", &number.to_string())]);
     effects::after_close(bot, &request, Key::RelayCancelled, &message).await;
     if Some(ctx.room.room_id().as_str()) != request.private_room.as_deref() {
-        bot.answer(ctx, &message, Some(&request)).await;
+        ctx.answer(bot, &message, Some(&request)).await;
     }
     Ok(())
 }

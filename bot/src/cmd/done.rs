@@ -27,7 +27,7 @@ pub async fn apply(
     let message = bot.texts.render(ctx.lang, Key::DoneAck, &[("number", &number.to_string())]);
     effects::after_close(bot, &request, Key::RelayDone, &message).await;
     if Some(ctx.room.room_id().as_str()) != request.private_room.as_deref() {
-        bot.answer(ctx, &message, Some(&request)).await;
+        ctx.answer(bot, &message, Some(&request)).await;
     }
     Ok(())
 }

@@ -16,14 +16,19 @@ mod requests;
 mod take;
 mod vet;
 
-use entraide_commands::{Command, Lang, Place, Roles, rules};
+use entraide_commands::{Command, Lang, Message, Place, Roles, rules};
+use entraide_storage::Request;
 use matrix_sdk::{
     Room,
-    ruma::{OwnedEventId, UserId},
+    ruma::{EventId, OwnedEventId, UserId},
 };
 
 pub use self::take::by_reaction;
-use crate::{bot::Bot, failure::Failure, matrix::ReplyTo};
+use crate::{
+    bot::Bot,
+    failure::Failure,
+    matrix::{ReplyTo, Shape},
+};
 
 /// Everything about the message that carried a command, worked out once.
 #[derive(Debug)]
@@ -52,6 +57,20 @@ impl Ctx {
     pub fn event(&self) -> &str {
         self.reply_to.event.as_str()
     }
+
+    /// Answers a command as a reply to it. In the volunteers room the answer goes in a
+    /// thread, so that the relays stay readable: the thread the command was written in,
+    /// else the relay's of the request it is `about`, else the command's own.
+    pub async fn answer(&self, bot: &Bot, message: &Message, about: Option<&Request>) {
+        if self.place != Place::Volunteers {
+            bot.send(&self.room, message, Shape::Reply(&self.reply_to), None).await;
+            return;
+        }
+        let relay =
+            about.and_then(|r| r.relay_event.as_deref()).and_then(|id| EventId::parse(id).ok());
+        let root = self.thread.clone().or(relay).unwrap_or_else(|| self.reply_to.event.clone());
+        bot.send(&self.room, message, Shape::Thread(&root, Some(&self.reply_to)), None).await;
+    }
 }
 
 /// Checks that the author may use `command` here, then applies it.
@@ -77,7 +96,7 @@ fn which_request(
     bot: &Bot,
     ctx: &Ctx,
     given: Option<u64>,
-    pred: impl Fn(&entraide_storage::Request) -> bool,
+    pred: impl Fn(&Request) -> bool,
 ) -> Result<Option<u64>, Failure> {
     match rules::request_number(given, ctx.place) {
         Some(number) => Ok(Some(number)),

@@ -22,7 +22,7 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, number: Option<u64>) -> Result<(), Fail
     // In the private room, the notice of the release (sent there) is the answer.
     if ctx.place != (Place::Private { request: number }) {
         let message = bot.texts.render(ctx.lang, Key::Released, &[("number", &number.to_string())]);
-        bot.answer(ctx, &message, Some(&request)).await;
+        ctx.answer(bot, &message, Some(&request)).await;
     }
     effects::after_release(bot, &request, private_room, ctx.sender()).await;
     Ok(())

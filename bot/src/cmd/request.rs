@@ -32,7 +32,7 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, text: String) -> Result<(), Failure> {
     };
     info!(request = request.number, category = ?request.reading.category, "request posted");
     let confirmation = bot.about(&request, ctx.lang, Key::RequestConfirmed, &[]);
-    bot.answer(ctx, &confirmation, None).await;
+    ctx.answer(bot, &confirmation, None).await;
     effects::relay(bot, &request).await;
     Ok(())
 }

@@ -84,7 +84,7 @@ async fn claim(
     info!(request = number, "claimed");
     let won = bot.texts.render(lang, Key::ClaimWon, &[("number", &number.to_string())]);
     match command {
-        Some(ctx) => bot.answer(ctx, &won, Some(&request)).await,
+        Some(ctx) => ctx.answer(bot, &won, Some(&request)).await,
         None => effects::to_relay_thread(bot, &request, &won, volunteer).await,
     }
     effects::open_private_room(bot, request, volunteer).await;
