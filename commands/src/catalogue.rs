@@ -268,8 +268,9 @@ impl Catalogue {
         let file: toml::Table =
             text.parse().map_err(|e: toml::de::Error| CatalogueError::Syntax(e.to_string()))?;
         for (section, table) in &file {
-            let lang = Lang::from_code(section)
-                .filter(|lang| lang.code() == section)
+            let lang = Lang::ALL
+                .into_iter()
+                .find(|lang| lang.code() == section)
                 .ok_or_else(|| CatalogueError::UnknownLanguage(section.clone()))?;
             let toml::Value::Table(table) = table else {
                 return Err(CatalogueError::UnknownLanguage(section.clone()));

@@ -50,13 +50,4 @@ impl Lang {
             Lang::En => "en",
         }
     }
-
-    /// Reads a configuration value such as `"fr"` or `"en"`.
-    pub fn from_code(code: &str) -> Option<Lang> {
-        match code.trim().to_ascii_lowercase().as_str() {
-            "fr" | "fr-fr" | "francais" | "français" => Some(Lang::Fr),
-            "en" | "en-gb" | "en-us" | "english" => Some(Lang::En),
-            _ => None,
-        }
-    }
 }
