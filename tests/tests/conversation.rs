@@ -121,12 +121,12 @@ async fn test_vetting_takes_only_the_person_written_in_the_command() -> Result<(
     let world = World::start(false).await?;
     let candidate = Person::new(&world.synapse, "pierre").await?;
     let coordination = &world.coordination_room;
+    // Something to reply to: the bot's answer to `!aide`.
+    let help = world.coordinator.send_text(coordination, "!aide").await?;
     let earlier = world
         .coordinator
-        .seen()
-        .into_iter()
-        .rfind(|m| m.room_id == *coordination)
-        .context("a message in the coordination room")?;
+        .wait_for("the help", WAIT, |m| m.in_reply_to.as_ref() == Some(&help))
+        .await?;
 
     let mut reply = RoomMessageEventContent::text_plain("!valider pierre");
     reply.relates_to = Some(Relation::Reply(Reply::with_event_id(earlier.event_id.clone())));

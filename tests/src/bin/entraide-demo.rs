@@ -138,29 +138,27 @@ async fn story(
     let show = |room: &str, seen: &Seen| {
         println!("[{room}] entraide: {}", seen.text().replace('\n', "\n    "))
     };
-    let from_bot = |m: &Seen, room: &OwnedRoomId, key: Key| {
-        m.room_id == *room && m.sender == *bot && texts.says(m, Lang::Fr, key)
-    };
 
     let request = "!demande courses pour ma mère demain matin : pain, lait et ses médicaments";
     say("famille-martin", "Les Tilleuls", request);
     let command = family.send_text(neighbourhood, request).await?;
     let confirmation = family
         .wait_for("the confirmation", STEP, |m| {
-            from_bot(m, neighbourhood, Key::RequestConfirmed)
+            m.room_id == *neighbourhood
+                && m.sender == *bot
                 && m.in_reply_to.as_ref() == Some(&command)
+                && texts.says(m, Lang::Fr, Key::RequestConfirmed)
         })
         .await?;
     show("Les Tilleuls", &confirmation);
     let number = texts.number(Lang::Fr, Key::RequestConfirmed, confirmation.text())?;
+    // A message of the bot in `room` that is `key` about this request.
+    let about = |m: &Seen, room: &OwnedRoomId, key: Key| {
+        m.room_id == *room && m.sender == *bot && texts.is_about(Lang::Fr, key, m.text(), number)
+    };
 
     let relay = alice
-        .wait_for("the relay", STEP, |m| {
-            m.room_id == *volunteers
-                && m.sender == *bot
-                && m.replaces.is_none()
-                && texts.is_about(Lang::Fr, Key::Relay, &m.body, number)
-        })
+        .wait_for("the relay", STEP, |m| about(m, volunteers, Key::Relay) && m.replaces.is_none())
         .await?;
     show("Bénévoles", &relay);
     say("benevole-alice", "Bénévoles", "✋ (reaction on the request)");
@@ -168,22 +166,17 @@ async fn story(
 
     let private = join_private_room(texts, alice, number).await?;
     join_private_room(texts, family, number).await?;
-    let intro = alice
-        .wait_for("the private room", STEP, |m| from_bot(m, &private, Key::PrivateIntro))
-        .await?;
+    let intro =
+        alice.wait_for("the private room", STEP, |m| about(m, &private, Key::PrivateIntro)).await?;
     show(&format!("private room, request {number}"), &intro);
     let edit = alice
         .wait_for("the relay edited", STEP, |m| {
-            m.replaces.as_ref() == Some(&relay.event_id)
-                && texts.is_about(Lang::Fr, Key::RelayTaken, &m.body, number)
+            m.replaces.as_ref() == Some(&relay.event_id) && about(m, volunteers, Key::RelayTaken)
         })
         .await?;
     show("Bénévoles (relay edited)", &edit);
     let told = family
-        .wait_for("the family told", STEP, |m| {
-            from_bot(m, neighbourhood, Key::RequesterTold)
-                && texts.is_about(Lang::Fr, Key::RequesterTold, m.text(), number)
-        })
+        .wait_for("the family told", STEP, |m| about(m, neighbourhood, Key::RequesterTold))
         .await?;
     show("Les Tilleuls", &told);
 
@@ -199,17 +192,11 @@ async fn story(
     let done = "!fait courses livrées, tout va bien";
     say("benevole-alice", "private room", done);
     alice.send_text(&private, done).await?;
-    let closed = alice
-        .wait_for("done", STEP, |m| {
-            from_bot(m, &private, Key::DoneAck)
-                && texts.is_about(Lang::Fr, Key::DoneAck, m.text(), number)
-        })
-        .await?;
+    let closed = alice.wait_for("done", STEP, |m| about(m, &private, Key::DoneAck)).await?;
     show("private room", &closed);
     let relay_done = alice
         .wait_for("the relay marked done", STEP, |m| {
-            m.replaces.as_ref() == Some(&relay.event_id)
-                && texts.is_about(Lang::Fr, Key::RelayDone, &m.body, number)
+            m.replaces.as_ref() == Some(&relay.event_id) && about(m, volunteers, Key::RelayDone)
         })
         .await?;
     show("Bénévoles (relay edited)", &relay_done);
