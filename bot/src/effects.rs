@@ -10,7 +10,7 @@ use tracing::{error, info, warn};
 
 use crate::{
     bot::Bot,
-    matrix::{self, Shape},
+    matrix::{self, ReplyTo, Shape},
 };
 
 /// Sends the relay of an open request to the volunteers room and records it.
@@ -118,13 +118,15 @@ pub async fn tell_requester(bot: &Bot, request: &Request, key: Key) {
     }
 }
 
-/// The effects of a release: the volunteer leaves the private room, the requester is told
-/// there, and the request is relayed again.
+/// The effects of a release: the requester is told in the private room (as a reply to the
+/// volunteer's `!lacher` when it was written there), the volunteer leaves it, and the
+/// request is relayed again.
 pub async fn after_release(
     bot: &Bot,
     request: &Request,
     private_room: Option<String>,
     volunteer: &UserId,
+    command: Option<&ReplyTo>,
 ) {
     if let Some(room) = private_room.as_deref().and_then(|id| matrix::joined(&bot.client, id)) {
         let message = bot.texts.render(
@@ -132,7 +134,8 @@ pub async fn after_release(
             Key::ReleasedPrivate,
             &[("number", &request.number.to_string())],
         );
-        bot.send(&room, &message, Shape::New, None).await;
+        let shape = command.map_or(Shape::New, Shape::Reply);
+        bot.send(&room, &message, shape, None).await;
         if let Err(error) = room.kick_user(volunteer, None).await {
             warn!(request = request.number, %error, "cannot remove the volunteer from the private room");
         }
@@ -140,10 +143,17 @@ pub async fn after_release(
     relay(bot, request).await;
 }
 
-/// The effects of closing: the private room is told and the relay is edited.
-pub async fn after_close(bot: &Bot, request: &Request, relay_key: Key, message: &Message) {
-    if let Some(room) =
-        request.private_room.as_deref().and_then(|id| matrix::joined(&bot.client, id))
+/// The effects of closing: the private room is told (unless `tell_private` is `None`:
+/// the command was written there and its answer says it) and the relay is edited.
+pub async fn after_close(
+    bot: &Bot,
+    request: &Request,
+    relay_key: Key,
+    tell_private: Option<&Message>,
+) {
+    if let Some(message) = tell_private
+        && let Some(room) =
+            request.private_room.as_deref().and_then(|id| matrix::joined(&bot.client, id))
     {
         bot.send(&room, message, Shape::New, None).await;
     }

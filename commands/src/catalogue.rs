@@ -88,6 +88,9 @@ pub enum Key {
     DaySun,
     WhenAsap,
     WhenToday,
+    WhenThisMorning,
+    WhenThisAfternoon,
+    WhenThisEvening,
     WhenTomorrow,
     WhenDate,
     WhenTime,
@@ -362,8 +365,16 @@ impl Catalogue {
         let When::On { date, time, part } = when else {
             return self.text(lang, Key::WhenAsap, &[]);
         };
+        // "ce soir", not "aujourd'hui soir".
+        let this_part = match part {
+            Some(DayPart::Morning) => Key::WhenThisMorning,
+            Some(DayPart::Afternoon) => Key::WhenThisAfternoon,
+            Some(DayPart::Evening) => Key::WhenThisEvening,
+            None => Key::WhenToday,
+        };
+        let part = part.filter(|_| date != today);
         let mut out = if date == today {
-            self.text(lang, Key::WhenToday, &[])
+            self.text(lang, this_part, &[])
         } else if today.succ_opt() == Some(date) {
             self.text(lang, Key::WhenTomorrow, &[])
         } else {
@@ -706,6 +717,12 @@ mod tests {
             catalogue().when(Lang::En, When::On { date: today, time: at(9, 0), part: None }, today),
             "today at 9:00"
         );
+        let tonight = When::On { date: today, time: None, part: Some(DayPart::Evening) };
+        assert_eq!(catalogue().when(Lang::Fr, tonight, today), "ce soir");
+        assert_eq!(catalogue().when(Lang::En, tonight, today), "this evening");
+        let this_afternoon =
+            When::On { date: today, time: at(15, 0), part: Some(DayPart::Afternoon) };
+        assert_eq!(catalogue().when(Lang::Fr, this_afternoon, today), "cet après-midi à 15h");
     }
 
     #[test]

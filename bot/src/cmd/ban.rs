@@ -31,7 +31,7 @@ pub async fn apply(
         }
         match bot.store.release(request.number, user.as_str(), by, true, Utc::now()).await {
             Ok((request, private_room)) => {
-                effects::after_release(bot, &request, private_room, user).await;
+                effects::after_release(bot, &request, private_room, user, None).await;
                 released.push(request.number.to_string());
             }
             Err(error) => {

@@ -19,9 +19,9 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, number: Option<u64>) -> Result<(), Fail
         .map_err(|error| Failure::Transition(error, CommandKind::Cancel))?;
     info!(request = number, "cancelled");
     let message = bot.texts.render(ctx.lang, Key::CancelledAck, &[("number", &number.to_string())]);
-    effects::after_close(bot, &request, Key::RelayCancelled, &message).await;
-    if Some(ctx.room.room_id().as_str()) != request.private_room.as_deref() {
-        ctx.answer(bot, &message, Some(&request)).await;
-    }
+    let in_private_room = Some(ctx.room.room_id().as_str()) == request.private_room.as_deref();
+    let tell_private = (!in_private_room).then_some(&message);
+    effects::after_close(bot, &request, Key::RelayCancelled, tell_private).await;
+    ctx.answer(bot, &message, Some(&request)).await;
     Ok(())
 }

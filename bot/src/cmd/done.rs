@@ -25,9 +25,9 @@ pub async fn apply(
         .map_err(|error| Failure::Transition(error, CommandKind::Done))?;
     info!(request = number, "done");
     let message = bot.texts.render(ctx.lang, Key::DoneAck, &[("number", &number.to_string())]);
-    effects::after_close(bot, &request, Key::RelayDone, &message).await;
-    if Some(ctx.room.room_id().as_str()) != request.private_room.as_deref() {
-        ctx.answer(bot, &message, Some(&request)).await;
-    }
+    let in_private_room = Some(ctx.room.room_id().as_str()) == request.private_room.as_deref();
+    let tell_private = (!in_private_room).then_some(&message);
+    effects::after_close(bot, &request, Key::RelayDone, tell_private).await;
+    ctx.answer(bot, &message, Some(&request)).await;
     Ok(())
 }

@@ -19,11 +19,13 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, number: Option<u64>) -> Result<(), Fail
         .await
         .map_err(|error| Failure::Transition(error, CommandKind::Release))?;
     info!(request = number, "given back");
-    // In the private room, the notice of the release (sent there) is the answer.
-    if ctx.place != (Place::Private { request: number }) {
+    // In the private room, the notice of the release (a reply there) is the answer.
+    let in_private_room = ctx.place == (Place::Private { request: number });
+    if !in_private_room {
         let message = bot.texts.render(ctx.lang, Key::Released, &[("number", &number.to_string())]);
         ctx.answer(bot, &message, Some(&request)).await;
     }
-    effects::after_release(bot, &request, private_room, ctx.sender()).await;
+    let command = in_private_room.then_some(&ctx.reply_to);
+    effects::after_release(bot, &request, private_room, ctx.sender(), command).await;
     Ok(())
 }
