@@ -1,14 +1,15 @@
 //! The bot's shared services (client, configuration, texts, store, rooms) and the small
-//! helpers every command uses: who a person is, what a room is, how to answer.
+//! helpers every command uses: who a person is, what a room is, the texts about a request,
+//! sending a notice.
 
 use chrono::{NaiveDate, Utc};
 use entraide_commands::{Catalogue, Key, Lang, Message, Place, Roles};
 use entraide_storage::{Request, RoomKind, Store, StoreError};
 use matrix_sdk::{
     Client, Room,
-    ruma::{RoomId, UserId},
+    ruma::{EventId, RoomId, UserId},
 };
-use tracing::warn;
+use tracing::{error, warn};
 
 use crate::{
     config::Config,
@@ -119,6 +120,18 @@ impl Bot {
         match room.get_member_no_sync(user).await {
             Ok(Some(member)) => member.display_name().unwrap_or(user.as_str()).to_owned(),
             _ => user.to_string(),
+        }
+    }
+
+    /// Marks an event handled; `false` if it already was (then nothing is to be done) or if
+    /// that cannot be recorded (then doing it could mean doing it twice).
+    pub async fn mark_handled(&self, event: &EventId) -> bool {
+        match self.store.mark_handled(event.as_str(), Utc::now()).await {
+            Ok(fresh) => fresh,
+            Err(error) => {
+                error!(%error, "cannot record a handled event");
+                false
+            }
         }
     }
 

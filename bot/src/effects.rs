@@ -5,7 +5,7 @@
 use chrono::Utc;
 use entraide_commands::{Key, Message};
 use entraide_storage::{Request, State};
-use matrix_sdk::ruma::{EventId, OwnedUserId, UserId};
+use matrix_sdk::ruma::{EventId, OwnedEventId, OwnedUserId, UserId};
 use tracing::{error, info, warn};
 
 use crate::{
@@ -30,9 +30,14 @@ pub async fn relay(bot: &Bot, request: &Request) {
     }
 }
 
+/// The relay message of a request, if it was relayed.
+pub fn relay_id(request: &Request) -> Option<OwnedEventId> {
+    request.relay_event.as_deref().and_then(|id| EventId::parse(id).ok())
+}
+
 /// Replaces the relay's text by a status line (`key`) that keeps no request text.
 pub async fn edit_relay(bot: &Bot, request: &Request, key: Key) {
-    let Some(relay) = request.relay_event.as_deref().and_then(|id| EventId::parse(id).ok()) else {
+    let Some(relay) = relay_id(request) else {
         return;
     };
     let Some(room) = bot.volunteers_room() else {
@@ -47,7 +52,7 @@ pub async fn to_relay_thread(bot: &Bot, request: &Request, message: &Message, to
     let Some(room) = bot.volunteers_room() else {
         return;
     };
-    match request.relay_event.as_deref().and_then(|id| EventId::parse(id).ok()) {
+    match relay_id(request) {
         Some(relay) => bot.send(&room, message, Shape::Thread(&relay, None), Some(to)).await,
         None => bot.send(&room, message, Shape::New, Some(to)).await,
     }
@@ -105,12 +110,14 @@ pub async fn open_private_room(bot: &Bot, request: Request, volunteer: &UserId) 
     );
     bot.send(&room, &intro, Shape::New, None).await;
     edit_relay(bot, &request, Key::RelayTaken).await;
-    tell_requester(bot, &request, Key::RequesterTold).await;
+    tell_requester(bot, &request).await;
 }
 
-/// Tells the requester, in the room they asked in, mentioning them.
-pub async fn tell_requester(bot: &Bot, request: &Request, key: Key) {
-    let told = bot.texts.render(request.lang, key, &[("number", &request.number.to_string())]);
+/// Tells the requester, in the room they asked in and mentioning them, that a volunteer
+/// answered.
+async fn tell_requester(bot: &Bot, request: &Request) {
+    let number = request.number.to_string();
+    let told = bot.texts.render(request.lang, Key::RequesterTold, &[("number", &number)]);
     if let Some(origin) = matrix::joined(&bot.client, &request.origin_room)
         && let Ok(requester) = OwnedUserId::try_from(request.requester.as_str())
     {

@@ -35,6 +35,21 @@ impl From<anyhow::Error> for Failure {
 }
 
 impl Failure {
+    /// The request the failure is about, when it names one.
+    pub fn request_number(&self) -> Option<u64> {
+        let Failure::Transition(error, _) = self else {
+            return None;
+        };
+        match error {
+            TransitionError::NoSuchRequest(number)
+            | TransitionError::NotHolder(number)
+            | TransitionError::NotRequester(number)
+            | TransitionError::NotOpen { number, .. }
+            | TransitionError::NotClaimed { number, .. } => Some(*number),
+            TransitionError::AlreadyHandled | TransitionError::Store(_) => None,
+        }
+    }
+
     /// Logs what the person is not shown: the cause of an internal failure.
     pub fn log(&self) {
         match self {
@@ -96,7 +111,7 @@ pub fn message(texts: &Catalogue, failure: &Failure, lang: Lang) -> Option<Messa
 }
 
 /// The catalogue's name of a request's state.
-pub fn state_key(state: &State) -> Key {
+fn state_key(state: &State) -> Key {
     match state {
         State::Open => Key::StateOpen,
         State::Claimed { .. } => Key::StateClaimed,

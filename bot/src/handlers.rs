@@ -148,6 +148,6 @@ pub async fn queue_pending_invites(client: &Client, jobs: &Sender<Job>) {
 }
 
 /// `at` in milliseconds since the epoch.
-pub fn millis(at: DateTime<Utc>) -> u64 {
+fn millis(at: DateTime<Utc>) -> u64 {
     u64::try_from(at.timestamp_millis()).unwrap_or(0)
 }

@@ -44,8 +44,10 @@ use crate::{bot::Bot, job::Job};
 /// Runs the bot until `shutdown` resolves, then stops syncing, finishes the jobs already
 /// queued and flushes the store.
 pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
+    // A bad override stops the bot before it touches anything.
+    let texts = load_texts(&config)?;
     let store = open_store(&config)?;
-    run_with_store(config, store, shutdown).await
+    serve(config, texts, store, shutdown).await
 }
 
 /// Opens the store in the configured data directory.
@@ -75,8 +77,17 @@ pub async fn run_with_store(
     store: Store,
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
-    tokio::pin!(shutdown);
     let texts = load_texts(&config)?;
+    serve(config, texts, store, shutdown).await
+}
+
+async fn serve(
+    config: Config,
+    texts: Catalogue,
+    store: Store,
+    shutdown: impl Future<Output = ()>,
+) -> anyhow::Result<()> {
+    tokio::pin!(shutdown);
     // Events older than this are backlog: the bot answers nothing from before it started.
     let started = chrono::Utc::now();
 

@@ -193,8 +193,9 @@ pub enum Shape<'a> {
     New,
     /// A reply to a person's message.
     Reply(&'a ReplyTo),
-    /// In the thread of `root` (no noise in the main timeline), as a reply to a person's
-    /// message in that thread if there is one.
+    /// In the thread of `root` (no noise in the main timeline); as a reply to a person's
+    /// message if there is one (written in the thread, or the command the thread answers),
+    /// else with the root as the fallback reply for clients without threads.
     Thread(&'a EventId, Option<&'a ReplyTo>),
     /// A new version of an earlier message.
     Edit(&'a EventId),

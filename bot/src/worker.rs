@@ -3,11 +3,9 @@
 
 use std::sync::Arc;
 
-use chrono::Utc;
-use entraide_commands::{Command, Parsed, Place, parse, pills};
+use entraide_commands::{Command, Parsed, Place, parse, pills, strip_reply_fallback};
 use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedUserId};
 use tokio::sync::{mpsc::Receiver, oneshot};
-use tracing::error;
 
 use crate::{
     bot::Bot,
@@ -92,11 +90,13 @@ async fn on_message(
     if let Err(failure) = result {
         // A refused request was not recorded: mark it, so that it is not answered twice.
         if is_request {
-            mark_handled(bot, &ctx.reply_to.event).await;
+            bot.mark_handled(&ctx.reply_to.event).await;
         }
         failure.log();
         if let Some(message) = failure::message(&bot.texts, &failure, lang) {
-            ctx.answer(bot, &message, None).await;
+            // In the volunteers room, "already taken" goes in the request's thread.
+            let about = failure.request_number().and_then(|n| bot.store.request(n).ok().flatten());
+            ctx.answer(bot, &message, about.as_ref()).await;
         }
     }
 }
@@ -107,24 +107,13 @@ async fn first_time(bot: &Bot, event: &OwnedEventId, is_request: bool) -> bool {
     if is_request {
         return !bot.store.is_handled(event.as_str()).unwrap_or(true);
     }
-    mark_handled(bot, event).await
-}
-
-/// Marks an event handled; `false` if it already was (then nothing is done).
-async fn mark_handled(bot: &Bot, event: &OwnedEventId) -> bool {
-    match bot.store.mark_handled(event.as_str(), Utc::now()).await {
-        Ok(fresh) => fresh,
-        Err(error) => {
-            error!(%error, "cannot record a handled event");
-            false
-        }
-    }
+    bot.mark_handled(event).await
 }
 
 /// What a reply's fallback quotes of a command: its first word only, so that a reply
 /// never repeats a request's text (personal data) in a shared room.
 fn quote(body: &str) -> String {
-    let body = body.trim_start();
+    let body = strip_reply_fallback(body).trim_start();
     let first: String =
         body.split_whitespace().next().unwrap_or("").chars().take(QUOTE_CHARS).collect();
     if first.len() < body.trim_end().len() { format!("{first} …") } else { first }
@@ -139,6 +128,7 @@ mod tests {
         assert_eq!(quote("!demande courses pour Mme Martin, 06 12 34 56 78"), "!demande …");
         assert_eq!(quote("!aide"), "!aide");
         assert_eq!(quote("  !aide  "), "!aide");
+        assert_eq!(quote("> <@x:y> Demande n°3\n\n!prendre 3"), "!prendre …");
         assert_eq!(quote(&format!("!{}", "x".repeat(100))).chars().count(), QUOTE_LEN);
     }
 

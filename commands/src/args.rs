@@ -147,9 +147,12 @@ fn user_argument<'a>(args: &'a str, pills: &[Pill]) -> Option<(OwnedUserId, &'a 
     if let Some(user) = first.and_then(|word| UserId::parse(word).ok()) {
         return Some((user, rest));
     }
+    // Clients differ on the `@` before a name, in the body or in the link's text.
+    let args_name = args.strip_prefix('@').unwrap_or(args);
     pills.iter().find_map(|pill| {
         let text = pill.text.trim();
-        let after = args.strip_prefix(text).filter(|_| !text.is_empty())?;
+        let text = text.strip_prefix('@').unwrap_or(text);
+        let after = args_name.strip_prefix(text).filter(|_| !text.is_empty())?;
         // The pill must be a whole word: "Marie" does not start "Mariette".
         let ends_word = after.chars().next().is_none_or(char::is_whitespace);
         ends_word.then(|| (pill.user.clone(), after.trim()))
@@ -261,6 +264,12 @@ mod tests {
         assert_eq!(
             user_argument("Marie Dupont absente deux fois", pills),
             Some((user("@marie:x.org"), "absente deux fois"))
+        );
+        assert_eq!(user_argument("@Marie Dupont", pills), Some((user("@marie:x.org"), "")));
+        let at = Pill { user: user("@marie:x.org"), text: "@Marie".into() };
+        assert_eq!(
+            user_argument("Marie a signé", std::slice::from_ref(&at)),
+            Some((user("@marie:x.org"), "a signé"))
         );
         assert_eq!(user_argument("Marie Dupontel", pills), None);
         assert_eq!(user_argument("pierre", pills), None);

@@ -21,7 +21,7 @@ pub mod table;
 
 pub use args::{MAX_REQUEST_CHARS, Pill, pills};
 pub use catalogue::{Catalogue, CatalogueError, Key, Message};
-pub use parse::{Command, ParseError, Parsed, parse};
+pub use parse::{Command, ParseError, Parsed, parse, strip_reply_fallback};
 pub use reading::{Category, DayPart, Reading, Relation, When, fold, read_request};
 pub use rules::{Place, Refusal, Roles, VolunteerStatus};
 pub use table::CommandKind;
@@ -42,6 +42,15 @@ pub enum Lang {
 impl Lang {
     /// Both languages, French first.
     pub const ALL: [Lang; 2] = [Lang::Fr, Lang::En];
+
+    /// Reads a configuration value such as `"fr"`, `"fr-FR"`, `"français"` or `"en"`.
+    pub fn from_code(code: &str) -> Option<Lang> {
+        match code.trim().to_lowercase().as_str() {
+            "fr" | "fr-fr" | "fr_fr" | "francais" | "français" | "french" => Some(Lang::Fr),
+            "en" | "en-gb" | "en-us" | "en_gb" | "en_us" | "english" | "anglais" => Some(Lang::En),
+            _ => None,
+        }
+    }
 
     /// The language's code, as in configuration and locale files: `fr` or `en`.
     pub fn code(self) -> &'static str {

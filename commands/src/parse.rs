@@ -150,7 +150,7 @@ pub fn parse(body: &str, pills: &[Pill]) -> Option<Result<Parsed, ParseError>> {
 }
 
 /// Drops the quoted lines some clients put before a reply's own text.
-fn strip_reply_fallback(body: &str) -> &str {
+pub fn strip_reply_fallback(body: &str) -> &str {
     if !body.starts_with("> ") {
         return body;
     }

@@ -99,15 +99,11 @@ impl Seen {
     /// The message's own text: the plain body without the quote a reply starts with
     /// (the `> <@sender> …` fallback lines and the blank line after them).
     pub fn text(&self) -> &str {
-        if self.in_reply_to.is_none() || !self.body.starts_with("> ") {
+        if self.in_reply_to.is_none() {
             return &self.body;
         }
-        match self.body.find("\n\n") {
-            Some(end) if self.body[..end].lines().all(|line| line.starts_with('>')) => {
-                &self.body[end + 2..]
-            }
-            _ => &self.body,
-        }
+        let text = entraide_commands::strip_reply_fallback(&self.body);
+        text.strip_prefix('\n').unwrap_or(text)
     }
 }
 

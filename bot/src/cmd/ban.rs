@@ -39,7 +39,7 @@ pub async fn apply(
             }
         }
     }
-    ban_everywhere(bot, user, reason).await;
+    ban_everywhere(bot, user).await;
     let key = if before == VolunteerStatus::Banned { Key::AlreadyBanned } else { Key::Banned };
     let mut parts = vec![bot.texts.render(ctx.lang, key, &[("user", user.as_str())])];
     if !released.is_empty() {
@@ -51,8 +51,9 @@ pub async fn apply(
 }
 
 /// Bans `user` from every room the bot manages where they are, as far as the bot has the
-/// power to.
-async fn ban_everywhere(bot: &Bot, user: &UserId, reason: Option<&str>) {
+/// power to. The reason stays in the store: a membership event would show it to every
+/// member of the room, residents included.
+async fn ban_everywhere(bot: &Bot, user: &UserId) {
     for room in bot.client.joined_rooms() {
         let managed = room.room_id() == bot.rooms.volunteers
             || matches!(
@@ -62,7 +63,7 @@ async fn ban_everywhere(bot: &Bot, user: &UserId, reason: Option<&str>) {
         if !managed {
             continue;
         }
-        if let Err(error) = room.ban_user(user, reason).await {
+        if let Err(error) = room.ban_user(user, None).await {
             debug!(room = %room.room_id(), %error, "cannot ban here");
         }
     }

@@ -4,8 +4,8 @@ use chrono::Utc;
 use entraide_commands::{CommandKind, Key};
 use tracing::info;
 
-use super::{Ctx, which_request};
-use crate::{bot::Bot, effects, failure::Failure};
+use super::{Ctx, closed, which_request};
+use crate::{bot::Bot, failure::Failure};
 
 /// Cancels request `number` (or the private room's, or the author's only active one).
 pub async fn apply(bot: &Bot, ctx: &Ctx, number: Option<u64>) -> Result<(), Failure> {
@@ -18,10 +18,6 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, number: Option<u64>) -> Result<(), Fail
         .await
         .map_err(|error| Failure::Transition(error, CommandKind::Cancel))?;
     info!(request = number, "cancelled");
-    let message = bot.texts.render(ctx.lang, Key::CancelledAck, &[("number", &number.to_string())]);
-    let in_private_room = Some(ctx.room.room_id().as_str()) == request.private_room.as_deref();
-    let tell_private = (!in_private_room).then_some(&message);
-    effects::after_close(bot, &request, Key::RelayCancelled, tell_private).await;
-    ctx.answer(bot, &message, Some(&request)).await;
+    closed(bot, ctx, &request, Key::CancelledAck, Key::RelayCancelled).await;
     Ok(())
 }

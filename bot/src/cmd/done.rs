@@ -4,8 +4,8 @@ use chrono::Utc;
 use entraide_commands::{CommandKind, Key};
 use tracing::info;
 
-use super::{Ctx, which_request};
-use crate::{bot::Bot, effects, failure::Failure};
+use super::{Ctx, closed, which_request};
+use crate::{bot::Bot, failure::Failure};
 
 /// Closes request `number` (or the private room's, or the only one the author holds)
 /// as done, with the author's note in the outcome log.
@@ -24,10 +24,6 @@ pub async fn apply(
         .await
         .map_err(|error| Failure::Transition(error, CommandKind::Done))?;
     info!(request = number, "done");
-    let message = bot.texts.render(ctx.lang, Key::DoneAck, &[("number", &number.to_string())]);
-    let in_private_room = Some(ctx.room.room_id().as_str()) == request.private_room.as_deref();
-    let tell_private = (!in_private_room).then_some(&message);
-    effects::after_close(bot, &request, Key::RelayDone, tell_private).await;
-    ctx.answer(bot, &message, Some(&request)).await;
+    closed(bot, ctx, &request, Key::DoneAck, Key::RelayDone).await;
     Ok(())
 }

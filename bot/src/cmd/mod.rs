@@ -1,5 +1,5 @@
 //! One file per command: each `apply` receives the bot and the command's [`Ctx`], runs the
-//! command's store transition, then its effects, and answers. Parsing and the rules of who
+//! command's store transition, answers, and carries out the effects it owes. Parsing and the rules of who
 //! may do what, where, live in `entraide_commands`.
 //!
 //! To add a command: a row in `entraide_commands::table` (and its `Command` variant and
@@ -16,16 +16,17 @@ mod requests;
 mod take;
 mod vet;
 
-use entraide_commands::{Command, Lang, Message, Place, Roles, rules};
+use entraide_commands::{Command, Key, Lang, Message, Place, Roles, rules};
 use entraide_storage::Request;
 use matrix_sdk::{
     Room,
-    ruma::{EventId, OwnedEventId, UserId},
+    ruma::{OwnedEventId, UserId},
 };
 
 pub use self::take::by_reaction;
 use crate::{
     bot::Bot,
+    effects,
     failure::Failure,
     matrix::{ReplyTo, Shape},
 };
@@ -58,17 +59,20 @@ impl Ctx {
         self.reply_to.event.as_str()
     }
 
-    /// Answers a command as a reply to it. In the volunteers room the answer goes in a
-    /// thread, so that the relays stay readable: the thread the command was written in,
-    /// else the relay's of the request it is `about`, else the command's own.
+    /// Answers a command as a reply to it, in the thread it was written in. In the
+    /// volunteers room the answer always goes in a thread, so that the relays stay
+    /// readable: else the relay's of the request it is `about`, else the command's own.
     pub async fn answer(&self, bot: &Bot, message: &Message, about: Option<&Request>) {
-        if self.place != Place::Volunteers {
-            bot.send(&self.room, message, Shape::Reply(&self.reply_to), None).await;
-            return;
-        }
-        let relay =
-            about.and_then(|r| r.relay_event.as_deref()).and_then(|id| EventId::parse(id).ok());
-        let root = self.thread.clone().or(relay).unwrap_or_else(|| self.reply_to.event.clone());
+        let root = match (&self.thread, self.place) {
+            (Some(thread), _) => thread.clone(),
+            (None, Place::Volunteers) => {
+                about.and_then(effects::relay_id).unwrap_or_else(|| self.reply_to.event.clone())
+            }
+            (None, _) => {
+                bot.send(&self.room, message, Shape::Reply(&self.reply_to), None).await;
+                return;
+            }
+        };
         bot.send(&self.room, message, Shape::Thread(&root, Some(&self.reply_to)), None).await;
     }
 }
@@ -88,6 +92,15 @@ pub async fn run(bot: &Bot, ctx: &Ctx, command: Command) -> Result<(), Failure> 
         Command::Requests => requests::apply(bot, ctx).await,
         Command::Help => help::apply(bot, ctx).await,
     }
+}
+
+/// After `!fait` or `!annuler`: the answer (`ack`), the private room told unless the
+/// command was written there (the answer says it), the relay edited to `relay`.
+async fn closed(bot: &Bot, ctx: &Ctx, request: &Request, ack: Key, relay: Key) {
+    let message = bot.texts.render(ctx.lang, ack, &[("number", &request.number.to_string())]);
+    let in_private_room = ctx.place == (Place::Private { request: request.number });
+    effects::after_close(bot, request, relay, (!in_private_room).then_some(&message)).await;
+    ctx.answer(bot, &message, Some(request)).await;
 }
 
 /// The request a command is about: the number given, the private room's own request, or

@@ -11,6 +11,7 @@ use crate::{
     bot::Bot,
     effects,
     failure::{self, Failure},
+    matrix::Shape,
 };
 
 /// Claims request `number` for the command's author.
@@ -39,13 +40,8 @@ pub async fn by_reaction(
             return;
         }
     };
-    match bot.store.mark_handled(event.as_str(), Utc::now()).await {
-        Ok(true) => {}
-        Ok(false) => return,
-        Err(error) => {
-            error!(%error, "cannot record a handled event");
-            return;
-        }
+    if !bot.mark_handled(event).await {
+        return;
     }
     let lang = bot.config.language;
     let result = match bot.roles(sender) {
@@ -59,10 +55,11 @@ pub async fn by_reaction(
     };
     if let Err(failure) = result {
         failure.log();
-        if let (Some(message), Ok(Some(request))) =
-            (failure::message(&bot.texts, &failure, lang), bot.store.request(number))
+        // In the thread of the relay reacted to, which may be an older one.
+        if let (Some(message), Some(room)) =
+            (failure::message(&bot.texts, &failure, lang), bot.volunteers_room())
         {
-            effects::to_relay_thread(bot, &request, &message, sender).await;
+            bot.send(&room, &message, Shape::Thread(target, None), Some(sender)).await;
         }
     }
 }

@@ -119,7 +119,7 @@ struct File {
 #[serde(deny_unknown_fields)]
 struct CommunityFile {
     name: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "values::language")]
     language: Lang,
     #[serde(default = "default_timezone")]
     timezone: Parsed<Tz>,

@@ -141,7 +141,7 @@ fn values_serde_refuses_show_their_option_and_what_was_expected() {
             "coordinators",
             "expected a Matrix user id like @name:example.org",
         ),
-        (format!("{MINIMAL}\nlanguage = \"de\""), "language", "expected `fr` or `en`"),
+        (format!("{MINIMAL}\nlanguage = \"de\""), "language", "expected \"fr\" or \"en\""),
         (
             format!("{MINIMAL}\ntimezone = \"Mars/Olympus\""),
             "timezone",
@@ -214,5 +214,14 @@ fn the_password_file_is_relative_to_the_configuration() -> Result<(), Box<dyn st
     let text = MINIMAL.replace("password = \"s3cret-Kq9\"", "password_file = \"password\"");
     let config = Config::parse(&text, &dir.path().join("config.toml"))?;
     assert_eq!(config.password.expose(), "from-a-file");
+    Ok(())
+}
+
+#[test]
+fn the_language_may_be_written_as_people_do() -> Result<(), Box<dyn std::error::Error>> {
+    for (written, lang) in [("fr-FR", Lang::Fr), ("Français", Lang::Fr), ("English", Lang::En)] {
+        let config = parse(&format!("{MINIMAL}\nlanguage = \"{written}\""))?;
+        assert_eq!(config.language, lang, "{written}");
+    }
     Ok(())
 }

@@ -4,6 +4,7 @@
 use std::{fmt, marker::PhantomData};
 
 use chrono_tz::Tz;
+use entraide_commands::Lang;
 use matrix_sdk::ruma::{OwnedRoomOrAliasId, OwnedUserId};
 use serde::{
     Deserialize, Deserializer,
@@ -81,4 +82,13 @@ impl<'de, T: DeserializeOwned + Expected> Deserialize<'de> for Parsed<T> {
 
         deserializer.deserialize_str(Visitor(PhantomData))
     }
+}
+
+/// The community's language: `"fr"` or `"en"`, or a usual way of writing them (`"fr-FR"`,
+/// `"français"`, `"en-GB"`).
+pub(super) fn language<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Lang, D::Error> {
+    let code = String::deserialize(deserializer)?;
+    Lang::from_code(&code).ok_or_else(|| {
+        de::Error::custom(format!("unknown language {code:?}, expected \"fr\" or \"en\""))
+    })
 }
