@@ -29,6 +29,8 @@ pub struct Bot {
     pub store: Store,
     /// The bot's own rooms.
     pub rooms: BotRooms,
+    /// When this run started, in milliseconds since the epoch.
+    pub started_ms: u64,
 }
 
 impl Bot {
@@ -59,6 +61,15 @@ impl Bot {
             Some(RoomKind::Private { request }) => Place::Private { request },
             Some(RoomKind::Volunteers | RoomKind::Coordination) | None => Place::Other,
         })
+    }
+
+    /// Since when (ms) the bot serves `room`: what was written there before is history
+    /// it never handles. Unknown rooms: since this run started.
+    pub fn serves_since(&self, room: &RoomId) -> u64 {
+        match self.store.joined_at(room.as_str()) {
+            Ok(Some(at)) => at,
+            _ => self.started_ms.saturating_sub(crate::sync::CLOCK_SKEW_MS),
+        }
     }
 
     /// Today in the community's time zone.

@@ -10,6 +10,7 @@ use tracing::{error, info, warn};
 
 use crate::{
     bot::Bot,
+    job::now_ms,
     matrix::{self, ReplyTo, Shape},
 };
 
@@ -95,6 +96,9 @@ pub async fn open_private_room(bot: &Bot, request: Request, volunteer: &UserId) 
         bot.store.set_private_room(number, room.room_id().as_str(), Utc::now()).await
     {
         error!(request = number, %error, "cannot record the private room");
+    }
+    if let Err(error) = bot.store.record_joined(room.room_id().as_str(), now_ms()).await {
+        error!(request = number, %error, "cannot record when the private room was made");
     }
     info!(request = number, room = %room.room_id(), "private room created");
     let volunteer_name = bot.name_in(bot.rooms.volunteers.as_str(), volunteer).await;

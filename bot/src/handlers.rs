@@ -1,13 +1,15 @@
-//! Matrix event handlers. They only sort: drop what the bot must ignore (its own events,
-//! notices, edits, events from before it started) and queue the rest as [`Job`]s for the
-//! worker. They know the bot's own id and start time, nothing else of it.
+//! Matrix event handlers. They only sort: drop the bot's own events, notices and edits, and
+//! queue the rest as [`Job`]s for the worker (which drops history from before the bot
+//! joined the room). They know the bot's own id, nothing else of it. The same sorting
+//! serves events fetched by the catch-up after a limited sync (`sync`).
 
-use chrono::{DateTime, Utc};
+use std::sync::PoisonError;
+
 use matrix_sdk::{
     Client, Room, RoomState,
     event_handler::{Ctx, EventHandlerHandle},
     ruma::{
-        MilliSecondsSinceUnixEpoch, OwnedUserId,
+        OwnedUserId, RoomId,
         events::{
             reaction::OriginalSyncReactionEvent,
             room::{
@@ -17,44 +19,29 @@ use matrix_sdk::{
         },
     },
 };
-use tokio::sync::mpsc::Sender;
 use tracing::{debug, warn};
 
-use crate::job::Job;
+use crate::job::{Inbox, Job, Jobs};
 
-/// How far before the bot's start an event may be and still be handled: clocks of the
-/// bot and the homeserver may differ a little; handled ids keep replays out.
-const CLOCK_SKEW_MS: u64 = 30_000;
-
-/// What the handlers share: the bot's id, its start time, and the worker's queue.
+/// What the handlers share: the bot's id and the sync's inbox.
 #[derive(Debug, Clone)]
 struct Sorter {
     own: OwnedUserId,
-    started_ms: u64,
-    jobs: Sender<Job>,
+    inbox: Inbox,
 }
 
 impl Sorter {
-    /// Whether an event is someone else's and recent enough to handle.
-    fn wanted(&self, sender: &OwnedUserId, at: MilliSecondsSinceUnixEpoch) -> bool {
-        *sender != self.own && u64::from(at.0) + CLOCK_SKEW_MS >= self.started_ms
-    }
-
-    async fn queue(&self, job: Job) {
-        if self.jobs.send(job).await.is_err() {
-            debug!("the bot is stopping: event left unhandled");
+    fn queue(&self, job: Option<Job>) {
+        if let Some(job) = job {
+            // A poisoned lock only means a handler panicked; its jobs are still good.
+            self.inbox.lock().unwrap_or_else(PoisonError::into_inner).push(job);
         }
     }
 }
 
-/// Registers the handlers; they queue jobs on `jobs`.
-pub fn register(
-    client: &Client,
-    own: OwnedUserId,
-    started: DateTime<Utc>,
-    jobs: Sender<Job>,
-) -> Vec<EventHandlerHandle> {
-    client.add_event_handler_context(Sorter { own, started_ms: millis(started), jobs });
+/// Registers the handlers; they put jobs in `inbox`.
+pub fn register(client: &Client, own: OwnedUserId, inbox: Inbox) -> Vec<EventHandlerHandle> {
+    client.add_event_handler_context(Sorter { own, inbox });
     vec![
         client.add_event_handler(on_message),
         client.add_event_handler(on_reaction),
@@ -63,42 +50,57 @@ pub fn register(
 }
 
 async fn on_message(ev: OriginalSyncRoomMessageEvent, room: Room, sorter: Ctx<Sorter>) {
-    if !sorter.wanted(&ev.sender, ev.origin_server_ts) {
-        return;
+    sorter.queue(message_job(room.room_id(), ev, &sorter.own));
+}
+
+async fn on_reaction(ev: OriginalSyncReactionEvent, room: Room, sorter: Ctx<Sorter>) {
+    sorter.queue(reaction_job(room.room_id(), ev, &sorter.own));
+}
+
+/// The job for a text message someone else wrote; `None` for the bot's own messages,
+/// edits (they would replay a command) and anything but `m.text` (notices are bots' talk).
+pub fn message_job(
+    room: &RoomId,
+    ev: OriginalSyncRoomMessageEvent,
+    own: &OwnedUserId,
+) -> Option<Job> {
+    if ev.sender == *own {
+        return None;
     }
-    // Edits would replay a command; notices are never commands (bots talk in notices).
     let thread = match &ev.content.relates_to {
-        Some(Relation::Replacement(_)) => return,
+        Some(Relation::Replacement(_)) => return None,
         Some(Relation::Thread(thread)) => Some(thread.event_id.clone()),
         _ => None,
     };
     let MessageType::Text(text) = ev.content.msgtype else {
-        return;
+        return None;
     };
     let html = text.formatted.filter(|f| f.format == MessageFormat::Html).map(|f| f.body);
-    let job = Job::Message {
-        room: room.room_id().to_owned(),
+    Some(Job::Message {
+        room: room.to_owned(),
         event: ev.event_id,
+        at: ev.origin_server_ts.0.into(),
         sender: ev.sender,
         body: text.body,
         html,
         thread,
-    };
-    sorter.queue(job).await;
+    })
 }
 
-async fn on_reaction(ev: OriginalSyncReactionEvent, room: Room, sorter: Ctx<Sorter>) {
-    if !sorter.wanted(&ev.sender, ev.origin_server_ts) {
-        return;
-    }
-    let job = Job::Reaction {
-        room: room.room_id().to_owned(),
+/// The job for someone else's reaction.
+pub fn reaction_job(
+    room: &RoomId,
+    ev: OriginalSyncReactionEvent,
+    own: &OwnedUserId,
+) -> Option<Job> {
+    (ev.sender != *own).then(|| Job::Reaction {
+        room: room.to_owned(),
         event: ev.event_id,
+        at: ev.origin_server_ts.0.into(),
         sender: ev.sender,
         target: ev.content.relates_to.event_id,
         key: ev.content.relates_to.key,
-    };
-    sorter.queue(job).await;
+    })
 }
 
 async fn on_invite(ev: StrippedRoomMemberEvent, room: Room, sorter: Ctx<Sorter>) {
@@ -108,17 +110,16 @@ async fn on_invite(ev: StrippedRoomMemberEvent, room: Room, sorter: Ctx<Sorter>)
     {
         return;
     }
-    let job = Job::Invite {
+    sorter.queue(Some(Job::Invite {
         room: room.room_id().to_owned(),
         inviter: ev.sender,
         direct: ev.content.is_direct.unwrap_or(false),
-    };
-    sorter.queue(job).await;
+    }));
 }
 
 /// Queues the invitations that arrived while the bot was stopped, so that they are
 /// handled in order with everything else.
-pub async fn queue_pending_invites(client: &Client, jobs: &Sender<Job>) {
+pub async fn queue_pending_invites(client: &Client, jobs: &Jobs) {
     for room in client.invited_rooms() {
         let invite = match room.invite_details().await {
             Ok(details) => details,
@@ -141,13 +142,8 @@ pub async fn queue_pending_invites(client: &Client, jobs: &Sender<Job>) {
             inviter: inviter.user_id().to_owned(),
             direct,
         };
-        if jobs.send(job).await.is_err() {
+        if jobs.send(job).is_err() {
             debug!("the bot is stopping: invitation left for the next start");
         }
     }
-}
-
-/// `at` in milliseconds since the epoch.
-fn millis(at: DateTime<Utc>) -> u64 {
-    u64::try_from(at.timestamp_millis()).unwrap_or(0)
 }

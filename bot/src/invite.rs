@@ -9,7 +9,7 @@ use matrix_sdk::{
 };
 use tracing::{error, info, warn};
 
-use crate::{bot::Bot, matrix::Shape};
+use crate::{bot::Bot, job::now_ms, matrix::Shape};
 
 /// Joins (and welcomes) or declines an invitation.
 pub async fn accept_or_decline(
@@ -45,6 +45,12 @@ pub async fn accept_or_decline(
     if let Err(error) = bot.store.set_room_kind(room_id.as_str(), &kind).await {
         error!(room = %room_id, %error, "cannot record the room");
         return;
+    }
+    // A direct chat is opened to talk to the bot: what the person wrote there before the
+    // bot joined is for it. In other rooms, what came before is history.
+    let since = if direct { 0 } else { now_ms() };
+    if let Err(error) = bot.store.record_joined(room_id.as_str(), since).await {
+        error!(room = %room_id, %error, "cannot record when the bot joined");
     }
     info!(room = %room_id, ?kind, "joined");
     let community = [("community", bot.config.community.as_str())];

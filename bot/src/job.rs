@@ -2,6 +2,18 @@
 
 use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedUserId};
 
+/// Where jobs go: unbounded, so that the sync loop never waits on the worker.
+pub type Jobs = tokio::sync::mpsc::UnboundedSender<Job>;
+
+/// Where the event handlers put the jobs of one sync; the sync loop hands them to the
+/// worker after the jobs of any history it had to fetch, so that jobs keep their order.
+pub type Inbox = std::sync::Arc<std::sync::Mutex<Vec<Job>>>;
+
+/// Now, in milliseconds since the epoch (the unit of event times).
+pub fn now_ms() -> u64 {
+    u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or(0)
+}
+
 /// Something for the worker to handle.
 #[derive(Debug)]
 pub enum Job {
@@ -11,6 +23,8 @@ pub enum Job {
         room: OwnedRoomId,
         /// Its event id.
         event: OwnedEventId,
+        /// When the homeserver received it, in milliseconds since the epoch.
+        at: u64,
         /// Who wrote it.
         sender: OwnedUserId,
         /// Its plain body.
@@ -26,6 +40,8 @@ pub enum Job {
         room: OwnedRoomId,
         /// The reaction's event id.
         event: OwnedEventId,
+        /// When the homeserver received it, in milliseconds since the epoch.
+        at: u64,
         /// Who reacted.
         sender: OwnedUserId,
         /// The event reacted to.

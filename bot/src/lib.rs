@@ -3,11 +3,13 @@
 //! # Layout
 //!
 //! - [`config`]: the TOML configuration, typed and checked at start.
-//! - `session`: logging in (and keeping the same device across restarts), syncing.
+//! - `session`: logging in (and keeping the same device across restarts).
+//! - `sync`: the sync loop, with no pause after a quick sync, and the catch-up on a
+//!   limited timeline after a stop.
 //! - `matrix`: the bot's own rooms, private rooms, and sending notices (replies, threads,
 //!   edits).
-//! - `handlers`: Matrix event handlers; they drop what the bot must ignore and queue the
-//!   rest as jobs (`job`) for the worker.
+//! - `handlers`: Matrix event handlers; they drop the bot's own events, notices and edits,
+//!   and queue the rest as jobs (`job`) for the worker.
 //! - `worker`: one job at a time: parse ([`entraide_commands`]), build the command's
 //!   context, run it; a failure becomes a reply (`failure`, a pure function).
 //! - `cmd`: one file per command, each with its `apply`: the store transition
@@ -28,6 +30,7 @@ mod invite;
 mod job;
 mod matrix;
 mod session;
+mod sync;
 mod worker;
 
 use std::{future::Future, sync::Arc};
@@ -39,7 +42,11 @@ use tokio::sync::{mpsc, oneshot};
 use tracing::{info, warn};
 
 pub use crate::config::Config;
-use crate::{bot::Bot, job::Job};
+use crate::{
+    bot::Bot,
+    job::{Inbox, Job},
+    sync::Syncer,
+};
 
 /// Runs the bot until `shutdown` resolves, then stops syncing, finishes the jobs already
 /// queued and flushes the store.
@@ -88,8 +95,7 @@ async fn serve(
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
     tokio::pin!(shutdown);
-    // Events older than this are backlog: the bot answers nothing from before it started.
-    let started = chrono::Utc::now();
+    let started_ms = job::now_ms();
 
     let connected = tokio::select! {
         client = session::connect(&config) => Some(client?),
@@ -101,16 +107,36 @@ async fn serve(
     };
     let user_id = client.user_id().context("logged in without a user id")?.to_owned();
     let rooms = matrix::setup_rooms(&client, &config, &texts, &store).await?;
+    // Rooms served before join times were recorded (by an older entraide): from now on.
+    for room in store.rooms_where(|_| true)? {
+        store.record_joined(&room, started_ms.saturating_sub(sync::CLOCK_SKEW_MS)).await?;
+    }
 
-    let (jobs, queue) = mpsc::channel::<Job>(1024);
+    let (jobs, queue) = mpsc::unbounded_channel::<Job>();
     let (stop_worker, worker_stops) = oneshot::channel();
-    let bot = Arc::new(Bot { client: client.clone(), config, texts, store: store.clone(), rooms });
-    // Handlers are in place before the first sync, so that what people wrote while the
-    // bot was starting is answered.
-    let handles = handlers::register(&client, user_id.clone(), started, jobs.clone());
+    let bot = Arc::new(Bot {
+        client: client.clone(),
+        config,
+        texts,
+        store: store.clone(),
+        rooms,
+        started_ms,
+    });
+    // Handlers are in place before the first sync, which brings what people wrote while
+    // the bot was stopped.
+    let inbox = Inbox::default();
+    let handles = handlers::register(&client, user_id.clone(), inbox.clone());
     let worker = tokio::spawn(worker::work(bot.clone(), queue, worker_stops));
+    let mut syncer = Syncer::new(
+        client.clone(),
+        store.clone(),
+        user_id.clone(),
+        inbox,
+        jobs.clone(),
+        started_ms,
+    );
     let synced = tokio::select! {
-        token = session::first_sync(&client) => Some(token),
+        token = syncer.first() => Some(token),
         () = &mut shutdown => None,
     };
     if let Some(token) = synced {
@@ -118,7 +144,7 @@ async fn serve(
         handlers::queue_pending_invites(&client, &jobs).await;
         info!(user = %user_id, "entraide is running");
         tokio::select! {
-            () = session::sync_forever(&client, token) => warn!("sync ended"),
+            () = syncer.forever(token) => warn!("sync ended"),
             () = &mut shutdown => info!("shutting down"),
         }
     }

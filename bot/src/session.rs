@@ -1,12 +1,10 @@
-//! The Matrix session: logging in (and keeping the same device across restarts) and
-//! syncing, with retries when the homeserver cannot be reached.
+//! The Matrix session: logging in, and keeping the same device across restarts, with
+//! retries while the homeserver cannot be reached.
 
 use std::time::Duration;
 
 use anyhow::Context as _;
-use matrix_sdk::{
-    Client, authentication::matrix::MatrixSession, config::SyncSettings, store::RoomLoadSettings,
-};
+use matrix_sdk::{Client, authentication::matrix::MatrixSession, store::RoomLoadSettings};
 use tracing::{info, warn};
 
 use crate::config::Config;
@@ -111,38 +109,4 @@ async fn restore(client: &Client, session_file: &std::path::Path) -> Result<(), 
     })?;
     info!(%device, "restored the saved session");
     Ok(())
-}
-
-/// One sync without event handlers, so that the backlog is skipped; returns the token
-/// to go on from. Network failures are retried with backoff.
-pub async fn first_sync(client: &Client) -> String {
-    let mut backoff = Duration::from_secs(1);
-    loop {
-        match client.sync_once(SyncSettings::default()).await {
-            Ok(response) => return response.next_batch,
-            Err(error) => {
-                warn!(%error, retry_in = ?backoff, "first sync failed");
-                tokio::time::sleep(backoff).await;
-                backoff = (backoff * 2).min(MAX_BACKOFF);
-            }
-        }
-    }
-}
-
-/// Syncs until the future is dropped, retrying after failures with backoff.
-pub async fn sync_forever(client: &Client, token: String) {
-    let mut settings = SyncSettings::default().token(token).timeout(Duration::from_secs(30));
-    let mut backoff = Duration::from_secs(1);
-    loop {
-        match client.sync(settings.clone()).await {
-            Ok(()) => return,
-            Err(error) => {
-                warn!(%error, retry_in = ?backoff, "sync failed");
-                tokio::time::sleep(backoff).await;
-                backoff = (backoff * 2).min(MAX_BACKOFF);
-                // Go on from where the client's store says we are.
-                settings = SyncSettings::default().timeout(Duration::from_secs(30));
-            }
-        }
-    }
 }

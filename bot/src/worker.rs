@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use entraide_commands::{Command, Parsed, Place, parse, pills, strip_reply_fallback};
 use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedUserId};
-use tokio::sync::{mpsc::Receiver, oneshot};
+use tokio::sync::{mpsc::UnboundedReceiver, oneshot};
 
 use crate::{
     bot::Bot,
@@ -20,7 +20,7 @@ use crate::{
 const QUOTE_CHARS: usize = 40;
 
 /// Handles jobs until `stop` fires (or every sender is gone), then finishes those queued.
-pub async fn work(bot: Arc<Bot>, mut queue: Receiver<Job>, stop: oneshot::Receiver<()>) {
+pub async fn work(bot: Arc<Bot>, mut queue: UnboundedReceiver<Job>, stop: oneshot::Receiver<()>) {
     tokio::pin!(stop);
     let mut stopping = false;
     loop {
@@ -35,10 +35,14 @@ pub async fn work(bot: Arc<Bot>, mut queue: Receiver<Job>, stop: oneshot::Receiv
         };
         let Some(job) = job else { break };
         match job {
-            Job::Message { room, event, sender, body, html, thread } => {
-                on_message(&bot, room, event, sender, &body, html.as_deref(), thread).await;
+            // History from before the bot joined the room is not for it.
+            Job::Message { room, at, .. } | Job::Reaction { room, at, .. }
+                if at < bot.serves_since(&room) => {}
+            Job::Message { room, event, at, sender, body, html, thread } => {
+                let message = Written { room, event, at, sender, thread };
+                on_message(&bot, message, &body, html.as_deref()).await;
             }
-            Job::Reaction { room, event, sender, target, key } => {
+            Job::Reaction { room, event, sender, target, key, .. } => {
                 cmd::by_reaction(&bot, &room, &event, &sender, &target, &key).await;
             }
             Job::Invite { room, inviter, direct } => {
@@ -48,15 +52,17 @@ pub async fn work(bot: Arc<Bot>, mut queue: Receiver<Job>, stop: oneshot::Receiv
     }
 }
 
-async fn on_message(
-    bot: &Bot,
-    room_id: OwnedRoomId,
+/// Where and when a message was written, by whom.
+struct Written {
+    room: OwnedRoomId,
     event: OwnedEventId,
+    at: u64,
     sender: OwnedUserId,
-    body: &str,
-    html: Option<&str>,
     thread: Option<OwnedEventId>,
-) {
+}
+
+async fn on_message(bot: &Bot, written: Written, body: &str, html: Option<&str>) {
+    let Written { room: room_id, event, at, sender, thread } = written;
     let pills = html.map(pills).unwrap_or_default();
     let Some(parsed) = parse(body, &pills) else {
         return;
@@ -77,6 +83,7 @@ async fn on_message(
     let ctx = Ctx {
         room,
         reply_to: ReplyTo { event, sender, quote: quote(body) },
+        at,
         thread,
         lang,
         place: place.as_ref().map_or(Place::Other, |place| *place),

@@ -145,6 +145,7 @@ pub enum Key {
     UsageBan,
     UsageRequests,
     UsageHelp,
+    LateAnswer,
     UnknownCommand,
     TooLong,
     RefusedNotVetted,

@@ -29,7 +29,7 @@ use sled::{
 };
 
 use crate::model::{
-    HANDLED, LOG, META, PEOPLE, RELAYS, REQUESTS, ROOMS, TreeSpec, VolunteerStatus,
+    HANDLED, JOINED, LOG, META, PEOPLE, RELAYS, REQUESTS, ROOMS, TreeSpec, VolunteerStatus,
 };
 pub use crate::model::{LogEntry, NewRequest, Outcome, Person, Request, RoomKind, State};
 
@@ -38,6 +38,7 @@ pub const SCHEMA_VERSION: u64 = 1;
 
 const META_SCHEMA: &[u8] = b"schema_version";
 const META_NEXT_NUMBER: &[u8] = b"next_request_number";
+const META_SYNCED_AT: &[u8] = b"synced_at";
 
 /// A failure of the store itself.
 #[derive(Debug, thiserror::Error)]
@@ -120,6 +121,7 @@ pub struct Store {
     rooms: Tree,
     handled: Tree,
     relays: Tree,
+    joined: Tree,
     meta: Tree,
 }
 
@@ -136,6 +138,7 @@ impl Store {
             rooms: db.open_tree(ROOMS.name)?,
             handled: db.open_tree(HANDLED.name)?,
             relays: db.open_tree(RELAYS.name)?,
+            joined: db.open_tree(JOINED.name)?,
             meta: db.open_tree(META.name)?,
             db,
         };
@@ -158,6 +161,45 @@ impl Store {
     /// Writes everything to disk.
     pub async fn flush(&self) -> Result<(), StoreError> {
         self.db.flush_async().await?;
+        Ok(())
+    }
+
+    /// When the bot started serving `room_id`, in milliseconds since the epoch.
+    pub fn joined_at(&self, room_id: &str) -> Result<Option<u64>, StoreError> {
+        match self.joined.get(room_id)? {
+            Some(bytes) => Ok(Some(u64_from(&bytes, JOINED, room_id.as_bytes())?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Records that the bot serves `room_id` since `at_ms`, unless a time is already
+    /// recorded; returns the recorded time.
+    pub async fn record_joined(&self, room_id: &str, at_ms: u64) -> Result<u64, StoreError> {
+        let stamp = at_ms.to_be_bytes();
+        match self.joined.compare_and_swap(room_id, None as Option<&[u8]>, Some(&stamp[..]))? {
+            Ok(()) => {
+                self.flush().await?;
+                Ok(at_ms)
+            }
+            Err(existing) => match existing.current {
+                Some(bytes) => u64_from(&bytes, JOINED, room_id.as_bytes()),
+                None => Ok(at_ms),
+            },
+        }
+    }
+
+    /// When the last sync ended, in milliseconds since the epoch (`None` before the first).
+    pub fn synced_at(&self) -> Result<Option<u64>, StoreError> {
+        match self.meta.get(META_SYNCED_AT)? {
+            Some(bytes) => Ok(Some(u64_from(&bytes, META, META_SYNCED_AT)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Records when the last sync ended. Not flushed on its own: losing it only makes the
+    /// next catch-up look further back, where handled ids keep replays out.
+    pub fn set_synced_at(&self, at_ms: u64) -> Result<(), StoreError> {
+        self.meta.insert(META_SYNCED_AT, &at_ms.to_be_bytes())?;
         Ok(())
     }
 

@@ -22,7 +22,9 @@
 //! | `rooms`    | Matrix room id, UTF-8                        | [`RoomKind`]                           |
 //! | `relays`   | event id of a relay message, UTF-8           | request number, raw `u64`              |
 //! | `handled`  | Matrix event id, UTF-8                       | when, Unix seconds, raw `i64`          |
-//! | `meta`     | `schema_version`, `next_request_number`      | raw `u64`                              |
+//! | `joined`   | Matrix room id, UTF-8                        | since when served, Unix ms, raw `u64`  |
+//! | `meta`     | `schema_version`, `next_request_number`,     | raw `u64`                              |
+//! |            | `synced_at` (Unix ms)                        |                                        |
 //!
 //! # Stored types
 //!
@@ -75,7 +77,10 @@ pub(crate) const ROOMS: TreeSpec = TreeSpec { name: "rooms", keys: KeyForm::Text
 pub(crate) const HANDLED: TreeSpec = TreeSpec { name: "handled", keys: KeyForm::Text };
 /// Relay event id → request number.
 pub(crate) const RELAYS: TreeSpec = TreeSpec { name: "relays", keys: KeyForm::Text };
-/// Schema version and request counter.
+/// Room id → when the bot started serving the room, in milliseconds since the epoch
+/// (big-endian `u64`): history from before is never handled.
+pub(crate) const JOINED: TreeSpec = TreeSpec { name: "joined", keys: KeyForm::Text };
+/// Schema version, request counter, and when the last sync ended.
 pub(crate) const META: TreeSpec = TreeSpec { name: "meta", keys: KeyForm::Text };
 
 impl TreeSpec {

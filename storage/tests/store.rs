@@ -250,3 +250,21 @@ async fn a_bad_value_under_a_numeric_key_names_the_number_even_if_the_key_looks_
     expect(store.log().map(drop), "log");
     Ok(())
 }
+
+#[tokio::test]
+async fn a_rooms_join_time_is_recorded_once_and_survives_a_reopening() -> Result<(), StoreError> {
+    let dir = tempfile::TempDir::new().map_err(|e| StoreError::Sled(e.into()))?;
+    {
+        let store = Store::open(dir.path())?;
+        assert_eq!(store.joined_at("!a:x")?, None);
+        assert_eq!(store.record_joined("!a:x", 1_000).await?, 1_000);
+        assert_eq!(store.record_joined("!a:x", 2_000).await?, 1_000);
+        assert_eq!(store.synced_at()?, None);
+        store.set_synced_at(5_000)?;
+        store.flush().await?;
+    }
+    let store = Store::open(dir.path())?;
+    assert_eq!(store.joined_at("!a:x")?, Some(1_000));
+    assert_eq!(store.synced_at()?, Some(5_000));
+    Ok(())
+}

@@ -28,8 +28,12 @@ use crate::{
     bot::Bot,
     effects,
     failure::Failure,
+    job::now_ms,
     matrix::{ReplyTo, Shape},
 };
+
+/// How long after a command its answer says that it comes late.
+const LATE_MS: u64 = 5 * 60 * 1000;
 
 /// Everything about the message that carried a command, worked out once.
 #[derive(Debug)]
@@ -38,6 +42,8 @@ pub struct Ctx {
     pub room: Room,
     /// The message, its author, and what a reply quotes of it.
     pub reply_to: ReplyTo,
+    /// When it was written, in milliseconds since the epoch.
+    pub at: u64,
     /// The thread it was written in, if any.
     pub thread: Option<OwnedEventId>,
     /// The language to answer in.
@@ -62,7 +68,16 @@ impl Ctx {
     /// Answers a command as a reply to it, in the thread it was written in. In the
     /// volunteers room the answer always goes in a thread, so that the relays stay
     /// readable: else the relay's of the request it is `about`, else the command's own.
+    /// An answer that comes more than a few minutes after the command says so.
     pub async fn answer(&self, bot: &Bot, message: &Message, about: Option<&Request>) {
+        let late;
+        let message = if now_ms().saturating_sub(self.at) > LATE_MS {
+            let notice = bot.texts.render(self.lang, Key::LateAnswer, &[]);
+            late = Message::lines([notice, message.clone()]);
+            &late
+        } else {
+            message
+        };
         let root = match (&self.thread, self.place) {
             (Some(thread), _) => thread.clone(),
             (None, Place::Volunteers) => {

@@ -1,0 +1,178 @@
+//! The sync loop. It long-polls again as soon as a sync returns (matrix-sdk's own loop
+//! pauses a second after a quick sync) and pauses only after an error. After a stop, the
+//! homeserver may return only the last events of a room (a "limited" timeline): the loop
+//! then fetches the history back to where the last sync ended, so that nothing written
+//! while the bot was down is missed, and hands those jobs to the worker before the newer
+//! ones.
+
+use std::{sync::PoisonError, time::Duration};
+
+use entraide_storage::Store;
+use matrix_sdk::{
+    Client,
+    config::SyncSettings,
+    room::MessagesOptions,
+    ruma::{
+        OwnedUserId, RoomId,
+        events::{AnySyncMessageLikeEvent, AnySyncTimelineEvent, SyncMessageLikeEvent},
+        uint,
+    },
+    sync::SyncResponse,
+};
+use tracing::{debug, info, warn};
+
+use crate::{
+    handlers::{message_job, reaction_job},
+    job::{Inbox, Job, Jobs, now_ms},
+};
+
+/// Longest wait between two tries after a failed sync.
+const MAX_BACKOFF: Duration = Duration::from_secs(60);
+/// How long the homeserver may hold a sync open when nothing happens.
+const LONG_POLL: Duration = Duration::from_secs(30);
+/// Clocks of the bot and the homeserver may differ a little; handled ids keep the
+/// overlap from being handled twice.
+pub const CLOCK_SKEW_MS: u64 = 30_000;
+/// At most this many pages of history are fetched for one room after a limited sync.
+const MAX_PAGES: usize = 50;
+
+/// Syncs and hands what arrived to the worker.
+#[derive(Debug)]
+pub struct Syncer {
+    client: Client,
+    store: Store,
+    own: OwnedUserId,
+    inbox: Inbox,
+    jobs: Jobs,
+    /// When the last sync ended (ms since the epoch), from the store at start.
+    synced_at: u64,
+    /// Where history is never fetched past (ms): the bot's start, for rooms it joined
+    /// before join times were recorded.
+    started_ms: u64,
+}
+
+impl Syncer {
+    /// A syncer for the handlers' `inbox`, handing jobs to `jobs`.
+    pub fn new(
+        client: Client,
+        store: Store,
+        own: OwnedUserId,
+        inbox: Inbox,
+        jobs: Jobs,
+        started_ms: u64,
+    ) -> Syncer {
+        let synced_at = store.synced_at().ok().flatten().unwrap_or(0);
+        Syncer { client, store, own, inbox, jobs, synced_at, started_ms }
+    }
+
+    /// Syncs once from where the client's store left off (retrying with backoff until it
+    /// works), hands the jobs over, and returns the token to go on from.
+    pub async fn first(&mut self) -> String {
+        self.sync(SyncSettings::default()).await
+    }
+
+    /// Syncs until the future is dropped.
+    pub async fn forever(mut self, mut token: String) {
+        loop {
+            token = self.sync(SyncSettings::default().token(token).timeout(LONG_POLL)).await;
+        }
+    }
+
+    async fn sync(&mut self, settings: SyncSettings) -> String {
+        let mut backoff = Duration::from_secs(1);
+        loop {
+            match self.client.sync_once(settings.clone()).await {
+                Ok(response) => {
+                    let ended = now_ms();
+                    let mut jobs = self.catch_up(&response).await;
+                    jobs.append(&mut self.inbox.lock().unwrap_or_else(PoisonError::into_inner));
+                    for job in jobs {
+                        if self.jobs.send(job).is_err() {
+                            debug!("the bot is stopping: event left unhandled");
+                        }
+                    }
+                    self.synced_at = ended;
+                    if let Err(error) = self.store.set_synced_at(ended) {
+                        warn!(%error, "cannot record the sync's time");
+                    }
+                    return response.next_batch;
+                }
+                Err(error) => {
+                    warn!(%error, retry_in = ?backoff, "sync failed");
+                    tokio::time::sleep(backoff).await;
+                    backoff = (backoff * 2).min(MAX_BACKOFF);
+                }
+            }
+        }
+    }
+
+    /// The jobs of the history a limited sync left out, oldest first.
+    async fn catch_up(&self, response: &SyncResponse) -> Vec<Job> {
+        let mut jobs = Vec::new();
+        for (room_id, update) in &response.rooms.joined {
+            if !update.timeline.limited {
+                continue;
+            }
+            let Some(from) = update.timeline.prev_batch.as_deref() else {
+                continue;
+            };
+            let joined = self.store.joined_at(room_id.as_str()).ok().flatten();
+            let since =
+                self.synced_at.saturating_sub(CLOCK_SKEW_MS).max(joined.unwrap_or(self.started_ms));
+            let mut room_jobs = self.history(room_id, from, since).await;
+            info!(room = %room_id, events = room_jobs.len(), "caught up on a limited timeline");
+            jobs.append(&mut room_jobs);
+        }
+        jobs
+    }
+
+    /// The jobs of a room's events from `from` back to `since` (ms), oldest first.
+    async fn history(&self, room_id: &RoomId, from: &str, since: u64) -> Vec<Job> {
+        let Some(room) = self.client.get_room(room_id) else {
+            return Vec::new();
+        };
+        let mut jobs = Vec::new();
+        let mut from = from.to_owned();
+        for _ in 0..MAX_PAGES {
+            let mut options = MessagesOptions::backward().from(from.as_str());
+            options.limit = uint!(100);
+            let page = match room.messages(options).await {
+                Ok(page) => page,
+                Err(error) => {
+                    warn!(room = %room_id, %error, "cannot fetch the history of a limited timeline");
+                    break;
+                }
+            };
+            let mut reached = false;
+            for event in page.chunk {
+                let at = event.timestamp().map_or(0, |at| u64::from(at.0));
+                if at < since {
+                    reached = true;
+                    continue;
+                }
+                if let Some(job) = self.job(room_id, event.raw().deserialize().ok()) {
+                    jobs.push(job);
+                }
+            }
+            match page.end {
+                Some(end) if !reached => from = end,
+                _ => break,
+            }
+        }
+        // Pages come newest first.
+        jobs.reverse();
+        jobs
+    }
+
+    fn job(&self, room: &RoomId, event: Option<AnySyncTimelineEvent>) -> Option<Job> {
+        match event? {
+            AnySyncTimelineEvent::MessageLike(AnySyncMessageLikeEvent::RoomMessage(
+                SyncMessageLikeEvent::Original(ev),
+            )) => message_job(room, ev, &self.own),
+            AnySyncTimelineEvent::MessageLike(AnySyncMessageLikeEvent::Reaction(
+                SyncMessageLikeEvent::Original(ev),
+            )) => reaction_job(room, ev, &self.own),
+            _ => None,
+        }
+    }
+}
