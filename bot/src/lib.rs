@@ -140,7 +140,9 @@ async fn serve(
         () = &mut shutdown => None,
     };
     if let Some(token) = synced {
-        effects::recover(&bot).await;
+        if jobs.send(Job::Recover).is_err() {
+            warn!("the worker stopped before recovery");
+        }
         handlers::queue_pending_invites(&client, &jobs).await;
         info!(user = %user_id, "entraide is running");
         tokio::select! {

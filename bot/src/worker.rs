@@ -10,6 +10,7 @@ use tokio::sync::{mpsc::UnboundedReceiver, oneshot};
 use crate::{
     bot::Bot,
     cmd::{self, Ctx},
+    effects,
     failure::{self, Failure},
     invite,
     job::Job,
@@ -45,6 +46,7 @@ pub async fn work(bot: Arc<Bot>, mut queue: UnboundedReceiver<Job>, stop: onesho
             Job::Reaction { room, event, sender, target, key, .. } => {
                 cmd::by_reaction(&bot, &room, &event, &sender, &target, &key).await;
             }
+            Job::Recover => effects::recover(&bot).await,
             Job::Invite { room, inviter, direct } => {
                 invite::accept_or_decline(&bot, room, inviter, direct).await;
             }
