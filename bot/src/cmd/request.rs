@@ -32,7 +32,7 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, text: String) -> Result<(), Failure> {
     };
     info!(request = request.number, category = ?request.reading.category, "request posted");
     let confirmation = bot.about(&request, ctx.lang, Key::RequestConfirmed, &[]);
-    ctx.answer(bot, &confirmation, None).await;
-    effects::relay(bot, &request).await;
+    // Two rooms, two people waiting: neither send waits for the other.
+    tokio::join!(ctx.answer(bot, &confirmation, None), effects::relay(bot, &request));
     Ok(())
 }
