@@ -1,6 +1,6 @@
 //! The bot's shared services (client, configuration, texts, store, rooms) and the small
-//! helpers every command uses: who a person is, what a room is, the texts about a request,
-//! sending a notice.
+//! helpers every command uses: who a person is, what a room is, the texts about a request.
+//! Notices go through the outbox ([`Bot::outbox`]).
 
 use chrono::{NaiveDate, Utc};
 use entraide_commands::{Catalogue, Key, Lang, Message, Place, Roles};
@@ -9,11 +9,12 @@ use matrix_sdk::{
     Client, Room,
     ruma::{EventId, RoomId, UserId},
 };
-use tracing::{error, warn};
+use tracing::error;
 
 use crate::{
     config::Config,
-    matrix::{self, BotRooms, Shape},
+    effects::Outbox,
+    matrix::{self, BotRooms},
 };
 
 /// The bot: its Matrix client, configuration, texts, store and rooms.
@@ -31,6 +32,8 @@ pub struct Bot {
     pub rooms: BotRooms,
     /// When this run started, in milliseconds since the epoch.
     pub started_ms: u64,
+    /// Where effects go to be carried out.
+    pub outbox: Outbox,
 }
 
 impl Bot {
@@ -143,19 +146,6 @@ impl Bot {
                 error!(%error, "cannot record a handled event");
                 false
             }
-        }
-    }
-
-    /// Sends a notice; a failure is logged (the effect is lost until the next start).
-    pub async fn send(
-        &self,
-        room: &Room,
-        message: &Message,
-        shape: Shape<'_>,
-        mention: Option<&UserId>,
-    ) {
-        if let Err(error) = matrix::send(room, message, shape, mention).await {
-            warn!(room = %room.room_id(), error = %format!("{error:#}"), "cannot send a notice");
         }
     }
 }

@@ -45,7 +45,8 @@ impl Failure {
             | TransitionError::NotHolder(number)
             | TransitionError::NotRequester(number)
             | TransitionError::NotOpen { number, .. }
-            | TransitionError::NotClaimed { number, .. } => Some(*number),
+            | TransitionError::NotClaimed { number, .. }
+            | TransitionError::StepNotDue { number, .. } => Some(*number),
             TransitionError::AlreadyHandled | TransitionError::Store(_) => None,
         }
     }
@@ -91,7 +92,8 @@ pub fn message(texts: &Catalogue, failure: &Failure, lang: Lang) -> Option<Messa
             Refusal::WrongPlace(_) => render(Key::RefusedWrongPlace, &[("word", kind.word(lang))]),
         },
         Failure::Transition(error, kind) => match error {
-            TransitionError::AlreadyHandled => return None,
+            // Only the bot takes follow-up steps: nobody is to be told.
+            TransitionError::AlreadyHandled | TransitionError::StepNotDue { .. } => return None,
             TransitionError::NoSuchRequest(number) => with_number(Key::NoSuchRequest, *number),
             TransitionError::NotOpen { number, state: State::Claimed { .. } }
                 if *kind == CommandKind::Take =>

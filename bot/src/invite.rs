@@ -2,14 +2,14 @@
 //! open a direct chat with it; other invitations are declined.
 
 use entraide_commands::Key;
-use entraide_storage::RoomKind;
+use entraide_storage::{RoomKind, Shape};
 use matrix_sdk::{
     RoomState,
     ruma::{OwnedRoomId, OwnedUserId},
 };
 use tracing::{error, info, warn};
 
-use crate::{bot::Bot, job::now_ms, matrix::Shape};
+use crate::{bot::Bot, effects::plan, job::now_ms};
 
 /// Joins (and welcomes) or declines an invitation.
 pub async fn accept_or_decline(
@@ -55,5 +55,5 @@ pub async fn accept_or_decline(
     info!(room = %room_id, ?kind, "joined");
     let community = [("community", bot.config.community.as_str())];
     let message = bot.texts.render(bot.config.language, welcome, &community);
-    bot.send(&room, &message, Shape::New, None).await;
+    bot.outbox.now(plan::notice_in(room.room_id(), message, Shape::New, None));
 }

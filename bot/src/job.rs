@@ -49,9 +49,6 @@ pub enum Job {
         /// The reaction's key (an emoji).
         key: String,
     },
-    /// Finish the effects a stop interrupted; queued after the first sync's jobs, so that
-    /// it runs after them, never beside them.
-    Recover,
     /// An invitation of the bot into a room.
     Invite {
         /// The room.

@@ -11,11 +11,13 @@
 //! - `handlers`: Matrix event handlers; they drop the bot's own events, notices and edits,
 //!   and queue the rest as jobs (`job`) for the worker.
 //! - `worker`: one job at a time: parse ([`entraide_commands`]), build the command's
-//!   context, run it; a failure becomes a reply (`failure`, a pure function).
+//!   context, run it; a failure becomes a reply (`failure`, a pure function). Decisions
+//!   are serialised here; nothing here waits for the homeserver.
 //! - `cmd`: one file per command, each with its `apply`: the store transition
-//!   ([`entraide_storage`]), then its effects, then the answer.
+//!   ([`entraide_storage`]), journalled with the effects it owes (the answer included).
 //! - `effects`: what transitions owe on Matrix (relay, edits, private room, telling the
-//!   requester, after a release or a close, recovery at start).
+//!   requester), planned, dispatched by request and room, carried out idempotently with
+//!   retries, resumed at start.
 //! - `invite`: accepting or declining invitations.
 //! - `bot`: the shared services and helpers every command uses.
 //! - [`run`]: starts everything and stops cleanly when `shutdown` resolves.
@@ -44,6 +46,7 @@ use tracing::{info, warn};
 pub use crate::config::Config;
 use crate::{
     bot::Bot,
+    effects::{Outbox, run},
     job::{Inbox, Job},
     sync::Syncer,
 };
@@ -114,6 +117,8 @@ async fn serve(
 
     let (jobs, queue) = mpsc::unbounded_channel::<Job>();
     let (stop_worker, worker_stops) = oneshot::channel();
+    let (outbox, owed) = Outbox::new();
+    let (stop_effects, effects_stop) = oneshot::channel();
     let bot = Arc::new(Bot {
         client: client.clone(),
         config,
@@ -121,6 +126,7 @@ async fn serve(
         store: store.clone(),
         rooms,
         started_ms,
+        outbox,
     });
     // Handlers are in place before the first sync, which brings what people wrote while
     // the bot was stopped.
@@ -139,10 +145,9 @@ async fn serve(
         token = syncer.first() => Some(token),
         () = &mut shutdown => None,
     };
+    // After the first sync, which brings the rooms made before a stop: effects resume.
+    let effects = synced.is_some().then(|| tokio::spawn(run::dispatch(bot.clone(), owed, effects_stop)));
     if let Some(token) = synced {
-        if jobs.send(Job::Recover).is_err() {
-            warn!("the worker stopped before recovery");
-        }
         handlers::queue_pending_invites(&client, &jobs).await;
         info!(user = %user_id, "entraide is running");
         tokio::select! {
@@ -158,6 +163,13 @@ async fn serve(
     drop(jobs);
     if let Err(error) = worker.await {
         warn!(%error, "the worker ended abnormally");
+    }
+    // Effects under way get a moment; the others wait in the journal.
+    let _ = stop_effects.send(());
+    if let Some(effects) = effects
+        && let Err(error) = effects.await
+    {
+        warn!(%error, "the effects ended abnormally");
     }
     store.flush().await.context("cannot flush the store")?;
     info!("stopped");

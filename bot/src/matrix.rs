@@ -6,14 +6,17 @@ use entraide_commands::{Catalogue, Key, Lang, Message, catalogue::escape};
 use entraide_storage::{RoomKind, Store};
 use matrix_sdk::{
     Client, Room, RoomState,
+    config::RequestConfig,
+    deserialized_responses::RawAnySyncOrStrippedState,
     ruma::{
-        EventId, OwnedEventId, OwnedRoomId, OwnedUserId, RoomId, RoomOrAliasId, UserId,
+        EventId, OwnedEventId, OwnedRoomId, OwnedUserId, RoomId, RoomOrAliasId,
+        TransactionId, UserId,
         api::client::room::create_room::{
             RoomPowerLevelsContentOverride,
             v3::{Request as CreateRoom, RoomPreset},
         },
         events::{
-            InitialStateEvent, Mentions,
+            AnyInitialStateEvent, InitialStateEvent, Mentions, StateEventType,
             relation::{Reply, Thread},
             room::{
                 encryption::RoomEncryptionEventContent,
@@ -26,6 +29,7 @@ use matrix_sdk::{
         serde::Raw,
     },
 };
+use serde_json::json;
 use tracing::{info, warn};
 
 use crate::config::Config;
@@ -119,7 +123,7 @@ async fn join(client: &Client, room: &RoomOrAliasId) -> anyhow::Result<Room> {
     Ok(client.join_room_by_id_or_alias(room, &[]).await?)
 }
 
-fn encryption_state() -> Raw<matrix_sdk::ruma::events::AnyInitialStateEvent> {
+fn encryption_state() -> Raw<AnyInitialStateEvent> {
     InitialStateEvent::with_empty_state_key(RoomEncryptionEventContent::with_recommended_defaults())
         .to_raw_any()
 }
@@ -140,17 +144,49 @@ fn power_levels(admins: &[OwnedUserId]) -> anyhow::Result<Raw<RoomPowerLevelsCon
     Ok(Raw::new(&levels)?)
 }
 
-/// Creates the private room of a request: invite-only, guests forbidden, history for
-/// members only, only the bot may invite, encrypted unless configured otherwise.
+/// The state event that marks a private room as the room of one claim of one request, so
+/// that after a crash the bot finds the room it made instead of making another.
+const CLAIM_STATE: &str = "org.entraide.claim";
+
+/// Which claim a private room is for: the request, and the journal id of the effect that
+/// made the room (a request claimed again gets a new room).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Claim {
+    /// The request's number.
+    pub request: u64,
+    /// The effect's id.
+    pub effect: u64,
+}
+
+/// The private room already made for `claim`, if any.
+pub async fn find_private_room(client: &Client, claim: Claim) -> Option<Room> {
+    for room in client.joined_rooms() {
+        let Ok(Some(RawAnySyncOrStrippedState::Sync(raw))) =
+            room.get_state_event(StateEventType::from(CLAIM_STATE), "").await
+        else {
+            continue;
+        };
+        let content = raw.get_field::<serde_json::Value>("content").ok().flatten();
+        let field = |name: &str| content.as_ref().and_then(|c| c.get(name)?.as_u64());
+        if field("request") == Some(claim.request) && field("effect") == Some(claim.effect) {
+            return Some(room);
+        }
+    }
+    None
+}
+
+/// Creates the private room of a claim: invite-only, guests forbidden, history for
+/// members only, only the bot may invite, encrypted unless configured otherwise, marked
+/// with the claim.
 pub async fn create_private_room(
     client: &Client,
     texts: &Catalogue,
     lang: Lang,
-    number: u64,
+    claim: Claim,
     invite: Vec<OwnedUserId>,
     encrypted: bool,
 ) -> anyhow::Result<Room> {
-    let number_text = number.to_string();
+    let number_text = claim.request.to_string();
     let mut request = CreateRoom::new();
     request.name = Some(texts.text(lang, Key::PrivateRoomName, &[("number", &number_text)]));
     request.topic = Some(texts.text(lang, Key::PrivateRoomTopic, &[]));
@@ -171,6 +207,14 @@ pub async fn create_private_room(
     if encrypted {
         request.initial_state.push(encryption_state());
     }
+    let marker = json!({
+        "type": CLAIM_STATE,
+        "state_key": "",
+        "content": { "request": claim.request, "effect": claim.effect },
+    });
+    request.initial_state.push(Raw::<AnyInitialStateEvent>::from_json(
+        serde_json::value::to_raw_value(&marker)?,
+    ));
     request.power_level_content_override = Some(power_levels(&[])?);
     Ok(client.create_room(request).await?)
 }
@@ -202,13 +246,16 @@ pub enum Shape<'a> {
 }
 
 /// Sends a notice with a plain and an HTML body; replies mention the person answered,
-/// `mention` is notified too. Returns the notice's event id.
+/// `mention` is notified too. With a transaction id, the homeserver sends it once however
+/// often it is asked to. Errors come back at once, unretried, for the caller's retries to
+/// see rate limits. Returns the notice's event id.
 pub async fn send(
     room: &Room,
     message: &Message,
     shape: Shape<'_>,
     mention: Option<&UserId>,
-) -> anyhow::Result<OwnedEventId> {
+    txn: Option<&TransactionId>,
+) -> Result<OwnedEventId, matrix_sdk::Error> {
     let (reply, relation) = match shape {
         Shape::New => (None, None),
         Shape::Reply(to) => {
@@ -235,8 +282,11 @@ pub async fn send(
     if let Shape::Edit(original) = shape {
         content = content.make_replacement(ReplacementMetadata::new(original.to_owned(), None));
     }
-    let sent = room.send(content).await?;
-    Ok(sent.response.event_id)
+    let mut sending = room.send(content).with_request_config(RequestConfig::new().disable_retry());
+    if let Some(txn) = txn {
+        sending = sending.with_transaction_id(txn.to_owned());
+    }
+    Ok(sending.await?.response.event_id)
 }
 
 /// The plain and HTML bodies of a reply, with the quote of the message answered that

@@ -10,7 +10,6 @@ use tokio::sync::{mpsc::UnboundedReceiver, oneshot};
 use crate::{
     bot::Bot,
     cmd::{self, Ctx},
-    effects,
     failure::{self, Failure},
     invite,
     job::Job,
@@ -46,7 +45,6 @@ pub async fn work(bot: Arc<Bot>, mut queue: UnboundedReceiver<Job>, stop: onesho
             Job::Reaction { room, event, sender, target, key, .. } => {
                 cmd::by_reaction(&bot, &room, &event, &sender, &target, &key).await;
             }
-            Job::Recover => effects::recover(&bot).await,
             Job::Invite { room, inviter, direct } => {
                 invite::accept_or_decline(&bot, room, inviter, direct).await;
             }
@@ -105,7 +103,7 @@ async fn on_message(bot: &Bot, written: Written, body: &str, html: Option<&str>)
         if let Some(message) = failure::message(&bot.texts, &failure, lang) {
             // In the volunteers room, "already taken" goes in the request's thread.
             let about = failure.request_number().and_then(|n| bot.store.request(n).ok().flatten());
-            ctx.answer(bot, &message, about.as_ref()).await;
+            ctx.answer(bot, &message, about.as_ref());
         }
     }
 }

@@ -19,7 +19,7 @@ use crate::{
 };
 
 /// A message ready to send: a plain-text body and its HTML form.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Message {
     /// The plain-text body.
     pub plain: String,
@@ -55,8 +55,11 @@ impl Message {
     strum::EnumIter,
     strum::EnumString,
     strum::IntoStaticStr,
+    serde::Serialize,
+    serde::Deserialize,
 )]
 #[strum(serialize_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 #[allow(missing_docs)]
 pub enum Key {
     CatGroceries,

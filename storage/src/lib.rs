@@ -16,6 +16,16 @@
 //! `u64` (numeric order is key order); `people`, `rooms`, `handled` and `relays` by Matrix
 //! ids as strings; `meta` holds the schema version and the request counter. Values are
 //! JSON, except the raw big-endian numbers of `relays`, `handled` and `meta`.
+//!
+//! # Effects
+//!
+//! A transition and the [`Effect`]s it owes on Matrix (a relay, a confirmation, a private
+//! room, …) are written in the same transaction: a crash can lose neither one without the
+//! other. Each transition takes a *plan*, a function from the changed request to its
+//! effects, and returns them as [`Queued`] (with their journal id) for the bot to carry
+//! out; [`Store::finish_effect`] (or the transition an effect's result feeds, such as
+//! [`Store::set_relay`]) removes them. [`Store::pending_effects`] lists what a stop
+//! interrupted.
 
 pub mod model;
 
@@ -29,12 +39,26 @@ use sled::{
 };
 
 use crate::model::{
-    HANDLED, JOINED, LOG, META, PEOPLE, RELAYS, REQUESTS, ROOMS, TreeSpec, VolunteerStatus,
+    EFFECTS, HANDLED, JOINED, LOG, META, PEOPLE, RELAYS, REQUESTS, ROOMS, TreeSpec,
+    VolunteerStatus,
 };
-pub use crate::model::{LogEntry, NewRequest, Outcome, Person, Request, RoomKind, State};
+pub use crate::model::{
+    Action, Effect, FollowUp, LogEntry, NewRequest, Outcome, Person, Quote, Request, Root,
+    RoomKind, Shape, State, Step, Target,
+};
 
-/// The schema this code reads and writes.
-pub const SCHEMA_VERSION: u64 = 1;
+/// The schema this code reads and writes. Version 2 added the `effects` tree, the
+/// requests' `follow_up` and the follow-up outcomes; a version-1 store reads as it is.
+pub const SCHEMA_VERSION: u64 = 2;
+
+/// An effect recorded in the journal, with its id there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Queued {
+    /// Its key in the `effects` tree; also makes its Matrix transaction id.
+    pub id: u64,
+    /// The effect.
+    pub effect: Effect,
+}
 
 const META_SCHEMA: &[u8] = b"schema_version";
 const META_NEXT_NUMBER: &[u8] = b"next_request_number";
@@ -106,6 +130,14 @@ pub enum TransitionError {
     /// The event that asked for this was already handled.
     #[error("event already handled")]
     AlreadyHandled,
+    /// A follow-up step does not apply (any more) to this request.
+    #[error("request #{number}: {step:?} does not apply")]
+    StepNotDue {
+        /// The request.
+        number: u64,
+        /// The step.
+        step: Step,
+    },
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -122,6 +154,7 @@ pub struct Store {
     handled: Tree,
     relays: Tree,
     joined: Tree,
+    effects: Tree,
     meta: Tree,
 }
 
@@ -139,6 +172,7 @@ impl Store {
             handled: db.open_tree(HANDLED.name)?,
             relays: db.open_tree(RELAYS.name)?,
             joined: db.open_tree(JOINED.name)?,
+            effects: db.open_tree(EFFECTS.name)?,
             meta: db.open_tree(META.name)?,
             db,
         };
@@ -151,7 +185,11 @@ impl Store {
                 if found > SCHEMA_VERSION {
                     return Err(StoreError::SchemaTooNew { found, supported: SCHEMA_VERSION });
                 }
-                // Version 1 is the first: future migrations run here, from `found` up.
+                // 1 → 2 only added what reads as empty or default: nothing to rewrite.
+                // Future migrations run here, from `found` up.
+                if found < SCHEMA_VERSION {
+                    store.meta.insert(META_SCHEMA, &SCHEMA_VERSION.to_be_bytes())?;
+                }
             }
         }
         store.db.flush()?;
@@ -226,16 +264,17 @@ impl Store {
         Ok(fresh)
     }
 
-    /// Records a new request, gives it the next number, logs its creation and marks the
-    /// event that carried it as handled, all at once.
+    /// Records a new request, gives it the next number, logs its creation, marks the
+    /// event that carried it as handled and records the effects `plan` gives, all at once.
     pub async fn create_request(
         &self,
         new: NewRequest,
         event_id: &str,
         now: DateTime<Utc>,
-    ) -> Result<Request, TransitionError> {
-        let request = (&self.requests, &self.log, &self.meta, &self.handled)
-            .transaction(|(requests, log, meta, handled)| {
+        plan: impl Fn(&Request) -> Vec<Effect>,
+    ) -> Result<(Request, Vec<Queued>), TransitionError> {
+        let done = (&self.requests, &self.log, &self.meta, &self.handled, &self.effects)
+            .transaction(|(requests, log, meta, handled, effects)| {
                 if handled.get(event_id)?.is_some() {
                     return abort(TransitionError::AlreadyHandled);
                 }
@@ -256,26 +295,61 @@ impl Store {
                     state: State::Open,
                     relay_event: None,
                     private_room: None,
+                    follow_up: FollowUp::default(),
                 };
                 put(requests, REQUESTS, &number.to_be_bytes(), &request)?;
                 append_log(log, now, number, &new.requester, Outcome::Created, None)?;
                 handled.insert(event_id, &now.timestamp().to_be_bytes())?;
-                Ok(request)
+                let queued = journal(effects, plan(&request), &[])?;
+                Ok((request, queued))
             })
             .map_err(transition_error)?;
         self.flush().await?;
-        Ok(request)
+        Ok(done)
     }
 
-    /// Remembers the relay message of a request in the volunteers room, and logs it.
+    /// Effects owed by no transition (finishing what an older entraide left undone),
+    /// journalled like the others.
+    pub async fn owe(&self, effects: Vec<Effect>) -> Result<Vec<Queued>, TransitionError> {
+        let queued = self
+            .effects
+            .transaction(|tree| journal(tree, effects.clone(), &[]))
+            .map_err(transition_error)?;
+        self.flush().await?;
+        Ok(queued)
+    }
+
+    /// Removes a carried-out effect from the journal. Not flushed: if a crash loses the
+    /// removal the effect runs again, and effects are idempotent.
+    pub fn finish_effect(&self, id: u64) -> Result<(), StoreError> {
+        self.effects.remove(id.to_be_bytes())?;
+        Ok(())
+    }
+
+    /// The effects not yet carried out, in the order they were recorded.
+    pub fn pending_effects(&self) -> Result<Vec<Queued>, StoreError> {
+        self.effects
+            .iter()
+            .map(|item| {
+                let (key, bytes) = item?;
+                let id = u64_from(&key, EFFECTS, &key)?;
+                Ok(Queued { id, effect: decode(&bytes, EFFECTS, &key)? })
+            })
+            .collect()
+    }
+
+    /// Remembers the relay message of a request in the volunteers room, logs it, and
+    /// removes the effect `finished` that sent it from the journal.
     pub async fn set_relay(
         &self,
         number: u64,
         relay_event: &str,
         now: DateTime<Utc>,
+        finished: u64,
     ) -> Result<Request, TransitionError> {
-        let request = (&self.requests, &self.log, &self.relays)
-            .transaction(|(requests, log, relays)| {
+        let request = (&self.requests, &self.log, &self.relays, &self.effects)
+            .transaction(|(requests, log, relays, effects)| {
+                effects.remove(&finished.to_be_bytes())?;
                 let mut request = get_request(requests, number)?;
                 if let Some(old) = &request.relay_event {
                     relays.remove(old.as_str())?;
@@ -306,29 +380,35 @@ impl Store {
         number: u64,
         volunteer: &str,
         now: DateTime<Utc>,
-    ) -> Result<Request, TransitionError> {
-        self.transition(number, volunteer, Outcome::Claimed, None, now, |request| {
+        plan: impl Fn(&Request) -> Vec<Effect>,
+    ) -> Result<(Request, Vec<Queued>), TransitionError> {
+        let change = |request: &mut Request| {
             if request.state != State::Open {
                 return Err(TransitionError::NotOpen { number, state: request.state.clone() });
             }
             request.state = State::Claimed { volunteer: volunteer.to_owned(), at: now };
+            request.follow_up = FollowUp { since: Some(now), done: Vec::new() };
             Ok(())
-        })
-        .await
-        .map(|(request, ())| request)
+        };
+        let step = Change { number, actor: volunteer, outcome: Outcome::Claimed, note: None, now };
+        self.transition(step, &[], change, |request, ()| plan(request))
+            .await
+            .map(|(request, (), queued)| (request, queued))
     }
 
-    /// Remembers the private room of a claimed request, records the room as such, and
-    /// logs it, in one transaction.
+    /// Remembers the private room of a claimed request, records the room as such, logs
+    /// it and removes the effect `finished` that made it, in one transaction.
     pub async fn set_private_room(
         &self,
         number: u64,
         room_id: &str,
         now: DateTime<Utc>,
+        finished: u64,
     ) -> Result<Request, TransitionError> {
         let kind = RoomKind::Private { request: number };
-        let request = (&self.requests, &self.log, &self.rooms)
-            .transaction(|(requests, log, rooms)| {
+        let request = (&self.requests, &self.log, &self.rooms, &self.effects)
+            .transaction(|(requests, log, rooms, effects)| {
+                effects.remove(&finished.to_be_bytes())?;
                 let mut request = get_request(requests, number)?;
                 request.private_room = Some(room_id.to_owned());
                 put(requests, REQUESTS, &number.to_be_bytes(), &request)?;
@@ -343,7 +423,10 @@ impl Store {
 
     /// Gives a claimed request back: it becomes open again. `volunteer` must hold it,
     /// unless `forced` (a coordinator banned the holder, or its private room could not
-    /// be made). Returns the request and the private room of the claim that ended.
+    /// be made). `plan` gets the request and the private room of the claim that ended.
+    /// The pending effects listed in `dropped` are removed (what the ended claim still
+    /// owed and no longer does).
+    #[allow(clippy::too_many_arguments)]
     pub async fn release(
         &self,
         number: u64,
@@ -351,13 +434,18 @@ impl Store {
         actor: &str,
         forced: bool,
         now: DateTime<Utc>,
-    ) -> Result<(Request, Option<String>), TransitionError> {
-        self.transition(number, actor, Outcome::Released, None, now, |request| {
+        dropped: &[u64],
+        plan: impl Fn(&Request, Option<&str>) -> Vec<Effect>,
+    ) -> Result<(Request, Option<String>, Vec<Queued>), TransitionError> {
+        let change = |request: &mut Request| {
             check_holder(request, volunteer, forced)?;
             request.state = State::Open;
+            request.follow_up = FollowUp { since: Some(now), done: Vec::new() };
             Ok(request.private_room.take())
-        })
-        .await
+        };
+        let step = Change { number, actor, outcome: Outcome::Released, note: None, now };
+        self.transition(step, dropped, change, |request, room| plan(request, room.as_deref()))
+            .await
     }
 
     /// Closes a claimed request as done, with the volunteer's note.
@@ -367,14 +455,17 @@ impl Store {
         volunteer: &str,
         note: Option<&str>,
         now: DateTime<Utc>,
-    ) -> Result<Request, TransitionError> {
-        self.transition(number, volunteer, Outcome::Done, note, now, |request| {
+        plan: impl Fn(&Request) -> Vec<Effect>,
+    ) -> Result<(Request, Vec<Queued>), TransitionError> {
+        let change = |request: &mut Request| {
             check_holder(request, volunteer, false)?;
             request.state = State::Done { volunteer: volunteer.to_owned(), at: now };
             Ok(())
-        })
-        .await
-        .map(|(request, ())| request)
+        };
+        let step = Change { number, actor: volunteer, outcome: Outcome::Done, note, now };
+        self.transition(step, &[], change, |request, ()| plan(request))
+            .await
+            .map(|(request, (), queued)| (request, queued))
     }
 
     /// Closes an open or claimed request as cancelled. Only the person who asked, or a
@@ -385,8 +476,9 @@ impl Store {
         actor: &str,
         coordinator: bool,
         now: DateTime<Utc>,
-    ) -> Result<Request, TransitionError> {
-        self.transition(number, actor, Outcome::Cancelled, None, now, |request| {
+        plan: impl Fn(&Request) -> Vec<Effect>,
+    ) -> Result<(Request, Vec<Queued>), TransitionError> {
+        let change = |request: &mut Request| {
             if !request.state.is_active() {
                 return Err(TransitionError::NotOpen { number, state: request.state.clone() });
             }
@@ -395,29 +487,71 @@ impl Store {
             }
             request.state = State::Cancelled { by: actor.to_owned(), at: now };
             Ok(())
-        })
-        .await
-        .map(|(request, ())| request)
+        };
+        let step = Change { number, actor, outcome: Outcome::Cancelled, note: None, now };
+        self.transition(step, &[], change, |request, ()| plan(request))
+            .await
+            .map(|(request, (), queued)| (request, queued))
+    }
+
+    /// Takes a follow-up `step` for a request that waits, once per phase: records it
+    /// (an expiry also closes the request) with its log entry and its effects. A step
+    /// already taken, or one that does not fit the request's state, changes nothing and
+    /// is [`TransitionError::StepNotDue`].
+    pub async fn follow_up(
+        &self,
+        number: u64,
+        step: Step,
+        now: DateTime<Utc>,
+        plan: impl Fn(&Request) -> Vec<Effect>,
+    ) -> Result<(Request, Vec<Queued>), TransitionError> {
+        let (outcome, open) = match step {
+            Step::Remind => (Outcome::Reminded, true),
+            Step::Escalate => (Outcome::Escalated, true),
+            Step::Expire => (Outcome::Expired, true),
+            Step::Nudge => (Outcome::Nudged, false),
+            Step::EscalateClaim => (Outcome::EscalatedClaim, false),
+        };
+        let change = |request: &mut Request| {
+            let fits = match request.state {
+                State::Open => open,
+                State::Claimed { .. } => !open,
+                _ => false,
+            };
+            if !fits || request.follow_up.done.contains(&step) {
+                return Err(TransitionError::StepNotDue { number, step });
+            }
+            request.follow_up.done.push(step);
+            if step == Step::Expire {
+                request.state = State::Expired;
+            }
+            Ok(())
+        };
+        let change_of = Change { number, actor: "bot", outcome, note: None, now };
+        self.transition(change_of, &[], change, |request, ()| plan(request))
+            .await
+            .map(|(request, (), queued)| (request, queued))
     }
 
     /// One step of a request's life, atomically: reads the request, lets `change` check
-    /// and modify it (an error changes nothing), writes it with its log entry, flushes.
+    /// and modify it (an error changes nothing), writes it with its log entry, removes
+    /// the `dropped` effects and records those `plan` gives, flushes.
     async fn transition<T>(
         &self,
-        number: u64,
-        actor: &str,
-        outcome: Outcome,
-        note: Option<&str>,
-        now: DateTime<Utc>,
+        step: Change<'_>,
+        dropped: &[u64],
         change: impl Fn(&mut Request) -> Result<T, TransitionError>,
-    ) -> Result<(Request, T), TransitionError> {
-        let changed = (&self.requests, &self.log)
-            .transaction(|(requests, log)| {
+        plan: impl Fn(&Request, &T) -> Vec<Effect>,
+    ) -> Result<(Request, T, Vec<Queued>), TransitionError> {
+        let Change { number, actor, outcome, note, now } = step;
+        let changed = (&self.requests, &self.log, &self.effects)
+            .transaction(|(requests, log, effects)| {
                 let mut request = get_request(requests, number)?;
                 let value = change(&mut request).map_err(ConflictableTransactionError::Abort)?;
                 put(requests, REQUESTS, &number.to_be_bytes(), &request)?;
                 append_log(log, now, number, actor, outcome, note)?;
-                Ok((request, value))
+                let queued = journal(effects, plan(&request, &value), dropped)?;
+                Ok((request, value, queued))
             })
             .map_err(transition_error)?;
         self.flush().await?;
@@ -535,6 +669,34 @@ impl Store {
         }
         Ok(found)
     }
+}
+
+/// What a transition writes in the outcome log.
+struct Change<'a> {
+    number: u64,
+    actor: &'a str,
+    outcome: Outcome,
+    note: Option<&'a str>,
+    now: DateTime<Utc>,
+}
+
+/// Removes the `dropped` effects and records `effects` in the journal.
+fn journal(
+    tree: &TransactionalTree,
+    effects: Vec<Effect>,
+    dropped: &[u64],
+) -> TxResult<Vec<Queued>> {
+    for id in dropped {
+        tree.remove(&id.to_be_bytes())?;
+    }
+    let mut queued = Vec::with_capacity(effects.len());
+    for effect in effects {
+        // Monotonic across restarts: key order is the order effects were owed in.
+        let id = tree.generate_id()?;
+        put(tree, EFFECTS, &id.to_be_bytes(), &effect)?;
+        queued.push(Queued { id, effect });
+    }
+    Ok(queued)
 }
 
 fn abort<T>(error: TransitionError) -> TxResult<T> {

@@ -23,6 +23,7 @@
 //! | `relays`   | event id of a relay message, UTF-8           | request number, raw `u64`              |
 //! | `handled`  | Matrix event id, UTF-8                       | when, Unix seconds, raw `i64`          |
 //! | `joined`   | Matrix room id, UTF-8                        | since when served, Unix ms, raw `u64`  |
+//! | `effects`  | sled-generated id, `u64` (monotonic)         | [`Effect`] not yet carried out         |
 //! | `meta`     | `schema_version`, `next_request_number`,     | raw `u64`                              |
 //! |            | `synced_at` (Unix ms)                        |                                        |
 //!
@@ -33,9 +34,12 @@
 //! - In `log`: [`LogEntry`], and inside it [`Outcome`].
 //! - In `people`: [`Person`], and inside it [`VolunteerStatus`].
 //! - In `rooms`: [`RoomKind`].
+//! - In `effects`: [`Effect`], and inside it [`Action`], [`Target`], [`Shape`], [`Quote`],
+//!   [`Root`], and [`Message`] and [`Key`] from `entraide-commands`.
 //!
 //! [`Reading`], [`Category`], [`When`], [`DayPart`], [`Relation`], [`Lang`] and
-//! [`VolunteerStatus`] are defined in `entraide-commands` and re-exported here.
+//! [`VolunteerStatus`], [`Message`] and [`Key`] are defined in `entraide-commands` and
+//! re-exported here.
 //! [`NewRequest`] is not stored: it is what the bot hands to [`Store::create_request`].
 //!
 //! [`SCHEMA_VERSION`]: crate::SCHEMA_VERSION
@@ -45,7 +49,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-pub use entraide_commands::{Category, DayPart, Lang, Reading, Relation, VolunteerStatus, When};
+pub use entraide_commands::{
+    Category, DayPart, Key, Lang, Message, Reading, Relation, VolunteerStatus, When,
+};
 
 /// How a tree's keys are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,6 +86,8 @@ pub(crate) const RELAYS: TreeSpec = TreeSpec { name: "relays", keys: KeyForm::Te
 /// Room id → when the bot started serving the room, in milliseconds since the epoch
 /// (big-endian `u64`): history from before is never handled.
 pub(crate) const JOINED: TreeSpec = TreeSpec { name: "joined", keys: KeyForm::Text };
+/// Generated id → [`Effect`] owed and not yet carried out.
+pub(crate) const EFFECTS: TreeSpec = TreeSpec { name: "effects", keys: KeyForm::Number };
 /// Schema version, request counter, and when the last sync ended.
 pub(crate) const META: TreeSpec = TreeSpec { name: "meta", keys: KeyForm::Text };
 
@@ -190,6 +198,35 @@ pub struct Request {
     pub relay_event: Option<String>,
     /// The private room of the current claim.
     pub private_room: Option<String>,
+    /// The reminders already sent in the current phase (open, or claimed).
+    #[serde(default)]
+    pub follow_up: FollowUp,
+}
+
+/// What was done about a request that waits: each reminder fires once per phase (a
+/// release starts a new open phase, a claim a claimed one).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowUp {
+    /// When the current phase began; `None`: when the request was posted.
+    pub since: Option<DateTime<Utc>>,
+    /// The steps already taken in this phase.
+    pub done: Vec<Step>,
+}
+
+/// A step the bot takes by itself when a request waits too long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// An open request is brought back to the volunteers' attention.
+    Remind,
+    /// The coordinators are told that nobody took an open request.
+    Escalate,
+    /// An open request whose time has passed, or that waited too long, expires.
+    Expire,
+    /// The volunteer holding a request is gently asked how it goes.
+    Nudge,
+    /// The coordinators are told that a claimed request is not closed.
+    EscalateClaim,
 }
 
 /// A step in a request's life.
@@ -212,6 +249,14 @@ pub enum Outcome {
     Cancelled,
     /// Expired.
     Expired,
+    /// Brought back to the volunteers' attention.
+    Reminded,
+    /// The coordinators were told that nobody took it.
+    Escalated,
+    /// The volunteer holding it was asked how it goes.
+    Nudged,
+    /// The coordinators were told that it is held and not closed.
+    EscalatedClaim,
 }
 
 /// One line of the outcome log.
@@ -267,6 +312,126 @@ pub enum RoomKind {
     },
 }
 
+/// Something a transition owes the world on Matrix, recorded in the same transaction as
+/// the transition and removed once carried out. Carried out in order with the other
+/// effects of the same request and lane, concurrently with all others.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Effect {
+    /// The request it is about (0 for none).
+    pub request: u64,
+    /// Effects of a request in the same lane run one after the other: the lane is the
+    /// room acted on (a room id, or `private` for the claim's private room).
+    pub lane: String,
+    /// Urgent effects (confirmations, relays, the private room) go before the others
+    /// when the homeserver limits the bot's rate.
+    pub urgent: bool,
+    /// What to do.
+    pub action: Action,
+}
+
+/// What an [`Effect`] does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "action")]
+pub enum Action {
+    /// Sends a notice.
+    Notice {
+        /// Where.
+        to: Target,
+        /// What.
+        message: Message,
+        /// How it relates to other messages.
+        shape: Shape,
+        /// Who else is notified (a Matrix user id).
+        mention: Option<String>,
+    },
+    /// Relays the request to the volunteers (rendered when sent), and records the relay.
+    Relay,
+    /// Replaces the relay's text by the status line `key`.
+    EditRelay {
+        /// The status line.
+        key: Key,
+    },
+    /// Finds or creates the private room of the claim, inviting the volunteer and the
+    /// requester, and records it.
+    PrivateRoom {
+        /// The volunteer.
+        volunteer: String,
+    },
+    /// Introduces the two people in the private room.
+    Intro {
+        /// The volunteer.
+        volunteer: String,
+    },
+    /// Removes someone from a room.
+    Remove {
+        /// The room.
+        room: String,
+        /// Who.
+        user: String,
+    },
+}
+
+/// The room a notice goes to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "room")]
+pub enum Target {
+    /// A room by id.
+    Id {
+        /// The room id.
+        id: String,
+    },
+    /// The volunteers room.
+    Volunteers,
+    /// The coordination room.
+    Coordination,
+    /// The private room of the request's current claim.
+    Private,
+}
+
+/// How a notice relates to other messages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "shape")]
+pub enum Shape {
+    /// A new message.
+    New,
+    /// A reply to someone's message.
+    Reply {
+        /// The message answered.
+        to: Quote,
+    },
+    /// In a thread, as a reply to someone's message if `to` is given.
+    Thread {
+        /// The thread's root.
+        root: Root,
+        /// The message answered.
+        to: Option<Quote>,
+    },
+}
+
+/// A message a notice answers, and what a reply's fallback quotes of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Quote {
+    /// Its event id.
+    pub event: String,
+    /// Its author.
+    pub sender: String,
+    /// The quoted text.
+    pub quote: String,
+}
+
+/// A thread's root.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "root")]
+pub enum Root {
+    /// A given message.
+    Event {
+        /// Its event id.
+        id: String,
+    },
+    /// The request's relay when the notice is sent (a new message if it has none).
+    Relay,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -283,7 +448,7 @@ mod tests {
 
     #[test]
     fn text_keys_print_the_text_even_when_they_are_8_bytes() {
-        for tree in [PEOPLE, ROOMS, HANDLED, RELAYS, META] {
+        for tree in [PEOPLE, ROOMS, HANDLED, RELAYS, JOINED, META] {
             assert_eq!(tree.key_text(b"11111111"), "11111111", "{}", tree.name);
             // Valid UTF-8 (if unlikely): printed as it is.
             assert_eq!(tree.key_text(&7_u64.to_be_bytes()), "\0\0\0\0\0\0\0\u{7}", "{}", tree.name);

@@ -3,12 +3,12 @@
 
 use chrono::Utc;
 use entraide_commands::{Key, Message, VolunteerStatus};
-use entraide_storage::RoomKind;
+use entraide_storage::{Request, RoomKind};
 use matrix_sdk::ruma::UserId;
 use tracing::{debug, info, warn};
 
 use super::Ctx;
-use crate::{bot::Bot, effects, failure::Failure};
+use crate::{bot::Bot, effects::plan, failure::Failure};
 
 /// Bans `user`: no longer vetted, their requests given back, banned from the rooms the
 /// bot manages.
@@ -29,9 +29,13 @@ pub async fn apply(
         if request.state.holder() != Some(user.as_str()) {
             continue;
         }
-        match bot.store.release(request.number, user.as_str(), by, true, Utc::now()).await {
-            Ok((request, private_room)) => {
-                effects::after_release(bot, &request, private_room, user, None).await;
+        let owed = |request: &Request, old_room: Option<&str>| {
+            plan::release(bot, request, old_room, user.as_str(), None)
+        };
+        match bot.store.release(request.number, user.as_str(), by, true, Utc::now(), &[], owed).await
+        {
+            Ok((request, _, queued)) => {
+                bot.outbox.journalled(queued);
                 released.push(request.number.to_string());
             }
             Err(error) => {
@@ -46,7 +50,7 @@ pub async fn apply(
         let numbers = released.join(", ");
         parts.push(bot.texts.render(ctx.lang, Key::BannedReleased, &[("numbers", &numbers)]));
     }
-    ctx.answer(bot, &Message::lines(parts), None).await;
+    ctx.answer(bot, &Message::lines(parts), None);
     Ok(())
 }
 

@@ -12,12 +12,13 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, number: Option<u64>) -> Result<(), Fail
     let sender = ctx.sender().as_str();
     let number = which_request(bot, ctx, number, |r| r.requester == sender && r.state.is_active())?
         .ok_or(Failure::Usage(CommandKind::Cancel))?;
-    let request = bot
+    let owed = |request: &_| closed(bot, ctx, request, Key::CancelledAck, Key::RelayCancelled);
+    let (_, queued) = bot
         .store
-        .cancel(number, sender, ctx.roles.coordinator, Utc::now())
+        .cancel(number, sender, ctx.roles.coordinator, Utc::now(), owed)
         .await
         .map_err(|error| Failure::Transition(error, CommandKind::Cancel))?;
     info!(request = number, "cancelled");
-    closed(bot, ctx, &request, Key::CancelledAck, Key::RelayCancelled).await;
+    bot.outbox.journalled(queued);
     Ok(())
 }

@@ -18,12 +18,13 @@ pub async fn apply(
     let sender = ctx.sender().as_str();
     let number = which_request(bot, ctx, number, |r| r.state.holder() == Some(sender))?
         .ok_or(Failure::Usage(CommandKind::Done))?;
-    let request = bot
+    let owed = |request: &_| closed(bot, ctx, request, Key::DoneAck, Key::RelayDone);
+    let (_, queued) = bot
         .store
-        .done(number, sender, note.as_deref(), Utc::now())
+        .done(number, sender, note.as_deref(), Utc::now(), owed)
         .await
         .map_err(|error| Failure::Transition(error, CommandKind::Done))?;
     info!(request = number, "done");
-    closed(bot, ctx, &request, Key::DoneAck, Key::RelayDone).await;
+    bot.outbox.journalled(queued);
     Ok(())
 }

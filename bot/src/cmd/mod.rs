@@ -17,20 +17,14 @@ mod take;
 mod vet;
 
 use entraide_commands::{Command, Key, Lang, Message, Place, Roles, rules};
-use entraide_storage::Request;
+use entraide_storage::{Effect, Request, Root, Shape};
 use matrix_sdk::{
     Room,
     ruma::{OwnedEventId, UserId},
 };
 
 pub use self::take::by_reaction;
-use crate::{
-    bot::Bot,
-    effects,
-    failure::Failure,
-    job::now_ms,
-    matrix::{ReplyTo, Shape},
-};
+use crate::{bot::Bot, effects::plan, failure::Failure, job::now_ms, matrix::ReplyTo};
 
 /// How long after a command its answer says that it comes late.
 const LATE_MS: u64 = 5 * 60 * 1000;
@@ -65,30 +59,39 @@ impl Ctx {
         self.reply_to.event.as_str()
     }
 
-    /// Answers a command as a reply to it, in the thread it was written in. In the
-    /// volunteers room the answer always goes in a thread, so that the relays stay
-    /// readable: else the relay's of the request it is `about`, else the command's own.
-    /// An answer that comes more than a few minutes after the command says so.
-    pub async fn answer(&self, bot: &Bot, message: &Message, about: Option<&Request>) {
-        let late;
+    /// The answer to a command, as an effect: a reply to it, in the thread it was
+    /// written in. In the volunteers room the answer always goes in a thread, so that the
+    /// relays stay readable: else the relay's of the request it is `about`, else the
+    /// command's own. An answer that comes more than a few minutes after the command
+    /// says so.
+    pub fn reply(&self, bot: &Bot, message: &Message, about: Option<&Request>) -> Effect {
         let message = if now_ms().saturating_sub(self.at) > LATE_MS {
             let notice = bot.texts.render(self.lang, Key::LateAnswer, &[]);
-            late = Message::lines([notice, message.clone()]);
-            &late
+            Message::lines([notice, message.clone()])
         } else {
-            message
+            message.clone()
         };
-        let root = match (&self.thread, self.place) {
-            (Some(thread), _) => thread.clone(),
+        let to = Some(plan::quote(&self.reply_to));
+        let shape = match (&self.thread, self.place) {
+            (Some(thread), _) => Shape::Thread { root: Root::Event { id: thread.to_string() }, to },
             (None, Place::Volunteers) => {
-                about.and_then(effects::relay_id).unwrap_or_else(|| self.reply_to.event.clone())
+                let root = match about {
+                    Some(_) => Root::Relay,
+                    None => Root::Event { id: self.reply_to.event.to_string() },
+                };
+                Shape::Thread { root, to }
             }
-            (None, _) => {
-                bot.send(&self.room, message, Shape::Reply(&self.reply_to), None).await;
-                return;
-            }
+            (None, _) => Shape::Reply { to: plan::quote(&self.reply_to) },
         };
-        bot.send(&self.room, message, Shape::Thread(&root, Some(&self.reply_to)), None).await;
+        let mut effect = plan::notice_in(self.room.room_id(), message, shape, None);
+        effect.request = about.map_or(0, |request| request.number);
+        effect
+    }
+
+    /// Answers a command at once (see [`Ctx::reply`]); a stop before it is sent loses it.
+    /// Answers that a transition owes are journalled with it instead.
+    pub fn answer(&self, bot: &Bot, message: &Message, about: Option<&Request>) {
+        bot.outbox.now(self.reply(bot, message, about));
     }
 }
 
@@ -109,13 +112,14 @@ pub async fn run(bot: &Bot, ctx: &Ctx, command: Command) -> Result<(), Failure> 
     }
 }
 
-/// After `!fait` or `!annuler`: the answer (`ack`), the private room told unless the
-/// command was written there (the answer says it), the relay edited to `relay`.
-async fn closed(bot: &Bot, ctx: &Ctx, request: &Request, ack: Key, relay: Key) {
+/// What `!fait` or `!annuler` owes: the answer (`ack`), the private room told unless
+/// the command was written there (the answer says it), the relay edited to `relay`.
+fn closed(bot: &Bot, ctx: &Ctx, request: &Request, ack: Key, relay: Key) -> Vec<Effect> {
     let message = bot.texts.render(ctx.lang, ack, &[("number", &request.number.to_string())]);
     let in_private_room = ctx.place == (Place::Private { request: request.number });
-    effects::after_close(bot, request, relay, (!in_private_room).then_some(&message)).await;
-    ctx.answer(bot, &message, Some(request)).await;
+    let mut owed = vec![ctx.reply(bot, &message, Some(request))];
+    owed.extend(plan::close(bot, request, relay, (!in_private_room).then_some(&message)));
+    owed
 }
 
 /// The request a command is about: the number given, the private room's own request, or

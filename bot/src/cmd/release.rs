@@ -5,7 +5,9 @@ use entraide_commands::{CommandKind, Key, Place};
 use tracing::info;
 
 use super::{Ctx, which_request};
-use crate::{bot::Bot, effects, failure::Failure};
+use entraide_storage::Request;
+
+use crate::{bot::Bot, effects::plan, failure::Failure};
 
 /// Gives back request `number`, or the private room's request, or the only one the
 /// author holds.
@@ -13,19 +15,25 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, number: Option<u64>) -> Result<(), Fail
     let sender = ctx.sender().as_str();
     let number = which_request(bot, ctx, number, |r| r.state.holder() == Some(sender))?
         .ok_or(Failure::Usage(CommandKind::Release))?;
-    let (request, private_room) = bot
+    // In the private room, the notice of the release (a reply there) is the answer.
+    let in_private_room = ctx.place == (Place::Private { request: number });
+    let command = in_private_room.then_some(&ctx.reply_to);
+    let owed = |request: &Request, old_room: Option<&str>| {
+        let mut owed = Vec::new();
+        if !in_private_room {
+            let message =
+                bot.texts.render(ctx.lang, Key::Released, &[("number", &number.to_string())]);
+            owed.push(ctx.reply(bot, &message, Some(request)));
+        }
+        owed.extend(plan::release(bot, request, old_room, sender, command));
+        owed
+    };
+    let (_, _, queued) = bot
         .store
-        .release(number, sender, sender, false, Utc::now())
+        .release(number, sender, sender, false, Utc::now(), &[], owed)
         .await
         .map_err(|error| Failure::Transition(error, CommandKind::Release))?;
     info!(request = number, "given back");
-    // In the private room, the notice of the release (a reply there) is the answer.
-    let in_private_room = ctx.place == (Place::Private { request: number });
-    if !in_private_room {
-        let message = bot.texts.render(ctx.lang, Key::Released, &[("number", &number.to_string())]);
-        ctx.answer(bot, &message, Some(&request)).await;
-    }
-    let command = in_private_room.then_some(&ctx.reply_to);
-    effects::after_release(bot, &request, private_room, ctx.sender(), command).await;
+    bot.outbox.journalled(queued);
     Ok(())
 }

@@ -2,11 +2,11 @@
 
 use chrono::Utc;
 use entraide_commands::{CommandKind, Key, read_request};
-use entraide_storage::{NewRequest, RoomKind, TransitionError};
+use entraide_storage::{NewRequest, Request, RoomKind, TransitionError};
 use tracing::info;
 
 use super::Ctx;
-use crate::{bot::Bot, effects, failure::Failure};
+use crate::{bot::Bot, effects::plan, failure::Failure};
 
 /// Records the request (marking its event handled in the same transaction), confirms it
 /// to the requester, and relays it to the volunteers.
@@ -25,14 +25,19 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, text: String) -> Result<(), Failure> {
         reading,
         lang: ctx.lang,
     };
-    let request = match bot.store.create_request(new, ctx.event(), now).await {
-        Ok(request) => request,
+    let owed = |request: &Request| {
+        let confirmation = bot.about(request, ctx.lang, Key::RequestConfirmed, &[]);
+        // In the request's lanes, so that neither waits for anything else.
+        let mut confirm = ctx.reply(bot, &confirmation, None);
+        confirm.request = request.number;
+        vec![confirm, plan::relay(bot, request)]
+    };
+    let (request, queued) = match bot.store.create_request(new, ctx.event(), now, owed).await {
+        Ok(created) => created,
         Err(TransitionError::AlreadyHandled) => return Ok(()),
         Err(error) => return Err(Failure::Transition(error, CommandKind::Request)),
     };
     info!(request = request.number, category = ?request.reading.category, "request posted");
-    let confirmation = bot.about(&request, ctx.lang, Key::RequestConfirmed, &[]);
-    // Two rooms, two people waiting: neither send waits for the other.
-    tokio::join!(ctx.answer(bot, &confirmation, None), effects::relay(bot, &request));
+    bot.outbox.journalled(queued);
     Ok(())
 }

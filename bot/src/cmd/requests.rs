@@ -29,6 +29,6 @@ pub async fn apply(bot: &Bot, ctx: &Ctx) -> Result<(), Failure> {
         }
         Message::lines(lines)
     };
-    ctx.answer(bot, &message, None).await;
+    ctx.answer(bot, &message, None);
     Ok(())
 }

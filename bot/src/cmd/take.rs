@@ -6,12 +6,13 @@ use entraide_commands::{CommandKind, Key, Lang, Place, rules};
 use matrix_sdk::ruma::{EventId, RoomId, UserId};
 use tracing::{error, info};
 
+use entraide_storage::{Request, Root, Shape};
+
 use super::Ctx;
 use crate::{
     bot::Bot,
-    effects,
+    effects::plan,
     failure::{self, Failure},
-    matrix::Shape,
 };
 
 /// Claims request `number` for the command's author.
@@ -56,16 +57,16 @@ pub async fn by_reaction(
     if let Err(failure) = result {
         failure.log();
         // In the thread of the relay reacted to, which may be an older one.
-        if let (Some(message), Some(room)) =
-            (failure::message(&bot.texts, &failure, lang), bot.volunteers_room())
-        {
-            bot.send(&room, &message, Shape::Thread(target, None), Some(sender)).await;
+        if let Some(message) = failure::message(&bot.texts, &failure, lang) {
+            let shape = Shape::Thread { root: Root::Event { id: target.to_string() }, to: None };
+            bot.outbox.now(plan::notice_in(room, message, shape, Some(sender.as_str())));
         }
     }
 }
 
-/// The claim itself: one compare-and-swap in the store, then the winner is told (as a
-/// reply to their command, or in the relay's thread) and the private room follows.
+/// The claim itself: one compare-and-swap in the store, journalled with what it owes: the
+/// winner told (as a reply to their command, or in the relay's thread), then the private
+/// room and what follows it.
 async fn claim(
     bot: &Bot,
     number: u64,
@@ -73,18 +74,23 @@ async fn claim(
     lang: Lang,
     command: Option<&Ctx>,
 ) -> Result<(), Failure> {
-    let request = bot
+    let won = bot.texts.render(lang, Key::ClaimWon, &[("number", &number.to_string())]);
+    let owed = |request: &Request| {
+        let told = match command {
+            Some(ctx) => ctx.reply(bot, &won, Some(request)),
+            None => plan::to_relay_thread(bot, request, &won, volunteer.as_str(), true),
+        };
+        let mut owed = vec![told];
+        owed.extend(plan::private_room(bot, request, volunteer.as_str()));
+        owed
+    };
+    let (_, queued) = bot
         .store
-        .claim(number, volunteer.as_str(), Utc::now())
+        .claim(number, volunteer.as_str(), Utc::now(), owed)
         .await
         .map_err(|error| Failure::Transition(error, CommandKind::Take))?;
     info!(request = number, "claimed");
-    let won = bot.texts.render(lang, Key::ClaimWon, &[("number", &number.to_string())]);
-    match command {
-        Some(ctx) => ctx.answer(bot, &won, Some(&request)).await,
-        None => effects::to_relay_thread(bot, &request, &won, volunteer).await,
-    }
-    effects::open_private_room(bot, request, volunteer).await;
+    bot.outbox.journalled(queued);
     Ok(())
 }
 

@@ -34,6 +34,6 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, user: &UserId) -> Result<(), Failure> {
         }
     }
     let key = if before == VolunteerStatus::Vetted { Key::AlreadyVetted } else { Key::Vetted };
-    ctx.answer(bot, &bot.texts.render(ctx.lang, key, &[("user", user.as_str())]), None).await;
+    ctx.answer(bot, &bot.texts.render(ctx.lang, key, &[("user", user.as_str())]), None);
     Ok(())
 }

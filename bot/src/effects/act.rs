@@ -1,0 +1,317 @@
+//! Carrying out one effect, idempotently: notices carry a transaction id made from the
+//! effect's journal id (the homeserver keeps one copy however often it is sent), a
+//! private room carries its claim in its state (the bot looks for it before making one),
+//! and what no longer applies (a relay for a request taken meanwhile) is skipped.
+
+use chrono::Utc;
+use entraide_commands::Key;
+use entraide_storage::{Action, Effect, Quote, Request, Root, State, Target};
+use matrix_sdk::{
+    Room,
+    ruma::{EventId, OwnedEventId, OwnedTransactionId, OwnedUserId, UserId},
+};
+use tracing::{error, info, warn};
+
+use super::{Item, plan, relay_id, retry::persist};
+use crate::{
+    bot::Bot,
+    job::now_ms,
+    matrix::{self, Claim, ReplyTo, Shape},
+};
+
+/// How an effect ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Acted {
+    /// Done, skipped, or failed for good (logged): it is out of the journal.
+    Done,
+    /// The private room cannot be made: the claim must be undone.
+    RoomFailed,
+}
+
+/// Carries out `item` and removes it from the journal (unless the claim must be undone:
+/// [`give_back`] does it then).
+pub async fn carry_out(bot: &Bot, item: &Item) -> Acted {
+    let Effect { request: number, action, .. } = &item.effect;
+    let number = *number;
+    // Stable across attempts and restarts: the homeserver drops a repeated send.
+    let txn = item.id.map(|id| OwnedTransactionId::from(format!("entraide.{id}")));
+    let request = match number {
+        0 => None,
+        _ => match bot.store.request(number) {
+            Ok(request) => request,
+            Err(error) => {
+                error!(request = number, %error, "cannot read the request of an effect");
+                None
+            }
+        },
+    };
+    let result = match (action, &request) {
+        (Action::Notice { to, message, shape, mention }, _) => {
+            notice(bot, request.as_ref(), to, message, shape, mention.as_deref(), txn).await
+        }
+        (Action::Relay, Some(request)) => relay(bot, request, item.id, txn).await,
+        (Action::EditRelay { key }, Some(request)) => edit_relay(bot, request, *key, txn).await,
+        (Action::PrivateRoom { volunteer }, Some(request)) => {
+            match private_room(bot, request, volunteer, item.id).await {
+                Ok(()) => Ok(()),
+                Err(error) => {
+                    error!(request = number, error = %format!("{error:#}"), "cannot make the private room");
+                    return Acted::RoomFailed;
+                }
+            }
+        }
+        (Action::Intro { volunteer }, Some(request)) => intro(bot, request, volunteer, txn).await,
+        (Action::Remove { room, user }, _) => remove(bot, room, user).await,
+        (_, None) => Err(anyhow::anyhow!("the request is not in the store")),
+    };
+    if let Err(error) = result {
+        error!(request = number, error = %format!("{error:#}"), "an effect failed for good");
+    }
+    if let Some(id) = item.id
+        && let Err(error) = bot.store.finish_effect(id)
+    {
+        error!(request = number, %error, "cannot remove a finished effect from the journal");
+    }
+    Acted::Done
+}
+
+/// The room a notice goes to, if the bot is in it.
+fn target_room(bot: &Bot, request: Option<&Request>, to: &Target) -> Option<Room> {
+    match to {
+        Target::Id { id } => matrix::joined(&bot.client, id),
+        Target::Volunteers => bot.volunteers_room(),
+        Target::Coordination => matrix::joined(&bot.client, bot.rooms.coordination.as_str()),
+        Target::Private => {
+            request.and_then(|r| r.private_room.as_deref()).and_then(|id| matrix::joined(&bot.client, id))
+        }
+    }
+}
+
+fn reply_to(quote: &Quote) -> Option<ReplyTo> {
+    Some(ReplyTo {
+        event: EventId::parse(&quote.event).ok()?,
+        sender: UserId::parse(&quote.sender).ok()?,
+        quote: quote.quote.clone(),
+    })
+}
+
+async fn notice(
+    bot: &Bot,
+    request: Option<&Request>,
+    to: &Target,
+    message: &entraide_commands::Message,
+    shape: &entraide_storage::Shape,
+    mention: Option<&str>,
+    txn: Option<OwnedTransactionId>,
+) -> anyhow::Result<()> {
+    let Some(room) = target_room(bot, request, to) else {
+        warn!(?to, "not in the room of a notice: skipped");
+        return Ok(());
+    };
+    let mention = mention.and_then(|user| OwnedUserId::try_from(user).ok());
+    let (answered, root): (Option<ReplyTo>, Option<OwnedEventId>) = match shape {
+        entraide_storage::Shape::New => (None, None),
+        entraide_storage::Shape::Reply { to } => (reply_to(to), None),
+        entraide_storage::Shape::Thread { root, to } => {
+            let root = match root {
+                Root::Event { id } => EventId::parse(id).ok(),
+                Root::Relay => request.and_then(relay_id),
+            };
+            (to.as_ref().and_then(reply_to), root)
+        }
+    };
+    let shape = match (&root, &answered) {
+        (Some(root), answered) => Shape::Thread(root, answered.as_ref()),
+        (None, Some(answered)) => Shape::Reply(answered),
+        (None, None) => Shape::New,
+    };
+    persist("a notice", || async {
+        Ok(matrix::send(&room, message, shape, mention.as_deref(), txn.as_deref()).await?)
+    })
+    .await?;
+    Ok(())
+}
+
+/// Relays an open request and records the relay (which removes the effect).
+async fn relay(
+    bot: &Bot,
+    request: &Request,
+    id: Option<u64>,
+    txn: Option<OwnedTransactionId>,
+) -> anyhow::Result<()> {
+    if request.state != State::Open {
+        // Taken or closed before its relay went out: nothing to claim.
+        return Ok(());
+    }
+    let Some(room) = bot.volunteers_room() else {
+        anyhow::bail!("not in the volunteers room");
+    };
+    let message = bot.about(request, bot.config.language, Key::Relay, &[]);
+    let relay = persist("a relay", || async {
+        Ok(matrix::send(&room, &message, Shape::New, None, txn.as_deref()).await?)
+    })
+    .await?;
+    bot.store.set_relay(request.number, relay.as_str(), Utc::now(), id.unwrap_or(0)).await?;
+    info!(request = request.number, "relayed");
+    Ok(())
+}
+
+/// Replaces the relay's text by the status line `key` (no request text left).
+async fn edit_relay(
+    bot: &Bot,
+    request: &Request,
+    key: Key,
+    txn: Option<OwnedTransactionId>,
+) -> anyhow::Result<()> {
+    let (Some(relay), Some(room)) = (relay_id(request), bot.volunteers_room()) else {
+        return Ok(());
+    };
+    let message = bot.about(request, bot.config.language, key, &[]);
+    persist("a relay's edit", || async {
+        Ok(matrix::send(&room, &message, Shape::Edit(&relay), None, txn.as_deref()).await?)
+    })
+    .await?;
+    Ok(())
+}
+
+/// Finds or makes the private room of the claim, and records it (which removes the
+/// effect). Skipped if the claim ended meanwhile.
+async fn private_room(
+    bot: &Bot,
+    request: &Request,
+    volunteer: &str,
+    id: Option<u64>,
+) -> anyhow::Result<()> {
+    let number = request.number;
+    if request.state.holder() != Some(volunteer) || request.private_room.is_some() {
+        return Ok(());
+    }
+    let claim = Claim { request: number, effect: id.unwrap_or(0) };
+    let room = match matrix::find_private_room(&bot.client, claim).await {
+        Some(room) => {
+            info!(request = number, room = %room.room_id(), "found the private room made before a stop");
+            room
+        }
+        None => {
+            let volunteer = OwnedUserId::try_from(volunteer)?;
+            let mut invite = vec![volunteer.clone()];
+            if let Ok(requester) = OwnedUserId::try_from(request.requester.as_str())
+                && requester != volunteer
+            {
+                invite.push(requester);
+            }
+            let encrypted = bot.config.encrypt_rooms;
+            persist("a private room", || {
+                let invite = invite.clone();
+                async move {
+                    matrix::create_private_room(
+                        &bot.client,
+                        &bot.texts,
+                        request.lang,
+                        claim,
+                        invite,
+                        encrypted,
+                    )
+                    .await
+                }
+            })
+            .await?
+        }
+    };
+    let room_id = room.room_id().as_str();
+    bot.store.record_joined(room_id, now_ms()).await?;
+    bot.store.set_private_room(number, room_id, Utc::now(), claim.effect).await?;
+    info!(request = number, room = %room.room_id(), "private room ready");
+    Ok(())
+}
+
+/// Introduces the volunteer and the requester in the private room.
+async fn intro(
+    bot: &Bot,
+    request: &Request,
+    volunteer: &str,
+    txn: Option<OwnedTransactionId>,
+) -> anyhow::Result<()> {
+    let Some(room) = request.private_room.as_deref().and_then(|id| matrix::joined(&bot.client, id))
+    else {
+        return Ok(());
+    };
+    let volunteer = OwnedUserId::try_from(volunteer)?;
+    let volunteer_name = bot.name_in(bot.rooms.volunteers.as_str(), &volunteer).await;
+    let requester_name = match OwnedUserId::try_from(request.requester.as_str()) {
+        Ok(requester) => bot.name_in(&request.origin_room, &requester).await,
+        Err(_) => request.requester.clone(),
+    };
+    let extra = [("volunteer", volunteer_name), ("requester", requester_name)];
+    let message = bot.about(request, request.lang, Key::PrivateIntro, &extra);
+    persist("an intro", || async {
+        Ok(matrix::send(&room, &message, Shape::New, None, txn.as_deref()).await?)
+    })
+    .await?;
+    Ok(())
+}
+
+/// Removes `user` from `room` (a volunteer who gave a request back leaves its room).
+async fn remove(bot: &Bot, room: &str, user: &str) -> anyhow::Result<()> {
+    let (Some(room), Ok(user)) = (matrix::joined(&bot.client, room), UserId::parse(user)) else {
+        return Ok(());
+    };
+    persist("a removal", || async { Ok(room.kick_user(&user, None).await?) }).await
+}
+
+/// The private room of a claim cannot be made: the claim is undone (logged as given back
+/// by `bot`) with what it still owed (`dropped`), so that the request is not stuck with
+/// nobody able to reach the requester, and the volunteer is told in the relay's thread.
+pub async fn give_back(bot: &Bot, item: &Item, mut dropped: Vec<u64>) {
+    let number = item.effect.request;
+    let Action::PrivateRoom { volunteer } = &item.effect.action else {
+        return;
+    };
+    dropped.extend(item.id);
+    let sorry = bot.texts.render(bot.config.language, Key::InternalError, &[]);
+    let owed = |request: &Request, _: Option<&str>| {
+        vec![plan::to_relay_thread(bot, request, &sorry, volunteer, true)]
+    };
+    match bot.store.release(number, volunteer, "bot", true, Utc::now(), &dropped, owed).await {
+        Ok((_, _, queued)) => bot.outbox.journalled(queued),
+        Err(error) => error!(request = number, %error, "cannot give the request back"),
+    }
+}
+
+/// What a stop interrupted, from the journal; and, for a store an older entraide left,
+/// the relays and private rooms it owed without a journal.
+pub async fn interrupted(bot: &Bot) -> Vec<Item> {
+    let pending = match bot.store.pending_effects() {
+        Ok(pending) => pending,
+        Err(error) => {
+            error!(%error, "cannot read the effects a stop interrupted");
+            return Vec::new();
+        }
+    };
+    let owed_for: std::collections::HashSet<u64> =
+        pending.iter().map(|queued| queued.effect.request).collect();
+    let mut owed = Vec::new();
+    for request in bot.store.active_requests().unwrap_or_default() {
+        if owed_for.contains(&request.number) {
+            continue;
+        }
+        match &request.state {
+            State::Open if request.relay_event.is_none() => owed.push(plan::relay(bot, &request)),
+            State::Claimed { volunteer, .. } if request.private_room.is_none() => {
+                owed.extend(plan::private_room(bot, &request, volunteer));
+            }
+            _ => {}
+        }
+    }
+    let mut items: Vec<Item> =
+        pending.into_iter().map(|queued| Item { id: Some(queued.id), effect: queued.effect }).collect();
+    if !owed.is_empty() {
+        match bot.store.owe(owed).await {
+            Ok(queued) => items.extend(
+                queued.into_iter().map(|queued| Item { id: Some(queued.id), effect: queued.effect }),
+            ),
+            Err(error) => error!(%error, "cannot journal what an older entraide owed"),
+        }
+    }
+    items
+}

@@ -1,0 +1,24 @@
+//! What transitions owe the world on Matrix, carried out durably.
+//!
+//! A command's store transition records, in the same sled transaction, the effects it
+//! owes ([`plan`] builds them: the relay, the confirmation, the private room, …). The
+//! [`run`] dispatcher carries them out: the effects of one request in one lane (one room)
+//! in order, everything else concurrently, urgent ones first when the homeserver limits
+//! the bot's rate. [`act`] does each one idempotently (transaction ids, a marker in the
+//! private room's state) with retries ([`retry`]), and removes it from the journal. At
+//! start, what a stop interrupted resumes before anything new.
+
+mod act;
+pub mod plan;
+pub mod retry;
+pub mod run;
+
+use entraide_storage::Request;
+use matrix_sdk::ruma::{EventId, OwnedEventId};
+
+pub use self::run::{Item, Outbox};
+
+/// The relay message of a request, if it was relayed.
+pub fn relay_id(request: &Request) -> Option<OwnedEventId> {
+    request.relay_event.as_deref().and_then(|id| EventId::parse(id).ok())
+}

@@ -1,0 +1,163 @@
+//! What each transition owes, as [`Effect`]s to journal with it. Pure: no I/O.
+
+use entraide_commands::{Key, Message};
+use entraide_storage::{Action, Effect, Quote, Request, Root, Shape, Target};
+use matrix_sdk::ruma::RoomId;
+
+use crate::{bot::Bot, matrix::ReplyTo};
+
+/// The lane of a claim's private room and of what must wait for it.
+pub const PRIVATE_LANE: &str = "private";
+
+/// A stored quote of a person's message.
+pub fn quote(to: &ReplyTo) -> Quote {
+    Quote { event: to.event.to_string(), sender: to.sender.to_string(), quote: to.quote.clone() }
+}
+
+/// The lane of the volunteers room.
+fn volunteers_lane(bot: &Bot) -> String {
+    bot.rooms.volunteers.to_string()
+}
+
+/// The relay of an open request.
+pub fn relay(bot: &Bot, request: &Request) -> Effect {
+    Effect {
+        request: request.number,
+        lane: volunteers_lane(bot),
+        urgent: true,
+        action: Action::Relay,
+    }
+}
+
+/// The relay replaced by the status line `key`.
+pub fn edit_relay(bot: &Bot, request: &Request, key: Key) -> Effect {
+    Effect {
+        request: request.number,
+        lane: volunteers_lane(bot),
+        urgent: false,
+        action: Action::EditRelay { key },
+    }
+}
+
+/// A notice in a given room, about no request in particular.
+pub fn notice_in(room: &RoomId, message: Message, shape: Shape, mention: Option<&str>) -> Effect {
+    Effect {
+        request: 0,
+        lane: room.to_string(),
+        urgent: true,
+        action: Action::Notice {
+            to: Target::Id { id: room.to_string() },
+            message,
+            shape,
+            mention: mention.map(str::to_owned),
+        },
+    }
+}
+
+/// Tells `to` something about `request` in its relay's thread, mentioning them.
+pub fn to_relay_thread(
+    bot: &Bot,
+    request: &Request,
+    message: &Message,
+    to: &str,
+    urgent: bool,
+) -> Effect {
+    Effect {
+        request: request.number,
+        lane: volunteers_lane(bot),
+        urgent,
+        action: Action::Notice {
+            to: Target::Volunteers,
+            message: message.clone(),
+            shape: Shape::Thread { root: Root::Relay, to: None },
+            mention: Some(to.to_owned()),
+        },
+    }
+}
+
+/// What a claim owes after the winner is told: the private room, the intro there, the
+/// requester told, the relay edited. All in the private room's lane: if the room cannot
+/// be made, none of the rest happens.
+pub fn private_room(bot: &Bot, request: &Request, volunteer: &str) -> Vec<Effect> {
+    let number = request.number.to_string();
+    let told = bot.texts.render(request.lang, Key::RequesterTold, &[("number", &number)]);
+    let in_lane = |urgent, action| Effect {
+        request: request.number,
+        lane: PRIVATE_LANE.to_owned(),
+        urgent,
+        action,
+    };
+    vec![
+        in_lane(true, Action::PrivateRoom { volunteer: volunteer.to_owned() }),
+        in_lane(true, Action::Intro { volunteer: volunteer.to_owned() }),
+        in_lane(
+            true,
+            Action::Notice {
+                to: Target::Id { id: request.origin_room.clone() },
+                message: told,
+                shape: Shape::New,
+                mention: Some(request.requester.clone()),
+            },
+        ),
+        in_lane(false, Action::EditRelay { key: Key::RelayTaken }),
+    ]
+}
+
+/// What a release owes: the requester told in the private room that ended (as a reply to
+/// the volunteer's `!lacher` when it was written there), the volunteer out of it, the
+/// request relayed again.
+pub fn release(
+    bot: &Bot,
+    request: &Request,
+    old_room: Option<&str>,
+    volunteer: &str,
+    command: Option<&ReplyTo>,
+) -> Vec<Effect> {
+    let mut owed = Vec::new();
+    if let Some(room) = old_room {
+        let number = request.number.to_string();
+        let message = bot.texts.render(request.lang, Key::ReleasedPrivate, &[("number", &number)]);
+        let shape = command.map_or(Shape::New, |to| Shape::Reply { to: quote(to) });
+        let in_room = |action| Effect {
+            request: request.number,
+            lane: room.to_owned(),
+            urgent: true,
+            action,
+        };
+        owed.push(in_room(Action::Notice {
+            to: Target::Id { id: room.to_owned() },
+            message,
+            shape,
+            mention: None,
+        }));
+        owed.push(in_room(Action::Remove { room: room.to_owned(), user: volunteer.to_owned() }));
+    }
+    owed.push(relay(bot, request));
+    owed
+}
+
+/// What closing owes: the private room told (unless `tell_private` is `None`: the
+/// command was written there and its answer says it), the relay edited to `relay_key`.
+pub fn close(
+    bot: &Bot,
+    request: &Request,
+    relay_key: Key,
+    tell_private: Option<&Message>,
+) -> Vec<Effect> {
+    let mut owed = Vec::new();
+    if let (Some(message), Some(room)) = (tell_private, &request.private_room) {
+        owed.push(Effect {
+            request: request.number,
+            lane: room.clone(),
+            urgent: true,
+            action: Action::Notice {
+                to: Target::Id { id: room.clone() },
+                message: message.clone(),
+                shape: Shape::New,
+                mention: None,
+            },
+        });
+    }
+    owed.push(edit_relay(bot, request, relay_key));
+    owed
+}

@@ -1,0 +1,238 @@
+//! The dispatcher: effects of one request in one lane run in order, lanes run
+//! concurrently, and an effect that is not urgent waits while an urgent one is ready to
+//! run, so that under rate limits confirmations and relays go first.
+
+use std::{
+    collections::{HashMap, HashSet, VecDeque},
+    sync::{
+        Arc, Mutex, PoisonError,
+        atomic::{AtomicBool, AtomicUsize, Ordering},
+    },
+    time::Duration,
+};
+
+use entraide_storage::{Effect, Queued};
+use tokio::{
+    sync::{Notify, Semaphore, mpsc, oneshot},
+    task::JoinSet,
+};
+use tracing::{error, info, warn};
+
+use super::act::{self, Acted};
+use crate::bot::Bot;
+
+/// How many effects may talk to the homeserver at once.
+const IN_FLIGHT: usize = 32;
+/// How long effects under way may take to finish when the bot stops; what remains stays
+/// in the journal for the next start.
+const STOP_GRACE: Duration = Duration::from_secs(5);
+
+/// An effect to carry out: journalled (with its id) or not (a reply that no transition
+/// owes, lost if the bot stops first).
+#[derive(Debug, Clone)]
+pub struct Item {
+    /// Its id in the journal.
+    pub id: Option<u64>,
+    /// What to do.
+    pub effect: Effect,
+}
+
+/// Where the bot hands effects to the dispatcher; never blocks.
+#[derive(Debug, Clone)]
+pub struct Outbox(mpsc::UnboundedSender<Item>);
+
+impl Outbox {
+    /// An outbox and the receiving end for [`dispatch`].
+    pub fn new() -> (Outbox, mpsc::UnboundedReceiver<Item>) {
+        let (sender, receiver) = mpsc::unbounded_channel();
+        (Outbox(sender), receiver)
+    }
+
+    /// Carries out effects that a transition journalled.
+    pub fn journalled(&self, queued: Vec<Queued>) {
+        for Queued { id, effect } in queued {
+            self.push(Item { id: Some(id), effect });
+        }
+    }
+
+    /// Carries out an effect that no transition owes.
+    pub fn now(&self, effect: Effect) {
+        self.push(Item { id: None, effect });
+    }
+
+    fn push(&self, item: Item) {
+        if self.0.send(item).is_err() {
+            warn!("the bot is stopping: an effect waits for the next start");
+        }
+    }
+}
+
+/// A lane: the effects of one request in one room, in order.
+type Lane = (u64, String);
+
+/// What the lanes share.
+struct Lanes {
+    queues: Mutex<HashMap<Lane, VecDeque<Item>>>,
+    /// Urgent effects at the head of their lane, ready to run.
+    urgent_ready: AtomicUsize,
+    /// Woken when `urgent_ready` falls to zero.
+    calm: Notify,
+    slots: Semaphore,
+    stopping: AtomicBool,
+}
+
+impl Lanes {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Lane, VecDeque<Item>>> {
+        // A panic in a lane cannot leave the map inconsistent: every change is one call.
+        self.queues.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Queues an item; returns its lane if the lane is new (it needs a task).
+    fn push(&self, item: Item) -> Option<Lane> {
+        let lane = (item.effect.request, item.effect.lane.clone());
+        let mut queues = self.lock();
+        if let Some(queue) = queues.get_mut(&lane) {
+            queue.push_back(item);
+            return None;
+        }
+        if item.effect.urgent {
+            self.urgent_ready.fetch_add(1, Ordering::SeqCst);
+        }
+        queues.insert(lane.clone(), VecDeque::from([item]));
+        Some(lane)
+    }
+
+    /// The item at the head of `lane`.
+    fn head(&self, lane: &Lane) -> Option<Item> {
+        self.lock().get(lane).and_then(|queue| queue.front().cloned())
+    }
+
+    /// Removes the head of `lane` (and, if `drop_rest`, everything behind it); returns
+    /// the ids of the items dropped, and whether the lane is now empty (and gone).
+    fn pop(&self, lane: &Lane, drop_rest: bool) -> (Vec<u64>, bool) {
+        let mut queues = self.lock();
+        let Some(queue) = queues.get_mut(lane) else {
+            return (Vec::new(), true);
+        };
+        if queue.pop_front().is_some_and(|done| done.effect.urgent) {
+            self.urgent_done();
+        }
+        let dropped = if drop_rest {
+            queue.drain(..).filter_map(|item| item.id).collect()
+        } else {
+            Vec::new()
+        };
+        match queue.front() {
+            Some(next) => {
+                if next.effect.urgent {
+                    self.urgent_ready.fetch_add(1, Ordering::SeqCst);
+                }
+                (dropped, false)
+            }
+            None => {
+                queues.remove(lane);
+                (dropped, true)
+            }
+        }
+    }
+
+    fn urgent_done(&self) {
+        if self.urgent_ready.fetch_sub(1, Ordering::SeqCst) == 1 {
+            self.calm.notify_waiters();
+        }
+    }
+
+    /// Waits until no urgent effect is ready to run.
+    async fn wait_calm(&self) {
+        loop {
+            let calm = self.calm.notified();
+            tokio::pin!(calm);
+            calm.as_mut().enable();
+            if self.urgent_ready.load(Ordering::SeqCst) == 0 {
+                return;
+            }
+            calm.await;
+        }
+    }
+}
+
+/// Carries out effects until `stop` fires: first those a stop interrupted (from the
+/// journal), then those handed to the outbox. Start it once the first sync is done, so
+/// that the rooms made before a crash are known.
+pub async fn dispatch(
+    bot: Arc<Bot>,
+    mut items: mpsc::UnboundedReceiver<Item>,
+    stop: oneshot::Receiver<()>,
+) {
+    let lanes = Arc::new(Lanes {
+        queues: Mutex::new(HashMap::new()),
+        urgent_ready: AtomicUsize::new(0),
+        calm: Notify::new(),
+        slots: Semaphore::new(IN_FLIGHT),
+        stopping: AtomicBool::new(false),
+    });
+    let mut tasks = JoinSet::new();
+    let start = |item: Item, tasks: &mut JoinSet<()>| {
+        if let Some(lane) = lanes.push(item) {
+            tasks.spawn(run_lane(bot.clone(), lanes.clone(), lane));
+        }
+    };
+    // Transitions made since the bot started are journalled and also in `items`.
+    let mut resumed = HashSet::new();
+    for item in act::interrupted(&bot).await {
+        resumed.extend(item.id);
+        start(item, &mut tasks);
+    }
+    if !resumed.is_empty() {
+        info!(effects = resumed.len(), "resuming what a stop interrupted");
+    }
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            item = items.recv() => match item {
+                Some(item) if item.id.is_some_and(|id| resumed.contains(&id)) => {}
+                Some(item) => start(item, &mut tasks),
+                None => break,
+            },
+            Some(ended) = tasks.join_next(), if !tasks.is_empty() => {
+                if let Err(error) = ended {
+                    error!(%error, "an effect lane ended abnormally");
+                }
+            }
+            _ = &mut stop => break,
+        }
+    }
+    lanes.stopping.store(true, Ordering::SeqCst);
+    let finished = tokio::time::timeout(STOP_GRACE, async {
+        while tasks.join_next().await.is_some() {}
+    })
+    .await;
+    if finished.is_err() {
+        warn!("effects still under way at stop resume at the next start");
+        tasks.shutdown().await;
+    }
+}
+
+/// Runs the effects of one lane in order, until it is empty or the bot stops.
+async fn run_lane(bot: Arc<Bot>, lanes: Arc<Lanes>, lane: Lane) {
+    while let Some(item) = lanes.head(&lane) {
+        if lanes.stopping.load(Ordering::SeqCst) {
+            return;
+        }
+        if !item.effect.urgent {
+            lanes.wait_calm().await;
+        }
+        let acted = match lanes.slots.acquire().await {
+            Ok(_permit) => act::carry_out(&bot, &item).await,
+            // Never closed.
+            Err(_) => return,
+        };
+        let (dropped, empty) = lanes.pop(&lane, acted == Acted::RoomFailed);
+        if acted == Acted::RoomFailed {
+            act::give_back(&bot, &item, dropped).await;
+        }
+        if empty {
+            return;
+        }
+    }
+}
