@@ -5,7 +5,9 @@
 //!
 //! - [`synapse`]: [`Synapse`], a throwaway homeserver started from the pinned
 //!   install in `.synapse-venv` (installed on first use by
-//!   `scripts/install-synapse.sh`), killed when dropped.
+//!   `scripts/install-synapse.sh`), killed when dropped; its rate limits
+//!   relaxed or Synapse's defaults ([`Limits`]); a test can stop it and start
+//!   it again on the same port and database.
 //! - [`person`]: [`Person`], a logged-in, end-to-end-encrypting client that
 //!   syncs in the background and records every message and reaction it sees;
 //!   [`wait_until`], the one polling helper every wait goes through.
@@ -24,7 +26,7 @@ pub mod texts;
 pub mod world;
 
 pub use person::{Person, Seen, SeenReaction, unique_suffix, wait_until};
-pub use synapse::Synapse;
+pub use synapse::{Limits, Synapse};
 pub use texts::Texts;
 
 /// Sends `tracing` output to the test's captured output, filtered by

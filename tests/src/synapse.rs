@@ -3,11 +3,14 @@
 //! Synapse comes from the pinned install in `.synapse-venv` (or
 //! `$ENTRAIDE_SYNAPSE_VENV`), which `scripts/install-synapse.sh` creates on
 //! first use. Each [`Synapse`] has its own directory, port and SQLite
-//! database; open registration and very high rate limits let a test create
-//! people and rooms as fast as it likes.
+//! database; open registration and, by default, very high rate limits let a
+//! test create people and rooms as fast as it likes. [`Limits::Defaults`]
+//! keeps Synapse's own rate limits instead, and [`Synapse::stop`],
+//! [`Synapse::start_again`] and [`Synapse::restart`] take the server down and
+//! bring it back on the same port, directory and database.
 
 use std::{
-    collections::BTreeSet,
+    collections::{BTreeSet, HashMap},
     fmt::Write as _,
     net::{Ipv4Addr, TcpListener},
     path::{Path, PathBuf},
@@ -23,6 +26,7 @@ use matrix_sdk::{
     reqwest,
     ruma::api::client::{account::register, uiaa},
 };
+use regex::Regex;
 use serde_json::json;
 use tempfile::TempDir;
 use tokio::{process::Child, sync::OnceCell};
@@ -70,12 +74,77 @@ sys.argv = ["synapse.app.homeserver", *sys.argv[1:]]
 runpy.run_module("synapse.app.homeserver", run_name="__main__", alter_sys=True)
 "#;
 
+/// Which rate limits a harness Synapse applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Limits {
+    /// Every client `rc_*` limit Synapse has raised out of reach (100,000 actions a
+    /// second, bursts of a million): tests fire many requests at once, and
+    /// none of them should ever be refused.
+    #[default]
+    Relaxed,
+    /// Synapse's default rate limits for everything a logged-in client does:
+    /// sending events (`rc_message`: 10 at once, then one every 5 seconds,
+    /// per user; invitations count too), creating rooms (`rc_room_creation`),
+    /// joining (`rc_joins`, `rc_joins_per_room`), inviting (`rc_invites`),
+    /// to-device key requests (`rc_key_requests`), media, profile, presence,
+    /// reports, the user directory… none of them is overridden, so that the
+    /// tests that relax them do not hide what happens with the defaults: a
+    /// commune's homeserver runs with these unless its operator changes them.
+    ///
+    /// Only `rc_registration`, `rc_registration_token_validity` and
+    /// `rc_login` (`address`, `account`, `failed_attempts`) stay relaxed, as
+    /// in [`Limits::Relaxed`]: the harness registers and logs in every person
+    /// of a scenario from 127.0.0.1, and the defaults (3 registrations, then
+    /// one every 6 seconds; 5 logins per address, then one every 5½ minutes)
+    /// would refuse test setup after a handful of people. That is not what
+    /// these tests measure, and a bot logs in once.
+    Defaults,
+}
+
+/// A request Synapse refused with 429 Too Many Requests, as its log tells it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateLimited {
+    /// Who sent it: a user id, or the text `None` for an unauthenticated
+    /// request.
+    pub user: String,
+    /// The limiter that refused it, as Synapse names it (`rc_messages`,
+    /// `rc_invites.per_issuer`, `rc_joins.local`…).
+    pub limiter: String,
+    /// The HTTP method.
+    pub method: String,
+    /// The path, with the query string.
+    pub uri: String,
+}
+
+impl RateLimited {
+    /// The endpoint, with room, user and event ids and transaction ids
+    /// replaced by `…`: `PUT /_matrix/client/v3/rooms/…/send/m.room.message/…`.
+    pub fn endpoint(&self) -> String {
+        let path = self.uri.split('?').next().unwrap_or_default();
+        let mut segments: Vec<&str> = path.split('/').collect();
+        for i in 0..segments.len() {
+            let is_id = segments[i].starts_with(['!', '@', '#', '$', '%']);
+            // The segment after `send/<event type>` is the transaction id.
+            let is_txn = i >= 2 && segments[i - 2] == "send";
+            if is_id || is_txn {
+                segments[i] = "…";
+            }
+        }
+        format!("{} {}", self.method, segments.join("/"))
+    }
+}
+
 /// A real Synapse on loopback, in its own directory, killed on drop.
 #[derive(Debug)]
 pub struct Synapse {
     /// Synapse itself, started in its own process group with
-    /// `kill_on_drop`; its stdin is the watchdog's lifeline.
-    child: Child,
+    /// `kill_on_drop`; its stdin is the watchdog's lifeline. `None` while
+    /// stopped by [`Synapse::stop`].
+    child: Option<Child>,
+    /// The venv's Python, to start it again.
+    python: PathBuf,
+    /// The rate limits it was started with, kept across restarts.
+    limits: Limits,
     /// Where the configuration, database and logs live.
     dir: PathBuf,
     /// Deletes `dir` on drop, for servers started by [`Synapse::start`].
@@ -89,19 +158,26 @@ impl Synapse {
     /// 127.0.0.1 port and waits until it answers `/_matrix/client/versions`.
     ///
     /// Installs Synapse first if needed. A failure to install or start is an
-    /// error quoting the end of Synapse's logs.
+    /// error quoting the end of Synapse's logs. Rate limits are relaxed
+    /// ([`Limits::Relaxed`]).
     pub async fn start() -> Result<Synapse> {
+        Self::start_with(Limits::Relaxed).await
+    }
+
+    /// [`Synapse::start`] with the rate limits `limits`.
+    pub async fn start_with(limits: Limits) -> Result<Synapse> {
         let temp_dir = tempfile::Builder::new()
             .prefix("entraide-synapse-")
             .tempdir()
             .context("creating a directory for Synapse")?;
         let dir = temp_dir.path().to_owned();
-        Self::launch(dir, Some(temp_dir)).await
+        Self::launch(dir, Some(temp_dir), limits).await
     }
 
     /// Same as [`Synapse::start`], but in `dir`, which is created if missing
     /// and kept after drop: a second start in the same directory finds the
-    /// accounts and rooms of the first (on a new port).
+    /// accounts and rooms of the first (on a new port). Rate limits are
+    /// relaxed ([`Limits::Relaxed`]).
     pub async fn start_in(dir: &Path) -> Result<Synapse> {
         tokio::fs::create_dir_all(dir)
             .await
@@ -109,7 +185,88 @@ impl Synapse {
         // Synapse's configuration needs absolute paths.
         let dir =
             std::path::absolute(dir).with_context(|| format!("resolving {}", dir.display()))?;
-        Self::launch(dir, None).await
+        Self::launch(dir, None, Limits::Relaxed).await
+    }
+
+    /// Kills Synapse (SIGKILL, as a crash or a pulled plug would) and waits
+    /// until it is gone; clients get connection errors until
+    /// [`Synapse::start_again`]. Does nothing if it is already stopped.
+    ///
+    /// Everything Synapse acknowledged is in its SQLite database, which
+    /// survives a kill.
+    pub async fn stop(&mut self) -> Result<()> {
+        let Some(mut child) = self.child.take() else {
+            return Ok(());
+        };
+        child.start_kill().context("killing Synapse")?;
+        let status = child.wait().await.context("waiting for Synapse to exit")?;
+        info!(port = self.port, %status, "Synapse stopped");
+        Ok(())
+    }
+
+    /// Starts Synapse again after [`Synapse::stop`], on the same port, in
+    /// the same directory, on the same database and with the same rate
+    /// limits, and waits until it answers: a client configured with
+    /// [`Synapse::url`] finds its account, rooms and messages there.
+    ///
+    /// Fails if it is running, or if another process took the port meanwhile
+    /// (the URL cannot change under the clients' feet).
+    pub async fn start_again(&mut self) -> Result<()> {
+        if self.child.is_some() {
+            bail!("Synapse is already running on port {}", self.port);
+        }
+        let started = Instant::now();
+        for attempt in 1..=PORT_ATTEMPTS {
+            match run(&self.python, &self.dir, self.port, self.limits).await? {
+                Launch::Up(child) => {
+                    info!(
+                        port = self.port,
+                        elapsed_ms = started.elapsed().as_millis(),
+                        "Synapse is up again"
+                    );
+                    self.child = Some(child);
+                    return Ok(());
+                }
+                Launch::PortTaken => {
+                    // Twisted binds with SO_REUSEADDR, so the old server's
+                    // connections do not hold the port; someone else does,
+                    // and may let go of it.
+                    warn!(port = self.port, attempt, "port taken, Synapse cannot start again yet");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
+        }
+        Err(anyhow!(
+            "port {} stayed taken: Synapse cannot start again on it{}",
+            self.port,
+            log_tails(&self.dir)
+        ))
+    }
+
+    /// [`Synapse::stop`] then [`Synapse::start_again`]: a homeserver restart
+    /// on the same port, directory and database.
+    pub async fn restart(&mut self) -> Result<()> {
+        self.stop().await?;
+        self.start_again().await
+    }
+
+    /// Whether Synapse is running (not stopped by [`Synapse::stop`]).
+    pub fn is_running(&self) -> bool {
+        self.child.is_some()
+    }
+
+    /// The rate limits this server applies.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// Every request Synapse refused with 429 so far (across restarts),
+    /// oldest first, read from its log.
+    pub fn rate_limited(&self) -> Result<Vec<RateLimited>> {
+        let log = self.dir.join(LOG_FILE);
+        let text =
+            std::fs::read_to_string(&log).with_context(|| format!("reading {}", log.display()))?;
+        parse_rate_limited(&text)
     }
 
     /// The base URL of the client API, e.g. `http://127.0.0.1:38211`.
@@ -164,23 +321,26 @@ impl Synapse {
         Ok(())
     }
 
-    async fn launch(dir: PathBuf, temp_dir: Option<TempDir>) -> Result<Synapse> {
+    async fn launch(dir: PathBuf, temp_dir: Option<TempDir>, limits: Limits) -> Result<Synapse> {
         let started = Instant::now();
         let python = synapse_python().await?;
         generate_config(&python, &dir).await?;
 
         for attempt in 1..=PORT_ATTEMPTS {
             let port = free_port()?;
-            match run(&python, &dir, port).await? {
+            match run(&python, &dir, port, limits).await? {
                 Launch::Up(child) => {
                     info!(
                         port,
                         dir = %dir.display(),
+                        ?limits,
                         elapsed_ms = started.elapsed().as_millis(),
                         "Synapse is up"
                     );
                     return Ok(Synapse {
-                        child,
+                        child: Some(child),
+                        python,
+                        limits,
                         dir,
                         _temp_dir: temp_dir,
                         port,
@@ -204,7 +364,9 @@ impl Drop for Synapse {
         // SIGKILL: a throwaway server needs no clean shutdown, and this runs
         // while a failed test unwinds too. Synapse is a single process (no
         // workers), so killing it leaves nothing behind.
-        if let Err(error) = self.child.start_kill() {
+        if let Some(child) = &mut self.child
+            && let Err(error) = child.start_kill()
+        {
             warn!(%error, port = self.port, "could not kill Synapse");
         }
     }
@@ -286,8 +448,8 @@ async fn generate_config(python: &Path, dir: &Path) -> Result<()> {
 }
 
 /// Launches Synapse on `port` and waits until it answers there.
-async fn run(python: &Path, dir: &Path, port: u16) -> Result<Launch> {
-    write_overrides(dir, port)?;
+async fn run(python: &Path, dir: &Path, port: u16, limits: Limits) -> Result<Launch> {
+    write_overrides(dir, port, limits)?;
 
     let log = dir.join(LOG_FILE);
     // In a kept directory the log grows across starts; only this start's part
@@ -383,7 +545,8 @@ async fn answers_versions(probe: &reqwest::Client, url: &str) -> bool {
 /// Writes our configuration on top of the generated one (Synapse merges
 /// several `--config-path` files shallowly, later ones winning per top-level
 /// key), and the logging configuration it points to. JSON is valid YAML.
-fn write_overrides(dir: &Path, port: u16) -> Result<()> {
+/// Which rate limits are relaxed depends on `limits` (see [`Limits`]).
+fn write_overrides(dir: &Path, port: u16, limits: Limits) -> Result<()> {
     let path = |name: &str| -> Result<String> {
         let path = dir.join(name);
         path.to_str().map(str::to_owned).with_context(|| format!("{} is not UTF-8", path.display()))
@@ -391,7 +554,7 @@ fn write_overrides(dir: &Path, port: u16) -> Result<()> {
 
     // Tests fire many requests at once; none of them should ever be refused.
     let unlimited = json!({ "per_second": 100_000, "burst_count": 1_000_000 });
-    let overrides = json!({
+    let mut overrides = json!({
         "listeners": [{
             "port": port,
             "bind_addresses": ["127.0.0.1"],
@@ -410,25 +573,38 @@ fn write_overrides(dir: &Path, port: u16) -> Result<()> {
         "trusted_key_servers": [],
         "suppress_key_server_warning": true,
         "presence": { "enabled": false },
-        "rc_message": unlimited,
+        // Relaxed whatever the limits: test setup, not what is measured (see
+        // `Limits::Defaults`).
         "rc_registration": unlimited,
         "rc_registration_token_validity": unlimited,
         "rc_login": { "address": unlimited, "account": unlimited, "failed_attempts": unlimited },
-        "rc_joins": { "local": unlimited, "remote": unlimited },
-        "rc_joins_per_room": unlimited,
-        "rc_invites": { "per_room": unlimited, "per_user": unlimited, "per_issuer": unlimited },
-        "rc_third_party_invite": unlimited,
-        "rc_3pid_validation": unlimited,
-        "rc_admin_redaction": unlimited,
-        "rc_key_requests": unlimited,
-        "rc_media_create": unlimited,
-        "rc_presence": { "per_user": unlimited },
-        "rc_delayed_event_mgmt": unlimited,
-        "rc_room_creation": unlimited,
-        "rc_reports": unlimited,
-        "rc_user_directory": unlimited,
-        "rc_profile": unlimited,
     });
+    if limits == Limits::Relaxed {
+        let joins = json!({ "local": unlimited, "remote": unlimited });
+        let invites =
+            json!({ "per_room": unlimited, "per_user": unlimited, "per_issuer": unlimited });
+        let presence = json!({ "per_user": unlimited });
+        let relaxed = [
+            ("rc_message", &unlimited),
+            ("rc_joins", &joins),
+            ("rc_joins_per_room", &unlimited),
+            ("rc_invites", &invites),
+            ("rc_third_party_invite", &unlimited),
+            ("rc_3pid_validation", &unlimited),
+            ("rc_admin_redaction", &unlimited),
+            ("rc_key_requests", &unlimited),
+            ("rc_media_create", &unlimited),
+            ("rc_presence", &presence),
+            ("rc_delayed_event_mgmt", &unlimited),
+            ("rc_room_creation", &unlimited),
+            ("rc_reports", &unlimited),
+            ("rc_user_directory", &unlimited),
+            ("rc_profile", &unlimited),
+        ];
+        for (key, value) in relaxed {
+            overrides[key] = value.clone();
+        }
+    }
     // Unbuffered, so that the "now listening" line and the last words of a
     // crash are on disk when we read them.
     let log_config = json!({
@@ -473,6 +649,43 @@ fn free_port() -> Result<u16> {
     bail!("the system keeps handing out ports this process already used")
 }
 
+/// The 429s in Synapse's log. Each one is two lines sharing the request's
+/// tag (`PUT-500`): the error, naming the limiter, then the access line,
+/// naming the user. Tags restart with Synapse, hence the pairing of each error
+/// with the next access line of its tag.
+fn parse_rate_limited(log: &str) -> Result<Vec<RateLimited>> {
+    // A tag is the method and a counter; anchoring on it keeps the logger's
+    // name (`synapse.access.http.38395`) from passing for one.
+    let error = Regex::new(
+        r"- (?<tag>[A-Z]+-\d+) - <SynapseRequest at \S+ method='(?<method>[^']*)' uri='(?<uri>[^']*)'.*> SynapseError: 429 - .*\((?<limiter>[^()]+)\)$",
+    )?;
+    let access = Regex::new(
+        r"- (?<tag>[A-Z]+-\d+) - .* - \{(?<user>[^}]*)\} Processed request: .* 429 \x22",
+    )?;
+
+    let mut pending: HashMap<String, RateLimited> = HashMap::new();
+    let mut found = Vec::new();
+    for line in log.lines() {
+        if let Some(captures) = error.captures(line) {
+            pending.insert(
+                captures["tag"].to_owned(),
+                RateLimited {
+                    user: String::new(),
+                    limiter: captures["limiter"].to_owned(),
+                    method: captures["method"].to_owned(),
+                    uri: captures["uri"].to_owned(),
+                },
+            );
+        } else if let Some(captures) = access.captures(line)
+            && let Some(mut refused) = pending.remove(&captures["tag"])
+        {
+            refused.user = captures["user"].to_owned();
+            found.push(refused);
+        }
+    }
+    Ok(found)
+}
+
 /// The part of the log written after byte `start`.
 fn log_since(log: &Path, start: u64) -> String {
     let text = std::fs::read(log).unwrap_or_default();
@@ -499,4 +712,41 @@ fn log_tails(dir: &Path) -> String {
 fn tail(text: &str, lines: usize) -> String {
     let all: Vec<&str> = text.lines().collect();
     all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Lines as Synapse 1.163 writes them with the harness's log format.
+    const LOG: &str = "\
+2026-11-23 21:42:28,569 - synapse.http.server - 128 - INFO - POST-368 - <SynapseRequest at 0x7f0d method='POST' uri='/_matrix/client/v3/rooms/!abc/invite' clientproto='HTTP/1.1' site='38395'> SynapseError: 429 - Too Many Requests (rc_messages)
+2026-11-23 21:42:28,571 - synapse.access.http.38395 - 643 - INFO - POST-368 - 127.0.0.1 - 38395 - {@coord:localhost} Processed request: 0.517sec/0.001sec ru=(0.005sec, 0.000sec) db=(0.004sec/0.005sec/16) 80B 429 \"POST /_matrix/client/v3/rooms/!abc/invite HTTP/1.1\" \"matrix-rust-sdk\" [0 dbevts]
+2026-11-23 21:42:29,000 - synapse.access.http.38395 - 643 - INFO - PUT-369 - 127.0.0.1 - 38395 - {@bot:localhost} Processed request: 0.010sec/0.001sec ru=(0.005sec, 0.000sec) db=(0.004sec/0.005sec/16) 80B 200 \"PUT /_matrix/client/v3/rooms/!abc/send/m.room.message/t1 HTTP/1.1\" \"matrix-rust-sdk\" [0 dbevts]
+2026-11-23 21:42:35,704 - synapse.http.server - 128 - INFO - PUT-500 - <SynapseRequest at 0x7f0e method='PUT' uri='/_matrix/client/v3/rooms/!abc/send/m.room.encrypted/b32b?x=1' clientproto='HTTP/1.1' site='38395'> SynapseError: 429 - Too Many Requests (rc_messages)
+2026-11-23 21:42:35,705 - synapse.access.http.38395 - 643 - INFO - PUT-500 - 127.0.0.1 - 38395 - {@bot:localhost} Processed request: 0.667sec/0.000sec ru=(0.007sec, 0.001sec) db=(0.092sec/0.023sec/11) 80B 429 \"PUT /_matrix/client/v3/rooms/!abc/send/m.room.encrypted/b32b?x=1 HTTP/1.1\" \"matrix-rust-sdk\" [0 dbevts]
+";
+
+    #[test]
+    fn test_rate_limited_requests_are_read_from_the_log() -> Result<()> {
+        let found = parse_rate_limited(LOG)?;
+        let summary: Vec<(&str, &str, String)> =
+            found.iter().map(|r| (r.user.as_str(), r.limiter.as_str(), r.endpoint())).collect();
+        assert_eq!(
+            summary,
+            [
+                (
+                    "@coord:localhost",
+                    "rc_messages",
+                    "POST /_matrix/client/v3/rooms/…/invite".to_owned()
+                ),
+                (
+                    "@bot:localhost",
+                    "rc_messages",
+                    "PUT /_matrix/client/v3/rooms/…/send/m.room.encrypted/…".to_owned()
+                ),
+            ]
+        );
+        Ok(())
+    }
 }

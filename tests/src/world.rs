@@ -12,6 +12,7 @@ use tempfile::TempDir;
 use crate::{
     Person, Seen, Synapse,
     bot::{RunningBot, register_bot},
+    synapse::Limits,
     texts::Texts,
     wait_until,
 };
@@ -22,7 +23,9 @@ pub const WAIT: Duration = Duration::from_secs(90);
 /// Everything a scenario starts with.
 #[derive(Debug)]
 pub struct World {
-    /// The homeserver.
+    /// The homeserver. A test may take it down and bring it back with
+    /// [`Synapse::stop`], [`Synapse::start_again`] or [`Synapse::restart`]:
+    /// it comes back on the same URL, which the bot and the people keep using.
     pub synapse: Synapse,
     /// The coordinator (a CCAS agent).
     pub coordinator: Person,
@@ -45,16 +48,27 @@ pub struct World {
 pub const COMMUNITY: &str = "Saint-Martin";
 
 impl World {
-    /// Starts Synapse and the bot; the coordinator joins the bot's rooms and brings the
-    /// bot into a neighbourhood room (end-to-end encrypted if `encrypted`).
+    /// Starts Synapse (rate limits relaxed) and the bot; the coordinator joins the bot's
+    /// rooms and brings the bot into a neighbourhood room (end-to-end encrypted if
+    /// `encrypted`).
     pub async fn start(encrypted: bool) -> Result<World> {
-        World::start_with(encrypted, None).await
+        World::launch(Limits::Relaxed, encrypted, None).await
     }
 
     /// [`World::start`], the bot running with a commune's `messages` file of this content.
     pub async fn start_with(encrypted: bool, messages: Option<&str>) -> Result<World> {
+        World::launch(Limits::Relaxed, encrypted, messages).await
+    }
+
+    /// [`World::start`] on a Synapse with the rate limits `limits`; with
+    /// [`Limits::Defaults`], the bot and the people are held to Synapse's defaults.
+    pub async fn start_on(limits: Limits, encrypted: bool) -> Result<World> {
+        World::launch(limits, encrypted, None).await
+    }
+
+    async fn launch(limits: Limits, encrypted: bool, messages: Option<&str>) -> Result<World> {
         crate::init_tracing();
-        let synapse = Synapse::start().await?;
+        let synapse = Synapse::start_with(limits).await?;
         let coordinator = Person::new(&synapse, "coord").await?;
         let data = TempDir::new()?;
         let mut config =
