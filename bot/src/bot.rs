@@ -2,7 +2,9 @@
 //! helpers every command uses: who a person is, what a room is, the texts about a request.
 //! Notices go through the outbox ([`Bot::outbox`]).
 
-use chrono::{NaiveDate, Utc};
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
 use entraide_commands::{Catalogue, Key, Lang, Message, Place, Roles};
 use entraide_storage::{Request, RoomKind, Store, StoreError};
 use matrix_sdk::{
@@ -12,6 +14,7 @@ use matrix_sdk::{
 use tracing::error;
 
 use crate::{
+    clock::Clock,
     config::Config,
     effects::Outbox,
     matrix::{self, BotRooms},
@@ -34,6 +37,8 @@ pub struct Bot {
     pub started_ms: u64,
     /// Where effects go to be carried out.
     pub outbox: Outbox,
+    /// The time the bot goes by.
+    pub clock: Arc<Clock>,
 }
 
 impl Bot {
@@ -75,9 +80,14 @@ impl Bot {
         }
     }
 
+    /// The time now, by the bot's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
     /// Today in the community's time zone.
     pub fn today(&self) -> NaiveDate {
-        Utc::now().with_timezone(&self.config.timezone).date_naive()
+        self.now().with_timezone(&self.config.timezone).date_naive()
     }
 
     /// The volunteers room, if the bot is in it.
@@ -140,7 +150,7 @@ impl Bot {
     /// Marks an event handled; `false` if it already was (then nothing is to be done) or if
     /// that cannot be recorded (then doing it could mean doing it twice).
     pub async fn mark_handled(&self, event: &EventId) -> bool {
-        match self.store.mark_handled(event.as_str(), Utc::now()).await {
+        match self.store.mark_handled(event.as_str(), self.now()).await {
             Ok(fresh) => fresh,
             Err(error) => {
                 error!(%error, "cannot record a handled event");

@@ -49,6 +49,8 @@ pub enum Job {
         /// The reaction's key (an emoji).
         key: String,
     },
+    /// Take the follow-up steps that are due (reminders, escalations, expiry).
+    FollowUp,
     /// An invitation of the bot into a room.
     Invite {
         /// The room.

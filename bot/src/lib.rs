@@ -18,15 +18,19 @@
 //! - `effects`: what transitions owe on Matrix (relay, edits, private room, telling the
 //!   requester), planned, dispatched by request and room, carried out idempotently with
 //!   retries, resumed at start.
+//! - `followup`: reminders, escalations, expiry and nudges for requests that wait, by the
+//!   bot's [`Clock`].
 //! - `invite`: accepting or declining invitations.
 //! - `bot`: the shared services and helpers every command uses.
 //! - [`run`]: starts everything and stops cleanly when `shutdown` resolves.
 
 mod bot;
+mod clock;
 mod cmd;
 pub mod config;
 mod effects;
 mod failure;
+mod followup;
 mod handlers;
 mod invite;
 mod job;
@@ -43,13 +47,13 @@ use entraide_storage::Store;
 use tokio::sync::{mpsc, oneshot};
 use tracing::{info, warn};
 
-pub use crate::config::Config;
 use crate::{
     bot::Bot,
     effects::{Outbox, run},
     job::{Inbox, Job},
     sync::Syncer,
 };
+pub use crate::{clock::Clock, config::Config};
 
 /// Runs the bot until `shutdown` resolves, then stops syncing, finishes the jobs already
 /// queued and flushes the store.
@@ -57,7 +61,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> anyhow::
     // A bad override stops the bot before it touches anything.
     let texts = load_texts(&config)?;
     let store = open_store(&config)?;
-    serve(config, texts, store, shutdown).await
+    serve(config, texts, store, Arc::new(Clock::system()), shutdown).await
 }
 
 /// Opens the store in the configured data directory.
@@ -87,14 +91,25 @@ pub async fn run_with_store(
     store: Store,
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
+    run_with(config, store, Arc::new(Clock::system()), shutdown).await
+}
+
+/// [`run_with_store`] by a clock of the caller's (tests move it to reach deadlines).
+pub async fn run_with(
+    config: Config,
+    store: Store,
+    clock: Arc<Clock>,
+    shutdown: impl Future<Output = ()>,
+) -> anyhow::Result<()> {
     let texts = load_texts(&config)?;
-    serve(config, texts, store, shutdown).await
+    serve(config, texts, store, clock, shutdown).await
 }
 
 async fn serve(
     config: Config,
     texts: Catalogue,
     store: Store,
+    clock: Arc<Clock>,
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
     tokio::pin!(shutdown);
@@ -119,6 +134,7 @@ async fn serve(
     let (stop_worker, worker_stops) = oneshot::channel();
     let (outbox, owed) = Outbox::new();
     let (stop_effects, effects_stop) = oneshot::channel();
+    let (stop_watch, watch_stops) = oneshot::channel();
     let bot = Arc::new(Bot {
         client: client.clone(),
         config,
@@ -127,6 +143,7 @@ async fn serve(
         rooms,
         started_ms,
         outbox,
+        clock,
     });
     // Handlers are in place before the first sync, which brings what people wrote while
     // the bot was stopped.
@@ -146,7 +163,12 @@ async fn serve(
         () = &mut shutdown => None,
     };
     // After the first sync, which brings the rooms made before a stop: effects resume.
-    let effects = synced.is_some().then(|| tokio::spawn(run::dispatch(bot.clone(), owed, effects_stop)));
+    let effects =
+        synced.is_some().then(|| tokio::spawn(run::dispatch(bot.clone(), owed, effects_stop)));
+    // Deadlines that passed while the bot was stopped fire now.
+    let watcher = synced
+        .is_some()
+        .then(|| tokio::spawn(followup::watch(bot.clone(), jobs.clone(), watch_stops)));
     if let Some(token) = synced {
         handlers::queue_pending_invites(&client, &jobs).await;
         info!(user = %user_id, "entraide is running");
@@ -157,6 +179,12 @@ async fn serve(
     }
     for handle in handles {
         client.remove_event_handler(handle);
+    }
+    let _ = stop_watch.send(());
+    if let Some(watcher) = watcher
+        && let Err(error) = watcher.await
+    {
+        warn!(%error, "the follow-up watcher ended abnormally");
     }
     // The worker finishes the jobs already queued, then ends.
     let _ = stop_worker.send(());

@@ -9,8 +9,8 @@ use matrix_sdk::{
     config::RequestConfig,
     deserialized_responses::RawAnySyncOrStrippedState,
     ruma::{
-        EventId, OwnedEventId, OwnedRoomId, OwnedUserId, RoomId, RoomOrAliasId,
-        TransactionId, UserId,
+        EventId, OwnedEventId, OwnedRoomId, OwnedUserId, RoomId, RoomOrAliasId, TransactionId,
+        UserId,
         api::client::room::create_room::{
             RoomPowerLevelsContentOverride,
             v3::{Request as CreateRoom, RoomPreset},
@@ -212,9 +212,9 @@ pub async fn create_private_room(
         "state_key": "",
         "content": { "request": claim.request, "effect": claim.effect },
     });
-    request.initial_state.push(Raw::<AnyInitialStateEvent>::from_json(
-        serde_json::value::to_raw_value(&marker)?,
-    ));
+    request
+        .initial_state
+        .push(Raw::<AnyInitialStateEvent>::from_json(serde_json::value::to_raw_value(&marker)?));
     request.power_level_content_override = Some(power_levels(&[])?);
     Ok(client.create_room(request).await?)
 }

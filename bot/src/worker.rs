@@ -11,7 +11,7 @@ use crate::{
     bot::Bot,
     cmd::{self, Ctx},
     failure::{self, Failure},
-    invite,
+    followup, invite,
     job::Job,
     matrix::{self, ReplyTo},
 };
@@ -45,6 +45,7 @@ pub async fn work(bot: Arc<Bot>, mut queue: UnboundedReceiver<Job>, stop: onesho
             Job::Reaction { room, event, sender, target, key, .. } => {
                 cmd::by_reaction(&bot, &room, &event, &sender, &target, &key).await;
             }
+            Job::FollowUp => followup::take_due_steps(&bot).await,
             Job::Invite { room, inviter, direct } => {
                 invite::accept_or_decline(&bot, room, inviter, direct).await;
             }

@@ -38,13 +38,12 @@ use sled::{
     transaction::{ConflictableTransactionError, TransactionError, TransactionalTree},
 };
 
-use crate::model::{
-    EFFECTS, HANDLED, JOINED, LOG, META, PEOPLE, RELAYS, REQUESTS, ROOMS, TreeSpec,
-    VolunteerStatus,
-};
 pub use crate::model::{
-    Action, Effect, FollowUp, LogEntry, NewRequest, Outcome, Person, Quote, Request, Root,
-    RoomKind, Shape, State, Step, Target,
+    Action, Effect, FollowUp, LogEntry, NewRequest, Outcome, Person, Quote, Request, RoomKind,
+    Root, Shape, State, Step, Target,
+};
+use crate::model::{
+    EFFECTS, HANDLED, JOINED, LOG, META, PEOPLE, RELAYS, REQUESTS, ROOMS, TreeSpec, VolunteerStatus,
 };
 
 /// The schema this code reads and writes. Version 2 added the `effects` tree, the
@@ -410,6 +409,10 @@ impl Store {
             .transaction(|(requests, log, rooms, effects)| {
                 effects.remove(&finished.to_be_bytes())?;
                 let mut request = get_request(requests, number)?;
+                if !matches!(request.state, State::Claimed { .. }) {
+                    // Given back or closed while the room was being made.
+                    return abort(TransitionError::NotClaimed { number, state: request.state });
+                }
                 request.private_room = Some(room_id.to_owned());
                 put(requests, REQUESTS, &number.to_be_bytes(), &request)?;
                 put(rooms, ROOMS, room_id.as_bytes(), &kind)?;
@@ -444,8 +447,7 @@ impl Store {
             Ok(request.private_room.take())
         };
         let step = Change { number, actor, outcome: Outcome::Released, note: None, now };
-        self.transition(step, dropped, change, |request, room| plan(request, room.as_deref()))
-            .await
+        self.transition(step, dropped, change, |request, room| plan(request, room.as_deref())).await
     }
 
     /// Closes a claimed request as done, with the volunteer's note.

@@ -203,6 +203,18 @@ pub struct Request {
     pub follow_up: FollowUp,
 }
 
+impl Request {
+    /// When its current phase began: posted or given back (open), or claimed.
+    pub fn phase_start(&self) -> DateTime<Utc> {
+        match (self.follow_up.since, &self.state) {
+            (Some(since), _) => since,
+            // Written before phases were recorded.
+            (None, State::Claimed { at, .. }) => *at,
+            (None, _) => self.created_at,
+        }
+    }
+}
+
 /// What was done about a request that waits: each reminder fires once per phase (a
 /// release starts a new open phase, a claim a claimed one).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

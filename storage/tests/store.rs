@@ -5,7 +5,8 @@ use std::sync::Arc;
 use chrono::{TimeZone, Utc};
 use entraide_commands::{Category, Lang, Reading, VolunteerStatus, When};
 use entraide_storage::{
-    NewRequest, Outcome, RoomKind, SCHEMA_VERSION, State, Store, StoreError, TransitionError,
+    Effect, NewRequest, Outcome, Request, RoomKind, SCHEMA_VERSION, State, Store, StoreError,
+    TransitionError,
 };
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -25,6 +26,20 @@ fn at(minute: u32) -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, 10, minute, 0).single().unwrap_or_default()
 }
 
+/// A plan that owes nothing, for tests where effects do not matter.
+fn none(_: &Request) -> Vec<Effect> {
+    Vec::new()
+}
+
+/// The same, for a release.
+fn none2(_: &Request, _: Option<&str>) -> Vec<Effect> {
+    Vec::new()
+}
+
+/// The id of no effect, for `set_relay` and `set_private_room` when none is journalled
+/// (sled's generated ids are far below it).
+const NO_EFFECT: u64 = u64::MAX;
+
 fn outcomes(store: &Store, number: u64) -> Result<Vec<Outcome>, StoreError> {
     Ok(store.log_of(number)?.into_iter().map(|e| e.outcome).collect())
 }
@@ -33,11 +48,11 @@ fn outcomes(store: &Store, number: u64) -> Result<Vec<Outcome>, StoreError> {
 async fn numbers_are_sequential_and_an_event_makes_one_request() -> TestResult {
     let dir = tempfile::tempdir()?;
     let store = Store::open(dir.path())?;
-    let first = store.create_request(new_request("@a:x"), "$e1", at(0)).await?;
-    let second = store.create_request(new_request("@b:x"), "$e2", at(1)).await?;
+    let (first, _) = store.create_request(new_request("@a:x"), "$e1", at(0), none).await?;
+    let (second, _) = store.create_request(new_request("@b:x"), "$e2", at(1), none).await?;
     assert_eq!((first.number, second.number), (1, 2));
     assert!(matches!(
-        store.create_request(new_request("@a:x"), "$e1", at(2)).await,
+        store.create_request(new_request("@a:x"), "$e1", at(2), none).await,
         Err(TransitionError::AlreadyHandled)
     ));
     assert!(store.is_handled("$e1")?);
@@ -49,41 +64,42 @@ async fn numbers_are_sequential_and_an_event_makes_one_request() -> TestResult {
 async fn a_request_lives_through_claim_release_claim_done() -> TestResult {
     let dir = tempfile::tempdir()?;
     let store = Store::open(dir.path())?;
-    let request = store.create_request(new_request("@famille:x"), "$e", at(0)).await?;
+    let (request, _) = store.create_request(new_request("@famille:x"), "$e", at(0), none).await?;
     let n = request.number;
-    store.set_relay(n, "$relay1", at(1)).await?;
+    store.set_relay(n, "$relay1", at(1), NO_EFFECT).await?;
     assert_eq!(store.request_by_relay("$relay1")?, Some(n));
 
-    let claimed = store.claim(n, "@alice:x", at(2)).await?;
+    let (claimed, _) = store.claim(n, "@alice:x", at(2), none).await?;
     assert_eq!(claimed.state.holder(), Some("@alice:x"));
-    store.set_private_room(n, "!private:x", at(3)).await?;
+    store.set_private_room(n, "!private:x", at(3), NO_EFFECT).await?;
     assert_eq!(store.room_kind("!private:x")?, Some(RoomKind::Private { request: n }));
 
     assert!(matches!(
-        store.release(n, "@bruno:x", "@bruno:x", false, at(4)).await,
+        store.release(n, "@bruno:x", "@bruno:x", false, at(4), &[], none2).await,
         Err(TransitionError::NotHolder(_))
     ));
     assert!(matches!(
-        store.done(n, "@bruno:x", None, at(4)).await,
+        store.done(n, "@bruno:x", None, at(4), none).await,
         Err(TransitionError::NotHolder(_))
     ));
-    let (released, old_room) = store.release(n, "@alice:x", "@alice:x", false, at(5)).await?;
+    let (released, old_room, _) =
+        store.release(n, "@alice:x", "@alice:x", false, at(5), &[], none2).await?;
     assert_eq!(released.state, State::Open);
     assert_eq!(old_room.as_deref(), Some("!private:x"));
     assert_eq!(released.private_room, None);
     assert!(matches!(
-        store.release(n, "@alice:x", "@alice:x", false, at(5)).await,
+        store.release(n, "@alice:x", "@alice:x", false, at(5), &[], none2).await,
         Err(TransitionError::NotClaimed { .. })
     ));
 
-    store.set_relay(n, "$relay2", at(6)).await?;
+    store.set_relay(n, "$relay2", at(6), NO_EFFECT).await?;
     assert_eq!(store.request_by_relay("$relay1")?, None, "the old relay no longer claims");
-    store.claim(n, "@bruno:x", at(7)).await?;
-    let done = store.done(n, "@bruno:x", Some("très bien"), at(8)).await?;
+    store.claim(n, "@bruno:x", at(7), none).await?;
+    let (done, _) = store.done(n, "@bruno:x", Some("très bien"), at(8), none).await?;
     assert!(matches!(done.state, State::Done { .. }));
     assert!(store.active_requests()?.is_empty());
     assert!(matches!(
-        store.cancel(n, "@famille:x", false, at(9)).await,
+        store.cancel(n, "@famille:x", false, at(9), none).await,
         Err(TransitionError::NotOpen { .. })
     ));
 
@@ -111,19 +127,19 @@ async fn a_request_lives_through_claim_release_claim_done() -> TestResult {
 async fn only_the_requester_or_a_coordinator_cancels() -> TestResult {
     let dir = tempfile::tempdir()?;
     let store = Store::open(dir.path())?;
-    let n = store.create_request(new_request("@famille:x"), "$e", at(0)).await?.number;
+    let n = store.create_request(new_request("@famille:x"), "$e", at(0), none).await?.0.number;
     assert!(matches!(
-        store.cancel(n, "@voisin:x", false, at(1)).await,
+        store.cancel(n, "@voisin:x", false, at(1), none).await,
         Err(TransitionError::NotRequester(_))
     ));
     assert_eq!(store.request(n)?.map(|r| r.state), Some(State::Open));
-    store.cancel(n, "@agent:x", true, at(2)).await?;
+    store.cancel(n, "@agent:x", true, at(2), none).await?;
     assert!(matches!(
-        store.cancel(n, "@famille:x", false, at(3)).await,
+        store.cancel(n, "@famille:x", false, at(3), none).await,
         Err(TransitionError::NotOpen { .. })
     ));
     assert!(matches!(
-        store.claim(99, "@a:x", at(3)).await,
+        store.claim(99, "@a:x", at(3), none).await,
         Err(TransitionError::NoSuchRequest(99))
     ));
     Ok(())
@@ -133,15 +149,15 @@ async fn only_the_requester_or_a_coordinator_cancels() -> TestResult {
 async fn twenty_concurrent_claims_have_one_winner() -> TestResult {
     let dir = tempfile::tempdir()?;
     let store = Arc::new(Store::open(dir.path())?);
-    let n = store.create_request(new_request("@famille:x"), "$e", at(0)).await?.number;
+    let n = store.create_request(new_request("@famille:x"), "$e", at(0), none).await?.0.number;
     let claims = (0..20).map(|i| {
         let store = store.clone();
-        tokio::spawn(async move { store.claim(n, &format!("@v{i}:x"), at(1)).await })
+        tokio::spawn(async move { store.claim(n, &format!("@v{i}:x"), at(1), none).await })
     });
     let mut winners = Vec::new();
     for claim in claims {
         match claim.await? {
-            Ok(request) => winners.push(request.state.holder().map(str::to_owned)),
+            Ok((request, _)) => winners.push(request.state.holder().map(str::to_owned)),
             Err(TransitionError::NotOpen { state: State::Claimed { .. }, .. }) => {}
             Err(other) => return Err(other.into()),
         }
@@ -166,8 +182,8 @@ async fn everything_survives_reopening() -> TestResult {
     let dir = tempfile::tempdir()?;
     {
         let store = Store::open(dir.path())?;
-        let n = store.create_request(new_request("@famille:x"), "$e", at(0)).await?.number;
-        store.claim(n, "@alice:x", at(1)).await?;
+        let n = store.create_request(new_request("@famille:x"), "$e", at(0), none).await?.0.number;
+        store.claim(n, "@alice:x", at(1), none).await?;
         store
             .set_volunteer_status("@alice:x", VolunteerStatus::Vetted, "@agent:x", None, at(1))
             .await?;
@@ -185,7 +201,7 @@ async fn everything_survives_reopening() -> TestResult {
     assert_eq!(store.rooms_where(|k| *k == RoomKind::Volunteers)?, vec!["!v:x".to_owned()]);
     assert!(!store.mark_handled("$r", at(3)).await?, "handled ids survive a restart");
     assert!(store.is_handled("$e")?);
-    let next = store.create_request(new_request("@b:x"), "$e2", at(4)).await?;
+    let (next, _) = store.create_request(new_request("@b:x"), "$e2", at(4), none).await?;
     assert_eq!(next.number, 2, "numbering goes on after a restart");
     assert_eq!(outcomes(&store, 1)?, vec![Outcome::Created, Outcome::Claimed]);
     Ok(())

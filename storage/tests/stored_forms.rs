@@ -13,8 +13,9 @@ use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, TimeZone, Utc};
 use entraide_storage::{
     SCHEMA_VERSION, Store,
     model::{
-        Category, DayPart, Lang, LogEntry, NewRequest, Outcome, Person, Reading, Relation, Request,
-        RoomKind, State, VolunteerStatus, When,
+        Action, Category, DayPart, Effect, FollowUp, Key, Lang, LogEntry, Message, NewRequest,
+        Outcome, Person, Quote, Reading, Relation, Request, RoomKind, Root, Shape, State, Step,
+        Target, VolunteerStatus, When,
     },
 };
 use serde::{Serialize, de::DeserializeOwned};
@@ -26,8 +27,8 @@ const CHANGED: &str = "if this fails, the on-disk format changed — bump SCHEMA
                        storage/tests/stored_forms.rs), or undo the change";
 
 #[test]
-fn the_pinned_forms_are_those_of_schema_version_1() {
-    assert_eq!(SCHEMA_VERSION, 1, "{CHANGED}");
+fn the_pinned_forms_are_those_of_schema_version_2() {
+    assert_eq!(SCHEMA_VERSION, 2, "{CHANGED}");
 }
 
 /// Checks that `value` is written as `form`, and that `form` reads back as `value`.
@@ -103,10 +104,23 @@ fn full_request() -> Result<Request, Box<dyn std::error::Error>> {
         state: State::Claimed { volunteer: "@alice:x".to_owned(), at: at(2) },
         relay_event: Some("$relay".to_owned()),
         private_room: Some("!private:x".to_owned()),
+        follow_up: FollowUp { since: Some(at(2)), done: vec![Step::Nudge] },
     })
 }
 
 const FULL_REQUEST: &str = concat!(
+    r#"{"number":1,"requester":"@famille:x","origin_room":"!tilleuls:x","#,
+    r#""neighbourhood":"Les Tilleuls","text":"courses pour ma mère, jeudi 14h30","#,
+    r#""reading":{"category":"groceries","#,
+    r#""when":{"on":{"date":"2026-11-26","time":"14:30:00","part":"afternoon"}},"#,
+    r#""on_behalf":"mother"},"lang":"fr","created_at":"2026-11-23T10:00:00Z","#,
+    r#""state":{"state":"claimed","volunteer":"@alice:x","at":"2026-11-23T10:02:00Z"},"#,
+    r#""relay_event":"$relay","private_room":"!private:x","#,
+    r#""follow_up":{"since":"2026-11-23T10:02:00Z","done":["nudge"]}}"#
+);
+
+/// [`FULL_REQUEST`] as schema version 1 wrote it, before `follow_up`.
+const FULL_REQUEST_V1: &str = concat!(
     r#"{"number":1,"requester":"@famille:x","origin_room":"!tilleuls:x","#,
     r#""neighbourhood":"Les Tilleuls","text":"courses pour ma mère, jeudi 14h30","#,
     r#""reading":{"category":"groceries","#,
@@ -129,6 +143,39 @@ fn full_person() -> Person {
 const FULL_PERSON: &str = concat!(
     r#"{"status":"banned","changed_by":"@agent:x","changed_at":"2026-11-23T10:06:00Z","#,
     r#""reason":"rude"}"#
+);
+
+/// A notice with every optional field set: a nudge in the private room, in the relay's
+/// thread, mentioning the volunteer.
+fn full_notice() -> Action {
+    Action::Notice {
+        to: Target::Private,
+        message: Message {
+            plain: "Tout va bien ?".to_owned(),
+            html: "<b>Tout va bien ?</b>".to_owned(),
+        },
+        shape: Shape::Thread { root: Root::Relay, to: None },
+        mention: Some("@alice:x".to_owned()),
+    }
+}
+
+const FULL_NOTICE: &str = concat!(
+    r#"{"action":"notice","to":{"room":"private"},"#,
+    r#""message":{"plain":"Tout va bien ?","html":"<b>Tout va bien ?</b>"},"#,
+    r#""shape":{"shape":"thread","root":{"root":"relay"},"to":null},"mention":"@alice:x"}"#
+);
+
+/// [`full_notice`] as an effect of request 1, as the store journals it in
+/// [`keys_and_raw_values_keep_their_pinned_encoding`].
+fn full_effect() -> Effect {
+    Effect { request: 1, lane: "private".to_owned(), urgent: false, action: full_notice() }
+}
+
+const FULL_EFFECT: &str = concat!(
+    r#"{"request":1,"lane":"private","urgent":false,"action":{"action":"notice","#,
+    r#""to":{"room":"private"},"message":{"plain":"Tout va bien ?","#,
+    r#""html":"<b>Tout va bien ?</b>"},"#,
+    r#""shape":{"shape":"thread","root":{"root":"relay"},"to":null},"mention":"@alice:x"}}"#
 );
 
 #[test]
@@ -170,6 +217,10 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
             (Outcome::Done, r#""done""#),
             (Outcome::Cancelled, r#""cancelled""#),
             (Outcome::Expired, r#""expired""#),
+            (Outcome::Reminded, r#""reminded""#),
+            (Outcome::Escalated, r#""escalated""#),
+            (Outcome::Nudged, r#""nudged""#),
+            (Outcome::EscalatedClaim, r#""escalated_claim""#),
         ],
         |outcome| match outcome {
             Outcome::Created => 0,
@@ -180,8 +231,29 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
             Outcome::Done => 5,
             Outcome::Cancelled => 6,
             Outcome::Expired => 7,
+            Outcome::Reminded => 8,
+            Outcome::Escalated => 9,
+            Outcome::Nudged => 10,
+            Outcome::EscalatedClaim => 11,
         },
-        8,
+        12,
+    )?;
+    pinned_all(
+        &[
+            (Step::Remind, r#""remind""#),
+            (Step::Escalate, r#""escalate""#),
+            (Step::Expire, r#""expire""#),
+            (Step::Nudge, r#""nudge""#),
+            (Step::EscalateClaim, r#""escalate_claim""#),
+        ],
+        |step| match step {
+            Step::Remind => 0,
+            Step::Escalate => 1,
+            Step::Expire => 2,
+            Step::Nudge => 3,
+            Step::EscalateClaim => 4,
+        },
+        5,
     )?;
     pinned_all(
         &[
@@ -305,6 +377,347 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
         },
         2,
     )?;
+    let quote = || Quote {
+        event: "$asked".to_owned(),
+        sender: "@famille:x".to_owned(),
+        quote: "courses".to_owned(),
+    };
+    const QUOTE: &str = r#"{"event":"$asked","sender":"@famille:x","quote":"courses"}"#;
+    pinned_all(
+        &[
+            (Root::Event { id: "$root".to_owned() }, r#"{"root":"event","id":"$root"}"#),
+            (Root::Relay, r#"{"root":"relay"}"#),
+        ],
+        |root| match root {
+            Root::Event { .. } => 0,
+            Root::Relay => 1,
+        },
+        2,
+    )?;
+    pinned_all(
+        &[
+            (Shape::New, r#"{"shape":"new"}"#),
+            (Shape::Reply { to: quote() }, &format!(r#"{{"shape":"reply","to":{QUOTE}}}"#)),
+            (
+                Shape::Thread { root: Root::Relay, to: None },
+                r#"{"shape":"thread","root":{"root":"relay"},"to":null}"#,
+            ),
+            (
+                Shape::Thread { root: Root::Event { id: "$root".to_owned() }, to: Some(quote()) },
+                &format!(
+                    r#"{{"shape":"thread","root":{{"root":"event","id":"$root"}},"to":{QUOTE}}}"#
+                ),
+            ),
+        ],
+        |shape| match shape {
+            Shape::New => 0,
+            Shape::Reply { .. } => 1,
+            Shape::Thread { .. } => 2,
+        },
+        3,
+    )?;
+    pinned_all(
+        &[
+            (Target::Id { id: "!tilleuls:x".to_owned() }, r#"{"room":"id","id":"!tilleuls:x"}"#),
+            (Target::Volunteers, r#"{"room":"volunteers"}"#),
+            (Target::Coordination, r#"{"room":"coordination"}"#),
+            (Target::Private, r#"{"room":"private"}"#),
+        ],
+        |target| match target {
+            Target::Id { .. } => 0,
+            Target::Volunteers => 1,
+            Target::Coordination => 2,
+            Target::Private => 3,
+        },
+        4,
+    )?;
+    pinned_all(
+        &[
+            (full_notice(), FULL_NOTICE),
+            (
+                Action::Notice {
+                    to: Target::Volunteers,
+                    message: Message::default(),
+                    shape: Shape::New,
+                    mention: None,
+                },
+                concat!(
+                    r#"{"action":"notice","to":{"room":"volunteers"},"#,
+                    r#""message":{"plain":"","html":""},"shape":{"shape":"new"},"mention":null}"#
+                ),
+            ),
+            (Action::Relay, r#"{"action":"relay"}"#),
+            (
+                Action::EditRelay { key: Key::RelayTaken },
+                r#"{"action":"edit_relay","key":"relay_taken"}"#,
+            ),
+            (
+                Action::PrivateRoom { volunteer: "@alice:x".to_owned() },
+                r#"{"action":"private_room","volunteer":"@alice:x"}"#,
+            ),
+            (
+                Action::Intro { volunteer: "@alice:x".to_owned() },
+                r#"{"action":"intro","volunteer":"@alice:x"}"#,
+            ),
+            (
+                Action::Remove { room: "!private:x".to_owned(), user: "@alice:x".to_owned() },
+                r#"{"action":"remove","room":"!private:x","user":"@alice:x"}"#,
+            ),
+        ],
+        |action| match action {
+            Action::Notice { .. } => 0,
+            Action::Relay => 1,
+            Action::EditRelay { .. } => 2,
+            Action::PrivateRoom { .. } => 3,
+            Action::Intro { .. } => 4,
+            Action::Remove { .. } => 5,
+        },
+        6,
+    )?;
+    Ok(())
+}
+
+/// Message keys are stored in [`Action::EditRelay`]: renaming one (here or in the locale
+/// files' naming) changes what old journals read as.
+#[test]
+fn every_message_key_keeps_its_pinned_form() -> TestResult {
+    pinned_all(
+        &[
+            (Key::CatGroceries, r#""cat_groceries""#),
+            (Key::CatPharmacy, r#""cat_pharmacy""#),
+            (Key::CatLift, r#""cat_lift""#),
+            (Key::CatVisit, r#""cat_visit""#),
+            (Key::CatRepairs, r#""cat_repairs""#),
+            (Key::CatPaperwork, r#""cat_paperwork""#),
+            (Key::CatDigital, r#""cat_digital""#),
+            (Key::CatOther, r#""cat_other""#),
+            (Key::RelMother, r#""rel_mother""#),
+            (Key::RelFather, r#""rel_father""#),
+            (Key::RelParents, r#""rel_parents""#),
+            (Key::RelGrandmother, r#""rel_grandmother""#),
+            (Key::RelGrandfather, r#""rel_grandfather""#),
+            (Key::RelGrandparents, r#""rel_grandparents""#),
+            (Key::RelNeighbour, r#""rel_neighbour""#),
+            (Key::RelFamily, r#""rel_family""#),
+            (Key::RelSomeone, r#""rel_someone""#),
+            (Key::PartMorning, r#""part_morning""#),
+            (Key::PartAfternoon, r#""part_afternoon""#),
+            (Key::PartEvening, r#""part_evening""#),
+            (Key::DayMon, r#""day_mon""#),
+            (Key::DayTue, r#""day_tue""#),
+            (Key::DayWed, r#""day_wed""#),
+            (Key::DayThu, r#""day_thu""#),
+            (Key::DayFri, r#""day_fri""#),
+            (Key::DaySat, r#""day_sat""#),
+            (Key::DaySun, r#""day_sun""#),
+            (Key::WhenAsap, r#""when_asap""#),
+            (Key::WhenToday, r#""when_today""#),
+            (Key::WhenThisMorning, r#""when_this_morning""#),
+            (Key::WhenThisAfternoon, r#""when_this_afternoon""#),
+            (Key::WhenThisEvening, r#""when_this_evening""#),
+            (Key::WhenTomorrow, r#""when_tomorrow""#),
+            (Key::WhenDate, r#""when_date""#),
+            (Key::WhenTime, r#""when_time""#),
+            (Key::Behalf, r#""behalf""#),
+            (Key::StateOpen, r#""state_open""#),
+            (Key::StateClaimed, r#""state_claimed""#),
+            (Key::StateDone, r#""state_done""#),
+            (Key::StateCancelled, r#""state_cancelled""#),
+            (Key::StateExpired, r#""state_expired""#),
+            (Key::AgeMinutes, r#""age_minutes""#),
+            (Key::AgeHours, r#""age_hours""#),
+            (Key::AgeDays, r#""age_days""#),
+            (Key::NoNeighbourhood, r#""no_neighbourhood""#),
+            (Key::RequestConfirmed, r#""request_confirmed""#),
+            (Key::Relay, r#""relay""#),
+            (Key::RelayTaken, r#""relay_taken""#),
+            (Key::RelayDone, r#""relay_done""#),
+            (Key::RelayCancelled, r#""relay_cancelled""#),
+            (Key::RelayExpired, r#""relay_expired""#),
+            (Key::Reminder, r#""reminder""#),
+            (Key::EscalatedOpen, r#""escalated_open""#),
+            (Key::ExpiredRequester, r#""expired_requester""#),
+            (Key::ExpiredCoordination, r#""expired_coordination""#),
+            (Key::ContactDefault, r#""contact_default""#),
+            (Key::Nudge, r#""nudge""#),
+            (Key::EscalatedClaim, r#""escalated_claim""#),
+            (Key::AlreadyTaken, r#""already_taken""#),
+            (Key::ClaimWon, r#""claim_won""#),
+            (Key::PrivateIntro, r#""private_intro""#),
+            (Key::RequesterTold, r#""requester_told""#),
+            (Key::Released, r#""released""#),
+            (Key::ReleasedPrivate, r#""released_private""#),
+            (Key::DoneAck, r#""done_ack""#),
+            (Key::CancelledAck, r#""cancelled_ack""#),
+            (Key::Vetted, r#""vetted""#),
+            (Key::AlreadyVetted, r#""already_vetted""#),
+            (Key::Banned, r#""banned""#),
+            (Key::BannedReleased, r#""banned_released""#),
+            (Key::AlreadyBanned, r#""already_banned""#),
+            (Key::RequestsHeader, r#""requests_header""#),
+            (Key::RequestsLineOpen, r#""requests_line_open""#),
+            (Key::RequestsLineClaimed, r#""requests_line_claimed""#),
+            (Key::RequestsEmpty, r#""requests_empty""#),
+            (Key::HelpHeader, r#""help_header""#),
+            (Key::HelpRequest, r#""help_request""#),
+            (Key::HelpTake, r#""help_take""#),
+            (Key::HelpRelease, r#""help_release""#),
+            (Key::HelpDone, r#""help_done""#),
+            (Key::HelpCancel, r#""help_cancel""#),
+            (Key::HelpVet, r#""help_vet""#),
+            (Key::HelpBan, r#""help_ban""#),
+            (Key::HelpRequests, r#""help_requests""#),
+            (Key::HelpHelp, r#""help_help""#),
+            (Key::UsageRequest, r#""usage_request""#),
+            (Key::UsageTake, r#""usage_take""#),
+            (Key::UsageRelease, r#""usage_release""#),
+            (Key::UsageDone, r#""usage_done""#),
+            (Key::UsageCancel, r#""usage_cancel""#),
+            (Key::UsageVet, r#""usage_vet""#),
+            (Key::UsageBan, r#""usage_ban""#),
+            (Key::UsageRequests, r#""usage_requests""#),
+            (Key::UsageHelp, r#""usage_help""#),
+            (Key::LateAnswer, r#""late_answer""#),
+            (Key::UnknownCommand, r#""unknown_command""#),
+            (Key::TooLong, r#""too_long""#),
+            (Key::RefusedNotVetted, r#""refused_not_vetted""#),
+            (Key::RefusedBanned, r#""refused_banned""#),
+            (Key::RefusedNotCoordinator, r#""refused_not_coordinator""#),
+            (Key::RefusedWrongPlace, r#""refused_wrong_place""#),
+            (Key::NoSuchRequest, r#""no_such_request""#),
+            (Key::NotOpen, r#""not_open""#),
+            (Key::NotClaimed, r#""not_claimed""#),
+            (Key::NotHolder, r#""not_holder""#),
+            (Key::NotRequester, r#""not_requester""#),
+            (Key::InternalError, r#""internal_error""#),
+            (Key::VolunteersRoomName, r#""volunteers_room_name""#),
+            (Key::VolunteersRoomTopic, r#""volunteers_room_topic""#),
+            (Key::CoordinationRoomName, r#""coordination_room_name""#),
+            (Key::CoordinationRoomTopic, r#""coordination_room_topic""#),
+            (Key::PrivateRoomName, r#""private_room_name""#),
+            (Key::PrivateRoomTopic, r#""private_room_topic""#),
+            (Key::NeighbourhoodWelcome, r#""neighbourhood_welcome""#),
+            (Key::DirectWelcome, r#""direct_welcome""#),
+        ],
+        |key| match key {
+            Key::CatGroceries => 0,
+            Key::CatPharmacy => 1,
+            Key::CatLift => 2,
+            Key::CatVisit => 3,
+            Key::CatRepairs => 4,
+            Key::CatPaperwork => 5,
+            Key::CatDigital => 6,
+            Key::CatOther => 7,
+            Key::RelMother => 8,
+            Key::RelFather => 9,
+            Key::RelParents => 10,
+            Key::RelGrandmother => 11,
+            Key::RelGrandfather => 12,
+            Key::RelGrandparents => 13,
+            Key::RelNeighbour => 14,
+            Key::RelFamily => 15,
+            Key::RelSomeone => 16,
+            Key::PartMorning => 17,
+            Key::PartAfternoon => 18,
+            Key::PartEvening => 19,
+            Key::DayMon => 20,
+            Key::DayTue => 21,
+            Key::DayWed => 22,
+            Key::DayThu => 23,
+            Key::DayFri => 24,
+            Key::DaySat => 25,
+            Key::DaySun => 26,
+            Key::WhenAsap => 27,
+            Key::WhenToday => 28,
+            Key::WhenThisMorning => 29,
+            Key::WhenThisAfternoon => 30,
+            Key::WhenThisEvening => 31,
+            Key::WhenTomorrow => 32,
+            Key::WhenDate => 33,
+            Key::WhenTime => 34,
+            Key::Behalf => 35,
+            Key::StateOpen => 36,
+            Key::StateClaimed => 37,
+            Key::StateDone => 38,
+            Key::StateCancelled => 39,
+            Key::StateExpired => 40,
+            Key::AgeMinutes => 41,
+            Key::AgeHours => 42,
+            Key::AgeDays => 43,
+            Key::NoNeighbourhood => 44,
+            Key::RequestConfirmed => 45,
+            Key::Relay => 46,
+            Key::RelayTaken => 47,
+            Key::RelayDone => 48,
+            Key::RelayCancelled => 49,
+            Key::RelayExpired => 50,
+            Key::Reminder => 51,
+            Key::EscalatedOpen => 52,
+            Key::ExpiredRequester => 53,
+            Key::ExpiredCoordination => 54,
+            Key::ContactDefault => 55,
+            Key::Nudge => 56,
+            Key::EscalatedClaim => 57,
+            Key::AlreadyTaken => 58,
+            Key::ClaimWon => 59,
+            Key::PrivateIntro => 60,
+            Key::RequesterTold => 61,
+            Key::Released => 62,
+            Key::ReleasedPrivate => 63,
+            Key::DoneAck => 64,
+            Key::CancelledAck => 65,
+            Key::Vetted => 66,
+            Key::AlreadyVetted => 67,
+            Key::Banned => 68,
+            Key::BannedReleased => 69,
+            Key::AlreadyBanned => 70,
+            Key::RequestsHeader => 71,
+            Key::RequestsLineOpen => 72,
+            Key::RequestsLineClaimed => 73,
+            Key::RequestsEmpty => 74,
+            Key::HelpHeader => 75,
+            Key::HelpRequest => 76,
+            Key::HelpTake => 77,
+            Key::HelpRelease => 78,
+            Key::HelpDone => 79,
+            Key::HelpCancel => 80,
+            Key::HelpVet => 81,
+            Key::HelpBan => 82,
+            Key::HelpRequests => 83,
+            Key::HelpHelp => 84,
+            Key::UsageRequest => 85,
+            Key::UsageTake => 86,
+            Key::UsageRelease => 87,
+            Key::UsageDone => 88,
+            Key::UsageCancel => 89,
+            Key::UsageVet => 90,
+            Key::UsageBan => 91,
+            Key::UsageRequests => 92,
+            Key::UsageHelp => 93,
+            Key::LateAnswer => 94,
+            Key::UnknownCommand => 95,
+            Key::TooLong => 96,
+            Key::RefusedNotVetted => 97,
+            Key::RefusedBanned => 98,
+            Key::RefusedNotCoordinator => 99,
+            Key::RefusedWrongPlace => 100,
+            Key::NoSuchRequest => 101,
+            Key::NotOpen => 102,
+            Key::NotClaimed => 103,
+            Key::NotHolder => 104,
+            Key::NotRequester => 105,
+            Key::InternalError => 106,
+            Key::VolunteersRoomName => 107,
+            Key::VolunteersRoomTopic => 108,
+            Key::CoordinationRoomName => 109,
+            Key::CoordinationRoomTopic => 110,
+            Key::PrivateRoomName => 111,
+            Key::PrivateRoomTopic => 112,
+            Key::NeighbourhoodWelcome => 113,
+            Key::DirectWelcome => 114,
+        },
+        115,
+    )?;
     Ok(())
 }
 
@@ -333,6 +746,7 @@ fn every_stored_record_keeps_its_pinned_form() -> TestResult {
         state: State::Open,
         relay_event: None,
         private_room: None,
+        follow_up: FollowUp::default(),
     };
     pinned(
         &bare,
@@ -340,7 +754,8 @@ fn every_stored_record_keeps_its_pinned_form() -> TestResult {
             r#"{"number":2,"requester":"@b:x","origin_room":"!direct:x","neighbourhood":null,"#,
             r#""text":"help","reading":{"category":"other","when":"asap","on_behalf":null},"#,
             r#""lang":"en","created_at":"2026-11-23T10:05:00.123456789Z","#,
-            r#""state":{"state":"open"},"relay_event":null,"private_room":null}"#
+            r#""state":{"state":"open"},"relay_event":null,"private_room":null,"#,
+            r#""follow_up":{"since":null,"done":[]}}"#
         ),
     )?;
 
@@ -366,6 +781,35 @@ fn every_stored_record_keeps_its_pinned_form() -> TestResult {
             note: None,
         },
         r#"{"at":"2026-11-23T10:01:00Z","number":1,"actor":"bot","outcome":"relayed","note":null}"#,
+    )?;
+
+    pinned(&FollowUp::default(), r#"{"since":null,"done":[]}"#)?;
+    pinned(
+        &FollowUp { since: Some(at(7)), done: vec![Step::Remind, Step::Escalate] },
+        r#"{"since":"2026-11-23T10:07:00Z","done":["remind","escalate"]}"#,
+    )?;
+
+    pinned(&full_effect(), FULL_EFFECT)?;
+    pinned(
+        &Effect {
+            request: 0,
+            lane: "!coordination:x".to_owned(),
+            urgent: true,
+            action: Action::Relay,
+        },
+        r#"{"request":0,"lane":"!coordination:x","urgent":true,"action":{"action":"relay"}}"#,
+    )?;
+    pinned(
+        &Quote {
+            event: "$asked".to_owned(),
+            sender: "@famille:x".to_owned(),
+            quote: "courses pour ma mère".to_owned(),
+        },
+        r#"{"event":"$asked","sender":"@famille:x","quote":"courses pour ma mère"}"#,
+    )?;
+    pinned(
+        &Message { plain: "a\nb".to_owned(), html: "a<br>b".to_owned() },
+        r#"{"plain":"a\nb","html":"a<br>b"}"#,
     )?;
 
     pinned(&full_person(), FULL_PERSON)?;
@@ -415,10 +859,57 @@ async fn keys_and_raw_values_keep_their_pinned_encoding() -> TestResult {
             reading: full_reading()?,
             lang: Lang::Fr,
         };
-        let number = store.create_request(new, "$asked", at(0)).await?.number;
-        store.set_relay(number, "$relay", at(1)).await?;
-        store.claim(number, "@alice:x", at(2)).await?;
-        store.set_private_room(number, "!private:x", at(3)).await?;
+        // Each transition owes what the bot would; what is finished leaves the journal, the
+        // rest stays in it.
+        let confirmation = |request: &Request| Effect {
+            request: request.number,
+            lane: request.origin_room.clone(),
+            urgent: true,
+            action: Action::Notice {
+                to: Target::Id { id: request.origin_room.clone() },
+                message: Message { plain: "n°1".to_owned(), html: "<b>n°1</b>".to_owned() },
+                shape: Shape::Reply {
+                    to: Quote {
+                        event: "$asked".to_owned(),
+                        sender: request.requester.clone(),
+                        quote: "courses".to_owned(),
+                    },
+                },
+                mention: None,
+            },
+        };
+        let (request, created) = store
+            .create_request(new, "$asked", at(0), |request| {
+                let relay = Effect {
+                    request: request.number,
+                    lane: "!volunteers:x".to_owned(),
+                    urgent: true,
+                    action: Action::Relay,
+                };
+                vec![confirmation(request), relay]
+            })
+            .await?;
+        let number = request.number;
+        store.set_relay(number, "$relay", at(1), created[1].id).await?;
+        let (_, claimed) = store
+            .claim(number, "@alice:x", at(2), |request| {
+                let private = Effect {
+                    request: request.number,
+                    lane: "private".to_owned(),
+                    urgent: true,
+                    action: Action::PrivateRoom { volunteer: "@alice:x".to_owned() },
+                };
+                let edit = Effect {
+                    request: request.number,
+                    lane: "!volunteers:x".to_owned(),
+                    urgent: false,
+                    action: Action::EditRelay { key: Key::RelayTaken },
+                };
+                vec![private, edit]
+            })
+            .await?;
+        store.set_private_room(number, "!private:x", at(3), claimed[0].id).await?;
+        store.follow_up(number, Step::Nudge, at(5), |_| vec![full_effect()]).await?;
         store
             .set_volunteer_status("@alice:x", VolunteerStatus::Vetted, "@agent:x", None, at(4))
             .await?;
@@ -444,7 +935,7 @@ async fn keys_and_raw_values_keep_their_pinned_encoding() -> TestResult {
         entries(&db, "meta")?,
         vec![
             (b"next_request_number".to_vec(), vec![0, 0, 0, 0, 0, 0, 0, 2]),
-            (b"schema_version".to_vec(), vec![0, 0, 0, 0, 0, 0, 0, 1]),
+            (b"schema_version".to_vec(), vec![0, 0, 0, 0, 0, 0, 0, 2]),
         ],
         "{}",
         message("meta")
@@ -518,9 +1009,116 @@ async fn keys_and_raw_values_keep_their_pinned_encoding() -> TestResult {
             line(1, "bot", "relayed"),
             line(2, "@alice:x", "claimed"),
             line(3, "bot", "private_room_created"),
+            line(5, "bot", "nudged"),
         ],
         "{}",
         message("log: generated id → LogEntry")
     );
+
+    // The journal of effects is keyed the same way; its values are pinned.
+    let mut ids = Vec::new();
+    for (key, _) in entries(&db, "effects")? {
+        let key: [u8; 8] = key.as_slice().try_into().map_err(|_| message("effects key"))?;
+        ids.push(u64::from_be_bytes(key));
+    }
+    assert!(ids.windows(2).all(|pair| pair[0] < pair[1]), "{}", message("effects keys"));
+    let values: Vec<String> =
+        json_entries(&db, "effects")?.into_iter().map(|(_, value)| value).collect();
+    assert_eq!(
+        values,
+        vec![
+            concat!(
+                r#"{"request":1,"lane":"!tilleuls:x","urgent":true,"action":{"action":"notice","#,
+                r#""to":{"room":"id","id":"!tilleuls:x"},"#,
+                r#""message":{"plain":"n°1","html":"<b>n°1</b>"},"#,
+                r#""shape":{"shape":"reply","#,
+                r#""to":{"event":"$asked","sender":"@famille:x","quote":"courses"}},"#,
+                r#""mention":null}}"#
+            )
+            .to_owned(),
+            concat!(
+                r#"{"request":1,"lane":"!volunteers:x","urgent":false,"#,
+                r#""action":{"action":"edit_relay","key":"relay_taken"}}"#
+            )
+            .to_owned(),
+            FULL_EFFECT.to_owned(),
+        ],
+        "{}",
+        message("effects: generated id → Effect")
+    );
+    Ok(())
+}
+
+#[test]
+fn a_request_of_schema_version_1_still_reads() -> TestResult {
+    let read: Request = serde_json::from_str(FULL_REQUEST_V1)
+        .map_err(|error| format!("{CHANGED}\n(a version-1 request no longer decodes: {error})"))?;
+    let expected = Request { follow_up: FollowUp::default(), ..full_request()? };
+    assert_eq!(read, expected, "{CHANGED}");
+    Ok(())
+}
+
+/// What a version-1 store holds: a claimed request of before `follow_up`, its log, the
+/// meta numbers, and no `effects` tree.
+fn write_version_1_store(path: &std::path::Path) -> TestResult {
+    let db = sled::open(path)?;
+    let meta = db.open_tree("meta")?;
+    meta.insert("schema_version", &1_u64.to_be_bytes())?;
+    meta.insert("next_request_number", &2_u64.to_be_bytes())?;
+    db.open_tree("requests")?.insert(1_u64.to_be_bytes(), FULL_REQUEST_V1.as_bytes())?;
+    let log = db.open_tree("log")?;
+    for (id, minute, actor, outcome) in [
+        (1_u64, 0, "@famille:x", "created"),
+        (2, 1, "bot", "relayed"),
+        (3, 2, "@alice:x", "claimed"),
+    ] {
+        let entry = format!(
+            r#"{{"at":"2026-11-23T10:0{minute}:00Z","number":1,"actor":"{actor}","outcome":"{outcome}","note":null}}"#
+        );
+        log.insert(id.to_be_bytes(), entry.as_bytes())?;
+    }
+    db.open_tree("relays")?.insert("$relay", &1_u64.to_be_bytes())?;
+    db.flush()?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_store_of_schema_version_1_opens_and_is_upgraded_to_2() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    write_version_1_store(dir.path())?;
+    {
+        let store = Store::open(dir.path())?;
+        let expected = Request { follow_up: FollowUp::default(), ..full_request()? };
+        assert_eq!(store.request(1)?, Some(expected));
+        assert_eq!(store.request_by_relay("$relay")?, Some(1));
+        assert_eq!(
+            store.log_of(1)?.into_iter().map(|e| e.outcome).collect::<Vec<_>>(),
+            vec![Outcome::Created, Outcome::Relayed, Outcome::Claimed]
+        );
+        assert!(store.pending_effects()?.is_empty(), "a version-1 store owes nothing");
+        // Its requests take part in version 2's transitions, follow-up steps included…
+        let (nudged, queued) =
+            store.follow_up(1, Step::Nudge, at(9), |_| vec![full_effect()]).await?;
+        assert_eq!(nudged.follow_up.done, vec![Step::Nudge]);
+        assert_eq!(store.pending_effects()?, queued);
+        // …and numbering goes on.
+        let new = NewRequest {
+            requester: "@b:x".to_owned(),
+            origin_room: "!direct:x".to_owned(),
+            neighbourhood: None,
+            text: "help".to_owned(),
+            reading: Reading { category: Category::Other, when: When::Asap, on_behalf: None },
+            lang: Lang::En,
+        };
+        let (second, _) = store.create_request(new, "$second", at(9), |_| Vec::new()).await?;
+        assert_eq!(second.number, 2);
+    }
+    let db = sled::open(dir.path())?;
+    let schema = db.open_tree("meta")?.get("schema_version")?.map(|v| v.to_vec());
+    assert_eq!(schema, Some(2_u64.to_be_bytes().to_vec()), "the version on disk is now 2");
+    drop(db);
+    // What version 2 wrote over the version-1 request is there after a reopening.
+    let store = Store::open(dir.path())?;
+    assert_eq!(store.request(1)?.map(|r| r.follow_up.done), Some(vec![Step::Nudge]));
     Ok(())
 }

@@ -1,9 +1,12 @@
 //! The bot under test, run in this process on a real Synapse.
 
-use std::path::{Path, PathBuf};
+use std::{
+    path::{Path, PathBuf},
+    sync::Arc,
+};
 
 use anyhow::{Context as _, Result};
-use entraide::{Config, config::Password};
+use entraide::{Clock, Config, config::Password};
 use entraide_commands::Lang;
 use entraide_storage::Store;
 use matrix_sdk::ruma::UserId;
@@ -21,6 +24,8 @@ pub struct RunningBot {
     pub store: Store,
     /// The configuration it runs with.
     pub config: Config,
+    /// The bot's clock: tests move it forward to reach deadlines.
+    pub clock: Arc<Clock>,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<Result<()>>,
 }
@@ -59,6 +64,8 @@ pub fn config_for(
         volunteers_room: None,
         coordination_room: None,
         neighbourhoods: Vec::new(),
+        contact: None,
+        follow_up: entraide::config::FollowUp::default(),
     })
 }
 
@@ -66,12 +73,16 @@ impl RunningBot {
     /// Starts the bot on `store` (open it once with [`entraide::open_store`] and pass
     /// clones across restarts: sled allows one opening per process).
     pub fn start(config: Config, store: Store) -> RunningBot {
+        RunningBot::start_by(config, store, Arc::new(Clock::system()))
+    }
+
+    /// [`RunningBot::start`] by `clock` (pass the previous run's to keep its time).
+    pub fn start_by(config: Config, store: Store, clock: Arc<Clock>) -> RunningBot {
         let (stop, stopped) = oneshot::channel::<()>();
-        let task =
-            tokio::spawn(entraide::run_with_store(config.clone(), store.clone(), async move {
-                let _ = stopped.await;
-            }));
-        RunningBot { store, config, stop: Some(stop), task }
+        let run = entraide::run_with(config.clone(), store.clone(), clock.clone(), async move {
+            let _ = stopped.await;
+        });
+        RunningBot { store, config, clock, stop: Some(stop), task: tokio::spawn(run) }
     }
 
     /// Asks the bot to stop and waits until it has; fails if it had failed.

@@ -131,7 +131,8 @@ impl World {
 
     /// Starts the bot again on the same data directory and store.
     pub fn restart_bot(&mut self, previous: &RunningBot) {
-        self.bot = Some(RunningBot::start(previous.config.clone(), previous.store.clone()));
+        let (config, store) = (previous.config.clone(), previous.store.clone());
+        self.bot = Some(RunningBot::start_by(config, store, previous.clock.clone()));
     }
 
     /// Where the bot keeps its data.

@@ -1,7 +1,6 @@
 //! `!bannir @personne [raison]` / `!ban @person [reason]`: a coordinator bans a volunteer;
 //! what they held is given back and relayed again.
 
-use chrono::Utc;
 use entraide_commands::{Key, Message, VolunteerStatus};
 use entraide_storage::{Request, RoomKind};
 use matrix_sdk::ruma::UserId;
@@ -21,7 +20,7 @@ pub async fn apply(
     let by = ctx.sender().as_str();
     let before = bot
         .store
-        .set_volunteer_status(user.as_str(), VolunteerStatus::Banned, by, reason, Utc::now())
+        .set_volunteer_status(user.as_str(), VolunteerStatus::Banned, by, reason, bot.now())
         .await?;
     info!("volunteer banned");
     let mut released = Vec::new();
@@ -32,7 +31,7 @@ pub async fn apply(
         let owed = |request: &Request, old_room: Option<&str>| {
             plan::release(bot, request, old_room, user.as_str(), None)
         };
-        match bot.store.release(request.number, user.as_str(), by, true, Utc::now(), &[], owed).await
+        match bot.store.release(request.number, user.as_str(), by, true, bot.now(), &[], owed).await
         {
             Ok((request, _, queued)) => {
                 bot.outbox.journalled(queued);

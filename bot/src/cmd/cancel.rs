@@ -1,6 +1,5 @@
 //! `!annuler [n]` / `!cancel [n]`: the person who asked, or a coordinator, cancels.
 
-use chrono::Utc;
 use entraide_commands::{CommandKind, Key};
 use tracing::info;
 
@@ -15,7 +14,7 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, number: Option<u64>) -> Result<(), Fail
     let owed = |request: &_| closed(bot, ctx, request, Key::CancelledAck, Key::RelayCancelled);
     let (_, queued) = bot
         .store
-        .cancel(number, sender, ctx.roles.coordinator, Utc::now(), owed)
+        .cancel(number, sender, ctx.roles.coordinator, bot.now(), owed)
         .await
         .map_err(|error| Failure::Transition(error, CommandKind::Cancel))?;
     info!(request = number, "cancelled");

@@ -1,6 +1,5 @@
 //! `!fait [n] [mot]` / `!done [n] [note]`: the volunteer closes a request as done.
 
-use chrono::Utc;
 use entraide_commands::{CommandKind, Key};
 use tracing::info;
 
@@ -21,7 +20,7 @@ pub async fn apply(
     let owed = |request: &_| closed(bot, ctx, request, Key::DoneAck, Key::RelayDone);
     let (_, queued) = bot
         .store
-        .done(number, sender, note.as_deref(), Utc::now(), owed)
+        .done(number, sender, note.as_deref(), bot.now(), owed)
         .await
         .map_err(|error| Failure::Transition(error, CommandKind::Done))?;
     info!(request = number, "done");

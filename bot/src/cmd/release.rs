@@ -1,6 +1,5 @@
 //! `!lacher [n]` / `!release [n]`: the volunteer gives a request back; it is relayed again.
 
-use chrono::Utc;
 use entraide_commands::{CommandKind, Key, Place};
 use tracing::info;
 
@@ -30,7 +29,7 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, number: Option<u64>) -> Result<(), Fail
     };
     let (_, _, queued) = bot
         .store
-        .release(number, sender, sender, false, Utc::now(), &[], owed)
+        .release(number, sender, sender, false, bot.now(), &[], owed)
         .await
         .map_err(|error| Failure::Transition(error, CommandKind::Release))?;
     info!(request = number, "given back");

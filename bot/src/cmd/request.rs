@@ -1,6 +1,5 @@
 //! `!demande <texte>` / `!request <text>`: records a request, confirms, relays it.
 
-use chrono::Utc;
 use entraide_commands::{CommandKind, Key, read_request};
 use entraide_storage::{NewRequest, Request, RoomKind, TransitionError};
 use tracing::info;
@@ -11,7 +10,7 @@ use crate::{bot::Bot, effects::plan, failure::Failure};
 /// Records the request (marking its event handled in the same transaction), confirms it
 /// to the requester, and relays it to the volunteers.
 pub async fn apply(bot: &Bot, ctx: &Ctx, text: String) -> Result<(), Failure> {
-    let now = Utc::now();
+    let now = bot.now();
     let neighbourhood = match bot.store.room_kind(ctx.room.room_id().as_str())? {
         Some(RoomKind::Neighbourhood { name }) => Some(name),
         _ => None,

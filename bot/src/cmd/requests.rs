@@ -1,6 +1,5 @@
 //! `!demandes` / `!requests`: a coordinator's list of open and claimed requests.
 
-use chrono::Utc;
 use entraide_commands::{Key, Message};
 use entraide_storage::State;
 
@@ -14,7 +13,7 @@ pub async fn apply(bot: &Bot, ctx: &Ctx) -> Result<(), Failure> {
     let message = if active.is_empty() {
         texts.render(lang, Key::RequestsEmpty, &[])
     } else {
-        let now = Utc::now();
+        let now = bot.now();
         let count = active.len().to_string();
         let mut lines = vec![texts.render(lang, Key::RequestsHeader, &[("count", &count)])];
         for request in &active {

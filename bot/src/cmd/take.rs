@@ -1,7 +1,6 @@
 //! `!prendre <n>` / `!take <n>`, or ✋ on a relay: the first valid claim wins the request
 //! and a private room with the person who asked.
 
-use chrono::Utc;
 use entraide_commands::{CommandKind, Key, Lang, Place, rules};
 use matrix_sdk::ruma::{EventId, RoomId, UserId};
 use tracing::{error, info};
@@ -86,7 +85,7 @@ async fn claim(
     };
     let (_, queued) = bot
         .store
-        .claim(number, volunteer.as_str(), Utc::now(), owed)
+        .claim(number, volunteer.as_str(), bot.now(), owed)
         .await
         .map_err(|error| Failure::Transition(error, CommandKind::Take))?;
     info!(request = number, "claimed");

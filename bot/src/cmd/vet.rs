@@ -1,7 +1,6 @@
 //! `!valider @personne` / `!vet @person`: a coordinator vets a volunteer, who is invited
 //! into the volunteers room.
 
-use chrono::Utc;
 use entraide_commands::{Key, VolunteerStatus};
 use matrix_sdk::ruma::UserId;
 use tracing::{debug, info, warn};
@@ -18,7 +17,7 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, user: &UserId) -> Result<(), Failure> {
             VolunteerStatus::Vetted,
             ctx.sender().as_str(),
             None,
-            Utc::now(),
+            bot.now(),
         )
         .await?;
     info!("volunteer vetted");

@@ -9,7 +9,10 @@
 
 mod values;
 
-use std::path::{Path, PathBuf};
+use std::{
+    path::{Path, PathBuf},
+    time::Duration,
+};
 
 pub use chrono_tz::Tz;
 use entraide_commands::Lang;
@@ -81,6 +84,53 @@ pub struct Config {
     pub coordination_room: Option<OwnedRoomOrAliasId>,
     /// Neighbourhood rooms to join, with their names.
     pub neighbourhoods: Vec<Neighbourhood>,
+    /// How people reach the CCAS (a phone number, an office), told to a requester whose
+    /// request expired; `None`: a general pointer to the town hall.
+    pub contact: Option<String>,
+    /// When the bot follows up on requests that wait.
+    pub follow_up: FollowUp,
+}
+
+/// When the bot follows up on a request that waits, counted from the start of its current
+/// phase (posted or given back; claimed). Written in the file as "2h", "3d", "90min".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FollowUp {
+    /// An open request is brought back to the volunteers' attention.
+    #[serde(with = "humantime_serde")]
+    pub remind_after: Duration,
+    /// The coordinators are told that nobody took an open request.
+    #[serde(with = "humantime_serde")]
+    pub escalate_after: Duration,
+    /// An open request expires (the requester is told).
+    #[serde(with = "humantime_serde")]
+    pub expire_after: Duration,
+    /// An open request for a given time expires this long after that time.
+    #[serde(with = "humantime_serde")]
+    pub expire_grace: Duration,
+    /// The volunteer holding a request is asked how it goes, in the private room.
+    #[serde(with = "humantime_serde")]
+    pub nudge_after: Duration,
+    /// The coordinators are told that a claimed request is not closed.
+    #[serde(with = "humantime_serde")]
+    pub escalate_claim_after: Duration,
+}
+
+const HOUR: Duration = Duration::from_secs(3600);
+
+impl Default for FollowUp {
+    /// Two hours for a reminder, six for the coordinators, three days to expire (or two
+    /// hours after the time asked for); a claim is followed up after three and seven days.
+    fn default() -> FollowUp {
+        FollowUp {
+            remind_after: 2 * HOUR,
+            escalate_after: 6 * HOUR,
+            expire_after: 72 * HOUR,
+            expire_grace: 2 * HOUR,
+            nudge_after: 72 * HOUR,
+            escalate_claim_after: 168 * HOUR,
+        }
+    }
 }
 
 /// A neighbourhood room named in the configuration.
@@ -113,6 +163,8 @@ struct File {
     rooms: RoomsFile,
     #[serde(default)]
     neighbourhoods: Vec<NeighbourhoodFile>,
+    #[serde(default)]
+    follow_up: FollowUp,
 }
 
 #[derive(Debug, Deserialize)]
@@ -124,6 +176,7 @@ struct CommunityFile {
     #[serde(default = "default_timezone")]
     timezone: Parsed<Tz>,
     messages: Option<PathBuf>,
+    contact: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -225,6 +278,8 @@ impl Config {
             }
             neighbourhoods.push(Neighbourhood { room: n.room.0, name: n.name });
         }
+        check_follow_up(&file.follow_up)?;
+        let contact = file.community.contact.filter(|contact| !contact.trim().is_empty());
         Ok(Config {
             homeserver,
             user_id: file.user_id.0,
@@ -240,8 +295,51 @@ impl Config {
             volunteers_room: file.rooms.volunteers.map(|r| r.0),
             coordination_room: file.rooms.coordination.map(|r| r.0),
             neighbourhoods,
+            contact,
+            follow_up: file.follow_up,
         })
     }
+}
+
+/// Each delay is positive, and each step of a phase comes after the one before it.
+fn check_follow_up(follow_up: &FollowUp) -> Result<(), ConfigError> {
+    let FollowUp {
+        remind_after,
+        escalate_after,
+        expire_after,
+        expire_grace,
+        nudge_after,
+        escalate_claim_after,
+    } = *follow_up;
+    let delays = [
+        ("follow_up.remind_after", remind_after),
+        ("follow_up.escalate_after", escalate_after),
+        ("follow_up.expire_after", expire_after),
+        ("follow_up.expire_grace", expire_grace),
+        ("follow_up.nudge_after", nudge_after),
+        ("follow_up.escalate_claim_after", escalate_claim_after),
+    ];
+    for (option, delay) in delays {
+        if delay.is_zero() {
+            return invalid(option, "expected a delay longer than zero, such as \"2h\"".to_owned());
+        }
+    }
+    let order = [
+        ("follow_up.escalate_after", escalate_after, "remind_after", remind_after),
+        ("follow_up.expire_after", expire_after, "escalate_after", escalate_after),
+        ("follow_up.escalate_claim_after", escalate_claim_after, "nudge_after", nudge_after),
+    ];
+    for (option, later, before, earlier) in order {
+        if later < earlier {
+            let (later, earlier) =
+                (humantime::format_duration(later), humantime::format_duration(earlier));
+            return invalid(
+                option,
+                format!("{later} comes before {before} ({earlier}); expected it after"),
+            );
+        }
+    }
+    Ok(())
 }
 
 fn invalid<T>(option: &'static str, problem: String) -> Result<T, ConfigError> {

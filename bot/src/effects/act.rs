@@ -3,7 +3,6 @@
 //! private room carries its claim in its state (the bot looks for it before making one),
 //! and what no longer applies (a relay for a request taken meanwhile) is skipped.
 
-use chrono::Utc;
 use entraide_commands::Key;
 use entraide_storage::{Action, Effect, Quote, Request, Root, State, Target};
 use matrix_sdk::{
@@ -81,9 +80,9 @@ fn target_room(bot: &Bot, request: Option<&Request>, to: &Target) -> Option<Room
         Target::Id { id } => matrix::joined(&bot.client, id),
         Target::Volunteers => bot.volunteers_room(),
         Target::Coordination => matrix::joined(&bot.client, bot.rooms.coordination.as_str()),
-        Target::Private => {
-            request.and_then(|r| r.private_room.as_deref()).and_then(|id| matrix::joined(&bot.client, id))
-        }
+        Target::Private => request
+            .and_then(|r| r.private_room.as_deref())
+            .and_then(|id| matrix::joined(&bot.client, id)),
     }
 }
 
@@ -151,7 +150,7 @@ async fn relay(
         Ok(matrix::send(&room, &message, Shape::New, None, txn.as_deref()).await?)
     })
     .await?;
-    bot.store.set_relay(request.number, relay.as_str(), Utc::now(), id.unwrap_or(0)).await?;
+    bot.store.set_relay(request.number, relay.as_str(), bot.now(), id.unwrap_or(0)).await?;
     info!(request = request.number, "relayed");
     Ok(())
 }
@@ -220,7 +219,7 @@ async fn private_room(
     };
     let room_id = room.room_id().as_str();
     bot.store.record_joined(room_id, now_ms()).await?;
-    bot.store.set_private_room(number, room_id, Utc::now(), claim.effect).await?;
+    bot.store.set_private_room(number, room_id, bot.now(), claim.effect).await?;
     info!(request = number, room = %room.room_id(), "private room ready");
     Ok(())
 }
@@ -272,7 +271,7 @@ pub async fn give_back(bot: &Bot, item: &Item, mut dropped: Vec<u64>) {
     let owed = |request: &Request, _: Option<&str>| {
         vec![plan::to_relay_thread(bot, request, &sorry, volunteer, true)]
     };
-    match bot.store.release(number, volunteer, "bot", true, Utc::now(), &dropped, owed).await {
+    match bot.store.release(number, volunteer, "bot", true, bot.now(), &dropped, owed).await {
         Ok((_, _, queued)) => bot.outbox.journalled(queued),
         Err(error) => error!(request = number, %error, "cannot give the request back"),
     }
@@ -303,12 +302,16 @@ pub async fn interrupted(bot: &Bot) -> Vec<Item> {
             _ => {}
         }
     }
-    let mut items: Vec<Item> =
-        pending.into_iter().map(|queued| Item { id: Some(queued.id), effect: queued.effect }).collect();
+    let mut items: Vec<Item> = pending
+        .into_iter()
+        .map(|queued| Item { id: Some(queued.id), effect: queued.effect })
+        .collect();
     if !owed.is_empty() {
         match bot.store.owe(owed).await {
             Ok(queued) => items.extend(
-                queued.into_iter().map(|queued| Item { id: Some(queued.id), effect: queued.effect }),
+                queued
+                    .into_iter()
+                    .map(|queued| Item { id: Some(queued.id), effect: queued.effect }),
             ),
             Err(error) => error!(%error, "cannot journal what an older entraide owed"),
         }

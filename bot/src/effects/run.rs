@@ -203,10 +203,9 @@ pub async fn dispatch(
         }
     }
     lanes.stopping.store(true, Ordering::SeqCst);
-    let finished = tokio::time::timeout(STOP_GRACE, async {
-        while tasks.join_next().await.is_some() {}
-    })
-    .await;
+    let finished =
+        tokio::time::timeout(STOP_GRACE, async { while tasks.join_next().await.is_some() {} })
+            .await;
     if finished.is_err() {
         warn!("effects still under way at stop resume at the next start");
         tasks.shutdown().await;

@@ -1,0 +1,128 @@
+//! Following up on requests that wait: an open request is brought back to the
+//! volunteers' attention, then the coordinators are alerted, then it expires (also when
+//! the time it was for has passed); a claimed request not closed is followed up in its
+//! private room, then with the coordinators. Deadlines come from what the store holds
+//! (when the phase began, which steps were taken), so they survive restarts: one that
+//! passed while the bot was down fires at start.
+//!
+//! The watcher only wakes the worker ([`Job::FollowUp`]); the worker takes the steps, so
+//! that decisions stay serialised with the commands'.
+
+mod due;
+
+use std::{sync::Arc, time::Duration};
+
+use entraide_commands::{Key, Message};
+use entraide_storage::{Action, Effect, Request, Shape, Step, Target, TransitionError};
+use tokio::sync::{mpsc::UnboundedSender, oneshot};
+use tracing::{error, info};
+
+pub use self::due::due;
+use crate::{bot::Bot, effects::plan, job::Job};
+
+/// How often the watcher looks, at most; it also looks when the clock moves.
+const LOOK_EVERY: Duration = Duration::from_secs(30);
+
+/// Wakes the worker to take the steps due, now and then and whenever the clock moves,
+/// until `stop` fires.
+pub async fn watch(bot: Arc<Bot>, jobs: UnboundedSender<Job>, stop: oneshot::Receiver<()>) {
+    let mut moves = bot.clock.moves();
+    tokio::pin!(stop);
+    loop {
+        if jobs.send(Job::FollowUp).is_err() {
+            return;
+        }
+        tokio::select! {
+            () = tokio::time::sleep(LOOK_EVERY) => {}
+            moved = moves.changed() => if moved.is_err() { return },
+            _ = &mut stop => return,
+        }
+    }
+}
+
+/// Takes every step due now, each once, journalled with what it owes.
+pub async fn take_due_steps(bot: &Bot) {
+    let now = bot.now();
+    let active = match bot.store.active_requests() {
+        Ok(active) => active,
+        Err(error) => {
+            error!(%error, "cannot read the requests to follow up");
+            return;
+        }
+    };
+    for request in active {
+        for step in due(&request, now, &bot.config.follow_up, bot.config.timezone) {
+            let owed = |request: &Request| owed(bot, request, step);
+            match bot.store.follow_up(request.number, step, now, owed).await {
+                Ok((_, queued)) => {
+                    info!(request = request.number, ?step, "followed up");
+                    bot.outbox.journalled(queued);
+                }
+                Err(TransitionError::StepNotDue { .. }) => {}
+                Err(error) => error!(request = request.number, %error, "cannot follow up"),
+            }
+        }
+    }
+}
+
+/// A notice about `request` in `to`, in the lane `lane`.
+fn notice(
+    request: &Request,
+    lane: String,
+    to: Target,
+    message: Message,
+    mention: Option<String>,
+    urgent: bool,
+) -> Effect {
+    let action = Action::Notice { to, message, shape: Shape::New, mention };
+    Effect { request: request.number, lane, urgent, action }
+}
+
+/// What a step owes.
+fn owed(bot: &Bot, request: &Request, step: Step) -> Vec<Effect> {
+    let lang = bot.config.language;
+    let since = request.phase_start();
+    let age = ("age", bot.texts.age(lang, (bot.now() - since).num_minutes()));
+    let to_coordinators = |key: Key, extra: Option<(&'static str, String)>| {
+        let extra: Vec<_> = extra.into_iter().chain([age.clone()]).collect();
+        let message = bot.about(request, lang, key, &extra);
+        let lane = bot.rooms.coordination.to_string();
+        notice(request, lane, Target::Coordination, message, None, false)
+    };
+    let holder = || request.state.holder().map(str::to_owned);
+    match step {
+        Step::Remind => {
+            // In the main timeline, where volunteers see it.
+            let message = bot.about(request, lang, Key::Reminder, std::slice::from_ref(&age));
+            let lane = bot.rooms.volunteers.to_string();
+            vec![notice(request, lane, Target::Volunteers, message, None, false)]
+        }
+        Step::Escalate => vec![to_coordinators(Key::EscalatedOpen, None)],
+        Step::Expire => {
+            let contact = bot
+                .config
+                .contact
+                .clone()
+                .unwrap_or_else(|| bot.texts.text(request.lang, Key::ContactDefault, &[]));
+            let told =
+                bot.about(request, request.lang, Key::ExpiredRequester, &[("contact", contact)]);
+            let origin = request.origin_room.clone();
+            let to = Target::Id { id: origin.clone() };
+            vec![
+                notice(request, origin, to, told, Some(request.requester.clone()), true),
+                plan::edit_relay(bot, request, Key::RelayExpired),
+                to_coordinators(Key::ExpiredCoordination, None),
+            ]
+        }
+        Step::Nudge => {
+            let number = request.number.to_string();
+            let message = bot.texts.render(request.lang, Key::Nudge, &[("number", &number)]);
+            let lane = plan::PRIVATE_LANE.to_owned();
+            vec![notice(request, lane, Target::Private, message, holder(), false)]
+        }
+        Step::EscalateClaim => {
+            let volunteer = holder().unwrap_or_default();
+            vec![to_coordinators(Key::EscalatedClaim, Some(("volunteer", volunteer)))]
+        }
+    }
+}
