@@ -31,6 +31,8 @@ fn a_minimal_file_takes_the_defaults() -> Result<(), Box<dyn std::error::Error>>
     assert_eq!(config.volunteers_room, None);
     assert_eq!(config.coordination_room, None);
     assert!(config.neighbourhoods.is_empty());
+    assert_eq!(config.contact, None);
+    assert_eq!(config.follow_up, FollowUp::default());
     Ok(())
 }
 
@@ -64,8 +66,12 @@ fn the_example_file_has_every_option_documented() -> Result<(), Box<dyn std::err
         .replace("password_env = \"ENTRAIDE_PASSWORD\"", "password = \"x\"")
         .replace("# messages = ", "messages = ")
         .replace("# volunteers = ", "volunteers = ")
-        .replace("# coordination = ", "coordination = ");
+        .replace("# coordination = ", "coordination = ")
+        .replace("# contact = ", "contact = ");
     let config = Config::parse(&text, Path::new("/srv/entraide/config.toml"))?;
+    assert_eq!(config.contact.as_deref(), Some("le CCAS de Saint-Martin, au 01 23 45 67 89"));
+    // The example shows the defaults.
+    assert_eq!(config.follow_up, FollowUp::default());
     assert_eq!(config.messages, Some(PathBuf::from("/srv/entraide/textes-commune.toml")));
     assert!(config.volunteers_room.is_some());
     assert!(config.coordination_room.is_some());
@@ -101,6 +107,16 @@ fn bad_values_the_checks_refuse_name_their_option() {
         (
             format!("{MINIMAL}\n[[neighbourhoods]]\nroom = \"#a:example.org\"\nname = \" \""),
             "neighbourhoods.name",
+        ),
+        (format!("{MINIMAL}\n[follow_up]\nremind_after = \"0s\""), "follow_up.remind_after"),
+        (
+            format!("{MINIMAL}\n[follow_up]\nremind_after = \"8h\"\nescalate_after = \"6h\""),
+            "follow_up.escalate_after",
+        ),
+        (format!("{MINIMAL}\n[follow_up]\nexpire_after = \"1h\""), "follow_up.expire_after"),
+        (
+            format!("{MINIMAL}\n[follow_up]\nescalate_claim_after = \"1d\""),
+            "follow_up.escalate_claim_after",
         ),
     ];
     for (text, option) in cases {
@@ -184,6 +200,28 @@ fn unknown_and_missing_options_are_syntax_errors_naming_them() {
         }
         other => panic!("expected a syntax error, got {other:?}"),
     }
+}
+
+#[test]
+fn follow_up_delays_read_as_people_write_them() -> Result<(), ConfigError> {
+    let text = format!(
+        "{MINIMAL}\n[follow_up]\nremind_after = \"90min\"\nescalate_after = \"1day\"\nexpire_grace = \"30m\""
+    );
+    let follow_up = parse(&text)?.follow_up;
+    assert_eq!(follow_up.remind_after, Duration::from_secs(90 * 60));
+    assert_eq!(follow_up.escalate_after, Duration::from_secs(24 * 3600));
+    assert_eq!(follow_up.expire_grace, Duration::from_secs(30 * 60));
+    assert_eq!(follow_up.expire_after, FollowUp::default().expire_after);
+    for bad in ["\"soon\"", "\"2 heures\"", "12"] {
+        let text = format!("{MINIMAL}\n[follow_up]\nremind_after = {bad}");
+        match parse(&text) {
+            Err(ConfigError::Syntax { message, .. }) => {
+                assert!(message.contains("remind_after"), "{bad}: {message}")
+            }
+            other => panic!("{bad}: expected a syntax error, got {other:?}"),
+        }
+    }
+    Ok(())
 }
 
 #[test]
