@@ -1,9 +1,20 @@
 #!/usr/bin/env bash
-# Measures entraide's latency against a raw client-to-client hop on a throwaway local
-# Synapse, in one run, and prints a table (see README, "Benchmark"). Arguments go to the
-# benchmark (`--samples N`).
+# Measures entraide on a throwaway local Synapse, in one run, and prints a table (see
+# README, "Benchmark"): latency against a raw client-to-client hop, the throughput of a
+# burst of requests, the bot's peak memory with a large store.
+#
+# Usage: scripts/bench.sh [--release] [benchmark arguments, e.g. --samples N]
+# A debug build by default; `--release` builds and measures an optimised one (the first
+# release build of the dependencies takes a while).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
+profile=()
+if [[ "${1:-}" == --release ]]; then
+    profile=(--release)
+    shift
+fi
+
 bash scripts/install-synapse.sh
-RUST_LOG="${RUST_LOG:-off}" exec cargo run --quiet --locked -p entraide-tests --bin entraide-bench -- "$@"
+RUST_LOG="${RUST_LOG:-off}" exec cargo run --quiet --locked "${profile[@]}" \
+    -p entraide-tests --bin entraide-bench -- "$@"

@@ -1,35 +1,85 @@
-//! Measures the bot's latency against a raw client-to-client hop on a local Synapse, in
-//! one run, and prints a table of medians and ratios (issue 6's targets: relay ≤ 2.05×
-//! the raw hop, claim → both invited ≤ 4×). A benchmark, not a test: it asserts nothing.
+//! Measures the bot against a raw client-to-client hop on a local Synapse, in one run,
+//! and prints a table: latency medians and ratios (issue 6's targets: relay ≤ 2.05× the
+//! raw hop, claim → both invited ≤ 4×), the throughput of a burst of requests (target
+//! ≥ 20 requests/s), and the bot's peak memory with a large store. A benchmark, not a
+//! test: it asserts nothing.
+//!
+//! The memory is measured in a child process, this binary run again with
+//! `--memory-child <dir>`, which runs only the bot on a store seeded beforehand, so that
+//! the benchmark's own Matrix clients do not count.
 
 // A benchmark's job is to print its table.
 #![allow(clippy::print_stdout)]
 
-use std::time::{Duration, Instant};
+use std::{
+    collections::HashSet,
+    path::{Path, PathBuf},
+    process::Stdio,
+    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
+};
 
 use anyhow::{Context as _, Result, bail};
 use clap::Parser;
-use entraide_commands::{Key, Lang};
+use entraide::Config;
+use entraide_commands::{Key, Lang, VolunteerStatus};
+use entraide_storage::{NewRequest, Store};
 use entraide_tests::{
     Person, Seen,
+    bot::PASSWORD,
     world::{WAIT, World},
 };
-use matrix_sdk::ruma::RoomId;
+use futures_util::future::try_join_all;
+use matrix_sdk::ruma::{OwnedRoomId, RoomId};
+use tokio::process::Child;
 
 #[derive(Debug, Parser)]
-#[command(about = "Latency of entraide against a raw client-to-client hop")]
+#[command(about = "Latency, throughput and memory of entraide against a raw client-to-client hop")]
 struct Args {
-    /// Samples per measure.
+    /// Samples per latency measure.
     #[arg(long, default_value_t = 15)]
     samples: usize,
+    /// Residents posting at once in the burst.
+    #[arg(long, default_value_t = 10)]
+    burst_residents: usize,
+    /// Requests each of them posts in the burst.
+    #[arg(long, default_value_t = 20)]
+    burst_each: usize,
+    /// Requests in the store of the bot whose memory is measured.
+    #[arg(long, default_value_t = 10_000)]
+    memory_requests: u64,
+    /// Vetted volunteers in that store.
+    #[arg(long, default_value_t = 500)]
+    memory_volunteers: usize,
+    /// Internal: run only the bot configured in this directory, until stdin closes.
+    #[arg(long, hide = true)]
+    memory_child: Option<PathBuf>,
 }
 
-/// How often a measure looks for what it waits for.
+/// How often a latency measure looks for what it waits for.
 const POLL: Duration = Duration::from_millis(1);
+
+/// How often the burst counts relays: each look copies everything the volunteer saw.
+const BURST_POLL: Duration = Duration::from_millis(10);
+
+/// How long the burst may take before the benchmark reports it incomplete.
+const BURST_WAIT: Duration = Duration::from_secs(300);
+
+/// Requests the memory bot must relay before its memory is read (it serves).
+const MEMORY_PROBES: usize = 2;
+
+/// The memory bot's configuration file, in its data directory.
+const MEMORY_CONFIG: &str = "entraide.toml";
+
+/// The build profile, for the table's header.
+const PROFILE: &str = if cfg!(debug_assertions) { "debug" } else { "release" };
 
 #[tokio::main]
 async fn main() -> Result<()> {
     let args = Args::parse();
+    if let Some(dir) = &args.memory_child {
+        return memory_child(dir).await;
+    }
+    let started = Instant::now();
     let world = World::start(false).await?;
     let family = world.resident("famille").await?;
     let alice = world.volunteer("alice").await?;
@@ -49,36 +99,446 @@ async fn main() -> Result<()> {
         claim.push(claimed(&world, &family, &alice, number).await?);
     }
 
+    let extra = args.burst_residents.saturating_sub(2);
+    let mut residents = try_join_all((0..extra).map(|i| {
+        let world = &world;
+        async move { world.resident(&format!("habitant{i}")).await }
+    }))
+    .await?;
+    residents.extend([family, neighbour]);
+    let burst = burst(&world, &residents[..args.burst_residents], &bruno, args.burst_each).await?;
+
+    let memory = memory(&world, &residents[0], &alice, &args).await?;
+
     let (plain, encrypted) = (median(&mut plain), median(&mut encrypted));
     let (relay, claim) = (median(&mut relay), median(&mut claim));
-    let ms = |d: Duration| format!("{:.1} ms", d.as_secs_f64() * 1000.0);
-    let ratio = |a: Duration, b: Duration| format!("{:.2}×", a.as_secs_f64() / b.as_secs_f64());
     println!(
-        "entraide latency, {} samples each, medians (debug build, local Synapse)",
-        args.samples
+        "entraide benchmark ({PROFILE} build, local Synapse): latencies are medians of {} \
+         samples; run took {:.0} s",
+        args.samples,
+        started.elapsed().as_secs_f64()
     );
     println!();
-    println!("| measure | p50 | × plain hop | × encrypted hop | target |");
+    println!("| measure | result | × plain hop | × encrypted hop | target |");
     println!("|---|---|---|---|---|");
-    println!("| raw hop, plain room | {} | 1.00× | | |", ms(plain));
+    println!("| raw hop, plain room | p50 {} | 1.00× | | |", ms(plain));
     println!(
-        "| raw hop, encrypted room | {} | {} | 1.00× | |",
+        "| raw hop, encrypted room | p50 {} | {} | 1.00× | |",
         ms(encrypted),
         ratio(encrypted, plain)
     );
     println!(
-        "| relay: `!demande` (plain room) → relay seen (encrypted room) | {} | {} | {} | ≤ 2.05× |",
+        "| relay: `!demande` (plain room) → relay seen (encrypted room) | p50 {} | {} | {} | ≤ 2.05× |",
         ms(relay),
         ratio(relay, plain),
         ratio(relay, encrypted)
     );
     println!(
-        "| claim: ✋ → volunteer and requester invited | {} | {} | {} | ≤ 4× |",
+        "| claim: ✋ → volunteer and requester invited | p50 {} | {} | {} | ≤ 4× |",
         ms(claim),
         ratio(claim, plain),
         ratio(claim, encrypted)
     );
+    println!(
+        "| burst: {} `!demande` from {} residents at once → all relays seen | {} | | | ≥ 20 requests/s |",
+        burst.posted,
+        args.burst_residents,
+        burst.result()
+    );
+    println!(
+        "| memory: bot's peak RSS (VmHWM), {} requests and {} vetted volunteers in its store | {:.1} MiB | | | |",
+        args.memory_requests,
+        args.memory_volunteers,
+        mib(memory.peak_kib)
+    );
+    println!();
+    println!(
+        "Burst: every post sent after {}; first relay seen after {}, last after {}.",
+        secs(burst.posts_sent),
+        burst.first_relay.map_or_else(|| "never".to_owned(), secs),
+        burst.last_relay.map_or_else(|| "never".to_owned(), secs),
+    );
+    println!(
+        "Memory: store seeded in {} ({} open, {} claimed, {} done); the bot relayed {} \
+         requests with it in {}; resident memory when read {:.1} MiB.",
+        secs(memory.seeded_in),
+        memory.mix.open,
+        memory.mix.claimed,
+        memory.mix.done,
+        MEMORY_PROBES,
+        memory.probes.iter().map(|d| ms(*d)).collect::<Vec<_>>().join(", "),
+        mib(memory.rss_kib)
+    );
     Ok(())
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.2} s", d.as_secs_f64())
+}
+
+fn ratio(a: Duration, b: Duration) -> String {
+    format!("{:.2}×", a.as_secs_f64() / b.as_secs_f64())
+}
+
+#[expect(clippy::cast_precision_loss, reason = "a few GiB at most, printed to 0.1 MiB")]
+fn mib(kib: u64) -> f64 {
+    kib as f64 / 1024.0
+}
+
+/// What the burst measured.
+#[derive(Debug)]
+struct Burst {
+    /// Requests posted.
+    posted: usize,
+    /// Distinct relays of them the volunteer saw.
+    relayed: usize,
+    /// From the first post until the last one was sent (the server answered).
+    posts_sent: Duration,
+    /// From the first post until the first relay was seen.
+    first_relay: Option<Duration>,
+    /// From the first post until the last relay was seen.
+    last_relay: Option<Duration>,
+}
+
+impl Burst {
+    /// The table's cell: the rate, or how far it got.
+    fn result(&self) -> String {
+        match self.last_relay {
+            Some(took) if self.relayed == self.posted => {
+                #[expect(clippy::cast_precision_loss, reason = "a few hundred requests")]
+                let rate = self.posted as f64 / took.as_secs_f64();
+                format!("{rate:.1} requests/s ({} in {})", self.posted, secs(took))
+            }
+            _ => format!(
+                "incomplete: {} of {} relays in {}",
+                self.relayed,
+                self.posted,
+                secs(BURST_WAIT)
+            ),
+        }
+    }
+}
+
+/// Every resident posts `each` requests in the neighbourhood room, one after the other,
+/// all residents at once; measures from the first post until `volunteer` has seen a
+/// relay of each.
+async fn burst(
+    world: &World,
+    residents: &[Person],
+    volunteer: &Person,
+    each: usize,
+) -> Result<Burst> {
+    let tag = format!("rafale {}", entraide_tests::unique_suffix());
+    let posted = residents.len() * each;
+    // Only what comes after the burst starts can be one of its relays.
+    let before = volunteer.seen().len();
+    let start = Instant::now();
+    let posting = try_join_all(residents.iter().enumerate().map(|(r, resident)| {
+        let tag = &tag;
+        async move {
+            for k in 0..each {
+                // Letters, not digits: "0-1" would be read as a date.
+                let text = format!("!demande courses {tag} r{r}k{k}");
+                resident.send_text(&world.neighbourhood, &text).await?;
+            }
+            anyhow::Ok(start.elapsed())
+        }
+    }));
+    let watching = async {
+        let mut relays = HashSet::new();
+        let mut first_relay = None;
+        while relays.len() < posted && start.elapsed() < BURST_WAIT {
+            for m in volunteer.seen().iter().skip(before) {
+                if m.room_id != world.volunteers_room || m.replaces.is_some() {
+                    continue;
+                }
+                let Some(args) = world.texts.args(Lang::Fr, Key::Relay, &m.body) else {
+                    continue;
+                };
+                if let Some(text) = args.get("text").filter(|t| t.contains(tag.as_str())) {
+                    first_relay.get_or_insert_with(|| start.elapsed());
+                    relays.insert(text.clone());
+                }
+            }
+            tokio::time::sleep(BURST_POLL).await;
+        }
+        let last_relay = (relays.len() == posted).then(|| start.elapsed());
+        (relays.len(), first_relay, last_relay)
+    };
+    let (sent, (relayed, first_relay, last_relay)) = tokio::join!(posting, watching);
+    let posts_sent = sent?.into_iter().max().unwrap_or_default();
+    Ok(Burst { posted, relayed, posts_sent, first_relay, last_relay })
+}
+
+/// What the memory measure found.
+#[derive(Debug)]
+struct Memory {
+    /// The bot process's peak resident memory (VmHWM), in KiB.
+    peak_kib: u64,
+    /// Its resident memory (VmRSS) when read, in KiB.
+    rss_kib: u64,
+    /// How long seeding the store took.
+    seeded_in: Duration,
+    /// What the store held.
+    mix: Mix,
+    /// Each probe request's time from post to relay seen.
+    probes: Vec<Duration>,
+}
+
+/// How many seeded requests are in which state.
+#[derive(Debug, Default)]
+struct Mix {
+    open: u64,
+    claimed: u64,
+    done: u64,
+}
+
+/// A second bot, with its own account and a store seeded with `args.memory_requests`
+/// requests and `args.memory_volunteers` vetted volunteers, runs alone in a child
+/// process on `world`'s Synapse; once it has relayed requests from `resident` to
+/// `volunteer`, its peak resident memory is read and it is stopped.
+async fn memory(
+    world: &World,
+    resident: &Person,
+    volunteer: &Person,
+    args: &Args,
+) -> Result<Memory> {
+    let data = tempfile::Builder::new().prefix("entraide-bench-memory-").tempdir()?;
+    let localpart = format!("entraide_mem_{}", entraide_tests::unique_suffix());
+    world.synapse.register(&localpart, PASSWORD).await?;
+    let config_path = data.path().join(MEMORY_CONFIG);
+    std::fs::write(&config_path, memory_config(world, &localpart, data.path())?)?;
+    let config = Config::load(&config_path)?;
+    let bot_id = config.user_id.clone();
+
+    let seeding = Instant::now();
+    let mix = {
+        // Closed again before the child opens it: sled allows one opening at a time.
+        let store = entraide::open_store(&config)?;
+        let mix = seed(&store, args.memory_requests, args.memory_volunteers).await?;
+        store.flush().await?;
+        mix
+    };
+    let seeded_in = seeding.elapsed();
+
+    let mut child = tokio::process::Command::new(std::env::current_exe()?)
+        .arg("--memory-child")
+        .arg(data.path())
+        // Its stdin is its lifeline (see `memory_child`); its logs (`RUST_LOG`) would go
+        // to stdout, in the middle of the table.
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .context("starting the memory bot")?;
+    let pid = child.id().context("the memory bot has no pid")?;
+
+    let served = serve_probes(world, resident, volunteer, &bot_id).await;
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"));
+    stop(&mut child).await;
+    let probes = served?;
+    let status = status.context("reading the memory bot's /proc status")?;
+    Ok(Memory {
+        peak_kib: status_kib(&status, "VmHWM")?,
+        rss_kib: status_kib(&status, "VmRSS")?,
+        seeded_in,
+        mix,
+        probes,
+    })
+}
+
+/// The memory bot's configuration: `world`'s coordinator, no rooms configured (it
+/// creates its own), its data in `data_dir`.
+fn memory_config(world: &World, localpart: &str, data_dir: &Path) -> Result<String> {
+    let data_dir = data_dir.to_str().context("the temporary directory is not UTF-8")?;
+    Ok(format!(
+        "homeserver = {:?}\nuser_id = {:?}\npassword = {PASSWORD:?}\ndata_dir = {data_dir:?}\n\
+         coordinators = [{:?}]\n\n[community]\nname = {:?}\nlanguage = \"fr\"\n",
+        world.synapse.url(),
+        world.synapse.user_id(localpart),
+        world.coordinator.user_id.as_str(),
+        entraide_tests::world::COMMUNITY,
+    ))
+}
+
+/// Fills `store` as years of use would: `requests` requests, a tenth open (relayed), a
+/// tenth claimed (with a private room), the rest done, and `volunteers` vetted people.
+async fn seed(store: &Store, requests: u64, volunteers: usize) -> Result<Mix> {
+    // One transition at a time: sled 0.34's `flush_async`, which every transition awaits,
+    // can hang for good when several are polled at once (spacejam/sled#1241).
+    let coordinator = "@agent.ccas:localhost";
+    for v in 0..volunteers {
+        let user = format!("@benevole{v}:localhost");
+        let status = VolunteerStatus::Vetted;
+        store.set_volunteer_status(&user, status, coordinator, None, chrono::Utc::now()).await?;
+    }
+    let volunteers = u64::try_from(volunteers.max(1))?;
+    let mut mix = Mix::default();
+    for i in 0..requests {
+        match seed_request(store, i, volunteers).await? {
+            State::Open => mix.open += 1,
+            State::Claimed => mix.claimed += 1,
+            State::Done => mix.done += 1,
+        }
+    }
+    Ok(mix)
+}
+
+/// Where a seeded request ended.
+#[derive(Debug, Clone, Copy)]
+enum State {
+    Open,
+    Claimed,
+    Done,
+}
+
+/// Seeds the `i`th request, through the same transitions the bot makes.
+async fn seed_request(store: &Store, i: u64, volunteers: u64) -> Result<State> {
+    let text = format!("courses pour la semaine, demande ancienne {i}");
+    let created = chrono::Utc::now();
+    let new = NewRequest {
+        requester: format!("@habitant{}:localhost", i % 1000),
+        origin_room: "!tilleuls:localhost".to_owned(),
+        neighbourhood: Some("Les Tilleuls".to_owned()),
+        reading: entraide_commands::read_request(
+            &text,
+            created.with_timezone(&entraide::config::Tz::Europe__Paris),
+        ),
+        text,
+        lang: Lang::Fr,
+    };
+    let request =
+        store.create_request(new, &format!("$seed-request-{i}:localhost"), created).await?;
+    let number = request.number;
+    store.set_relay(number, &format!("$seed-relay-{i}:localhost"), chrono::Utc::now()).await?;
+    let state = match i % 10 {
+        0 => return Ok(State::Open),
+        1 => State::Claimed,
+        _ => State::Done,
+    };
+    let volunteer = format!("@benevole{}:localhost", i % volunteers);
+    store.claim(number, &volunteer, chrono::Utc::now()).await?;
+    let room = format!("!seed-private-{i}:localhost");
+    store.set_private_room(number, &room, chrono::Utc::now()).await?;
+    // The bot records when it joined each private room it creates.
+    store.record_joined(&room, unix_ms()).await?;
+    if let State::Done = state {
+        store.done(number, &volunteer, Some("fait"), chrono::Utc::now()).await?;
+    }
+    Ok(state)
+}
+
+/// Now, in milliseconds since the epoch (as the bot records join times).
+fn unix_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| u64::try_from(since.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// Waits until `volunteer` has relays of requests posted by `resident` to a
+/// neighbourhood room of the memory bot `bot_id`, after the coordinator set that bot
+/// up (its rooms joined, `volunteer` vetted); returns each request's post-to-relay time.
+async fn serve_probes(
+    world: &World,
+    resident: &Person,
+    volunteer: &Person,
+    bot_id: &matrix_sdk::ruma::UserId,
+) -> Result<Vec<Duration>> {
+    let coordinator = &world.coordinator;
+    let community = [("community", entraide_tests::world::COMMUNITY)];
+    // The first bot's rooms bear the same names, but they were joined long ago: only
+    // the new bot's are still invitations.
+    let name = world.texts.text(Lang::Fr, Key::CoordinationRoomName, &community);
+    let coordination = coordinator
+        .accept_invite(WAIT, move |room| room.name().as_deref() == Some(name.as_str()))
+        .await?;
+    let name = world.texts.text(Lang::Fr, Key::VolunteersRoomName, &community);
+    let volunteers = coordinator
+        .accept_invite(WAIT, move |room| room.name().as_deref() == Some(name.as_str()))
+        .await?;
+    let neighbourhood: OwnedRoomId =
+        coordinator.create_room("Les Peupliers", false, &[bot_id]).await?;
+    coordinator
+        .wait_for("the memory bot's welcome", WAIT, |m| {
+            m.room_id == neighbourhood
+                && m.sender == bot_id
+                && world.texts.says(m, Lang::Fr, Key::NeighbourhoodWelcome)
+        })
+        .await?;
+    coordinator.room(&neighbourhood)?.invite_user_by_id(&resident.user_id).await?;
+    let wanted = neighbourhood.clone();
+    resident.accept_invite(WAIT, move |room| room.room_id() == wanted).await?;
+
+    let user = volunteer.user_id.as_str();
+    coordinator.send_text(&coordination, &format!("!valider {user}")).await?;
+    coordinator
+        .wait_for("the memory bot to confirm the vetting", WAIT, |m| {
+            m.room_id == coordination
+                && m.sender == bot_id
+                && world.texts.is_with(Lang::Fr, Key::Vetted, m.text(), "user", user)
+        })
+        .await?;
+    let wanted = volunteers.clone();
+    volunteer.accept_invite(WAIT, move |room| room.room_id() == wanted).await?;
+    volunteer.wait_member_joined(&volunteers, bot_id, WAIT).await?;
+
+    let mut probes = Vec::new();
+    for i in 0..MEMORY_PROBES {
+        let body = format!("courses mémoire {i} {}", entraide_tests::unique_suffix());
+        let start = Instant::now();
+        resident.send_text(&neighbourhood, &format!("!demande {body}")).await?;
+        until(volunteer, |m| {
+            m.room_id == volunteers
+                && m.replaces.is_none()
+                && world.texts.is_with(Lang::Fr, Key::Relay, &m.body, "text", &body)
+        })
+        .await?;
+        probes.push(start.elapsed());
+    }
+    Ok(probes)
+}
+
+/// Asks the memory bot to stop (its stdin closes) and waits a while for it; kills it if
+/// it does not.
+async fn stop(child: &mut Child) {
+    drop(child.stdin.take());
+    if tokio::time::timeout(Duration::from_secs(30), child.wait()).await.is_err() {
+        let _ = child.kill().await;
+    }
+}
+
+/// The value of `field` (e.g. `VmHWM`) in a `/proc/<pid>/status`, in KiB.
+fn status_kib(status: &str, field: &str) -> Result<u64> {
+    let line = status
+        .lines()
+        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
+        .with_context(|| format!("no {field} in /proc status"))?;
+    let kib = line.trim().trim_end_matches("kB").trim();
+    kib.parse().with_context(|| format!("{field} is {line:?}"))
+}
+
+/// The child side of the memory measure: runs the bot configured in `dir` on its store,
+/// alone in this process, until stdin closes (the parent is done or gone).
+async fn memory_child(dir: &Path) -> Result<()> {
+    entraide_tests::init_tracing();
+    let config = Config::load(&dir.join(MEMORY_CONFIG))?;
+    let store = entraide::open_store(&config)?;
+    entraide::run_with_store(config, store, stdin_closed()).await
+}
+
+/// Resolves when stdin reaches its end or fails.
+async fn stdin_closed() {
+    let (closed, on_close) = tokio::sync::oneshot::channel::<()>();
+    // A plain thread: this crate's tokio has no async stdin, and the read blocks.
+    std::thread::spawn(move || {
+        let _ = std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink());
+        let _ = closed.send(());
+    });
+    let _ = on_close.await;
 }
 
 /// Time from `from` sending a message in `room` until `to` sees it.
