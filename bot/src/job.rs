@@ -49,6 +49,12 @@ pub enum Job {
         /// The reaction's key (an emoji).
         key: String,
     },
+    /// Every job of a sync before this one is handled: the sync's end becomes the point
+    /// the next start catches up from.
+    Synced {
+        /// When the sync ended, in milliseconds since the epoch.
+        at: u64,
+    },
     /// Take the follow-up steps that are due (reminders, escalations, expiry).
     FollowUp,
     /// An invitation of the bot into a room.
@@ -60,4 +66,22 @@ pub enum Job {
         /// Whether it is a direct chat.
         direct: bool,
     },
+}
+
+impl Job {
+    /// The event it comes from, for events people sent.
+    pub fn event(&self) -> Option<&OwnedEventId> {
+        match self {
+            Job::Message { event, .. } | Job::Reaction { event, .. } => Some(event),
+            _ => None,
+        }
+    }
+
+    /// When its event was sent (ms since the epoch); 0 for the bot's own jobs.
+    pub fn at(&self) -> u64 {
+        match self {
+            Job::Message { at, .. } | Job::Reaction { at, .. } => *at,
+            _ => 0,
+        }
+    }
 }

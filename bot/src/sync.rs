@@ -1,11 +1,16 @@
 //! The sync loop. It long-polls again as soon as a sync returns (matrix-sdk's own loop
-//! pauses a second after a quick sync) and pauses only after an error. After a stop, the
-//! homeserver may return only the last events of a room (a "limited" timeline): the loop
-//! then fetches the history back to where the last sync ended, so that nothing written
-//! while the bot was down is missed, and hands those jobs to the worker before the newer
-//! ones.
+//! pauses a second after a quick sync) and pauses only after an error.
+//!
+//! Nothing that reached the bot's rooms is missed, across stops and crashes: the
+//! client's store moves its sync position as soon as a sync returns, before the worker
+//! has handled what it brought, so the point the bot catches up from is recorded by the
+//! worker itself, once it has handled a sync's jobs ([`Job::Synced`]). At start, every
+//! room's history is fetched back to that point; later, a room whose timeline the
+//! homeserver cut short ("limited") is fetched back to the last sync. History jobs go to
+//! the worker before the newer ones, oldest first; handled event ids keep the overlap
+//! from being handled twice.
 
-use std::{sync::PoisonError, time::Duration};
+use std::{collections::HashSet, sync::PoisonError, time::Duration};
 
 use entraide_storage::Store;
 use matrix_sdk::{
@@ -13,7 +18,7 @@ use matrix_sdk::{
     config::SyncSettings,
     room::MessagesOptions,
     ruma::{
-        OwnedUserId, RoomId,
+        OwnedEventId, OwnedUserId, RoomId,
         events::{AnySyncMessageLikeEvent, AnySyncTimelineEvent, SyncMessageLikeEvent},
         uint,
     },
@@ -65,36 +70,47 @@ impl Syncer {
         Syncer { client, store, own, inbox, jobs, synced_at, started_ms }
     }
 
-    /// Syncs once from where the client's store left off (retrying with backoff until it
-    /// works), hands the jobs over, and returns the token to go on from.
+    /// Syncs once from where the client's store left off, without waiting for news
+    /// (retrying with backoff until it works), catches up on every room, hands the jobs
+    /// over, and returns the token to go on from.
     pub async fn first(&mut self) -> String {
-        self.sync(SyncSettings::default()).await
+        self.sync(SyncSettings::default().timeout(Duration::ZERO), true).await
     }
 
     /// Syncs until the future is dropped.
     pub async fn forever(mut self, mut token: String) {
         loop {
-            token = self.sync(SyncSettings::default().token(token).timeout(LONG_POLL)).await;
+            let settings = SyncSettings::default().token(token).timeout(LONG_POLL);
+            token = self.sync(settings, false).await;
         }
     }
 
-    async fn sync(&mut self, settings: SyncSettings) -> String {
+    async fn sync(&mut self, settings: SyncSettings, first: bool) -> String {
         let mut backoff = Duration::from_secs(1);
         loop {
             match self.client.sync_once(settings.clone()).await {
                 Ok(response) => {
                     let ended = now_ms();
-                    let mut jobs = self.catch_up(&response).await;
-                    jobs.append(&mut self.inbox.lock().unwrap_or_else(PoisonError::into_inner));
+                    let mut jobs = match first {
+                        true => self.catch_up_all(&response).await,
+                        false => self.catch_up(&response).await,
+                    };
+                    let mut seen: HashSet<OwnedEventId> =
+                        jobs.iter().filter_map(Job::event).cloned().collect();
+                    let news = std::mem::take(
+                        &mut *self.inbox.lock().unwrap_or_else(PoisonError::into_inner),
+                    );
+                    jobs.extend(news.into_iter().filter(|job| match job.event() {
+                        Some(event) => seen.insert(event.clone()),
+                        None => true,
+                    }));
+                    jobs.push(Job::Synced { at: ended });
                     for job in jobs {
                         if self.jobs.send(job).is_err() {
                             debug!("the bot is stopping: event left unhandled");
                         }
                     }
                     self.synced_at = ended;
-                    if let Err(error) = self.store.set_synced_at(ended) {
-                        warn!(%error, "cannot record the sync's time");
-                    }
                     return response.next_batch;
                 }
                 Err(error) => {
@@ -104,6 +120,39 @@ impl Syncer {
                 }
             }
         }
+    }
+
+    /// The jobs of every room's history back to the point the worker had handled
+    /// everything before (a crash may have cut it short after the client's store moved
+    /// on), oldest first. Nothing the first time the bot runs.
+    async fn catch_up_all(&self, response: &SyncResponse) -> Vec<Job> {
+        if self.synced_at == 0 {
+            return Vec::new();
+        }
+        let mut jobs = Vec::new();
+        for room in self.client.joined_rooms() {
+            let room_id = room.room_id();
+            let from = response
+                .rooms
+                .joined
+                .get(room_id)
+                .and_then(|update| update.timeline.prev_batch.as_deref());
+            // From before the sync's own timeline, whose jobs the handlers give.
+            jobs.append(&mut self.history(room_id, from, self.since(room_id)).await);
+        }
+        if !jobs.is_empty() {
+            info!(events = jobs.len(), "caught up on what came while the bot was stopped");
+        }
+        // Oldest first across rooms, as people wrote them.
+        jobs.sort_by_key(Job::at);
+        jobs
+    }
+
+    /// Where a room's history is fetched back to: the last point everything was handled
+    /// (less the clock skew), never before the bot joined the room.
+    fn since(&self, room_id: &RoomId) -> u64 {
+        let joined = self.store.joined_at(room_id.as_str()).ok().flatten();
+        self.synced_at.saturating_sub(CLOCK_SKEW_MS).max(joined.unwrap_or(self.started_ms))
     }
 
     /// The jobs of the history a limited sync left out, oldest first.
@@ -116,25 +165,23 @@ impl Syncer {
             let Some(from) = update.timeline.prev_batch.as_deref() else {
                 continue;
             };
-            let joined = self.store.joined_at(room_id.as_str()).ok().flatten();
-            let since =
-                self.synced_at.saturating_sub(CLOCK_SKEW_MS).max(joined.unwrap_or(self.started_ms));
-            let mut room_jobs = self.history(room_id, from, since).await;
+            let mut room_jobs = self.history(room_id, Some(from), self.since(room_id)).await;
             info!(room = %room_id, events = room_jobs.len(), "caught up on a limited timeline");
             jobs.append(&mut room_jobs);
         }
         jobs
     }
 
-    /// The jobs of a room's events from `from` back to `since` (ms), oldest first.
-    async fn history(&self, room_id: &RoomId, from: &str, since: u64) -> Vec<Job> {
+    /// The jobs of a room's events from `from` (else from its newest event) back to
+    /// `since` (ms), oldest first.
+    async fn history(&self, room_id: &RoomId, from: Option<&str>, since: u64) -> Vec<Job> {
         let Some(room) = self.client.get_room(room_id) else {
             return Vec::new();
         };
         let mut jobs = Vec::new();
-        let mut from = from.to_owned();
+        let mut from = from.map(str::to_owned);
         for _ in 0..MAX_PAGES {
-            let mut options = MessagesOptions::backward().from(from.as_str());
+            let mut options = MessagesOptions::backward().from(from.as_deref());
             options.limit = uint!(100);
             let page = match room.messages(options).await {
                 Ok(page) => page,
@@ -155,7 +202,7 @@ impl Syncer {
                 }
             }
             match page.end {
-                Some(end) if !reached => from = end,
+                Some(end) if !reached => from = Some(end),
                 _ => break,
             }
         }

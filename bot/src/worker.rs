@@ -3,9 +3,10 @@
 
 use std::sync::Arc;
 
-use entraide_commands::{Command, Parsed, Place, parse, pills, strip_reply_fallback};
+use entraide_commands::{CommandKind, Place, parse, pills, strip_reply_fallback};
 use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedUserId};
 use tokio::sync::{mpsc::UnboundedReceiver, oneshot};
+use tracing::warn;
 
 use crate::{
     bot::Bot,
@@ -46,6 +47,11 @@ pub async fn work(bot: Arc<Bot>, mut queue: UnboundedReceiver<Job>, stop: onesho
                 cmd::by_reaction(&bot, &room, &event, &sender, &target, &key).await;
             }
             Job::FollowUp => followup::take_due_steps(&bot).await,
+            Job::Synced { at } => {
+                if let Err(error) = bot.store.set_synced_at(at) {
+                    warn!(%error, "cannot record how far events are handled");
+                }
+            }
             Job::Invite { room, inviter, direct } => {
                 invite::accept_or_decline(&bot, room, inviter, direct).await;
             }
@@ -71,8 +77,18 @@ async fn on_message(bot: &Bot, written: Written, body: &str, html: Option<&str>)
     let Some(room) = matrix::joined(&bot.client, room_id.as_str()) else {
         return;
     };
-    let is_request = matches!(parsed, Ok(Parsed { command: Command::Request { .. }, .. }));
-    if !first_time(bot, &event, is_request).await {
+    // Transitions mark their event handled in their own store transaction.
+    let in_transition = parsed.as_ref().is_ok_and(|parsed| {
+        matches!(
+            parsed.command.kind(),
+            CommandKind::Request
+                | CommandKind::Take
+                | CommandKind::Release
+                | CommandKind::Done
+                | CommandKind::Cancel
+        )
+    });
+    if !first_time(bot, &event, in_transition).await {
         return;
     }
     let lang = match &parsed {
@@ -96,9 +112,9 @@ async fn on_message(bot: &Bot, written: Written, body: &str, html: Option<&str>)
         (Ok(parsed), Ok(_), Ok(_)) => cmd::run(bot, &ctx, parsed.command).await,
     };
     if let Err(failure) = result {
-        // A refused request was not recorded: mark it, so that it is not answered twice.
-        if is_request {
-            bot.mark_handled(&ctx.reply_to.event).await;
+        // A refused transition recorded nothing: mark it, so that it is answered once.
+        if in_transition && !bot.mark_handled(&ctx.reply_to.event).await {
+            return;
         }
         failure.log();
         if let Some(message) = failure::message(&bot.texts, &failure, lang) {
@@ -110,9 +126,9 @@ async fn on_message(bot: &Bot, written: Written, body: &str, html: Option<&str>)
 }
 
 /// Whether this event is new to the bot. Other commands are marked handled here; a
-/// request is marked in the same transaction that records it.
-async fn first_time(bot: &Bot, event: &OwnedEventId, is_request: bool) -> bool {
-    if is_request {
+/// transition's is marked in the same store transaction as the transition.
+async fn first_time(bot: &Bot, event: &OwnedEventId, in_transition: bool) -> bool {
+    if in_transition {
         return !bot.store.is_handled(event.as_str()).unwrap_or(true);
     }
     bot.mark_handled(event).await

@@ -195,10 +195,19 @@ impl Store {
         Ok(store)
     }
 
-    /// Writes everything to disk.
+    /// Writes everything to disk. Many may flush at once (effects run concurrently):
+    /// sled's `flush_async` can hang then (spacejam/sled#1241), its blocking `flush`
+    /// cannot, so it runs on a blocking thread.
     pub async fn flush(&self) -> Result<(), StoreError> {
-        self.db.flush_async().await?;
-        Ok(())
+        let db = self.db.clone();
+        match tokio::task::spawn_blocking(move || db.flush()).await {
+            Ok(flushed) => {
+                flushed?;
+                Ok(())
+            }
+            // Only a panic inside sled's flush gets here: report it as sled's failure.
+            Err(error) => Err(StoreError::Sled(sled::Error::ReportableBug(error.to_string()))),
+        }
     }
 
     /// When the bot started serving `room_id`, in milliseconds since the epoch.
@@ -374,10 +383,13 @@ impl Store {
 
     /// Claims an open request for `volunteer`. Compare-and-swap: of any number of
     /// concurrent claims, exactly one succeeds; the others get [`TransitionError::NotOpen`].
+    /// `event`, the message or reaction that claimed, is marked handled with it (a second
+    /// time: [`TransitionError::AlreadyHandled`]); so in the other transitions.
     pub async fn claim(
         &self,
         number: u64,
         volunteer: &str,
+        event: Option<&str>,
         now: DateTime<Utc>,
         plan: impl Fn(&Request) -> Vec<Effect>,
     ) -> Result<(Request, Vec<Queued>), TransitionError> {
@@ -389,7 +401,8 @@ impl Store {
             request.follow_up = FollowUp { since: Some(now), done: Vec::new() };
             Ok(())
         };
-        let step = Change { number, actor: volunteer, outcome: Outcome::Claimed, note: None, now };
+        let step =
+            Change { number, actor: volunteer, outcome: Outcome::Claimed, note: None, event, now };
         self.transition(step, &[], change, |request, ()| plan(request))
             .await
             .map(|(request, (), queued)| (request, queued))
@@ -436,6 +449,7 @@ impl Store {
         volunteer: &str,
         actor: &str,
         forced: bool,
+        event: Option<&str>,
         now: DateTime<Utc>,
         dropped: &[u64],
         plan: impl Fn(&Request, Option<&str>) -> Vec<Effect>,
@@ -446,7 +460,7 @@ impl Store {
             request.follow_up = FollowUp { since: Some(now), done: Vec::new() };
             Ok(request.private_room.take())
         };
-        let step = Change { number, actor, outcome: Outcome::Released, note: None, now };
+        let step = Change { number, actor, outcome: Outcome::Released, note: None, event, now };
         self.transition(step, dropped, change, |request, room| plan(request, room.as_deref())).await
     }
 
@@ -456,6 +470,7 @@ impl Store {
         number: u64,
         volunteer: &str,
         note: Option<&str>,
+        event: Option<&str>,
         now: DateTime<Utc>,
         plan: impl Fn(&Request) -> Vec<Effect>,
     ) -> Result<(Request, Vec<Queued>), TransitionError> {
@@ -464,7 +479,7 @@ impl Store {
             request.state = State::Done { volunteer: volunteer.to_owned(), at: now };
             Ok(())
         };
-        let step = Change { number, actor: volunteer, outcome: Outcome::Done, note, now };
+        let step = Change { number, actor: volunteer, outcome: Outcome::Done, note, event, now };
         self.transition(step, &[], change, |request, ()| plan(request))
             .await
             .map(|(request, (), queued)| (request, queued))
@@ -477,6 +492,7 @@ impl Store {
         number: u64,
         actor: &str,
         coordinator: bool,
+        event: Option<&str>,
         now: DateTime<Utc>,
         plan: impl Fn(&Request) -> Vec<Effect>,
     ) -> Result<(Request, Vec<Queued>), TransitionError> {
@@ -490,7 +506,7 @@ impl Store {
             request.state = State::Cancelled { by: actor.to_owned(), at: now };
             Ok(())
         };
-        let step = Change { number, actor, outcome: Outcome::Cancelled, note: None, now };
+        let step = Change { number, actor, outcome: Outcome::Cancelled, note: None, event, now };
         self.transition(step, &[], change, |request, ()| plan(request))
             .await
             .map(|(request, (), queued)| (request, queued))
@@ -529,7 +545,7 @@ impl Store {
             }
             Ok(())
         };
-        let change_of = Change { number, actor: "bot", outcome, note: None, now };
+        let change_of = Change { number, actor: "bot", outcome, note: None, event: None, now };
         self.transition(change_of, &[], change, |request, ()| plan(request))
             .await
             .map(|(request, (), queued)| (request, queued))
@@ -545,9 +561,15 @@ impl Store {
         change: impl Fn(&mut Request) -> Result<T, TransitionError>,
         plan: impl Fn(&Request, &T) -> Vec<Effect>,
     ) -> Result<(Request, T, Vec<Queued>), TransitionError> {
-        let Change { number, actor, outcome, note, now } = step;
-        let changed = (&self.requests, &self.log, &self.effects)
-            .transaction(|(requests, log, effects)| {
+        let Change { number, actor, outcome, note, event, now } = step;
+        let changed = (&self.requests, &self.log, &self.effects, &self.handled)
+            .transaction(|(requests, log, effects, handled)| {
+                if let Some(event) = event {
+                    if handled.get(event)?.is_some() {
+                        return abort(TransitionError::AlreadyHandled);
+                    }
+                    handled.insert(event, &now.timestamp().to_be_bytes())?;
+                }
                 let mut request = get_request(requests, number)?;
                 let value = change(&mut request).map_err(ConflictableTransactionError::Abort)?;
                 put(requests, REQUESTS, &number.to_be_bytes(), &request)?;
@@ -673,12 +695,14 @@ impl Store {
     }
 }
 
-/// What a transition writes in the outcome log.
+/// What a transition writes in the outcome log, and the event that asked for it (marked
+/// handled in the same transaction, so that a crash neither loses nor repeats it).
 struct Change<'a> {
     number: u64,
     actor: &'a str,
     outcome: Outcome,
     note: Option<&'a str>,
+    event: Option<&'a str>,
     now: DateTime<Utc>,
 }
 

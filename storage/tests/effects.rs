@@ -108,7 +108,7 @@ async fn planned_effects_are_pending_in_order_with_increasing_ids() -> TestResul
     assert_eq!(store.pending_effects()?, created);
 
     let (_, claimed) = store
-        .claim(n, "@alice:x", at(1), |request| {
+        .claim(n, "@alice:x", None, at(1), |request| {
             assert_eq!(request.state.holder(), Some("@alice:x"));
             vec![private_room(n, "@alice:x"), notice(n, "!volunteers:x", "taken")]
         })
@@ -122,7 +122,7 @@ async fn planned_effects_are_pending_in_order_with_increasing_ids() -> TestResul
     assert!(increasing(&ids_of(&pending)), "ids grow in the order effects were owed");
 
     // A plan may owe nothing.
-    let (_, done) = store.done(n, "@alice:x", None, at(2), none).await?;
+    let (_, done) = store.done(n, "@alice:x", None, None, at(2), none).await?;
     assert!(done.is_empty());
     assert_eq!(store.pending_effects()?, pending);
     Ok(())
@@ -135,11 +135,11 @@ async fn a_transition_that_fails_records_no_effect() -> TestResult {
     let owes = |request: &Request| vec![notice(request.number, "!x:x", "should not be")];
     let (request, _) = store.create_request(new_request("@famille:x"), "$e", at(0), none).await?;
     let n = request.number;
-    store.claim(n, "@alice:x", at(1), none).await?;
+    store.claim(n, "@alice:x", None, at(1), none).await?;
     let log_before = store.log()?;
 
     assert!(matches!(
-        store.claim(n, "@bruno:x", at(2), owes).await,
+        store.claim(n, "@bruno:x", None, at(2), owes).await,
         Err(TransitionError::NotOpen { state: State::Claimed { .. }, .. })
     ));
     assert!(matches!(
@@ -147,15 +147,15 @@ async fn a_transition_that_fails_records_no_effect() -> TestResult {
         Err(TransitionError::AlreadyHandled)
     ));
     assert!(matches!(
-        store.claim(99, "@bruno:x", at(2), owes).await,
+        store.claim(99, "@bruno:x", None, at(2), owes).await,
         Err(TransitionError::NoSuchRequest(99))
     ));
     assert!(matches!(
-        store.done(n, "@bruno:x", None, at(2), owes).await,
+        store.done(n, "@bruno:x", None, None, at(2), owes).await,
         Err(TransitionError::NotHolder(_))
     ));
     assert!(matches!(
-        store.cancel(n, "@voisin:x", false, at(2), owes).await,
+        store.cancel(n, "@voisin:x", false, None, at(2), owes).await,
         Err(TransitionError::NotRequester(_))
     ));
     assert!(matches!(
@@ -163,7 +163,7 @@ async fn a_transition_that_fails_records_no_effect() -> TestResult {
         Err(TransitionError::StepNotDue { .. })
     ));
     assert!(matches!(
-        store.release(n, "@bruno:x", "@bruno:x", false, at(2), &[], |r, _| owes(r)).await,
+        store.release(n, "@bruno:x", "@bruno:x", false, None, at(2), &[], |r, _| owes(r)).await,
         Err(TransitionError::NotHolder(_))
     ));
 
@@ -216,7 +216,7 @@ async fn set_relay_and_set_private_room_remove_the_effect_they_finish() -> TestR
     assert_eq!(store.pending_effects()?, vec![confirmed.clone()]);
 
     let (_, claimed) = store
-        .claim(n, "@alice:x", at(2), |r| {
+        .claim(n, "@alice:x", None, at(2), |r| {
             vec![private_room(r.number, "@alice:x"), intro(r.number, "@alice:x")]
         })
         .await?;
@@ -253,7 +253,7 @@ async fn a_release_drops_and_records_effects_atomically() -> TestResult {
         .await?;
     let n = request.number;
     let (_, claimed) = store
-        .claim(n, "@alice:x", at(1), |r| {
+        .claim(n, "@alice:x", None, at(1), |r| {
             vec![private_room(r.number, "@alice:x"), intro(r.number, "@alice:x")]
         })
         .await?;
@@ -276,13 +276,13 @@ async fn a_release_drops_and_records_effects_atomically() -> TestResult {
     };
     // A refused release neither drops nor records anything.
     assert!(matches!(
-        store.release(n, "@bruno:x", "@bruno:x", false, at(3), &[intro_id], plan).await,
+        store.release(n, "@bruno:x", "@bruno:x", false, None, at(3), &[intro_id], plan).await,
         Err(TransitionError::NotHolder(_))
     ));
     assert_eq!(store.pending_effects()?, before);
 
     let (request, old_room, queued) =
-        store.release(n, "@alice:x", "@alice:x", false, at(3), &[intro_id], plan).await?;
+        store.release(n, "@alice:x", "@alice:x", false, None, at(3), &[intro_id], plan).await?;
     assert_eq!(request.state, State::Open);
     assert_eq!(old_room.as_deref(), Some("!private:x"));
     assert_eq!(
@@ -312,13 +312,13 @@ async fn a_forced_release_may_drop_several_effects() -> TestResult {
     let store = Store::open(dir.path())?;
     let n = store.create_request(new_request("@famille:x"), "$e", at(0), none).await?.0.number;
     let (_, claimed) = store
-        .claim(n, "@alice:x", at(1), |r| {
+        .claim(n, "@alice:x", None, at(1), |r| {
             vec![private_room(r.number, "@alice:x"), intro(r.number, "@alice:x")]
         })
         .await?;
     // The private room could not be made: the bot gives the request back itself.
     let (_, old_room, queued) = store
-        .release(n, "@alice:x", "bot", true, at(2), &ids_of(&claimed), |r, room| {
+        .release(n, "@alice:x", "bot", true, None, at(2), &ids_of(&claimed), |r, room| {
             assert_eq!(room, None);
             vec![notice(r.number, "!volunteers:x", "open again")]
         })
@@ -415,7 +415,7 @@ async fn open_steps_fire_once_and_refuse_a_claimed_request() -> TestResult {
     ));
 
     // Once claimed, the open phase's steps no longer fit.
-    store.claim(n, "@alice:x", at(30), none).await?;
+    store.claim(n, "@alice:x", None, at(30), none).await?;
     for step in [Step::Remind, Step::Escalate, Step::Expire] {
         assert!(
             matches!(again(step).await, Err(TransitionError::StepNotDue { .. })),
@@ -448,7 +448,7 @@ async fn claimed_steps_fire_once_and_refuse_an_open_request() -> TestResult {
             Err(TransitionError::StepNotDue { .. })
         ));
     }
-    let (claimed, _) = store.claim(n, "@alice:x", at(2), none).await?;
+    let (claimed, _) = store.claim(n, "@alice:x", None, at(2), none).await?;
     assert_eq!(claimed.follow_up, FollowUp { since: Some(at(2)), done: Vec::new() });
 
     let (request, nudged) = store
@@ -492,18 +492,19 @@ async fn a_claim_or_a_release_starts_a_new_phase() -> TestResult {
     store.follow_up(n, Step::Remind, at(1), none).await?;
     store.follow_up(n, Step::Escalate, at(2), none).await?;
 
-    let (claimed, _) = store.claim(n, "@alice:x", at(3), none).await?;
+    let (claimed, _) = store.claim(n, "@alice:x", None, at(3), none).await?;
     assert_eq!(claimed.follow_up, FollowUp { since: Some(at(3)), done: Vec::new() });
     store.follow_up(n, Step::Nudge, at(4), none).await?;
 
-    let (released, _, _) =
-        store.release(n, "@alice:x", "@alice:x", false, at(5), &[], |_, _| Vec::new()).await?;
+    let (released, _, _) = store
+        .release(n, "@alice:x", "@alice:x", false, None, at(5), &[], |_, _| Vec::new())
+        .await?;
     assert_eq!(released.follow_up, FollowUp { since: Some(at(5)), done: Vec::new() });
     assert_eq!(store.request(n)?.map(|r| r.follow_up), Some(released.follow_up));
 
     // The new open phase reminds again; a new claim nudges again.
     store.follow_up(n, Step::Remind, at(6), none).await?;
-    let (claimed, _) = store.claim(n, "@bruno:x", at(7), none).await?;
+    let (claimed, _) = store.claim(n, "@bruno:x", None, at(7), none).await?;
     assert_eq!(claimed.follow_up, FollowUp { since: Some(at(7)), done: Vec::new() });
     let (nudged, _) = store.follow_up(n, Step::Nudge, at(8), none).await?;
     assert_eq!(nudged.follow_up.done, vec![Step::Nudge]);
@@ -555,11 +556,11 @@ async fn expire_closes_an_open_request() -> TestResult {
         );
     }
     assert!(matches!(
-        store.claim(n, "@alice:x", at(30), none).await,
+        store.claim(n, "@alice:x", None, at(30), none).await,
         Err(TransitionError::NotOpen { state: State::Expired, .. })
     ));
     assert!(matches!(
-        store.cancel(n, "@famille:x", false, at(30), none).await,
+        store.cancel(n, "@famille:x", false, None, at(30), none).await,
         Err(TransitionError::NotOpen { state: State::Expired, .. })
     ));
     assert_eq!(store.log_of(n)?.len(), 3);
@@ -571,10 +572,10 @@ async fn no_step_applies_to_a_closed_or_missing_request() -> TestResult {
     let dir = tempfile::tempdir()?;
     let store = Store::open(dir.path())?;
     let done = store.create_request(new_request("@a:x"), "$e1", at(0), none).await?.0.number;
-    store.claim(done, "@alice:x", at(1), none).await?;
-    store.done(done, "@alice:x", None, at(2), none).await?;
+    store.claim(done, "@alice:x", None, at(1), none).await?;
+    store.done(done, "@alice:x", None, None, at(2), none).await?;
     let cancelled = store.create_request(new_request("@b:x"), "$e2", at(0), none).await?.0.number;
-    store.cancel(cancelled, "@b:x", false, at(1), none).await?;
+    store.cancel(cancelled, "@b:x", false, None, at(1), none).await?;
     for number in [done, cancelled] {
         for step in [Step::Remind, Step::Escalate, Step::Expire, Step::Nudge, Step::EscalateClaim] {
             assert!(

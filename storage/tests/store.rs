@@ -69,37 +69,37 @@ async fn a_request_lives_through_claim_release_claim_done() -> TestResult {
     store.set_relay(n, "$relay1", at(1), NO_EFFECT).await?;
     assert_eq!(store.request_by_relay("$relay1")?, Some(n));
 
-    let (claimed, _) = store.claim(n, "@alice:x", at(2), none).await?;
+    let (claimed, _) = store.claim(n, "@alice:x", None, at(2), none).await?;
     assert_eq!(claimed.state.holder(), Some("@alice:x"));
     store.set_private_room(n, "!private:x", at(3), NO_EFFECT).await?;
     assert_eq!(store.room_kind("!private:x")?, Some(RoomKind::Private { request: n }));
 
     assert!(matches!(
-        store.release(n, "@bruno:x", "@bruno:x", false, at(4), &[], none2).await,
+        store.release(n, "@bruno:x", "@bruno:x", false, None, at(4), &[], none2).await,
         Err(TransitionError::NotHolder(_))
     ));
     assert!(matches!(
-        store.done(n, "@bruno:x", None, at(4), none).await,
+        store.done(n, "@bruno:x", None, None, at(4), none).await,
         Err(TransitionError::NotHolder(_))
     ));
     let (released, old_room, _) =
-        store.release(n, "@alice:x", "@alice:x", false, at(5), &[], none2).await?;
+        store.release(n, "@alice:x", "@alice:x", false, None, at(5), &[], none2).await?;
     assert_eq!(released.state, State::Open);
     assert_eq!(old_room.as_deref(), Some("!private:x"));
     assert_eq!(released.private_room, None);
     assert!(matches!(
-        store.release(n, "@alice:x", "@alice:x", false, at(5), &[], none2).await,
+        store.release(n, "@alice:x", "@alice:x", false, None, at(5), &[], none2).await,
         Err(TransitionError::NotClaimed { .. })
     ));
 
     store.set_relay(n, "$relay2", at(6), NO_EFFECT).await?;
     assert_eq!(store.request_by_relay("$relay1")?, None, "the old relay no longer claims");
-    store.claim(n, "@bruno:x", at(7), none).await?;
-    let (done, _) = store.done(n, "@bruno:x", Some("très bien"), at(8), none).await?;
+    store.claim(n, "@bruno:x", None, at(7), none).await?;
+    let (done, _) = store.done(n, "@bruno:x", Some("très bien"), None, at(8), none).await?;
     assert!(matches!(done.state, State::Done { .. }));
     assert!(store.active_requests()?.is_empty());
     assert!(matches!(
-        store.cancel(n, "@famille:x", false, at(9), none).await,
+        store.cancel(n, "@famille:x", false, None, at(9), none).await,
         Err(TransitionError::NotOpen { .. })
     ));
 
@@ -129,17 +129,17 @@ async fn only_the_requester_or_a_coordinator_cancels() -> TestResult {
     let store = Store::open(dir.path())?;
     let n = store.create_request(new_request("@famille:x"), "$e", at(0), none).await?.0.number;
     assert!(matches!(
-        store.cancel(n, "@voisin:x", false, at(1), none).await,
+        store.cancel(n, "@voisin:x", false, None, at(1), none).await,
         Err(TransitionError::NotRequester(_))
     ));
     assert_eq!(store.request(n)?.map(|r| r.state), Some(State::Open));
-    store.cancel(n, "@agent:x", true, at(2), none).await?;
+    store.cancel(n, "@agent:x", true, None, at(2), none).await?;
     assert!(matches!(
-        store.cancel(n, "@famille:x", false, at(3), none).await,
+        store.cancel(n, "@famille:x", false, None, at(3), none).await,
         Err(TransitionError::NotOpen { .. })
     ));
     assert!(matches!(
-        store.claim(99, "@a:x", at(3), none).await,
+        store.claim(99, "@a:x", None, at(3), none).await,
         Err(TransitionError::NoSuchRequest(99))
     ));
     Ok(())
@@ -152,7 +152,7 @@ async fn twenty_concurrent_claims_have_one_winner() -> TestResult {
     let n = store.create_request(new_request("@famille:x"), "$e", at(0), none).await?.0.number;
     let claims = (0..20).map(|i| {
         let store = store.clone();
-        tokio::spawn(async move { store.claim(n, &format!("@v{i}:x"), at(1), none).await })
+        tokio::spawn(async move { store.claim(n, &format!("@v{i}:x"), None, at(1), none).await })
     });
     let mut winners = Vec::new();
     for claim in claims {
@@ -183,7 +183,7 @@ async fn everything_survives_reopening() -> TestResult {
     {
         let store = Store::open(dir.path())?;
         let n = store.create_request(new_request("@famille:x"), "$e", at(0), none).await?.0.number;
-        store.claim(n, "@alice:x", at(1), none).await?;
+        store.claim(n, "@alice:x", None, at(1), none).await?;
         store
             .set_volunteer_status("@alice:x", VolunteerStatus::Vetted, "@agent:x", None, at(1))
             .await?;
@@ -282,5 +282,39 @@ async fn a_rooms_join_time_is_recorded_once_and_survives_a_reopening() -> Result
     let store = Store::open(dir.path())?;
     assert_eq!(store.joined_at("!a:x")?, Some(1_000));
     assert_eq!(store.synced_at()?, Some(5_000));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_transition_marks_its_event_handled_with_it_and_only_when_it_happens() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let store = Store::open(dir.path())?;
+    let (request, _) = store.create_request(new_request("@famille:x"), "$ask", at(0), none).await?;
+    let n = request.number;
+    // A refused claim marks nothing: the worker answers it and marks it then.
+    assert!(matches!(
+        store.claim(n + 1, "@alice:x", Some("$wrong"), at(1), none).await,
+        Err(TransitionError::NoSuchRequest(_))
+    ));
+    assert!(!store.is_handled("$wrong")?);
+    store.claim(n, "@alice:x", Some("$take"), at(1), none).await?;
+    assert!(store.is_handled("$take")?);
+    // The same event again (a replay after a crash) changes nothing.
+    store.release(n, "@alice:x", "@alice:x", false, Some("$give"), at(2), &[], none2).await?;
+    assert!(matches!(
+        store.claim(n, "@alice:x", Some("$take"), at(3), none).await,
+        Err(TransitionError::AlreadyHandled)
+    ));
+    assert_eq!(store.request(n)?.map(|r| r.state), Some(State::Open));
+    store.claim(n, "@bruno:x", Some("$take2"), at(3), none).await?;
+    store.done(n, "@bruno:x", None, Some("$done"), at(4), none).await?;
+    assert!(matches!(
+        store.done(n, "@bruno:x", None, Some("$done"), at(5), none).await,
+        Err(TransitionError::AlreadyHandled)
+    ));
+    assert_eq!(
+        outcomes(&store, n)?,
+        [Outcome::Created, Outcome::Claimed, Outcome::Released, Outcome::Claimed, Outcome::Done]
+    );
     Ok(())
 }

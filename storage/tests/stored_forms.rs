@@ -892,7 +892,7 @@ async fn keys_and_raw_values_keep_their_pinned_encoding() -> TestResult {
         let number = request.number;
         store.set_relay(number, "$relay", at(1), created[1].id).await?;
         let (_, claimed) = store
-            .claim(number, "@alice:x", at(2), |request| {
+            .claim(number, "@alice:x", None, at(2), |request| {
                 let private = Effect {
                     request: request.number,
                     lane: "private".to_owned(),

@@ -31,7 +31,10 @@ pub async fn apply(
         let owed = |request: &Request, old_room: Option<&str>| {
             plan::release(bot, request, old_room, user.as_str(), None)
         };
-        match bot.store.release(request.number, user.as_str(), by, true, bot.now(), &[], owed).await
+        match bot
+            .store
+            .release(request.number, user.as_str(), by, true, None, bot.now(), &[], owed)
+            .await
         {
             Ok((request, _, queued)) => {
                 bot.outbox.journalled(queued);

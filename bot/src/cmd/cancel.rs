@@ -14,7 +14,7 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, number: Option<u64>) -> Result<(), Fail
     let owed = |request: &_| closed(bot, ctx, request, Key::CancelledAck, Key::RelayCancelled);
     let (_, queued) = bot
         .store
-        .cancel(number, sender, ctx.roles.coordinator, bot.now(), owed)
+        .cancel(number, sender, ctx.roles.coordinator, Some(ctx.event()), bot.now(), owed)
         .await
         .map_err(|error| Failure::Transition(error, CommandKind::Cancel))?;
     info!(request = number, "cancelled");

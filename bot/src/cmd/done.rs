@@ -20,7 +20,7 @@ pub async fn apply(
     let owed = |request: &_| closed(bot, ctx, request, Key::DoneAck, Key::RelayDone);
     let (_, queued) = bot
         .store
-        .done(number, sender, note.as_deref(), bot.now(), owed)
+        .done(number, sender, note.as_deref(), Some(ctx.event()), bot.now(), owed)
         .await
         .map_err(|error| Failure::Transition(error, CommandKind::Done))?;
     info!(request = number, "done");

@@ -29,7 +29,7 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, number: Option<u64>) -> Result<(), Fail
     };
     let (_, _, queued) = bot
         .store
-        .release(number, sender, sender, false, bot.now(), &[], owed)
+        .release(number, sender, sender, false, Some(ctx.event()), bot.now(), &[], owed)
         .await
         .map_err(|error| Failure::Transition(error, CommandKind::Release))?;
     info!(request = number, "given back");

@@ -16,7 +16,7 @@ use crate::{
 
 /// Claims request `number` for the command's author.
 pub async fn apply(bot: &Bot, ctx: &Ctx, number: u64) -> Result<(), Failure> {
-    claim(bot, number, ctx.sender(), ctx.lang, Some(ctx)).await
+    claim(bot, number, ctx.sender(), ctx.lang, &ctx.reply_to.event, Some(ctx)).await
 }
 
 /// A reaction in the volunteers room: ✋ (any skin tone) on a relay claims its request.
@@ -40,7 +40,8 @@ pub async fn by_reaction(
             return;
         }
     };
-    if !bot.mark_handled(event).await {
+    // Marked handled with the claim, or below when refused.
+    if bot.store.is_handled(event.as_str()).unwrap_or(true) {
         return;
     }
     let lang = bot.config.language;
@@ -50,10 +51,13 @@ pub async fn by_reaction(
         Err(error) => Err(error.into()),
     };
     let result = match result {
-        Ok(()) => claim(bot, number, sender, lang, None).await,
+        Ok(()) => claim(bot, number, sender, lang, event, None).await,
         Err(failure) => Err(failure),
     };
     if let Err(failure) = result {
+        if !bot.mark_handled(event).await {
+            return;
+        }
         failure.log();
         // In the thread of the relay reacted to, which may be an older one.
         if let Some(message) = failure::message(&bot.texts, &failure, lang) {
@@ -71,6 +75,7 @@ async fn claim(
     number: u64,
     volunteer: &UserId,
     lang: Lang,
+    event: &EventId,
     command: Option<&Ctx>,
 ) -> Result<(), Failure> {
     let won = bot.texts.render(lang, Key::ClaimWon, &[("number", &number.to_string())]);
@@ -85,7 +90,7 @@ async fn claim(
     };
     let (_, queued) = bot
         .store
-        .claim(number, volunteer.as_str(), bot.now(), owed)
+        .claim(number, volunteer.as_str(), Some(event.as_str()), bot.now(), owed)
         .await
         .map_err(|error| Failure::Transition(error, CommandKind::Take))?;
     info!(request = number, "claimed");

@@ -271,7 +271,7 @@ pub async fn give_back(bot: &Bot, item: &Item, mut dropped: Vec<u64>) {
     let owed = |request: &Request, _: Option<&str>| {
         vec![plan::to_relay_thread(bot, request, &sorry, volunteer, true)]
     };
-    match bot.store.release(number, volunteer, "bot", true, bot.now(), &dropped, owed).await {
+    match bot.store.release(number, volunteer, "bot", true, None, bot.now(), &dropped, owed).await {
         Ok((_, _, queued)) => bot.outbox.journalled(queued),
         Err(error) => error!(request = number, %error, "cannot give the request back"),
     }

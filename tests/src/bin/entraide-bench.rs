@@ -411,23 +411,29 @@ async fn seed_request(store: &Store, i: u64, volunteers: u64) -> Result<State> {
         text,
         lang: Lang::Fr,
     };
-    let request =
-        store.create_request(new, &format!("$seed-request-{i}:localhost"), created).await?;
+    let no_effects = |_: &entraide_storage::Request| Vec::new();
+    let (request, _) = store
+        .create_request(new, &format!("$seed-request-{i}:localhost"), created, no_effects)
+        .await?;
     let number = request.number;
-    store.set_relay(number, &format!("$seed-relay-{i}:localhost"), chrono::Utc::now()).await?;
+    // The effects are not journalled: there is none to finish.
+    let none = u64::MAX;
+    store
+        .set_relay(number, &format!("$seed-relay-{i}:localhost"), chrono::Utc::now(), none)
+        .await?;
     let state = match i % 10 {
         0 => return Ok(State::Open),
         1 => State::Claimed,
         _ => State::Done,
     };
     let volunteer = format!("@benevole{}:localhost", i % volunteers);
-    store.claim(number, &volunteer, chrono::Utc::now()).await?;
+    store.claim(number, &volunteer, None, chrono::Utc::now(), no_effects).await?;
     let room = format!("!seed-private-{i}:localhost");
-    store.set_private_room(number, &room, chrono::Utc::now()).await?;
+    store.set_private_room(number, &room, chrono::Utc::now(), none).await?;
     // The bot records when it joined each private room it creates.
     store.record_joined(&room, unix_ms()).await?;
     if let State::Done = state {
-        store.done(number, &volunteer, Some("fait"), chrono::Utc::now()).await?;
+        store.done(number, &volunteer, Some("fait"), None, chrono::Utc::now(), no_effects).await?;
     }
     Ok(state)
 }
