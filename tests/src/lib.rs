@@ -12,6 +12,8 @@
 //!   syncs in the background and records every message and reaction it sees;
 //!   [`wait_until`], the one polling helper every wait goes through.
 //! - [`bot`]: the bot under test, run in this process ([`bot::RunningBot`]).
+//! - [`process`]: the bot under test as a separate OS process, the `entraide` binary
+//!   ([`process::BotProcess`]), which a test can kill with SIGKILL and start again.
 //! - [`texts`]: what the bot is expected to say, from its own catalogue.
 //! - [`world`]: a scenario's starting point ([`world::World`]): Synapse, a
 //!   coordinator, the bot and its rooms, a neighbourhood room.
@@ -21,6 +23,7 @@
 
 pub mod bot;
 pub mod person;
+pub mod process;
 pub mod synapse;
 pub mod texts;
 pub mod world;

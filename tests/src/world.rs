@@ -1,9 +1,10 @@
 //! A scenario's world: a real Synapse, a coordinator, the bot with the rooms it creates,
 //! a neighbourhood room, and helpers to add volunteers and residents.
 
-use std::time::Duration;
+use std::{path::Path, time::Duration};
 
 use anyhow::{Context as _, Result};
+use entraide::Config;
 use entraide_commands::{Key, Lang};
 use entraide_storage::{LogEntry, Outcome};
 use matrix_sdk::ruma::{OwnedRoomId, OwnedUserId, RoomId};
@@ -12,6 +13,7 @@ use tempfile::TempDir;
 use crate::{
     Person, Seen, Synapse,
     bot::{RunningBot, register_bot},
+    process::BotProcess,
     synapse::Limits,
     texts::Texts,
     wait_until,
@@ -29,8 +31,12 @@ pub struct World {
     pub synapse: Synapse,
     /// The coordinator (a CCAS agent).
     pub coordinator: Person,
-    /// The bot; `None` while stopped.
+    /// The bot run in this process; `None` while stopped, and in a world started with
+    /// [`World::start_process`].
     pub bot: Option<RunningBot>,
+    /// The bot run as a separate OS process, in a world started with
+    /// [`World::start_process`]; `None` otherwise.
+    pub process: Option<BotProcess>,
     /// The bot's user id.
     pub bot_id: OwnedUserId,
     /// The room of vetted volunteers (created by the bot).
@@ -42,6 +48,12 @@ pub struct World {
     /// What the bot says, as it has it (with the commune's overrides, if any).
     pub texts: Texts,
     data: TempDir,
+}
+
+/// How a world's bot was launched.
+enum Launched {
+    InProcess(RunningBot),
+    Process(BotProcess),
 }
 
 /// The community's name in every scenario.
@@ -82,10 +94,64 @@ impl World {
             }
             None => Texts::builtin()?,
         };
-        let bot_id = config.user_id.clone();
         let store = entraide::open_store(&config)?;
-        let bot = RunningBot::start(config, store);
+        let bot = RunningBot::start(config.clone(), store);
+        World::around(
+            synapse,
+            coordinator,
+            Launched::InProcess(bot),
+            &config,
+            texts,
+            data,
+            encrypted,
+        )
+        .await
+    }
 
+    /// [`World::start`] with the bot as a separate OS process: `binary` (the `entraide`
+    /// binary; in a test of the `entraide` package, `env!("CARGO_BIN_EXE_entraide")`)
+    /// runs on a configuration file the harness writes in the data directory, logging
+    /// there (see [`BotProcess`]). Its rooms are end-to-end encrypted if `encrypted`, as
+    /// is the neighbourhood room. The bot's store is only readable while the process is
+    /// stopped ([`BotProcess::open_store`]).
+    pub async fn start_process(encrypted: bool, binary: &Path) -> Result<World> {
+        crate::init_tracing();
+        let synapse = Synapse::start().await?;
+        let coordinator = Person::new(&synapse, "coord").await?;
+        let data = TempDir::new()?;
+        let mut config =
+            register_bot(&synapse, data.path(), &[coordinator.user_id.as_str()]).await?;
+        config.encrypt_rooms = encrypted;
+        let process = BotProcess::start(binary, config.clone())?;
+        let texts = Texts::builtin()?;
+        World::around(
+            synapse,
+            coordinator,
+            Launched::Process(process),
+            &config,
+            texts,
+            data,
+            encrypted,
+        )
+        .await
+    }
+
+    /// The rest of a start, once the bot is launched: the coordinator joins the rooms the
+    /// bot created and brings it into a new neighbourhood room.
+    async fn around(
+        synapse: Synapse,
+        coordinator: Person,
+        launched: Launched,
+        config: &Config,
+        texts: Texts,
+        data: TempDir,
+        encrypted: bool,
+    ) -> Result<World> {
+        let bot_id = config.user_id.clone();
+        let (bot, process) = match launched {
+            Launched::InProcess(bot) => (Some(bot), None),
+            Launched::Process(process) => (None, Some(process)),
+        };
         let community = [("community", COMMUNITY)];
         let name = texts.text(Lang::Fr, Key::CoordinationRoomName, &community);
         let coordination_room = coordinator
@@ -106,7 +172,8 @@ impl World {
         Ok(World {
             synapse,
             coordinator,
-            bot: Some(bot),
+            bot,
+            process,
             bot_id,
             volunteers_room,
             coordination_room,
@@ -136,7 +203,7 @@ impl World {
     }
 
     /// Where the bot keeps its data.
-    pub fn data_dir(&self) -> &std::path::Path {
+    pub fn data_dir(&self) -> &Path {
         self.data.path()
     }
 
