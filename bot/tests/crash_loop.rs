@@ -511,12 +511,21 @@ const ONE_LIVE_RELAY: &str = "exactly one live relay per open request (none othe
 const ROOM_PER_CLAIM: &str = "one private room per claim, volunteer and requester invited";
 const LOG_COMPLETE: &str = "outcome log complete and in order";
 const ANSWERED_ONCE: &str = "every command answered exactly once";
+const NO_EFFECT_PENDING: &str = "no effect left pending in the journal";
 
 impl Run {
     /// Checks every invariant for every request; `store` is the bot's, opened after the
     /// last kill.
     fn check(&self, world: &World, store: &Store) -> Result<Vec<Violation>> {
         let mut violations = Vec::new();
+        for pending in store.pending_effects()? {
+            violations.push(Violation {
+                invariant: NO_EFFECT_PENDING,
+                number: Some(pending.effect.request),
+                k: 0,
+                detail: format!("effect {} still owed: {:?}", pending.id, pending.effect.action),
+            });
+        }
         let log = store.log()?;
         let numbers: BTreeSet<u64> = log.iter().map(|e| e.number).collect();
         let mut requests = Vec::new();

@@ -113,6 +113,7 @@ pub enum Key {
     RelayDone,
     RelayCancelled,
     RelayExpired,
+    RelayReleased,
     Reminder,
     EscalatedOpen,
     ExpiredRequester,

@@ -334,6 +334,21 @@ impl Store {
         Ok(())
     }
 
+    /// Whether effect `id` is still owed (a transition may have dropped it).
+    pub fn is_owed(&self, id: u64) -> Result<bool, StoreError> {
+        Ok(self.effects.contains_key(id.to_be_bytes())?)
+    }
+
+    /// The ids of the effects still owed for request `number` in `lane`.
+    pub fn owed_in(&self, number: u64, lane: &str) -> Result<Vec<u64>, StoreError> {
+        Ok(self
+            .pending_effects()?
+            .into_iter()
+            .filter(|queued| queued.effect.request == number && queued.effect.lane == lane)
+            .map(|queued| queued.id)
+            .collect())
+    }
+
     /// The effects not yet carried out, in the order they were recorded.
     pub fn pending_effects(&self) -> Result<Vec<Queued>, StoreError> {
         self.effects

@@ -358,10 +358,13 @@ pub enum Action {
     },
     /// Relays the request to the volunteers (rendered when sent), and records the relay.
     Relay,
-    /// Replaces the relay's text by the status line `key`.
+    /// Replaces a relay's text by the status line `key`.
     EditRelay {
         /// The status line.
         key: Key,
+        /// The relay (event id) when the effect was owed; `None`: the request's relay
+        /// when it is carried out (one still to be sent then).
+        relay: Option<String>,
     },
     /// Finds or creates the private room of the claim, inviting the volunteer and the
     /// requester, and records it.

@@ -364,7 +364,7 @@ async fn owe_journals_effects_of_no_transition() -> TestResult {
         request: 3,
         lane: "!volunteers:x".to_owned(),
         urgent: false,
-        action: Action::EditRelay { key: Key::RelayDone },
+        action: Action::EditRelay { key: Key::RelayDone, relay: None },
     };
     let owed = store.owe(vec![edit.clone(), notice(0, "!a:x", "hello")]).await?;
     assert_eq!(effects_of(&owed), vec![edit, notice(0, "!a:x", "hello")]);

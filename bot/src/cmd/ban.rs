@@ -28,12 +28,13 @@ pub async fn apply(
         if request.state.holder() != Some(user.as_str()) {
             continue;
         }
+        let dropped = bot.store.owed_in(request.number, plan::PRIVATE_LANE)?;
         let owed = |request: &Request, old_room: Option<&str>| {
             plan::release(bot, request, old_room, user.as_str(), None)
         };
         match bot
             .store
-            .release(request.number, user.as_str(), by, true, None, bot.now(), &[], owed)
+            .release(request.number, user.as_str(), by, true, None, bot.now(), &dropped, owed)
             .await
         {
             Ok((request, _, queued)) => {

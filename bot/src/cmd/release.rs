@@ -27,9 +27,11 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, number: Option<u64>) -> Result<(), Fail
         owed.extend(plan::release(bot, request, old_room, sender, command));
         owed
     };
+    // What the claim still owed (the intro, telling the requester) is owed no more.
+    let dropped = bot.store.owed_in(number, plan::PRIVATE_LANE)?;
     let (_, _, queued) = bot
         .store
-        .release(number, sender, sender, false, Some(ctx.event()), bot.now(), &[], owed)
+        .release(number, sender, sender, false, Some(ctx.event()), bot.now(), &dropped, owed)
         .await
         .map_err(|error| Failure::Transition(error, CommandKind::Release))?;
     info!(request = number, "given back");

@@ -32,6 +32,12 @@ pub enum Acted {
 pub async fn carry_out(bot: &Bot, item: &Item) -> Acted {
     let Effect { request: number, action, .. } = &item.effect;
     let number = *number;
+    // A later transition dropped it (what a claim owed, once it was given back).
+    if let Some(id) = item.id
+        && !bot.store.is_owed(id).unwrap_or(true)
+    {
+        return Acted::Done;
+    }
     // Stable across attempts and restarts: the homeserver drops a repeated send.
     let txn = item.id.map(|id| OwnedTransactionId::from(format!("entraide.{id}")));
     let request = match number {
@@ -49,7 +55,9 @@ pub async fn carry_out(bot: &Bot, item: &Item) -> Acted {
             notice(bot, request.as_ref(), to, message, shape, mention.as_deref(), txn).await
         }
         (Action::Relay, Some(request)) => relay(bot, request, item.id, txn).await,
-        (Action::EditRelay { key }, Some(request)) => edit_relay(bot, request, *key, txn).await,
+        (Action::EditRelay { key, relay }, Some(request)) => {
+            edit_relay(bot, request, *key, relay.as_deref(), txn).await
+        }
         (Action::PrivateRoom { volunteer }, Some(request)) => {
             match private_room(bot, request, volunteer, item.id).await {
                 Ok(()) => Ok(()),
@@ -155,14 +163,20 @@ async fn relay(
     Ok(())
 }
 
-/// Replaces the relay's text by the status line `key` (no request text left).
+/// Replaces `relay` (else the request's relay) by the status line `key` (no request text
+/// left).
 async fn edit_relay(
     bot: &Bot,
     request: &Request,
     key: Key,
+    relay: Option<&str>,
     txn: Option<OwnedTransactionId>,
 ) -> anyhow::Result<()> {
-    let (Some(relay), Some(room)) = (relay_id(request), bot.volunteers_room()) else {
+    let relay = match relay {
+        Some(relay) => EventId::parse(relay).ok(),
+        None => relay_id(request),
+    };
+    let (Some(relay), Some(room)) = (relay, bot.volunteers_room()) else {
         return Ok(());
     };
     let message = bot.about(request, bot.config.language, key, &[]);

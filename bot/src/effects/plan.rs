@@ -29,13 +29,13 @@ pub fn relay(bot: &Bot, request: &Request) -> Effect {
     }
 }
 
-/// The relay replaced by the status line `key`.
+/// The request's relay as it is now replaced by the status line `key`.
 pub fn edit_relay(bot: &Bot, request: &Request, key: Key) -> Effect {
     Effect {
         request: request.number,
         lane: volunteers_lane(bot),
         urgent: false,
-        action: Action::EditRelay { key },
+        action: Action::EditRelay { key, relay: request.relay_event.clone() },
     }
 }
 
@@ -99,7 +99,12 @@ pub fn private_room(bot: &Bot, request: &Request, volunteer: &str) -> Vec<Effect
                 mention: Some(request.requester.clone()),
             },
         ),
-        in_lane(false, Action::EditRelay { key: Key::RelayTaken }),
+        // The relay claimed: after a release, the request is relayed anew and this one
+        // keeps saying it was taken.
+        in_lane(
+            false,
+            Action::EditRelay { key: Key::RelayTaken, relay: request.relay_event.clone() },
+        ),
     ]
 }
 
@@ -132,7 +137,9 @@ pub fn release(
         }));
         owed.push(in_room(Action::Remove { room: room.to_owned(), user: volunteer.to_owned() }));
     }
+    // Relayed anew; the relay claimed says it was given back.
     owed.push(relay(bot, request));
+    owed.push(edit_relay(bot, request, Key::RelayReleased));
     owed
 }
 
