@@ -135,6 +135,7 @@ async fn serve(
     let (outbox, owed) = Outbox::new();
     let (stop_effects, effects_stop) = oneshot::channel();
     let (stop_watch, watch_stops) = oneshot::channel();
+    let (resumed, worker_starts) = oneshot::channel();
     let bot = Arc::new(Bot {
         client: client.clone(),
         config,
@@ -149,7 +150,7 @@ async fn serve(
     // the bot was stopped.
     let inbox = Inbox::default();
     let handles = handlers::register(&client, user_id.clone(), inbox.clone());
-    let worker = tokio::spawn(worker::work(bot.clone(), queue, worker_stops));
+    let worker = tokio::spawn(worker::work(bot.clone(), queue, worker_stops, worker_starts));
     let mut syncer = Syncer::new(
         client.clone(),
         store.clone(),
@@ -163,8 +164,9 @@ async fn serve(
         () = &mut shutdown => None,
     };
     // After the first sync, which brings the rooms made before a stop: effects resume.
-    let effects =
-        synced.is_some().then(|| tokio::spawn(run::dispatch(bot.clone(), owed, effects_stop)));
+    let effects = synced
+        .is_some()
+        .then(|| tokio::spawn(run::dispatch(bot.clone(), owed, effects_stop, resumed)));
     // Deadlines that passed while the bot was stopped fire now.
     let watcher = synced
         .is_some()

@@ -21,8 +21,18 @@ use crate::{
 const QUOTE_CHARS: usize = 40;
 
 /// Handles jobs until `stop` fires (or every sender is gone), then finishes those queued.
-pub async fn work(bot: Arc<Bot>, mut queue: UnboundedReceiver<Job>, stop: oneshot::Receiver<()>) {
+/// Starts once `resumed` is told (or dropped): the effects a stop interrupted come first.
+pub async fn work(
+    bot: Arc<Bot>,
+    mut queue: UnboundedReceiver<Job>,
+    stop: oneshot::Receiver<()>,
+    resumed: oneshot::Receiver<()>,
+) {
     tokio::pin!(stop);
+    tokio::select! {
+        _ = resumed => {}
+        _ = &mut stop => return,
+    }
     let mut stopping = false;
     loop {
         let job = tokio::select! {

@@ -4,7 +4,7 @@
 //! and what no longer applies (a relay for a request taken meanwhile) is skipped.
 
 use entraide_commands::Key;
-use entraide_storage::{Action, Effect, Quote, Request, Root, State, Target};
+use entraide_storage::{Action, Effect, Queued, Quote, Request, Root, State, Target};
 use matrix_sdk::{
     Room,
     ruma::{EventId, OwnedEventId, OwnedTransactionId, OwnedUserId, UserId},
@@ -291,6 +291,11 @@ pub async fn give_back(bot: &Bot, item: &Item, mut dropped: Vec<u64>) {
     }
 }
 
+/// An effect a stop interrupted.
+fn resumed(queued: Queued) -> Item {
+    Item { id: Some(queued.id), effect: queued.effect, resumed: true }
+}
+
 /// What a stop interrupted, from the journal; and, for a store an older entraide left,
 /// the relays and private rooms it owed without a journal.
 pub async fn interrupted(bot: &Bot) -> Vec<Item> {
@@ -316,17 +321,10 @@ pub async fn interrupted(bot: &Bot) -> Vec<Item> {
             _ => {}
         }
     }
-    let mut items: Vec<Item> = pending
-        .into_iter()
-        .map(|queued| Item { id: Some(queued.id), effect: queued.effect })
-        .collect();
+    let mut items: Vec<Item> = pending.into_iter().map(resumed).collect();
     if !owed.is_empty() {
         match bot.store.owe(owed).await {
-            Ok(queued) => items.extend(
-                queued
-                    .into_iter()
-                    .map(|queued| Item { id: Some(queued.id), effect: queued.effect }),
-            ),
+            Ok(queued) => items.extend(queued.into_iter().map(resumed)),
             Err(error) => error!(%error, "cannot journal what an older entraide owed"),
         }
     }

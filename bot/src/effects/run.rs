@@ -26,6 +26,8 @@ const IN_FLIGHT: usize = 32;
 /// How long effects under way may take to finish when the bot stops; what remains stays
 /// in the journal for the next start.
 const STOP_GRACE: Duration = Duration::from_secs(5);
+/// How long the worker waits, at most, for the effects a stop interrupted.
+pub const RESUME_WAIT: Duration = Duration::from_secs(20);
 
 /// An effect to carry out: journalled (with its id) or not (a reply that no transition
 /// owes, lost if the bot stops first).
@@ -35,6 +37,8 @@ pub struct Item {
     pub id: Option<u64>,
     /// What to do.
     pub effect: Effect,
+    /// Whether a stop interrupted it (it runs before the worker decides anything new).
+    pub resumed: bool,
 }
 
 /// Where the bot hands effects to the dispatcher; never blocks.
@@ -51,13 +55,13 @@ impl Outbox {
     /// Carries out effects that a transition journalled.
     pub fn journalled(&self, queued: Vec<Queued>) {
         for Queued { id, effect } in queued {
-            self.push(Item { id: Some(id), effect });
+            self.push(Item { id: Some(id), effect, resumed: false });
         }
     }
 
     /// Carries out an effect that no transition owes.
     pub fn now(&self, effect: Effect) {
-        self.push(Item { id: None, effect });
+        self.push(Item { id: None, effect, resumed: false });
     }
 
     fn push(&self, item: Item) {
@@ -79,6 +83,9 @@ struct Lanes {
     calm: Notify,
     slots: Semaphore,
     stopping: AtomicBool,
+    /// Interrupted effects not yet carried out; at zero, `resumed` is told.
+    resumed_left: AtomicUsize,
+    resumed: Mutex<Option<oneshot::Sender<()>>>,
 }
 
 impl Lanes {
@@ -136,6 +143,21 @@ impl Lanes {
         }
     }
 
+    /// One interrupted effect less; tells the worker once none is left.
+    fn resumed_one(&self) {
+        if self.resumed_left.fetch_sub(1, Ordering::SeqCst) == 1 {
+            self.resume_over();
+        }
+    }
+
+    /// Lets the worker go on.
+    fn resume_over(&self) {
+        let told = self.resumed.lock().unwrap_or_else(PoisonError::into_inner).take();
+        if let Some(told) = told {
+            let _ = told.send(());
+        }
+    }
+
     fn urgent_done(&self) {
         if self.urgent_ready.fetch_sub(1, Ordering::SeqCst) == 1 {
             self.calm.notify_waiters();
@@ -157,12 +179,16 @@ impl Lanes {
 }
 
 /// Carries out effects until `stop` fires: first those a stop interrupted (from the
-/// journal), then those handed to the outbox. Start it once the first sync is done, so
-/// that the rooms made before a crash are known.
+/// journal), then those handed to the outbox. `resumed` is told when the interrupted ones
+/// are done (or after [`RESUME_WAIT`]): the worker waits for it, so that a request given
+/// back before a crash is relayed again before anyone can claim it, a claim gets its room
+/// before it can be closed. Start it once the first sync is done, so that the rooms made
+/// before a crash are known.
 pub async fn dispatch(
     bot: Arc<Bot>,
     mut items: mpsc::UnboundedReceiver<Item>,
     stop: oneshot::Receiver<()>,
+    resumed: oneshot::Sender<()>,
 ) {
     let lanes = Arc::new(Lanes {
         queues: Mutex::new(HashMap::new()),
@@ -170,6 +196,8 @@ pub async fn dispatch(
         calm: Notify::new(),
         slots: Semaphore::new(IN_FLIGHT),
         stopping: AtomicBool::new(false),
+        resumed_left: AtomicUsize::new(0),
+        resumed: Mutex::new(Some(resumed)),
     });
     let mut tasks = JoinSet::new();
     let start = |item: Item, tasks: &mut JoinSet<()>| {
@@ -178,13 +206,22 @@ pub async fn dispatch(
         }
     };
     // Transitions made since the bot started are journalled and also in `items`.
-    let mut resumed = HashSet::new();
-    for item in act::interrupted(&bot).await {
-        resumed.extend(item.id);
-        start(item, &mut tasks);
+    let interrupted = act::interrupted(&bot).await;
+    let resumed: HashSet<u64> = interrupted.iter().filter_map(|item| item.id).collect();
+    lanes.resumed_left.store(interrupted.len(), Ordering::SeqCst);
+    if interrupted.is_empty() {
+        lanes.resume_over();
+    } else {
+        info!(effects = interrupted.len(), "resuming what a stop interrupted");
+        // A homeserver that refuses them for long must not hold everything else.
+        let waited = lanes.clone();
+        tasks.spawn(async move {
+            tokio::time::sleep(RESUME_WAIT).await;
+            waited.resume_over();
+        });
     }
-    if !resumed.is_empty() {
-        info!(effects = resumed.len(), "resuming what a stop interrupted");
+    for item in interrupted {
+        start(item, &mut tasks);
     }
     tokio::pin!(stop);
     loop {
@@ -227,6 +264,9 @@ async fn run_lane(bot: Arc<Bot>, lanes: Arc<Lanes>, lane: Lane) {
             Err(_) => return,
         };
         let (dropped, empty) = lanes.pop(&lane, acted == Acted::RoomFailed);
+        if item.resumed {
+            lanes.resumed_one();
+        }
         if acted == Acted::RoomFailed {
             act::give_back(&bot, &item, dropped).await;
         }
