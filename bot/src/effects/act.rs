@@ -3,6 +3,8 @@
 //! private room carries its claim in its state (the bot looks for it before making one),
 //! and what no longer applies (a relay for a request taken meanwhile) is skipped.
 
+use std::time::Duration;
+
 use entraide_commands::Key;
 use entraide_storage::{Action, Effect, Queued, Quote, Request, Root, State, Target};
 use matrix_sdk::{
@@ -59,7 +61,7 @@ pub async fn carry_out(bot: &Bot, item: &Item) -> Acted {
             edit_relay(bot, request, *key, relay.as_deref(), txn).await
         }
         (Action::PrivateRoom { volunteer }, Some(request)) => {
-            match private_room(bot, request, volunteer, item.id).await {
+            match private_room(bot, request, volunteer, item.id, item.resumed).await {
                 Ok(()) => Ok(()),
                 Err(error) => {
                     error!(request = number, error = %format!("{error:#}"), "cannot make the private room");
@@ -187,6 +189,10 @@ async fn edit_relay(
     Ok(())
 }
 
+/// How long after a claim a room asked for just before a crash may take to show up in a
+/// sync (the homeserver finishes making it after the bot died).
+const ROOM_IN_FLIGHT: Duration = Duration::from_secs(15);
+
 /// Finds or makes the private room of the claim, and records it (which removes the
 /// effect). Skipped if the claim ended meanwhile.
 async fn private_room(
@@ -194,11 +200,29 @@ async fn private_room(
     request: &Request,
     volunteer: &str,
     id: Option<u64>,
+    resumed: bool,
 ) -> anyhow::Result<()> {
     let number = request.number;
-    if request.state.holder() != Some(volunteer) || request.private_room.is_some() {
+    let claimed_at = match &request.state {
+        State::Claimed { volunteer: holder, at } if holder == volunteer => *at,
+        _ => return Ok(()),
+    };
+    if request.private_room.is_some() {
         return Ok(());
     }
+    // A stop may have come while the homeserver was making the room: give it time to
+    // appear before making another.
+    let settle = (claimed_at + ROOM_IN_FLIGHT - bot.now()).to_std().unwrap_or_default();
+    let request = &match (resumed, settle.is_zero()) {
+        (true, false) => {
+            tokio::time::sleep(settle.min(ROOM_IN_FLIGHT)).await;
+            match bot.store.request(number)? {
+                Some(request) if request.state.holder() == Some(volunteer) => request,
+                _ => return Ok(()),
+            }
+        }
+        _ => request.clone(),
+    };
     let claim = Claim { request: number, effect: id.unwrap_or(0) };
     let room = match matrix::find_private_room(&bot.client, claim).await {
         Some(room) => {
