@@ -19,6 +19,7 @@ use matrix_sdk::{
     room::MessagesOptions,
     ruma::{
         OwnedEventId, OwnedUserId, RoomId,
+        api::client::filter::FilterDefinition,
         events::{AnySyncMessageLikeEvent, AnySyncTimelineEvent, SyncMessageLikeEvent},
         uint,
     },
@@ -40,6 +41,18 @@ const LONG_POLL: Duration = Duration::from_secs(30);
 pub const CLOCK_SKEW_MS: u64 = 30_000;
 /// At most this many pages of history are fetched for one room after a limited sync.
 const MAX_PAGES: usize = 50;
+
+/// How many events of a room a sync brings at most: more than the homeserver's default
+/// (ten), so that a burst (many residents asking at once) comes in one sync rather than
+/// through the history.
+const TIMELINE: u32 = 100;
+
+/// The sync's settings, with its filter.
+fn settings() -> SyncSettings {
+    let mut filter = FilterDefinition::default();
+    filter.room.timeline.limit = Some(TIMELINE.into());
+    SyncSettings::default().filter(filter.into())
+}
 
 /// Syncs and hands what arrived to the worker.
 #[derive(Debug)]
@@ -74,13 +87,13 @@ impl Syncer {
     /// (retrying with backoff until it works), catches up on every room, hands the jobs
     /// over, and returns the token to go on from.
     pub async fn first(&mut self) -> String {
-        self.sync(SyncSettings::default().timeout(Duration::ZERO), true).await
+        self.sync(settings().timeout(Duration::ZERO), true).await
     }
 
     /// Syncs until the future is dropped.
     pub async fn forever(mut self, mut token: String) {
         loop {
-            let settings = SyncSettings::default().token(token).timeout(LONG_POLL);
+            let settings = settings().token(token).timeout(LONG_POLL);
             token = self.sync(settings, false).await;
         }
     }

@@ -17,7 +17,10 @@ use matrix_sdk::{
     deserialized_responses::EncryptionInfo,
     ruma::{
         EventId, OwnedEventId, OwnedRoomId, OwnedUserId, RoomId, UserId,
-        api::client::room::create_room::v3::{Request as CreateRoomRequest, RoomPreset},
+        api::client::{
+            filter::FilterDefinition,
+            room::create_room::v3::{Request as CreateRoomRequest, RoomPreset},
+        },
         events::{
             InitialStateEvent,
             reaction::{OriginalSyncReactionEvent, ReactionEventContent},
@@ -32,6 +35,7 @@ use matrix_sdk::{
                 },
             },
         },
+        uint,
     },
 };
 use tempfile::TempDir;
@@ -452,8 +456,13 @@ fn encryption_state() -> matrix_sdk::ruma::serde::Raw<matrix_sdk::ruma::events::
 /// `Client::sync` would do, but it pauses a second after any sync that came
 /// back within a second, which slows every exchange of a scenario.
 async fn keep_syncing(client: Client, mut token: String) {
+    // A burst from the bot (fourteen relays in a few milliseconds) must not be cut to
+    // the homeserver's default timeline of ten events: a person sees every message.
+    let mut filter = FilterDefinition::default();
+    filter.room.timeline.limit = Some(uint!(1000));
     loop {
-        match client.sync_once(SyncSettings::default().token(token.clone())).await {
+        let settings = SyncSettings::default().token(token.clone()).filter(filter.clone().into());
+        match client.sync_once(settings).await {
             Ok(response) => token = response.next_batch,
             Err(error) => {
                 warn!(%error, "sync failed, retrying");

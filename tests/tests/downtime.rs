@@ -1,6 +1,6 @@
 //! End-to-end scenarios of downtime: what people write while the bot is stopped is
-//! answered once it is back, exactly once, even when it is more than one sync's timeline
-//! holds.
+//! answered once it is back, exactly once, even when it is more than a default sync's
+//! timeline holds.
 
 use anyhow::{Context as _, Result, ensure};
 use entraide_commands::{Key, Lang};
@@ -12,8 +12,8 @@ use entraide_tests::{
 };
 use matrix_sdk::ruma::OwnedEventId;
 
-/// More requests than a sync's timeline holds (Synapse sends the last 10 events of a room
-/// and marks the timeline limited).
+/// More requests than Synapse's default sync timeline holds (the last 10 events of a
+/// room): the bot fetches what it has not handled from each room's history at start.
 const WHILE_DOWN: usize = 14;
 
 /// The bot's answers to `command` that `person` saw.
