@@ -99,10 +99,59 @@ where
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
+    use matrix_sdk::{
+        HttpError, RumaApiError,
+        ruma::{
+            api::error::{
+                Error, ErrorBody, ErrorKind, FromHttpResponseError, LimitExceededErrorData,
+                RetryAfter, StandardErrorBody,
+            },
+            exports::http::StatusCode,
+        },
+    };
+
     use super::{Kind, classify};
 
+    /// An error as matrix-sdk gives it for a homeserver's answer `status` with `kind`.
+    fn answered(status: StatusCode, kind: ErrorKind) -> anyhow::Error {
+        let body = ErrorBody::Standard(StandardErrorBody::new(kind, "refused".to_owned()));
+        let server = RumaApiError::MatrixError(Error::new(status, body));
+        let http = HttpError::Api(Box::new(FromHttpResponseError::Server(server)));
+        matrix_sdk::Error::Http(Box::new(http)).into()
+    }
+
+    fn limited(after: Option<Duration>) -> ErrorKind {
+        let mut limit = LimitExceededErrorData::new();
+        limit.retry_after = after.map(RetryAfter::Delay);
+        ErrorKind::LimitExceeded(limit)
+    }
+
     #[test]
-    fn errors_that_are_not_http_are_permanent() {
+    fn a_rate_limit_waits_as_long_as_the_homeserver_asks() {
+        let after = Some(Duration::from_millis(4500));
+        let error = answered(StatusCode::TOO_MANY_REQUESTS, limited(after));
+        assert_eq!(classify(&error), Kind::RateLimited(after));
+        let error = answered(StatusCode::TOO_MANY_REQUESTS, limited(None));
+        assert_eq!(classify(&error), Kind::RateLimited(None));
+        // A 429 without the Matrix error code (a reverse proxy's) is a rate limit too.
+        let error = answered(StatusCode::TOO_MANY_REQUESTS, ErrorKind::Unknown);
+        assert_eq!(classify(&error), Kind::RateLimited(None));
+    }
+
+    #[test]
+    fn server_errors_are_transient_and_refusals_permanent() {
+        for status in [StatusCode::BAD_GATEWAY, StatusCode::SERVICE_UNAVAILABLE] {
+            assert_eq!(classify(&answered(status, ErrorKind::Unknown)), Kind::Transient);
+        }
+        for (status, kind) in [
+            (StatusCode::FORBIDDEN, ErrorKind::Forbidden),
+            (StatusCode::NOT_FOUND, ErrorKind::NotFound),
+            (StatusCode::BAD_REQUEST, ErrorKind::Unknown),
+        ] {
+            assert_eq!(classify(&answered(status, kind)), Kind::Permanent);
+        }
         assert_eq!(classify(&anyhow::anyhow!("no such room")), Kind::Permanent);
     }
 }
