@@ -8,12 +8,14 @@
 //! - [`parse`]: a message body → a [`Command`] or a [`ParseError`] that says what was wrong.
 //! - [`args`]: each command's argument reader, and the pills of a message's HTML body.
 //! - [`reading`]: a request's free text → category, time and on-behalf ([`Reading`]).
+//! - [`mask`]: a request's free text with its contact details replaced by markers.
 //! - [`rules`]: who may use which command, in which kind of room.
 //! - [`catalogue`]: every user-visible message, in French and English, from
 //!   `locales/*.toml`, with a commune's overrides.
 
 pub mod args;
 pub mod catalogue;
+pub mod mask;
 pub mod parse;
 pub mod reading;
 pub mod rules;
@@ -21,6 +23,7 @@ pub mod table;
 
 pub use args::{MAX_REQUEST_CHARS, Pill, pills};
 pub use catalogue::{Catalogue, CatalogueError, Key, Message};
+pub use mask::{Detail, Masked, mask};
 pub use parse::{Command, ParseError, Parsed, parse, strip_reply_fallback};
 pub use reading::{Category, DayPart, Reading, Relation, When, fold, read_request};
 pub use rules::{Place, Refusal, Roles, VolunteerStatus};
