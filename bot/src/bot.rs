@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use entraide_commands::{Catalogue, Key, Lang, Message, Place, Roles};
+use entraide_commands::{Catalogue, Key, Lang, Message, Place, Roles, mask};
 use entraide_storage::{Request, RoomKind, Store, StoreError};
 use matrix_sdk::{
     Client, Room,
@@ -95,7 +95,10 @@ impl Bot {
         matrix::joined(&self.client, self.rooms.volunteers.as_str())
     }
 
-    /// The placeholders every text about a request may use.
+    /// The placeholders every text about a request may use. `{text}` is the request's
+    /// text with contact details masked (phones, e-mails, addresses, codes, names): the
+    /// relay is read by every volunteer. Only the private room gets the full text
+    /// ([`Bot::about_in_private`]).
     pub fn request_args(&self, request: &Request, lang: Lang) -> Vec<(&'static str, String)> {
         let texts = &self.texts;
         let neighbourhood = request
@@ -108,8 +111,27 @@ impl Bot {
             ("neighbourhood", neighbourhood),
             ("when", texts.when(lang, request.reading.when, self.today())),
             ("behalf", texts.behalf(lang, request.reading.on_behalf)),
-            ("text", request.text.clone()),
+            ("text", mask(&request.text, lang).text),
         ]
+    }
+
+    /// [`Bot::about`] for the two people of the private room: the full text.
+    pub fn about_in_private(
+        &self,
+        request: &Request,
+        key: Key,
+        extra: &[(&'static str, String)],
+    ) -> Message {
+        let lang = request.lang;
+        let mut args = self.request_args(request, lang);
+        for (name, value) in &mut args {
+            if *name == "text" {
+                value.clone_from(&request.text);
+            }
+        }
+        args.extend(extra.iter().cloned());
+        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        self.texts.render(lang, key, &args)
     }
 
     /// `key` rendered for `request`, with `extra` placeholders.

@@ -38,6 +38,38 @@ async fn test_answers_are_replies_that_never_quote_the_request() -> Result<()> {
     Ok(())
 }
 
+/// The relay, read by every volunteer, masks contact details; the private room, shared
+/// by the volunteer and the person who asked, has the whole text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn test_the_relay_masks_contact_details_the_private_room_has_them() -> Result<()> {
+    let world = World::start(false).await?;
+    let family = world.resident("famille").await?;
+    let volunteer = world.volunteer("benevole").await?;
+    let text =
+        "!demande courses pour Mme Martin, 12 rue des Lilas, code 4589B, tél. 06 12 34 56 78";
+    let (number, relay) = world.ask(&family, text, &volunteer).await?;
+    for detail in ["Martin", "Lilas", "4589B", "06 12 34 56 78"] {
+        ensure!(!relay.body.contains(detail), "the relay shows {detail:?}: {}", relay.body);
+    }
+    for marker in ["[nom]", "[adresse]", "[code]", "[téléphone]"] {
+        ensure!(relay.body.contains(marker), "the relay lacks {marker}: {}", relay.body);
+    }
+    volunteer.send_text(&world.volunteers_room, &format!("!prendre {number}")).await?;
+    let private = join_private_room(&world.texts, &volunteer, number).await?;
+    let intro = volunteer
+        .wait_for("the intro", WAIT, |m| {
+            m.room_id == private
+                && world.texts.is_about(Lang::Fr, Key::PrivateIntro, m.text(), number)
+        })
+        .await?;
+    ensure!(
+        intro.body.contains(&text["!demande ".len()..]),
+        "the intro lacks the text: {}",
+        intro.body
+    );
+    Ok(())
+}
+
 /// In the volunteers room, answers stay in threads: a claim's answer in the relay's
 /// thread, a command about no request in the command's own thread; both reply to it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

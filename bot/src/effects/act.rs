@@ -280,7 +280,7 @@ async fn intro(
         Err(_) => request.requester.clone(),
     };
     let extra = [("volunteer", volunteer_name), ("requester", requester_name)];
-    let message = bot.about(request, request.lang, Key::PrivateIntro, &extra);
+    let message = bot.about_in_private(request, Key::PrivateIntro, &extra);
     persist("an intro", || async {
         Ok(matrix::send(&room, &message, Shape::New, None, txn.as_deref()).await?)
     })
