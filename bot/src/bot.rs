@@ -17,7 +17,7 @@ use crate::{
     clock::Clock,
     config::Config,
     effects::Outbox,
-    matrix::{self, BotRooms},
+    matrix::{self, BotRooms, RoomTurns},
 };
 
 /// The bot: its Matrix client, configuration, texts, store and rooms.
@@ -39,6 +39,8 @@ pub struct Bot {
     pub outbox: Outbox,
     /// The time the bot goes by.
     pub clock: Arc<Clock>,
+    /// Whose turn it is to send in each room.
+    pub sending: RoomTurns,
 }
 
 impl Bot {

@@ -145,6 +145,7 @@ async fn serve(
         started_ms,
         outbox,
         clock,
+        sending: Default::default(),
     });
     // Handlers are in place before the first sync, which brings what people wrote while
     // the bot was stopped.

@@ -1,6 +1,11 @@
 //! The Matrix side of the bot's own rooms and messages: finding or creating its rooms,
 //! creating private rooms, and sending notices (new, as replies, in threads, as edits).
 
+use std::{
+    collections::HashMap,
+    sync::{Arc, PoisonError},
+};
+
 use anyhow::Context as _;
 use entraide_commands::{Catalogue, Key, Lang, Message, catalogue::escape};
 use entraide_storage::{RoomKind, Store};
@@ -217,6 +222,20 @@ pub async fn create_private_room(
         .push(Raw::<AnyInitialStateEvent>::from_json(serde_json::value::to_raw_value(&marker)?));
     request.power_level_content_override = Some(power_levels(&[])?);
     Ok(client.create_room(request).await?)
+}
+
+/// One send at a time in each room. matrix-sdk 0.18 asserts that a room's Megolm session
+/// has not expired between sharing it and encrypting with it: concurrent sends in an
+/// encrypted room can outrun the session's rotation (after 100 messages) and panic.
+#[derive(Debug, Default)]
+pub struct RoomTurns(std::sync::Mutex<HashMap<OwnedRoomId, Arc<tokio::sync::Mutex<()>>>>);
+
+impl RoomTurns {
+    /// The turn of `room`: hold its lock while sending there.
+    pub fn of(&self, room: &RoomId) -> Arc<tokio::sync::Mutex<()>> {
+        let mut turns = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        turns.entry(room.to_owned()).or_default().clone()
+    }
 }
 
 /// A person's message the bot answers.

@@ -5,11 +5,11 @@
 
 use std::time::Duration;
 
-use entraide_commands::Key;
+use entraide_commands::{Key, Message};
 use entraide_storage::{Action, Effect, Queued, Quote, Request, Root, State, Target};
 use matrix_sdk::{
     Room,
-    ruma::{EventId, OwnedEventId, OwnedTransactionId, OwnedUserId, UserId},
+    ruma::{EventId, OwnedEventId, OwnedTransactionId, OwnedUserId, TransactionId, UserId},
 };
 use tracing::{error, info, warn};
 
@@ -84,6 +84,22 @@ pub async fn carry_out(bot: &Bot, item: &Item) -> Acted {
     Acted::Done
 }
 
+/// Sends a notice in `room` when it is the bot's turn there, retrying as
+/// [`persist`] does.
+async fn send(
+    bot: &Bot,
+    room: &Room,
+    message: &Message,
+    shape: Shape<'_>,
+    mention: Option<&UserId>,
+    txn: Option<&TransactionId>,
+) -> anyhow::Result<OwnedEventId> {
+    let turn = bot.sending.of(room.room_id());
+    let _turn = turn.lock().await;
+    persist("a notice", || async { Ok(matrix::send(room, message, shape, mention, txn).await?) })
+        .await
+}
+
 /// The room a notice goes to, if the bot is in it.
 fn target_room(bot: &Bot, request: Option<&Request>, to: &Target) -> Option<Room> {
     match to {
@@ -108,7 +124,7 @@ async fn notice(
     bot: &Bot,
     request: Option<&Request>,
     to: &Target,
-    message: &entraide_commands::Message,
+    message: &Message,
     shape: &entraide_storage::Shape,
     mention: Option<&str>,
     txn: Option<OwnedTransactionId>,
@@ -134,10 +150,7 @@ async fn notice(
         (None, Some(answered)) => Shape::Reply(answered),
         (None, None) => Shape::New,
     };
-    persist("a notice", || async {
-        Ok(matrix::send(&room, message, shape, mention.as_deref(), txn.as_deref()).await?)
-    })
-    .await?;
+    send(bot, &room, message, shape, mention.as_deref(), txn.as_deref()).await?;
     Ok(())
 }
 
@@ -156,10 +169,7 @@ async fn relay(
         anyhow::bail!("not in the volunteers room");
     };
     let message = bot.about(request, bot.config.language, Key::Relay, &[]);
-    let relay = persist("a relay", || async {
-        Ok(matrix::send(&room, &message, Shape::New, None, txn.as_deref()).await?)
-    })
-    .await?;
+    let relay = send(bot, &room, &message, Shape::New, None, txn.as_deref()).await?;
     bot.store.set_relay(request.number, relay.as_str(), bot.now(), id.unwrap_or(0)).await?;
     info!(request = request.number, "relayed");
     Ok(())
@@ -182,10 +192,7 @@ async fn edit_relay(
         return Ok(());
     };
     let message = bot.about(request, bot.config.language, key, &[]);
-    persist("a relay's edit", || async {
-        Ok(matrix::send(&room, &message, Shape::Edit(&relay), None, txn.as_deref()).await?)
-    })
-    .await?;
+    send(bot, &room, &message, Shape::Edit(&relay), None, txn.as_deref()).await?;
     Ok(())
 }
 
@@ -281,10 +288,7 @@ async fn intro(
     };
     let extra = [("volunteer", volunteer_name), ("requester", requester_name)];
     let message = bot.about_in_private(request, Key::PrivateIntro, &extra);
-    persist("an intro", || async {
-        Ok(matrix::send(&room, &message, Shape::New, None, txn.as_deref()).await?)
-    })
-    .await?;
+    send(bot, &room, &message, Shape::New, None, txn.as_deref()).await?;
     Ok(())
 }
 

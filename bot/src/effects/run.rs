@@ -4,6 +4,7 @@
 
 use std::{
     collections::{HashMap, HashSet, VecDeque},
+    panic::AssertUnwindSafe,
     sync::{
         Arc, Mutex, PoisonError,
         atomic::{AtomicBool, AtomicUsize, Ordering},
@@ -12,6 +13,7 @@ use std::{
 };
 
 use entraide_storage::{Effect, Queued};
+use futures_util::FutureExt as _;
 use tokio::{
     sync::{Notify, Semaphore, mpsc, oneshot},
     task::JoinSet,
@@ -258,10 +260,20 @@ async fn run_lane(bot: Arc<Bot>, lanes: Arc<Lanes>, lane: Lane) {
         if !item.effect.urgent {
             lanes.wait_calm().await;
         }
-        let acted = match lanes.slots.acquire().await {
-            Ok(_permit) => act::carry_out(&bot, &item).await,
+        let Ok(_permit) = lanes.slots.acquire().await else {
             // Never closed.
-            Err(_) => return,
+            return;
+        };
+        // A panic in matrix-sdk must not stop the lane (and every effect behind it).
+        let acted = match AssertUnwindSafe(act::carry_out(&bot, &item)).catch_unwind().await {
+            Ok(acted) => acted,
+            Err(_) => {
+                error!(
+                    request = item.effect.request,
+                    "an effect panicked; it stays in the journal for the next start"
+                );
+                Acted::Done
+            }
         };
         let (dropped, empty) = lanes.pop(&lane, acted == Acted::RoomFailed);
         if item.resumed {
