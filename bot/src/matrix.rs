@@ -10,7 +10,7 @@ use anyhow::Context as _;
 use entraide_commands::{Catalogue, Key, Lang, Message, catalogue::escape};
 use entraide_storage::{RoomKind, Store};
 use matrix_sdk::{
-    Client, Room, RoomState,
+    Client, EncryptionState, Room, RoomState,
     config::RequestConfig,
     deserialized_responses::RawAnySyncOrStrippedState,
     ruma::{
@@ -224,17 +224,22 @@ pub async fn create_private_room(
     Ok(client.create_room(request).await?)
 }
 
-/// One send at a time in each room. matrix-sdk 0.18 asserts that a room's Megolm session
-/// has not expired between sharing it and encrypting with it: concurrent sends in an
-/// encrypted room can outrun the session's rotation (after 100 messages) and panic.
+/// One send at a time in each encrypted room. matrix-sdk 0.18 asserts that a room's
+/// Megolm session has not expired between sharing it and encrypting with it: concurrent
+/// sends in an encrypted room can outrun the session's rotation (after 100 messages) and
+/// panic. Sends in a plain room need no turn, so a burst's confirmations go out at once.
 #[derive(Debug, Default)]
 pub struct RoomTurns(std::sync::Mutex<HashMap<OwnedRoomId, Arc<tokio::sync::Mutex<()>>>>);
 
 impl RoomTurns {
-    /// The turn of `room`: hold its lock while sending there.
-    pub fn of(&self, room: &RoomId) -> Arc<tokio::sync::Mutex<()>> {
+    /// The turn of `room`, to hold while sending there; `None` for a room known to be
+    /// unencrypted (a room whose state is not known yet takes turns, to be safe).
+    pub fn of(&self, room: &Room) -> Option<Arc<tokio::sync::Mutex<()>>> {
+        if matches!(room.encryption_state(), EncryptionState::NotEncrypted) {
+            return None;
+        }
         let mut turns = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        turns.entry(room.to_owned()).or_default().clone()
+        Some(turns.entry(room.room_id().to_owned()).or_default().clone())
     }
 }
 

@@ -26,10 +26,13 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, text: String) -> Result<(), Failure> {
     };
     let owed = |request: &Request| {
         let confirmation = bot.about(request, ctx.lang, Key::RequestConfirmed, &[]);
-        // In the request's lanes, so that neither waits for anything else.
+        // After the relay, in its lane: the confirmation says the request was passed on,
+        // and the relay, which someone waits for at the other end, goes first.
+        let relay = plan::relay(bot, request);
         let mut confirm = ctx.reply(bot, &confirmation, None);
         confirm.request = request.number;
-        vec![confirm, plan::relay(bot, request)]
+        confirm.lane = relay.lane.clone();
+        vec![relay, confirm]
     };
     let (request, queued) = match bot.store.create_request(new, ctx.event(), now, owed).await {
         Ok(created) => created,

@@ -94,8 +94,11 @@ async fn send(
     mention: Option<&UserId>,
     txn: Option<&TransactionId>,
 ) -> anyhow::Result<OwnedEventId> {
-    let turn = bot.sending.of(room.room_id());
-    let _turn = turn.lock().await;
+    let turn = bot.sending.of(room);
+    let _turn = match &turn {
+        Some(turn) => Some(turn.lock().await),
+        None => None,
+    };
     persist("a notice", || async { Ok(matrix::send(room, message, shape, mention, txn).await?) })
         .await
 }

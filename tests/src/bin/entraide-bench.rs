@@ -59,6 +59,10 @@ struct Args {
 /// How often a latency measure looks for what it waits for.
 const POLL: Duration = Duration::from_millis(1);
 
+/// How long a latency measure waits, once the bot owes nothing more, for the syncs its
+/// last messages woke to come back.
+const SETTLE: Duration = Duration::from_millis(300);
+
 /// How often the burst counts relays: each look copies everything the volunteer saw.
 const BURST_POLL: Duration = Duration::from_millis(10);
 
@@ -93,10 +97,14 @@ async fn main() -> Result<()> {
     let mut relay = Vec::new();
     let mut claim = Vec::new();
     for i in 0..args.samples {
+        settle(&world).await?;
         plain.push(hop(&family, &neighbour, &world.neighbourhood, i).await?);
+        settle(&world).await?;
         encrypted.push(hop(&alice, &bruno, &world.volunteers_room, i).await?);
+        settle(&world).await?;
         let (took, number) = relayed(&world, &family, &alice, i).await?;
         relay.push(took);
+        settle(&world).await?;
         claim.push(claimed(&world, &family, &alice, number).await?);
     }
 
@@ -177,6 +185,23 @@ async fn main() -> Result<()> {
         memory.probes.iter().map(|d| ms(*d)).collect::<Vec<_>>().join(", "),
         mib(memory.rss_kib)
     );
+    Ok(())
+}
+
+/// Waits until the bot has carried out everything it owes (a claim's intro and relay
+/// edit go on after the claim is measured), then a little more for every client's sync
+/// to come back: each latency is measured on a quiet homeserver, the raw hops as the
+/// bot's paths.
+async fn settle(world: &World) -> Result<()> {
+    let bot = world.bot.as_ref().context("the bot")?;
+    let deadline = Instant::now() + WAIT;
+    while !bot.store.pending_effects()?.is_empty() {
+        if Instant::now() > deadline {
+            bail!("the bot still owes effects after {WAIT:?}");
+        }
+        tokio::time::sleep(POLL).await;
+    }
+    tokio::time::sleep(SETTLE).await;
     Ok(())
 }
 
