@@ -11,6 +11,7 @@ use matrix_sdk::{
     Client, Room,
     ruma::{EventId, RoomId, UserId},
 };
+use tokio::sync::Notify;
 use tracing::error;
 
 use crate::{
@@ -41,6 +42,8 @@ pub struct Bot {
     pub clock: Arc<Clock>,
     /// Whose turn it is to send in each room.
     pub sending: RoomTurns,
+    /// Told when a claim took a spare room, so that another is made.
+    pub spare_taken: Notify,
 }
 
 impl Bot {

@@ -36,6 +36,7 @@ mod invite;
 mod job;
 mod matrix;
 mod session;
+mod spares;
 mod sync;
 mod worker;
 
@@ -135,6 +136,7 @@ async fn serve(
     let (outbox, owed) = Outbox::new();
     let (stop_effects, effects_stop) = oneshot::channel();
     let (stop_watch, watch_stops) = oneshot::channel();
+    let (stop_spares, spares_stop) = oneshot::channel();
     let (resumed, worker_starts) = oneshot::channel();
     let bot = Arc::new(Bot {
         client: client.clone(),
@@ -146,6 +148,7 @@ async fn serve(
         outbox,
         clock,
         sending: Default::default(),
+        spare_taken: Default::default(),
     });
     // Handlers are in place before the first sync, which brings what people wrote while
     // the bot was stopped.
@@ -172,6 +175,7 @@ async fn serve(
     let watcher = synced
         .is_some()
         .then(|| tokio::spawn(followup::watch(bot.clone(), jobs.clone(), watch_stops)));
+    let spares = synced.is_some().then(|| tokio::spawn(spares::keep(bot.clone(), spares_stop)));
     if let Some(token) = synced {
         handlers::queue_pending_invites(&client, &jobs).await;
         info!(user = %user_id, "entraide is running");
@@ -184,6 +188,12 @@ async fn serve(
         client.remove_event_handler(handle);
     }
     let _ = stop_watch.send(());
+    let _ = stop_spares.send(());
+    if let Some(spares) = spares
+        && let Err(error) = spares.await
+    {
+        warn!(%error, "the spare rooms' keeper ended abnormally");
+    }
     if let Some(watcher) = watcher
         && let Err(error) = watcher.await
     {

@@ -27,6 +27,7 @@ use matrix_sdk::{
                 encryption::RoomEncryptionEventContent,
                 guest_access::{GuestAccess, RoomGuestAccessEventContent},
                 history_visibility::{HistoryVisibility, RoomHistoryVisibilityEventContent},
+                member::MembershipState,
                 message::{Relation, ReplacementMetadata, RoomMessageEventContent},
             },
         },
@@ -192,11 +193,76 @@ pub async fn create_private_room(
     encrypted: bool,
 ) -> anyhow::Result<Room> {
     let number_text = claim.request.to_string();
-    let mut request = CreateRoom::new();
+    let mut request = private_room_request(texts, lang, encrypted)?;
     request.name = Some(texts.text(lang, Key::PrivateRoomName, &[("number", &number_text)]));
+    request.invite = invite;
+    let marker = json!({
+        "type": CLAIM_STATE,
+        "state_key": "",
+        "content": { "request": claim.request, "effect": claim.effect },
+    });
+    request
+        .initial_state
+        .push(Raw::<AnyInitialStateEvent>::from_json(serde_json::value::to_raw_value(&marker)?));
+    Ok(client.create_room(request).await?)
+}
+
+/// Creates a spare private room, as [`create_private_room`] makes them but with nobody
+/// invited and no name yet: [`ready_spare_room`] gives it to a claim.
+pub async fn create_spare_room(
+    client: &Client,
+    texts: &Catalogue,
+    lang: Lang,
+    encrypted: bool,
+) -> anyhow::Result<Room> {
+    Ok(client.create_room(private_room_request(texts, lang, encrypted)?).await?)
+}
+
+/// Names a spare room for the claim of request `number`, then invites `invite` (those
+/// already invited or in the room are skipped, so that it can be done again).
+pub async fn ready_spare_room(
+    room: &Room,
+    texts: &Catalogue,
+    lang: Lang,
+    number: u64,
+    invite: &[OwnedUserId],
+) -> Result<(), matrix_sdk::Error> {
+    let name = texts.text(lang, Key::PrivateRoomName, &[("number", &number.to_string())]);
+    // The name goes first: invited people see the room as it is when invited.
+    if room.name().as_deref() != Some(name.as_str()) {
+        room.set_name(name).await?;
+    }
+    for user in invite {
+        if is_there(room.get_member_no_sync(user).await?) {
+            continue;
+        }
+        if let Err(error) = room.invite_user_by_id(user).await {
+            // Invited before a stop, and the sync has not said so yet: the homeserver
+            // refuses a second invitation. Its own member list tells.
+            if !is_there(room.get_member(user).await?) {
+                return Err(error);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether a member is invited or in the room.
+fn is_there(member: Option<matrix_sdk::room::RoomMember>) -> bool {
+    member.is_some_and(|member| {
+        matches!(member.membership(), MembershipState::Invite | MembershipState::Join)
+    })
+}
+
+/// What every private room is made with (see [`create_private_room`]).
+fn private_room_request(
+    texts: &Catalogue,
+    lang: Lang,
+    encrypted: bool,
+) -> anyhow::Result<CreateRoom> {
+    let mut request = CreateRoom::new();
     request.topic = Some(texts.text(lang, Key::PrivateRoomTopic, &[]));
     request.preset = Some(RoomPreset::PrivateChat);
-    request.invite = invite;
     request.initial_state.push(
         InitialStateEvent::with_empty_state_key(RoomGuestAccessEventContent::new(
             GuestAccess::Forbidden,
@@ -212,16 +278,9 @@ pub async fn create_private_room(
     if encrypted {
         request.initial_state.push(encryption_state());
     }
-    let marker = json!({
-        "type": CLAIM_STATE,
-        "state_key": "",
-        "content": { "request": claim.request, "effect": claim.effect },
-    });
-    request
-        .initial_state
-        .push(Raw::<AnyInitialStateEvent>::from_json(serde_json::value::to_raw_value(&marker)?));
+    // Only the bot (the creator) may invite, kick or change the room.
     request.power_level_content_override = Some(power_levels(&[])?);
-    Ok(client.create_room(request).await?)
+    Ok(request)
 }
 
 /// One send at a time in each encrypted room. matrix-sdk 0.18 asserts that a room's

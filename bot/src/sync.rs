@@ -47,10 +47,13 @@ const MAX_PAGES: usize = 50;
 /// through the history.
 const TIMELINE: u32 = 100;
 
-/// The sync's settings, with its filter.
+/// The sync's settings, with its filter: no typing notices, read receipts or presence,
+/// which the bot never reads and which would wake it each time someone types.
 fn settings() -> SyncSettings {
     let mut filter = FilterDefinition::default();
     filter.room.timeline.limit = Some(TIMELINE.into());
+    filter.room.ephemeral.types = Some(Vec::new());
+    filter.presence.types = Some(Vec::new());
     SyncSettings::default().filter(filter.into())
 }
 

@@ -24,6 +24,7 @@
 //! | `handled`  | Matrix event id, UTF-8                       | when, Unix seconds, raw `i64`          |
 //! | `joined`   | Matrix room id, UTF-8                        | since when served, Unix ms, raw `u64`  |
 //! | `effects`  | sled-generated id, `u64` (monotonic)         | [`Effect`] not yet carried out         |
+//! | `spares`   | Matrix room id, UTF-8                        | [`Spare`]                              |
 //! | `meta`     | `schema_version`, `next_request_number`,     | raw `u64`                              |
 //! |            | `synced_at` (Unix ms)                        |                                        |
 //!
@@ -34,6 +35,7 @@
 //! - In `log`: [`LogEntry`], and inside it [`Outcome`].
 //! - In `people`: [`Person`], and inside it [`VolunteerStatus`].
 //! - In `rooms`: [`RoomKind`].
+//! - In `spares`: [`Spare`].
 //! - In `effects`: [`Effect`], and inside it [`Action`], [`Target`], [`Shape`], [`Quote`],
 //!   [`Root`], and [`Message`] and [`Key`] from `entraide-commands`.
 //!
@@ -88,6 +90,8 @@ pub(crate) const RELAYS: TreeSpec = TreeSpec { name: "relays", keys: KeyForm::Te
 pub(crate) const JOINED: TreeSpec = TreeSpec { name: "joined", keys: KeyForm::Text };
 /// Generated id → [`Effect`] owed and not yet carried out.
 pub(crate) const EFFECTS: TreeSpec = TreeSpec { name: "effects", keys: KeyForm::Number };
+/// Room id → [`Spare`]: private rooms made ahead of claims.
+pub(crate) const SPARES: TreeSpec = TreeSpec { name: "spares", keys: KeyForm::Text };
 /// Schema version, request counter, and when the last sync ended.
 pub(crate) const META: TreeSpec = TreeSpec { name: "meta", keys: KeyForm::Text };
 
@@ -107,6 +111,17 @@ impl TreeSpec {
             },
         }
     }
+}
+
+/// A private room made ahead of any claim, so that a claim only names it and invites
+/// its two people (making a room is the homeserver's slowest answer).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Spare {
+    /// When it was made.
+    pub made_at: DateTime<Utc>,
+    /// The journal id of the effect that took it for a claim, once taken: a claim
+    /// resumed after a stop goes on in the same room.
+    pub taken_by: Option<u64>,
 }
 
 /// Where a request stands. `Open -> Claimed -> Done | Cancelled | Expired`, with
@@ -463,7 +478,7 @@ mod tests {
 
     #[test]
     fn text_keys_print_the_text_even_when_they_are_8_bytes() {
-        for tree in [PEOPLE, ROOMS, HANDLED, RELAYS, JOINED, META] {
+        for tree in [PEOPLE, ROOMS, HANDLED, RELAYS, JOINED, SPARES, META] {
             assert_eq!(tree.key_text(b"11111111"), "11111111", "{}", tree.name);
             // Valid UTF-8 (if unlikely): printed as it is.
             assert_eq!(tree.key_text(&7_u64.to_be_bytes()), "\0\0\0\0\0\0\0\u{7}", "{}", tree.name);

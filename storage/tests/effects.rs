@@ -593,3 +593,40 @@ async fn no_step_applies_to_a_closed_or_missing_request() -> TestResult {
     ));
     Ok(())
 }
+
+#[tokio::test]
+async fn a_spare_room_is_taken_once_kept_by_its_claim_and_gone_once_it_serves() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let store = Store::open(dir.path())?;
+    assert_eq!(store.take_spare(1).await?, None, "no spare yet");
+
+    store.add_spare("!newer:x", at(5)).await?;
+    store.add_spare("!older:x", at(1)).await?;
+    assert_eq!(store.free_spares()?, 2);
+
+    // The oldest goes first, and the same claim (resumed after a stop) gets it again.
+    assert_eq!(store.take_spare(7).await?.as_deref(), Some("!older:x"));
+    assert_eq!(store.take_spare(7).await?.as_deref(), Some("!older:x"));
+    assert_eq!(store.free_spares()?, 1);
+    assert_eq!(store.take_spare(8).await?.as_deref(), Some("!newer:x"));
+    assert_eq!(store.take_spare(9).await?, None, "both are taken");
+
+    // Once it serves a claim, it is no longer a spare; a claim that ended lets it go.
+    let (request, _) = store.create_request(new_request("@famille:x"), "$e", at(0), none).await?;
+    let (_, claimed) = store
+        .claim(request.number, "@alice:x", None, at(2), |r| {
+            vec![private_room(r.number, "@alice:x")]
+        })
+        .await?;
+    let [room] = claimed.as_slice() else { panic!("one effect: {claimed:?}") };
+    store.set_private_room(request.number, "!older:x", at(3), room.id).await?;
+    store.drop_spare("!newer:x")?;
+    assert_eq!(store.spares()?, Vec::new());
+
+    // Spares survive a restart.
+    store.add_spare("!kept:x", at(9)).await?;
+    drop(store);
+    let store = Store::open(dir.path())?;
+    assert_eq!(store.free_spares()?, 1);
+    Ok(())
+}

@@ -14,8 +14,8 @@ use entraide_storage::{
     SCHEMA_VERSION, Store,
     model::{
         Action, Category, DayPart, Effect, FollowUp, Key, Lang, LogEntry, Message, NewRequest,
-        Outcome, Person, Quote, Reading, Relation, Request, RoomKind, Root, Shape, State, Step,
-        Target, VolunteerStatus, When,
+        Outcome, Person, Quote, Reading, Relation, Request, RoomKind, Root, Shape, Spare, State,
+        Step, Target, VolunteerStatus, When,
     },
 };
 use serde::{Serialize, de::DeserializeOwned};
@@ -277,6 +277,15 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
             RoomKind::Private { .. } => 4,
         },
         5,
+    )?;
+    let made_at = Utc.with_ymd_and_hms(2026, 11, 24, 9, 30, 0).single().ok_or("a date")?;
+    pinned(
+        &Spare { made_at, taken_by: None },
+        r#"{"made_at":"2026-11-24T09:30:00Z","taken_by":null}"#,
+    )?;
+    pinned(
+        &Spare { made_at, taken_by: Some(17) },
+        r#"{"made_at":"2026-11-24T09:30:00Z","taken_by":17}"#,
     )?;
     pinned_all(
         &[

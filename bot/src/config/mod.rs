@@ -62,12 +62,17 @@ pub struct Config {
     pub user_id: OwnedUserId,
     /// The bot's password.
     pub password: Password,
+    /// The passphrase that encrypts the Matrix store (session keys, room keys) at rest;
+    /// `None` leaves it unencrypted (the bot warns at start).
+    pub store_passphrase: Option<Password>,
     /// The display name of the bot's device.
     pub device_name: String,
     /// Where the sled store and the Matrix session and crypto store live.
     pub data_dir: PathBuf,
     /// Whether rooms the bot creates are end-to-end encrypted.
     pub encrypt_rooms: bool,
+    /// How many private rooms the bot keeps made ahead of claims.
+    pub spare_rooms: usize,
     /// The community's name.
     pub community: String,
     /// The language of broadcasts (relays) and of replies to people who wrote no command word.
@@ -151,11 +156,15 @@ struct File {
     password: Option<Password>,
     password_file: Option<PathBuf>,
     password_env: Option<String>,
+    store_passphrase_file: Option<PathBuf>,
+    store_passphrase_env: Option<String>,
     #[serde(default = "default_device_name")]
     device_name: String,
     data_dir: PathBuf,
     #[serde(default = "default_true")]
     encrypt_rooms: bool,
+    #[serde(default = "default_spare_rooms")]
+    spare_rooms: usize,
     community: CommunityFile,
     #[serde(default)]
     coordinators: Vec<Parsed<OwnedUserId>>,
@@ -196,8 +205,28 @@ struct NeighbourhoodFile {
 fn default_device_name() -> String {
     "entraide".to_owned()
 }
+/// A secret read from a file (its first line break and what follows are not part of it).
+fn secret_file(option: &'static str, file: &Path) -> Result<Password, ConfigError> {
+    let text = std::fs::read_to_string(file).map_err(|error| ConfigError::Invalid {
+        option,
+        problem: format!("cannot read {}: {error}", file.display()),
+    })?;
+    Ok(Password::new(text.trim_end_matches(['\n', '\r'])))
+}
+
+/// A secret read from an environment variable.
+fn secret_env(option: &'static str, variable: &str) -> Result<Password, ConfigError> {
+    std::env::var(variable).map(Password::new).map_err(|_| ConfigError::Invalid {
+        option,
+        problem: format!("the environment variable {variable} is not set"),
+    })
+}
+
 fn default_true() -> bool {
     true
+}
+fn default_spare_rooms() -> usize {
+    2
 }
 fn default_timezone() -> Parsed<Tz> {
     Parsed(chrono_tz::Europe::Paris)
@@ -240,21 +269,8 @@ impl Config {
         }
         let password = match (file.password, file.password_file, file.password_env) {
             (Some(password), None, None) => password,
-            (None, Some(file), None) => {
-                let file = base.join(file);
-                let text =
-                    std::fs::read_to_string(&file).map_err(|error| ConfigError::Invalid {
-                        option: "password_file",
-                        problem: format!("cannot read {}: {error}", file.display()),
-                    })?;
-                Password::new(text.trim_end_matches(['\n', '\r']))
-            }
-            (None, None, Some(variable)) => {
-                Password::new(std::env::var(&variable).map_err(|_| ConfigError::Invalid {
-                    option: "password_env",
-                    problem: format!("the environment variable {variable} is not set"),
-                })?)
-            }
+            (None, Some(file), None) => secret_file("password_file", &base.join(file))?,
+            (None, None, Some(variable)) => secret_env("password_env", &variable)?,
             _ => {
                 return invalid(
                     "password",
@@ -262,6 +278,21 @@ impl Config {
                 );
             }
         };
+        let store_passphrase = match (file.store_passphrase_file, file.store_passphrase_env) {
+            (None, None) => None,
+            (Some(file), None) => Some(secret_file("store_passphrase_file", &base.join(file))?),
+            (None, Some(variable)) => Some(secret_env("store_passphrase_env", &variable)?),
+            (Some(_), Some(_)) => {
+                return invalid(
+                    "store_passphrase_file",
+                    "expected at most one of store_passphrase_file, store_passphrase_env"
+                        .to_owned(),
+                );
+            }
+        };
+        if store_passphrase.as_ref().is_some_and(|p| p.expose().is_empty()) {
+            return invalid("store_passphrase_file", "the store's passphrase is empty".to_owned());
+        }
         if password.expose().is_empty() {
             return invalid("password", "the password is empty".to_owned());
         }
@@ -284,9 +315,11 @@ impl Config {
             homeserver,
             user_id: file.user_id.0,
             password,
+            store_passphrase,
             device_name: file.device_name,
             data_dir: base.join(file.data_dir),
             encrypt_rooms: file.encrypt_rooms,
+            spare_rooms: file.spare_rooms,
             community: file.community.name,
             language: file.community.language,
             timezone: file.community.timezone.0,

@@ -39,9 +39,11 @@ fn a_minimal_file_takes_the_defaults() -> Result<(), Box<dyn std::error::Error>>
 #[test]
 fn the_example_file_is_valid() -> Result<(), Box<dyn std::error::Error>> {
     let text = include_str!("../../../config.example.toml");
-    // The example reads its password from an environment variable the test cannot set.
+    // The example reads its secrets from environment variables the test cannot set.
     let config = Config::parse(
-        &text.replace("password_env = \"ENTRAIDE_PASSWORD\"", "password = \"x\""),
+        &text
+            .replace("password_env = \"ENTRAIDE_PASSWORD\"", "password = \"x\"")
+            .replace("store_passphrase_env = \"ENTRAIDE_STORE_PASSPHRASE\"", ""),
         Path::new("config.toml"),
     )?;
     assert_eq!(config.homeserver.as_str(), "https://matrix.example.org/");
@@ -62,14 +64,24 @@ fn the_example_file_is_valid() -> Result<(), Box<dyn std::error::Error>> {
 #[test]
 fn the_example_file_has_every_option_documented() -> Result<(), Box<dyn std::error::Error>> {
     // Uncommenting the optional lines still gives a valid file.
+    let dir = tempfile::tempdir()?;
+    let passphrase = dir.path().join("passphrase");
+    std::fs::write(&passphrase, "une phrase de passe\n")?;
     let text = include_str!("../../../config.example.toml")
         .replace("password_env = \"ENTRAIDE_PASSWORD\"", "password = \"x\"")
+        .replace(
+            "store_passphrase_env = \"ENTRAIDE_STORE_PASSPHRASE\"",
+            &format!("store_passphrase_file = {:?}", passphrase.display().to_string()),
+        )
         .replace("# messages = ", "messages = ")
         .replace("# volunteers = ", "volunteers = ")
         .replace("# coordination = ", "coordination = ")
         .replace("# contact = ", "contact = ");
     let config = Config::parse(&text, Path::new("/srv/entraide/config.toml"))?;
     assert_eq!(config.contact.as_deref(), Some("le CCAS de Saint-Martin, au 01 23 45 67 89"));
+    assert_eq!(config.store_passphrase.as_ref().map(Password::expose), Some("une phrase de passe"));
+    assert!(!format!("{config:?}").contains("une phrase de passe"));
+    assert_eq!(config.spare_rooms, 2);
     // The example shows the defaults.
     assert_eq!(config.follow_up, FollowUp::default());
     assert_eq!(config.messages, Some(PathBuf::from("/srv/entraide/textes-commune.toml")));
@@ -88,6 +100,20 @@ fn bad_values_the_checks_refuse_name_their_option() {
         (MINIMAL.replace("coordinators = [\"@agent:example.org\"]", ""), "coordinators"),
         (MINIMAL.replace("password = \"s3cret-Kq9\"", ""), "password"),
         (MINIMAL.replace("\"s3cret-Kq9\"", "\"\""), "password"),
+        (
+            MINIMAL.replace(
+                "data_dir = \"data\"",
+                "data_dir = \"data\"\nstore_passphrase_env = \"A\"\nstore_passphrase_file = \"b\"",
+            ),
+            "store_passphrase_file",
+        ),
+        (
+            MINIMAL.replace(
+                "data_dir = \"data\"",
+                "data_dir = \"data\"\nstore_passphrase_env = \"ENTRAIDE_UNSET_VARIABLE\"",
+            ),
+            "store_passphrase_env",
+        ),
         (
             MINIMAL.replace("password = \"s3cret-Kq9\"", "password = \"a\"\npassword_env = \"B\""),
             "password",

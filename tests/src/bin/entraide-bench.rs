@@ -189,13 +189,15 @@ async fn main() -> Result<()> {
 }
 
 /// Waits until the bot has carried out everything it owes (a claim's intro and relay
-/// edit go on after the claim is measured), then a little more for every client's sync
+/// edit go on after the claim is measured) and has made its spare rooms again, then a little more for every client's sync
 /// to come back: each latency is measured on a quiet homeserver, the raw hops as the
 /// bot's paths.
 async fn settle(world: &World) -> Result<()> {
     let bot = world.bot.as_ref().context("the bot")?;
     let deadline = Instant::now() + WAIT;
-    while !bot.store.pending_effects()?.is_empty() {
+    while !bot.store.pending_effects()?.is_empty()
+        || bot.store.free_spares()? < bot.config.spare_rooms
+    {
         if Instant::now() > deadline {
             bail!("the bot still owes effects after {WAIT:?}");
         }
