@@ -153,6 +153,32 @@ impl Bot {
         self.texts.render(lang, key, &args)
     }
 
+    /// The notice on personal data (GDPR Art. 13): who is responsible, why, who sees
+    /// what, for how long, the person's rights and how to use them.
+    pub fn privacy_notice(&self, lang: Lang) -> Message {
+        let community = [("community", self.config.community.as_str())];
+        let controller = self
+            .config
+            .controller
+            .clone()
+            .unwrap_or_else(|| self.texts.text(lang, Key::ControllerDefault, &community));
+        let contact = self
+            .config
+            .contact
+            .clone()
+            .unwrap_or_else(|| self.texts.text(lang, Key::ContactDefault, &[]));
+        let days = |kept: std::time::Duration| (kept.as_secs() / 86_400).to_string();
+        let retention = self.config.retention;
+        let args = [
+            ("controller", controller.as_str()),
+            ("contact", contact.as_str()),
+            ("closed_days", &days(retention.closed_texts)),
+            ("inactive_days", &days(retention.inactive_people)),
+            ("log_days", &days(retention.log_actors)),
+        ];
+        self.texts.render(lang, Key::PrivacyNotice, &args)
+    }
+
     /// The only active request matching `pred`, if there is exactly one.
     pub fn sole(&self, pred: impl Fn(&Request) -> bool) -> Result<Option<u64>, StoreError> {
         let mut matching = self.store.active_requests()?.into_iter().filter(|r| pred(r));

@@ -56,4 +56,16 @@ pub async fn accept_or_decline(
     let community = [("community", bot.config.community.as_str())];
     let message = bot.texts.render(bot.config.language, welcome, &community);
     bot.outbox.now(plan::notice_in(room.room_id(), message, Shape::New, None));
+    // Opening a direct chat is a first contact: the person is told what becomes of their
+    // data (GDPR Art. 13), once.
+    if direct {
+        match bot.store.first_contact(inviter.as_str(), now_ms()).await {
+            Ok(true) => {
+                let notice = bot.privacy_notice(bot.config.language);
+                bot.outbox.now(plan::notice_in(room.room_id(), notice, Shape::New, None));
+            }
+            Ok(false) => {}
+            Err(error) => error!(%error, "cannot record the notice on personal data"),
+        }
+    }
 }

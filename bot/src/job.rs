@@ -57,6 +57,8 @@ pub enum Job {
     },
     /// Take the follow-up steps that are due (reminders, escalations, expiry).
     FollowUp,
+    /// Time to apply the retention periods (at start, then daily).
+    Purge,
     /// An invitation of the bot into a room.
     Invite {
         /// The room.

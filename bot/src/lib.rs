@@ -35,6 +35,7 @@ mod handlers;
 mod invite;
 mod job;
 mod matrix;
+pub mod register;
 mod session;
 mod spares;
 mod sync;

@@ -1,9 +1,10 @@
 //! The `entraide` binary: reads the configuration, runs the bot until SIGINT or SIGTERM.
 
-use std::{path::PathBuf, process::ExitCode};
+use std::{io::Write as _, path::PathBuf, process::ExitCode};
 
-use clap::Parser;
-use entraide::{Config, run};
+use clap::{Parser, Subcommand};
+use entraide::{Config, load_texts, run};
+use entraide_commands::Lang;
 use tracing::error;
 use tracing_subscriber::EnvFilter;
 
@@ -12,8 +13,22 @@ use tracing_subscriber::EnvFilter;
 #[command(version, about)]
 struct Args {
     /// The configuration file (see config.example.toml).
-    #[arg(short, long, default_value = "config.toml")]
+    #[arg(short, long, default_value = "config.toml", global = true)]
     config: PathBuf,
+    #[command(subcommand)]
+    task: Option<Task>,
+}
+
+/// What to do instead of running the bot.
+#[derive(Debug, Subcommand)]
+enum Task {
+    /// Prints the record of processing activities (GDPR Art. 30) of this deployment.
+    #[command(name = "registre", alias = "register")]
+    Register {
+        /// The language: fr (default) or en.
+        #[arg(long, default_value = "fr")]
+        lang: String,
+    },
 }
 
 #[tokio::main]
@@ -32,10 +47,36 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(Task::Register { lang }) = &args.task {
+        return print_register(&config, lang);
+    }
     match run(config, shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             error!("{err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Prints the record of processing activities.
+fn print_register(config: &Config, lang: &str) -> ExitCode {
+    let Some(lang) = Lang::from_code(lang) else {
+        error!("unknown language {lang:?}: fr or en");
+        return ExitCode::from(2);
+    };
+    let texts = match load_texts(config) {
+        Ok(texts) => texts,
+        Err(err) => {
+            error!("{err:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let record = entraide::register::record(config, &texts, lang);
+    match writeln!(std::io::stdout(), "{record}") {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            error!("cannot print the record: {err}");
             ExitCode::FAILURE
         }
     }

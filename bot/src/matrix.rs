@@ -1,5 +1,5 @@
 //! The Matrix side of the bot's own rooms and messages: finding or creating its rooms,
-//! creating private rooms, and sending notices (new, as replies, in threads, as edits).
+//! creating private rooms, and sending notices (new, as replies, in threads).
 
 use std::{
     collections::HashMap,
@@ -9,6 +9,7 @@ use std::{
 use anyhow::Context as _;
 use entraide_commands::{Catalogue, Key, Lang, Message, catalogue::escape};
 use entraide_storage::{RoomKind, Store};
+use futures_util::future::try_join_all;
 use matrix_sdk::{
     Client, EncryptionState, Room, RoomState,
     config::RequestConfig,
@@ -28,7 +29,7 @@ use matrix_sdk::{
                 guest_access::{GuestAccess, RoomGuestAccessEventContent},
                 history_visibility::{HistoryVisibility, RoomHistoryVisibilityEventContent},
                 member::MembershipState,
-                message::{Relation, ReplacementMetadata, RoomMessageEventContent},
+                message::{Relation, RoomMessageEventContent},
             },
         },
         int,
@@ -232,18 +233,21 @@ pub async fn ready_spare_room(
     if room.name().as_deref() != Some(name.as_str()) {
         room.set_name(name).await?;
     }
-    for user in invite {
+    // Both at once: each is a round trip to the homeserver.
+    try_join_all(invite.iter().map(|user| async move {
         if is_there(room.get_member_no_sync(user).await?) {
-            continue;
+            return Ok(());
         }
-        if let Err(error) = room.invite_user_by_id(user).await {
-            // Invited before a stop, and the sync has not said so yet: the homeserver
-            // refuses a second invitation. Its own member list tells.
-            if !is_there(room.get_member(user).await?) {
-                return Err(error);
-            }
+        // Invited before a stop, and the sync has not said so yet: the homeserver refuses
+        // a second invitation. Its own member list tells.
+        if let Err(error) = room.invite_user_by_id(user).await
+            && !is_there(room.get_member(user).await?)
+        {
+            return Err(error);
         }
-    }
+        Ok(())
+    }))
+    .await?;
     Ok(())
 }
 
@@ -324,8 +328,6 @@ pub enum Shape<'a> {
     /// message if there is one (written in the thread, or the command the thread answers),
     /// else with the root as the fallback reply for clients without threads.
     Thread(&'a EventId, Option<&'a ReplyTo>),
-    /// A new version of an earlier message.
-    Edit(&'a EventId),
 }
 
 /// Sends a notice with a plain and an HTML body; replies mention the person answered,
@@ -351,7 +353,6 @@ pub async fn send(
             };
             (to, Some(Relation::Thread(thread)))
         }
-        Shape::Edit(_) => (None, None),
     };
     let (plain, html) = match reply {
         Some(to) => with_fallback(room.room_id(), to, message),
@@ -362,9 +363,6 @@ pub async fn send(
         reply.map(|to| to.sender.clone()).into_iter().chain(mention.map(ToOwned::to_owned));
     content = content.add_mentions(Mentions::with_user_ids(notified));
     content.relates_to = relation;
-    if let Shape::Edit(original) = shape {
-        content = content.make_replacement(ReplacementMetadata::new(original.to_owned(), None));
-    }
     let mut sending = room.send(content).with_request_config(RequestConfig::new().disable_retry());
     if let Some(txn) = txn {
         sending = sending.with_transaction_id(txn.to_owned());

@@ -57,6 +57,7 @@ pub async fn work(
                 cmd::by_reaction(&bot, &room, &event, &sender, &target, &key).await;
             }
             Job::FollowUp => followup::take_due_steps(&bot).await,
+            Job::Purge => followup::purge(&bot).await,
             Job::Synced { at } => {
                 if let Err(error) = bot.store.set_synced_at(at) {
                     warn!(%error, "cannot record how far events are handled");

@@ -441,21 +441,16 @@ async fn sentinels(world: &World, run: &Run) -> Result<()> {
 /// The live relays of request `number` as `volunteer` saw them, oldest first.
 ///
 /// A relay is a new message of the bot in the volunteers room that reads as the relay of
-/// `number` ([`World::is_relay`]: not an edit, not in a thread). The bot never deletes a
-/// relay: when the request is claimed or closed it edits it (`m.replace`) into a status
-/// line, so a relay is live, i.e. still offering the request to volunteers, exactly when
-/// no edit by the bot replacing it was seen. An open request must have one; a claimed or
-/// closed one none.
+/// `number` ([`World::is_relay`]: not an edit, not in a thread). When the request is
+/// claimed or closed the bot redacts it (its status goes in its thread), so a relay is
+/// live, i.e. still offering the request to volunteers, exactly when it was not seen
+/// redacted. An open request must have one; a claimed or closed one none.
 fn live_relays(world: &World, volunteer: &Person, number: u64) -> Vec<Seen> {
-    let seen = volunteer.seen();
-    let replaced: BTreeSet<&OwnedEventId> = seen
-        .iter()
-        .filter(|m| m.room_id == world.volunteers_room && m.sender == world.bot_id)
-        .filter_map(|m| m.replaces.as_ref())
-        .collect();
-    seen.iter()
-        .filter(|m| world.is_relay(m, number) && !replaced.contains(&m.event_id))
-        .cloned()
+    let redacted: BTreeSet<OwnedEventId> = volunteer.redacted().into_iter().collect();
+    volunteer
+        .seen()
+        .into_iter()
+        .filter(|m| world.is_relay(m, number) && !redacted.contains(&m.event_id))
         .collect()
 }
 

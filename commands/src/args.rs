@@ -91,6 +91,11 @@ pub fn requests(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
     if args.is_empty() { Ok(Command::Requests) } else { Err(ArgError::Usage) }
 }
 
+/// `!confidentialite`: whatever follows is ignored, the notice is for everyone.
+pub fn privacy(_: &str, _: &[Pill]) -> Result<Command, ArgError> {
+    Ok(Command::Privacy)
+}
+
 /// `!aide`: `!aide prendre` still deserves the help, so whatever follows is ignored.
 pub fn help(_: &str, _: &[Pill]) -> Result<Command, ArgError> {
     Ok(Command::Help)

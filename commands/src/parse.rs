@@ -58,6 +58,8 @@ pub enum Command {
     },
     /// Lists open and claimed requests.
     Requests,
+    /// Shows how the person's data is used, and their rights.
+    Privacy,
     /// Lists the commands this person may use here.
     Help,
 }
@@ -74,6 +76,7 @@ impl Command {
             Command::Vet { .. } => CommandKind::Vet,
             Command::Ban { .. } => CommandKind::Ban,
             Command::Requests => CommandKind::Requests,
+            Command::Privacy => CommandKind::Privacy,
             Command::Help => CommandKind::Help,
         }
     }
@@ -278,6 +281,12 @@ mod tests {
             ),
             ("!demandes", Requests, Lang::Fr),
             ("!requests", Requests, Lang::En),
+            ("!confidentialité", Privacy, Lang::Fr),
+            ("!Confidentialite s'il vous plaît", Privacy, Lang::Fr),
+            ("!rgpd", Privacy, Lang::Fr),
+            ("!vie-privée", Privacy, Lang::Fr),
+            ("!privacy", Privacy, Lang::En),
+            ("!GDPR", Privacy, Lang::En),
             ("!aide", Help, Lang::Fr),
             ("!Aide prendre", Help, Lang::Fr),
             ("!help", Help, Lang::En),

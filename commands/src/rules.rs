@@ -89,8 +89,9 @@ pub fn check(kind: CommandKind, roles: Roles, place: Place) -> Result<(), Refusa
         return Err(Refusal::WrongPlace(kind));
     }
     // The coordination room is the coordinators' desk: someone else who ended up there
-    // may ask for help, nothing more.
-    if place == Place::Coordination && !roles.coordinator && kind != CommandKind::Help {
+    // may ask for help and how their data is used, nothing more.
+    let for_anyone = matches!(kind, CommandKind::Help | CommandKind::Privacy);
+    if place == Place::Coordination && !roles.coordinator && !for_anyone {
         return Err(Refusal::NotCoordinator);
     }
     match spec.who {
@@ -196,7 +197,7 @@ mod tests {
     #[test]
     fn unmanaged_rooms_allow_nothing_but_help() {
         for roles in [RESIDENT, VOLUNTEER, COORDINATOR] {
-            assert_eq!(allowed(roles, Place::Other), vec![CommandKind::Help]);
+            assert_eq!(allowed(roles, Place::Other), vec![CommandKind::Privacy, CommandKind::Help]);
         }
     }
 
@@ -204,11 +205,22 @@ mod tests {
     fn help_lists_what_each_person_may_use_here() {
         assert_eq!(
             allowed(RESIDENT, Place::Neighbourhood),
-            vec![CommandKind::Request, CommandKind::Cancel, CommandKind::Help]
+            vec![
+                CommandKind::Request,
+                CommandKind::Cancel,
+                CommandKind::Privacy,
+                CommandKind::Help
+            ]
         );
         assert_eq!(
             allowed(VOLUNTEER, Place::Volunteers),
-            vec![CommandKind::Take, CommandKind::Release, CommandKind::Done, CommandKind::Help]
+            vec![
+                CommandKind::Take,
+                CommandKind::Release,
+                CommandKind::Done,
+                CommandKind::Privacy,
+                CommandKind::Help
+            ]
         );
         assert_eq!(
             allowed(COORDINATOR, Place::Coordination),
@@ -218,6 +230,7 @@ mod tests {
                 CommandKind::Vet,
                 CommandKind::Ban,
                 CommandKind::Requests,
+                CommandKind::Privacy,
                 CommandKind::Help
             ]
         );
@@ -225,7 +238,9 @@ mod tests {
 
     #[test]
     fn the_coordination_room_serves_coordinators_only() {
-        for kind in CommandKind::all().filter(|k| *k != CommandKind::Help) {
+        for kind in
+            CommandKind::all().filter(|k| !matches!(k, CommandKind::Help | CommandKind::Privacy))
+        {
             for roles in [RESIDENT, VOLUNTEER, BANNED] {
                 assert!(check(kind, roles, Place::Coordination).is_err(), "{kind:?}");
             }

@@ -29,6 +29,8 @@ pub enum CommandKind {
     Ban,
     /// `!demandes` / `!requests`
     Requests,
+    /// `!confidentialite` / `!privacy`
+    Privacy,
     /// `!aide` / `!help`
     Help,
 }
@@ -96,7 +98,7 @@ pub struct Spec {
 use RoomType::{Coordination, Direct, Neighbourhood, Private, Volunteers};
 
 /// Every command, in the order `!aide` lists them.
-pub static COMMANDS: [Spec; 9] = [
+pub static COMMANDS: [Spec; 10] = [
     Spec {
         kind: CommandKind::Request,
         fr: "demande",
@@ -186,6 +188,17 @@ pub static COMMANDS: [Spec; 9] = [
         // The list names volunteers: never in a room residents share.
         rooms: &[Coordination, Direct],
         args: args::requests,
+    },
+    Spec {
+        kind: CommandKind::Privacy,
+        fr: "confidentialite",
+        en: "privacy",
+        aliases: &[("vie-privee", Lang::Fr), ("rgpd", Lang::Fr), ("gdpr", Lang::En)],
+        usage: Key::UsagePrivacy,
+        help: Key::HelpPrivacy,
+        who: Who::Anyone,
+        rooms: RoomType::ALL,
+        args: args::privacy,
     },
     Spec {
         kind: CommandKind::Help,

@@ -28,6 +28,7 @@
 //! interrupted.
 
 pub mod model;
+mod retention;
 
 use std::path::Path;
 
@@ -43,9 +44,10 @@ pub use crate::model::{
     Root, Shape, Spare, State, Step, Target,
 };
 use crate::model::{
-    EFFECTS, HANDLED, JOINED, LOG, META, PEOPLE, RELAYS, REQUESTS, ROOMS, SPARES, TreeSpec,
-    VolunteerStatus,
+    EFFECTS, HANDLED, INFORMED, JOINED, LOG, META, PEOPLE, RELAYS, REQUESTS, ROOMS, SPARES,
+    TreeSpec, VolunteerStatus,
 };
+pub use crate::retention::{PSEUDONYM, Purged, Retention};
 
 /// The schema this code reads and writes. Version 2 added the `effects` tree, the
 /// requests' `follow_up` and the follow-up outcomes; a version-1 store reads as it is.
@@ -156,6 +158,7 @@ pub struct Store {
     joined: Tree,
     effects: Tree,
     spares: Tree,
+    informed: Tree,
     meta: Tree,
 }
 
@@ -175,6 +178,7 @@ impl Store {
             joined: db.open_tree(JOINED.name)?,
             effects: db.open_tree(EFFECTS.name)?,
             spares: db.open_tree(SPARES.name)?,
+            informed: db.open_tree(INFORMED.name)?,
             meta: db.open_tree(META.name)?,
             db,
         };
@@ -424,6 +428,25 @@ impl Store {
         self.transition(step, &[], change, |request, ()| plan(request))
             .await
             .map(|(request, (), queued)| (request, queued))
+    }
+
+    /// Records that `user_id` got the notice on their data at `at_ms`; `true` the first
+    /// time only (the notice is given once per person).
+    pub async fn first_contact(&self, user_id: &str, at_ms: u64) -> Result<bool, StoreError> {
+        let stamp = at_ms.to_be_bytes();
+        let first = self
+            .informed
+            .compare_and_swap(user_id, None as Option<&[u8]>, Some(&stamp[..]))?
+            .is_ok();
+        if first {
+            self.flush().await?;
+        }
+        Ok(first)
+    }
+
+    /// Whether `user_id` got the notice on their data.
+    pub fn is_informed(&self, user_id: &str) -> Result<bool, StoreError> {
+        Ok(self.informed.contains_key(user_id)?)
     }
 
     /// Records a spare private room, made at `at`.

@@ -25,6 +25,7 @@
 //! | `joined`   | Matrix room id, UTF-8                        | since when served, Unix ms, raw `u64`  |
 //! | `effects`  | sled-generated id, `u64` (monotonic)         | [`Effect`] not yet carried out         |
 //! | `spares`   | Matrix room id, UTF-8                        | [`Spare`]                              |
+//! | `informed` | Matrix user id, UTF-8                        | when told of their data, Unix ms, `u64`|
 //! | `meta`     | `schema_version`, `next_request_number`,     | raw `u64`                              |
 //! |            | `synced_at` (Unix ms)                        |                                        |
 //!
@@ -90,6 +91,9 @@ pub(crate) const RELAYS: TreeSpec = TreeSpec { name: "relays", keys: KeyForm::Te
 pub(crate) const JOINED: TreeSpec = TreeSpec { name: "joined", keys: KeyForm::Text };
 /// Generated id → [`Effect`] owed and not yet carried out.
 pub(crate) const EFFECTS: TreeSpec = TreeSpec { name: "effects", keys: KeyForm::Number };
+/// User id → when the person got the notice on their data (GDPR Art. 13), in
+/// milliseconds since the epoch (big-endian `u64`).
+pub(crate) const INFORMED: TreeSpec = TreeSpec { name: "informed", keys: KeyForm::Text };
 /// Room id → [`Spare`]: private rooms made ahead of claims.
 pub(crate) const SPARES: TreeSpec = TreeSpec { name: "spares", keys: KeyForm::Text };
 /// Schema version, request counter, and when the last sync ended.
@@ -373,8 +377,10 @@ pub enum Action {
     },
     /// Relays the request to the volunteers (rendered when sent), and records the relay.
     Relay,
-    /// Replaces a relay's text by the status line `key`.
-    EditRelay {
+    /// Retires a relay: the status line `key` in its thread, the relay redacted. Stored
+    /// under its first name (it once edited the relay in place).
+    #[serde(rename = "edit_relay")]
+    RetireRelay {
         /// The status line.
         key: Key,
         /// The relay (event id) when the effect was owed; `None`: the request's relay
@@ -478,7 +484,7 @@ mod tests {
 
     #[test]
     fn text_keys_print_the_text_even_when_they_are_8_bytes() {
-        for tree in [PEOPLE, ROOMS, HANDLED, RELAYS, JOINED, SPARES, META] {
+        for tree in [PEOPLE, ROOMS, HANDLED, RELAYS, JOINED, SPARES, INFORMED, META] {
             assert_eq!(tree.key_text(b"11111111"), "11111111", "{}", tree.name);
             // Valid UTF-8 (if unlikely): printed as it is.
             assert_eq!(tree.key_text(&7_u64.to_be_bytes()), "\0\0\0\0\0\0\0\u{7}", "{}", tree.name);

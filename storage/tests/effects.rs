@@ -364,7 +364,7 @@ async fn owe_journals_effects_of_no_transition() -> TestResult {
         request: 3,
         lane: "!volunteers:x".to_owned(),
         urgent: false,
-        action: Action::EditRelay { key: Key::RelayDone, relay: None },
+        action: Action::RetireRelay { key: Key::RelayDone, relay: None },
     };
     let owed = store.owe(vec![edit.clone(), notice(0, "!a:x", "hello")]).await?;
     assert_eq!(effects_of(&owed), vec![edit, notice(0, "!a:x", "hello")]);
@@ -628,5 +628,17 @@ async fn a_spare_room_is_taken_once_kept_by_its_claim_and_gone_once_it_serves() 
     drop(store);
     let store = Store::open(dir.path())?;
     assert_eq!(store.free_spares()?, 1);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_person_gets_the_notice_on_their_data_once() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let store = Store::open(dir.path())?;
+    assert!(!store.is_informed("@famille:x")?);
+    assert!(store.first_contact("@famille:x", 1).await?);
+    assert!(!store.first_contact("@famille:x", 2).await?, "told once");
+    assert!(store.is_informed("@famille:x")?);
+    assert!(store.first_contact("@voisin:x", 3).await?, "each person once");
     Ok(())
 }

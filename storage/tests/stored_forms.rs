@@ -457,7 +457,7 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
             ),
             (Action::Relay, r#"{"action":"relay"}"#),
             (
-                Action::EditRelay { key: Key::RelayTaken, relay: Some("$relay".to_owned()) },
+                Action::RetireRelay { key: Key::RelayTaken, relay: Some("$relay".to_owned()) },
                 r#"{"action":"edit_relay","key":"relay_taken","relay":"$relay"}"#,
             ),
             (
@@ -476,7 +476,7 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
         |action| match action {
             Action::Notice { .. } => 0,
             Action::Relay => 1,
-            Action::EditRelay { .. } => 2,
+            Action::RetireRelay { .. } => 2,
             Action::PrivateRoom { .. } => 3,
             Action::Intro { .. } => 4,
             Action::Remove { .. } => 5,
@@ -486,7 +486,7 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
     Ok(())
 }
 
-/// Message keys are stored in [`Action::EditRelay`] under the names the locale files use
+/// Message keys are stored in [`Action::RetireRelay`] under the names the locale files use
 /// (which the catalogue's own tests pin): a key stored is the same text as its locale
 /// name, and reads back as itself.
 #[test]
@@ -684,7 +684,7 @@ async fn keys_and_raw_values_keep_their_pinned_encoding() -> TestResult {
                     request: request.number,
                     lane: "!volunteers:x".to_owned(),
                     urgent: false,
-                    action: Action::EditRelay { key: Key::RelayTaken, relay: None },
+                    action: Action::RetireRelay { key: Key::RelayTaken, relay: None },
                 };
                 vec![private, edit]
             })

@@ -68,6 +68,8 @@ pub fn config_for(
         neighbourhoods: Vec::new(),
         contact: None,
         follow_up: entraide::config::FollowUp::default(),
+        controller: None,
+        retention: entraide::config::Retention::default(),
     })
 }
 

@@ -33,6 +33,7 @@ use matrix_sdk::{
                     FormattedBody, MessageFormat, MessageType, OriginalSyncRoomMessageEvent,
                     Relation, RoomMessageEventContent,
                 },
+                redaction::OriginalSyncRoomRedactionEvent,
             },
         },
         uint,
@@ -134,6 +135,8 @@ struct SeenLog {
     /// Events that stayed encrypted: listed when a wait fails, since a missing
     /// room key looks like a missing message otherwise.
     undecryptable: Mutex<Vec<(OwnedRoomId, OwnedEventId, OwnedUserId)>>,
+    /// Events someone redacted, as the redactions came.
+    redacted: Mutex<Vec<OwnedEventId>>,
 }
 
 impl Person {
@@ -189,6 +192,11 @@ impl Person {
     /// All messages seen so far, oldest first.
     pub fn seen(&self) -> Vec<Seen> {
         lock(&self.seen.messages).clone()
+    }
+
+    /// The events seen redacted so far, oldest redaction first.
+    pub fn redacted(&self) -> Vec<OwnedEventId> {
+        lock(&self.seen.redacted).clone()
     }
 
     /// All reactions seen so far, oldest first.
@@ -494,6 +502,14 @@ fn record_into(client: &Client, log: &Arc<SeenLog>) {
             relates_to: event.content.relates_to.event_id,
             key: event.content.relates_to.key,
         });
+        async {}
+    });
+
+    let redacted = Arc::clone(log);
+    client.add_event_handler(move |event: OriginalSyncRoomRedactionEvent| {
+        if let Some(target) = event.content.redacts.or(event.redacts) {
+            lock(&redacted.redacted).push(target);
+        }
         async {}
     });
 

@@ -264,3 +264,29 @@ async fn test_a_bad_override_fails_at_start_naming_the_key() -> Result<()> {
     }
     Ok(())
 }
+
+/// The first time someone asks, they are told what becomes of their data (GDPR Art. 13),
+/// once; `!confidentialite` shows it again at any time, in the person's language.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn test_the_notice_on_personal_data_comes_once_and_on_request() -> Result<()> {
+    let world = World::start(false).await?;
+    let family = world.resident("famille").await?;
+    let notices = |lang| {
+        family.seen().iter().filter(|m| world.texts.says(m, lang, Key::PrivacyNotice)).count()
+    };
+    world.ask_in(&family, &world.neighbourhood, "!demande courses demain", Lang::Fr).await?;
+    let notice = family
+        .wait_for("the notice", WAIT, |m| world.texts.says(m, Lang::Fr, Key::PrivacyNotice))
+        .await?;
+    ensure!(notice.text().contains("CNIL"), "the notice names the CNIL: {}", notice.body);
+    ensure!(notice.text().contains("Saint-Martin"), "the notice names the controller");
+    world.ask_in(&family, &world.neighbourhood, "!demande pharmacie jeudi", Lang::Fr).await?;
+    family.send_text(&world.neighbourhood, "!privacy").await?;
+    family
+        .wait_for("the notice in English", WAIT, |m| {
+            world.texts.says(m, Lang::En, Key::PrivacyNotice)
+        })
+        .await?;
+    ensure!(notices(Lang::Fr) == 1, "the notice came {} times at first contact", notices(Lang::Fr));
+    Ok(())
+}

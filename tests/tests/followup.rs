@@ -103,7 +103,7 @@ async fn test_an_open_request_is_reminded_escalated_then_expires_once_each() -> 
     wait_said(&world, &world.coordinator, Key::ExpiredCoordination, number).await?;
     volunteer
         .wait_for("the relay marked expired", WAIT, |m| {
-            m.replaces.is_some()
+            m.thread_root.is_some()
                 && world.texts.is_about(Lang::Fr, Key::RelayExpired, &m.body, number)
         })
         .await?;

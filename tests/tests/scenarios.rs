@@ -15,6 +15,7 @@ use entraide_storage::{Outcome, Request, State};
 use entraide_tests::{
     Person, Seen, Texts,
     bot::RunningBot,
+    wait_until,
     world::{WAIT, World, join_private_room},
 };
 use futures_util::future::join_all;
@@ -352,9 +353,16 @@ async fn test_a_reaction_claims_and_opens_a_private_room() -> Result<()> {
     assert!(levels.for_user(&world.bot_id) >= levels.invite);
 
     let edit = volunteer
-        .wait_for("the relay edited", WAIT, |m| m.replaces.as_ref() == Some(&relay.event_id))
+        .wait_for("the relay's status", WAIT, |m| {
+            m.thread_root.as_ref() == Some(&relay.event_id)
+                && world.texts.is_about(Lang::Fr, Key::RelayTaken, &m.body, number)
+        })
         .await?;
     assert_about(&world, Lang::Fr, Key::RelayTaken, number, &[], &edit.body)?;
+    wait_until("the relay redacted once taken", WAIT, || async {
+        volunteer.redacted().contains(&relay.event_id).then_some(())
+    })
+    .await?;
     assert!(
         !edit.body.contains("pharmacie pour mon père"),
         "a taken relay keeps no text: {}",
@@ -496,7 +504,7 @@ async fn test_ten_simultaneous_claims_make_one_winner() -> Result<()> {
     }
 
     let observer = &volunteers[0];
-    entraide_tests::wait_until("nine volunteers told it is taken", WAIT, || async {
+    wait_until("nine volunteers told it is taken", WAIT, || async {
         let told = observer
             .seen()
             .iter()
@@ -584,7 +592,7 @@ async fn test_a_banned_volunteer_cannot_claim_and_leaves_the_volunteers_room() -
     })
     .await?;
     // Banned from the volunteers room too.
-    entraide_tests::wait_until("the ban in the volunteers room", WAIT, || async {
+    wait_until("the ban in the volunteers room", WAIT, || async {
         let room = world.coordinator.room(&world.volunteers_room).ok()?;
         let member = room.get_member_no_sync(&banned.user_id).await.ok()??;
         (*member.membership() == MembershipState::Ban).then_some(())
@@ -658,10 +666,14 @@ async fn test_done_in_the_private_room_is_logged_with_its_note() -> Result<()> {
     assert_eq!(log[4].actor, alice.user_id.as_str());
     let edit = alice
         .wait_for("the relay marked done", WAIT, |m| {
-            m.replaces.as_ref() == Some(&relay.event_id)
+            m.thread_root.as_ref() == Some(&relay.event_id)
                 && world.texts.is_about(Lang::Fr, Key::RelayDone, &m.body, number)
         })
         .await?;
+    ensure!(
+        alice.redacted().contains(&relay.event_id),
+        "the relay of a closed request is redacted"
+    );
     assert_about(&world, Lang::Fr, Key::RelayDone, number, &[], &edit.body)?;
     // Last, so that a failure here says the rest of the flow worked.
     ensure!(
@@ -730,7 +742,7 @@ async fn test_a_released_request_is_relayed_again_and_taken_by_another() -> Resu
     .await?;
     assert_eq!(released.thread_root, Some(relay.event_id.clone()), "not in the relay's thread");
 
-    let latest = entraide_tests::wait_until("the request relayed again", WAIT, || async {
+    let latest = wait_until("the request relayed again", WAIT, || async {
         let relays = world.relays_seen(&alice, number);
         (relays.len() == 2).then(|| relays.into_iter().next_back()).flatten()
     })

@@ -10,6 +10,7 @@ mod ban;
 mod cancel;
 mod done;
 mod help;
+mod privacy;
 mod release;
 mod request;
 mod requests;
@@ -108,12 +109,13 @@ pub async fn run(bot: &Bot, ctx: &Ctx, command: Command) -> Result<(), Failure> 
         Command::Vet { user } => vet::apply(bot, ctx, &user).await,
         Command::Ban { user, reason } => ban::apply(bot, ctx, &user, reason.as_deref()).await,
         Command::Requests => requests::apply(bot, ctx).await,
+        Command::Privacy => privacy::apply(bot, ctx).await,
         Command::Help => help::apply(bot, ctx).await,
     }
 }
 
 /// What `!fait` or `!annuler` owes: the answer (`ack`), the private room told unless
-/// the command was written there (the answer says it), the relay edited to `relay`.
+/// the command was written there (the answer says it), the relay retired with `relay`.
 fn closed(bot: &Bot, ctx: &Ctx, request: &Request, ack: Key, relay: Key) -> Vec<Effect> {
     let message = bot.texts.render(ctx.lang, ack, &[("number", &request.number.to_string())]);
     let in_private_room = ctx.place == (Place::Private { request: request.number });

@@ -5,7 +5,7 @@ use entraide_storage::{NewRequest, Request, RoomKind, TransitionError};
 use tracing::info;
 
 use super::Ctx;
-use crate::{bot::Bot, effects::plan, failure::Failure};
+use crate::{bot::Bot, effects::plan, failure::Failure, job::now_ms};
 
 /// Records the request (marking its event handled in the same transaction), confirms it
 /// to the requester, and relays it to the volunteers.
@@ -24,6 +24,10 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, text: String) -> Result<(), Failure> {
         reading,
         lang: ctx.lang,
     };
+    // The first time a person asks, they are told what becomes of their data (GDPR
+    // Art. 13), after the confirmation.
+    let requester = ctx.sender().as_str();
+    let inform = !bot.store.is_informed(requester)?;
     let owed = |request: &Request| {
         let confirmation = bot.about(request, ctx.lang, Key::RequestConfirmed, &[]);
         // After the relay, in its lane: the confirmation says the request was passed on,
@@ -32,7 +36,14 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, text: String) -> Result<(), Failure> {
         let mut confirm = ctx.reply(bot, &confirmation, None);
         confirm.request = request.number;
         confirm.lane = relay.lane.clone();
-        vec![relay, confirm]
+        let mut owed = vec![relay, confirm];
+        if inform {
+            let mut notice = ctx.reply(bot, &bot.privacy_notice(ctx.lang), None);
+            notice.request = request.number;
+            notice.lane = owed[0].lane.clone();
+            owed.push(notice);
+        }
+        owed
     };
     let (request, queued) = match bot.store.create_request(new, ctx.event(), now, owed).await {
         Ok(created) => created,
@@ -40,6 +51,9 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, text: String) -> Result<(), Failure> {
         Err(error) => return Err(Failure::Transition(error, CommandKind::Request)),
     };
     info!(request = request.number, category = ?request.reading.category, "request posted");
+    if inform {
+        bot.store.first_contact(requester, now_ms()).await?;
+    }
     bot.outbox.journalled(queued);
     Ok(())
 }

@@ -92,8 +92,13 @@ pub struct Config {
     /// How people reach the CCAS (a phone number, an office), told to a requester whose
     /// request expired; `None`: a general pointer to the town hall.
     pub contact: Option<String>,
+    /// Who is responsible for the data (GDPR's controller), e.g. "le CCAS de
+    /// Saint-Martin"; `None`: the commune, by its name.
+    pub controller: Option<String>,
     /// When the bot follows up on requests that wait.
     pub follow_up: FollowUp,
+    /// How long personal data is kept.
+    pub retention: Retention,
 }
 
 /// When the bot follows up on a request that waits, counted from the start of its current
@@ -138,6 +143,41 @@ impl Default for FollowUp {
     }
 }
 
+/// How long personal data is kept (GDPR Art. 5(1)(e)): the commune's choice, with
+/// defaults in the spirit of the CNIL's guidance for social action. Written as "90d".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Retention {
+    /// The text and notes of a closed request are erased this long after it closed.
+    #[serde(with = "humantime_serde")]
+    pub closed_texts: Duration,
+    /// A person with no activity for this long is erased.
+    #[serde(with = "humantime_serde")]
+    pub inactive_people: Duration,
+    /// Who did what in the outcome log is pseudonymised after this long.
+    #[serde(with = "humantime_serde")]
+    pub log_actors: Duration,
+    /// The ids of handled Matrix events (kept so that none is handled twice) are pruned
+    /// after this long.
+    #[serde(with = "humantime_serde")]
+    pub handled_events: Duration,
+}
+
+const DAY: Duration = Duration::from_secs(86_400);
+
+impl Default for Retention {
+    /// Request texts 90 days after closing, people two years after their last activity,
+    /// actors in the log one year, handled event ids seven days.
+    fn default() -> Retention {
+        Retention {
+            closed_texts: 90 * DAY,
+            inactive_people: 730 * DAY,
+            log_actors: 365 * DAY,
+            handled_events: 7 * DAY,
+        }
+    }
+}
+
 /// A neighbourhood room named in the configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Neighbourhood {
@@ -174,6 +214,8 @@ struct File {
     neighbourhoods: Vec<NeighbourhoodFile>,
     #[serde(default)]
     follow_up: FollowUp,
+    #[serde(default)]
+    retention: Retention,
 }
 
 #[derive(Debug, Deserialize)]
@@ -186,6 +228,7 @@ struct CommunityFile {
     timezone: Parsed<Tz>,
     messages: Option<PathBuf>,
     contact: Option<String>,
+    controller: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -330,6 +373,8 @@ impl Config {
             neighbourhoods,
             contact,
             follow_up: file.follow_up,
+            retention: file.retention,
+            controller: file.community.controller,
         })
     }
 }

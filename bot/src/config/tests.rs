@@ -33,6 +33,8 @@ fn a_minimal_file_takes_the_defaults() -> Result<(), Box<dyn std::error::Error>>
     assert!(config.neighbourhoods.is_empty());
     assert_eq!(config.contact, None);
     assert_eq!(config.follow_up, FollowUp::default());
+    assert_eq!(config.retention, Retention::default());
+    assert_eq!(config.controller, None);
     Ok(())
 }
 
@@ -76,7 +78,8 @@ fn the_example_file_has_every_option_documented() -> Result<(), Box<dyn std::err
         .replace("# messages = ", "messages = ")
         .replace("# volunteers = ", "volunteers = ")
         .replace("# coordination = ", "coordination = ")
-        .replace("# contact = ", "contact = ");
+        .replace("# contact = ", "contact = ")
+        .replace("# controller = ", "controller = ");
     let config = Config::parse(&text, Path::new("/srv/entraide/config.toml"))?;
     assert_eq!(config.contact.as_deref(), Some("le CCAS de Saint-Martin, au 01 23 45 67 89"));
     assert_eq!(config.store_passphrase.as_ref().map(Password::expose), Some("une phrase de passe"));
@@ -84,6 +87,8 @@ fn the_example_file_has_every_option_documented() -> Result<(), Box<dyn std::err
     assert_eq!(config.spare_rooms, 2);
     // The example shows the defaults.
     assert_eq!(config.follow_up, FollowUp::default());
+    assert_eq!(config.retention, Retention::default());
+    assert_eq!(config.controller.as_deref(), Some("le CCAS de Saint-Martin"));
     assert_eq!(config.messages, Some(PathBuf::from("/srv/entraide/textes-commune.toml")));
     assert!(config.volunteers_room.is_some());
     assert!(config.coordination_room.is_some());

@@ -59,8 +59,8 @@ pub async fn carry_out(bot: &Bot, item: &Item) -> Acted {
             notice(bot, request.as_ref(), to, message, shape, mention.as_deref(), txn).await
         }
         (Action::Relay, Some(request)) => relay(bot, request, item.id, txn).await,
-        (Action::EditRelay { key, relay }, Some(request)) => {
-            edit_relay(bot, request, *key, relay.as_deref(), txn).await
+        (Action::RetireRelay { key, relay }, Some(request)) => {
+            retire_relay(bot, request, *key, relay.as_deref(), item.id).await
         }
         (Action::PrivateRoom { volunteer }, Some(request)) => {
             match private_room(bot, request, volunteer, item.id, item.resumed).await {
@@ -180,14 +180,15 @@ async fn relay(
     Ok(())
 }
 
-/// Replaces `relay` (else the request's relay) by the status line `key` (no request text
-/// left).
-async fn edit_relay(
+/// Retires `relay` (else the request's relay): says the status line `key` in its thread,
+/// then redacts it, with the status as the reason, so that no volunteer can read the
+/// request's text any longer (an edit would keep it in the history).
+async fn retire_relay(
     bot: &Bot,
     request: &Request,
     key: Key,
     relay: Option<&str>,
-    txn: Option<OwnedTransactionId>,
+    id: Option<u64>,
 ) -> anyhow::Result<()> {
     let relay = match relay {
         Some(relay) => EventId::parse(relay).ok(),
@@ -197,7 +198,13 @@ async fn edit_relay(
         return Ok(());
     };
     let message = bot.about(request, bot.config.language, key, &[]);
-    send(bot, &room, &message, Shape::Edit(&relay), None, txn.as_deref()).await?;
+    let txn = |part: &str| id.map(|id| OwnedTransactionId::from(format!("entraide.{id}.{part}")));
+    send(bot, &room, &message, Shape::Thread(&relay, None), None, txn("status").as_deref()).await?;
+    // Redacting twice (a relay taken, then closed) changes nothing.
+    persist("a relay's redaction", || async {
+        Ok(room.redact(&relay, Some(&message.plain), txn("redact")).await?)
+    })
+    .await?;
     Ok(())
 }
 

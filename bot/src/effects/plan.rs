@@ -30,12 +30,12 @@ pub fn relay(bot: &Bot, request: &Request) -> Effect {
 }
 
 /// The request's relay as it is now replaced by the status line `key`.
-pub fn edit_relay(bot: &Bot, request: &Request, key: Key) -> Effect {
+pub fn retire_relay(bot: &Bot, request: &Request, key: Key) -> Effect {
     Effect {
         request: request.number,
         lane: volunteers_lane(bot),
         urgent: false,
-        action: Action::EditRelay { key, relay: request.relay_event.clone() },
+        action: Action::RetireRelay { key, relay: request.relay_event.clone() },
     }
 }
 
@@ -76,7 +76,7 @@ pub fn to_relay_thread(
 }
 
 /// What a claim owes after the winner is told: the private room, the intro there, the
-/// requester told, the relay edited. All in the private room's lane: if the room cannot
+/// requester told, the relay retired. All in the private room's lane: if the room cannot
 /// be made, none of the rest happens.
 pub fn private_room(bot: &Bot, request: &Request, volunteer: &str) -> Vec<Effect> {
     let number = request.number.to_string();
@@ -103,7 +103,7 @@ pub fn private_room(bot: &Bot, request: &Request, volunteer: &str) -> Vec<Effect
         // keeps saying it was taken.
         in_lane(
             false,
-            Action::EditRelay { key: Key::RelayTaken, relay: request.relay_event.clone() },
+            Action::RetireRelay { key: Key::RelayTaken, relay: request.relay_event.clone() },
         ),
     ]
 }
@@ -139,12 +139,12 @@ pub fn release(
     }
     // Relayed anew; the relay claimed says it was given back.
     owed.push(relay(bot, request));
-    owed.push(edit_relay(bot, request, Key::RelayReleased));
+    owed.push(retire_relay(bot, request, Key::RelayReleased));
     owed
 }
 
 /// What closing owes: the private room told (unless `tell_private` is `None`: the
-/// command was written there and its answer says it), the relay edited to `relay_key`.
+/// command was written there and its answer says it), the relay retired with `relay_key`.
 pub fn close(
     bot: &Bot,
     request: &Request,
@@ -165,6 +165,6 @@ pub fn close(
             },
         });
     }
-    owed.push(edit_relay(bot, request, relay_key));
+    owed.push(retire_relay(bot, request, relay_key));
     owed
 }

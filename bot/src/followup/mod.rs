@@ -5,15 +5,19 @@
 //! (when the phase began, which steps were taken), so they survive restarts: one that
 //! passed while the bot was down fires at start.
 //!
-//! The watcher only wakes the worker ([`Job::FollowUp`]); the worker takes the steps, so
-//! that decisions stay serialised with the commands'.
+//! The watcher only wakes the worker ([`Job::FollowUp`], and [`Job::Purge`] at start and
+//! daily for the retention periods); the worker takes the steps, so that decisions stay
+//! serialised with the commands'.
 
 mod due;
 
 use std::{sync::Arc, time::Duration};
 
+use chrono::TimeDelta;
 use entraide_commands::{Key, Message};
-use entraide_storage::{Action, Effect, Request, Shape, Step, Target, TransitionError};
+use entraide_storage::{
+    Action, Effect, Purged, Request, Retention, Shape, Step, Target, TransitionError,
+};
 use tokio::sync::{mpsc::UnboundedSender, oneshot};
 use tracing::{error, info};
 
@@ -28,15 +32,49 @@ const LOOK_EVERY: Duration = Duration::from_secs(30);
 pub async fn watch(bot: Arc<Bot>, jobs: UnboundedSender<Job>, stop: oneshot::Receiver<()>) {
     let mut moves = bot.clock.moves();
     tokio::pin!(stop);
+    let mut purged_at = None;
     loop {
         if jobs.send(Job::FollowUp).is_err() {
             return;
+        }
+        // Retention is applied at start, then once a day (by the bot's clock).
+        let now = bot.now();
+        if purged_at.is_none_or(|at| now - at >= TimeDelta::days(1)) {
+            purged_at = Some(now);
+            if jobs.send(Job::Purge).is_err() {
+                return;
+            }
         }
         tokio::select! {
             () = tokio::time::sleep(LOOK_EVERY) => {}
             moved = moves.changed() => if moved.is_err() { return },
             _ = &mut stop => return,
         }
+    }
+}
+
+/// Applies the retention periods of the configuration (see [`Store::purge`]).
+///
+/// [`Store::purge`]: entraide_storage::Store::purge
+pub async fn purge(bot: &Bot) {
+    let period = |kept: Duration| TimeDelta::from_std(kept).unwrap_or(TimeDelta::MAX);
+    let kept = bot.config.retention;
+    let retention = Retention {
+        closed_texts: period(kept.closed_texts),
+        inactive_people: period(kept.inactive_people),
+        log_actors: period(kept.log_actors),
+        handled_events: period(kept.handled_events),
+    };
+    match bot.store.purge(bot.now(), &retention).await {
+        Ok(purged) if purged == Purged::default() => {}
+        Ok(purged) => info!(
+            texts = purged.texts,
+            pseudonymised = purged.pseudonymised,
+            people = purged.people,
+            handled = purged.handled,
+            "retention applied"
+        ),
+        Err(error) => error!(%error, "cannot apply the retention periods"),
     }
 }
 
@@ -110,7 +148,7 @@ fn owed(bot: &Bot, request: &Request, step: Step) -> Vec<Effect> {
             let to = Target::Id { id: origin.clone() };
             vec![
                 notice(request, origin, to, told, Some(request.requester.clone()), true),
-                plan::edit_relay(bot, request, Key::RelayExpired),
+                plan::retire_relay(bot, request, Key::RelayExpired),
                 to_coordinators(Key::ExpiredCoordination, None),
             ]
         }

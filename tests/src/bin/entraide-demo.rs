@@ -170,11 +170,11 @@ async fn story(
         alice.wait_for("the private room", STEP, |m| about(m, &private, Key::PrivateIntro)).await?;
     show(&format!("private room, request {number}"), &intro);
     let edit = alice
-        .wait_for("the relay edited", STEP, |m| {
-            m.replaces.as_ref() == Some(&relay.event_id) && about(m, volunteers, Key::RelayTaken)
+        .wait_for("the relay retired", STEP, |m| {
+            m.thread_root.as_ref() == Some(&relay.event_id) && about(m, volunteers, Key::RelayTaken)
         })
         .await?;
-    show("Bénévoles (relay edited)", &edit);
+    show("Bénévoles (relay redacted, its status in its thread)", &edit);
     let told = family
         .wait_for("the family told", STEP, |m| about(m, neighbourhood, Key::RequesterTold))
         .await?;
@@ -196,10 +196,10 @@ async fn story(
     show("private room", &closed);
     let relay_done = alice
         .wait_for("the relay marked done", STEP, |m| {
-            m.replaces.as_ref() == Some(&relay.event_id) && about(m, volunteers, Key::RelayDone)
+            m.thread_root.as_ref() == Some(&relay.event_id) && about(m, volunteers, Key::RelayDone)
         })
         .await?;
-    show("Bénévoles (relay edited)", &relay_done);
+    show("Bénévoles (relay's thread)", &relay_done);
     println!(
         "── End of the story: request {number} is done, and every step is in the outcome log. ──"
     );
