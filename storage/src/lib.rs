@@ -11,6 +11,12 @@
 //!   types of `entraide-commands` found inside them. A change there is a change of the
 //!   on-disk format, hence of [`SCHEMA_VERSION`].
 //! - [`StoreError`] / [`TransitionError`]: what can go wrong, naming tree and key.
+//! - `privacy`: the rights of the people the store knows (GDPR Art. 15 and 17):
+//!   [`Store::person_data`] ([`PersonData`]), [`Store::forget`] ([`Forgotten`]),
+//!   [`Store::compact_into`].
+//! - `retention`: what the store forgets as time passes (GDPR Art. 5(1)(e)):
+//!   [`Store::purge`] with a [`Retention`], and [`Store::trees_holding`], the scan of
+//!   every tree that checks it.
 //!
 //! Trees and keys, in short (see [`model`]): `requests` and `log` are keyed by big-endian
 //! `u64` (numeric order is key order); `people`, `rooms`, `handled` and `relays` by Matrix
@@ -26,8 +32,36 @@
 //! out; [`Store::finish_effect`] (or the transition an effect's result feeds, such as
 //! [`Store::set_relay`]) removes them. [`Store::pending_effects`] lists what a stop
 //! interrupted.
+//!
+//! # Personal data: what `forget` and `purge` guarantee
+//!
+//! - After [`Store::forget`] of a user id, no tree holds that id, the text of a request
+//!   they made, a note written on one, a note they wrote, nor their direct chat's room
+//!   id; their requests stay, without these, under a random pseudonym (the same for all
+//!   their records, linked to nothing else), so that figures (requests by state,
+//!   category, neighbourhood, time; the outcome log, entry for entry) are unchanged,
+//!   except that what was open or claimed is now cancelled or given back.
+//! - After [`Store::purge`] as of `now`, no tree holds what [`Retention`] says is due:
+//!   texts and notes of requests closed long enough ago, the ids of the people of old
+//!   log entries and closed requests, anything of a person inactive for long (as by
+//!   `forget`), old handled event ids. Nothing is removed before it is due, and a
+//!   second purge at the same time changes nothing.
+//! - Both leave to the bot what only Matrix can do: redacting the bot's events that
+//!   carry the data ([`Forgotten::redact`], [`Purged::redact`]), leaving direct chats,
+//!   carrying out what a cancellation or a release owes. The store does not know the ids
+//!   of the bot's other messages (confirmations, the introduction in a private room),
+//!   nor can it reach what people wrote in their rooms.
+//! - "No tree holds" is what sled reads. sled is log-structured: old bytes stay in its
+//!   files until it rewrites their segments, in its own time. [`Store::compact_into`]
+//!   copies what the store reads into fresh files, after which the old ones can be
+//!   erased; backups of the data directory keep what they hold until they expire.
+//!
+//! The tests (`tests/rgpd.rs`, `tests/retention.rs`) check these with
+//! [`Store::trees_holding`], which scans every tree of the database by name, known to
+//! this code or not.
 
 pub mod model;
+mod privacy;
 mod retention;
 
 use std::path::Path;
@@ -47,7 +81,12 @@ use crate::model::{
     EFFECTS, HANDLED, INFORMED, JOINED, LOG, META, PEOPLE, RELAYS, REQUESTS, ROOMS, SPARES,
     TreeSpec, VolunteerStatus,
 };
-pub use crate::retention::{PSEUDONYM, Purged, Retention};
+pub use crate::{
+    privacy::{
+        FORGET_PASSES, Forgotten, HelpedRequest, PERSON_DATA_VERSION, PSEUDONYM_PREFIX, PersonData,
+    },
+    retention::{PSEUDONYM, Purged, Retention},
+};
 
 /// The schema this code reads and writes. Version 2 added the `effects` tree, the
 /// requests' `follow_up` and the follow-up outcomes; a version-1 store reads as it is.
@@ -91,6 +130,10 @@ pub enum StoreError {
         /// Why.
         source: serde_json::Error,
     },
+    /// A copy of the store ([`Store::compact_into`]) was aimed at a database that holds
+    /// data already.
+    #[error("{0} already holds a database with data")]
+    NotEmpty(String),
     /// The store was written by a newer version of entraide.
     #[error("store schema version {found} is newer than the {supported} this entraide knows")]
     SchemaTooNew {

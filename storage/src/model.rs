@@ -44,6 +44,18 @@
 //! [`VolunteerStatus`], [`Message`] and [`Key`] are defined in `entraide-commands` and
 //! re-exported here.
 //! [`NewRequest`] is not stored: it is what the bot hands to [`Store::create_request`].
+//! Nor are `PersonData` and `HelpedRequest`: they are what the store exports for a
+//! person's right of access (`Store::person_data`).
+//!
+//! # Who is named where
+//!
+//! A tree added here that holds a person's id or words must be handled by
+//! `Store::forget` (and by `Store::person_data`): the scans of `tests/rgpd.rs` go through
+//! every tree and will find what it leaves. Today, people are named in `requests`
+//! (requester, text, volunteer, who cancelled), `log` (actor, note), `people` (key, who
+//! changed it), `informed` (key), `rooms` (a direct chat's person) and `effects` (quotes,
+//! mentions, removals, volunteers, message texts). A pseudonym (`anonyme` or
+//! `anonyme-<hex>`) may stand where a user id stood: it never starts with `@`.
 //!
 //! [`SCHEMA_VERSION`]: crate::SCHEMA_VERSION
 //! [`Store::open`]: crate::Store::open

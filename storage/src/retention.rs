@@ -7,7 +7,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::{
     Store, StoreError, decode, encode,
-    model::{INFORMED, LOG, LogEntry, PEOPLE, Person, REQUESTS, Request, State},
+    model::{INFORMED, LOG, LogEntry, PEOPLE, Person, REQUESTS, Request, RoomKind, State},
+    privacy::{is_person, new_pseudonym},
     u64_from,
 };
 
@@ -20,8 +21,7 @@ pub const PSEUDONYM: &str = "anonyme";
 pub struct Retention {
     /// The text of a closed request and its notes are erased this long after it closed.
     pub closed_texts: TimeDelta,
-    /// A person with no activity for this long is forgotten: their volunteer record and
-    /// the record of the notice they got.
+    /// A person with no activity for this long is forgotten, as by [`Store::forget`].
     pub inactive_people: TimeDelta,
     /// Who did what (outcome log, closed requests) gives way to [`PSEUDONYM`] after this.
     pub log_actors: TimeDelta,
@@ -29,8 +29,22 @@ pub struct Retention {
     pub handled_events: TimeDelta,
 }
 
-/// What one purge removed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+impl Default for Retention {
+    /// In the spirit of the CNIL's guidance for social action: the texts and notes of a
+    /// closed request 90 days, a person with no activity two years (730 days), who did
+    /// what in the log one year (365 days), handled event ids 7 days.
+    fn default() -> Retention {
+        Retention {
+            closed_texts: TimeDelta::days(90),
+            inactive_people: TimeDelta::days(730),
+            log_actors: TimeDelta::days(365),
+            handled_events: TimeDelta::days(7),
+        }
+    }
+}
+
+/// What one purge removed, and what it leaves to the bot on Matrix.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Purged {
     /// Closed requests whose text (and notes) were erased.
     pub texts: usize,
@@ -40,30 +54,49 @@ pub struct Purged {
     pub people: usize,
     /// Handled event ids pruned.
     pub handled: usize,
+    /// The bot's events that carry the data of the people forgotten, as (room, event):
+    /// see [`Forgotten::redact`](crate::Forgotten::redact).
+    pub redact: Vec<(String, String)>,
+    /// The direct chats of the people forgotten: see
+    /// [`Forgotten::direct_rooms`](crate::Forgotten::direct_rooms).
+    pub direct_rooms: Vec<String>,
 }
 
 impl Store {
-    /// Applies `retention` as of `now`: erases the texts and notes of requests closed
-    /// long enough ago, puts [`PSEUDONYM`] for the people of old log entries and old
-    /// closed requests, forgets people with no activity for long, prunes old handled
-    /// event ids. Idempotent; cheap when nothing is due. Meant to run between decisions
-    /// (the worker's turn), since it rewrites requests and people.
+    /// Applies `retention` as of `now`:
     ///
-    /// sled is log-structured: a rewritten value's old bytes stay in its files until
-    /// the segment holding them is reused, so a purge removes data from what the store
-    /// reads, not at once from the disk.
+    /// - erases the text of every request closed (by its last log entry) at least
+    ///   `closed_texts` ago, and the notes of its log;
+    /// - puts [`PSEUDONYM`] for the people of log entries at least `log_actors` old and
+    ///   of requests closed that long ago (not for those of requests still open or
+    ///   claimed), and empties the origin room of such a request if it was a direct
+    ///   chat;
+    /// - forgets, as [`Store::forget`] does, everyone whose last activity is at least
+    ///   `inactive_people` old: the requests they made, the log entries they made,
+    ///   their volunteer record and whoever's they changed, the notice they got. A
+    ///   request they made or hold that is still open or claimed counts as activity now,
+    ///   so nothing is ever cancelled or given back here. Someone known only through a
+    ///   direct chat (no dated record) is left alone;
+    /// - prunes the handled event ids at least `handled_events` old.
+    ///
+    /// Idempotent, and cheap when nothing is due: it reads each tree it purges once and
+    /// writes (and flushes) nothing. Meant to run between decisions (the worker's turn),
+    /// since it rewrites requests and people.
+    ///
+    /// What it changes is gone from what the store reads, not at once from the disk:
+    /// see [`Store::compact_into`].
     pub async fn purge(
         &self,
         now: DateTime<Utc>,
         retention: &Retention,
     ) -> Result<Purged, StoreError> {
         let mut purged = Purged::default();
+        let mut dirty = false;
         let texts_before = now - retention.closed_texts;
         let actors_before = now - retention.log_actors;
 
         // The log: who did what, notes, and when each request ended (its last entry).
         let mut ended: HashMap<u64, DateTime<Utc>> = HashMap::new();
-        let mut last_seen: HashMap<String, DateTime<Utc>> = HashMap::new();
         let mut log = Vec::new();
         for item in self.log.iter() {
             let (key, bytes) = item?;
@@ -77,12 +110,50 @@ impl Store {
             let request: Request = decode(&bytes, REQUESTS, &key)?;
             requests.push((key, request));
         }
+
+        // Everyone's last activity, as the store stands before this purge.
+        let mut last_seen: HashMap<String, DateTime<Utc>> = HashMap::new();
+        let mut requester_of = HashMap::new();
+        for (_, request) in &requests {
+            requester_of.insert(request.number, request.requester.as_str());
+            let at = if request.state.is_active() { now } else { request.created_at };
+            note_activity(&mut last_seen, &request.requester, at);
+            if let Some(holder) = request.state.holder() {
+                note_activity(&mut last_seen, holder, now);
+            }
+        }
+        for (_, entry) in &log {
+            note_activity(&mut last_seen, &entry.actor, entry.at);
+            // What happens to a request is its requester's activity too.
+            if let Some(requester) = requester_of.get(&entry.number) {
+                note_activity(&mut last_seen, requester, entry.at);
+            }
+        }
+        for item in self.people.iter() {
+            let (key, bytes) = item?;
+            let person: Person = decode(&bytes, PEOPLE, &key)?;
+            if let Some(at) = person.changed_at {
+                note_activity(&mut last_seen, &PEOPLE.key_text(&key), at);
+                if let Some(by) = &person.changed_by {
+                    note_activity(&mut last_seen, by, at);
+                }
+            }
+        }
+        for item in self.informed.iter() {
+            let (key, bytes) = item?;
+            let at_ms = u64_from(&bytes, INFORMED, &key)?;
+            if let Some(at) = i64::try_from(at_ms).ok().and_then(DateTime::from_timestamp_millis) {
+                note_activity(&mut last_seen, &INFORMED.key_text(&key), at);
+            }
+        }
+
+        let direct: HashSet<String> =
+            self.rooms_where(|kind| matches!(kind, RoomKind::Direct { .. }))?.into_iter().collect();
         let active: HashSet<u64> =
             requests.iter().filter(|(_, r)| r.state.is_active()).map(|(_, r)| r.number).collect();
         let closed_before = |number: u64, before| {
             !active.contains(&number) && ended.get(&number).is_some_and(|at| *at <= before)
         };
-
         for (key, mut request) in requests {
             let mut changed = false;
             if closed_before(request.number, texts_before) && !request.text.is_empty() {
@@ -90,13 +161,15 @@ impl Store {
                 purged.texts += 1;
                 changed = true;
             }
-            if closed_before(request.number, actors_before) && pseudonymise_request(&mut request) {
+            if closed_before(request.number, actors_before)
+                && pseudonymise_request(&mut request, &direct)
+            {
                 purged.pseudonymised += 1;
                 changed = true;
             }
-            note_activity(&mut last_seen, &request.requester, request.created_at);
             if changed {
                 self.requests.insert(key, encode(REQUESTS, &request)?)?;
+                dirty = true;
             }
         }
         for (key, mut entry) in log {
@@ -105,42 +178,34 @@ impl Store {
                 entry.note = None;
                 changed = true;
             }
-            if entry.at <= actors_before && entry.actor != "bot" && entry.actor != PSEUDONYM {
-                entry.actor = PSEUDONYM.to_owned();
+            let settled = !active.contains(&entry.number);
+            if settled && entry.at <= actors_before && is_person(&entry.actor) {
+                PSEUDONYM.clone_into(&mut entry.actor);
                 purged.pseudonymised += 1;
                 changed = true;
             }
-            note_activity(&mut last_seen, &entry.actor, entry.at);
             if changed {
                 self.log.insert(key, encode(LOG, &entry)?)?;
+                dirty = true;
             }
         }
 
-        // People: a volunteer record, the notice they got.
+        // People with no activity for long, in a stable order.
         let forget_before = now - retention.inactive_people;
-        for item in self.people.iter() {
-            let (key, bytes) = item?;
-            let person: Person = decode(&bytes, PEOPLE, &key)?;
-            let user = PEOPLE.key_text(&key);
-            if let Some(at) = person.changed_at {
-                note_activity(&mut last_seen, &user, at);
+        let mut inactive: Vec<&String> = last_seen
+            .iter()
+            .filter(|(user, at)| is_person(user) && **at <= forget_before)
+            .map(|(user, _)| user)
+            .collect();
+        inactive.sort_unstable();
+        for user in inactive {
+            let (forgotten, changed) = self.forget_as(user, &new_pseudonym(now), now)?;
+            if changed {
+                purged.people += 1;
+                purged.redact.extend(forgotten.redact);
+                purged.direct_rooms.extend(forgotten.direct_rooms);
+                dirty = true;
             }
-        }
-        for item in self.informed.iter() {
-            let (key, bytes) = item?;
-            let user = INFORMED.key_text(&key);
-            let at_ms = u64_from(&bytes, INFORMED, &key)?;
-            if let Some(at) = i64::try_from(at_ms).ok().and_then(DateTime::from_timestamp_millis) {
-                note_activity(&mut last_seen, &user, at);
-            }
-        }
-        for (user, at) in &last_seen {
-            if *at > forget_before || user == "bot" || user == PSEUDONYM {
-                continue;
-            }
-            let known = self.people.remove(user.as_bytes())?.is_some();
-            let told = self.informed.remove(user.as_bytes())?.is_some();
-            purged.people += usize::from(known || told);
         }
 
         // Handled event ids: seconds since the epoch.
@@ -148,12 +213,13 @@ impl Store {
         for item in self.handled.iter() {
             let (key, bytes) = item?;
             let at = <[u8; 8]>::try_from(bytes.as_ref()).map(i64::from_be_bytes);
-            if at.is_ok_and(|at| at < prune_before) {
+            if at.is_ok_and(|at| at <= prune_before) {
                 self.handled.remove(&key)?;
                 purged.handled += 1;
+                dirty = true;
             }
         }
-        if purged != Purged::default() {
+        if dirty {
             self.flush().await?;
         }
         Ok(purged)
@@ -191,11 +257,17 @@ fn note_activity(last_seen: &mut HashMap<String, DateTime<Utc>>, user: &str, at:
     }
 }
 
-/// Puts the pseudonym for the people of a closed request; whether anything changed.
-fn pseudonymise_request(request: &mut Request) -> bool {
+/// Puts the pseudonym for the people of a closed request, and forgets its origin room if
+/// that is a direct chat (one person's: it would lead back to them); whether anything
+/// changed.
+fn pseudonymise_request(request: &mut Request, direct: &HashSet<String>) -> bool {
     let mut changed = false;
+    if direct.contains(&request.origin_room) {
+        request.origin_room.clear();
+        changed = true;
+    }
     let mut swap = |id: &mut String| {
-        if id != PSEUDONYM && id != "bot" {
+        if is_person(id) {
             PSEUDONYM.clone_into(id);
             changed = true;
         }

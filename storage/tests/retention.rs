@@ -89,16 +89,19 @@ async fn a_purge_removes_what_retention_says_and_nothing_before_it_is_due() -> T
     assert!(store.log_of(done.number)?.iter().all(|e| e.actor == PSEUDONYM || e.actor == "bot"));
     assert!(holding(&store, "@martin:x")?.iter().all(|tree| tree == "informed"));
     assert_eq!(store.request(open.number)?.map(|r| r.requester), Some("@durand:x".to_owned()));
+    assert_eq!(store.log_of(open.number)?.first().map(|e| e.actor.as_str()), Some("@durand:x"));
     // The figures survive: every log entry is still there.
     assert_eq!(store.log()?.len(), entries);
 
     // After two years and a day, people with no activity since are forgotten: Alice's
-    // volunteer record (vetted on day 0), Mme Martin's notice. Mme Durand's open request
-    // is her activity... from day 0 too, but it is still open: it stays, with her id.
+    // volunteer record (vetted on day 0), Mme Martin's notice, the agent who vetted Alice.
+    // Mme Durand's open request dates from day 0 too, but it is still open: that is
+    // activity, it stays, with her id.
     let purged = store.purge(day(731), &RETENTION).await?;
-    assert_eq!(purged.people, 2, "{purged:?}");
+    assert_eq!(purged.people, 3, "{purged:?}");
     assert_eq!(holding(&store, "@alice:x")?, Vec::<String>::new());
     assert_eq!(holding(&store, "@martin:x")?, Vec::<String>::new());
+    assert_eq!(holding(&store, "@agent:x")?, Vec::<String>::new());
     assert_eq!(store.person("@alice:x")?.status, VolunteerStatus::Unvetted);
     assert_eq!(store.request(open.number)?.map(|r| r.requester), Some("@durand:x".to_owned()));
     Ok(())

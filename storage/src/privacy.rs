@@ -1,0 +1,620 @@
+//! The rights of the people whose data the store holds (GDPR Art. 15 and 17): what the
+//! store knows of a person ([`Store::person_data`]), forgetting them ([`Store::forget`]),
+//! and a copy of the store into fresh files ([`Store::compact_into`]).
+
+use std::{
+    collections::{BTreeSet, HashMap, HashSet},
+    hash::{BuildHasher, RandomState},
+    path::Path,
+    sync::atomic::{AtomicU64, Ordering},
+};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sled::{IVec, Transactional};
+
+use crate::{
+    SCHEMA_VERSION, Store, StoreError, TransitionError, abort_store, append_log, decode,
+    model::{
+        Action, Category, EFFECTS, Effect, FollowUp, INFORMED, LOG, LogEntry, Outcome, PEOPLE,
+        Person, REQUESTS, ROOMS, Request, RoomKind, Shape, State,
+    },
+    put, transition_error, u64_from,
+};
+
+/// The version of the [`PersonData`] format, apart from the store's schema: it grows when
+/// a field of the export changes meaning or goes.
+pub const PERSON_DATA_VERSION: u32 = 1;
+
+/// Every pseudonym [`Store::forget`] gives starts with this, followed by a dash and 16
+/// random hexadecimal digits. Like [`PSEUDONYM`](crate::PSEUDONYM), it cannot be a Matrix
+/// user id (those start with `@`).
+pub const PSEUDONYM_PREFIX: &str = "anonyme";
+
+/// The lane of the effects of a claim's private room (see [`Effect::lane`]).
+const PRIVATE_LANE: &str = "private";
+
+/// What the store holds about one person (GDPR Art. 15), to be handed to them as a file
+/// (pretty JSON).
+///
+/// Other people's ids are not theirs to read: wherever one appears in a record about
+/// this person, it is replaced by the other person's role, in French since the person
+/// reads it: `demandeur` (who asked), `bénévole` (a volunteer who took the request),
+/// `coordinateur` (anyone else: a coordinator who cancelled, gave back, vetted). `bot` and
+/// pseudonyms stay as they are. A request someone else made and this person helped with
+/// is reduced to what concerns the help ([`HelpedRequest`]): not its text, not who asked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonData {
+    /// [`PERSON_DATA_VERSION`].
+    pub version: u32,
+    /// The schema of the store it was read from ([`SCHEMA_VERSION`]).
+    pub store_schema: u64,
+    /// When it was put together.
+    pub generated_at: DateTime<Utc>,
+    /// The person's Matrix id.
+    pub user_id: String,
+    /// Their record as a volunteer (`people`), if any; `changed_by` is a role.
+    pub person: Option<Person>,
+    /// When they were told what becomes of their data (`informed`), if they were.
+    pub informed_at: Option<DateTime<Utc>>,
+    /// Their direct chats with the bot (`rooms`).
+    pub direct_rooms: Vec<String>,
+    /// The requests they made, whole, by number; volunteers and coordinators are roles.
+    pub requests: Vec<Request>,
+    /// The requests of others they took (or, as a coordinator, cancelled), by number.
+    pub helped: Vec<HelpedRequest>,
+    /// The outcome log entries they made, and every entry about a request they made,
+    /// oldest first; other people are roles.
+    pub log: Vec<LogEntry>,
+}
+
+/// A request someone else made, as the volunteer who took it (or the coordinator who
+/// cancelled it) sees it in their data: not its text, not who asked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HelpedRequest {
+    /// Its number.
+    pub number: u64,
+    /// Its neighbourhood.
+    pub neighbourhood: Option<String>,
+    /// What kind of help.
+    pub category: Category,
+    /// When it was posted.
+    pub created_at: DateTime<Utc>,
+    /// Where it stands now; other people are roles.
+    pub state: State,
+}
+
+/// What [`Store::forget`] did, and what it leaves to the bot on Matrix.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Forgotten {
+    /// What now stands for the person in the store. Random: nothing links it back to
+    /// their id.
+    pub pseudonym: String,
+    /// The requests they made, now without their text, notes or id.
+    pub requests: Vec<u64>,
+    /// Of those, the ones that were open or claimed and are now cancelled (with the
+    /// pseudonym as actor). The bot owes them what a cancellation owes: tell the
+    /// volunteers, the private room of a claim; their pending effects were dropped.
+    pub cancelled: Vec<u64>,
+    /// Requests of others that they held, now given back (open, their private room
+    /// forgotten, the pseudonym as actor of the release). The bot owes them what a
+    /// forced release owes: relay them again, tell the person who asked.
+    pub released: Vec<u64>,
+    /// The bot's own events known to the store that carry their data, as (room, event):
+    /// the relays of their requests in the volunteers room (listed with every volunteers
+    /// room the store knows, normally one), those still to be retired included. The
+    /// store forgets the effects that would have retired them: the bot should redact them
+    /// (a relay already redacted when its request was taken or closed can be redacted
+    /// again, harmlessly).
+    pub redact: Vec<(String, String)>,
+    /// Their direct chats with the bot, which the store no longer knows as such (nor
+    /// since when it serves them): the bot should leave them. Should they come back, a
+    /// new direct chat starts afresh.
+    pub direct_rooms: Vec<String>,
+}
+
+impl Forgotten {
+    /// Whether it leaves the bot nothing to do: no request of theirs, none cancelled or
+    /// given back, no event to redact, no room to leave. (The store may still have
+    /// forgotten a record, such as a volunteer's.)
+    pub fn nothing_to_do(&self) -> bool {
+        self.requests.is_empty()
+            && self.cancelled.is_empty()
+            && self.released.is_empty()
+            && self.redact.is_empty()
+            && self.direct_rooms.is_empty()
+    }
+}
+
+/// What one pass of [`Store::forget`] found to change, by key.
+#[derive(Debug, Default)]
+struct Found {
+    /// Requests they made or are named in.
+    requests: Vec<IVec>,
+    /// The numbers of the requests they made.
+    made: HashSet<u64>,
+    /// The numbers of the requests they hold.
+    held: HashSet<u64>,
+    /// Log entries they made, or with a note about a request they made.
+    log: Vec<IVec>,
+    /// Their record, and the records of the people they vetted or banned.
+    people: Vec<IVec>,
+    /// Whether they were told of their data.
+    informed: bool,
+    /// Their direct chats.
+    rooms: Vec<IVec>,
+    /// Effects about a request they made or naming them, and the private-room effects of
+    /// the claims they held.
+    effects: Vec<IVec>,
+}
+
+impl Found {
+    fn is_empty(&self) -> bool {
+        self.requests.is_empty()
+            && self.log.is_empty()
+            && self.people.is_empty()
+            && !self.informed
+            && self.rooms.is_empty()
+            && self.effects.is_empty()
+    }
+}
+
+impl Store {
+    /// Everything the store holds about `user_id` (GDPR Art. 15), as of `now`. See
+    /// [`PersonData`] for what is included and how other people appear in it. Reads
+    /// every request and the whole outcome log.
+    pub fn person_data(&self, user_id: &str, now: DateTime<Utc>) -> Result<PersonData, StoreError> {
+        let mut all = Vec::new();
+        for item in self.requests.iter() {
+            let (key, bytes) = item?;
+            all.push(decode::<Request>(&bytes, REQUESTS, &key)?);
+        }
+        let log = self.log()?;
+
+        // Who took each request at some point: volunteers, as opposed to coordinators.
+        let mut took: HashMap<u64, HashSet<&str>> = HashMap::new();
+        for entry in log.iter().filter(|entry| entry.outcome == Outcome::Claimed) {
+            took.entry(entry.number).or_default().insert(entry.actor.as_str());
+        }
+        let nobody = HashSet::new();
+        let claimers = |number: u64| took.get(&number).unwrap_or(&nobody);
+        let by_number: HashMap<u64, &Request> = all.iter().map(|r| (r.number, r)).collect();
+        let mut requests = Vec::new();
+        let mut helped = Vec::new();
+        let mut made = HashSet::new();
+        for request in &all {
+            let took = claimers(request.number);
+            if request.requester == user_id {
+                made.insert(request.number);
+                let mut mine = request.clone();
+                mine.state = state_seen_by(&request.state, user_id, request, took);
+                requests.push(mine);
+            } else if took.contains(user_id) || request.state.names(user_id) {
+                helped.push(HelpedRequest {
+                    number: request.number,
+                    neighbourhood: request.neighbourhood.clone(),
+                    category: request.reading.category,
+                    created_at: request.created_at,
+                    state: state_seen_by(&request.state, user_id, request, took),
+                });
+            }
+        }
+        let mut entries = Vec::new();
+        for entry in &log {
+            if entry.actor != user_id && !made.contains(&entry.number) {
+                continue;
+            }
+            let mut seen = entry.clone();
+            if let Some(request) = by_number.get(&entry.number) {
+                seen.actor = role(&entry.actor, user_id, request, claimers(entry.number));
+            }
+            entries.push(seen);
+        }
+
+        let person = match self.people.get(user_id)? {
+            Some(bytes) => {
+                let mut person: Person = decode(&bytes, PEOPLE, user_id.as_bytes())?;
+                person.changed_by = person.changed_by.map(|by| {
+                    if by == user_id || !is_person(&by) { by } else { COORDINATOR.to_owned() }
+                });
+                Some(person)
+            }
+            None => None,
+        };
+        let informed_at = match self.informed.get(user_id)? {
+            Some(bytes) => {
+                let ms = u64_from(&bytes, INFORMED, user_id.as_bytes())?;
+                i64::try_from(ms).ok().and_then(DateTime::from_timestamp_millis)
+            }
+            None => None,
+        };
+        Ok(PersonData {
+            version: PERSON_DATA_VERSION,
+            store_schema: SCHEMA_VERSION,
+            generated_at: now,
+            user_id: user_id.to_owned(),
+            person,
+            informed_at,
+            direct_rooms: self.rooms_where(|kind| is_direct_of(kind, user_id))?,
+            requests,
+            helped,
+            log: entries,
+        })
+    }
+
+    /// Forgets `user_id` (GDPR Art. 17), as of `now`:
+    ///
+    /// - the requests they made lose their text, the notes written on them and their
+    ///   id; what makes the figures (number, state, reading, neighbourhood, times) stays.
+    ///   Those still open or claimed are first cancelled, logged as by
+    ///   [`Store::cancel`] with the pseudonym as actor. An origin room that was their
+    ///   direct chat is emptied;
+    /// - a request of someone else they hold is given back (open again), logged as a
+    ///   release by the pseudonym;
+    /// - wherever their id is (requesters, volunteers, who cancelled, log actors, who
+    ///   vetted or banned someone) a random pseudonym ([`Forgotten::pseudonym`]) takes
+    ///   its place, the same for all their records so that figures per person survive;
+    ///   the notes they wrote are erased;
+    /// - their `people` and `informed` records go, and their direct chats from `rooms`
+    ///   and `joined`;
+    /// - the pending effects about their requests, those naming them (mention, quote,
+    ///   removal, the volunteer of a private room or introduction, their id or a
+    ///   request's text in a message) and the private-room effects of the claims they
+    ///   held are dropped.
+    ///
+    /// Handled event ids are kept: they name no one and go after a week. Spare rooms,
+    /// relays (event id → number) and `meta` hold nothing about people.
+    ///
+    /// Each pass is one sled transaction over every tree it changes, then a flush. A
+    /// transition that slipped in between reading and writing is caught by the next pass
+    /// (at most [`FORGET_PASSES`]); it is meant to run as a decision of the worker, like
+    /// the others. Forgetting someone the store does not know changes nothing. See the
+    /// crate's documentation on what is left on disk.
+    pub async fn forget(&self, user_id: &str, now: DateTime<Utc>) -> Result<Forgotten, StoreError> {
+        let pseudonym = new_pseudonym(now);
+        let (forgotten, changed) = self.forget_as(user_id, &pseudonym, now)?;
+        if changed {
+            self.flush().await?;
+        }
+        Ok(forgotten)
+    }
+
+    /// [`Store::forget`] with a given pseudonym, not flushed; also says whether anything
+    /// changed.
+    pub(crate) fn forget_as(
+        &self,
+        user_id: &str,
+        pseudonym: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(Forgotten, bool), StoreError> {
+        let mut forgotten = Forgotten { pseudonym: pseudonym.to_owned(), ..Forgotten::default() };
+        let mut relays = BTreeSet::new();
+        let mut changed = false;
+        for _ in 0..FORGET_PASSES {
+            let found = self.find(user_id)?;
+            if found.is_empty() {
+                break;
+            }
+            changed = true;
+            let (pass, relayed) = self.forget_found(user_id, pseudonym, now, &found)?;
+            forgotten.requests.extend(pass.requests);
+            forgotten.cancelled.extend(pass.cancelled);
+            forgotten.released.extend(pass.released);
+            forgotten.direct_rooms.extend(pass.direct_rooms);
+            relays.extend(relayed);
+        }
+        if !changed {
+            return Ok((forgotten, false));
+        }
+        for list in [&mut forgotten.requests, &mut forgotten.cancelled, &mut forgotten.released] {
+            list.sort_unstable();
+            list.dedup();
+        }
+        let volunteers = self.rooms_where(|kind| *kind == RoomKind::Volunteers)?;
+        for event in relays {
+            for room in &volunteers {
+                forgotten.redact.push((room.clone(), event.clone()));
+            }
+        }
+        Ok((forgotten, true))
+    }
+
+    /// Reads every tree that can name a person, for what [`Store::forget`] must change.
+    fn find(&self, user_id: &str) -> Result<Found, StoreError> {
+        let mut found = Found::default();
+        let mut texts = Vec::new();
+        for item in self.requests.iter() {
+            let (key, bytes) = item?;
+            let request: Request = decode(&bytes, REQUESTS, &key)?;
+            let made = request.requester == user_id;
+            if made {
+                found.made.insert(request.number);
+                // A shorter text could be any word of a message.
+                if request.text.chars().count() >= QUOTED_TEXT_MIN {
+                    texts.push(request.text.clone());
+                }
+            }
+            if request.state.holder() == Some(user_id) {
+                found.held.insert(request.number);
+            }
+            if made || request.state.names(user_id) {
+                found.requests.push(key);
+            }
+        }
+        for item in self.log.iter() {
+            let (key, bytes) = item?;
+            let entry: LogEntry = decode(&bytes, LOG, &key)?;
+            let about = found.made.contains(&entry.number);
+            if entry.actor == user_id || (about && entry.note.is_some()) {
+                found.log.push(key);
+            }
+        }
+        for item in self.people.iter() {
+            let (key, bytes) = item?;
+            let person: Person = decode(&bytes, PEOPLE, &key)?;
+            if *key == *user_id.as_bytes() || person.changed_by.as_deref() == Some(user_id) {
+                found.people.push(key);
+            }
+        }
+        found.informed = self.informed.contains_key(user_id)?;
+        for item in self.rooms.iter() {
+            let (key, bytes) = item?;
+            let kind: RoomKind = decode(&bytes, ROOMS, &key)?;
+            if is_direct_of(&kind, user_id) {
+                found.rooms.push(key);
+            }
+        }
+        for item in self.effects.iter() {
+            let (key, bytes) = item?;
+            let effect: Effect = decode(&bytes, EFFECTS, &key)?;
+            let private_of_held =
+                found.held.contains(&effect.request) && effect.lane == PRIVATE_LANE;
+            if found.made.contains(&effect.request)
+                || private_of_held
+                || effect_names(&effect, user_id, &texts)
+            {
+                found.effects.push(key);
+            }
+        }
+        Ok(found)
+    }
+
+    /// Changes what `find` found, in one transaction; also returns the relays of the
+    /// requests they made.
+    fn forget_found(
+        &self,
+        user_id: &str,
+        pseudonym: &str,
+        now: DateTime<Utc>,
+        found: &Found,
+    ) -> Result<(Forgotten, Vec<String>), StoreError> {
+        let trees = (
+            &self.requests,
+            &self.log,
+            &self.people,
+            &self.informed,
+            &self.rooms,
+            &self.joined,
+            &self.effects,
+        );
+        let done =
+            trees.transaction(|(requests, log, people, informed, rooms, joined, effects)| {
+                let mut pass = Forgotten::default();
+                let mut relays = Vec::new();
+                let direct: HashSet<&[u8]> = found.rooms.iter().map(|key| key.as_ref()).collect();
+                for key in &found.rooms {
+                    rooms.remove(key)?;
+                    joined.remove(key)?;
+                    pass.direct_rooms.push(ROOMS.key_text(key));
+                }
+                for key in &found.requests {
+                    let Some(bytes) = requests.get(key)? else { continue };
+                    let mut request: Request =
+                        decode(&bytes, REQUESTS, key).map_err(abort_store)?;
+                    let number = request.number;
+                    if request.requester == user_id {
+                        if request.state.is_active() {
+                            request.state = State::Cancelled { by: pseudonym.to_owned(), at: now };
+                            append_log(log, now, number, pseudonym, Outcome::Cancelled, None)?;
+                            pass.cancelled.push(number);
+                        }
+                        pseudonym.clone_into(&mut request.requester);
+                        request.text.clear();
+                        if direct.contains(request.origin_room.as_bytes()) {
+                            request.origin_room.clear();
+                        }
+                        if let Some(relay) = &request.relay_event {
+                            relays.push(relay.clone());
+                        }
+                        pass.requests.push(number);
+                    }
+                    match &mut request.state {
+                        State::Claimed { volunteer, .. } if volunteer == user_id => {
+                            request.state = State::Open;
+                            request.follow_up = FollowUp { since: Some(now), done: Vec::new() };
+                            request.private_room = None;
+                            append_log(log, now, number, pseudonym, Outcome::Released, None)?;
+                            pass.released.push(number);
+                        }
+                        State::Claimed { volunteer, .. } | State::Done { volunteer, .. }
+                            if volunteer == user_id =>
+                        {
+                            pseudonym.clone_into(volunteer);
+                        }
+                        State::Cancelled { by, .. } if by == user_id => pseudonym.clone_into(by),
+                        _ => {}
+                    }
+                    put(requests, REQUESTS, key, &request)?;
+                }
+                for key in &found.log {
+                    let Some(bytes) = log.get(key)? else { continue };
+                    let mut entry: LogEntry = decode(&bytes, LOG, key).map_err(abort_store)?;
+                    if entry.actor == user_id {
+                        pseudonym.clone_into(&mut entry.actor);
+                        entry.note = None;
+                    }
+                    if found.made.contains(&entry.number) {
+                        entry.note = None;
+                    }
+                    put(log, LOG, key, &entry)?;
+                }
+                for key in &found.people {
+                    if *key == *user_id.as_bytes() {
+                        people.remove(key)?;
+                        continue;
+                    }
+                    let Some(bytes) = people.get(key)? else { continue };
+                    let mut person: Person = decode(&bytes, PEOPLE, key).map_err(abort_store)?;
+                    if person.changed_by.as_deref() == Some(user_id) {
+                        person.changed_by = Some(pseudonym.to_owned());
+                    }
+                    put(people, PEOPLE, key, &person)?;
+                }
+                if found.informed {
+                    informed.remove(user_id.as_bytes())?;
+                }
+                for key in &found.effects {
+                    let Some(bytes) = effects.remove(key)? else { continue };
+                    let effect: Effect = decode(&bytes, EFFECTS, key).map_err(abort_store)?;
+                    if let Action::RetireRelay { relay: Some(relay), .. } = &effect.action
+                        && found.made.contains(&effect.request)
+                    {
+                        relays.push(relay.clone());
+                    }
+                }
+                Ok((pass, relays))
+            });
+        done.map_err(|error| match transition_error(error) {
+            TransitionError::Store(error) => error,
+            // Nothing above aborts otherwise.
+            other => StoreError::Sled(sled::Error::ReportableBug(other.to_string())),
+        })
+    }
+
+    /// Copies every tree of the store, whatever its name, into a new sled database at
+    /// `path` and flushes it.
+    ///
+    /// sled is log-structured: a value rewritten or removed (by [`Store::forget`] or
+    /// [`Store::purge`]) is gone from what the store reads at once, but its old bytes
+    /// stay in the database's files until sled rewrites the segment that holds them,
+    /// which it does when it needs the space, not on demand (sled 0.34 offers no
+    /// compaction call; its `export`/`import` panic on I/O errors). The copy holds only
+    /// what the store reads now. To leave no trace on disk: stop the bot, copy, replace
+    /// the data directory's store by the copy, and erase the old one (with its backups).
+    ///
+    /// Refuses a `path` that already holds a database with data
+    /// ([`StoreError::NotEmpty`]). Must not run while the bot writes: the copy would not
+    /// be one moment's state.
+    pub fn compact_into(&self, path: &Path) -> Result<(), StoreError> {
+        let target = sled::open(path)?;
+        for name in target.tree_names() {
+            if !target.open_tree(&name)?.is_empty() {
+                return Err(StoreError::NotEmpty(path.display().to_string()));
+            }
+        }
+        for name in self.db.tree_names() {
+            let from = self.db.open_tree(&name)?;
+            let into = target.open_tree(&name)?;
+            for item in from.iter() {
+                let (key, value) = item?;
+                into.insert(key, value)?;
+            }
+        }
+        target.flush()?;
+        Ok(())
+    }
+}
+
+/// How many times [`Store::forget`] looks again for what a concurrent transition wrote.
+pub const FORGET_PASSES: usize = 3;
+
+/// How long a request's text must be (in characters) for a pending message that holds
+/// it to count as quoting it.
+const QUOTED_TEXT_MIN: usize = 8;
+
+/// The role that stands for anyone who is neither the requester nor a volunteer.
+const COORDINATOR: &str = "coordinateur";
+
+/// A Matrix user id (as opposed to `bot` or a pseudonym).
+pub(crate) fn is_person(id: &str) -> bool {
+    id.starts_with('@')
+}
+
+fn is_direct_of(kind: &RoomKind, user_id: &str) -> bool {
+    matches!(kind, RoomKind::Direct { user } if user == user_id)
+}
+
+/// `id` as `user_id` may read it in a record about `request`: their own id, `bot` and
+/// pseudonyms as they are, anyone else as a role. `took` are those who claimed it.
+fn role(id: &str, user_id: &str, request: &Request, took: &HashSet<&str>) -> String {
+    if id == user_id || !is_person(id) {
+        id.to_owned()
+    } else if id == request.requester {
+        "demandeur".to_owned()
+    } else if took.contains(id) || request.state.holder() == Some(id) {
+        "bénévole".to_owned()
+    } else {
+        COORDINATOR.to_owned()
+    }
+}
+
+/// A request's state as `user_id` may read it (see [`role`]).
+fn state_seen_by(state: &State, user_id: &str, request: &Request, took: &HashSet<&str>) -> State {
+    let mut state = state.clone();
+    match &mut state {
+        State::Claimed { volunteer, .. } | State::Done { volunteer, .. } => {
+            *volunteer = role(volunteer, user_id, request, took);
+        }
+        State::Cancelled { by, .. } => *by = role(by, user_id, request, took),
+        State::Open | State::Expired => {}
+    }
+    state
+}
+
+impl State {
+    /// Whether `user_id` is named in it (as the volunteer, or who cancelled).
+    fn names(&self, user_id: &str) -> bool {
+        match self {
+            State::Claimed { volunteer, .. } | State::Done { volunteer, .. } => {
+                volunteer == user_id
+            }
+            State::Cancelled { by, .. } => by == user_id,
+            State::Open | State::Expired => false,
+        }
+    }
+}
+
+/// Whether a pending effect names `user_id`, or quotes one of `texts` (the texts of
+/// their requests) in a message.
+fn effect_names(effect: &Effect, user_id: &str, texts: &[String]) -> bool {
+    let in_text = |text: &str| {
+        text.contains(user_id) || texts.iter().any(|quoted| text.contains(quoted.as_str()))
+    };
+    match &effect.action {
+        Action::Notice { message, shape, mention, .. } => {
+            let quoted = match shape {
+                Shape::New => None,
+                Shape::Reply { to } => Some(to),
+                Shape::Thread { to, .. } => to.as_ref(),
+            };
+            mention.as_deref() == Some(user_id)
+                || quoted.is_some_and(|quote| quote.sender == user_id || in_text(&quote.quote))
+                || in_text(&message.plain)
+                || in_text(&message.html)
+        }
+        Action::PrivateRoom { volunteer } | Action::Intro { volunteer } => volunteer == user_id,
+        Action::Remove { user, .. } => user == user_id,
+        Action::Relay | Action::RetireRelay { .. } => false,
+    }
+}
+
+/// A pseudonym nobody can link back to a user id: [`PSEUDONYM_PREFIX`], a dash and 64
+/// random bits. No random-number crate is in the workspace: the bits come from
+/// [`RandomState`], whose keys the standard library draws from the operating system's
+/// randomness, hashing a counter and the time (neither of which is secret; the keys are).
+pub(crate) fn new_pseudonym(now: DateTime<Utc>) -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let bits = RandomState::new().hash_one((count, now.timestamp_nanos_opt()));
+    format!("{PSEUDONYM_PREFIX}-{bits:016x}")
+}
