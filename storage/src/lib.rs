@@ -205,12 +205,35 @@ pub struct Store {
     meta: Tree,
 }
 
+/// How long [`Store::open`] waits for a lock that a database closed in this process
+/// may still hold.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Opens sled's database, waiting a little while its file lock is held. sled releases
+/// the lock from its background threads some moments after the last handle is dropped,
+/// so a store closed and reopened in one process (a restart in place, the tests) can
+/// find it still taken. Another process holding it for longer is still an error.
+fn open_db(path: &Path) -> Result<sled::Db, sled::Error> {
+    let started = std::time::Instant::now();
+    loop {
+        match sled::open(path) {
+            Err(sled::Error::Io(error))
+                if error.to_string().contains("could not acquire lock")
+                    && started.elapsed() < LOCK_WAIT =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => return other,
+        }
+    }
+}
+
 type TxResult<T> = Result<T, ConflictableTransactionError<TransitionError>>;
 
 impl Store {
     /// Opens (or creates) the store in `path`, checking and recording the schema version.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        let db = sled::open(path)?;
+        let db = open_db(path)?;
         let store = Store {
             requests: db.open_tree(REQUESTS.name)?,
             log: db.open_tree(LOG.name)?,
