@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use ruma_common::{OwnedUserId, UserId};
 
-use crate::parse::Command;
+use crate::{parse::Command, reading::fold};
 
 /// Longest request text relayed to volunteers, in characters.
 pub const MAX_REQUEST_CHARS: usize = 1000;
@@ -94,6 +94,38 @@ pub fn requests(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
 /// `!confidentialite`: whatever follows is ignored, the notice is for everyone.
 pub fn privacy(_: &str, _: &[Pill]) -> Result<Command, ArgError> {
     Ok(Command::Privacy)
+}
+
+/// `!mesdonnees`, with nothing after.
+pub fn my_data(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
+    if args.is_empty() { Ok(Command::MyData) } else { Err(ArgError::Usage) }
+}
+
+/// `!oubliemoi [confirmer]`
+pub fn forget_me(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
+    confirmation(args).map(|confirmed| Command::ForgetMe { confirmed })
+}
+
+/// `!effacer @personne [confirmer]`
+pub fn erase(args: &str, pills: &[Pill]) -> Result<Command, ArgError> {
+    let (user, rest) = user_argument(args, pills).ok_or(ArgError::Usage)?;
+    confirmation(rest).map(|confirmed| Command::Erase { user, confirmed })
+}
+
+/// Words that confirm an erasure, folded: people write "confirmer", "je confirme",
+/// "oui", "confirm", "yes"…
+const CONFIRMING: &[&str] = &["confirmer", "confirme", "oui", "confirm", "confirmed", "yes"];
+
+/// Whether `args` confirms (nothing: not yet); anything else is not understood, so
+/// that "non" never erases.
+fn confirmation(args: &str) -> Result<bool, ArgError> {
+    let folded = fold(args);
+    let mut words = folded.split_whitespace().filter(|word| !matches!(*word, "je" | "i"));
+    match (words.next(), words.next()) {
+        (None, _) if args.is_empty() => Ok(false),
+        (Some(word), None) if CONFIRMING.contains(&word.trim_matches(['!', '.'])) => Ok(true),
+        _ => Err(ArgError::Usage),
+    }
 }
 
 /// `!aide`: `!aide prendre` still deserves the help, so whatever follows is ignored.

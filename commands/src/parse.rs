@@ -60,6 +60,21 @@ pub enum Command {
     Requests,
     /// Shows how the person's data is used, and their rights.
     Privacy,
+    /// Sends the person, in a direct chat, a file with everything the bot keeps about them.
+    MyData,
+    /// Erases the person from the store (GDPR Art. 17).
+    ForgetMe {
+        /// Whether they confirmed; without it, the answer says what would be erased and
+        /// how to confirm.
+        confirmed: bool,
+    },
+    /// A coordinator erases someone who asked by phone or letter.
+    Erase {
+        /// The person, as written in the command.
+        user: OwnedUserId,
+        /// Whether the coordinator confirmed.
+        confirmed: bool,
+    },
     /// Lists the commands this person may use here.
     Help,
 }
@@ -77,6 +92,9 @@ impl Command {
             Command::Ban { .. } => CommandKind::Ban,
             Command::Requests => CommandKind::Requests,
             Command::Privacy => CommandKind::Privacy,
+            Command::MyData => CommandKind::MyData,
+            Command::ForgetMe { .. } => CommandKind::ForgetMe,
+            Command::Erase { .. } => CommandKind::Erase,
             Command::Help => CommandKind::Help,
         }
     }
@@ -287,6 +305,38 @@ mod tests {
             ("!vie-privée", Privacy, Lang::Fr),
             ("!privacy", Privacy, Lang::En),
             ("!GDPR", Privacy, Lang::En),
+            ("!mesdonnees", MyData, Lang::Fr),
+            ("!mes-données", MyData, Lang::Fr),
+            ("!MesDonnées", MyData, Lang::Fr),
+            ("!mydata", MyData, Lang::En),
+            ("!my-data", MyData, Lang::En),
+            ("!oubliemoi", ForgetMe { confirmed: false }, Lang::Fr),
+            ("!oublie-moi", ForgetMe { confirmed: false }, Lang::Fr),
+            ("!oubliez-moi", ForgetMe { confirmed: false }, Lang::Fr),
+            ("!oubliemoi confirmer", ForgetMe { confirmed: true }, Lang::Fr),
+            ("!Oublie-moi CONFIRMER", ForgetMe { confirmed: true }, Lang::Fr),
+            ("!oubliemoi je confirme", ForgetMe { confirmed: true }, Lang::Fr),
+            ("!oubliemoi oui", ForgetMe { confirmed: true }, Lang::Fr),
+            ("!oubliemoi confirmé", ForgetMe { confirmed: true }, Lang::Fr),
+            ("!forgetme", ForgetMe { confirmed: false }, Lang::En),
+            ("!forget-me confirm", ForgetMe { confirmed: true }, Lang::En),
+            ("!forgetme yes", ForgetMe { confirmed: true }, Lang::En),
+            ("!forgetme I confirm", ForgetMe { confirmed: true }, Lang::En),
+            (
+                "!effacer @marie:example.org",
+                Erase { user: user("@marie:example.org"), confirmed: false },
+                Lang::Fr,
+            ),
+            (
+                "!effacer @marie:example.org confirmer",
+                Erase { user: user("@marie:example.org"), confirmed: true },
+                Lang::Fr,
+            ),
+            (
+                "!erase @bob:localhost:8008 confirm",
+                Erase { user: user("@bob:localhost:8008"), confirmed: true },
+                Lang::En,
+            ),
             ("!aide", Help, Lang::Fr),
             ("!Aide prendre", Help, Lang::Fr),
             ("!help", Help, Lang::En),
@@ -350,6 +400,14 @@ mod tests {
             ("!bannir", CommandKind::Ban, Lang::Fr),
             ("!ban nobody", CommandKind::Ban, Lang::En),
             ("!demandes toutes", CommandKind::Requests, Lang::Fr),
+            ("!mesdonnees toutes", CommandKind::MyData, Lang::Fr),
+            ("!oubliemoi peut-etre", CommandKind::ForgetMe, Lang::Fr),
+            ("!oubliemoi non", CommandKind::ForgetMe, Lang::Fr),
+            ("!forgetme maybe later", CommandKind::ForgetMe, Lang::En),
+            ("!effacer", CommandKind::Erase, Lang::Fr),
+            ("!effacer marie", CommandKind::Erase, Lang::Fr),
+            ("!effacer @marie:example.org demain", CommandKind::Erase, Lang::Fr),
+            ("!erase", CommandKind::Erase, Lang::En),
         ];
         for (body, kind, lang) in table {
             assert_eq!(err(body), ParseError::Usage { kind, lang }, "{body}");

@@ -90,7 +90,11 @@ pub fn check(kind: CommandKind, roles: Roles, place: Place) -> Result<(), Refusa
     }
     // The coordination room is the coordinators' desk: someone else who ended up there
     // may ask for help and how their data is used, nothing more.
-    let for_anyone = matches!(kind, CommandKind::Help | CommandKind::Privacy);
+    // The rights on one's data (see, erase) too.
+    let for_anyone = matches!(
+        kind,
+        CommandKind::Help | CommandKind::Privacy | CommandKind::MyData | CommandKind::ForgetMe
+    );
     if place == Place::Coordination && !roles.coordinator && !for_anyone {
         return Err(Refusal::NotCoordinator);
     }
@@ -129,6 +133,9 @@ mod tests {
     const VOLUNTEER: Roles = Roles { coordinator: false, volunteer: VolunteerStatus::Vetted };
     const BANNED: Roles = Roles { coordinator: false, volunteer: VolunteerStatus::Banned };
     const COORDINATOR: Roles = Roles { coordinator: true, volunteer: VolunteerStatus::Unvetted };
+    /// What anyone may use anywhere: help, and the rights on one's data.
+    const PERSONAL: [CommandKind; 4] =
+        [CommandKind::Privacy, CommandKind::MyData, CommandKind::ForgetMe, CommandKind::Help];
     const PLACES: [Place; 6] = [
         Place::Neighbourhood,
         Place::Direct,
@@ -197,7 +204,7 @@ mod tests {
     #[test]
     fn unmanaged_rooms_allow_nothing_but_help() {
         for roles in [RESIDENT, VOLUNTEER, COORDINATOR] {
-            assert_eq!(allowed(roles, Place::Other), vec![CommandKind::Privacy, CommandKind::Help]);
+            assert_eq!(allowed(roles, Place::Other), PERSONAL.to_vec());
         }
     }
 
@@ -209,6 +216,8 @@ mod tests {
                 CommandKind::Request,
                 CommandKind::Cancel,
                 CommandKind::Privacy,
+                CommandKind::MyData,
+                CommandKind::ForgetMe,
                 CommandKind::Help
             ]
         );
@@ -219,6 +228,8 @@ mod tests {
                 CommandKind::Release,
                 CommandKind::Done,
                 CommandKind::Privacy,
+                CommandKind::MyData,
+                CommandKind::ForgetMe,
                 CommandKind::Help
             ]
         );
@@ -231,6 +242,9 @@ mod tests {
                 CommandKind::Ban,
                 CommandKind::Requests,
                 CommandKind::Privacy,
+                CommandKind::MyData,
+                CommandKind::ForgetMe,
+                CommandKind::Erase,
                 CommandKind::Help
             ]
         );
@@ -238,9 +252,7 @@ mod tests {
 
     #[test]
     fn the_coordination_room_serves_coordinators_only() {
-        for kind in
-            CommandKind::all().filter(|k| !matches!(k, CommandKind::Help | CommandKind::Privacy))
-        {
+        for kind in CommandKind::all().filter(|k| !PERSONAL.contains(k)) {
             for roles in [RESIDENT, VOLUNTEER, BANNED] {
                 assert!(check(kind, roles, Place::Coordination).is_err(), "{kind:?}");
             }

@@ -31,6 +31,12 @@ pub enum CommandKind {
     Requests,
     /// `!confidentialite` / `!privacy`
     Privacy,
+    /// `!mesdonnees` / `!mydata`
+    MyData,
+    /// `!oubliemoi` / `!forgetme`
+    ForgetMe,
+    /// `!effacer` / `!erase`
+    Erase,
     /// `!aide` / `!help`
     Help,
 }
@@ -98,7 +104,7 @@ pub struct Spec {
 use RoomType::{Coordination, Direct, Neighbourhood, Private, Volunteers};
 
 /// Every command, in the order `!aide` lists them.
-pub static COMMANDS: [Spec; 10] = [
+pub static COMMANDS: [Spec; 13] = [
     Spec {
         kind: CommandKind::Request,
         fr: "demande",
@@ -199,6 +205,40 @@ pub static COMMANDS: [Spec; 10] = [
         who: Who::Anyone,
         rooms: RoomType::ALL,
         args: args::privacy,
+    },
+    Spec {
+        kind: CommandKind::MyData,
+        fr: "mesdonnees",
+        en: "mydata",
+        aliases: &[("mes-donnees", Lang::Fr), ("my-data", Lang::En)],
+        usage: Key::UsageMyData,
+        help: Key::HelpMyData,
+        who: Who::Anyone,
+        // A right of everyone's, wherever they are: the file itself goes to a direct chat.
+        rooms: RoomType::ALL,
+        args: args::my_data,
+    },
+    Spec {
+        kind: CommandKind::ForgetMe,
+        fr: "oubliemoi",
+        en: "forgetme",
+        aliases: &[("oublie-moi", Lang::Fr), ("oubliez-moi", Lang::Fr), ("forget-me", Lang::En)],
+        usage: Key::UsageForgetMe,
+        help: Key::HelpForgetMe,
+        who: Who::Anyone,
+        rooms: RoomType::ALL,
+        args: args::forget_me,
+    },
+    Spec {
+        kind: CommandKind::Erase,
+        fr: "effacer",
+        en: "erase",
+        aliases: &[("efface", Lang::Fr)],
+        usage: Key::UsageErase,
+        help: Key::HelpErase,
+        who: Who::Coordinator,
+        rooms: &[Coordination, Direct],
+        args: args::erase,
     },
     Spec {
         kind: CommandKind::Help,

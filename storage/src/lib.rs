@@ -89,8 +89,9 @@ pub use crate::{
 };
 
 /// The schema this code reads and writes. Version 2 added the `effects` tree, the
-/// requests' `follow_up` and the follow-up outcomes; a version-1 store reads as it is.
-pub const SCHEMA_VERSION: u64 = 2;
+/// requests' `follow_up` and the follow-up outcomes; version 3 the `erased` outcome and
+/// the effects of an erasure (`redact`, `scrub`, `leave`). An older store reads as it is.
+pub const SCHEMA_VERSION: u64 = 3;
 
 /// An effect recorded in the journal, with its id there.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -209,11 +210,12 @@ pub struct Store {
 /// may still hold.
 const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
-/// Opens sled's database, waiting a little while its file lock is held. sled releases
-/// the lock from its background threads some moments after the last handle is dropped,
-/// so a store closed and reopened in one process (a restart in place, the tests) can
-/// find it still taken. Another process holding it for longer is still an error.
-fn open_db(path: &Path) -> Result<sled::Db, sled::Error> {
+/// Opens sled's database at `path` (without the store's checks), waiting a little while
+/// its file lock is held. sled releases the lock from its background threads some
+/// moments after the last handle is dropped, so a store closed and reopened in one
+/// process (a restart in place, the tests) can find it still taken. Another process
+/// holding it for longer is still an error.
+pub fn open_sled(path: &Path) -> Result<sled::Db, sled::Error> {
     let started = std::time::Instant::now();
     loop {
         match sled::open(path) {
@@ -233,7 +235,7 @@ type TxResult<T> = Result<T, ConflictableTransactionError<TransitionError>>;
 impl Store {
     /// Opens (or creates) the store in `path`, checking and recording the schema version.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        let db = open_db(path)?;
+        let db = open_sled(path)?;
         let store = Store {
             requests: db.open_tree(REQUESTS.name)?,
             log: db.open_tree(LOG.name)?,
@@ -257,7 +259,7 @@ impl Store {
                 if found > SCHEMA_VERSION {
                     return Err(StoreError::SchemaTooNew { found, supported: SCHEMA_VERSION });
                 }
-                // 1 → 2 only added what reads as empty or default: nothing to rewrite.
+                // 1 → 2 → 3 only added what reads as empty or default: nothing to rewrite.
                 // Future migrations run here, from `found` up.
                 if found < SCHEMA_VERSION {
                     store.meta.insert(META_SCHEMA, &SCHEMA_VERSION.to_be_bytes())?;

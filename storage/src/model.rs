@@ -300,6 +300,9 @@ pub enum Outcome {
     Nudged,
     /// The coordinators were told that it is held and not closed.
     EscalatedClaim,
+    /// Someone's data was erased at their request (GDPR Art. 17), by them or by the
+    /// coordinator who is the actor; about no request (number 0), and naming no one else.
+    Erased,
 }
 
 /// One line of the outcome log.
@@ -416,6 +419,32 @@ pub enum Action {
         room: String,
         /// Who.
         user: String,
+    },
+    /// Redacts one of the bot's events (a relay of someone who was forgotten).
+    Redact {
+        /// The room.
+        room: String,
+        /// The event.
+        event: String,
+    },
+    /// Redacts every message the bot sent in a room (the private room or direct chat of
+    /// someone who was forgotten).
+    Scrub {
+        /// The room.
+        room: String,
+    },
+    /// Leaves a room (the direct chat of someone who was forgotten).
+    Leave {
+        /// The room.
+        room: String,
+    },
+    /// Sends a person, in their direct chat with the bot (opened if need be), a file
+    /// with what the store holds about them, read when it is sent (GDPR Art. 15).
+    SendData {
+        /// The person.
+        user: String,
+        /// The language of the message with the file.
+        lang: Lang,
     },
 }
 

@@ -279,6 +279,19 @@ impl Store {
         Ok(forgotten)
     }
 
+    /// Records in the outcome log that `actor` (a coordinator, or the pseudonym of
+    /// someone who erased themselves) had someone's data erased at `now`: an entry about
+    /// no request (number 0), which does not say whose.
+    pub async fn record_erasure(&self, actor: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let result =
+            self.log.transaction(|log| append_log(log, now, 0, actor, Outcome::Erased, None));
+        result.map_err(|error| match transition_error(error) {
+            TransitionError::Store(error) => error,
+            other => StoreError::Sled(sled::Error::ReportableBug(other.to_string())),
+        })?;
+        self.flush().await
+    }
+
     /// [`Store::forget`] with a given pseudonym, not flushed; also says whether anything
     /// changed.
     pub(crate) fn forget_as(
@@ -506,7 +519,7 @@ impl Store {
     /// ([`StoreError::NotEmpty`]). Must not run while the bot writes: the copy would not
     /// be one moment's state.
     pub fn compact_into(&self, path: &Path) -> Result<(), StoreError> {
-        let target = sled::open(path)?;
+        let target = crate::open_sled(path)?;
         for name in target.tree_names() {
             if !target.open_tree(&name)?.is_empty() {
                 return Err(StoreError::NotEmpty(path.display().to_string()));
@@ -603,8 +616,13 @@ fn effect_names(effect: &Effect, user_id: &str, texts: &[String]) -> bool {
                 || in_text(&message.html)
         }
         Action::PrivateRoom { volunteer } | Action::Intro { volunteer } => volunteer == user_id,
+        Action::SendData { user, .. } => user == user_id,
         Action::Remove { user, .. } => user == user_id,
-        Action::Relay | Action::RetireRelay { .. } => false,
+        Action::Relay
+        | Action::RetireRelay { .. }
+        | Action::Redact { .. }
+        | Action::Scrub { .. }
+        | Action::Leave { .. } => false,
     }
 }
 

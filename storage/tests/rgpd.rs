@@ -670,7 +670,7 @@ async fn test_compact_into_copies_every_tree_and_refuses_a_store_with_data() -> 
     let old = dir.path().join("old");
     {
         // A tree this code does not know (one added later) is copied too.
-        let db = sled::open(&old)?;
+        let db = entraide_storage::open_sled(&old)?;
         db.open_tree("later")?.insert("key", "a later tree's value")?;
         db.flush()?;
     }

@@ -211,7 +211,7 @@ async fn everything_survives_reopening() -> TestResult {
 async fn a_newer_schema_is_refused_and_bad_values_name_their_key() -> TestResult {
     let dir = tempfile::tempdir()?;
     {
-        let db = sled::open(dir.path())?;
+        let db = entraide_storage::open_sled(dir.path())?;
         db.open_tree("meta")?.insert("schema_version", &(SCHEMA_VERSION + 1).to_be_bytes())?;
         db.open_tree("people")?.insert("@broken:x", b"not json".to_vec())?;
         db.flush()?;
@@ -221,7 +221,7 @@ async fn a_newer_schema_is_refused_and_bad_values_name_their_key() -> TestResult
         other => panic!("expected a schema error, got {other:?}"),
     }
     {
-        let db = sled::open(dir.path())?;
+        let db = entraide_storage::open_sled(dir.path())?;
         db.open_tree("meta")?.insert("schema_version", &SCHEMA_VERSION.to_be_bytes())?;
         db.flush()?;
     }
@@ -244,7 +244,7 @@ async fn a_bad_value_under_a_numeric_key_names_the_number_even_if_the_key_looks_
     assert_eq!(&number.to_be_bytes(), b"11111111");
     let dir = tempfile::tempdir()?;
     {
-        let db = sled::open(dir.path())?;
+        let db = entraide_storage::open_sled(dir.path())?;
         db.open_tree("requests")?.insert(number.to_be_bytes(), b"not json".to_vec())?;
         db.open_tree("log")?.insert(number.to_be_bytes(), b"{}".to_vec())?;
         db.flush()?;

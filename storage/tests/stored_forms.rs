@@ -27,8 +27,8 @@ const CHANGED: &str = "if this fails, the on-disk format changed — bump SCHEMA
                        storage/tests/stored_forms.rs), or undo the change";
 
 #[test]
-fn the_pinned_forms_are_those_of_schema_version_2() {
-    assert_eq!(SCHEMA_VERSION, 2, "{CHANGED}");
+fn the_pinned_forms_are_those_of_schema_version_3() {
+    assert_eq!(SCHEMA_VERSION, 3, "{CHANGED}");
 }
 
 /// Checks that `value` is written as `form`, and that `form` reads back as `value`.
@@ -221,6 +221,7 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
             (Outcome::Escalated, r#""escalated""#),
             (Outcome::Nudged, r#""nudged""#),
             (Outcome::EscalatedClaim, r#""escalated_claim""#),
+            (Outcome::Erased, r#""erased""#),
         ],
         |outcome| match outcome {
             Outcome::Created => 0,
@@ -235,8 +236,9 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
             Outcome::Escalated => 9,
             Outcome::Nudged => 10,
             Outcome::EscalatedClaim => 11,
+            Outcome::Erased => 12,
         },
-        12,
+        13,
     )?;
     pinned_all(
         &[
@@ -472,6 +474,22 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
                 Action::Remove { room: "!private:x".to_owned(), user: "@alice:x".to_owned() },
                 r#"{"action":"remove","room":"!private:x","user":"@alice:x"}"#,
             ),
+            (
+                Action::Redact { room: "!volunteers:x".to_owned(), event: "$relay".to_owned() },
+                r#"{"action":"redact","room":"!volunteers:x","event":"$relay"}"#,
+            ),
+            (
+                Action::Scrub { room: "!direct:x".to_owned() },
+                r#"{"action":"scrub","room":"!direct:x"}"#,
+            ),
+            (
+                Action::Leave { room: "!direct:x".to_owned() },
+                r#"{"action":"leave","room":"!direct:x"}"#,
+            ),
+            (
+                Action::SendData { user: "@marie:x".to_owned(), lang: Lang::Fr },
+                r#"{"action":"send_data","user":"@marie:x","lang":"fr"}"#,
+            ),
         ],
         |action| match action {
             Action::Notice { .. } => 0,
@@ -480,8 +498,12 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
             Action::PrivateRoom { .. } => 3,
             Action::Intro { .. } => 4,
             Action::Remove { .. } => 5,
+            Action::Redact { .. } => 6,
+            Action::Scrub { .. } => 7,
+            Action::Leave { .. } => 8,
+            Action::SendData { .. } => 9,
         },
-        6,
+        10,
     )?;
     Ok(())
 }
@@ -708,7 +730,7 @@ async fn keys_and_raw_values_keep_their_pinned_encoding() -> TestResult {
         store.set_room_kind("!tilleuls:x", &tilleuls).await?;
         assert!(store.mark_handled("$other", at(4)).await?);
     }
-    let db = sled::open(dir.path())?;
+    let db = entraide_storage::open_sled(dir.path())?;
     let message = |what: &str| format!("{CHANGED}\n({what})");
 
     // Numbers are big-endian u64, so that numeric order is key order.
@@ -716,7 +738,7 @@ async fn keys_and_raw_values_keep_their_pinned_encoding() -> TestResult {
         entries(&db, "meta")?,
         vec![
             (b"next_request_number".to_vec(), vec![0, 0, 0, 0, 0, 0, 0, 2]),
-            (b"schema_version".to_vec(), vec![0, 0, 0, 0, 0, 0, 0, 2]),
+            (b"schema_version".to_vec(), vec![0, 0, 0, 0, 0, 0, 0, 3]),
         ],
         "{}",
         message("meta")
@@ -842,7 +864,7 @@ fn a_request_of_schema_version_1_still_reads() -> TestResult {
 /// What a version-1 store holds: a claimed request of before `follow_up`, its log, the
 /// meta numbers, and no `effects` tree.
 fn write_version_1_store(path: &std::path::Path) -> TestResult {
-    let db = sled::open(path)?;
+    let db = entraide_storage::open_sled(path)?;
     let meta = db.open_tree("meta")?;
     meta.insert("schema_version", &1_u64.to_be_bytes())?;
     meta.insert("next_request_number", &2_u64.to_be_bytes())?;
@@ -864,7 +886,7 @@ fn write_version_1_store(path: &std::path::Path) -> TestResult {
 }
 
 #[tokio::test]
-async fn a_store_of_schema_version_1_opens_and_is_upgraded_to_2() -> TestResult {
+async fn a_store_of_schema_version_1_opens_and_is_upgraded() -> TestResult {
     let dir = tempfile::tempdir()?;
     write_version_1_store(dir.path())?;
     {
@@ -894,11 +916,12 @@ async fn a_store_of_schema_version_1_opens_and_is_upgraded_to_2() -> TestResult 
         let (second, _) = store.create_request(new, "$second", at(9), |_| Vec::new()).await?;
         assert_eq!(second.number, 2);
     }
-    let db = sled::open(dir.path())?;
+    let db = entraide_storage::open_sled(dir.path())?;
     let schema = db.open_tree("meta")?.get("schema_version")?.map(|v| v.to_vec());
-    assert_eq!(schema, Some(2_u64.to_be_bytes().to_vec()), "the version on disk is now 2");
+    let now = SCHEMA_VERSION.to_be_bytes().to_vec();
+    assert_eq!(schema, Some(now), "the version on disk is now the current one");
     drop(db);
-    // What version 2 wrote over the version-1 request is there after a reopening.
+    // What this version wrote over the version-1 request is there after a reopening.
     let store = Store::open(dir.path())?;
     assert_eq!(store.request(1)?.map(|r| r.follow_up.done), Some(vec![Step::Nudge]));
     Ok(())

@@ -9,7 +9,9 @@
 mod ban;
 mod cancel;
 mod done;
+mod forget;
 mod help;
+mod my_data;
 mod privacy;
 mod release;
 mod request;
@@ -110,6 +112,14 @@ pub async fn run(bot: &Bot, ctx: &Ctx, command: Command) -> Result<(), Failure> 
         Command::Ban { user, reason } => ban::apply(bot, ctx, &user, reason.as_deref()).await,
         Command::Requests => requests::apply(bot, ctx).await,
         Command::Privacy => privacy::apply(bot, ctx).await,
+        Command::MyData => my_data::apply(bot, ctx).await,
+        Command::ForgetMe { confirmed } => {
+            let user = ctx.sender().to_owned();
+            forget::apply(bot, ctx, &user, confirmed, forget::By::Themselves).await
+        }
+        Command::Erase { user, confirmed } => {
+            forget::apply(bot, ctx, &user, confirmed, forget::By::Coordinator).await
+        }
         Command::Help => help::apply(bot, ctx).await,
     }
 }

@@ -15,7 +15,7 @@ use matrix_sdk::{
 };
 use tracing::{error, info, warn};
 
-use super::{Item, plan, relay_id, retry::persist};
+use super::{Item, plan, relay_id, retry::persist, rights};
 use crate::{
     bot::Bot,
     job::now_ms,
@@ -73,6 +73,10 @@ pub async fn carry_out(bot: &Bot, item: &Item) -> Acted {
         }
         (Action::Intro { volunteer }, Some(request)) => intro(bot, request, volunteer, txn).await,
         (Action::Remove { room, user }, _) => remove(bot, room, user).await,
+        (Action::Redact { room, event }, _) => rights::redact(bot, room, event).await,
+        (Action::Scrub { room }, _) => rights::scrub(bot, room).await,
+        (Action::Leave { room }, _) => rights::leave(bot, room).await,
+        (Action::SendData { user, lang }, _) => rights::send_data(bot, user, *lang, txn).await,
         (_, None) => Err(anyhow::anyhow!("the request is not in the store")),
     };
     if let Err(error) = result {
@@ -88,7 +92,7 @@ pub async fn carry_out(bot: &Bot, item: &Item) -> Acted {
 
 /// Sends a notice in `room` when it is the bot's turn there, retrying as
 /// [`persist`] does.
-async fn send(
+pub(super) async fn send(
     bot: &Bot,
     room: &Room,
     message: &Message,

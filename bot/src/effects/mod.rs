@@ -11,6 +11,7 @@
 mod act;
 pub mod plan;
 pub mod retry;
+mod rights;
 pub mod run;
 
 use entraide_storage::Request;

@@ -65,16 +65,39 @@ pub async fn purge(bot: &Bot) {
         log_actors: period(kept.log_actors),
         handled_events: period(kept.handled_events),
     };
-    match bot.store.purge(bot.now(), &retention).await {
-        Ok(purged) if purged == Purged::default() => {}
-        Ok(purged) => info!(
-            texts = purged.texts,
-            pseudonymised = purged.pseudonymised,
-            people = purged.people,
-            handled = purged.handled,
-            "retention applied"
-        ),
-        Err(error) => error!(%error, "cannot apply the retention periods"),
+    let purged = match bot.store.purge(bot.now(), &retention).await {
+        Ok(purged) if purged == Purged::default() => return,
+        Ok(purged) => purged,
+        Err(error) => {
+            error!(%error, "cannot apply the retention periods");
+            return;
+        }
+    };
+    info!(
+        texts = purged.texts,
+        pseudonymised = purged.pseudonymised,
+        people = purged.people,
+        handled = purged.handled,
+        "retention applied"
+    );
+    // The people forgotten: the relays of their requests taken down, their direct chats
+    // emptied of the bot's messages and left.
+    let in_room =
+        |room: &str, action| Effect { request: 0, lane: room.to_owned(), urgent: false, action };
+    let mut owed = Vec::new();
+    for (room, event) in purged.redact {
+        owed.push(in_room(&room, Action::Redact { room: room.clone(), event }));
+    }
+    for room in purged.direct_rooms {
+        owed.push(in_room(&room, Action::Scrub { room: room.clone() }));
+        owed.push(in_room(&room, Action::Leave { room: room.clone() }));
+    }
+    if owed.is_empty() {
+        return;
+    }
+    match bot.store.owe(owed).await {
+        Ok(queued) => bot.outbox.journalled(queued),
+        Err(error) => error!(%error, "cannot journal what the retention periods owe"),
     }
 }
 

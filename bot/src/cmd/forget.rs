@@ -1,0 +1,189 @@
+//! `!oubliemoi` / `!forgetme`, and a coordinator's `!effacer @personne` / `!erase
+//! @person`: someone is forgotten (GDPR Art. 17), after a confirmation step.
+//!
+//! The store forgets them in its own transactions ([`Store::forget`]); what that owes
+//! on Matrix is journalled right after: their requests under way cancelled in their
+//! private rooms, the requests they held given back and relayed again, the bot's
+//! messages about them taken down (relays, private rooms, direct chats), their direct
+//! chats left. The erasure is logged without saying whose.
+//!
+//! [`Store::forget`]: entraide_storage::Store::forget
+
+use std::collections::HashMap;
+
+use entraide_commands::{CommandKind, Key, Message, Place, VolunteerStatus};
+use entraide_storage::{Action, Effect, Forgotten, PersonData, Shape, Target};
+use matrix_sdk::ruma::UserId;
+use tracing::info;
+
+use super::Ctx;
+use crate::{bot::Bot, effects::plan, failure::Failure};
+
+/// Who asked for the erasure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum By {
+    /// The person themselves (`!oubliemoi`).
+    Themselves,
+    /// A coordinator, for someone who asked by phone or letter (`!effacer`).
+    Coordinator,
+}
+
+/// Says what would be erased and how to confirm; confirmed, forgets `user`.
+pub async fn apply(
+    bot: &Bot,
+    ctx: &Ctx,
+    user: &UserId,
+    confirmed: bool,
+    by: By,
+) -> Result<(), Failure> {
+    let kind = match by {
+        By::Themselves => CommandKind::ForgetMe,
+        By::Coordinator => CommandKind::Erase,
+    };
+    let say = |key: Key, args: &[(&str, &str)]| bot.texts.render(ctx.lang, key, args);
+    if !confirmed {
+        let ask = match by {
+            By::Themselves => say(Key::ForgetMeAsk, &[]),
+            By::Coordinator => say(Key::EraseAsk, &[("user", user.as_str())]),
+        };
+        ctx.answer(bot, &ask, None);
+        return Ok(());
+    }
+    let now = bot.now();
+    let data = bot.store.person_data(user.as_str(), now)?;
+    if knows_nothing(&data) {
+        if by == By::Coordinator {
+            bot.store.record_erasure(ctx.sender().as_str(), now).await?;
+        }
+        let key = match by {
+            By::Themselves => Key::ForgetMeNothing,
+            By::Coordinator => Key::EraseNothing,
+        };
+        ctx.answer(bot, &say(key, &[]), None);
+        return Ok(());
+    }
+    // The private rooms of the claims they hold, which the store forgets with the claims.
+    let held: HashMap<u64, String> = bot
+        .store
+        .active_requests()?
+        .into_iter()
+        .filter(|request| request.state.holder() == Some(user.as_str()))
+        .filter_map(|request| Some((request.number, request.private_room?)))
+        .collect();
+    let forgotten = bot.store.forget(user.as_str(), now).await?;
+    let actor = match by {
+        By::Themselves => forgotten.pseudonym.as_str(),
+        By::Coordinator => ctx.sender().as_str(),
+    };
+    bot.store.record_erasure(actor, now).await?;
+    info!(requests = forgotten.requests.len(), ?by, "a person forgotten");
+
+    let done = match by {
+        By::Themselves => say(Key::ForgetMeDone, &[]),
+        By::Coordinator => {
+            say(Key::EraseDone, &[("requests", &forgotten.requests.len().to_string())])
+        }
+    };
+    let mut owed = owed_on_matrix(
+        bot,
+        user,
+        &forgotten,
+        &held,
+        data.person.is_some_and(|p| p.status == VolunteerStatus::Vetted),
+    )?;
+    answer_then_leave(bot, ctx, &done, &forgotten, &mut owed);
+    let queued = bot.store.owe(owed).await.map_err(|error| Failure::Transition(error, kind))?;
+    bot.outbox.journalled(queued);
+    Ok(())
+}
+
+/// Whether the store holds nothing about the person.
+fn knows_nothing(data: &PersonData) -> bool {
+    data.person.is_none()
+        && data.informed_at.is_none()
+        && data.direct_rooms.is_empty()
+        && data.requests.is_empty()
+        && data.helped.is_empty()
+        && data.log.is_empty()
+}
+
+/// What forgetting `user` owes on Matrix, but for their direct chats.
+fn owed_on_matrix(
+    bot: &Bot,
+    user: &UserId,
+    forgotten: &Forgotten,
+    held: &HashMap<u64, String>,
+    was_vetted: bool,
+) -> Result<Vec<Effect>, Failure> {
+    let mut owed = Vec::new();
+    let in_room = |number: u64, room: &str, action| Effect {
+        request: number,
+        lane: room.to_owned(),
+        urgent: true,
+        action,
+    };
+    // Their requests: the bot's messages in their private rooms taken down (the intro
+    // quotes the whole text); a claim under way is told that it ends.
+    for &number in &forgotten.requests {
+        let Some(request) = bot.store.request(number)? else { continue };
+        let Some(room) = request.private_room.as_deref() else { continue };
+        owed.push(in_room(number, room, Action::Scrub { room: room.to_owned() }));
+        if forgotten.cancelled.contains(&number) {
+            let n = number.to_string();
+            let message =
+                bot.texts.render(request.lang, Key::CancelledForgotten, &[("number", &n)]);
+            owed.push(in_room(
+                number,
+                room,
+                Action::Notice {
+                    to: Target::Id { id: room.to_owned() },
+                    message,
+                    shape: Shape::New,
+                    mention: None,
+                },
+            ));
+        }
+    }
+    // The requests they held: given back, as a release owes.
+    for &number in &forgotten.released {
+        let Some(request) = bot.store.request(number)? else { continue };
+        let old_room = held.get(&number).map(String::as_str);
+        owed.extend(plan::release(bot, &request, old_room, user.as_str(), None));
+    }
+    // The relays of their requests.
+    for (room, event) in &forgotten.redact {
+        owed.push(in_room(0, room, Action::Redact { room: room.clone(), event: event.clone() }));
+    }
+    // No longer a vetted volunteer: out of the volunteers room.
+    if was_vetted {
+        let room = bot.rooms.volunteers.to_string();
+        owed.push(in_room(0, &room, Action::Remove { room: room.clone(), user: user.to_string() }));
+    }
+    Ok(owed)
+}
+
+/// The answer to the command, and each direct chat of the person's taken down and left:
+/// when the command was written in one, the answer comes after the bot's older
+/// messages there are taken down, and before it leaves.
+fn answer_then_leave(
+    bot: &Bot,
+    ctx: &Ctx,
+    done: &Message,
+    forgotten: &Forgotten,
+    owed: &mut Vec<Effect>,
+) {
+    let here = ctx.room.room_id().as_str();
+    let mut answered = false;
+    for room in &forgotten.direct_rooms {
+        let in_room = |action| Effect { request: 0, lane: room.clone(), urgent: true, action };
+        owed.push(in_room(Action::Scrub { room: room.clone() }));
+        if room == here && ctx.place == Place::Direct {
+            owed.push(ctx.reply(bot, done, None));
+            answered = true;
+        }
+        owed.push(in_room(Action::Leave { room: room.clone() }));
+    }
+    if !answered {
+        owed.push(ctx.reply(bot, done, None));
+    }
+}
