@@ -30,8 +30,8 @@ use matrix_sdk::{
                 encryption::RoomEncryptionEventContent,
                 member::MembershipState,
                 message::{
-                    FormattedBody, MessageFormat, MessageType, OriginalSyncRoomMessageEvent,
-                    Relation, RoomMessageEventContent,
+                    FileMessageEventContent, FormattedBody, MessageFormat, MessageType,
+                    OriginalSyncRoomMessageEvent, Relation, RoomMessageEventContent,
                 },
                 redaction::OriginalSyncRoomRedactionEvent,
             },
@@ -98,6 +98,8 @@ pub struct Seen {
     pub in_reply_to: Option<OwnedEventId>,
     /// The people it mentions (`m.mentions`), `None` without `m.mentions`.
     pub mentions: Option<Vec<OwnedUserId>>,
+    /// The file, for an `m.file` message (see [`Person::download`]).
+    pub file: Option<FileMessageEventContent>,
 }
 
 impl Seen {
@@ -192,6 +194,16 @@ impl Person {
     /// All messages seen so far, oldest first.
     pub fn seen(&self) -> Vec<Seen> {
         lock(&self.seen.messages).clone()
+    }
+
+    /// The content of a file someone sent (decrypted if it was encrypted).
+    pub async fn download(&self, file: &FileMessageEventContent) -> Result<Vec<u8>> {
+        self.client
+            .media()
+            .get_file(file, false)
+            .await
+            .with_context(|| format!("{} downloading {}", self.localpart, file.body))?
+            .context("a file without a source")
     }
 
     /// The events seen redacted so far, oldest redaction first.
@@ -368,11 +380,38 @@ impl Person {
         timeout: Duration,
     ) -> Result<()> {
         let what = format!("{} to see {user} joined in {room_id}", self.localpart);
-        wait_until(&what, timeout, || {
+        self.wait_membership(&what, room_id, user, timeout, |m| *m == MembershipState::Join).await
+    }
+
+    /// Waits until this person's client sees `user` out of `room_id` (left, removed or
+    /// banned).
+    pub async fn wait_member_gone(
+        &self,
+        room_id: &RoomId,
+        user: &UserId,
+        timeout: Duration,
+    ) -> Result<()> {
+        let what = format!("{} to see {user} out of {room_id}", self.localpart);
+        let gone = |m: &MembershipState| matches!(m, MembershipState::Leave | MembershipState::Ban);
+        self.wait_membership(&what, room_id, user, timeout, gone).await
+    }
+
+    /// Waits until this person's client sees `user`'s membership of `room_id` pass
+    /// `accept`.
+    async fn wait_membership(
+        &self,
+        what: &str,
+        room_id: &RoomId,
+        user: &UserId,
+        timeout: Duration,
+        accept: impl Fn(&MembershipState) -> bool,
+    ) -> Result<()> {
+        wait_until(what, timeout, || {
             let room = self.client.get_room(room_id);
+            let accept = &accept;
             async move {
                 let member = room?.get_member_no_sync(user).await.ok()??;
-                (*member.membership() == MembershipState::Join).then_some(())
+                accept(member.membership()).then_some(())
             }
         })
         .await
@@ -550,6 +589,10 @@ impl Seen {
             MessageType::Emote(emote) => (html(emote.formatted.as_ref()), false),
             _ => (None, false),
         };
+        let file = match &msgtype {
+            MessageType::File(file) => Some(file.clone()),
+            _ => None,
+        };
         Seen {
             room_id: room_id.to_owned(),
             event_id: event.event_id,
@@ -562,6 +605,7 @@ impl Seen {
             thread_root,
             in_reply_to,
             mentions,
+            file,
         }
     }
 }
