@@ -108,6 +108,8 @@ pub enum Key {
     AgeDays,
     NoNeighbourhood,
     RequestConfirmed,
+    RequestMoved,
+    RequestMovedReason,
     Relay,
     RelayTaken,
     RelayDone,

@@ -420,12 +420,15 @@ pub enum Action {
         /// Who.
         user: String,
     },
-    /// Redacts one of the bot's events (a relay of someone who was forgotten).
+    /// Redacts an event: a relay of someone who was forgotten, a request taken out of a
+    /// neighbourhood room.
     Redact {
         /// The room.
         room: String,
         /// The event.
         event: String,
+        /// The reason given, in the bot's language.
+        reason: Key,
     },
     /// Redacts every message the bot sent in a room (the private room or direct chat of
     /// someone who was forgotten).

@@ -475,8 +475,12 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
                 r#"{"action":"remove","room":"!private:x","user":"@alice:x"}"#,
             ),
             (
-                Action::Redact { room: "!volunteers:x".to_owned(), event: "$relay".to_owned() },
-                r#"{"action":"redact","room":"!volunteers:x","event":"$relay"}"#,
+                Action::Redact {
+                    room: "!volunteers:x".to_owned(),
+                    event: "$relay".to_owned(),
+                    reason: Key::RedactedForgotten,
+                },
+                r#"{"action":"redact","room":"!volunteers:x","event":"$relay","reason":"redacted_forgotten"}"#,
             ),
             (
                 Action::Scrub { room: "!direct:x".to_owned() },

@@ -58,6 +58,7 @@ pub fn config_for(
         data_dir: PathBuf::from(data_dir),
         encrypt_rooms: true,
         spare_rooms: 2,
+        remove_requests: true,
         community: "Saint-Martin".to_owned(),
         language: Lang::Fr,
         timezone: entraide::config::Tz::Europe__Paris,

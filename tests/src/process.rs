@@ -274,6 +274,7 @@ pub fn config_toml(config: &Config) -> Result<String> {
     file.insert("device_name".into(), text(&config.device_name));
     file.insert("data_dir".into(), path(&config.data_dir)?);
     file.insert("encrypt_rooms".into(), Value::Boolean(config.encrypt_rooms));
+    file.insert("remove_requests".into(), Value::Boolean(config.remove_requests));
     file.insert(
         "coordinators".into(),
         Value::Array(config.coordinators.iter().map(|c| text(c.as_str())).collect()),

@@ -8,10 +8,10 @@ use anyhow::{Context as _, Result, ensure};
 use entraide_commands::{Key, Lang, VolunteerStatus};
 use entraide_storage::{Outcome, PSEUDONYM_PREFIX, State, Store};
 use entraide_tests::{
-    Person, wait_until,
+    Person, Seen, wait_until,
     world::{WAIT, World, join_private_room},
 };
-use matrix_sdk::ruma::{OwnedEventId, RoomId};
+use matrix_sdk::ruma::{OwnedEventId, RoomId, int};
 
 /// Waits until no tree of the store holds `needle`.
 async fn no_trace(store: &Store, what: &str, needle: &str) -> Result<()> {
@@ -31,14 +31,18 @@ async fn all_redacted(person: &Person, what: &str, events: &[OwnedEventId]) -> R
     .await
 }
 
-/// The bot's answer in `room` that says `key` in French.
-async fn answer(world: &World, person: &Person, room: &RoomId, key: Key) -> Result<OwnedEventId> {
-    let seen = person
+/// The bot's message in `room` that says `key` in French.
+async fn answer_seen(world: &World, person: &Person, room: &RoomId, key: Key) -> Result<Seen> {
+    person
         .wait_for(key.name(), WAIT, |m| {
             m.room_id == room && m.sender == world.bot_id && world.texts.says(m, Lang::Fr, key)
         })
-        .await?;
-    Ok(seen.event_id)
+        .await
+}
+
+/// The id of [`answer_seen`]'s message.
+async fn answer(world: &World, person: &Person, room: &RoomId, key: Key) -> Result<OwnedEventId> {
+    Ok(answer_seen(world, person, room, key).await?.event_id)
 }
 
 /// A person with a request under way gets their data as a file in a direct chat, then
@@ -165,5 +169,64 @@ async fn test_a_coordinator_erases_a_volunteer_and_their_claim_goes_back() -> Re
         erased.len() == 1 && erased[0].actor == world.coordinator.user_id.as_str(),
         "{erased:?}"
     );
+    Ok(())
+}
+
+/// Where the bot has the power, a request written in a neighbourhood room is taken out of
+/// it once recorded: a line in the room tells its author why, and the confirmation, the
+/// notice on personal data and what follows come in a direct chat.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn test_a_request_leaves_the_neighbourhood_room_and_is_followed_in_a_direct_chat()
+-> Result<()> {
+    let world = World::start(false).await?;
+    let family = world.resident("famille").await?;
+    let volunteer = world.volunteer("benevole").await?;
+    let hood = &world.neighbourhood;
+    world.coordinator.room(hood)?.update_power_levels(vec![(&world.bot_id, int!(50))]).await?;
+    // The bot handles a room's events in order: once it answers this, it has seen its power.
+    let help = world.coordinator.send_text(hood, "!aide").await?;
+    world.coordinator.wait_for("the help", WAIT, |m| m.in_reply_to.as_ref() == Some(&help)).await?;
+
+    let details = "06 12 34 56 78";
+    let text = format!("!demande courses pour jeudi, appelez-moi au {details}");
+    let command = family.send_text(hood, &text).await?;
+    let line = family
+        .wait_for("the line that says why", WAIT, |m| {
+            m.room_id == *hood && world.texts.says(m, Lang::Fr, Key::RequestMoved)
+        })
+        .await?;
+    ensure!(line.mentions.as_deref() == Some(&[family.user_id.clone()][..]), "{line:?}");
+    wait_until("the request taken out of the room", WAIT, || async {
+        family.redacted().contains(&command).then_some(())
+    })
+    .await?;
+    let direct = family.accept_invite(WAIT, |_| true).await?;
+    let confirmation = answer_seen(&world, &family, &direct, Key::RequestConfirmed).await?;
+    let number = world.texts.number(Lang::Fr, Key::RequestConfirmed, confirmation.text())?;
+    let said = world.texts.is_with(
+        Lang::Fr,
+        Key::RequestMoved,
+        line.text(),
+        "number",
+        &number.to_string(),
+    );
+    ensure!(said, "the line names the request: {}", line.body);
+    answer_seen(&world, &family, &direct, Key::PrivacyNotice).await?;
+
+    world.relay(&volunteer, number).await?;
+    volunteer.send_text(&world.volunteers_room, &format!("!prendre {number}")).await?;
+    family
+        .wait_for("the requester told in the direct chat", WAIT, |m| {
+            m.room_id == direct
+                && world.texts.is_about(Lang::Fr, Key::RequesterTold, m.text(), number)
+        })
+        .await?;
+    for said in family.seen().iter().filter(|m| m.room_id == *hood && m.sender == world.bot_id) {
+        ensure!(!said.body.contains(details), "the room reads the request: {}", said.body);
+    }
+    let store = world.bot()?.store.clone();
+    let request = store.request(number)?.context("the request")?;
+    ensure!(request.origin_room == direct.as_str(), "followed in {}", request.origin_room);
+    ensure!(request.text.contains(details), "the whole text is kept for the volunteer");
     Ok(())
 }

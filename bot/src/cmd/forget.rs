@@ -152,7 +152,8 @@ fn owed_on_matrix(
     }
     // The relays of their requests.
     for (room, event) in &forgotten.redact {
-        owed.push(in_room(0, room, Action::Redact { room: room.clone(), event: event.clone() }));
+        let (room, event, reason) = (room.clone(), event.clone(), Key::RedactedForgotten);
+        owed.push(in_room(0, &room, Action::Redact { room: room.clone(), event, reason }));
     }
     // No longer a vetted volunteer: out of the volunteers room.
     if was_vetted {

@@ -1,14 +1,17 @@
 //! `!demande <texte>` / `!request <text>`: records a request, confirms, relays it.
 
-use entraide_commands::{CommandKind, Key, read_request};
-use entraide_storage::{NewRequest, Request, RoomKind, TransitionError};
-use tracing::info;
+use entraide_commands::{CommandKind, Key, Place, read_request};
+use entraide_storage::{Action, Effect, NewRequest, Request, RoomKind, Shape, TransitionError};
+use matrix_sdk::Room;
+use tracing::{info, warn};
 
 use super::Ctx;
-use crate::{bot::Bot, effects::plan, failure::Failure, job::now_ms};
+use crate::{bot::Bot, effects, effects::plan, failure::Failure, job::now_ms};
 
 /// Records the request (marking its event handled in the same transaction), confirms it
-/// to the requester, and relays it to the volunteers.
+/// to the requester, and relays it to the volunteers. Written in a neighbourhood room
+/// where the bot may, it is taken out of the room and followed in a direct chat (see
+/// [`moved_to`]).
 pub async fn apply(bot: &Bot, ctx: &Ctx, text: String) -> Result<(), Failure> {
     let now = bot.now();
     let neighbourhood = match bot.store.room_kind(ctx.room.room_id().as_str())? {
@@ -16,9 +19,17 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, text: String) -> Result<(), Failure> {
         _ => None,
     };
     let reading = read_request(&text, now.with_timezone(&bot.config.timezone));
+    let direct = moved_to(bot, ctx).await;
+    // The line that says why the request left the room names its author as they appear.
+    let author = match direct {
+        Some(_) => bot.name_in(ctx.room.room_id().as_str(), ctx.sender()).await,
+        None => String::new(),
+    };
     let new = NewRequest {
         requester: ctx.sender().to_string(),
-        origin_room: ctx.room.room_id().to_string(),
+        // Moved, the request is followed in the direct chat: everything said to the
+        // requester about it goes there.
+        origin_room: direct.as_ref().unwrap_or(&ctx.room).room_id().to_string(),
         neighbourhood,
         text,
         reading,
@@ -33,15 +44,24 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, text: String) -> Result<(), Failure> {
         // After the relay, in its lane: the confirmation says the request was passed on,
         // and the relay, which someone waits for at the other end, goes first.
         let relay = plan::relay(bot, request);
-        let mut confirm = ctx.reply(bot, &confirmation, None);
+        // Moved, the answers go to the direct chat as new messages: a reply there could
+        // not point to the command, taken down in another room.
+        let answer = |message| match &direct {
+            Some(room) => plan::notice_in(room.room_id(), message, Shape::New, None),
+            None => ctx.reply(bot, &message, None),
+        };
+        let mut confirm = answer(confirmation);
         confirm.request = request.number;
         confirm.lane = relay.lane.clone();
         let mut owed = vec![relay, confirm];
         if inform {
-            let mut notice = ctx.reply(bot, &bot.privacy_notice(ctx.lang), None);
+            let mut notice = answer(bot.privacy_notice(ctx.lang));
             notice.request = request.number;
             notice.lane = owed[0].lane.clone();
             owed.push(notice);
+        }
+        if direct.is_some() {
+            owed.extend(taken_out(bot, ctx, request, &author));
         }
         owed
     };
@@ -56,4 +76,55 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, text: String) -> Result<(), Failure> {
     }
     bot.outbox.journalled(queued);
     Ok(())
+}
+
+/// The requester's direct chat, opened if need be, when the request is to be taken out of
+/// the room it was written in: a neighbourhood room, with `remove_requests` on, where the
+/// bot has the power to remove others' messages. `None`: it stays, answered there.
+async fn moved_to(bot: &Bot, ctx: &Ctx) -> Option<Room> {
+    if ctx.place != Place::Neighbourhood || !bot.config.remove_requests {
+        return None;
+    }
+    let me = bot.client.user_id()?;
+    let may = match ctx.room.power_levels().await {
+        Ok(levels) => levels.user_can_redact_event_of_other(me),
+        Err(error) => {
+            warn!(%error, "cannot read the power levels of a neighbourhood room");
+            false
+        }
+    };
+    if !may {
+        return None;
+    }
+    match effects::direct_chat(bot, ctx.sender()).await {
+        Ok(room) => Some(room),
+        Err(error) => {
+            warn!(error = %format!("{error:#}"), "no direct chat: the request is answered in the room");
+            None
+        }
+    }
+}
+
+/// What taking a request out of its neighbourhood room owes: the command redacted, then a
+/// line in the room that says why and where the answer went, to its author (named
+/// `author`, and mentioned).
+fn taken_out(bot: &Bot, ctx: &Ctx, request: &Request, author: &str) -> [Effect; 2] {
+    let room = ctx.room.room_id();
+    let redact = Effect {
+        request: request.number,
+        lane: room.to_string(),
+        urgent: true,
+        action: Action::Redact {
+            room: room.to_string(),
+            event: ctx.event().to_owned(),
+            reason: Key::RequestMovedReason,
+        },
+    };
+    let sender = ctx.sender().as_str();
+    let number = request.number.to_string();
+    let line =
+        bot.texts.render(ctx.lang, Key::RequestMoved, &[("user", author), ("number", &number)]);
+    let mut told = plan::notice_in(room, line, Shape::New, Some(sender));
+    told.request = request.number;
+    [redact, told]
 }

@@ -73,6 +73,9 @@ pub struct Config {
     pub encrypt_rooms: bool,
     /// How many private rooms the bot keeps made ahead of claims.
     pub spare_rooms: usize,
+    /// Whether a request written in a neighbourhood room is taken out of it once
+    /// recorded (where the bot has the power to), and answered in a direct chat.
+    pub remove_requests: bool,
     /// The community's name.
     pub community: String,
     /// The language of broadcasts (relays) and of replies to people who wrote no command word.
@@ -205,6 +208,8 @@ struct File {
     encrypt_rooms: bool,
     #[serde(default = "default_spare_rooms")]
     spare_rooms: usize,
+    #[serde(default = "default_true")]
+    remove_requests: bool,
     community: CommunityFile,
     #[serde(default)]
     coordinators: Vec<Parsed<OwnedUserId>>,
@@ -363,6 +368,7 @@ impl Config {
             data_dir: base.join(file.data_dir),
             encrypt_rooms: file.encrypt_rooms,
             spare_rooms: file.spare_rooms,
+            remove_requests: file.remove_requests,
             community: file.community.name,
             language: file.community.language,
             timezone: file.community.timezone.0,

@@ -85,6 +85,7 @@ fn the_example_file_has_every_option_documented() -> Result<(), Box<dyn std::err
     assert_eq!(config.store_passphrase.as_ref().map(Password::expose), Some("une phrase de passe"));
     assert!(!format!("{config:?}").contains("une phrase de passe"));
     assert_eq!(config.spare_rooms, 2);
+    assert!(config.remove_requests, "requests leave neighbourhood rooms by default");
     // The example shows the defaults.
     assert_eq!(config.follow_up, FollowUp::default());
     assert_eq!(config.retention, Retention::default());

@@ -73,7 +73,9 @@ pub async fn carry_out(bot: &Bot, item: &Item) -> Acted {
         }
         (Action::Intro { volunteer }, Some(request)) => intro(bot, request, volunteer, txn).await,
         (Action::Remove { room, user }, _) => remove(bot, room, user).await,
-        (Action::Redact { room, event }, _) => rights::redact(bot, room, event).await,
+        (Action::Redact { room, event, reason }, _) => {
+            rights::redact(bot, room, event, *reason).await
+        }
         (Action::Scrub { room }, _) => rights::scrub(bot, room).await,
         (Action::Leave { room }, _) => rights::leave(bot, room).await,
         (Action::SendData { user, lang }, _) => rights::send_data(bot, user, *lang, txn).await,

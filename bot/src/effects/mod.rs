@@ -17,7 +17,10 @@ pub mod run;
 use entraide_storage::Request;
 use matrix_sdk::ruma::{EventId, OwnedEventId};
 
-pub use self::run::{Item, Outbox};
+pub use self::{
+    rights::direct_chat,
+    run::{Item, Outbox},
+};
 
 /// The relay message of a request, if it was relayed.
 pub fn relay_id(request: &Request) -> Option<OwnedEventId> {

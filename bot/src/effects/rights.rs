@@ -25,19 +25,19 @@ use crate::{
 /// a room: a private room or a direct chat holds a few dozen messages, not thousands.
 const SCRUB_PAGES: usize = 50;
 
-/// The reason the redactions of an erasure give, in the bot's language.
-fn reason(bot: &Bot) -> String {
-    bot.texts.render(bot.config.language, Key::RedactedForgotten, &[]).plain
+/// A redaction's reason, in the bot's language.
+fn reason(bot: &Bot, key: Key) -> String {
+    bot.texts.render(bot.config.language, key, &[]).plain
 }
 
-/// Redacts one of the bot's events, if the bot is still in its room.
-pub async fn redact(bot: &Bot, room: &str, event: &str) -> anyhow::Result<()> {
+/// Redacts an event with the reason `key`, if the bot is still in its room.
+pub async fn redact(bot: &Bot, room: &str, event: &str, key: Key) -> anyhow::Result<()> {
     let (Some(room), Ok(event)) =
         (matrix::joined(&bot.client, room), OwnedEventId::try_from(event))
     else {
         return Ok(());
     };
-    let reason = reason(bot);
+    let reason = reason(bot, key);
     persist("a redaction", || async { Ok(room.redact(&event, Some(&reason), None).await?) })
         .await?;
     Ok(())
@@ -67,7 +67,7 @@ pub async fn scrub(bot: &Bot, room: &str) -> anyhow::Result<()> {
     let (Some(room), Some(me)) = (matrix::joined(&bot.client, room), bot.client.user_id()) else {
         return Ok(());
     };
-    let reason = reason(bot);
+    let reason = reason(bot, Key::RedactedForgotten);
     let mut from = None;
     let mut redacted = 0_usize;
     for _ in 0..SCRUB_PAGES {
@@ -144,7 +144,7 @@ pub async fn send_data(
 
 /// The person's direct chat with the bot: one the store knows and the bot is in, else a
 /// new one (encrypted, the person invited), recorded as theirs.
-async fn direct_chat(bot: &Bot, user: &UserId) -> anyhow::Result<Room> {
+pub async fn direct_chat(bot: &Bot, user: &UserId) -> anyhow::Result<Room> {
     let theirs = RoomKind::Direct { user: user.to_string() };
     let known = bot.store.rooms_where(|kind| *kind == theirs)?;
     if let Some(room) = known.iter().find_map(|id| matrix::joined(&bot.client, id)) {
@@ -153,6 +153,6 @@ async fn direct_chat(bot: &Bot, user: &UserId) -> anyhow::Result<Room> {
     let room = persist("a direct chat", || async { Ok(bot.client.create_dm(user).await?) }).await?;
     bot.store.set_room_kind(room.room_id().as_str(), &theirs).await?;
     bot.store.record_joined(room.room_id().as_str(), now_ms()).await?;
-    info!(room = %room.room_id(), "opened a direct chat to send a person's data");
+    info!(room = %room.room_id(), "opened a direct chat with a person");
     Ok(room)
 }

@@ -86,7 +86,8 @@ pub async fn purge(bot: &Bot) {
         |room: &str, action| Effect { request: 0, lane: room.to_owned(), urgent: false, action };
     let mut owed = Vec::new();
     for (room, event) in purged.redact {
-        owed.push(in_room(&room, Action::Redact { room: room.clone(), event }));
+        let reason = Key::RedactedForgotten;
+        owed.push(in_room(&room, Action::Redact { room: room.clone(), event, reason }));
     }
     for room in purged.direct_rooms {
         owed.push(in_room(&room, Action::Scrub { room: room.clone() }));
