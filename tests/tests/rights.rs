@@ -4,6 +4,8 @@
 //! down; a coordinator's `!effacer` does the same for someone who asked by phone, and
 //! the requests that person held go back to the volunteers.
 
+use std::time::Duration;
+
 use anyhow::{Context as _, Result, ensure};
 use entraide_commands::{Key, Lang, VolunteerStatus};
 use entraide_storage::{Outcome, PSEUDONYM_PREFIX, State, Store};
@@ -228,5 +230,50 @@ async fn test_a_request_leaves_the_neighbourhood_room_and_is_followed_in_a_direc
     let request = store.request(number)?.context("the request")?;
     ensure!(request.origin_room == direct.as_str(), "followed in {}", request.origin_room);
     ensure!(request.text.contains(details), "the whole text is kept for the volunteer");
+    Ok(())
+}
+
+/// The retention periods, by the bot's clock moved forward: after 91 days the text and
+/// the note of a closed request are gone from every tree while its people are still
+/// known; after two years without activity the person who asked is forgotten, and the
+/// bot takes its messages down from their direct chat and leaves it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn test_retention_purges_by_the_bots_clock() -> Result<()> {
+    const DAY: Duration = Duration::from_secs(86_400);
+    let world = World::start(false).await?;
+    let family = world.resident("famille").await?;
+    let volunteer = world.volunteer("benevole").await?;
+    let direct = family.create_dm(&world.bot_id, false).await?;
+    let welcome = answer(&world, &family, &direct, Key::DirectWelcome).await?;
+    let (number, _) =
+        world.ask(&family, "!demande courses pour Mme Dubois jeudi", &volunteer).await?;
+    volunteer.send_text(&world.volunteers_room, &format!("!prendre {number}")).await?;
+    let private = join_private_room(&world.texts, &volunteer, number).await?;
+    volunteer.send_text(&private, "!fait avec Mme Dubois, très contente").await?;
+    world
+        .wait_log(
+            number,
+            &[
+                Outcome::Created,
+                Outcome::Relayed,
+                Outcome::Claimed,
+                Outcome::PrivateRoomCreated,
+                Outcome::Done,
+            ],
+        )
+        .await?;
+    let store = world.bot()?.store.clone();
+    let clock = world.bot()?.clock.clone();
+
+    clock.advance(DAY * 91);
+    no_trace(&store, "the request's text and note", "Dubois").await?;
+    no_trace(&store, "the note", "contente").await?;
+    let known = store.trees_holding(family.user_id.as_str().as_bytes())?;
+    ensure!(!known.is_empty(), "forgotten before their time");
+
+    clock.advance(DAY * 640);
+    no_trace(&store, "the person who asked", family.user_id.as_str()).await?;
+    all_redacted(&family, "the welcome in the direct chat redacted", &[welcome]).await?;
+    family.wait_member_gone(&direct, &world.bot_id, WAIT).await?;
     Ok(())
 }
