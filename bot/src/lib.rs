@@ -27,6 +27,7 @@
 mod bot;
 mod clock;
 mod cmd;
+pub mod compact;
 pub mod config;
 mod effects;
 mod failure;
@@ -71,6 +72,7 @@ pub fn open_store(config: &Config) -> anyhow::Result<Store> {
     std::fs::create_dir_all(&config.data_dir).with_context(|| {
         format!("cannot create the data directory {}", config.data_dir.display())
     })?;
+    compact::recover(&config.data_dir)?;
     Store::open(&config.data_dir.join("store")).context("cannot open the store")
 }
 

@@ -29,6 +29,10 @@ enum Task {
         #[arg(long, default_value = "fr")]
         lang: String,
     },
+    /// Rewrites the store into fresh files, so that what was erased or purged leaves the
+    /// disk too (run it with the bot stopped, e.g. monthly and after an erasure).
+    #[command(name = "compacter", alias = "compact")]
+    Compact,
 }
 
 #[tokio::main]
@@ -47,8 +51,10 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if let Some(Task::Register { lang }) = &args.task {
-        return print_register(&config, lang);
+    match &args.task {
+        Some(Task::Register { lang }) => return print_register(&config, lang),
+        Some(Task::Compact) => return compact(&config),
+        None => {}
     }
     match run(config, shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
@@ -77,6 +83,23 @@ fn print_register(config: &Config, lang: &str) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             error!("cannot print the record: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Compacts the store, saying how much it weighed before and after.
+fn compact(config: &Config) -> ExitCode {
+    match entraide::compact::compact(&config.data_dir) {
+        Ok((before, after)) => {
+            let said = writeln!(
+                std::io::stdout(),
+                "store compacted: {before} bytes before, {after} after"
+            );
+            if said.is_ok() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+        }
+        Err(err) => {
+            error!("{err:#}");
             ExitCode::FAILURE
         }
     }
