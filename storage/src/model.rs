@@ -430,11 +430,14 @@ pub enum Action {
         /// The reason given, in the bot's language.
         reason: Key,
     },
-    /// Redacts every message the bot sent in a room (the private room or direct chat of
-    /// someone who was forgotten).
+    /// Redacts the messages the bot sent in a room: all of them (the private room or
+    /// direct chat of someone who was forgotten), or those about one person.
     Scrub {
         /// The room.
         room: String,
+        /// The person (a Matrix id) whose mentions or id make a message go; `None`: all.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        about: Option<String>,
     },
     /// Leaves a room (the direct chat of someone who was forgotten).
     Leave {

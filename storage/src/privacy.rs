@@ -616,12 +616,12 @@ fn effect_names(effect: &Effect, user_id: &str, texts: &[String]) -> bool {
                 || in_text(&message.html)
         }
         Action::PrivateRoom { volunteer } | Action::Intro { volunteer } => volunteer == user_id,
-        Action::SendData { user, .. } => user == user_id,
+        Action::SendData { user, .. } | Action::Scrub { about: Some(user), .. } => user == user_id,
         Action::Remove { user, .. } => user == user_id,
         Action::Relay
         | Action::RetireRelay { .. }
         | Action::Redact { .. }
-        | Action::Scrub { .. }
+        | Action::Scrub { about: None, .. }
         | Action::Leave { .. } => false,
     }
 }

@@ -483,8 +483,15 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
                 r#"{"action":"redact","room":"!volunteers:x","event":"$relay","reason":"redacted_forgotten"}"#,
             ),
             (
-                Action::Scrub { room: "!direct:x".to_owned() },
+                Action::Scrub { room: "!direct:x".to_owned(), about: None },
                 r#"{"action":"scrub","room":"!direct:x"}"#,
+            ),
+            (
+                Action::Scrub {
+                    room: "!tilleuls:x".to_owned(),
+                    about: Some("@marie:x".to_owned()),
+                },
+                r#"{"action":"scrub","room":"!tilleuls:x","about":"@marie:x"}"#,
             ),
             (
                 Action::Leave { room: "!direct:x".to_owned() },

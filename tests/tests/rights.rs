@@ -58,10 +58,18 @@ async fn test_my_data_comes_as_a_file_and_forget_me_leaves_no_trace() -> Result<
     let volunteer = world.volunteer("benevole").await?;
     let details = "06 12 34 56 78";
     let text = format!("!demande courses pour Mme Martin, {details}, demain matin");
-    let (number, relay) = world.ask(&family, &text, &volunteer).await?;
+    let (number, confirmation) =
+        world.ask_in(&family, &world.neighbourhood, &text, Lang::Fr).await?;
+    let relay = world.relay(&volunteer, number).await?;
     volunteer.send_text(&world.volunteers_room, &format!("!prendre {number}")).await?;
     let private = join_private_room(&world.texts, &volunteer, number).await?;
     join_private_room(&world.texts, &family, number).await?;
+    let told = family
+        .wait_for("the requester told", WAIT, |m| {
+            m.room_id == world.neighbourhood
+                && world.texts.is_about(Lang::Fr, Key::RequesterTold, m.text(), number)
+        })
+        .await?;
     let intro = volunteer
         .wait_for("the request in the private room", WAIT, |m| {
             m.room_id == private
@@ -106,8 +114,8 @@ async fn test_my_data_comes_as_a_file_and_forget_me_leaves_no_trace() -> Result<
         .await?;
     all_redacted(&volunteer, "the relay and the intro redacted", &[relay.event_id, intro.event_id])
         .await?;
-    all_redacted(&family, "the bot's messages in the direct chat redacted", &[here, file.event_id])
-        .await?;
+    let theirs = [here, file.event_id, confirmation.event_id, told.event_id];
+    all_redacted(&family, "the bot's messages about them redacted", &theirs).await?;
     family.wait_member_gone(&direct, &world.bot_id, WAIT).await?;
 
     no_trace(&store, "their id", family.user_id.as_str()).await?;
@@ -140,6 +148,12 @@ async fn test_a_coordinator_erases_a_volunteer_and_their_claim_goes_back() -> Re
     let store = world.bot()?.store.clone();
     let coordination = &world.coordination_room;
     let user = volunteer.user_id.as_str();
+    let vetted = world
+        .coordinator
+        .seen()
+        .into_iter()
+        .find(|m| world.texts.is_with(Lang::Fr, Key::Vetted, m.text(), "user", user))
+        .context("the vetting's answer")?;
     world.coordinator.send_text(coordination, &format!("!effacer {user}")).await?;
     world
         .coordinator
@@ -163,6 +177,7 @@ async fn test_a_coordinator_erases_a_volunteer_and_their_claim_goes_back() -> Re
     })
     .await?;
     other.wait_member_gone(&world.volunteers_room, &volunteer.user_id, WAIT).await?;
+    all_redacted(&world.coordinator, "the vetting's answer redacted", &[vetted.event_id]).await?;
     no_trace(&store, "the volunteer's id", user).await?;
     ensure!(store.request(number)?.is_some_and(|r| r.state == State::Open), "open again");
     let erased: Vec<_> =

@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 
 use entraide_commands::{CommandKind, Key, Message, Place, VolunteerStatus};
-use entraide_storage::{Action, Effect, Forgotten, PersonData, Shape, Target};
+use entraide_storage::{Action, Effect, Forgotten, PersonData, RoomKind, Shape, Target};
 use matrix_sdk::ruma::UserId;
 use tracing::info;
 
@@ -127,7 +127,7 @@ fn owed_on_matrix(
     for &number in &forgotten.requests {
         let Some(request) = bot.store.request(number)? else { continue };
         let Some(room) = request.private_room.as_deref() else { continue };
-        owed.push(in_room(number, room, Action::Scrub { room: room.to_owned() }));
+        owed.push(in_room(number, room, Action::Scrub { room: room.to_owned(), about: None }));
         if forgotten.cancelled.contains(&number) {
             let n = number.to_string();
             let message =
@@ -155,6 +155,14 @@ fn owed_on_matrix(
         let (room, event, reason) = (room.clone(), event.clone(), Key::RedactedForgotten);
         owed.push(in_room(0, &room, Action::Redact { room: room.clone(), event, reason }));
     }
+    // The bot's messages that name them in the rooms it shares with others: answers and
+    // notices in neighbourhood rooms, threads in the volunteers room, the coordinators'.
+    let shared = bot.store.rooms_where(|kind| matches!(kind, RoomKind::Neighbourhood { .. }))?;
+    let own = [bot.rooms.volunteers.to_string(), bot.rooms.coordination.to_string()];
+    for room in shared.iter().chain(&own) {
+        let about = Some(user.to_string());
+        owed.push(in_room(0, room, Action::Scrub { room: room.clone(), about }));
+    }
     // No longer a vetted volunteer: out of the volunteers room.
     if was_vetted {
         let room = bot.rooms.volunteers.to_string();
@@ -177,7 +185,7 @@ fn answer_then_leave(
     let mut answered = false;
     for room in &forgotten.direct_rooms {
         let in_room = |action| Effect { request: 0, lane: room.clone(), urgent: true, action };
-        owed.push(in_room(Action::Scrub { room: room.clone() }));
+        owed.push(in_room(Action::Scrub { room: room.clone(), about: None }));
         if room == here && ctx.place == Place::Direct {
             owed.push(ctx.reply(bot, done, None));
             answered = true;

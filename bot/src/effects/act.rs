@@ -76,7 +76,7 @@ pub async fn carry_out(bot: &Bot, item: &Item) -> Acted {
         (Action::Redact { room, event, reason }, _) => {
             rights::redact(bot, room, event, *reason).await
         }
-        (Action::Scrub { room }, _) => rights::scrub(bot, room).await,
+        (Action::Scrub { room, about }, _) => rights::scrub(bot, room, about.as_deref()).await,
         (Action::Leave { room }, _) => rights::leave(bot, room).await,
         (Action::SendData { user, lang }, _) => rights::send_data(bot, user, *lang, txn).await,
         (_, None) => Err(anyhow::anyhow!("the request is not in the store")),

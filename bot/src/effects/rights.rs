@@ -54,6 +54,8 @@ struct Seen {
     state_key: Option<String>,
     #[serde(default)]
     unsigned: Unsigned,
+    #[serde(default)]
+    content: Content,
 }
 
 #[derive(Deserialize, Default)]
@@ -61,9 +63,28 @@ struct Unsigned {
     redacted_because: Option<serde_json::Value>,
 }
 
-/// Redacts every message (and reaction) the bot sent in `room` that is not redacted yet,
-/// reading its history from the newest back.
-pub async fn scrub(bot: &Bot, room: &str) -> anyhow::Result<()> {
+/// What of a message's content can name a person.
+#[derive(Deserialize, Default)]
+struct Content {
+    #[serde(default)]
+    body: String,
+    #[serde(rename = "m.mentions", default)]
+    mentions: Mentioned,
+}
+
+#[derive(Deserialize, Default)]
+struct Mentioned {
+    #[serde(default)]
+    user_ids: Vec<OwnedUserId>,
+}
+
+/// How many events a page of history holds.
+const PAGE: u32 = 100;
+
+/// Redacts the messages (and reactions) the bot sent in `room` that are not redacted yet,
+/// reading its history from the newest back: every one, or with `about`, those that
+/// mention that person or write their id.
+pub async fn scrub(bot: &Bot, room: &str, about: Option<&str>) -> anyhow::Result<()> {
     let (Some(room), Some(me)) = (matrix::joined(&bot.client, room), bot.client.user_id()) else {
         return Ok(());
     };
@@ -74,11 +95,12 @@ pub async fn scrub(bot: &Bot, room: &str) -> anyhow::Result<()> {
         let page = persist("a page of history", || async {
             let mut options = MessagesOptions::backward();
             options.from.clone_from(&from);
+            options.limit = PAGE.into();
             Ok(room.messages(options).await?)
         })
         .await?;
         for event in &page.chunk {
-            let Some(seen) = mine_to_take_down(event.raw(), me) else { continue };
+            let Some(seen) = mine_to_take_down(event.raw(), me, about) else { continue };
             persist("a redaction", || async { Ok(room.redact(&seen, Some(&reason), None).await?) })
                 .await?;
             redacted += 1;
@@ -92,12 +114,18 @@ pub async fn scrub(bot: &Bot, room: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The event, if it is a message or reaction of `me` not redacted yet.
-fn mine_to_take_down<T>(raw: &Raw<T>, me: &UserId) -> Option<OwnedEventId> {
+/// The event, if it is a message or reaction of `me` not redacted yet (and, with
+/// `about`, one that mentions that person or writes their id).
+fn mine_to_take_down<T>(raw: &Raw<T>, me: &UserId, about: Option<&str>) -> Option<OwnedEventId> {
     let seen: Seen = raw.deserialize_as_unchecked().ok()?;
     let taken_down = seen.unsigned.redacted_because.is_some();
     let kind = matches!(seen.kind.as_str(), "m.room.message" | "m.room.encrypted" | "m.reaction");
-    (seen.sender == me && seen.state_key.is_none() && kind && !taken_down).then_some(seen.event_id)
+    let concerned = about.is_none_or(|user| {
+        seen.content.body.contains(user)
+            || seen.content.mentions.user_ids.iter().any(|id| id.as_str() == user)
+    });
+    (seen.sender == me && seen.state_key.is_none() && kind && concerned && !taken_down)
+        .then_some(seen.event_id)
 }
 
 /// Leaves `room`, unless the bot is out of it already.

@@ -90,7 +90,7 @@ pub async fn purge(bot: &Bot) {
         owed.push(in_room(&room, Action::Redact { room: room.clone(), event, reason }));
     }
     for room in purged.direct_rooms {
-        owed.push(in_room(&room, Action::Scrub { room: room.clone() }));
+        owed.push(in_room(&room, Action::Scrub { room: room.clone(), about: None }));
         owed.push(in_room(&room, Action::Leave { room: room.clone() }));
     }
     if owed.is_empty() {
