@@ -86,6 +86,25 @@ pub fn ban(args: &str, pills: &[Pill]) -> Result<Command, ArgError> {
     Ok(Command::Ban { user, reason: non_empty(rest) })
 }
 
+/// `!retirer @personne [raison]`
+pub fn unvet(args: &str, pills: &[Pill]) -> Result<Command, ArgError> {
+    let (user, rest) = user_argument(args, pills).ok_or(ArgError::Usage)?;
+    Ok(Command::Unvet { user, reason: non_empty(rest) })
+}
+
+/// `!debannir @personne`
+pub fn unban(args: &str, pills: &[Pill]) -> Result<Command, ArgError> {
+    match user_argument(args, pills) {
+        Some((user, "")) => Ok(Command::Unban { user }),
+        _ => Err(ArgError::Usage),
+    }
+}
+
+/// `!benevoles`, with nothing after.
+pub fn volunteers(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
+    if args.is_empty() { Ok(Command::Volunteers) } else { Err(ArgError::Usage) }
+}
+
 /// `!demandes`, with nothing after.
 pub fn requests(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
     if args.is_empty() { Ok(Command::Requests) } else { Err(ArgError::Usage) }

@@ -56,6 +56,20 @@ pub enum Command {
         /// Why, for the coordinators' record.
         reason: Option<String>,
     },
+    /// A vetted volunteer is no longer vetted (without a ban).
+    Unvet {
+        /// The person, as written in the command.
+        user: OwnedUserId,
+        /// Why, for the coordinators' record.
+        reason: Option<String>,
+    },
+    /// Lifts a ban.
+    Unban {
+        /// The person, as written in the command.
+        user: OwnedUserId,
+    },
+    /// Lists the volunteers and where each stands.
+    Volunteers,
     /// Lists open and claimed requests.
     Requests,
     /// Shows how the person's data is used, and their rights.
@@ -90,6 +104,9 @@ impl Command {
             Command::Cancel { .. } => CommandKind::Cancel,
             Command::Vet { .. } => CommandKind::Vet,
             Command::Ban { .. } => CommandKind::Ban,
+            Command::Unvet { .. } => CommandKind::Unvet,
+            Command::Unban { .. } => CommandKind::Unban,
+            Command::Volunteers => CommandKind::Volunteers,
             Command::Requests => CommandKind::Requests,
             Command::Privacy => CommandKind::Privacy,
             Command::MyData => CommandKind::MyData,
@@ -297,6 +314,33 @@ mod tests {
                 Ban { user: user("@x:y.org"), reason: Some("rude".into()) },
                 Lang::En,
             ),
+            (
+                "!retirer @paul:example.org absent depuis des mois",
+                Unvet {
+                    user: user("@paul:example.org"),
+                    reason: Some("absent depuis des mois".into()),
+                },
+                Lang::Fr,
+            ),
+            (
+                "!retirer @paul:example.org",
+                Unvet { user: user("@paul:example.org"), reason: None },
+                Lang::Fr,
+            ),
+            (
+                "!dévalider @paul:example.org",
+                Unvet { user: user("@paul:example.org"), reason: None },
+                Lang::Fr,
+            ),
+            (
+                "!unvet @x:y.org moved away",
+                Unvet { user: user("@x:y.org"), reason: Some("moved away".into()) },
+                Lang::En,
+            ),
+            ("!débannir @paul:example.org", Unban { user: user("@paul:example.org") }, Lang::Fr),
+            ("!unban @x:y.org", Unban { user: user("@x:y.org") }, Lang::En),
+            ("!bénévoles", Volunteers, Lang::Fr),
+            ("!volunteers", Volunteers, Lang::En),
             ("!demandes", Requests, Lang::Fr),
             ("!requests", Requests, Lang::En),
             ("!confidentialité", Privacy, Lang::Fr),
@@ -400,6 +444,13 @@ mod tests {
             ("!bannir", CommandKind::Ban, Lang::Fr),
             ("!ban nobody", CommandKind::Ban, Lang::En),
             ("!demandes toutes", CommandKind::Requests, Lang::Fr),
+            ("!retirer", CommandKind::Unvet, Lang::Fr),
+            ("!retirer paul", CommandKind::Unvet, Lang::Fr),
+            ("!unvet", CommandKind::Unvet, Lang::En),
+            ("!debannir", CommandKind::Unban, Lang::Fr),
+            ("!débannir @paul:example.org maintenant", CommandKind::Unban, Lang::Fr),
+            ("!unban nobody", CommandKind::Unban, Lang::En),
+            ("!benevoles tous", CommandKind::Volunteers, Lang::Fr),
             ("!mesdonnees toutes", CommandKind::MyData, Lang::Fr),
             ("!oubliemoi peut-etre", CommandKind::ForgetMe, Lang::Fr),
             ("!oubliemoi non", CommandKind::ForgetMe, Lang::Fr),

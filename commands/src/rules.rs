@@ -177,7 +177,14 @@ mod tests {
 
     #[test]
     fn only_coordinators_vet_ban_and_list() {
-        for kind in [CommandKind::Vet, CommandKind::Ban, CommandKind::Requests] {
+        for kind in [
+            CommandKind::Vet,
+            CommandKind::Ban,
+            CommandKind::Unvet,
+            CommandKind::Unban,
+            CommandKind::Volunteers,
+            CommandKind::Requests,
+        ] {
             assert_eq!(check(kind, COORDINATOR, Place::Coordination), Ok(()));
             assert_eq!(check(kind, COORDINATOR, Place::Direct), Ok(()));
             for roles in [RESIDENT, VOLUNTEER, BANNED] {
@@ -240,6 +247,9 @@ mod tests {
                 CommandKind::Cancel,
                 CommandKind::Vet,
                 CommandKind::Ban,
+                CommandKind::Unvet,
+                CommandKind::Unban,
+                CommandKind::Volunteers,
                 CommandKind::Requests,
                 CommandKind::Privacy,
                 CommandKind::MyData,

@@ -27,6 +27,12 @@ pub enum CommandKind {
     Vet,
     /// `!bannir` / `!ban`
     Ban,
+    /// `!retirer` / `!unvet`
+    Unvet,
+    /// `!debannir` / `!unban`
+    Unban,
+    /// `!benevoles` / `!volunteers`
+    Volunteers,
     /// `!demandes` / `!requests`
     Requests,
     /// `!confidentialite` / `!privacy`
@@ -104,7 +110,7 @@ pub struct Spec {
 use RoomType::{Coordination, Direct, Neighbourhood, Private, Volunteers};
 
 /// Every command, in the order `!aide` lists them.
-pub static COMMANDS: [Spec; 13] = [
+pub static COMMANDS: [Spec; 16] = [
     Spec {
         kind: CommandKind::Request,
         fr: "demande",
@@ -182,6 +188,40 @@ pub static COMMANDS: [Spec; 13] = [
         who: Who::Coordinator,
         rooms: &[Coordination, Direct],
         args: args::ban,
+    },
+    Spec {
+        kind: CommandKind::Unvet,
+        fr: "retirer",
+        en: "unvet",
+        aliases: &[("devalider", Lang::Fr)],
+        usage: Key::UsageUnvet,
+        help: Key::HelpUnvet,
+        who: Who::Coordinator,
+        rooms: &[Coordination, Direct],
+        args: args::unvet,
+    },
+    Spec {
+        kind: CommandKind::Unban,
+        fr: "debannir",
+        en: "unban",
+        aliases: &[],
+        usage: Key::UsageUnban,
+        help: Key::HelpUnban,
+        who: Who::Coordinator,
+        rooms: &[Coordination, Direct],
+        args: args::unban,
+    },
+    Spec {
+        kind: CommandKind::Volunteers,
+        fr: "benevoles",
+        en: "volunteers",
+        aliases: &[],
+        usage: Key::UsageVolunteers,
+        help: Key::HelpVolunteers,
+        who: Who::Coordinator,
+        // The list names people: never in a room residents share.
+        rooms: &[Coordination, Direct],
+        args: args::volunteers,
     },
     Spec {
         kind: CommandKind::Requests,

@@ -832,6 +832,28 @@ impl Store {
         }
     }
 
+    /// Everyone the store has a volunteer record for, by id, with how many requests each
+    /// closed as done.
+    pub fn volunteers(&self) -> Result<Vec<(String, Person, usize)>, StoreError> {
+        let mut done: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        for item in self.requests.iter() {
+            let (key, bytes) = item?;
+            if let State::Done { volunteer, .. } = decode::<Request>(&bytes, REQUESTS, &key)?.state
+            {
+                *done.entry(volunteer).or_default() += 1;
+            }
+        }
+        let mut people = Vec::new();
+        for item in self.people.iter() {
+            let (key, bytes) = item?;
+            let user = key_string(PEOPLE, &key)?;
+            let person: Person = decode(&bytes, PEOPLE, &key)?;
+            let helped = done.get(&user).copied().unwrap_or(0);
+            people.push((user, person, helped));
+        }
+        Ok(people)
+    }
+
     /// Everyone vetted, for inviting them again to a room the bot created.
     pub fn vetted(&self) -> Result<Vec<String>, StoreError> {
         let mut vetted = Vec::new();

@@ -3,7 +3,7 @@
 
 use entraide_commands::{Key, Message, VolunteerStatus};
 use entraide_storage::{Request, RoomKind};
-use matrix_sdk::ruma::UserId;
+use matrix_sdk::{Room, ruma::UserId};
 use tracing::{debug, info, warn};
 
 use super::Ctx;
@@ -23,6 +23,24 @@ pub async fn apply(
         .set_volunteer_status(user.as_str(), VolunteerStatus::Banned, by, reason, bot.now())
         .await?;
     info!("volunteer banned");
+    let released = give_back_all(bot, user, by).await?;
+    ban_everywhere(bot, user).await;
+    let key = if before == VolunteerStatus::Banned { Key::AlreadyBanned } else { Key::Banned };
+    let mut parts = vec![bot.texts.render(ctx.lang, key, &[("user", user.as_str())])];
+    if !released.is_empty() {
+        let numbers = released.join(", ");
+        parts.push(bot.texts.render(ctx.lang, Key::BannedReleased, &[("numbers", &numbers)]));
+    }
+    ctx.answer(bot, &Message::lines(parts), None);
+    Ok(())
+}
+
+/// Gives back every request `user` holds, as forced by `by`; returns their numbers.
+pub(super) async fn give_back_all(
+    bot: &Bot,
+    user: &UserId,
+    by: &str,
+) -> Result<Vec<String>, Failure> {
     let mut released = Vec::new();
     for request in bot.store.active_requests()? {
         if request.state.holder() != Some(user.as_str()) {
@@ -42,34 +60,30 @@ pub async fn apply(
                 released.push(request.number.to_string());
             }
             Err(error) => {
-                warn!(request = request.number, %error, "cannot give back a banned volunteer's request")
+                warn!(request = request.number, %error, "cannot give back a volunteer's request")
             }
         }
     }
-    ban_everywhere(bot, user).await;
-    let key = if before == VolunteerStatus::Banned { Key::AlreadyBanned } else { Key::Banned };
-    let mut parts = vec![bot.texts.render(ctx.lang, key, &[("user", user.as_str())])];
-    if !released.is_empty() {
-        let numbers = released.join(", ");
-        parts.push(bot.texts.render(ctx.lang, Key::BannedReleased, &[("numbers", &numbers)]));
-    }
-    ctx.answer(bot, &Message::lines(parts), None);
-    Ok(())
+    Ok(released)
+}
+
+/// The rooms where a ban applies: the volunteers room, neighbourhood and private rooms.
+pub(super) fn managed_rooms(bot: &Bot) -> Vec<Room> {
+    let managed = |room: &Room| {
+        room.room_id() == bot.rooms.volunteers
+            || matches!(
+                bot.store.room_kind(room.room_id().as_str()),
+                Ok(Some(RoomKind::Private { .. } | RoomKind::Neighbourhood { .. }))
+            )
+    };
+    bot.client.joined_rooms().into_iter().filter(managed).collect()
 }
 
 /// Bans `user` from every room the bot manages where they are, as far as the bot has the
 /// power to. The reason stays in the store: a membership event would show it to every
 /// member of the room, residents included.
 async fn ban_everywhere(bot: &Bot, user: &UserId) {
-    for room in bot.client.joined_rooms() {
-        let managed = room.room_id() == bot.rooms.volunteers
-            || matches!(
-                bot.store.room_kind(room.room_id().as_str()),
-                Ok(Some(RoomKind::Private { .. } | RoomKind::Neighbourhood { .. }))
-            );
-        if !managed {
-            continue;
-        }
+    for room in managed_rooms(bot) {
         if let Err(error) = room.ban_user(user, None).await {
             debug!(room = %room.room_id(), %error, "cannot ban here");
         }

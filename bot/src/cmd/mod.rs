@@ -17,7 +17,10 @@ mod release;
 mod request;
 mod requests;
 mod take;
+mod unban;
+mod unvet;
 mod vet;
+mod volunteers;
 
 use entraide_commands::{Command, Key, Lang, Message, Place, Roles, rules};
 use entraide_storage::{Effect, Request, Root, Shape};
@@ -110,6 +113,9 @@ pub async fn run(bot: &Bot, ctx: &Ctx, command: Command) -> Result<(), Failure> 
         Command::Cancel { number } => cancel::apply(bot, ctx, number).await,
         Command::Vet { user } => vet::apply(bot, ctx, &user).await,
         Command::Ban { user, reason } => ban::apply(bot, ctx, &user, reason.as_deref()).await,
+        Command::Unvet { user, reason } => unvet::apply(bot, ctx, &user, reason.as_deref()).await,
+        Command::Unban { user } => unban::apply(bot, ctx, &user).await,
+        Command::Volunteers => volunteers::apply(bot, ctx).await,
         Command::Requests => requests::apply(bot, ctx).await,
         Command::Privacy => privacy::apply(bot, ctx).await,
         Command::MyData => my_data::apply(bot, ctx).await,

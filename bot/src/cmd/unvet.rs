@@ -1,0 +1,42 @@
+//! `!retirer @personne [raison]` / `!unvet @person [reason]`: a coordinator no longer
+//! counts someone as a vetted volunteer, without banning them: what they held is given
+//! back and relayed again, and they leave the volunteers room.
+
+use entraide_commands::{Key, Message, VolunteerStatus};
+use matrix_sdk::ruma::UserId;
+use tracing::{debug, info};
+
+use super::{Ctx, ban::give_back_all};
+use crate::{bot::Bot, failure::Failure};
+
+/// Unvets `user` if they are vetted; a banned or unvetted person is left as they are.
+pub async fn apply(
+    bot: &Bot,
+    ctx: &Ctx,
+    user: &UserId,
+    reason: Option<&str>,
+) -> Result<(), Failure> {
+    let args = [("user", user.as_str())];
+    if bot.store.person(user.as_str())?.status != VolunteerStatus::Vetted {
+        ctx.answer(bot, &bot.texts.render(ctx.lang, Key::NotVetted, &args), None);
+        return Ok(());
+    }
+    let by = ctx.sender().as_str();
+    bot.store
+        .set_volunteer_status(user.as_str(), VolunteerStatus::Unvetted, by, reason, bot.now())
+        .await?;
+    info!("volunteer no longer vetted");
+    let released = give_back_all(bot, user, by).await?;
+    if let Some(volunteers) = bot.volunteers_room()
+        && let Err(error) = volunteers.kick_user(user, None).await
+    {
+        debug!(%error, "not removed from the volunteers room");
+    }
+    let mut parts = vec![bot.texts.render(ctx.lang, Key::Unvetted, &args)];
+    if !released.is_empty() {
+        let numbers = released.join(", ");
+        parts.push(bot.texts.render(ctx.lang, Key::BannedReleased, &[("numbers", &numbers)]));
+    }
+    ctx.answer(bot, &Message::lines(parts), None);
+    Ok(())
+}

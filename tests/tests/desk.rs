@@ -1,0 +1,98 @@
+//! End-to-end scenarios of the coordinator's desk: `!retirer` unvets without a ban (what
+//! the volunteer held goes back to the others), `!debannir` lifts a ban, `!benevoles`
+//! lists where each volunteer stands, in French and English.
+
+use anyhow::{Result, ensure};
+use entraide_commands::{Key, Lang, VolunteerStatus};
+use entraide_tests::{
+    Person, Seen, wait_until,
+    world::{WAIT, World, join_private_room},
+};
+
+/// The coordinator writes `command` in the coordination room and waits for the bot's
+/// answer to it.
+async fn desk(world: &World, command: &str) -> Result<Seen> {
+    let sent = world.coordinator.send_text(&world.coordination_room, command).await?;
+    world
+        .coordinator
+        .wait_for(command, WAIT, |m| {
+            m.sender == world.bot_id && m.in_reply_to.as_ref() == Some(&sent)
+        })
+        .await
+}
+
+/// Whether `text` has a line saying `key` in `lang` with `value` for `name`.
+fn has(world: &World, text: &str, (lang, key): (Lang, Key), name: &str, value: &str) -> bool {
+    text.lines().any(|line| world.texts.is_with(lang, key, line, name, value))
+}
+
+/// Whether `text` has a line saying `key` in `lang` about `user`.
+fn has_line(world: &World, text: &str, lang: Lang, key: Key, user: &Person) -> bool {
+    has(world, text, (lang, key), "user", user.user_id.as_str())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn test_a_coordinator_unvets_unbans_and_lists_volunteers() -> Result<()> {
+    let world = World::start(false).await?;
+    let family = world.resident("famille").await?;
+    let paul = world.volunteer("paul").await?;
+    let alice = world.volunteer("alice").await?;
+    let (number, _) = world.ask(&family, "!demande courses jeudi", &alice).await?;
+    paul.send_text(&world.volunteers_room, &format!("!prendre {number}")).await?;
+    join_private_room(&world.texts, &paul, number).await?;
+    let store = world.bot()?.store.clone();
+
+    // Unvetted, not banned: the request goes back to the others, Paul leaves their room.
+    let answer = desk(&world, &format!("!retirer {} ne répond plus", paul.user_id)).await?;
+    ensure!(has_line(&world, answer.text(), Lang::Fr, Key::Unvetted, &paul), "{}", answer.body);
+    let numbers = number.to_string();
+    let told = has(&world, answer.text(), (Lang::Fr, Key::BannedReleased), "numbers", &numbers);
+    ensure!(told, "the request given back is named: {}", answer.body);
+    wait_until("the request relayed again", WAIT, || async {
+        (world.relays_seen(&alice, number).len() == 2).then_some(())
+    })
+    .await?;
+    alice.wait_member_gone(&world.volunteers_room, &paul.user_id, WAIT).await?;
+    let person = store.person(paul.user_id.as_str())?;
+    ensure!(person.status == VolunteerStatus::Unvetted, "{person:?}");
+    ensure!(person.reason.as_deref() == Some("ne répond plus"), "{person:?}");
+    let again = desk(&world, &format!("!retirer {}", paul.user_id)).await?;
+    ensure!(has_line(&world, again.text(), Lang::Fr, Key::NotVetted, &paul), "{}", again.body);
+
+    // The list: Alice vetted first, Paul no longer.
+    let list = desk(&world, "!benevoles").await?;
+    let count = has(&world, list.text(), (Lang::Fr, Key::VolunteersHeader), "count", "2");
+    ensure!(count, "{}", list.body);
+    let status_of = |person: &Person, lang: Lang| {
+        list.text().lines().find_map(|line| {
+            let args = world.texts.args(lang, Key::VolunteersLine, line)?;
+            (args.get("user")? == person.user_id.as_str()).then(|| args.get("status").cloned())?
+        })
+    };
+    let vetted = world.texts.text(Lang::Fr, Key::StatusVetted, &[]);
+    let unvetted = world.texts.text(Lang::Fr, Key::StatusUnvetted, &[]);
+    ensure!(status_of(&alice, Lang::Fr) == Some(vetted), "{}", list.body);
+    ensure!(status_of(&paul, Lang::Fr) == Some(unvetted), "{}", list.body);
+    let english = desk(&world, "!volunteers").await?;
+    let header = has(&world, english.text(), (Lang::En, Key::VolunteersHeader), "count", "2");
+    ensure!(header, "{}", english.body);
+
+    // A ban lifted leaves the person unvetted; lifting it twice says so.
+    desk(&world, &format!("!bannir {}", paul.user_id)).await?;
+    ensure!(store.person(paul.user_id.as_str())?.status == VolunteerStatus::Banned, "banned");
+    let lifted = desk(&world, &format!("!unban {}", paul.user_id)).await?;
+    ensure!(has_line(&world, lifted.text(), Lang::En, Key::Unbanned, &paul), "{}", lifted.body);
+    ensure!(store.person(paul.user_id.as_str())?.status == VolunteerStatus::Unvetted, "unvetted");
+    let twice = desk(&world, &format!("!debannir {}", paul.user_id)).await?;
+    ensure!(has_line(&world, twice.text(), Lang::Fr, Key::NotBanned, &paul), "{}", twice.body);
+
+    // Not for volunteers.
+    let refused = alice.send_text(&world.volunteers_room, "!benevoles").await?;
+    alice
+        .wait_for("the refusal", WAIT, |m| {
+            m.in_reply_to.as_ref() == Some(&refused)
+                && world.texts.says(m, Lang::Fr, Key::RefusedWrongPlace)
+        })
+        .await?;
+    Ok(())
+}
