@@ -18,8 +18,19 @@ pub enum Failure {
     Usage(CommandKind),
     /// The request is not in a state that allows it.
     Transition(TransitionError, CommandKind),
+    /// The person asked more than the configured limits allow.
+    TooMany(Limit),
     /// Something broke on the bot's side.
     Internal(anyhow::Error),
+}
+
+/// A limit on how much one person may ask, with its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// Requests open or under way at once.
+    Open(usize),
+    /// Requests in 24 hours.
+    Daily(usize),
 }
 
 impl From<StoreError> for Failure {
@@ -108,6 +119,12 @@ pub fn message(texts: &Catalogue, failure: &Failure, lang: Lang) -> Option<Messa
             TransitionError::NotRequester(number) => with_number(Key::NotRequester, *number),
             TransitionError::Store(_) => render(Key::InternalError, &[]),
         },
+        Failure::TooMany(Limit::Open(max)) => {
+            render(Key::TooManyOpen, &[("max", &max.to_string())])
+        }
+        Failure::TooMany(Limit::Daily(max)) => {
+            render(Key::TooManyToday, &[("max", &max.to_string())])
+        }
         Failure::Internal(_) => render(Key::InternalError, &[]),
     })
 }
@@ -153,6 +170,14 @@ mod tests {
             says(Failure::Usage(CommandKind::Done), lang, Key::UsageDone, &[]);
             let long = Failure::Parse(ParseError::TooLong { chars: 1200, lang });
             says(long, lang, Key::TooLong, &[("chars", "1200"), ("max", "1000")]);
+        }
+    }
+
+    #[test]
+    fn limits_say_how_many() {
+        for lang in Lang::ALL {
+            says(Failure::TooMany(Limit::Open(3)), lang, Key::TooManyOpen, &[("max", "3")]);
+            says(Failure::TooMany(Limit::Daily(10)), lang, Key::TooManyToday, &[("max", "10")]);
         }
     }
 

@@ -204,6 +204,8 @@ pub enum Key {
     LateAnswer,
     UnknownCommand,
     TooLong,
+    TooManyOpen,
+    TooManyToday,
     RefusedNotVetted,
     RefusedBanned,
     RefusedNotCoordinator,

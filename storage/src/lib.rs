@@ -832,6 +832,19 @@ impl Store {
         }
     }
 
+    /// The requests `requester` made, oldest first.
+    pub fn requests_of(&self, requester: &str) -> Result<Vec<Request>, StoreError> {
+        let mut theirs = Vec::new();
+        for item in self.requests.iter() {
+            let (key, bytes) = item?;
+            let request: Request = decode(&bytes, REQUESTS, &key)?;
+            if request.requester == requester {
+                theirs.push(request);
+            }
+        }
+        Ok(theirs)
+    }
+
     /// Everyone the store has a volunteer record for, by id, with how many requests each
     /// closed as done.
     pub fn volunteers(&self) -> Result<Vec<(String, Person, usize)>, StoreError> {

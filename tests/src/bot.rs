@@ -71,6 +71,10 @@ pub fn config_for(
         follow_up: entraide::config::FollowUp::default(),
         controller: None,
         retention: entraide::config::Retention::default(),
+        // Scenarios where one person posts many requests (a downtime backlog, the crash
+        // loop, the benchmark's burst) test other things; `tests/tests/desk.rs` runs the
+        // real defaults.
+        limits: entraide::config::Limits { open_requests: 1_000, requests_per_day: 1_000 },
     })
 }
 

@@ -275,6 +275,16 @@ pub fn config_toml(config: &Config) -> Result<String> {
     file.insert("data_dir".into(), path(&config.data_dir)?);
     file.insert("encrypt_rooms".into(), Value::Boolean(config.encrypt_rooms));
     file.insert("remove_requests".into(), Value::Boolean(config.remove_requests));
+    let mut limits = Table::new();
+    limits.insert(
+        "open_requests".into(),
+        Value::Integer(i64::try_from(config.limits.open_requests)?),
+    );
+    limits.insert(
+        "requests_per_day".into(),
+        Value::Integer(i64::try_from(config.limits.requests_per_day)?),
+    );
+    file.insert("limits".into(), Value::Table(limits));
     file.insert(
         "coordinators".into(),
         Value::Array(config.coordinators.iter().map(|c| text(c.as_str())).collect()),

@@ -2,10 +2,14 @@
 //! the volunteer held goes back to the others), `!debannir` lifts a ban, `!benevoles`
 //! lists where each volunteer stands, in French and English.
 
-use anyhow::{Result, ensure};
+use anyhow::{Context as _, Result, ensure};
+use entraide::config::Limits;
 use entraide_commands::{Key, Lang, VolunteerStatus};
+use entraide_storage::Outcome;
 use entraide_tests::{
-    Person, Seen, wait_until,
+    Person, Seen,
+    bot::RunningBot,
+    wait_until,
     world::{WAIT, World, join_private_room},
 };
 
@@ -94,5 +98,47 @@ async fn test_a_coordinator_unvets_unbans_and_lists_volunteers() -> Result<()> {
                 && world.texts.says(m, Lang::Fr, Key::RefusedWrongPlace)
         })
         .await?;
+    Ok(())
+}
+
+/// A resident may have three requests under way at once: a fourth gets a polite answer
+/// and is neither recorded nor relayed; once one is cancelled, they may ask again. A
+/// coordinator posting for people who phoned is not limited.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn test_a_resident_past_the_limit_is_answered_politely_and_not_relayed() -> Result<()> {
+    let mut world = World::start(false).await?;
+    // The bot again, with the limits a commune gets by default.
+    let bot = world.bot.take().context("the bot")?;
+    let (mut config, store) = (bot.config.clone(), bot.store.clone());
+    bot.stop().await?;
+    config.limits = Limits::default();
+    world.bot = Some(RunningBot::start(config, store));
+    let family = world.resident("famille").await?;
+    let hood = &world.neighbourhood;
+    let mut numbers = Vec::new();
+    for what in ["courses lundi", "pharmacie mardi", "visite mercredi"] {
+        let (number, _) =
+            world.ask_in(&family, hood, &format!("!demande {what}"), Lang::Fr).await?;
+        numbers.push(number);
+    }
+    let fourth = family.send_text(hood, "!demande jardinage jeudi").await?;
+    let refusal =
+        family.wait_for("the refusal", WAIT, |m| m.in_reply_to.as_ref() == Some(&fourth)).await?;
+    ensure!(
+        world.texts.is_with(Lang::Fr, Key::TooManyOpen, refusal.text(), "max", "3"),
+        "{}",
+        refusal.body
+    );
+    let store = world.bot()?.store.clone();
+    ensure!(store.requests_of(family.user_id.as_str())?.len() == 3, "the fourth was recorded");
+
+    family.send_text(hood, &format!("!annuler {}", numbers[0])).await?;
+    world.wait_log(numbers[0], &[Outcome::Created, Outcome::Relayed, Outcome::Cancelled]).await?;
+    world.ask_in(&family, hood, "!demande jardinage jeudi", Lang::Fr).await?;
+
+    for what in ["courses", "pharmacie", "visite", "jardinage"] {
+        let text = format!("!demande {what} pour Mme Petit qui a téléphoné");
+        world.ask_in(&world.coordinator, &world.coordination_room, &text, Lang::Fr).await?;
+    }
     Ok(())
 }

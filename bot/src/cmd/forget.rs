@@ -116,10 +116,12 @@ fn owed_on_matrix(
     was_vetted: bool,
 ) -> Result<Vec<Effect>, Failure> {
     let mut owed = Vec::new();
-    let in_room = |number: u64, room: &str, action| Effect {
+    // Under rate limits, what other people wait for (a relay, a confirmation) goes
+    // before taking messages down; a notice to the volunteer stays urgent.
+    let in_room = |number: u64, room: &str, action: Action| Effect {
         request: number,
         lane: room.to_owned(),
-        urgent: true,
+        urgent: matches!(action, Action::Notice { .. }),
         action,
     };
     // Their requests: the bot's messages in their private rooms taken down (the intro
@@ -184,7 +186,7 @@ fn answer_then_leave(
     let here = ctx.room.room_id().as_str();
     let mut answered = false;
     for room in &forgotten.direct_rooms {
-        let in_room = |action| Effect { request: 0, lane: room.clone(), urgent: true, action };
+        let in_room = |action| Effect { request: 0, lane: room.clone(), urgent: false, action };
         owed.push(in_room(Action::Scrub { room: room.clone(), about: None }));
         if room == here && ctx.place == Place::Direct {
             owed.push(ctx.reply(bot, done, None));

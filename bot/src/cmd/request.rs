@@ -1,12 +1,20 @@
 //! `!demande <texte>` / `!request <text>`: records a request, confirms, relays it.
 
+use chrono::{DateTime, TimeDelta, Utc};
 use entraide_commands::{CommandKind, Key, Place, read_request};
 use entraide_storage::{Action, Effect, NewRequest, Request, RoomKind, Shape, TransitionError};
 use matrix_sdk::Room;
 use tracing::{info, warn};
 
 use super::Ctx;
-use crate::{bot::Bot, effects, effects::plan, failure::Failure, job::now_ms};
+use crate::{
+    bot::Bot,
+    config::Limits,
+    effects,
+    effects::plan,
+    failure::{Failure, Limit},
+    job::now_ms,
+};
 
 /// Records the request (marking its event handled in the same transaction), confirms it
 /// to the requester, and relays it to the volunteers. Written in a neighbourhood room
@@ -14,6 +22,9 @@ use crate::{bot::Bot, effects, effects::plan, failure::Failure, job::now_ms};
 /// [`moved_to`]).
 pub async fn apply(bot: &Bot, ctx: &Ctx, text: String) -> Result<(), Failure> {
     let now = bot.now();
+    if !ctx.roles.coordinator {
+        within_limits(bot, ctx.sender().as_str(), now)?;
+    }
     let neighbourhood = match bot.store.room_kind(ctx.room.room_id().as_str())? {
         Some(RoomKind::Neighbourhood { name }) => Some(name),
         _ => None,
@@ -127,4 +138,18 @@ fn taken_out(bot: &Bot, ctx: &Ctx, request: &Request, author: &str) -> [Effect; 
     let mut told = plan::notice_in(room, line, Shape::New, Some(sender));
     told.request = request.number;
     [redact, told]
+}
+
+/// Refuses a request past the configured limits: too many under way, or too many today.
+fn within_limits(bot: &Bot, requester: &str, now: DateTime<Utc>) -> Result<(), Failure> {
+    let Limits { open_requests, requests_per_day } = bot.config.limits;
+    let theirs = bot.store.requests_of(requester)?;
+    if theirs.iter().filter(|request| request.state.is_active()).count() >= open_requests {
+        return Err(Failure::TooMany(Limit::Open(open_requests)));
+    }
+    let today = theirs.iter().filter(|r| now - r.created_at < TimeDelta::days(1)).count();
+    if today >= requests_per_day {
+        return Err(Failure::TooMany(Limit::Daily(requests_per_day)));
+    }
+    Ok(())
 }

@@ -102,6 +102,26 @@ pub struct Config {
     pub follow_up: FollowUp,
     /// How long personal data is kept.
     pub retention: Retention,
+    /// How much one person may ask.
+    pub limits: Limits,
+}
+
+/// How much one person may ask, so that one person (or a script) cannot flood the
+/// volunteers; coordinators, who post for people who phoned, are not limited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Requests a person may have open or under way at once.
+    pub open_requests: usize,
+    /// Requests a person may post in 24 hours.
+    pub requests_per_day: usize,
+}
+
+impl Default for Limits {
+    /// Three at once, ten a day.
+    fn default() -> Limits {
+        Limits { open_requests: 3, requests_per_day: 10 }
+    }
 }
 
 /// When the bot follows up on a request that waits, counted from the start of its current
@@ -221,6 +241,8 @@ struct File {
     follow_up: FollowUp,
     #[serde(default)]
     retention: Retention,
+    #[serde(default)]
+    limits: Limits,
 }
 
 #[derive(Debug, Deserialize)]
@@ -358,6 +380,9 @@ impl Config {
             neighbourhoods.push(Neighbourhood { room: n.room.0, name: n.name });
         }
         check_follow_up(&file.follow_up)?;
+        if file.limits.open_requests == 0 || file.limits.requests_per_day == 0 {
+            return invalid("limits", "each limit must allow at least one request".to_owned());
+        }
         let contact = file.community.contact.filter(|contact| !contact.trim().is_empty());
         Ok(Config {
             homeserver,
@@ -380,6 +405,7 @@ impl Config {
             contact,
             follow_up: file.follow_up,
             retention: file.retention,
+            limits: file.limits,
             controller: file.community.controller,
         })
     }

@@ -34,6 +34,7 @@ fn a_minimal_file_takes_the_defaults() -> Result<(), Box<dyn std::error::Error>>
     assert_eq!(config.contact, None);
     assert_eq!(config.follow_up, FollowUp::default());
     assert_eq!(config.retention, Retention::default());
+    assert_eq!(config.limits, Limits::default());
     assert_eq!(config.controller, None);
     Ok(())
 }
@@ -150,6 +151,8 @@ fn bad_values_the_checks_refuse_name_their_option() {
             format!("{MINIMAL}\n[follow_up]\nescalate_claim_after = \"1d\""),
             "follow_up.escalate_claim_after",
         ),
+        (format!("{MINIMAL}\n[limits]\nopen_requests = 0"), "limits"),
+        (format!("{MINIMAL}\n[limits]\nrequests_per_day = 0"), "limits"),
     ];
     for (text, option) in cases {
         match parse(&text) {
