@@ -105,6 +105,17 @@ pub fn volunteers(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
     if args.is_empty() { Ok(Command::Volunteers) } else { Err(ArgError::Usage) }
 }
 
+/// `!journal [@personne]`
+pub fn journal(args: &str, pills: &[Pill]) -> Result<Command, ArgError> {
+    if args.is_empty() {
+        return Ok(Command::Journal { user: None });
+    }
+    match user_argument(args, pills) {
+        Some((user, "")) => Ok(Command::Journal { user: Some(user) }),
+        _ => Err(ArgError::Usage),
+    }
+}
+
 /// `!demandes`, with nothing after.
 pub fn requests(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
     if args.is_empty() { Ok(Command::Requests) } else { Err(ArgError::Usage) }

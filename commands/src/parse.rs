@@ -70,6 +70,11 @@ pub enum Command {
     },
     /// Lists the volunteers and where each stands.
     Volunteers,
+    /// Lists what coordinators did, about one person or everyone.
+    Journal {
+        /// The person, as written in the command; `None`: everyone.
+        user: Option<OwnedUserId>,
+    },
     /// Lists open and claimed requests.
     Requests,
     /// Shows how the person's data is used, and their rights.
@@ -107,6 +112,7 @@ impl Command {
             Command::Unvet { .. } => CommandKind::Unvet,
             Command::Unban { .. } => CommandKind::Unban,
             Command::Volunteers => CommandKind::Volunteers,
+            Command::Journal { .. } => CommandKind::Journal,
             Command::Requests => CommandKind::Requests,
             Command::Privacy => CommandKind::Privacy,
             Command::MyData => CommandKind::MyData,
@@ -339,6 +345,14 @@ mod tests {
             ),
             ("!débannir @paul:example.org", Unban { user: user("@paul:example.org") }, Lang::Fr),
             ("!unban @x:y.org", Unban { user: user("@x:y.org") }, Lang::En),
+            ("!journal", Journal { user: None }, Lang::Fr),
+            (
+                "!journal @paul:example.org",
+                Journal { user: Some(user("@paul:example.org")) },
+                Lang::Fr,
+            ),
+            ("!log", Journal { user: None }, Lang::En),
+            ("!log @x:y.org", Journal { user: Some(user("@x:y.org")) }, Lang::En),
             ("!bénévoles", Volunteers, Lang::Fr),
             ("!volunteers", Volunteers, Lang::En),
             ("!demandes", Requests, Lang::Fr),
@@ -451,6 +465,8 @@ mod tests {
             ("!débannir @paul:example.org maintenant", CommandKind::Unban, Lang::Fr),
             ("!unban nobody", CommandKind::Unban, Lang::En),
             ("!benevoles tous", CommandKind::Volunteers, Lang::Fr),
+            ("!journal paul", CommandKind::Journal, Lang::Fr),
+            ("!log @x:y.org @z:y.org", CommandKind::Journal, Lang::En),
             ("!mesdonnees toutes", CommandKind::MyData, Lang::Fr),
             ("!oubliemoi peut-etre", CommandKind::ForgetMe, Lang::Fr),
             ("!oubliemoi non", CommandKind::ForgetMe, Lang::Fr),

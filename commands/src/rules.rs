@@ -183,6 +183,7 @@ mod tests {
             CommandKind::Unvet,
             CommandKind::Unban,
             CommandKind::Volunteers,
+            CommandKind::Journal,
             CommandKind::Requests,
         ] {
             assert_eq!(check(kind, COORDINATOR, Place::Coordination), Ok(()));
@@ -250,6 +251,7 @@ mod tests {
                 CommandKind::Unvet,
                 CommandKind::Unban,
                 CommandKind::Volunteers,
+                CommandKind::Journal,
                 CommandKind::Requests,
                 CommandKind::Privacy,
                 CommandKind::MyData,

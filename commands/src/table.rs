@@ -33,6 +33,8 @@ pub enum CommandKind {
     Unban,
     /// `!benevoles` / `!volunteers`
     Volunteers,
+    /// `!journal` / `!log`
+    Journal,
     /// `!demandes` / `!requests`
     Requests,
     /// `!confidentialite` / `!privacy`
@@ -110,7 +112,7 @@ pub struct Spec {
 use RoomType::{Coordination, Direct, Neighbourhood, Private, Volunteers};
 
 /// Every command, in the order `!aide` lists them.
-pub static COMMANDS: [Spec; 16] = [
+pub static COMMANDS: [Spec; 17] = [
     Spec {
         kind: CommandKind::Request,
         fr: "demande",
@@ -222,6 +224,17 @@ pub static COMMANDS: [Spec; 16] = [
         // The list names people: never in a room residents share.
         rooms: &[Coordination, Direct],
         args: args::volunteers,
+    },
+    Spec {
+        kind: CommandKind::Journal,
+        fr: "journal",
+        en: "log",
+        aliases: &[("audit", Lang::En)],
+        usage: Key::UsageJournal,
+        help: Key::HelpJournal,
+        who: Who::Coordinator,
+        rooms: &[Coordination, Direct],
+        args: args::journal,
     },
     Spec {
         kind: CommandKind::Requests,

@@ -73,13 +73,13 @@ use sled::{
     transaction::{ConflictableTransactionError, TransactionError, TransactionalTree},
 };
 
-pub use crate::model::{
-    Action, Effect, FollowUp, LogEntry, NewRequest, Outcome, Person, Quote, Request, RoomKind,
-    Root, Shape, Spare, State, Step, Target,
-};
 use crate::model::{
-    EFFECTS, HANDLED, INFORMED, JOINED, LOG, META, PEOPLE, RELAYS, REQUESTS, ROOMS, SPARES,
+    AUDIT, EFFECTS, HANDLED, INFORMED, JOINED, LOG, META, PEOPLE, RELAYS, REQUESTS, ROOMS, SPARES,
     TreeSpec, VolunteerStatus,
+};
+pub use crate::model::{
+    Action, AuditAction, AuditEntry, Effect, FollowUp, LogEntry, NewRequest, Outcome, Person,
+    Quote, Request, RoomKind, Root, Shape, Spare, State, Step, Target,
 };
 pub use crate::{
     privacy::{
@@ -90,7 +90,8 @@ pub use crate::{
 
 /// The schema this code reads and writes. Version 2 added the `effects` tree, the
 /// requests' `follow_up` and the follow-up outcomes; version 3 the `erased` outcome and
-/// the effects of an erasure (`redact`, `scrub`, `leave`). An older store reads as it is.
+/// the effects of an erasure (`redact`, `scrub`, `leave`, `send_data`) and the `audit`
+/// tree. An older store reads as it is.
 pub const SCHEMA_VERSION: u64 = 3;
 
 /// An effect recorded in the journal, with its id there.
@@ -203,6 +204,7 @@ pub struct Store {
     effects: Tree,
     spares: Tree,
     informed: Tree,
+    audit: Tree,
     meta: Tree,
 }
 
@@ -247,6 +249,7 @@ impl Store {
             effects: db.open_tree(EFFECTS.name)?,
             spares: db.open_tree(SPARES.name)?,
             informed: db.open_tree(INFORMED.name)?,
+            audit: db.open_tree(AUDIT.name)?,
             meta: db.open_tree(META.name)?,
             db,
         };
@@ -824,12 +827,50 @@ impl Store {
             reason: reason.map(str::to_owned),
         };
         let encoded = encode(PEOPLE, &person)?;
-        let old = self.people.insert(user_id, encoded)?;
+        let result = (&self.people, &self.audit).transaction(|(people, audit)| {
+            let old = match people.insert(user_id.as_bytes(), encoded.clone())? {
+                Some(bytes) => {
+                    decode::<Person>(&bytes, PEOPLE, user_id.as_bytes())
+                        .map_err(abort_store)?
+                        .status
+                }
+                None => VolunteerStatus::Unvetted,
+            };
+            let action = match (old, status) {
+                (old, new) if old == new => None,
+                (_, VolunteerStatus::Vetted) => Some(AuditAction::Vet),
+                (_, VolunteerStatus::Banned) => Some(AuditAction::Ban),
+                (VolunteerStatus::Banned, VolunteerStatus::Unvetted) => Some(AuditAction::Unban),
+                (_, VolunteerStatus::Unvetted) => Some(AuditAction::Unvet),
+            };
+            if let Some(action) = action {
+                let entry = AuditEntry {
+                    at: now,
+                    actor: by.to_owned(),
+                    action,
+                    target: Some(user_id.to_owned()),
+                    reason: reason.map(str::to_owned),
+                };
+                append_audit(audit, &entry)?;
+            }
+            Ok(old)
+        });
+        let old = result.map_err(|error| match transition_error(error) {
+            TransitionError::Store(error) => error,
+            other => StoreError::Sled(sled::Error::ReportableBug(other.to_string())),
+        })?;
         self.flush().await?;
-        match old {
-            Some(bytes) => Ok(decode::<Person>(&bytes, PEOPLE, user_id.as_bytes())?.status),
-            None => Ok(VolunteerStatus::Unvetted),
+        Ok(old)
+    }
+
+    /// The audit of the coordinators' actions, oldest first.
+    pub fn audit(&self) -> Result<Vec<AuditEntry>, StoreError> {
+        let mut entries = Vec::new();
+        for item in self.audit.iter() {
+            let (key, bytes) = item?;
+            entries.push(decode(&bytes, AUDIT, &key)?);
         }
+        Ok(entries)
     }
 
     /// The requests `requester` made, oldest first.
@@ -994,6 +1035,12 @@ fn append_log(
     // generate_id is monotonic across restarts, so key order is the order of events.
     let id = log.generate_id()?;
     put(log, LOG, &id.to_be_bytes(), &entry)
+}
+
+fn append_audit(audit: &TransactionalTree, entry: &AuditEntry) -> TxResult<()> {
+    // generate_id is monotonic across restarts, so key order is the order of actions.
+    let id = audit.generate_id()?;
+    put(audit, AUDIT, &id.to_be_bytes(), entry)
 }
 
 fn encode<T: Serialize>(tree: TreeSpec, value: &T) -> Result<Vec<u8>, StoreError> {

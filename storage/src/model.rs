@@ -108,6 +108,8 @@ pub(crate) const EFFECTS: TreeSpec = TreeSpec { name: "effects", keys: KeyForm::
 pub(crate) const INFORMED: TreeSpec = TreeSpec { name: "informed", keys: KeyForm::Text };
 /// Room id → [`Spare`]: private rooms made ahead of claims.
 pub(crate) const SPARES: TreeSpec = TreeSpec { name: "spares", keys: KeyForm::Text };
+/// Generated id → [`AuditEntry`]: what coordinators did.
+pub(crate) const AUDIT: TreeSpec = TreeSpec { name: "audit", keys: KeyForm::Number };
 /// Schema version, request counter, and when the last sync ended.
 pub(crate) const META: TreeSpec = TreeSpec { name: "meta", keys: KeyForm::Text };
 
@@ -303,6 +305,37 @@ pub enum Outcome {
     /// Someone's data was erased at their request (GDPR Art. 17), by them or by the
     /// coordinator who is the actor; about no request (number 0), and naming no one else.
     Erased,
+}
+
+/// What a coordinator did, for the audit of the coordinators' actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    /// Vetted a volunteer.
+    Vet,
+    /// Took a volunteer off the vetted ones, without a ban.
+    Unvet,
+    /// Banned someone.
+    Ban,
+    /// Lifted a ban.
+    Unban,
+    /// Erased someone's data at their request (the target is not kept).
+    Erase,
+}
+
+/// One line of the audit of the coordinators' actions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    /// When, in UTC.
+    pub at: DateTime<Utc>,
+    /// Who did it (a coordinator's Matrix id, or a pseudonym once forgotten).
+    pub actor: String,
+    /// What they did.
+    pub action: AuditAction,
+    /// To whom, if it is kept.
+    pub target: Option<String>,
+    /// Why, as they wrote it.
+    pub reason: Option<String>,
 }
 
 /// One line of the outcome log.

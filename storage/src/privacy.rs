@@ -14,10 +14,11 @@ use serde::{Deserialize, Serialize};
 use sled::{IVec, Transactional};
 
 use crate::{
-    SCHEMA_VERSION, Store, StoreError, TransitionError, abort_store, append_log, decode,
+    SCHEMA_VERSION, Store, StoreError, TransitionError, abort_store, append_audit, append_log,
+    decode,
     model::{
-        Action, Category, EFFECTS, Effect, FollowUp, INFORMED, LOG, LogEntry, Outcome, PEOPLE,
-        Person, REQUESTS, ROOMS, Request, RoomKind, Shape, State,
+        AUDIT, Action, AuditAction, AuditEntry, Category, EFFECTS, Effect, FollowUp, INFORMED, LOG,
+        LogEntry, Outcome, PEOPLE, Person, REQUESTS, ROOMS, Request, RoomKind, Shape, State,
     },
     put, transition_error, u64_from,
 };
@@ -66,6 +67,10 @@ pub struct PersonData {
     /// The outcome log entries they made, and every entry about a request they made,
     /// oldest first; other people are roles.
     pub log: Vec<LogEntry>,
+    /// What coordinators did about them (the coordinator as a role), and what they did
+    /// as a coordinator (without whom), oldest first.
+    #[serde(default)]
+    pub audit: Vec<AuditEntry>,
 }
 
 /// A request someone else made, as the volunteer who took it (or the coordinator who
@@ -146,6 +151,8 @@ struct Found {
     /// Effects about a request they made or naming them, and the private-room effects of
     /// the claims they held.
     effects: Vec<IVec>,
+    /// Audit entries they made or that are about them.
+    audit: Vec<IVec>,
 }
 
 impl Found {
@@ -156,6 +163,7 @@ impl Found {
             && !self.informed
             && self.rooms.is_empty()
             && self.effects.is_empty()
+            && self.audit.is_empty()
     }
 }
 
@@ -228,6 +236,20 @@ impl Store {
             }
             None => None,
         };
+        let mut audit = Vec::new();
+        for mut entry in self.audit()? {
+            if entry.target.as_deref() == Some(user_id) {
+                if entry.actor != user_id && is_person(&entry.actor) {
+                    COORDINATOR.clone_into(&mut entry.actor);
+                }
+            } else if entry.actor == user_id {
+                entry.target = None;
+                entry.reason = None;
+            } else {
+                continue;
+            }
+            audit.push(entry);
+        }
         Ok(PersonData {
             version: PERSON_DATA_VERSION,
             store_schema: SCHEMA_VERSION,
@@ -239,6 +261,7 @@ impl Store {
             requests,
             helped,
             log: entries,
+            audit,
         })
     }
 
@@ -283,8 +306,17 @@ impl Store {
     /// someone who erased themselves) had someone's data erased at `now`: an entry about
     /// no request (number 0), which does not say whose.
     pub async fn record_erasure(&self, actor: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
-        let result =
-            self.log.transaction(|log| append_log(log, now, 0, actor, Outcome::Erased, None));
+        let entry = AuditEntry {
+            at: now,
+            actor: actor.to_owned(),
+            action: AuditAction::Erase,
+            target: None,
+            reason: None,
+        };
+        let result = (&self.log, &self.audit).transaction(|(log, audit)| {
+            append_log(log, now, 0, actor, Outcome::Erased, None)?;
+            append_audit(audit, &entry)
+        });
         result.map_err(|error| match transition_error(error) {
             TransitionError::Store(error) => error,
             other => StoreError::Sled(sled::Error::ReportableBug(other.to_string())),
@@ -370,6 +402,13 @@ impl Store {
             }
         }
         found.informed = self.informed.contains_key(user_id)?;
+        for item in self.audit.iter() {
+            let (key, bytes) = item?;
+            let entry: AuditEntry = decode(&bytes, AUDIT, &key)?;
+            if entry.actor == user_id || entry.target.as_deref() == Some(user_id) {
+                found.audit.push(key);
+            }
+        }
         for item in self.rooms.iter() {
             let (key, bytes) = item?;
             let kind: RoomKind = decode(&bytes, ROOMS, &key)?;
@@ -409,9 +448,10 @@ impl Store {
             &self.rooms,
             &self.joined,
             &self.effects,
+            &self.audit,
         );
-        let done =
-            trees.transaction(|(requests, log, people, informed, rooms, joined, effects)| {
+        let done = trees.transaction(
+            |(requests, log, people, informed, rooms, joined, effects, audit)| {
                 let mut pass = Forgotten::default();
                 let mut relays = Vec::new();
                 let direct: HashSet<&[u8]> = found.rooms.iter().map(|key| key.as_ref()).collect();
@@ -486,6 +526,19 @@ impl Store {
                 if found.informed {
                     informed.remove(user_id.as_bytes())?;
                 }
+                for key in &found.audit {
+                    let Some(bytes) = audit.get(key)? else { continue };
+                    let mut entry: AuditEntry = decode(&bytes, AUDIT, key).map_err(abort_store)?;
+                    if entry.actor == user_id {
+                        pseudonym.clone_into(&mut entry.actor);
+                    }
+                    if entry.target.as_deref() == Some(user_id) {
+                        entry.target = Some(pseudonym.to_owned());
+                        // A reason written about them is about them.
+                        entry.reason = None;
+                    }
+                    put(audit, AUDIT, key, &entry)?;
+                }
                 for key in &found.effects {
                     let Some(bytes) = effects.remove(key)? else { continue };
                     let effect: Effect = decode(&bytes, EFFECTS, key).map_err(abort_store)?;
@@ -496,7 +549,8 @@ impl Store {
                     }
                 }
                 Ok((pass, relays))
-            });
+            },
+        );
         done.map_err(|error| match transition_error(error) {
             TransitionError::Store(error) => error,
             // Nothing above aborts otherwise.

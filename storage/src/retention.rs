@@ -7,7 +7,10 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::{
     Store, StoreError, decode, encode,
-    model::{INFORMED, LOG, LogEntry, PEOPLE, Person, REQUESTS, Request, RoomKind, State},
+    model::{
+        AUDIT, AuditEntry, INFORMED, LOG, LogEntry, PEOPLE, Person, REQUESTS, Request, RoomKind,
+        State,
+    },
     privacy::{is_person, new_pseudonym},
     u64_from,
 };
@@ -77,6 +80,8 @@ impl Store {
     ///   request they made or hold that is still open or claimed counts as activity now,
     ///   so nothing is ever cancelled or given back here. Someone known only through a
     ///   direct chat (no dated record) is left alone;
+    /// - puts [`PSEUDONYM`] for the coordinator and the person of audit entries at least
+    ///   `log_actors` old, and erases their reason;
     /// - prunes the handled event ids at least `handled_events` old.
     ///
     /// Idempotent, and cheap when nothing is due: it reads each tree it purges once and
@@ -139,6 +144,16 @@ impl Store {
                 }
             }
         }
+        let mut audit = Vec::new();
+        for item in self.audit.iter() {
+            let (key, bytes) = item?;
+            let entry: AuditEntry = decode(&bytes, AUDIT, &key)?;
+            note_activity(&mut last_seen, &entry.actor, entry.at);
+            if let Some(target) = &entry.target {
+                note_activity(&mut last_seen, target, entry.at);
+            }
+            audit.push((key, entry));
+        }
         for item in self.informed.iter() {
             let (key, bytes) = item?;
             let at_ms = u64_from(&bytes, INFORMED, &key)?;
@@ -186,6 +201,28 @@ impl Store {
             }
             if changed {
                 self.log.insert(key, encode(LOG, &entry)?)?;
+                dirty = true;
+            }
+        }
+
+        // The audit: who did what to whom, and why, goes with the actors of the log.
+        for (key, mut entry) in audit {
+            if entry.at > actors_before {
+                continue;
+            }
+            let mut changed = false;
+            for id in [Some(&mut entry.actor), entry.target.as_mut()].into_iter().flatten() {
+                if is_person(id) {
+                    PSEUDONYM.clone_into(id);
+                    changed = true;
+                }
+            }
+            if entry.reason.take().is_some() {
+                changed = true;
+            }
+            if changed {
+                self.audit.insert(key, encode(AUDIT, &entry)?)?;
+                purged.pseudonymised += 1;
                 dirty = true;
             }
         }

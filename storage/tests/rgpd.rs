@@ -615,7 +615,11 @@ async fn test_purge_removes_what_retention_says_when_it_is_due_and_not_before() 
     // Two years: not yet; two years and a day: Mme Martin (told on day 0), Alice and the
     // record the agent wrote of her (day 0) are forgotten; Mme Durand's request is still
     // open, the agent vetted Bruno on day 200: they stay.
-    assert_eq!(store.purge(day(730) - TimeDelta::seconds(1), &RETENTION).await?, Purged::default());
+    // Meanwhile the audit of Bruno's vetting (day 200) turned a year old: it names no one.
+    let purged = store.purge(day(730) - TimeDelta::seconds(1), &RETENTION).await?;
+    assert_eq!(purged, Purged { pseudonymised: 1, ..Purged::default() });
+    let vetting = store.audit()?.into_iter().find(|e| e.at == day(200)).ok_or("the vetting")?;
+    assert_eq!((vetting.actor.as_str(), vetting.target.as_deref()), (PSEUDONYM, Some(PSEUDONYM)));
     let purged = store.purge(day(731), &RETENTION).await?;
     assert_eq!(purged.people, 2, "{purged:?}");
     assert_eq!(purged.direct_rooms, [MARTIN_DM]);

@@ -13,9 +13,9 @@ use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, TimeZone, Utc};
 use entraide_storage::{
     SCHEMA_VERSION, Store,
     model::{
-        Action, Category, DayPart, Effect, FollowUp, Key, Lang, LogEntry, Message, NewRequest,
-        Outcome, Person, Quote, Reading, Relation, Request, RoomKind, Root, Shape, Spare, State,
-        Step, Target, VolunteerStatus, When,
+        Action, AuditAction, AuditEntry, Category, DayPart, Effect, FollowUp, Key, Lang, LogEntry,
+        Message, NewRequest, Outcome, Person, Quote, Reading, Relation, Request, RoomKind, Root,
+        Shape, Spare, State, Step, Target, VolunteerStatus, When,
     },
 };
 use serde::{Serialize, de::DeserializeOwned};
@@ -256,6 +256,33 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
             Step::EscalateClaim => 4,
         },
         5,
+    )?;
+    pinned_all(
+        &[
+            (AuditAction::Vet, r#""vet""#),
+            (AuditAction::Unvet, r#""unvet""#),
+            (AuditAction::Ban, r#""ban""#),
+            (AuditAction::Unban, r#""unban""#),
+            (AuditAction::Erase, r#""erase""#),
+        ],
+        |action| match action {
+            AuditAction::Vet => 0,
+            AuditAction::Unvet => 1,
+            AuditAction::Ban => 2,
+            AuditAction::Unban => 3,
+            AuditAction::Erase => 4,
+        },
+        5,
+    )?;
+    pinned(
+        &AuditEntry {
+            at: at(7),
+            actor: "@agent:x".to_owned(),
+            action: AuditAction::Ban,
+            target: Some("@paul:x".to_owned()),
+            reason: Some("absent".to_owned()),
+        },
+        r#"{"at":"2026-11-23T10:07:00Z","actor":"@agent:x","action":"ban","target":"@paul:x","reason":"absent"}"#,
     )?;
     pinned_all(
         &[

@@ -90,6 +90,60 @@ async fn test_a_coordinator_unvets_unbans_and_lists_volunteers() -> Result<()> {
     let twice = desk(&world, &format!("!debannir {}", paul.user_id)).await?;
     ensure!(has_line(&world, twice.text(), Lang::Fr, Key::NotBanned, &paul), "{}", twice.body);
 
+    // The audit: every action of the scenario, in order, with its reason.
+    let journal = desk(&world, "!journal").await?;
+    let lines: Vec<&str> = journal.text().lines().skip(1).collect();
+    let (paul_id, alice_id) = (paul.user_id.to_string(), alice.user_id.to_string());
+    let reason = world.texts.text(Lang::Fr, Key::JournalReason, &[("reason", "ne répond plus")]);
+    let expected = [
+        (Key::AuditVet, &paul_id, ""),
+        (Key::AuditVet, &alice_id, ""),
+        (Key::AuditUnvet, &paul_id, reason.as_str()),
+        (Key::AuditBan, &paul_id, ""),
+        (Key::AuditUnban, &paul_id, ""),
+    ];
+    ensure!(lines.len() == expected.len(), "{}", journal.body);
+    for (line, (action, target, reason)) in lines.iter().zip(expected) {
+        // When: the minute of the scenario, as the line has it ("24/11/2026 08:54").
+        let at = line.get(..16).unwrap_or_default();
+        let action = world.texts.text(Lang::Fr, action, &[]);
+        let args = [
+            ("at", at),
+            ("actor", world.coordinator.user_id.as_str()),
+            ("action", &action),
+            ("target", target),
+            ("reason", reason),
+        ];
+        let said = world.texts.text(Lang::Fr, Key::JournalLine, &args);
+        ensure!(*line == said, "{line:?} is not {said:?}");
+    }
+    let about_paul = desk(&world, &format!("!log {}", paul.user_id)).await?;
+    ensure!(
+        has(&world, about_paul.text(), (Lang::En, Key::JournalHeader), "count", "4"),
+        "{}",
+        about_paul.body
+    );
+
+    // An action taken in a direct chat is announced in the coordination room.
+    let direct = world.coordinator.create_dm(&world.bot_id, false).await?;
+    world
+        .coordinator
+        .wait_for("the bot in the direct chat", WAIT, |m| {
+            m.room_id == direct && m.sender == world.bot_id
+        })
+        .await?;
+    world.coordinator.send_text(&direct, &format!("!valider {}", paul.user_id)).await?;
+    world
+        .coordinator
+        .wait_for("the vetting announced", WAIT, |m| {
+            m.room_id == world.coordination_room
+                && m.text().ends_with(&format!(
+                    "{} {paul_id}",
+                    world.texts.text(Lang::Fr, Key::AuditVet, &[])
+                ))
+        })
+        .await?;
+
     // Not for volunteers.
     let refused = alice.send_text(&world.volunteers_room, "!benevoles").await?;
     alice

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result, ensure};
 use entraide_commands::{Key, Lang, VolunteerStatus};
-use entraide_storage::{Outcome, PSEUDONYM_PREFIX, State, Store};
+use entraide_storage::{AuditAction, Outcome, PSEUDONYM_PREFIX, State, Store};
 use entraide_tests::{
     Person, Seen, wait_until,
     world::{WAIT, World, join_private_room},
@@ -186,6 +186,17 @@ async fn test_a_coordinator_erases_a_volunteer_and_their_claim_goes_back() -> Re
         erased.len() == 1 && erased[0].actor == world.coordinator.user_id.as_str(),
         "{erased:?}"
     );
+    // The audit says the coordinator erased someone, not whom; the vetting's entry now
+    // names a pseudonym.
+    let audit = store.audit()?;
+    let erase = audit.iter().find(|e| e.action == AuditAction::Erase).context("the erasure")?;
+    ensure!(
+        erase.actor == world.coordinator.user_id.as_str() && erase.target.is_none(),
+        "{audit:?}"
+    );
+    let vetting = audit.iter().find(|e| e.action == AuditAction::Vet).context("the vetting")?;
+    let target = vetting.target.as_deref().unwrap_or_default();
+    ensure!(target.starts_with(PSEUDONYM_PREFIX), "{audit:?}");
     Ok(())
 }
 

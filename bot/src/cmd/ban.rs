@@ -2,11 +2,11 @@
 //! what they held is given back and relayed again.
 
 use entraide_commands::{Key, Message, VolunteerStatus};
-use entraide_storage::{Request, RoomKind};
+use entraide_storage::{AuditAction, Request, RoomKind};
 use matrix_sdk::{Room, ruma::UserId};
 use tracing::{debug, info, warn};
 
-use super::Ctx;
+use super::{Ctx, journal::announce};
 use crate::{bot::Bot, effects::plan, failure::Failure};
 
 /// Bans `user`: no longer vetted, their requests given back, banned from the rooms the
@@ -23,6 +23,9 @@ pub async fn apply(
         .set_volunteer_status(user.as_str(), VolunteerStatus::Banned, by, reason, bot.now())
         .await?;
     info!("volunteer banned");
+    if before != VolunteerStatus::Banned {
+        announce(bot, ctx, AuditAction::Ban, Some(user), reason);
+    }
     let released = give_back_all(bot, user, by).await?;
     ban_everywhere(bot, user).await;
     let key = if before == VolunteerStatus::Banned { Key::AlreadyBanned } else { Key::Banned };

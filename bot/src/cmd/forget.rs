@@ -12,11 +12,13 @@
 use std::collections::HashMap;
 
 use entraide_commands::{CommandKind, Key, Message, Place, VolunteerStatus};
-use entraide_storage::{Action, Effect, Forgotten, PersonData, RoomKind, Shape, Target};
+use entraide_storage::{
+    Action, AuditAction, Effect, Forgotten, PersonData, RoomKind, Shape, Target,
+};
 use matrix_sdk::ruma::UserId;
 use tracing::info;
 
-use super::Ctx;
+use super::{Ctx, journal::announce};
 use crate::{bot::Bot, effects::plan, failure::Failure};
 
 /// Who asked for the erasure.
@@ -54,6 +56,7 @@ pub async fn apply(
     if knows_nothing(&data) {
         if by == By::Coordinator {
             bot.store.record_erasure(ctx.sender().as_str(), now).await?;
+            announce(bot, ctx, AuditAction::Erase, None, None);
         }
         let key = match by {
             By::Themselves => Key::ForgetMeNothing,
@@ -76,6 +79,9 @@ pub async fn apply(
         By::Coordinator => ctx.sender().as_str(),
     };
     bot.store.record_erasure(actor, now).await?;
+    if by == By::Coordinator {
+        announce(bot, ctx, AuditAction::Erase, None, None);
+    }
     info!(requests = forgotten.requests.len(), ?by, "a person forgotten");
 
     let done = match by {

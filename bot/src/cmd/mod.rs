@@ -11,6 +11,7 @@ mod cancel;
 mod done;
 mod forget;
 mod help;
+mod journal;
 mod my_data;
 mod privacy;
 mod release;
@@ -116,6 +117,7 @@ pub async fn run(bot: &Bot, ctx: &Ctx, command: Command) -> Result<(), Failure> 
         Command::Unvet { user, reason } => unvet::apply(bot, ctx, &user, reason.as_deref()).await,
         Command::Unban { user } => unban::apply(bot, ctx, &user).await,
         Command::Volunteers => volunteers::apply(bot, ctx).await,
+        Command::Journal { user } => journal::apply(bot, ctx, user.as_deref()).await,
         Command::Requests => requests::apply(bot, ctx).await,
         Command::Privacy => privacy::apply(bot, ctx).await,
         Command::MyData => my_data::apply(bot, ctx).await,

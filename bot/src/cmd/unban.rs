@@ -2,10 +2,11 @@
 //! not vetted again by it: `!valider` does that, after meeting them.
 
 use entraide_commands::{Key, VolunteerStatus};
+use entraide_storage::AuditAction;
 use matrix_sdk::ruma::UserId;
 use tracing::{debug, info};
 
-use super::{Ctx, ban::managed_rooms};
+use super::{Ctx, ban::managed_rooms, journal::announce};
 use crate::{bot::Bot, failure::Failure};
 
 /// Lifts `user`'s ban in the store and in the rooms the bot manages.
@@ -25,6 +26,7 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, user: &UserId) -> Result<(), Failure> {
         )
         .await?;
     info!("ban lifted");
+    announce(bot, ctx, AuditAction::Unban, Some(user), None);
     for room in managed_rooms(bot) {
         if let Err(error) = room.unban_user(user, None).await {
             debug!(room = %room.room_id(), %error, "no ban lifted here");

@@ -3,10 +3,11 @@
 //! back and relayed again, and they leave the volunteers room.
 
 use entraide_commands::{Key, Message, VolunteerStatus};
+use entraide_storage::AuditAction;
 use matrix_sdk::ruma::UserId;
 use tracing::{debug, info};
 
-use super::{Ctx, ban::give_back_all};
+use super::{Ctx, ban::give_back_all, journal::announce};
 use crate::{bot::Bot, failure::Failure};
 
 /// Unvets `user` if they are vetted; a banned or unvetted person is left as they are.
@@ -26,6 +27,7 @@ pub async fn apply(
         .set_volunteer_status(user.as_str(), VolunteerStatus::Unvetted, by, reason, bot.now())
         .await?;
     info!("volunteer no longer vetted");
+    announce(bot, ctx, AuditAction::Unvet, Some(user), reason);
     let released = give_back_all(bot, user, by).await?;
     if let Some(volunteers) = bot.volunteers_room()
         && let Err(error) = volunteers.kick_user(user, None).await

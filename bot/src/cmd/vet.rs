@@ -2,10 +2,11 @@
 //! into the volunteers room.
 
 use entraide_commands::{Key, VolunteerStatus};
+use entraide_storage::AuditAction;
 use matrix_sdk::ruma::UserId;
 use tracing::{debug, info, warn};
 
-use super::Ctx;
+use super::{Ctx, journal::announce};
 use crate::{bot::Bot, failure::Failure};
 
 /// Marks `user` vetted, lifts a ban in the volunteers room, and invites them there.
@@ -21,6 +22,9 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, user: &UserId) -> Result<(), Failure> {
         )
         .await?;
     info!("volunteer vetted");
+    if before != VolunteerStatus::Vetted {
+        announce(bot, ctx, AuditAction::Vet, Some(user), None);
+    }
     if let Some(volunteers) = bot.volunteers_room() {
         if before == VolunteerStatus::Banned
             && let Err(error) = volunteers.unban_user(user, None).await

@@ -1,0 +1,84 @@
+//! `!journal [@personne]` / `!log [@person]`: the audit of what coordinators did (vet,
+//! unvet, ban, unban, erase), for everyone or about one person; and the line that
+//! announces each such action in the coordination room.
+
+use entraide_commands::{Key, Lang, Message, Place};
+use entraide_storage::{AuditAction, AuditEntry, Shape};
+use matrix_sdk::ruma::UserId;
+
+use super::Ctx;
+use crate::{bot::Bot, effects::plan, failure::Failure};
+
+/// How many of the latest entries the journal shows.
+const SHOWN: usize = 50;
+
+/// Lists the latest entries, oldest first, about `user` (as actor or target) if given.
+pub async fn apply(bot: &Bot, ctx: &Ctx, user: Option<&UserId>) -> Result<(), Failure> {
+    let mut entries = bot.store.audit()?;
+    if let Some(user) = user {
+        let user = user.as_str();
+        entries.retain(|e| e.actor == user || e.target.as_deref() == Some(user));
+    }
+    let message = if entries.is_empty() {
+        bot.texts.render(ctx.lang, Key::JournalEmpty, &[])
+    } else {
+        let count = entries.len().to_string();
+        let mut lines = vec![bot.texts.render(ctx.lang, Key::JournalHeader, &[("count", &count)])];
+        let shown = entries.len().saturating_sub(SHOWN);
+        lines.extend(entries[shown..].iter().map(|entry| line(bot, ctx.lang, entry)));
+        Message::lines(lines)
+    };
+    ctx.answer(bot, &message, None);
+    Ok(())
+}
+
+/// One entry as a line: when, who, what, to whom, why.
+pub fn line(bot: &Bot, lang: Lang, entry: &AuditEntry) -> Message {
+    let at = entry.at.with_timezone(&bot.config.timezone).format("%d/%m/%Y %H:%M").to_string();
+    let action = bot.texts.text(
+        lang,
+        match entry.action {
+            AuditAction::Vet => Key::AuditVet,
+            AuditAction::Unvet => Key::AuditUnvet,
+            AuditAction::Ban => Key::AuditBan,
+            AuditAction::Unban => Key::AuditUnban,
+            AuditAction::Erase => Key::AuditErase,
+        },
+        &[],
+    );
+    let reason = entry.reason.as_deref().map_or_else(String::new, |reason| {
+        bot.texts.text(lang, Key::JournalReason, &[("reason", reason)])
+    });
+    let target = entry.target.as_deref().unwrap_or_default();
+    let args = [
+        ("at", at.as_str()),
+        ("actor", &entry.actor),
+        ("action", &action),
+        ("target", target),
+        ("reason", &reason),
+    ];
+    bot.texts.render(lang, Key::JournalLine, &args)
+}
+
+/// Announces a coordinator's action in the coordination room, unless the command was
+/// written there (its answer says it).
+pub fn announce(
+    bot: &Bot,
+    ctx: &Ctx,
+    action: AuditAction,
+    target: Option<&UserId>,
+    reason: Option<&str>,
+) {
+    if ctx.place == Place::Coordination {
+        return;
+    }
+    let entry = AuditEntry {
+        at: bot.now(),
+        actor: ctx.sender().to_string(),
+        action,
+        target: target.map(ToString::to_string),
+        reason: reason.map(str::to_owned),
+    };
+    let message = line(bot, bot.config.language, &entry);
+    bot.outbox.now(plan::notice_in(&bot.rooms.coordination, message, Shape::New, None));
+}
