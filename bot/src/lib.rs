@@ -36,6 +36,7 @@ mod handlers;
 mod invite;
 mod job;
 mod matrix;
+mod powers;
 pub mod register;
 mod session;
 mod spares;
@@ -181,6 +182,7 @@ async fn serve(
     let spares = synced.is_some().then(|| tokio::spawn(spares::keep(bot.clone(), spares_stop)));
     if let Some(token) = synced {
         handlers::queue_pending_invites(&client, &jobs).await;
+        powers::tell_at_start(&bot).await;
         info!(user = %user_id, "entraide is running");
         tokio::select! {
             () = syncer.forever(token) => warn!("sync ended"),

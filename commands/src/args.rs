@@ -116,6 +116,11 @@ pub fn journal(args: &str, pills: &[Pill]) -> Result<Command, ArgError> {
     }
 }
 
+/// `!verifier`, with nothing after.
+pub fn check(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
+    if args.is_empty() { Ok(Command::Check) } else { Err(ArgError::Usage) }
+}
+
 /// `!demandes`, with nothing after.
 pub fn requests(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
     if args.is_empty() { Ok(Command::Requests) } else { Err(ArgError::Usage) }

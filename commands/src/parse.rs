@@ -75,6 +75,8 @@ pub enum Command {
         /// The person, as written in the command; `None`: everyone.
         user: Option<OwnedUserId>,
     },
+    /// Says where the bot lacks the powers it needs.
+    Check,
     /// Lists open and claimed requests.
     Requests,
     /// Shows how the person's data is used, and their rights.
@@ -113,6 +115,7 @@ impl Command {
             Command::Unban { .. } => CommandKind::Unban,
             Command::Volunteers => CommandKind::Volunteers,
             Command::Journal { .. } => CommandKind::Journal,
+            Command::Check => CommandKind::Check,
             Command::Requests => CommandKind::Requests,
             Command::Privacy => CommandKind::Privacy,
             Command::MyData => CommandKind::MyData,
@@ -353,6 +356,8 @@ mod tests {
             ),
             ("!log", Journal { user: None }, Lang::En),
             ("!log @x:y.org", Journal { user: Some(user("@x:y.org")) }, Lang::En),
+            ("!vérifier", Check, Lang::Fr),
+            ("!check", Check, Lang::En),
             ("!bénévoles", Volunteers, Lang::Fr),
             ("!volunteers", Volunteers, Lang::En),
             ("!demandes", Requests, Lang::Fr),
@@ -466,6 +471,7 @@ mod tests {
             ("!unban nobody", CommandKind::Unban, Lang::En),
             ("!benevoles tous", CommandKind::Volunteers, Lang::Fr),
             ("!journal paul", CommandKind::Journal, Lang::Fr),
+            ("!verifier tout", CommandKind::Check, Lang::Fr),
             ("!log @x:y.org @z:y.org", CommandKind::Journal, Lang::En),
             ("!mesdonnees toutes", CommandKind::MyData, Lang::Fr),
             ("!oubliemoi peut-etre", CommandKind::ForgetMe, Lang::Fr),

@@ -184,6 +184,7 @@ mod tests {
             CommandKind::Unban,
             CommandKind::Volunteers,
             CommandKind::Journal,
+            CommandKind::Check,
             CommandKind::Requests,
         ] {
             assert_eq!(check(kind, COORDINATOR, Place::Coordination), Ok(()));
@@ -252,6 +253,7 @@ mod tests {
                 CommandKind::Unban,
                 CommandKind::Volunteers,
                 CommandKind::Journal,
+                CommandKind::Check,
                 CommandKind::Requests,
                 CommandKind::Privacy,
                 CommandKind::MyData,

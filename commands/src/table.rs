@@ -35,6 +35,8 @@ pub enum CommandKind {
     Volunteers,
     /// `!journal` / `!log`
     Journal,
+    /// `!verifier` / `!check`
+    Check,
     /// `!demandes` / `!requests`
     Requests,
     /// `!confidentialite` / `!privacy`
@@ -112,7 +114,7 @@ pub struct Spec {
 use RoomType::{Coordination, Direct, Neighbourhood, Private, Volunteers};
 
 /// Every command, in the order `!aide` lists them.
-pub static COMMANDS: [Spec; 17] = [
+pub static COMMANDS: [Spec; 18] = [
     Spec {
         kind: CommandKind::Request,
         fr: "demande",
@@ -235,6 +237,17 @@ pub static COMMANDS: [Spec; 17] = [
         who: Who::Coordinator,
         rooms: &[Coordination, Direct],
         args: args::journal,
+    },
+    Spec {
+        kind: CommandKind::Check,
+        fr: "verifier",
+        en: "check",
+        aliases: &[],
+        usage: Key::UsageCheck,
+        help: Key::HelpCheck,
+        who: Who::Coordinator,
+        rooms: &[Coordination, Direct],
+        args: args::check,
     },
     Spec {
         kind: CommandKind::Requests,

@@ -12,6 +12,7 @@ use entraide_tests::{
     wait_until,
     world::{WAIT, World, join_private_room},
 };
+use matrix_sdk::ruma::int;
 
 /// The coordinator writes `command` in the coordination room and waits for the bot's
 /// answer to it.
@@ -143,6 +144,26 @@ async fn test_a_coordinator_unvets_unbans_and_lists_volunteers() -> Result<()> {
                 ))
         })
         .await?;
+
+    // The bot is a plain member of the neighbourhood room: it says what it lacks there.
+    let check = desk(&world, "!verifier").await?;
+    let powers = [Key::PowerBan, Key::PowerRedact].map(|key| world.texts.text(Lang::Fr, key, &[]));
+    let lacking = world.texts.args(
+        Lang::Fr,
+        Key::PowersLacking,
+        check.text().lines().nth(1).unwrap_or_default(),
+    );
+    let lacking = lacking.context("a room named")?;
+    ensure!(lacking.get("room").map(String::as_str) == Some("Les Tilleuls"), "{}", check.body);
+    ensure!(lacking.get("powers") == Some(&powers.join(", ")), "{}", check.body);
+    ensure!(lacking.get("level").map(String::as_str) == Some("50"), "{}", check.body);
+    let hood = world.coordinator.room(&world.neighbourhood)?;
+    hood.update_power_levels(vec![(&world.bot_id, int!(50))]).await?;
+    wait_until("the bot to see its power", WAIT, || async {
+        let check = desk(&world, "!check").await.ok()?;
+        world.texts.says(&check, Lang::En, Key::PowersOk).then_some(())
+    })
+    .await?;
 
     // Not for volunteers.
     let refused = alice.send_text(&world.volunteers_room, "!benevoles").await?;

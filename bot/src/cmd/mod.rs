@@ -8,6 +8,7 @@
 
 mod ban;
 mod cancel;
+mod check;
 mod done;
 mod forget;
 mod help;
@@ -118,6 +119,7 @@ pub async fn run(bot: &Bot, ctx: &Ctx, command: Command) -> Result<(), Failure> 
         Command::Unban { user } => unban::apply(bot, ctx, &user).await,
         Command::Volunteers => volunteers::apply(bot, ctx).await,
         Command::Journal { user } => journal::apply(bot, ctx, user.as_deref()).await,
+        Command::Check => check::apply(bot, ctx).await,
         Command::Requests => requests::apply(bot, ctx).await,
         Command::Privacy => privacy::apply(bot, ctx).await,
         Command::MyData => my_data::apply(bot, ctx).await,
