@@ -115,9 +115,19 @@ impl Bot {
             ("category", texts.category(lang, request.reading.category)),
             ("neighbourhood", neighbourhood),
             ("when", texts.when(lang, request.reading.when, self.today())),
-            ("behalf", texts.behalf(lang, request.reading.on_behalf)),
+            ("behalf", self.behalf(request, lang)),
             ("text", mask(&request.text, lang).text),
         ]
+    }
+
+    /// For whom a request is, as its messages say it: read in its text ("pour sa mère"),
+    /// and, for someone who phoned, that it came by phone.
+    fn behalf(&self, request: &Request, lang: Lang) -> String {
+        let mut behalf = self.texts.behalf(lang, request.reading.on_behalf);
+        if self.is_phone_in(request) {
+            behalf.push_str(&self.texts.text(lang, Key::PhoneIn, &[]));
+        }
+        behalf
     }
 
     /// [`Bot::about`] for the two people of the private room: the full text.
@@ -151,6 +161,12 @@ impl Bot {
         args.extend(extra.iter().cloned());
         let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
         self.texts.render(lang, key, &args)
+    }
+
+    /// Whether a coordinator posted `request` for someone who phoned (`!pour`): it is
+    /// followed in the coordination room.
+    pub fn is_phone_in(&self, request: &Request) -> bool {
+        request.origin_room == self.rooms.coordination.as_str()
     }
 
     /// The notice on personal data (GDPR Art. 13): who is responsible, why, who sees

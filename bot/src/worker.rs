@@ -93,6 +93,7 @@ async fn on_message(bot: &Bot, written: Written, body: &str, html: Option<&str>)
         matches!(
             parsed.command.kind(),
             CommandKind::Request
+                | CommandKind::For
                 | CommandKind::Take
                 | CommandKind::Release
                 | CommandKind::Done

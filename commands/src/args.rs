@@ -42,6 +42,14 @@ pub fn request(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
     Ok(Command::Request { text: args.to_owned() })
 }
 
+/// `!pour <texte>`: read as a request's text.
+pub fn for_someone(args: &str, pills: &[Pill]) -> Result<Command, ArgError> {
+    match request(args, pills)? {
+        Command::Request { text } => Ok(Command::For { text }),
+        _ => Err(ArgError::Usage),
+    }
+}
+
 /// `!prendre <n>`
 pub fn take(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
     let mut words = args.split_whitespace();

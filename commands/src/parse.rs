@@ -22,6 +22,11 @@ pub enum Command {
         /// The free text, trimmed.
         text: String,
     },
+    /// A coordinator posts a request for someone who phoned.
+    For {
+        /// The free text, trimmed.
+        text: String,
+    },
     /// Claims an open request.
     Take {
         /// The request number.
@@ -105,6 +110,7 @@ impl Command {
     pub fn kind(&self) -> CommandKind {
         match self {
             Command::Request { .. } => CommandKind::Request,
+            Command::For { .. } => CommandKind::For,
             Command::Take { .. } => CommandKind::Take,
             Command::Release { .. } => CommandKind::Release,
             Command::Done { .. } => CommandKind::Done,
@@ -356,6 +362,13 @@ mod tests {
             ),
             ("!log", Journal { user: None }, Lang::En),
             ("!log @x:y.org", Journal { user: Some(user("@x:y.org")) }, Lang::En),
+            (
+                "!pour courses pour Mme Petit jeudi",
+                For { text: "courses pour Mme Petit jeudi".into() },
+                Lang::Fr,
+            ),
+            ("!téléphone visite samedi", For { text: "visite samedi".into() }, Lang::Fr),
+            ("!for groceries on Monday", For { text: "groceries on Monday".into() }, Lang::En),
             ("!vérifier", Check, Lang::Fr),
             ("!check", Check, Lang::En),
             ("!bénévoles", Volunteers, Lang::Fr),
@@ -472,6 +485,8 @@ mod tests {
             ("!benevoles tous", CommandKind::Volunteers, Lang::Fr),
             ("!journal paul", CommandKind::Journal, Lang::Fr),
             ("!verifier tout", CommandKind::Check, Lang::Fr),
+            ("!pour", CommandKind::For, Lang::Fr),
+            ("!for   ", CommandKind::For, Lang::En),
             ("!log @x:y.org @z:y.org", CommandKind::Journal, Lang::En),
             ("!mesdonnees toutes", CommandKind::MyData, Lang::Fr),
             ("!oubliemoi peut-etre", CommandKind::ForgetMe, Lang::Fr),

@@ -246,6 +246,7 @@ mod tests {
             allowed(COORDINATOR, Place::Coordination),
             vec![
                 CommandKind::Request,
+                CommandKind::For,
                 CommandKind::Cancel,
                 CommandKind::Vet,
                 CommandKind::Ban,

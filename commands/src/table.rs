@@ -15,6 +15,8 @@ use crate::{
 pub enum CommandKind {
     /// `!demande` / `!request`
     Request,
+    /// `!pour` / `!for`
+    For,
     /// `!prendre` / `!take`
     Take,
     /// `!lacher` / `!release`
@@ -114,7 +116,7 @@ pub struct Spec {
 use RoomType::{Coordination, Direct, Neighbourhood, Private, Volunteers};
 
 /// Every command, in the order `!aide` lists them.
-pub static COMMANDS: [Spec; 18] = [
+pub static COMMANDS: [Spec; 19] = [
     Spec {
         kind: CommandKind::Request,
         fr: "demande",
@@ -126,6 +128,17 @@ pub static COMMANDS: [Spec; 18] = [
         // Coordinators post in their own room for people who phoned in.
         rooms: &[Neighbourhood, Direct, Coordination],
         args: args::request,
+    },
+    Spec {
+        kind: CommandKind::For,
+        fr: "pour",
+        en: "for",
+        aliases: &[("telephone", Lang::Fr), ("phone", Lang::En)],
+        usage: Key::UsageFor,
+        help: Key::HelpFor,
+        who: Who::Coordinator,
+        rooms: &[Coordination, Direct],
+        args: args::for_someone,
     },
     Spec {
         kind: CommandKind::Take,

@@ -56,6 +56,15 @@ enum Launched {
     Process(BotProcess),
 }
 
+/// The outcome log of a request claimed, its private room made, and done.
+pub const DONE: [Outcome; 5] = [
+    Outcome::Created,
+    Outcome::Relayed,
+    Outcome::Claimed,
+    Outcome::PrivateRoomCreated,
+    Outcome::Done,
+];
+
 /// The community's name in every scenario.
 pub const COMMUNITY: &str = "Saint-Martin";
 

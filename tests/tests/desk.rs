@@ -10,7 +10,7 @@ use entraide_tests::{
     Person, Seen,
     bot::RunningBot,
     wait_until,
-    world::{WAIT, World, join_private_room},
+    world::{DONE, WAIT, World, join_private_room},
 };
 use matrix_sdk::ruma::int;
 
@@ -215,5 +215,51 @@ async fn test_a_resident_past_the_limit_is_answered_politely_and_not_relayed() -
         let text = format!("!demande {what} pour Mme Petit qui a téléphoné");
         world.ask_in(&world.coordinator, &world.coordination_room, &text, Lang::Fr).await?;
     }
+    Ok(())
+}
+
+/// A request for someone who phoned goes from `!pour` to `!fait` with the coordinator in
+/// the private room: the relay says it came by phone (masked as any other), the volunteer
+/// gets the whole text and the coordinator as the link, and the coordination room is told
+/// when it is taken.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn test_a_phone_in_request_goes_from_pour_to_done_with_the_coordinator() -> Result<()> {
+    let world = World::start(false).await?;
+    let volunteer = world.volunteer("benevole").await?;
+    let coordination = &world.coordination_room;
+    let text = "!pour courses pour Mme Petit, 06 12 34 56 78, jeudi matin";
+    let (number, _) = world.ask_in(&world.coordinator, coordination, text, Lang::Fr).await?;
+    let relay = world.relay(&volunteer, number).await?;
+    let by_phone = world.texts.text(Lang::Fr, Key::PhoneIn, &[]);
+    ensure!(relay.body.contains(&by_phone), "{}", relay.body);
+    ensure!(!relay.body.contains("06 12 34 56 78"), "{}", relay.body);
+
+    volunteer.send_text(&world.volunteers_room, &format!("!prendre {number}")).await?;
+    let private = join_private_room(&world.texts, &volunteer, number).await?;
+    ensure!(private == join_private_room(&world.texts, &world.coordinator, number).await?);
+    let intro = volunteer
+        .wait_for("the request in the private room", WAIT, |m| {
+            m.room_id == private
+                && world.texts.is_about(Lang::Fr, Key::PrivateIntro, m.text(), number)
+        })
+        .await?;
+    ensure!(intro.text().contains("06 12 34 56 78"), "{}", intro.body);
+    ensure!(intro.text().contains(&by_phone), "{}", intro.body);
+    let link =
+        [("volunteer", volunteer.localpart.as_str()), ("requester", &world.coordinator.localpart)];
+    for (name, value) in link {
+        let said = world.texts.is_with(Lang::Fr, Key::PrivateIntro, intro.text(), name, value);
+        ensure!(said, "the coordinator is the link: {}", intro.body);
+    }
+    world
+        .coordinator
+        .wait_for("the coordinators told", WAIT, |m| {
+            m.room_id == *coordination
+                && world.texts.is_about(Lang::Fr, Key::RequesterTold, m.text(), number)
+        })
+        .await?;
+
+    volunteer.send_text(&private, "!fait courses livrées").await?;
+    world.wait_log(number, &DONE).await?;
     Ok(())
 }

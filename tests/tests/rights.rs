@@ -11,7 +11,7 @@ use entraide_commands::{Key, Lang, VolunteerStatus};
 use entraide_storage::{AuditAction, Outcome, PSEUDONYM_PREFIX, State, Store};
 use entraide_tests::{
     Person, Seen, wait_until,
-    world::{WAIT, World, join_private_room},
+    world::{DONE, WAIT, World, join_private_room},
 };
 use matrix_sdk::ruma::{OwnedEventId, RoomId, int};
 
@@ -276,18 +276,7 @@ async fn test_retention_purges_by_the_bots_clock() -> Result<()> {
     volunteer.send_text(&world.volunteers_room, &format!("!prendre {number}")).await?;
     let private = join_private_room(&world.texts, &volunteer, number).await?;
     volunteer.send_text(&private, "!fait avec Mme Dubois, très contente").await?;
-    world
-        .wait_log(
-            number,
-            &[
-                Outcome::Created,
-                Outcome::Relayed,
-                Outcome::Claimed,
-                Outcome::PrivateRoomCreated,
-                Outcome::Done,
-            ],
-        )
-        .await?;
+    world.wait_log(number, &DONE).await?;
     let store = world.bot()?.store.clone();
     let clock = world.bot()?.clock.clone();
 

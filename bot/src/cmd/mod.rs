@@ -108,7 +108,8 @@ pub async fn run(bot: &Bot, ctx: &Ctx, command: Command) -> Result<(), Failure> 
     let kind = command.kind();
     rules::check(kind, ctx.roles, ctx.place).map_err(|refusal| Failure::Refused(refusal, kind))?;
     match command {
-        Command::Request { text } => request::apply(bot, ctx, text).await,
+        Command::Request { text } => request::apply(bot, ctx, text, false).await,
+        Command::For { text } => request::apply(bot, ctx, text, true).await,
         Command::Take { number } => take::apply(bot, ctx, number).await,
         Command::Release { number } => release::apply(bot, ctx, number).await,
         Command::Done { number, note } => done::apply(bot, ctx, number, note).await,

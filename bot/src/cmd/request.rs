@@ -20,7 +20,11 @@ use crate::{
 /// to the requester, and relays it to the volunteers. Written in a neighbourhood room
 /// where the bot may, it is taken out of the room and followed in a direct chat (see
 /// [`moved_to`]).
-pub async fn apply(bot: &Bot, ctx: &Ctx, text: String) -> Result<(), Failure> {
+///
+/// `phone_in`: a coordinator's `!pour`, for someone who phoned. The coordinator stands in
+/// for the requester (in the private room too), and everything said to the requester
+/// goes to the coordination room, where every coordinator can follow it and call back.
+pub async fn apply(bot: &Bot, ctx: &Ctx, text: String, phone_in: bool) -> Result<(), Failure> {
     let now = bot.now();
     if !ctx.roles.coordinator {
         within_limits(bot, ctx.sender().as_str(), now)?;
@@ -30,7 +34,7 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, text: String) -> Result<(), Failure> {
         _ => None,
     };
     let reading = read_request(&text, now.with_timezone(&bot.config.timezone));
-    let direct = moved_to(bot, ctx).await;
+    let direct = if phone_in { None } else { moved_to(bot, ctx).await };
     // The line that says why the request left the room names its author as they appear.
     let author = match direct {
         Some(_) => bot.name_in(ctx.room.room_id().as_str(), ctx.sender()).await,
@@ -40,7 +44,11 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, text: String) -> Result<(), Failure> {
         requester: ctx.sender().to_string(),
         // Moved, the request is followed in the direct chat: everything said to the
         // requester about it goes there.
-        origin_room: direct.as_ref().unwrap_or(&ctx.room).room_id().to_string(),
+        origin_room: match (&direct, phone_in) {
+            (_, true) => bot.rooms.coordination.to_string(),
+            (Some(direct), false) => direct.room_id().to_string(),
+            (None, false) => ctx.room.room_id().to_string(),
+        },
         neighbourhood,
         text,
         reading,
@@ -49,7 +57,8 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, text: String) -> Result<(), Failure> {
     // The first time a person asks, they are told what becomes of their data (GDPR
     // Art. 13), after the confirmation.
     let requester = ctx.sender().as_str();
-    let inform = !bot.store.is_informed(requester)?;
+    // The person who phoned is told by the coordinator, not the coordinator by the bot.
+    let inform = !phone_in && !bot.store.is_informed(requester)?;
     let owed = |request: &Request| {
         let confirmation = bot.about(request, ctx.lang, Key::RequestConfirmed, &[]);
         // After the relay, in its lane: the confirmation says the request was passed on,
