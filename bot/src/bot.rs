@@ -17,7 +17,7 @@ use tracing::error;
 use crate::{
     clock::Clock,
     config::Config,
-    effects::Outbox,
+    effects::{Outbox, Urgency},
     matrix::{self, BotRooms, RoomTurns},
 };
 
@@ -44,6 +44,8 @@ pub struct Bot {
     pub sending: RoomTurns,
     /// Told when a claim took a spare room, so that another is made.
     pub spare_taken: Notify,
+    /// The urgent effects under way, which the rest gives way to.
+    pub urgency: Arc<Urgency>,
 }
 
 impl Bot {

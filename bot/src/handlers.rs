@@ -3,8 +3,6 @@
 //! joined the room). They know the bot's own id, nothing else of it. The same sorting
 //! serves events fetched by the catch-up after a limited sync (`sync`).
 
-use std::sync::PoisonError;
-
 use matrix_sdk::{
     Client, Room, RoomState,
     event_handler::{Ctx, EventHandlerHandle},
@@ -33,8 +31,7 @@ struct Sorter {
 impl Sorter {
     fn queue(&self, job: Option<Job>) {
         if let Some(job) = job {
-            // A poisoned lock only means a handler panicked; its jobs are still good.
-            self.inbox.lock().unwrap_or_else(PoisonError::into_inner).push(job);
+            self.inbox.put(job);
         }
     }
 }

@@ -1,13 +1,56 @@
 //! What the event handlers hand to the worker: one [`Job`] per event worth a look.
 
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
 use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedUserId};
+use tracing::debug;
 
 /// Where jobs go: unbounded, so that the sync loop never waits on the worker.
 pub type Jobs = tokio::sync::mpsc::UnboundedSender<Job>;
 
-/// Where the event handlers put the jobs of one sync; the sync loop hands them to the
-/// worker after the jobs of any history it had to fetch, so that jobs keep their order.
-pub type Inbox = std::sync::Arc<std::sync::Mutex<Vec<Job>>>;
+/// Where the event handlers put jobs. During the first sync it holds them back: the sync
+/// loop hands them to the worker after the history fetched back to where the bot left
+/// off, so that what was written while it was stopped comes first. From then on it
+/// passes each job to the worker at once, while matrix-sdk is still finishing the sync
+/// (its outgoing encryption requests), which a request's relay need not wait for.
+#[derive(Debug, Clone, Default)]
+pub struct Inbox(Arc<Mutex<Tray>>);
+
+/// An [`Inbox`]'s inside.
+#[derive(Debug, Default)]
+struct Tray {
+    /// The worker's queue, once jobs are passed on.
+    worker: Option<Jobs>,
+    /// The jobs held back until then.
+    held: Vec<Job>,
+}
+
+impl Inbox {
+    fn lock(&self) -> MutexGuard<'_, Tray> {
+        // A poisoned lock only means a handler panicked; its jobs are still good.
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Takes `job` (held back or passed on, see [`Inbox`]).
+    pub fn put(&self, job: Job) {
+        let mut tray = self.lock();
+        match &tray.worker {
+            None => tray.held.push(job),
+            Some(worker) => {
+                if worker.send(job).is_err() {
+                    debug!("the bot is stopping: event left unhandled");
+                }
+            }
+        }
+    }
+
+    /// The jobs held back so far; from now on, jobs go straight to `worker`.
+    pub fn pass_on(&self, worker: &Jobs) -> Vec<Job> {
+        let mut tray = self.lock();
+        tray.worker = Some(worker.clone());
+        std::mem::take(&mut tray.held)
+    }
+}
 
 /// Now, in milliseconds since the epoch (the unit of event times).
 pub fn now_ms() -> u64 {

@@ -153,6 +153,7 @@ async fn serve(
         clock,
         sending: Default::default(),
         spare_taken: Default::default(),
+        urgency: Default::default(),
     });
     // Handlers are in place before the first sync, which brings what people wrote while
     // the bot was stopped.

@@ -16,6 +16,10 @@ use crate::{bot::Bot, effects::retry::persist, job::now_ms, matrix};
 /// (transient failures are retried by [`persist`] itself).
 const AFTER_FAILURE: Duration = Duration::from_secs(60);
 
+/// How long a spare room waits, at most, for the effects people wait for: on a busy
+/// day, claims must not run out of spares for good.
+const CALM_WAIT: Duration = Duration::from_secs(30);
+
 /// Keeps the configured number of free spare rooms until `stop` fires.
 pub async fn keep(bot: Arc<Bot>, mut stop: oneshot::Receiver<()>) {
     loop {
@@ -41,6 +45,12 @@ pub async fn keep(bot: Arc<Bot>, mut stop: oneshot::Receiver<()>) {
         }
         tokio::select! {
             () = bot.spare_taken.notified() => {}
+            _ = &mut stop => return,
+        }
+        // Making a room is the homeserver's heaviest task: the claim that took the spare
+        // (its invitations, its intro) and whatever else people wait for go first.
+        tokio::select! {
+            _ = tokio::time::timeout(CALM_WAIT, bot.urgency.wait_calm()) => {}
             _ = &mut stop => return,
         }
     }

@@ -5,12 +5,14 @@
 //! client's store moves its sync position as soon as a sync returns, before the worker
 //! has handled what it brought, so the point the bot catches up from is recorded by the
 //! worker itself, once it has handled a sync's jobs ([`Job::Synced`]). At start, every
-//! room's history is fetched back to that point; later, a room whose timeline the
-//! homeserver cut short ("limited") is fetched back to the last sync. History jobs go to
-//! the worker before the newer ones, oldest first; handled event ids keep the overlap
+//! room's history is fetched back to that point, and handed to the worker, oldest first,
+//! before what the first sync brought. After that, each event goes to the worker as the
+//! sync brings it (matrix-sdk's outgoing encryption requests, which end a sync, are not
+//! waited for); a room whose timeline the homeserver cut short ("limited") is fetched
+//! back to the last sync and its older events follow. Handled event ids keep any overlap
 //! from being handled twice.
 
-use std::{collections::HashSet, sync::PoisonError, time::Duration};
+use std::{collections::HashSet, time::Duration};
 
 use entraide_storage::Store;
 use matrix_sdk::{
@@ -108,18 +110,22 @@ impl Syncer {
                 Ok(response) => {
                     let ended = now_ms();
                     let mut jobs = match first {
-                        true => self.catch_up_all(&response).await,
+                        true => {
+                            let mut jobs = self.catch_up_all(&response).await;
+                            let mut seen: HashSet<OwnedEventId> =
+                                jobs.iter().filter_map(Job::event).cloned().collect();
+                            let news = self.inbox.pass_on(&self.jobs);
+                            jobs.extend(news.into_iter().filter(|job| match job.event() {
+                                Some(event) => seen.insert(event.clone()),
+                                None => true,
+                            }));
+                            jobs
+                        }
+                        // The sync's own events went to the worker as they came; the
+                        // history a limited timeline left out follows them (handled ids
+                        // keep the overlap from being handled twice).
                         false => self.catch_up(&response).await,
                     };
-                    let mut seen: HashSet<OwnedEventId> =
-                        jobs.iter().filter_map(Job::event).cloned().collect();
-                    let news = std::mem::take(
-                        &mut *self.inbox.lock().unwrap_or_else(PoisonError::into_inner),
-                    );
-                    jobs.extend(news.into_iter().filter(|job| match job.event() {
-                        Some(event) => seen.insert(event.clone()),
-                        None => true,
-                    }));
                     jobs.push(Job::Synced { at: ended });
                     for job in jobs {
                         if self.jobs.send(job).is_err() {

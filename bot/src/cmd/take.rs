@@ -68,8 +68,8 @@ pub async fn by_reaction(
 }
 
 /// The claim itself: one compare-and-swap in the store, journalled with what it owes: the
-/// winner told (as a reply to their command, or in the relay's thread), then the private
-/// room and what follows it.
+/// private room, then the winner told (as a reply to their command, or in the relay's
+/// thread) and what else follows the room.
 async fn claim(
     bot: &Bot,
     number: u64,
@@ -80,12 +80,16 @@ async fn claim(
 ) -> Result<(), Failure> {
     let won = bot.texts.render(lang, Key::ClaimWon, &[("number", &number.to_string())]);
     let owed = |request: &Request| {
-        let told = match command {
+        let mut told = match command {
             Some(ctx) => ctx.reply(bot, &won, Some(request)),
             None => plan::to_relay_thread(bot, request, &won, volunteer.as_str(), true),
         };
-        let mut owed = vec![told];
-        owed.extend(plan::private_room(bot, request, volunteer.as_str()));
+        // Told once the private room is there, in its lane: the invitations, which both
+        // people wait for, do not share the homeserver with it; and if the room cannot
+        // be made, the volunteer hears that the request was given back, not that it won.
+        told.lane = plan::PRIVATE_LANE.to_owned();
+        let mut owed = plan::private_room(bot, request, volunteer.as_str());
+        owed.insert(1.min(owed.len()), told);
         owed
     };
     let (_, queued) = bot

@@ -19,7 +19,7 @@ use matrix_sdk::ruma::{EventId, OwnedEventId};
 
 pub use self::{
     rights::direct_chat,
-    run::{Item, Outbox},
+    run::{Item, Outbox, Urgency},
 };
 
 /// The relay message of a request, if it was relayed.

@@ -79,10 +79,9 @@ type Lane = (u64, String);
 /// What the lanes share.
 struct Lanes {
     queues: Mutex<HashMap<Lane, VecDeque<Item>>>,
-    /// Urgent effects at the head of their lane, ready to run.
-    urgent_ready: AtomicUsize,
-    /// Woken when `urgent_ready` falls to zero.
-    calm: Notify,
+    /// The urgent effects under way or ready to run (the bot's, shared with what must
+    /// give way to them).
+    urgency: Arc<Urgency>,
     slots: Semaphore,
     stopping: AtomicBool,
     /// Interrupted effects not yet carried out; at zero, `resumed` is told.
@@ -105,7 +104,7 @@ impl Lanes {
             return None;
         }
         if item.effect.urgent {
-            self.urgent_ready.fetch_add(1, Ordering::SeqCst);
+            self.urgency.one_more();
         }
         queues.insert(lane.clone(), VecDeque::from([item]));
         Some(lane)
@@ -123,21 +122,23 @@ impl Lanes {
         let Some(queue) = queues.get_mut(lane) else {
             return (Vec::new(), true);
         };
-        if queue.pop_front().is_some_and(|done| done.effect.urgent) {
-            self.urgent_done();
-        }
+        let done_urgent = queue.pop_front().is_some_and(|done| done.effect.urgent);
         let dropped = if drop_rest {
             queue.drain(..).filter_map(|item| item.id).collect()
         } else {
             Vec::new()
         };
-        match queue.front() {
-            Some(next) => {
-                if next.effect.urgent {
-                    self.urgent_ready.fetch_add(1, Ordering::SeqCst);
-                }
-                (dropped, false)
-            }
+        // The next urgent effect counts before the one done stops counting: the count
+        // must not touch zero in between (what waits for calm would start too early).
+        let next = queue.front().map(|next| next.effect.urgent);
+        if next == Some(true) {
+            self.urgency.one_more();
+        }
+        if done_urgent {
+            self.urgency.one_less();
+        }
+        match next {
+            Some(_) => (dropped, false),
             None => {
                 queues.remove(lane);
                 (dropped, true)
@@ -159,20 +160,36 @@ impl Lanes {
             let _ = told.send(());
         }
     }
+}
 
-    fn urgent_done(&self) {
-        if self.urgent_ready.fetch_sub(1, Ordering::SeqCst) == 1 {
+/// How many urgent effects (confirmations, relays, private rooms, intros) are under way
+/// or ready to run: what is not urgent waits until there are none, so that under rate
+/// limits the people waiting are served first.
+#[derive(Debug, Default)]
+pub struct Urgency {
+    count: AtomicUsize,
+    /// Woken when `count` falls to zero.
+    calm: Notify,
+}
+
+impl Urgency {
+    fn one_more(&self) {
+        self.count.fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn one_less(&self) {
+        if self.count.fetch_sub(1, Ordering::SeqCst) == 1 {
             self.calm.notify_waiters();
         }
     }
 
-    /// Waits until no urgent effect is ready to run.
-    async fn wait_calm(&self) {
+    /// Waits until no urgent effect is under way or ready to run.
+    pub async fn wait_calm(&self) {
         loop {
             let calm = self.calm.notified();
             tokio::pin!(calm);
             calm.as_mut().enable();
-            if self.urgent_ready.load(Ordering::SeqCst) == 0 {
+            if self.count.load(Ordering::SeqCst) == 0 {
                 return;
             }
             calm.await;
@@ -194,8 +211,7 @@ pub async fn dispatch(
 ) {
     let lanes = Arc::new(Lanes {
         queues: Mutex::new(HashMap::new()),
-        urgent_ready: AtomicUsize::new(0),
-        calm: Notify::new(),
+        urgency: bot.urgency.clone(),
         slots: Semaphore::new(IN_FLIGHT),
         stopping: AtomicBool::new(false),
         resumed_left: AtomicUsize::new(0),
@@ -258,7 +274,7 @@ async fn run_lane(bot: Arc<Bot>, lanes: Arc<Lanes>, lane: Lane) {
             return;
         }
         if !item.effect.urgent {
-            lanes.wait_calm().await;
+            lanes.urgency.wait_calm().await;
         }
         let Ok(_permit) = lanes.slots.acquire().await else {
             // Never closed.
