@@ -20,6 +20,8 @@ pub enum Failure {
     Transition(TransitionError, CommandKind),
     /// The person asked more than the configured limits allow.
     TooMany(Limit),
+    /// A coordinator blocked the person's requests.
+    Blocked,
     /// Something broke on the bot's side.
     Internal(anyhow::Error),
 }
@@ -119,6 +121,7 @@ pub fn message(texts: &Catalogue, failure: &Failure, lang: Lang) -> Option<Messa
             TransitionError::NotRequester(number) => with_number(Key::NotRequester, *number),
             TransitionError::Store(_) => render(Key::InternalError, &[]),
         },
+        Failure::Blocked => render(Key::RequestBlocked, &[]),
         Failure::TooMany(Limit::Open(max)) => {
             render(Key::TooManyOpen, &[("max", &max.to_string())])
         }
@@ -178,6 +181,7 @@ mod tests {
         for lang in Lang::ALL {
             says(Failure::TooMany(Limit::Open(3)), lang, Key::TooManyOpen, &[("max", "3")]);
             says(Failure::TooMany(Limit::Daily(10)), lang, Key::TooManyToday, &[("max", "10")]);
+            says(Failure::Blocked, lang, Key::RequestBlocked, &[]);
         }
     }
 

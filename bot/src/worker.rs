@@ -98,6 +98,7 @@ async fn on_message(bot: &Bot, written: Written, body: &str, html: Option<&str>)
                 | CommandKind::Release
                 | CommandKind::Done
                 | CommandKind::Cancel
+                | CommandKind::Assign
         )
     });
     if !first_time(bot, &event, in_transition).await {

@@ -100,6 +100,30 @@ pub fn unvet(args: &str, pills: &[Pill]) -> Result<Command, ArgError> {
     Ok(Command::Unvet { user, reason: non_empty(rest) })
 }
 
+/// `!attribuer <n> @personne`
+pub fn assign(args: &str, pills: &[Pill]) -> Result<Command, ArgError> {
+    let (first, rest) = split_first(args);
+    let number = first.and_then(number).ok_or(ArgError::Usage)?;
+    match user_argument(rest, pills) {
+        Some((user, "")) => Ok(Command::Assign { number, user }),
+        _ => Err(ArgError::Usage),
+    }
+}
+
+/// `!bloquer @personne [raison]`
+pub fn block(args: &str, pills: &[Pill]) -> Result<Command, ArgError> {
+    let (user, rest) = user_argument(args, pills).ok_or(ArgError::Usage)?;
+    Ok(Command::Block { user, reason: non_empty(rest) })
+}
+
+/// `!debloquer @personne`
+pub fn unblock(args: &str, pills: &[Pill]) -> Result<Command, ArgError> {
+    match user_argument(args, pills) {
+        Some((user, "")) => Ok(Command::Unblock { user }),
+        _ => Err(ArgError::Usage),
+    }
+}
+
 /// `!debannir @personne`
 pub fn unban(args: &str, pills: &[Pill]) -> Result<Command, ArgError> {
     match user_argument(args, pills) {

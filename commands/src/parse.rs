@@ -101,6 +101,26 @@ pub enum Command {
         /// Whether the coordinator confirmed.
         confirmed: bool,
     },
+    /// A coordinator gives an open request to a vetted volunteer of their choice.
+    Assign {
+        /// The request number.
+        number: u64,
+        /// The volunteer, as written in the command.
+        user: OwnedUserId,
+    },
+    /// A coordinator stops someone's requests (spam, abuse), whatever their volunteer
+    /// status.
+    Block {
+        /// The person, as written in the command.
+        user: OwnedUserId,
+        /// Why, for the coordinators' record.
+        reason: Option<String>,
+    },
+    /// Lets someone's requests through again.
+    Unblock {
+        /// The person, as written in the command.
+        user: OwnedUserId,
+    },
     /// Lists the commands this person may use here.
     Help,
 }
@@ -127,6 +147,9 @@ impl Command {
             Command::MyData => CommandKind::MyData,
             Command::ForgetMe { .. } => CommandKind::ForgetMe,
             Command::Erase { .. } => CommandKind::Erase,
+            Command::Assign { .. } => CommandKind::Assign,
+            Command::Block { .. } => CommandKind::Block,
+            Command::Unblock { .. } => CommandKind::Unblock,
             Command::Help => CommandKind::Help,
         }
     }
@@ -413,6 +436,43 @@ mod tests {
                 Erase { user: user("@bob:localhost:8008"), confirmed: true },
                 Lang::En,
             ),
+            (
+                "!attribuer 12 @marie:example.org",
+                Assign { number: 12, user: user("@marie:example.org") },
+                Lang::Fr,
+            ),
+            (
+                "!attribuer n°7 @bob:localhost:8008",
+                Assign { number: 7, user: user("@bob:localhost:8008") },
+                Lang::Fr,
+            ),
+            (
+                "!confier 3 @marie:example.org",
+                Assign { number: 3, user: user("@marie:example.org") },
+                Lang::Fr,
+            ),
+            ("!assign #12 @x:y.org", Assign { number: 12, user: user("@x:y.org") }, Lang::En),
+            ("!ASSIGN 4   @x:y.org  ", Assign { number: 4, user: user("@x:y.org") }, Lang::En),
+            (
+                "!bloquer @spam:example.org",
+                Block { user: user("@spam:example.org"), reason: None },
+                Lang::Fr,
+            ),
+            (
+                "!bloquer @spam:example.org messages insultants",
+                Block {
+                    user: user("@spam:example.org"),
+                    reason: Some("messages insultants".to_owned()),
+                },
+                Lang::Fr,
+            ),
+            (
+                "!block @x:y.org spam",
+                Block { user: user("@x:y.org"), reason: Some("spam".to_owned()) },
+                Lang::En,
+            ),
+            ("!débloquer @spam:example.org", Unblock { user: user("@spam:example.org") }, Lang::Fr),
+            ("!UNBLOCK @x:y.org", Unblock { user: user("@x:y.org") }, Lang::En),
             ("!aide", Help, Lang::Fr),
             ("!Aide prendre", Help, Lang::Fr),
             ("!help", Help, Lang::En),
@@ -496,6 +556,21 @@ mod tests {
             ("!effacer marie", CommandKind::Erase, Lang::Fr),
             ("!effacer @marie:example.org demain", CommandKind::Erase, Lang::Fr),
             ("!erase", CommandKind::Erase, Lang::En),
+            ("!attribuer", CommandKind::Assign, Lang::Fr),
+            ("!attribuer 12", CommandKind::Assign, Lang::Fr),
+            ("!attribuer @marie:example.org", CommandKind::Assign, Lang::Fr),
+            ("!attribuer @marie:example.org 12", CommandKind::Assign, Lang::Fr),
+            ("!attribuer douze @marie:example.org", CommandKind::Assign, Lang::Fr),
+            ("!attribuer 12 marie", CommandKind::Assign, Lang::Fr),
+            ("!attribuer 12 @marie:example.org merci", CommandKind::Assign, Lang::Fr),
+            ("!assign 0 @x:y.org", CommandKind::Assign, Lang::En),
+            ("!assign 12 @x:y.org @z:y.org", CommandKind::Assign, Lang::En),
+            ("!bloquer", CommandKind::Block, Lang::Fr),
+            ("!bloquer paul", CommandKind::Block, Lang::Fr),
+            ("!block 12", CommandKind::Block, Lang::En),
+            ("!debloquer", CommandKind::Unblock, Lang::Fr),
+            ("!debloquer @x:y.org maintenant", CommandKind::Unblock, Lang::Fr),
+            ("!unblock paul", CommandKind::Unblock, Lang::En),
         ];
         for (body, kind, lang) in table {
             assert_eq!(err(body), ParseError::Usage { kind, lang }, "{body}");

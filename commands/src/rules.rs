@@ -186,6 +186,9 @@ mod tests {
             CommandKind::Journal,
             CommandKind::Check,
             CommandKind::Requests,
+            CommandKind::Assign,
+            CommandKind::Block,
+            CommandKind::Unblock,
         ] {
             assert_eq!(check(kind, COORDINATOR, Place::Coordination), Ok(()));
             assert_eq!(check(kind, COORDINATOR, Place::Direct), Ok(()));
@@ -260,6 +263,9 @@ mod tests {
                 CommandKind::MyData,
                 CommandKind::ForgetMe,
                 CommandKind::Erase,
+                CommandKind::Assign,
+                CommandKind::Block,
+                CommandKind::Unblock,
                 CommandKind::Help
             ]
         );

@@ -49,6 +49,12 @@ pub enum CommandKind {
     ForgetMe,
     /// `!effacer` / `!erase`
     Erase,
+    /// `!attribuer` / `!assign`
+    Assign,
+    /// `!bloquer` / `!block`
+    Block,
+    /// `!debloquer` / `!unblock`
+    Unblock,
     /// `!aide` / `!help`
     Help,
 }
@@ -116,7 +122,7 @@ pub struct Spec {
 use RoomType::{Coordination, Direct, Neighbourhood, Private, Volunteers};
 
 /// Every command, in the order `!aide` lists them.
-pub static COMMANDS: [Spec; 19] = [
+pub static COMMANDS: [Spec; 22] = [
     Spec {
         kind: CommandKind::Request,
         fr: "demande",
@@ -318,6 +324,39 @@ pub static COMMANDS: [Spec; 19] = [
         who: Who::Coordinator,
         rooms: &[Coordination, Direct],
         args: args::erase,
+    },
+    Spec {
+        kind: CommandKind::Assign,
+        fr: "attribuer",
+        en: "assign",
+        aliases: &[("confier", Lang::Fr)],
+        usage: Key::UsageAssign,
+        help: Key::HelpAssign,
+        who: Who::Coordinator,
+        rooms: &[Coordination, Direct],
+        args: args::assign,
+    },
+    Spec {
+        kind: CommandKind::Block,
+        fr: "bloquer",
+        en: "block",
+        aliases: &[],
+        usage: Key::UsageBlock,
+        help: Key::HelpBlock,
+        who: Who::Coordinator,
+        rooms: &[Coordination, Direct],
+        args: args::block,
+    },
+    Spec {
+        kind: CommandKind::Unblock,
+        fr: "debloquer",
+        en: "unblock",
+        aliases: &[],
+        usage: Key::UsageUnblock,
+        help: Key::HelpUnblock,
+        who: Who::Coordinator,
+        rooms: &[Coordination, Direct],
+        args: args::unblock,
     },
     Spec {
         kind: CommandKind::Help,

@@ -78,8 +78,8 @@ use crate::model::{
     TreeSpec, VolunteerStatus,
 };
 pub use crate::model::{
-    Action, AuditAction, AuditEntry, Effect, FollowUp, LogEntry, NewRequest, Outcome, Person,
-    Quote, Request, RoomKind, Root, Shape, Spare, State, Step, Target,
+    Action, AuditAction, AuditEntry, Block, Effect, FollowUp, LogEntry, NewRequest, Outcome,
+    Person, Quote, Request, RoomKind, Root, Shape, Spare, State, Step, Target,
 };
 pub use crate::{
     privacy::{
@@ -486,6 +486,41 @@ impl Store {
         now: DateTime<Utc>,
         plan: impl Fn(&Request) -> Vec<Effect>,
     ) -> Result<(Request, Vec<Queued>), TransitionError> {
+        self.claim_for(number, volunteer, event, now, None, plan).await
+    }
+
+    /// A coordinator, `by`, gives open request `number` to `volunteer`: a claim in their
+    /// name (logged as theirs, as [`Store::claim`] logs it), with the coordinator's action
+    /// in the audit, in the same transaction.
+    pub async fn assign(
+        &self,
+        number: u64,
+        volunteer: &str,
+        by: &str,
+        event: Option<&str>,
+        now: DateTime<Utc>,
+        plan: impl Fn(&Request) -> Vec<Effect>,
+    ) -> Result<(Request, Vec<Queued>), TransitionError> {
+        let entry = AuditEntry {
+            at: now,
+            actor: by.to_owned(),
+            action: AuditAction::Assign,
+            target: Some(volunteer.to_owned()),
+            reason: None,
+            request: Some(number),
+        };
+        self.claim_for(number, volunteer, event, now, Some(&entry), plan).await
+    }
+
+    async fn claim_for(
+        &self,
+        number: u64,
+        volunteer: &str,
+        event: Option<&str>,
+        now: DateTime<Utc>,
+        audit: Option<&AuditEntry>,
+        plan: impl Fn(&Request) -> Vec<Effect>,
+    ) -> Result<(Request, Vec<Queued>), TransitionError> {
         let change = |request: &mut Request| {
             if request.state != State::Open {
                 return Err(TransitionError::NotOpen { number, state: request.state.clone() });
@@ -494,8 +529,15 @@ impl Store {
             request.follow_up = FollowUp { since: Some(now), done: Vec::new() };
             Ok(())
         };
-        let step =
-            Change { number, actor: volunteer, outcome: Outcome::Claimed, note: None, event, now };
+        let step = Change {
+            number,
+            actor: volunteer,
+            outcome: Outcome::Claimed,
+            note: None,
+            event,
+            now,
+            audit,
+        };
         self.transition(step, &[], change, |request, ()| plan(request))
             .await
             .map(|(request, (), queued)| (request, queued))
@@ -643,7 +685,15 @@ impl Store {
             request.follow_up = FollowUp { since: Some(now), done: Vec::new() };
             Ok(request.private_room.take())
         };
-        let step = Change { number, actor, outcome: Outcome::Released, note: None, event, now };
+        let step = Change {
+            number,
+            actor,
+            outcome: Outcome::Released,
+            note: None,
+            event,
+            now,
+            audit: None,
+        };
         self.transition(step, dropped, change, |request, room| plan(request, room.as_deref())).await
     }
 
@@ -662,7 +712,15 @@ impl Store {
             request.state = State::Done { volunteer: volunteer.to_owned(), at: now };
             Ok(())
         };
-        let step = Change { number, actor: volunteer, outcome: Outcome::Done, note, event, now };
+        let step = Change {
+            number,
+            actor: volunteer,
+            outcome: Outcome::Done,
+            note,
+            event,
+            now,
+            audit: None,
+        };
         self.transition(step, &[], change, |request, ()| plan(request))
             .await
             .map(|(request, (), queued)| (request, queued))
@@ -689,7 +747,15 @@ impl Store {
             request.state = State::Cancelled { by: actor.to_owned(), at: now };
             Ok(())
         };
-        let step = Change { number, actor, outcome: Outcome::Cancelled, note: None, event, now };
+        let step = Change {
+            number,
+            actor,
+            outcome: Outcome::Cancelled,
+            note: None,
+            event,
+            now,
+            audit: None,
+        };
         self.transition(step, &[], change, |request, ()| plan(request))
             .await
             .map(|(request, (), queued)| (request, queued))
@@ -728,7 +794,8 @@ impl Store {
             }
             Ok(())
         };
-        let change_of = Change { number, actor: "bot", outcome, note: None, event: None, now };
+        let change_of =
+            Change { number, actor: "bot", outcome, note: None, event: None, now, audit: None };
         self.transition(change_of, &[], change, |request, ()| plan(request))
             .await
             .map(|(request, (), queued)| (request, queued))
@@ -744,9 +811,10 @@ impl Store {
         change: impl Fn(&mut Request) -> Result<T, TransitionError>,
         plan: impl Fn(&Request, &T) -> Vec<Effect>,
     ) -> Result<(Request, T, Vec<Queued>), TransitionError> {
-        let Change { number, actor, outcome, note, event, now } = step;
-        let changed = (&self.requests, &self.log, &self.effects, &self.handled)
-            .transaction(|(requests, log, effects, handled)| {
+        let Change { number, actor, outcome, note, event, now, audit: entry } = step;
+        let trees = (&self.requests, &self.log, &self.effects, &self.handled, &self.audit);
+        let changed = trees
+            .transaction(|(requests, log, effects, handled, audit)| {
                 if let Some(event) = event {
                     if handled.get(event)?.is_some() {
                         return abort(TransitionError::AlreadyHandled);
@@ -757,6 +825,9 @@ impl Store {
                 let value = change(&mut request).map_err(ConflictableTransactionError::Abort)?;
                 put(requests, REQUESTS, &number.to_be_bytes(), &request)?;
                 append_log(log, now, number, actor, outcome, note)?;
+                if let Some(entry) = entry {
+                    append_audit(audit, entry)?;
+                }
                 let queued = journal(effects, plan(&request, &value), dropped)?;
                 Ok((request, value, queued))
             })
@@ -820,22 +891,19 @@ impl Store {
         reason: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<VolunteerStatus, StoreError> {
-        let person = Person {
+        let changed = Person {
             status,
             changed_by: Some(by.to_owned()),
             changed_at: Some(now),
             reason: reason.map(str::to_owned),
+            blocked: None,
         };
-        let encoded = encode(PEOPLE, &person)?;
         let result = (&self.people, &self.audit).transaction(|(people, audit)| {
-            let old = match people.insert(user_id.as_bytes(), encoded.clone())? {
-                Some(bytes) => {
-                    decode::<Person>(&bytes, PEOPLE, user_id.as_bytes())
-                        .map_err(abort_store)?
-                        .status
-                }
-                None => VolunteerStatus::Unvetted,
-            };
+            let before = get_person(people, user_id)?;
+            let old = before.status;
+            // A block on their requests is not their volunteer status: it stays.
+            let person = Person { blocked: before.blocked, ..changed.clone() };
+            put(people, PEOPLE, user_id.as_bytes(), &person)?;
             let action = match (old, status) {
                 (old, new) if old == new => None,
                 (_, VolunteerStatus::Vetted) => Some(AuditAction::Vet),
@@ -850,6 +918,7 @@ impl Store {
                     action,
                     target: Some(user_id.to_owned()),
                     reason: reason.map(str::to_owned),
+                    request: None,
                 };
                 append_audit(audit, &entry)?;
             }
@@ -861,6 +930,42 @@ impl Store {
         })?;
         self.flush().await?;
         Ok(old)
+    }
+
+    /// Blocks `user_id`'s requests (`block`), or lets them through again (`None`), as
+    /// the coordinator `by` asked, with the action in the audit, in one transaction.
+    /// Returns `false`, changing nothing, when they already were (or were not) blocked.
+    pub async fn set_blocked(
+        &self,
+        user_id: &str,
+        block: Option<Block>,
+        by: &str,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let result = (&self.people, &self.audit).transaction(|(people, audit)| {
+            let mut person = get_person(people, user_id)?;
+            if person.blocked.is_some() == block.is_some() {
+                return Ok(false);
+            }
+            let entry = AuditEntry {
+                at: now,
+                actor: by.to_owned(),
+                action: if block.is_some() { AuditAction::Block } else { AuditAction::Unblock },
+                target: Some(user_id.to_owned()),
+                reason: block.as_ref().and_then(|block| block.reason.clone()),
+                request: None,
+            };
+            person.blocked = block.clone();
+            put(people, PEOPLE, user_id.as_bytes(), &person)?;
+            append_audit(audit, &entry)?;
+            Ok(true)
+        });
+        let changed = result.map_err(|error| match transition_error(error) {
+            TransitionError::Store(error) => error,
+            other => StoreError::Sled(sled::Error::ReportableBug(other.to_string())),
+        })?;
+        self.flush().await?;
+        Ok(changed)
     }
 
     /// The audit of the coordinators' actions, oldest first.
@@ -960,6 +1065,8 @@ struct Change<'a> {
     note: Option<&'a str>,
     event: Option<&'a str>,
     now: DateTime<Utc>,
+    /// A coordinator's action recorded with the step, in the audit.
+    audit: Option<&'a AuditEntry>,
 }
 
 /// Removes the `dropped` effects and records `effects` in the journal.
@@ -1001,6 +1108,14 @@ fn check_holder(request: &Request, volunteer: &str, forced: bool) -> Result<(), 
         State::Claimed { volunteer: holder, .. } if holder == volunteer || forced => Ok(()),
         State::Claimed { .. } => Err(TransitionError::NotHolder(request.number)),
         state => Err(TransitionError::NotClaimed { number: request.number, state: state.clone() }),
+    }
+}
+
+/// A person's record, or the record of someone the bot knows nothing about.
+fn get_person(people: &TransactionalTree, user_id: &str) -> TxResult<Person> {
+    match people.get(user_id.as_bytes())? {
+        Some(bytes) => decode(&bytes, PEOPLE, user_id.as_bytes()).map_err(abort_store),
+        None => Ok(Person::default()),
     }
 }
 

@@ -321,6 +321,12 @@ pub enum AuditAction {
     Unban,
     /// Erased someone's data at their request (the target is not kept).
     Erase,
+    /// Gave an open request to a volunteer of their choice.
+    Assign,
+    /// Stopped someone's requests.
+    Block,
+    /// Let someone's requests through again.
+    Unblock,
 }
 
 /// One line of the audit of the coordinators' actions.
@@ -336,6 +342,9 @@ pub struct AuditEntry {
     pub target: Option<String>,
     /// Why, as they wrote it.
     pub reason: Option<String>,
+    /// The request it was about, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<u64>,
 }
 
 /// One line of the outcome log.
@@ -363,6 +372,19 @@ pub struct Person {
     /// When.
     pub changed_at: Option<DateTime<Utc>>,
     /// Why (for a ban).
+    pub reason: Option<String>,
+    /// Whether their requests are refused (spam, abuse), whatever their volunteer
+    /// status; who blocked them is in the audit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocked: Option<Block>,
+}
+
+/// A block on a person's requests.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Block {
+    /// Since when, in UTC.
+    pub at: DateTime<Utc>,
+    /// Why, as the coordinator wrote it.
     pub reason: Option<String>,
 }
 

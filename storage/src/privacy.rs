@@ -312,6 +312,7 @@ impl Store {
             action: AuditAction::Erase,
             target: None,
             reason: None,
+            request: None,
         };
         let result = (&self.log, &self.audit).transaction(|(log, audit)| {
             append_log(log, now, 0, actor, Outcome::Erased, None)?;

@@ -318,3 +318,48 @@ async fn a_transition_marks_its_event_handled_with_it_and_only_when_it_happens()
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn an_assignment_is_a_claim_in_the_volunteers_name_with_the_coordinator_in_the_audit()
+-> TestResult {
+    let dir = tempfile::tempdir()?;
+    let store = Store::open(dir.path())?;
+    let (request, _) = store.create_request(new_request("@a:x"), "$e1", at(0), none).await?;
+    let number = request.number;
+    let (assigned, _) =
+        store.assign(number, "@alice:x", "@agent:x", Some("$assign"), at(1), none).await?;
+    assert_eq!(assigned.state.holder(), Some("@alice:x"));
+    let claimed = store.log_of(number)?.into_iter().find(|e| e.outcome == Outcome::Claimed);
+    assert_eq!(claimed.map(|e| e.actor), Some("@alice:x".to_owned()));
+    let audit = store.audit()?;
+    let entry = audit.last().ok_or("an audit entry")?;
+    assert_eq!(entry.action, entraide_storage::AuditAction::Assign);
+    assert_eq!((entry.actor.as_str(), entry.request), ("@agent:x", Some(number)));
+    // Taken: a second assignment fails and writes nothing, not even in the audit.
+    assert!(matches!(
+        store.assign(number, "@bruno:x", "@agent:x", Some("$again"), at(2), none).await,
+        Err(TransitionError::NotOpen { .. })
+    ));
+    assert_eq!(store.audit()?.len(), audit.len());
+    assert!(!store.is_handled("$again")?);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_block_is_said_once_and_survives_changes_of_volunteer_status() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let store = Store::open(dir.path())?;
+    let block = entraide_storage::Block { at: at(0), reason: Some("spam".to_owned()) };
+    assert!(store.set_blocked("@p:x", Some(block.clone()), "@agent:x", at(0)).await?);
+    assert!(!store.set_blocked("@p:x", Some(block.clone()), "@agent:x", at(1)).await?);
+    store.set_volunteer_status("@p:x", VolunteerStatus::Vetted, "@agent:x", None, at(2)).await?;
+    let person = store.person("@p:x")?;
+    assert_eq!((person.status, person.blocked), (VolunteerStatus::Vetted, Some(block)));
+    assert!(store.set_blocked("@p:x", None, "@agent:x", at(3)).await?);
+    assert!(!store.set_blocked("@p:x", None, "@agent:x", at(4)).await?);
+    assert_eq!(store.person("@p:x")?.status, VolunteerStatus::Vetted);
+    let actions: Vec<_> = store.audit()?.into_iter().map(|e| e.action).collect();
+    use entraide_storage::AuditAction::{Block, Unblock, Vet};
+    assert_eq!(actions, [Block, Vet, Unblock]);
+    Ok(())
+}

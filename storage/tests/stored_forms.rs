@@ -13,9 +13,9 @@ use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, TimeZone, Utc};
 use entraide_storage::{
     SCHEMA_VERSION, Store,
     model::{
-        Action, AuditAction, AuditEntry, Category, DayPart, Effect, FollowUp, Key, Lang, LogEntry,
-        Message, NewRequest, Outcome, Person, Quote, Reading, Relation, Request, RoomKind, Root,
-        Shape, Spare, State, Step, Target, VolunteerStatus, When,
+        Action, AuditAction, AuditEntry, Block, Category, DayPart, Effect, FollowUp, Key, Lang,
+        LogEntry, Message, NewRequest, Outcome, Person, Quote, Reading, Relation, Request,
+        RoomKind, Root, Shape, Spare, State, Step, Target, VolunteerStatus, When,
     },
 };
 use serde::{Serialize, de::DeserializeOwned};
@@ -137,10 +137,17 @@ fn full_person() -> Person {
         changed_by: Some("@agent:x".to_owned()),
         changed_at: Some(at(6)),
         reason: Some("rude".to_owned()),
+        blocked: Some(Block { at: at(9), reason: Some("spam".to_owned()) }),
     }
 }
 
 const FULL_PERSON: &str = concat!(
+    r#"{"status":"banned","changed_by":"@agent:x","changed_at":"2026-11-23T10:06:00Z","#,
+    r#""reason":"rude","blocked":{"at":"2026-11-23T10:09:00Z","reason":"spam"}}"#
+);
+
+/// A person as stores written before blocks were kept: read as not blocked.
+const PERSON_BEFORE_BLOCKS: &str = concat!(
     r#"{"status":"banned","changed_by":"@agent:x","changed_at":"2026-11-23T10:06:00Z","#,
     r#""reason":"rude"}"#
 );
@@ -264,6 +271,9 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
             (AuditAction::Ban, r#""ban""#),
             (AuditAction::Unban, r#""unban""#),
             (AuditAction::Erase, r#""erase""#),
+            (AuditAction::Assign, r#""assign""#),
+            (AuditAction::Block, r#""block""#),
+            (AuditAction::Unblock, r#""unblock""#),
         ],
         |action| match action {
             AuditAction::Vet => 0,
@@ -271,8 +281,11 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
             AuditAction::Ban => 2,
             AuditAction::Unban => 3,
             AuditAction::Erase => 4,
+            AuditAction::Assign => 5,
+            AuditAction::Block => 6,
+            AuditAction::Unblock => 7,
         },
-        5,
+        8,
     )?;
     pinned(
         &AuditEntry {
@@ -281,8 +294,20 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
             action: AuditAction::Ban,
             target: Some("@paul:x".to_owned()),
             reason: Some("absent".to_owned()),
+            request: None,
         },
         r#"{"at":"2026-11-23T10:07:00Z","actor":"@agent:x","action":"ban","target":"@paul:x","reason":"absent"}"#,
+    )?;
+    pinned(
+        &AuditEntry {
+            at: at(8),
+            actor: "@agent:x".to_owned(),
+            action: AuditAction::Assign,
+            target: Some("@marie:x".to_owned()),
+            reason: None,
+            request: Some(12),
+        },
+        r#"{"at":"2026-11-23T10:08:00Z","actor":"@agent:x","action":"assign","target":"@marie:x","reason":null,"request":12}"#,
     )?;
     pinned_all(
         &[
@@ -654,6 +679,8 @@ fn every_stored_record_keeps_its_pinned_form() -> TestResult {
     )?;
 
     pinned(&full_person(), FULL_PERSON)?;
+    let before: Person = serde_json::from_str(PERSON_BEFORE_BLOCKS)?;
+    assert_eq!(before, Person { blocked: None, ..full_person() }, "{CHANGED}");
     pinned(
         &Person::default(),
         r#"{"status":"unvetted","changed_by":null,"changed_at":null,"reason":null}"#,
@@ -764,6 +791,7 @@ async fn keys_and_raw_values_keep_their_pinned_encoding() -> TestResult {
                 at(6),
             )
             .await?;
+        assert!(store.set_blocked("@bob:x", person.blocked.clone(), "@agent:x", at(9)).await?);
         let tilleuls = RoomKind::Neighbourhood { name: "Les Tilleuls".to_owned() };
         store.set_room_kind("!tilleuls:x", &tilleuls).await?;
         assert!(store.mark_handled("$other", at(4)).await?);

@@ -263,3 +263,173 @@ async fn test_a_phone_in_request_goes_from_pour_to_done_with_the_coordinator() -
     world.wait_log(number, &DONE).await?;
     Ok(())
 }
+
+/// `!attribuer` / `!assign`: a coordinator gives an open request to a vetted volunteer of
+/// their choice; the volunteer and the requester get the private room, the volunteer is
+/// told in the relay's thread, the log has the claim in the volunteer's name and the
+/// audit the coordinator's action. Someone not vetted, a request that does not exist or
+/// is taken, and a volunteer trying it are refused, and nothing changes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn test_a_coordinator_assigns_a_request_to_a_chosen_volunteer() -> Result<()> {
+    let world = World::start(false).await?;
+    let family = world.resident("famille").await?;
+    let alice = world.volunteer("alice").await?;
+    let bruno = world.volunteer("bruno").await?;
+    let claire = Person::new(&world.synapse, "claire").await?;
+    let (number, _) = world.ask(&family, "!demande visite samedi", &alice).await?;
+    let store = world.bot()?.store.clone();
+    let n = number.to_string();
+    let open = |store: &entraide_storage::Store| -> Result<bool> {
+        let request = store.request(number)?.context("the request")?;
+        Ok(request.state == entraide_storage::State::Open)
+    };
+
+    // Not vetted: refused, the request stays open.
+    let refused = desk(&world, &format!("!attribuer {number} {}", claire.user_id)).await?;
+    ensure!(
+        has_line(&world, refused.text(), Lang::Fr, Key::AssignNotVetted, &claire),
+        "{}",
+        refused.body
+    );
+    let missing = desk(&world, &format!("!attribuer 999 {}", alice.user_id)).await?;
+    ensure!(
+        has(&world, missing.text(), (Lang::Fr, Key::NoSuchRequest), "number", "999"),
+        "{}",
+        missing.body
+    );
+    let usage = desk(&world, &format!("!attribuer {}", alice.user_id)).await?;
+    ensure!(world.texts.says(&usage, Lang::Fr, Key::UsageAssign), "{}", usage.body);
+    // A volunteer cannot.
+    let tried = bruno
+        .send_text(&world.volunteers_room, &format!("!attribuer {n} {}", bruno.user_id))
+        .await?;
+    bruno
+        .wait_for("the refusal", WAIT, |m| {
+            m.in_reply_to.as_ref() == Some(&tried)
+                && world.texts.says(m, Lang::Fr, Key::RefusedWrongPlace)
+        })
+        .await?;
+    ensure!(open(&store)?, "the request is still open");
+
+    // Given to Alice: both invited, Alice told, the coordinator answered.
+    let given = desk(&world, &format!("!attribuer {number} {}", alice.user_id)).await?;
+    ensure!(has_line(&world, given.text(), Lang::Fr, Key::Assigned, &alice), "{}", given.body);
+    join_private_room(&world.texts, &alice, number).await?;
+    join_private_room(&world.texts, &family, number).await?;
+    let told = alice
+        .wait_for("Alice told", WAIT, |m| {
+            m.room_id == world.volunteers_room
+                && world.texts.is_with(Lang::Fr, Key::ClaimAssigned, m.text(), "number", &n)
+        })
+        .await?;
+    ensure!(
+        told.mentions.as_ref().is_some_and(|m| m.contains(&alice.user_id)),
+        "Alice is mentioned: {told:?}"
+    );
+    let request = store.request(number)?.context("the request")?;
+    ensure!(request.state.holder() == Some(alice.user_id.as_str()), "{:?}", request.state);
+    let claimed = store.log_of(number)?.into_iter().find(|e| e.outcome == Outcome::Claimed);
+    ensure!(
+        claimed.is_some_and(|e| e.actor == alice.user_id.as_str()),
+        "the claim is logged in Alice's name"
+    );
+
+    // Taken: a second assignment is refused, in English too.
+    let again = desk(&world, &format!("!assign {number} {}", bruno.user_id)).await?;
+    ensure!(has(&world, again.text(), (Lang::En, Key::NotOpen), "number", &n), "{}", again.body);
+    let request = store.request(number)?.context("the request")?;
+    ensure!(request.state.holder() == Some(alice.user_id.as_str()), "{:?}", request.state);
+
+    // The audit: vetting Alice and Bruno, then the assignment, with its request.
+    let audit = store.audit()?;
+    let last = audit.last().context("an audit entry")?;
+    ensure!(last.action == entraide_storage::AuditAction::Assign, "{last:?}");
+    ensure!(last.target.as_deref() == Some(alice.user_id.as_str()), "{last:?}");
+    ensure!(last.request == Some(number), "{last:?}");
+    ensure!(last.actor == world.coordinator.user_id.as_str(), "{last:?}");
+    let journal = desk(&world, "!journal").await?;
+    let action = world.texts.text(Lang::Fr, Key::AuditAssign, &[("number", &n)]);
+    ensure!(
+        journal
+            .text()
+            .lines()
+            .last()
+            .is_some_and(|l| l.contains(&format!("{action} {}", alice.user_id))),
+        "{}",
+        journal.body
+    );
+
+    // Alice closes it as for any claim.
+    alice.send_text(&world.volunteers_room, &format!("!fait {number}")).await?;
+    wait_until("the request done", WAIT, || async {
+        let request = store.request(number).ok()??;
+        matches!(request.state, entraide_storage::State::Done { .. }).then_some(())
+    })
+    .await?;
+    let outcomes: Vec<Outcome> = store.log_of(number)?.into_iter().map(|e| e.outcome).collect();
+    ensure!(outcomes.starts_with(&DONE[..4]), "{outcomes:?}");
+    Ok(())
+}
+
+/// `!bloquer` / `!block`: a blocked person's requests get a polite answer and are neither
+/// recorded nor relayed; their volunteer status does not change; `!debloquer` lets their
+/// requests through again. Both are in the audit, each said once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn test_a_coordinator_blocks_and_unblocks_someones_requests() -> Result<()> {
+    let world = World::start(false).await?;
+    let family = world.resident("famille").await?;
+    let paul = world.volunteer("paul").await?;
+    let store = world.bot()?.store.clone();
+
+    let blocked = desk(&world, &format!("!bloquer {} messages répétés", family.user_id)).await?;
+    ensure!(has_line(&world, blocked.text(), Lang::Fr, Key::Blocked, &family), "{}", blocked.body);
+    let twice = desk(&world, &format!("!bloquer {}", family.user_id)).await?;
+    ensure!(
+        has_line(&world, twice.text(), Lang::Fr, Key::AlreadyBlocked, &family),
+        "{}",
+        twice.body
+    );
+
+    // Their request: answered politely, not recorded, not relayed.
+    let asked = family.send_text(&world.neighbourhood, "!demande courses jeudi").await?;
+    family
+        .wait_for("the polite refusal", WAIT, |m| {
+            m.in_reply_to.as_ref() == Some(&asked)
+                && world.texts.says(m, Lang::Fr, Key::RequestBlocked)
+        })
+        .await?;
+    ensure!(store.requests_of(family.user_id.as_str())?.is_empty(), "nothing recorded");
+
+    // A volunteer blocked as a requester stays a vetted volunteer.
+    desk(&world, &format!("!block {} spam", paul.user_id)).await?;
+    ensure!(store.person(paul.user_id.as_str())?.status == VolunteerStatus::Vetted, "vetted");
+    ensure!(store.person(paul.user_id.as_str())?.blocked.is_some(), "blocked");
+
+    // Unblocked: the next request goes through.
+    let lifted = desk(&world, &format!("!debloquer {}", family.user_id)).await?;
+    ensure!(has_line(&world, lifted.text(), Lang::Fr, Key::Unblocked, &family), "{}", lifted.body);
+    let again = desk(&world, &format!("!unblock {}", family.user_id)).await?;
+    ensure!(has_line(&world, again.text(), Lang::En, Key::NotBlocked, &family), "{}", again.body);
+    let (number, _) = world.ask(&family, "!demande pharmacie vendredi", &paul).await?;
+    ensure!(store.request(number)?.is_some(), "recorded");
+    // A ban lifted later keeps the block on Paul's requests: they are apart.
+    desk(&world, &format!("!bannir {}", paul.user_id)).await?;
+    desk(&world, &format!("!debannir {}", paul.user_id)).await?;
+    ensure!(store.person(paul.user_id.as_str())?.blocked.is_some(), "still blocked");
+
+    let actions: Vec<(entraide_storage::AuditAction, Option<String>)> = store
+        .audit()?
+        .into_iter()
+        .filter(|e| e.target.as_deref() == Some(family.user_id.as_str()))
+        .map(|e| (e.action, e.reason))
+        .collect();
+    ensure!(
+        actions
+            == [
+                (entraide_storage::AuditAction::Block, Some("messages répétés".to_owned())),
+                (entraide_storage::AuditAction::Unblock, None),
+            ],
+        "{actions:?}"
+    );
+    Ok(())
+}

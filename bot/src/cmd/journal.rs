@@ -1,5 +1,5 @@
 //! `!journal [@personne]` / `!log [@person]`: the audit of what coordinators did (vet,
-//! unvet, ban, unban, erase), for everyone or about one person; and the line that
+//! unvet, ban, unban, erase, assign, block, unblock), for everyone or about one person; and the line that
 //! announces each such action in the coordination room.
 
 use entraide_commands::{Key, Lang, Message, Place};
@@ -43,8 +43,11 @@ pub fn line(bot: &Bot, lang: Lang, entry: &AuditEntry) -> Message {
             AuditAction::Ban => Key::AuditBan,
             AuditAction::Unban => Key::AuditUnban,
             AuditAction::Erase => Key::AuditErase,
+            AuditAction::Assign => Key::AuditAssign,
+            AuditAction::Block => Key::AuditBlock,
+            AuditAction::Unblock => Key::AuditUnblock,
         },
-        &[],
+        &[("number", &entry.request.map(|n| n.to_string()).unwrap_or_default())],
     );
     let reason = entry.reason.as_deref().map_or_else(String::new, |reason| {
         bot.texts.text(lang, Key::JournalReason, &[("reason", reason)])
@@ -69,16 +72,22 @@ pub fn announce(
     target: Option<&UserId>,
     reason: Option<&str>,
 ) {
-    if ctx.place == Place::Coordination {
-        return;
-    }
     let entry = AuditEntry {
         at: bot.now(),
         actor: ctx.sender().to_string(),
         action,
         target: target.map(ToString::to_string),
         reason: reason.map(str::to_owned),
+        request: None,
     };
-    let message = line(bot, bot.config.language, &entry);
+    announce_entry(bot, ctx, &entry);
+}
+
+/// Announces `entry` in the coordination room, unless the command was written there.
+pub fn announce_entry(bot: &Bot, ctx: &Ctx, entry: &AuditEntry) {
+    if ctx.place == Place::Coordination {
+        return;
+    }
+    let message = line(bot, bot.config.language, entry);
     bot.outbox.now(plan::notice_in(&bot.rooms.coordination, message, Shape::New, None));
 }

@@ -6,7 +6,9 @@
 //! argument reader), a file here with its `apply`, one arm in [`run`], its texts in both
 //! locale files, and its tests.
 
+mod assign;
 mod ban;
+mod block;
 mod cancel;
 mod check;
 mod done;
@@ -20,6 +22,7 @@ mod request;
 mod requests;
 mod take;
 mod unban;
+mod unblock;
 mod unvet;
 mod vet;
 mod volunteers;
@@ -131,6 +134,9 @@ pub async fn run(bot: &Bot, ctx: &Ctx, command: Command) -> Result<(), Failure> 
         Command::Erase { user, confirmed } => {
             forget::apply(bot, ctx, &user, confirmed, forget::By::Coordinator).await
         }
+        Command::Assign { number, user } => assign::apply(bot, ctx, number, &user).await,
+        Command::Block { user, reason } => block::apply(bot, ctx, &user, reason.as_deref()).await,
+        Command::Unblock { user } => unblock::apply(bot, ctx, &user).await,
         Command::Help => help::apply(bot, ctx).await,
     }
 }

@@ -27,6 +27,9 @@ use crate::{
 pub async fn apply(bot: &Bot, ctx: &Ctx, text: String, phone_in: bool) -> Result<(), Failure> {
     let now = bot.now();
     if !ctx.roles.coordinator {
+        if bot.store.person(ctx.sender().as_str())?.blocked.is_some() {
+            return Err(Failure::Blocked);
+        }
         within_limits(bot, ctx.sender().as_str(), now)?;
     }
     let neighbourhood = match bot.store.room_kind(ctx.room.room_id().as_str())? {

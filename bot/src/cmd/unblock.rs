@@ -1,0 +1,25 @@
+//! `!debloquer @personne` / `!unblock @person`: a coordinator lets someone's requests
+//! through again.
+
+use entraide_commands::Key;
+use entraide_storage::AuditAction;
+use matrix_sdk::ruma::UserId;
+use tracing::info;
+
+use super::{Ctx, journal::announce};
+use crate::{bot::Bot, failure::Failure};
+
+/// Lifts the block on `user`'s requests.
+pub async fn apply(bot: &Bot, ctx: &Ctx, user: &UserId) -> Result<(), Failure> {
+    let args = [("user", user.as_str())];
+    let changed =
+        bot.store.set_blocked(user.as_str(), None, ctx.sender().as_str(), bot.now()).await?;
+    if !changed {
+        ctx.answer(bot, &bot.texts.render(ctx.lang, Key::NotBlocked, &args), None);
+        return Ok(());
+    }
+    info!("requests unblocked");
+    announce(bot, ctx, AuditAction::Unblock, Some(user), None);
+    ctx.answer(bot, &bot.texts.render(ctx.lang, Key::Unblocked, &args), None);
+    Ok(())
+}
