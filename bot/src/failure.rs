@@ -133,7 +133,7 @@ pub fn message(texts: &Catalogue, failure: &Failure, lang: Lang) -> Option<Messa
 }
 
 /// The catalogue's name of a request's state.
-fn state_key(state: &State) -> Key {
+pub fn state_key(state: &State) -> Key {
     match state {
         State::Open => Key::StateOpen,
         State::Claimed { .. } => Key::StateClaimed,

@@ -6,7 +6,10 @@ use std::sync::LazyLock;
 use regex::Regex;
 use ruma_common::{OwnedUserId, UserId};
 
-use crate::{parse::Command, reading::fold};
+use crate::{
+    parse::{Command, RequestFilter},
+    reading::fold,
+};
 
 /// Longest request text relayed to volunteers, in characters.
 pub const MAX_REQUEST_CHARS: usize = 1000;
@@ -153,9 +156,29 @@ pub fn check(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
     if args.is_empty() { Ok(Command::Check) } else { Err(ArgError::Usage) }
 }
 
-/// `!demandes`, with nothing after.
+/// `!demandes [ouvertes|prises|toutes|en cours] [quartier]`
 pub fn requests(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
-    if args.is_empty() { Ok(Command::Requests) } else { Err(ArgError::Usage) }
+    let (first, rest) = split_first(args);
+    let filter = first.and_then(|word| match fold(word).as_str() {
+        "ouvertes" | "ouverte" | "ouverts" | "open" => Some(RequestFilter::Open),
+        "prises" | "prise" | "claimed" | "taken" => Some(RequestFilter::Claimed),
+        "toutes" | "tout" | "tous" | "all" => Some(RequestFilter::All),
+        "active" | "actives" => Some(RequestFilter::Active),
+        // "en cours": what is under way, as without a word.
+        "en" if fold(rest).split_whitespace().next() == Some("cours") => {
+            Some(RequestFilter::Active)
+        }
+        _ => None,
+    });
+    let neighbourhood = match (filter, first) {
+        (Some(_), Some(word)) if fold(word) == "en" => split_first(rest).1,
+        (Some(_), _) => rest,
+        (None, _) => args,
+    };
+    Ok(Command::Requests {
+        filter: filter.unwrap_or_default(),
+        neighbourhood: non_empty(neighbourhood),
+    })
 }
 
 /// `!confidentialite`: whatever follows is ignored, the notice is for everyone.

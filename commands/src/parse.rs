@@ -82,8 +82,13 @@ pub enum Command {
     },
     /// Says where the bot lacks the powers it needs.
     Check,
-    /// Lists open and claimed requests.
-    Requests,
+    /// Lists requests: by default the open and claimed ones.
+    Requests {
+        /// Which.
+        filter: RequestFilter,
+        /// Only those of this neighbourhood, as written (matched without case or accents).
+        neighbourhood: Option<String>,
+    },
     /// Shows how the person's data is used, and their rights.
     Privacy,
     /// Sends the person, in a direct chat, a file with everything the bot keeps about them.
@@ -142,7 +147,7 @@ impl Command {
             Command::Volunteers => CommandKind::Volunteers,
             Command::Journal { .. } => CommandKind::Journal,
             Command::Check => CommandKind::Check,
-            Command::Requests => CommandKind::Requests,
+            Command::Requests { .. } => CommandKind::Requests,
             Command::Privacy => CommandKind::Privacy,
             Command::MyData => CommandKind::MyData,
             Command::ForgetMe { .. } => CommandKind::ForgetMe,
@@ -153,6 +158,20 @@ impl Command {
             Command::Help => CommandKind::Help,
         }
     }
+}
+
+/// Which requests `!demandes` lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RequestFilter {
+    /// Open and claimed: what is under way.
+    #[default]
+    Active,
+    /// Open only: nobody has taken them yet.
+    Open,
+    /// Claimed only: a volunteer holds them.
+    Claimed,
+    /// Every request, closed ones too (the latest).
+    All,
 }
 
 /// A command with the language of the word that named it.
@@ -396,8 +415,70 @@ mod tests {
             ("!check", Check, Lang::En),
             ("!bénévoles", Volunteers, Lang::Fr),
             ("!volunteers", Volunteers, Lang::En),
-            ("!demandes", Requests, Lang::Fr),
-            ("!requests", Requests, Lang::En),
+            (
+                "!demandes",
+                Requests { filter: RequestFilter::Active, neighbourhood: None },
+                Lang::Fr,
+            ),
+            (
+                "!requests",
+                Requests { filter: RequestFilter::Active, neighbourhood: None },
+                Lang::En,
+            ),
+            (
+                "!demandes ouvertes",
+                Requests { filter: RequestFilter::Open, neighbourhood: None },
+                Lang::Fr,
+            ),
+            (
+                "!demandes prises",
+                Requests { filter: RequestFilter::Claimed, neighbourhood: None },
+                Lang::Fr,
+            ),
+            (
+                "!demandes toutes",
+                Requests { filter: RequestFilter::All, neighbourhood: None },
+                Lang::Fr,
+            ),
+            (
+                "!demandes en cours",
+                Requests { filter: RequestFilter::Active, neighbourhood: None },
+                Lang::Fr,
+            ),
+            (
+                "!demandes ouvertes Les Tilleuls",
+                Requests {
+                    filter: RequestFilter::Open,
+                    neighbourhood: Some("Les Tilleuls".to_owned()),
+                },
+                Lang::Fr,
+            ),
+            (
+                "!demandes Centre-ville",
+                Requests {
+                    filter: RequestFilter::Active,
+                    neighbourhood: Some("Centre-ville".to_owned()),
+                },
+                Lang::Fr,
+            ),
+            (
+                "!requests open",
+                Requests { filter: RequestFilter::Open, neighbourhood: None },
+                Lang::En,
+            ),
+            (
+                "!requests Taken",
+                Requests { filter: RequestFilter::Claimed, neighbourhood: None },
+                Lang::En,
+            ),
+            (
+                "!requests all les tilleuls",
+                Requests {
+                    filter: RequestFilter::All,
+                    neighbourhood: Some("les tilleuls".to_owned()),
+                },
+                Lang::En,
+            ),
             ("!confidentialité", Privacy, Lang::Fr),
             ("!Confidentialite s'il vous plaît", Privacy, Lang::Fr),
             ("!rgpd", Privacy, Lang::Fr),
@@ -535,7 +616,6 @@ mod tests {
             ("!vet bob", CommandKind::Vet, Lang::En),
             ("!bannir", CommandKind::Ban, Lang::Fr),
             ("!ban nobody", CommandKind::Ban, Lang::En),
-            ("!demandes toutes", CommandKind::Requests, Lang::Fr),
             ("!retirer", CommandKind::Unvet, Lang::Fr),
             ("!retirer paul", CommandKind::Unvet, Lang::Fr),
             ("!unvet", CommandKind::Unvet, Lang::En),

@@ -845,6 +845,28 @@ impl Store {
         }
     }
 
+    /// The latest `limit` requests that `keep` keeps, newest first, and how many it keeps
+    /// in all.
+    pub fn latest_requests(
+        &self,
+        limit: usize,
+        keep: impl Fn(&Request) -> bool,
+    ) -> Result<(Vec<Request>, usize), StoreError> {
+        let mut latest = Vec::new();
+        let mut count = 0;
+        for item in self.requests.iter().rev() {
+            let (key, bytes) = item?;
+            let request: Request = decode(&bytes, REQUESTS, &key)?;
+            if keep(&request) {
+                count += 1;
+                if latest.len() < limit {
+                    latest.push(request);
+                }
+            }
+        }
+        Ok((latest, count))
+    }
+
     /// Open and claimed requests, oldest first.
     pub fn active_requests(&self) -> Result<Vec<Request>, StoreError> {
         let mut active = Vec::new();

@@ -433,3 +433,63 @@ async fn test_a_coordinator_blocks_and_unblocks_someones_requests() -> Result<()
     );
     Ok(())
 }
+
+/// `!demandes` with a filter and a neighbourhood: open ones, taken ones, all of them
+/// (closed ones too), of one neighbourhood; a neighbourhood the bot does not know is
+/// named with the ones it knows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn test_a_coordinator_lists_requests_by_state_and_neighbourhood() -> Result<()> {
+    let world = World::start(false).await?;
+    let family = world.resident("famille").await?;
+    let alice = world.volunteer("alice").await?;
+    let (open, _) = world.ask(&family, "!demande courses jeudi", &alice).await?;
+    let (taken, _) = world.ask(&family, "!demande pharmacie vendredi", &alice).await?;
+    let (done, _) = world.ask(&family, "!demande visite samedi", &alice).await?;
+    for number in [taken, done] {
+        alice.send_text(&world.volunteers_room, &format!("!prendre {number}")).await?;
+        join_private_room(&world.texts, &alice, number).await?;
+    }
+    alice.send_text(&world.volunteers_room, &format!("!fait {done}")).await?;
+    let store = world.bot()?.store.clone();
+    wait_until("the request done", WAIT, || async {
+        let request = store.request(done).ok()??;
+        matches!(request.state, entraide_storage::State::Done { .. }).then_some(())
+    })
+    .await?;
+    let numbers = |text: &str, lang: Lang, keys: &[Key]| -> Vec<u64> {
+        text.lines()
+            .skip(1)
+            .filter_map(|line| {
+                keys.iter().find_map(|key| world.texts.number(lang, *key, line).ok())
+            })
+            .collect()
+    };
+    let lines = [Key::RequestsLineOpen, Key::RequestsLineClaimed, Key::RequestsLineClosed];
+
+    let under_way = desk(&world, "!demandes").await?;
+    ensure!(numbers(under_way.text(), Lang::Fr, &lines) == [open, taken], "{}", under_way.body);
+    let only_open = desk(&world, "!demandes ouvertes").await?;
+    ensure!(numbers(only_open.text(), Lang::Fr, &lines) == [open], "{}", only_open.body);
+    let only_taken = desk(&world, "!requests taken").await?;
+    ensure!(numbers(only_taken.text(), Lang::En, &lines) == [taken], "{}", only_taken.body);
+    let all = desk(&world, "!demandes toutes les tilleuls").await?;
+    ensure!(numbers(all.text(), Lang::Fr, &lines) == [done, taken, open], "{}", all.body);
+    let which = world.texts.text(Lang::Fr, Key::FilterAll, &[]);
+    let which = world.texts.text(
+        Lang::Fr,
+        Key::FilterIn,
+        &[("which", &which), ("neighbourhood", "Les Tilleuls")],
+    );
+    ensure!(
+        has(&world, all.text(), (Lang::Fr, Key::RequestsHeaderFiltered), "which", &which),
+        "{}",
+        all.body
+    );
+    let unknown = desk(&world, "!demandes ouvertes Les Peupliers").await?;
+    ensure!(
+        has(&world, unknown.text(), (Lang::Fr, Key::UnknownNeighbourhood), "names", "Les Tilleuls"),
+        "{}",
+        unknown.body
+    );
+    Ok(())
+}

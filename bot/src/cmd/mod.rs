@@ -124,7 +124,9 @@ pub async fn run(bot: &Bot, ctx: &Ctx, command: Command) -> Result<(), Failure> 
         Command::Volunteers => volunteers::apply(bot, ctx).await,
         Command::Journal { user } => journal::apply(bot, ctx, user.as_deref()).await,
         Command::Check => check::apply(bot, ctx).await,
-        Command::Requests => requests::apply(bot, ctx).await,
+        Command::Requests { filter, neighbourhood } => {
+            requests::apply(bot, ctx, filter, neighbourhood.as_deref()).await
+        }
         Command::Privacy => privacy::apply(bot, ctx).await,
         Command::MyData => my_data::apply(bot, ctx).await,
         Command::ForgetMe { confirmed } => {

@@ -1,33 +1,135 @@
-//! `!demandes` / `!requests`: a coordinator's list of open and claimed requests.
+//! `!demandes [ouvertes|prises|toutes] [quartier]` / `!requests [open|taken|all]
+//! [neighbourhood]`: a coordinator's list of requests: by default those under way (open
+//! and claimed), oldest first, with who holds them and since when; or only the open, the
+//! claimed, or the latest of all (closed ones too, newest first); of one neighbourhood
+//! or all.
 
-use entraide_commands::{Key, Message};
-use entraide_storage::State;
+use entraide_commands::{Key, Lang, Message, RequestFilter, fold};
+use entraide_storage::{Request, RoomKind, State};
 
 use super::Ctx;
-use crate::{bot::Bot, failure::Failure};
+use crate::{
+    bot::Bot,
+    failure::{Failure, state_key},
+};
 
-/// Lists active requests, oldest first, with who holds them and since when.
-pub async fn apply(bot: &Bot, ctx: &Ctx) -> Result<(), Failure> {
+/// How many requests the list shows at most.
+const SHOWN: usize = 50;
+
+/// Lists the requests `filter` names, of `neighbourhood` if given.
+pub async fn apply(
+    bot: &Bot,
+    ctx: &Ctx,
+    filter: RequestFilter,
+    neighbourhood: Option<&str>,
+) -> Result<(), Failure> {
     let (texts, lang) = (&bot.texts, ctx.lang);
-    let active = bot.store.active_requests()?;
-    let message = if active.is_empty() {
-        texts.render(lang, Key::RequestsEmpty, &[])
-    } else {
-        let now = bot.now();
-        let count = active.len().to_string();
-        let mut lines = vec![texts.render(lang, Key::RequestsHeader, &[("count", &count)])];
-        for request in &active {
-            let (key, since, mut extra) = match &request.state {
-                State::Claimed { volunteer, at } => {
-                    (Key::RequestsLineClaimed, *at, vec![("volunteer", volunteer.clone())])
+    // The neighbourhood as the configuration names it, whatever the case and accents.
+    let neighbourhood = match neighbourhood {
+        None => None,
+        Some(written) => {
+            let names = neighbourhoods(bot)?;
+            match names.iter().find(|name| fold(name) == fold(written)) {
+                Some(name) => Some(name.clone()),
+                None => {
+                    let args = [("name", written), ("names", &names.join(", "))];
+                    ctx.answer(bot, &texts.render(lang, Key::UnknownNeighbourhood, &args), None);
+                    return Ok(());
                 }
-                _ => (Key::RequestsLineOpen, request.created_at, Vec::new()),
+            }
+        }
+    };
+    let neighbourhood = neighbourhood.as_deref();
+    let in_place = |request: &Request| {
+        neighbourhood.is_none_or(|name| request.neighbourhood.as_deref() == Some(name))
+    };
+    let (requests, count) = match filter {
+        RequestFilter::All => bot.store.latest_requests(SHOWN, in_place)?,
+        _ => {
+            let wanted = |request: &Request| match filter {
+                RequestFilter::Open => request.state == State::Open,
+                RequestFilter::Claimed => matches!(request.state, State::Claimed { .. }),
+                _ => request.state.is_active(),
             };
-            extra.push(("age", texts.age(lang, (now - since).num_minutes())));
-            lines.push(bot.about(request, lang, key, &extra));
+            let mut active = bot.store.active_requests()?;
+            active.retain(|request| wanted(request) && in_place(request));
+            let count = active.len();
+            active.truncate(SHOWN);
+            (active, count)
+        }
+    };
+    let which = which(bot, lang, filter, neighbourhood);
+    let plain = filter == RequestFilter::Active && neighbourhood.is_none();
+    let message = if requests.is_empty() {
+        match plain {
+            true => texts.render(lang, Key::RequestsEmpty, &[]),
+            false => texts.render(lang, Key::RequestsNone, &[("which", &which)]),
+        }
+    } else {
+        let count_text = count.to_string();
+        let header = match plain {
+            true => texts.render(lang, Key::RequestsHeader, &[("count", &count_text)]),
+            false => texts.render(
+                lang,
+                Key::RequestsHeaderFiltered,
+                &[("which", &which), ("count", &count_text)],
+            ),
+        };
+        let mut lines = vec![header];
+        lines.extend(requests.iter().map(|request| line(bot, lang, request)));
+        if count > requests.len() {
+            let more = (count - requests.len()).to_string();
+            lines.push(texts.render(lang, Key::RequestsMore, &[("count", &more)]));
         }
         Message::lines(lines)
     };
     ctx.answer(bot, &message, None);
     Ok(())
+}
+
+/// The names of the neighbourhoods whose rooms the bot serves, sorted, each once.
+fn neighbourhoods(bot: &Bot) -> Result<Vec<String>, Failure> {
+    let mut names = Vec::new();
+    for room in bot.store.rooms_where(|kind| matches!(kind, RoomKind::Neighbourhood { .. }))? {
+        if let Some(RoomKind::Neighbourhood { name }) = bot.store.room_kind(&room)? {
+            names.push(name);
+        }
+    }
+    names.sort();
+    names.dedup();
+    Ok(names)
+}
+
+/// What the list is of, in words: "ouvertes, Les Tilleuls".
+fn which(bot: &Bot, lang: Lang, filter: RequestFilter, neighbourhood: Option<&str>) -> String {
+    let key = match filter {
+        RequestFilter::Active => Key::FilterActive,
+        RequestFilter::Open => Key::FilterOpen,
+        RequestFilter::Claimed => Key::FilterClaimed,
+        RequestFilter::All => Key::FilterAll,
+    };
+    let which = bot.texts.text(lang, key, &[]);
+    match neighbourhood {
+        Some(name) => {
+            bot.texts.text(lang, Key::FilterIn, &[("which", &which), ("neighbourhood", name)])
+        }
+        None => which,
+    }
+}
+
+/// One request: open since when, held by whom since when, or how it ended.
+fn line(bot: &Bot, lang: Lang, request: &Request) -> Message {
+    let texts = &bot.texts;
+    let now = bot.now();
+    let age = |since: chrono::DateTime<chrono::Utc>| texts.age(lang, (now - since).num_minutes());
+    let (key, extra) = match &request.state {
+        State::Open => (Key::RequestsLineOpen, vec![("age", age(request.created_at))]),
+        State::Claimed { volunteer, at } => {
+            (Key::RequestsLineClaimed, vec![("volunteer", volunteer.clone()), ("age", age(*at))])
+        }
+        closed => {
+            (Key::RequestsLineClosed, vec![("state", texts.text(lang, state_key(closed), &[]))])
+        }
+    };
+    bot.about(request, lang, key, &extra)
 }
