@@ -33,10 +33,14 @@ pub struct Pill {
     pub text: String,
 }
 
-/// `!demande <texte>`
+/// `!demande <texte>`; `!demande <n>`, a number alone, is a coordinator's look at
+/// request `n` ([`show`]).
 pub fn request(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
     if args.is_empty() {
         return Err(ArgError::Usage);
+    }
+    if let Some(number) = lone_number(args) {
+        return Ok(Command::Show { number });
     }
     let chars = args.chars().count();
     if chars > MAX_REQUEST_CHARS {
@@ -55,11 +59,7 @@ pub fn for_someone(args: &str, pills: &[Pill]) -> Result<Command, ArgError> {
 
 /// `!prendre <n>`
 pub fn take(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
-    let mut words = args.split_whitespace();
-    match (words.next().and_then(number), words.next()) {
-        (Some(number), None) => Ok(Command::Take { number }),
-        _ => Err(ArgError::Usage),
-    }
+    lone_number(args).map(|number| Command::Take { number }).ok_or(ArgError::Usage)
 }
 
 /// `!lacher [n]`: the number is implied in the request's private room.
@@ -125,6 +125,11 @@ pub fn unblock(args: &str, pills: &[Pill]) -> Result<Command, ArgError> {
         Some((user, "")) => Ok(Command::Unblock { user }),
         _ => Err(ArgError::Usage),
     }
+}
+
+/// `!fiche <n>`
+pub fn show(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
+    lone_number(args).map(|number| Command::Show { number }).ok_or(ArgError::Usage)
 }
 
 /// `!debannir @personne`
@@ -243,6 +248,15 @@ fn split_first(args: &str) -> (Option<&str>, &str) {
 fn non_empty(text: &str) -> Option<String> {
     let text = text.trim();
     (!text.is_empty()).then(|| text.to_owned())
+}
+
+/// A request number and nothing else.
+fn lone_number(args: &str) -> Option<u64> {
+    let mut words = args.split_whitespace();
+    match (words.next().and_then(number), words.next()) {
+        (Some(number), None) => Some(number),
+        _ => None,
+    }
 }
 
 /// A request number: `12`, `#12`, `n°12`, `no12`, `nº12`. Zero is no number.

@@ -126,6 +126,11 @@ pub enum Command {
         /// The person, as written in the command.
         user: OwnedUserId,
     },
+    /// A coordinator looks at one request: its details and its whole log.
+    Show {
+        /// The request number.
+        number: u64,
+    },
     /// Lists the commands this person may use here.
     Help,
 }
@@ -155,6 +160,7 @@ impl Command {
             Command::Assign { .. } => CommandKind::Assign,
             Command::Block { .. } => CommandKind::Block,
             Command::Unblock { .. } => CommandKind::Unblock,
+            Command::Show { .. } => CommandKind::Show,
             Command::Help => CommandKind::Help,
         }
     }
@@ -554,6 +560,13 @@ mod tests {
             ),
             ("!débloquer @spam:example.org", Unblock { user: user("@spam:example.org") }, Lang::Fr),
             ("!UNBLOCK @x:y.org", Unblock { user: user("@x:y.org") }, Lang::En),
+            ("!demande 12", Show { number: 12 }, Lang::Fr),
+            ("!demande n°12", Show { number: 12 }, Lang::Fr),
+            ("!request #3", Show { number: 3 }, Lang::En),
+            ("!fiche 7", Show { number: 7 }, Lang::Fr),
+            ("!détail 7", Show { number: 7 }, Lang::Fr),
+            ("!show 7", Show { number: 7 }, Lang::En),
+            ("!demande 2 baguettes", Request { text: "2 baguettes".to_owned() }, Lang::Fr),
             ("!aide", Help, Lang::Fr),
             ("!Aide prendre", Help, Lang::Fr),
             ("!help", Help, Lang::En),
@@ -651,6 +664,10 @@ mod tests {
             ("!debloquer", CommandKind::Unblock, Lang::Fr),
             ("!debloquer @x:y.org maintenant", CommandKind::Unblock, Lang::Fr),
             ("!unblock paul", CommandKind::Unblock, Lang::En),
+            ("!fiche", CommandKind::Show, Lang::Fr),
+            ("!fiche douze", CommandKind::Show, Lang::Fr),
+            ("!show 12 13", CommandKind::Show, Lang::En),
+            ("!show 0", CommandKind::Show, Lang::En),
         ];
         for (body, kind, lang) in table {
             assert_eq!(err(body), ParseError::Usage { kind, lang }, "{body}");

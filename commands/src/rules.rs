@@ -189,6 +189,7 @@ mod tests {
             CommandKind::Assign,
             CommandKind::Block,
             CommandKind::Unblock,
+            CommandKind::Show,
         ] {
             assert_eq!(check(kind, COORDINATOR, Place::Coordination), Ok(()));
             assert_eq!(check(kind, COORDINATOR, Place::Direct), Ok(()));
@@ -266,6 +267,7 @@ mod tests {
                 CommandKind::Assign,
                 CommandKind::Block,
                 CommandKind::Unblock,
+                CommandKind::Show,
                 CommandKind::Help
             ]
         );

@@ -55,6 +55,8 @@ pub enum CommandKind {
     Block,
     /// `!debloquer` / `!unblock`
     Unblock,
+    /// `!fiche` / `!show`, or `!demande <n>` / `!request <n>`
+    Show,
     /// `!aide` / `!help`
     Help,
 }
@@ -122,7 +124,7 @@ pub struct Spec {
 use RoomType::{Coordination, Direct, Neighbourhood, Private, Volunteers};
 
 /// Every command, in the order `!aide` lists them.
-pub static COMMANDS: [Spec; 22] = [
+pub static COMMANDS: [Spec; 23] = [
     Spec {
         kind: CommandKind::Request,
         fr: "demande",
@@ -357,6 +359,17 @@ pub static COMMANDS: [Spec; 22] = [
         who: Who::Coordinator,
         rooms: &[Coordination, Direct],
         args: args::unblock,
+    },
+    Spec {
+        kind: CommandKind::Show,
+        fr: "fiche",
+        en: "show",
+        aliases: &[("detail", Lang::Fr), ("details", Lang::En)],
+        usage: Key::UsageShow,
+        help: Key::HelpShow,
+        who: Who::Coordinator,
+        rooms: &[Coordination, Direct],
+        args: args::show,
     },
     Spec {
         kind: CommandKind::Help,

@@ -436,9 +436,10 @@ async fn test_a_coordinator_blocks_and_unblocks_someones_requests() -> Result<()
 
 /// `!demandes` with a filter and a neighbourhood: open ones, taken ones, all of them
 /// (closed ones too), of one neighbourhood; a neighbourhood the bot does not know is
-/// named with the ones it knows.
+/// named with the ones it knows. `!demande <n>` / `!fiche <n>`: one request's details
+/// and its whole log, for coordinators only.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn test_a_coordinator_lists_requests_by_state_and_neighbourhood() -> Result<()> {
+async fn test_a_coordinator_lists_requests_and_looks_at_one() -> Result<()> {
     let world = World::start(false).await?;
     let family = world.resident("famille").await?;
     let alice = world.volunteer("alice").await?;
@@ -491,5 +492,51 @@ async fn test_a_coordinator_lists_requests_by_state_and_neighbourhood() -> Resul
         "{}",
         unknown.body
     );
+
+    // One request, its details and its whole log, by `!demande <n>` or `!fiche <n>`.
+    let shown = desk(&world, &format!("!demande {done}")).await?;
+    let text = shown.text();
+    // The details are the first four lines, the log follows.
+    let details = text.lines().take(4).collect::<Vec<_>>().join("\n");
+    ensure!(
+        world.texts.number(Lang::Fr, Key::RequestDetails, &details).ok() == Some(done),
+        "{text}"
+    );
+    let state = world.texts.text(Lang::Fr, Key::StateDone, &[]);
+    ensure!(text.contains(&state) && text.contains(family.user_id.as_str()), "{text}");
+    let steps: Vec<String> = text
+        .lines()
+        .skip(4)
+        .filter_map(|line| world.texts.args(Lang::Fr, Key::RequestLogLine, line)?.remove("outcome"))
+        .collect();
+    let expected: Vec<String> = [
+        Key::OutcomeCreated,
+        Key::OutcomeRelayed,
+        Key::OutcomeClaimed,
+        Key::OutcomePrivateRoomCreated,
+        Key::OutcomeDone,
+    ]
+    .iter()
+    .map(|key| world.texts.text(Lang::Fr, *key, &[]))
+    .collect();
+    ensure!(steps == expected, "{steps:?} in {text}");
+    let english = desk(&world, &format!("!show {open}")).await?;
+    let state = world.texts.text(Lang::En, Key::StateOpen, &[]);
+    ensure!(english.text().contains(&state), "{}", english.body);
+    let missing = desk(&world, "!fiche 999").await?;
+    ensure!(
+        has(&world, missing.text(), (Lang::Fr, Key::NoSuchRequest), "number", "999"),
+        "{}",
+        missing.body
+    );
+    // A resident's "!demande 5" is no look at someone's request, and no request either.
+    let before = store.requests_of(family.user_id.as_str())?.len();
+    let peek = family.send_text(&world.neighbourhood, &format!("!demande {open}")).await?;
+    family
+        .wait_for("the refusal", WAIT, |m| {
+            m.in_reply_to.as_ref() == Some(&peek) && m.sender == world.bot_id
+        })
+        .await?;
+    ensure!(store.requests_of(family.user_id.as_str())?.len() == before, "nothing recorded");
     Ok(())
 }

@@ -20,6 +20,7 @@ mod privacy;
 mod release;
 mod request;
 mod requests;
+mod show;
 mod take;
 mod unban;
 mod unblock;
@@ -139,6 +140,7 @@ pub async fn run(bot: &Bot, ctx: &Ctx, command: Command) -> Result<(), Failure> 
         Command::Assign { number, user } => assign::apply(bot, ctx, number, &user).await,
         Command::Block { user, reason } => block::apply(bot, ctx, &user, reason.as_deref()).await,
         Command::Unblock { user } => unblock::apply(bot, ctx, &user).await,
+        Command::Show { number } => show::apply(bot, ctx, number).await,
         Command::Help => help::apply(bot, ctx).await,
     }
 }
