@@ -5,16 +5,17 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use entraide_commands::{Catalogue, Key, Lang, Message, Place, Roles, mask};
+use entraide_commands::{Catalogue, Key, Lang, Message, Place, Roles, VolunteerStatus, mask};
 use entraide_storage::{Request, RoomKind, Store, StoreError};
 use matrix_sdk::{
     Client, Room,
-    ruma::{EventId, RoomId, UserId},
+    ruma::{EventId, OwnedUserId, RoomId, UserId},
 };
 use tokio::sync::Notify;
 use tracing::error;
 
 use crate::{
+    charter::Charter,
     clock::Clock,
     config::Config,
     effects::{Outbox, Urgency},
@@ -30,6 +31,8 @@ pub struct Bot {
     pub config: Config,
     /// What the bot says, with the commune's overrides.
     pub texts: Catalogue,
+    /// The volunteers' charter.
+    pub charter: Charter,
     /// The store.
     pub store: Store,
     /// The bot's own rooms.
@@ -95,6 +98,56 @@ impl Bot {
     /// Today in the community's time zone.
     pub fn today(&self) -> NaiveDate {
         self.now().with_timezone(&self.config.timezone).date_naive()
+    }
+
+    /// The names of the neighbourhoods whose rooms the bot serves, sorted, each once.
+    pub fn neighbourhood_names(&self) -> Result<Vec<String>, StoreError> {
+        let mut names = Vec::new();
+        for room in self.store.rooms_where(|kind| matches!(kind, RoomKind::Neighbourhood { .. }))? {
+            if let Some(RoomKind::Neighbourhood { name }) = self.store.room_kind(&room)? {
+                names.push(name);
+            }
+        }
+        names.sort();
+        names.dedup();
+        Ok(names)
+    }
+
+    /// Whether `user` accepted a charter older than today's: they may not take
+    /// requests until they accept it again. Someone vetted without it, by a coordinator's
+    /// decision, is not held back.
+    pub fn charter_outdated(&self, user: &UserId) -> Result<bool, StoreError> {
+        let person = self.store.person(user.as_str())?;
+        Ok(person.charter.is_some_and(|signed| signed.version != self.charter.version))
+    }
+
+    /// The vetted volunteers to mention in `request`'s relay: those who chose its
+    /// neighbourhood, are not on a break and may take it (not its requester).
+    pub fn area_volunteers(&self, request: &Request) -> Vec<OwnedUserId> {
+        let Some(neighbourhood) = request.neighbourhood.as_deref() else {
+            return Vec::new();
+        };
+        let now = self.now();
+        let found = self.store.people_where(|person| {
+            person.status == VolunteerStatus::Vetted
+                && !person.is_paused(now)
+                && person.areas.iter().any(|area| area == neighbourhood)
+                && person
+                    .charter
+                    .as_ref()
+                    .is_none_or(|signed| signed.version == self.charter.version)
+        });
+        match found {
+            Ok(people) => people
+                .into_iter()
+                .filter(|(user, _)| *user != request.requester)
+                .filter_map(|(user, _)| OwnedUserId::try_from(user).ok())
+                .collect(),
+            Err(error) => {
+                error!(request = request.number, %error, "cannot read whom to mention in a relay");
+                Vec::new()
+            }
+        }
     }
 
     /// The volunteers room, if the bot is in it.

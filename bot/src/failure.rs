@@ -22,6 +22,8 @@ pub enum Failure {
     TooMany(Limit),
     /// A coordinator blocked the person's requests.
     Blocked,
+    /// The volunteer accepted an older version of the charter.
+    CharterOutdated,
     /// Something broke on the bot's side.
     Internal(anyhow::Error),
 }
@@ -122,6 +124,7 @@ pub fn message(texts: &Catalogue, failure: &Failure, lang: Lang) -> Option<Messa
             TransitionError::Store(_) => render(Key::InternalError, &[]),
         },
         Failure::Blocked => render(Key::RequestBlocked, &[]),
+        Failure::CharterOutdated => render(Key::CharterOutdated, &[]),
         Failure::TooMany(Limit::Open(max)) => {
             render(Key::TooManyOpen, &[("max", &max.to_string())])
         }

@@ -22,9 +22,11 @@
 //!   bot's [`Clock`].
 //! - `invite`: accepting or declining invitations.
 //! - `bot`: the shared services and helpers every command uses.
+//! - `charter`: the volunteers' charter and its version.
 //! - [`run`]: starts everything and stops cleanly when `shutdown` resolves.
 
 mod bot;
+mod charter;
 mod clock;
 mod cmd;
 pub mod compact;
@@ -119,6 +121,8 @@ async fn serve(
 ) -> anyhow::Result<()> {
     tokio::pin!(shutdown);
     let started_ms = job::now_ms();
+    // A charter that cannot be read stops the bot before it connects.
+    let charter = charter::Charter::load(config.charter.as_deref())?;
 
     let connected = tokio::select! {
         client = session::connect(&config) => Some(client?),
@@ -146,6 +150,7 @@ async fn serve(
         client: client.clone(),
         config,
         texts,
+        charter,
         store: store.clone(),
         rooms,
         started_ms,
@@ -184,6 +189,7 @@ async fn serve(
     if let Some(token) = synced {
         handlers::queue_pending_invites(&client, &jobs).await;
         powers::tell_at_start(&bot).await;
+        charter::tell_new_version(&bot).await;
         info!(user = %user_id, "entraide is running");
         tokio::select! {
             () = syncer.forever(token) => warn!("sync ended"),

@@ -16,7 +16,6 @@ use matrix_sdk::{
     deserialized_responses::RawAnySyncOrStrippedState,
     ruma::{
         EventId, OwnedEventId, OwnedRoomId, OwnedUserId, RoomId, RoomOrAliasId, TransactionId,
-        UserId,
         api::client::room::create_room::{
             RoomPowerLevelsContentOverride,
             v3::{Request as CreateRoom, RoomPreset},
@@ -338,7 +337,7 @@ pub async fn send(
     room: &Room,
     message: &Message,
     shape: Shape<'_>,
-    mention: Option<&UserId>,
+    mentions: &[OwnedUserId],
     txn: Option<&TransactionId>,
 ) -> Result<OwnedEventId, matrix_sdk::Error> {
     let (reply, relation) = match shape {
@@ -359,8 +358,7 @@ pub async fn send(
         None => (message.plain.clone(), message.html.clone()),
     };
     let mut content = RoomMessageEventContent::notice_html(plain, html);
-    let notified =
-        reply.map(|to| to.sender.clone()).into_iter().chain(mention.map(ToOwned::to_owned));
+    let notified = reply.map(|to| to.sender.clone()).into_iter().chain(mentions.iter().cloned());
     content = content.add_mentions(Mentions::with_user_ids(notified));
     content.relates_to = relation;
     let mut sending = room.send(content).with_request_config(RequestConfig::new().disable_retry());

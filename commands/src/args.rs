@@ -82,13 +82,95 @@ pub fn done(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
     }
 }
 
-/// `!valider @personne`
+/// `!valider @personne [sans charte] [note]`: "sans charte" (or "without charter")
+/// vets someone who has not accepted the charter, as the coordinator decides; the note
+/// ("rencontrée en mairie le 12") is kept with the vetting. A second person is a mistake,
+/// not a note.
 pub fn vet(args: &str, pills: &[Pill]) -> Result<Command, ArgError> {
     let (user, rest) = user_argument(args, pills).ok_or(ArgError::Usage)?;
-    if !rest.is_empty() {
+    let (without_charter, note) = match strip_words(rest, WITHOUT_CHARTER) {
+        Some(note) => (true, note),
+        None => (false, rest),
+    };
+    let note = note.trim_start_matches([':', ',', '-', '—']).trim();
+    if user_argument(note, pills).is_some() {
         return Err(ArgError::Usage);
     }
-    Ok(Command::Vet { user })
+    let note = non_empty(note);
+    Ok(Command::Vet { user, note, without_charter })
+}
+
+/// How a coordinator says that a vetting goes without the charter, folded, word by word.
+const WITHOUT_CHARTER: &[&[&str]] = &[
+    &["sans", "charte"],
+    &["sans", "la", "charte"],
+    &["sans", "signature"],
+    &["without", "charter"],
+    &["without", "the", "charter"],
+    &["without", "a", "charter"],
+    &["no", "charter"],
+];
+
+/// What follows `text` once one of `phrases` (folded words) is taken off its start,
+/// if it starts with one.
+fn strip_words<'a>(text: &'a str, phrases: &[&[&str]]) -> Option<&'a str> {
+    phrases.iter().find_map(|phrase| {
+        let mut rest = text;
+        for word in *phrase {
+            let (first, after) = split_first(rest);
+            if first.map(|first| fold(first.trim_end_matches([',', ':', '.'])))
+                != Some((*word).to_owned())
+            {
+                return None;
+            }
+            rest = after;
+        }
+        Some(rest)
+    })
+}
+
+/// `!benevole`: whatever follows is ignored, the charter is for anyone who asks.
+pub fn charter(_: &str, _: &[Pill]) -> Result<Command, ArgError> {
+    Ok(Command::Charter)
+}
+
+/// `!accepte`: "!accepte la charte" says the same.
+pub fn accept(_: &str, _: &[Pill]) -> Result<Command, ArgError> {
+    Ok(Command::Accept)
+}
+
+/// `!pause [jusqu'au …]`: the date is read by the bot, which knows today's date.
+pub fn pause(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
+    Ok(Command::Pause { until: non_empty(args) })
+}
+
+/// `!dispo`: "!dispo à nouveau" says the same.
+pub fn back(_: &str, _: &[Pill]) -> Result<Command, ArgError> {
+    Ok(Command::Back)
+}
+
+/// `!quartiers Centre, Les Tilleuls`; alone, the areas as they are; `aucun` / `none`:
+/// no preference.
+pub fn areas(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
+    if args.is_empty() {
+        return Ok(Command::Areas { names: None });
+    }
+    if matches!(fold(args).trim_end_matches('.'), "aucun" | "aucune" | "none" | "tous" | "all") {
+        return Ok(Command::Areas { names: Some(Vec::new()) });
+    }
+    static SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\s*(?:[,;/+]|\bet\b|\band\b|&)\s*").expect("a valid pattern")
+    });
+    let names: Vec<String> = SEPARATOR
+        .split(args)
+        .map(|name| name.trim().trim_end_matches('.').trim())
+        .filter(|name| !name.is_empty())
+        .map(str::to_owned)
+        .collect();
+    if names.is_empty() {
+        return Err(ArgError::Usage);
+    }
+    Ok(Command::Areas { names: Some(names) })
 }
 
 /// `!bannir @personne [raison]`

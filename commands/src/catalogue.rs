@@ -134,7 +134,31 @@ pub enum Key {
     DoneAck,
     CancelledAck,
     Vetted,
+    VettedWithoutCharter,
+    VettedNote,
+    VetNeedsCharter,
     AlreadyVetted,
+    VolunteerWelcome,
+    CharterSent,
+    CharterHowToAccept,
+    CharterAccepted,
+    CharterAlreadyAccepted,
+    CharterSigned,
+    CharterOutdated,
+    CharterNewVersion,
+    Paused,
+    PausedUntil,
+    PauseDateUnknown,
+    PauseOver,
+    NotPaused,
+    AreasSet,
+    AreasNone,
+    AreasShow,
+    AreasUnknown,
+    AreasEmpty,
+    StatusCharterOld,
+    StatusNoCharter,
+    LastNever,
     Banned,
     BannedReleased,
     AlreadyBanned,
@@ -172,6 +196,11 @@ pub enum Key {
     AuditAssign,
     AuditBlock,
     AuditUnblock,
+    AuditOverride,
+    StatusCharter,
+    StatusPaused,
+    StatusPausedUntil,
+    StatusAreas,
     StatusVetted,
     StatusBanned,
     StatusUnvetted,
@@ -214,6 +243,11 @@ pub enum Key {
     HelpRelease,
     HelpDone,
     HelpCancel,
+    HelpCharter,
+    HelpAccept,
+    HelpPause,
+    HelpBack,
+    HelpAreas,
     HelpVet,
     HelpBan,
     HelpUnvet,
@@ -237,6 +271,11 @@ pub enum Key {
     UsageRelease,
     UsageDone,
     UsageCancel,
+    UsageCharter,
+    UsageAccept,
+    UsagePause,
+    UsageBack,
+    UsageAreas,
     UsageVet,
     UsageBan,
     UsageUnvet,
@@ -583,6 +622,12 @@ fn entry(lang: Lang, name: &str, value: &toml::Value) -> Result<(Key, String), C
         return Err(CatalogueError::Markup { lang: lang.code(), key: key.name() });
     }
     Ok((key, template.clone()))
+}
+
+/// Renders a text written with the catalogue's markup (`**bold**`, `` `code` ``, line
+/// breaks) that is no template of the catalogue: a commune's file, for instance.
+pub fn render_markup(text: &str) -> Message {
+    render_template(text, &[])
 }
 
 /// Renders a template: `{name}` placeholders replaced by `args` (left visible when no

@@ -22,7 +22,7 @@ pub mod rules;
 pub mod table;
 
 pub use args::{MAX_REQUEST_CHARS, Pill, pills};
-pub use catalogue::{Catalogue, CatalogueError, Key, Message};
+pub use catalogue::{Catalogue, CatalogueError, Key, Message, render_markup};
 pub use mask::{Detail, Masked, mask};
 pub use parse::{Command, ParseError, Parsed, RequestFilter, parse, strip_reply_fallback};
 pub use reading::{Category, DayPart, Reading, Relation, When, fold, read_request};

@@ -49,10 +49,30 @@ pub enum Command {
         /// The request number; implied in its private room.
         number: Option<u64>,
     },
+    /// Sends the volunteer's charter, in a direct chat, and how to accept it.
+    Charter,
+    /// Accepts the volunteer's charter as it is today.
+    Accept,
+    /// A volunteer takes a break.
+    Pause {
+        /// Until when, as written (read by the bot); `None`: until they say they are back.
+        until: Option<String>,
+    },
+    /// A volunteer is back from a break.
+    Back,
+    /// The neighbourhoods a volunteer prefers.
+    Areas {
+        /// Their names as written; `None`: show them; empty: no preference.
+        names: Option<Vec<String>>,
+    },
     /// Marks a person as a vetted volunteer.
     Vet {
         /// The person, as written in the command.
         user: OwnedUserId,
+        /// What the coordinator notes ("met at the town hall on the 12th").
+        note: Option<String>,
+        /// Vetted although they have not accepted the charter, as the coordinator said.
+        without_charter: bool,
     },
     /// Bans a volunteer.
     Ban {
@@ -145,6 +165,11 @@ impl Command {
             Command::Release { .. } => CommandKind::Release,
             Command::Done { .. } => CommandKind::Done,
             Command::Cancel { .. } => CommandKind::Cancel,
+            Command::Charter => CommandKind::Charter,
+            Command::Accept => CommandKind::Accept,
+            Command::Pause { .. } => CommandKind::Pause,
+            Command::Back => CommandKind::Back,
+            Command::Areas { .. } => CommandKind::Areas,
             Command::Vet { .. } => CommandKind::Vet,
             Command::Ban { .. } => CommandKind::Ban,
             Command::Unvet { .. } => CommandKind::Unvet,
@@ -277,6 +302,10 @@ mod tests {
         UserId::parse(id).unwrap_or_else(|e| panic!("{id}: {e}"))
     }
 
+    fn vet(id: &str, note: Option<&str>, without_charter: bool) -> Command {
+        Command::Vet { user: user(id), note: note.map(str::to_owned), without_charter }
+    }
+
     fn ok(body: &str) -> Parsed {
         match parse(body, &[]) {
             Some(Ok(parsed)) => parsed,
@@ -357,8 +386,75 @@ mod tests {
             ("!annuler 12", Cancel { number: Some(12) }, Lang::Fr),
             ("!Annuler n°12", Cancel { number: Some(12) }, Lang::Fr),
             ("!cancel 9", Cancel { number: Some(9) }, Lang::En),
-            ("!valider @marie:example.org", Vet { user: user("@marie:example.org") }, Lang::Fr),
-            ("!vet @bob:localhost:8008", Vet { user: user("@bob:localhost:8008") }, Lang::En),
+            ("!valider @marie:example.org", vet("@marie:example.org", None, false), Lang::Fr),
+            ("!vet @bob:localhost:8008", vet("@bob:localhost:8008", None, false), Lang::En),
+            (
+                "!valider @marie:example.org rencontrée en mairie le 12",
+                vet("@marie:example.org", Some("rencontrée en mairie le 12"), false),
+                Lang::Fr,
+            ),
+            (
+                "!valider @marie:example.org sans charte",
+                vet("@marie:example.org", None, true),
+                Lang::Fr,
+            ),
+            (
+                "!valider @marie:example.org Sans la charte : signera lundi",
+                vet("@marie:example.org", Some("signera lundi"), true),
+                Lang::Fr,
+            ),
+            (
+                "!valider @marie:example.org sans-gêne",
+                vet("@marie:example.org", Some("sans-gêne"), false),
+                Lang::Fr,
+            ),
+            (
+                "!vet @bob:x.org without charter, met on the 12th",
+                vet("@bob:x.org", Some("met on the 12th"), true),
+                Lang::En,
+            ),
+            ("!vet @bob:x.org no charter", vet("@bob:x.org", None, true), Lang::En),
+            ("!benevole", Charter, Lang::Fr),
+            ("!bénévole", Charter, Lang::Fr),
+            ("!Bénévole je veux aider", Charter, Lang::Fr),
+            ("!charte", Charter, Lang::Fr),
+            ("!volunteer", Charter, Lang::En),
+            ("!charter", Charter, Lang::En),
+            ("!accepte", Accept, Lang::Fr),
+            ("!j'accepte", Accept, Lang::Fr),
+            ("!accepte la charte", Accept, Lang::Fr),
+            ("!accept", Accept, Lang::En),
+            ("!pause", Pause { until: None }, Lang::Fr),
+            (
+                "!pause jusqu'au 15 décembre",
+                Pause { until: Some("jusqu'au 15 décembre".into()) },
+                Lang::Fr,
+            ),
+            ("!break", Pause { until: None }, Lang::En),
+            ("!break until Monday", Pause { until: Some("until Monday".into()) }, Lang::En),
+            ("!dispo", Back, Lang::Fr),
+            ("!disponible", Back, Lang::Fr),
+            ("!de-retour", Back, Lang::Fr),
+            ("!available", Back, Lang::En),
+            ("!back", Back, Lang::En),
+            ("!quartiers", Areas { names: None }, Lang::Fr),
+            (
+                "!quartiers Centre, Les Tilleuls",
+                Areas { names: Some(vec!["Centre".into(), "Les Tilleuls".into()]) },
+                Lang::Fr,
+            ),
+            (
+                "!quartier Centre et Les Tilleuls.",
+                Areas { names: Some(vec!["Centre".into(), "Les Tilleuls".into()]) },
+                Lang::Fr,
+            ),
+            ("!quartiers aucun", Areas { names: Some(Vec::new()) }, Lang::Fr),
+            (
+                "!areas Centre; Old Town and Riverside",
+                Areas { names: Some(vec!["Centre".into(), "Old Town".into(), "Riverside".into()]) },
+                Lang::En,
+            ),
+            ("!areas none", Areas { names: Some(Vec::new()) }, Lang::En),
             (
                 "!bannir @paul:example.org",
                 Ban { user: user("@paul:example.org"), reason: None },
@@ -626,6 +722,12 @@ mod tests {
             ("!valider marie", CommandKind::Vet, Lang::Fr),
             ("!valider @marie", CommandKind::Vet, Lang::Fr),
             ("!valider @marie:example.org @paul:example.org", CommandKind::Vet, Lang::Fr),
+            (
+                "!valider @marie:example.org sans charte @paul:example.org",
+                CommandKind::Vet,
+                Lang::Fr,
+            ),
+            ("!quartiers , ;", CommandKind::Areas, Lang::Fr),
             ("!vet bob", CommandKind::Vet, Lang::En),
             ("!bannir", CommandKind::Ban, Lang::Fr),
             ("!ban nobody", CommandKind::Ban, Lang::En),
@@ -691,10 +793,7 @@ mod tests {
         let pills = std::slice::from_ref(&marie);
         assert_eq!(
             parse("!valider Marie Dupont", pills),
-            Some(Ok(Parsed {
-                command: Command::Vet { user: user("@marie:example.org") },
-                lang: Lang::Fr
-            }))
+            Some(Ok(Parsed { command: vet("@marie:example.org", None, false), lang: Lang::Fr }))
         );
         assert_eq!(
             parse("!ban Marie Dupont no-show", pills),

@@ -206,6 +206,30 @@ mod tests {
     }
 
     #[test]
+    fn breaks_and_areas_are_for_vetted_volunteers_the_charter_for_anyone() {
+        for kind in [CommandKind::Pause, CommandKind::Back, CommandKind::Areas] {
+            assert_eq!(check(kind, VOLUNTEER, Place::Direct), Ok(()));
+            assert_eq!(check(kind, VOLUNTEER, Place::Volunteers), Ok(()));
+            assert_eq!(check(kind, RESIDENT, Place::Direct), Err(Refusal::NotVetted));
+            assert_eq!(check(kind, BANNED, Place::Direct), Err(Refusal::Banned));
+            assert_eq!(
+                check(kind, VOLUNTEER, Place::Neighbourhood),
+                Err(Refusal::WrongPlace(kind))
+            );
+        }
+        for kind in [CommandKind::Charter, CommandKind::Accept] {
+            for roles in [RESIDENT, VOLUNTEER, COORDINATOR] {
+                assert_eq!(check(kind, roles, Place::Direct), Ok(()));
+                assert_eq!(check(kind, roles, Place::Neighbourhood), Ok(()));
+            }
+            assert_eq!(
+                check(kind, RESIDENT, Place::Private { request: 3 }),
+                Err(Refusal::WrongPlace(kind))
+            );
+        }
+    }
+
+    #[test]
     fn help_is_for_everyone_everywhere() {
         for place in PLACES {
             for roles in [RESIDENT, VOLUNTEER, BANNED, COORDINATOR] {
@@ -228,6 +252,8 @@ mod tests {
             vec![
                 CommandKind::Request,
                 CommandKind::Cancel,
+                CommandKind::Charter,
+                CommandKind::Accept,
                 CommandKind::Privacy,
                 CommandKind::MyData,
                 CommandKind::ForgetMe,
@@ -240,6 +266,11 @@ mod tests {
                 CommandKind::Take,
                 CommandKind::Release,
                 CommandKind::Done,
+                CommandKind::Charter,
+                CommandKind::Accept,
+                CommandKind::Pause,
+                CommandKind::Back,
+                CommandKind::Areas,
                 CommandKind::Privacy,
                 CommandKind::MyData,
                 CommandKind::ForgetMe,

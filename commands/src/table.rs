@@ -25,6 +25,16 @@ pub enum CommandKind {
     Done,
     /// `!annuler` / `!cancel`
     Cancel,
+    /// `!benevole` / `!volunteer`
+    Charter,
+    /// `!accepte` / `!accept`
+    Accept,
+    /// `!pause` / `!break`
+    Pause,
+    /// `!dispo` / `!available`
+    Back,
+    /// `!quartiers` / `!areas`
+    Areas,
     /// `!valider` / `!vet`
     Vet,
     /// `!bannir` / `!ban`
@@ -124,7 +134,7 @@ pub struct Spec {
 use RoomType::{Coordination, Direct, Neighbourhood, Private, Volunteers};
 
 /// Every command, in the order `!aide` lists them.
-pub static COMMANDS: [Spec; 23] = [
+pub static COMMANDS: [Spec; 28] = [
     Spec {
         kind: CommandKind::Request,
         fr: "demande",
@@ -191,6 +201,62 @@ pub static COMMANDS: [Spec; 23] = [
         who: Who::Anyone,
         rooms: &[Neighbourhood, Direct, Private, Coordination],
         args: args::cancel,
+    },
+    Spec {
+        kind: CommandKind::Charter,
+        fr: "benevole",
+        en: "volunteer",
+        aliases: &[("charte", Lang::Fr), ("charter", Lang::En)],
+        usage: Key::UsageCharter,
+        help: Key::HelpCharter,
+        who: Who::Anyone,
+        // The charter itself goes to a direct chat.
+        rooms: &[Neighbourhood, Direct, Volunteers],
+        args: args::charter,
+    },
+    Spec {
+        kind: CommandKind::Accept,
+        fr: "accepte",
+        en: "accept",
+        aliases: &[("j'accepte", Lang::Fr), ("accepter", Lang::Fr), ("signer", Lang::Fr)],
+        usage: Key::UsageAccept,
+        help: Key::HelpAccept,
+        who: Who::Anyone,
+        rooms: &[Neighbourhood, Direct, Volunteers],
+        args: args::accept,
+    },
+    Spec {
+        kind: CommandKind::Pause,
+        fr: "pause",
+        en: "break",
+        aliases: &[("absent", Lang::Fr), ("away", Lang::En)],
+        usage: Key::UsagePause,
+        help: Key::HelpPause,
+        who: Who::Volunteer,
+        rooms: &[Direct, Volunteers],
+        args: args::pause,
+    },
+    Spec {
+        kind: CommandKind::Back,
+        fr: "dispo",
+        en: "available",
+        aliases: &[("disponible", Lang::Fr), ("de-retour", Lang::Fr), ("back", Lang::En)],
+        usage: Key::UsageBack,
+        help: Key::HelpBack,
+        who: Who::Volunteer,
+        rooms: &[Direct, Volunteers],
+        args: args::back,
+    },
+    Spec {
+        kind: CommandKind::Areas,
+        fr: "quartiers",
+        en: "areas",
+        aliases: &[("quartier", Lang::Fr), ("area", Lang::En)],
+        usage: Key::UsageAreas,
+        help: Key::HelpAreas,
+        who: Who::Volunteer,
+        rooms: &[Direct, Volunteers],
+        args: args::areas,
     },
     Spec {
         kind: CommandKind::Vet,

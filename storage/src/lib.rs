@@ -78,8 +78,8 @@ use crate::model::{
     TreeSpec, VolunteerStatus,
 };
 pub use crate::model::{
-    Action, AuditAction, AuditEntry, Block, Effect, FollowUp, LogEntry, NewRequest, Outcome,
-    Person, Quote, Request, RoomKind, Root, Shape, Spare, State, Step, Target,
+    Action, AuditAction, AuditEntry, Block, Effect, FollowUp, LogEntry, NewRequest, Outcome, Pause,
+    Person, Quote, Request, RoomKind, Root, Shape, Signature, Spare, State, Step, Target,
 };
 pub use crate::{
     privacy::{
@@ -94,6 +94,19 @@ pub use crate::{
 /// tree. An older store reads as it is.
 pub const SCHEMA_VERSION: u64 = 3;
 
+/// What `!benevoles` shows of one person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VolunteerSummary {
+    /// Their Matrix id.
+    pub user: String,
+    /// Their record.
+    pub person: Person,
+    /// How many requests they closed as done.
+    pub helped: usize,
+    /// When they last took or closed a request.
+    pub last_active: Option<DateTime<Utc>>,
+}
+
 /// An effect recorded in the journal, with its id there.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Queued {
@@ -106,6 +119,7 @@ pub struct Queued {
 const META_SCHEMA: &[u8] = b"schema_version";
 const META_NEXT_NUMBER: &[u8] = b"next_request_number";
 const META_SYNCED_AT: &[u8] = b"synced_at";
+const META_CHARTER_VERSION: &[u8] = b"charter_version";
 
 /// A failure of the store itself.
 #[derive(Debug, thiserror::Error)]
@@ -325,6 +339,25 @@ impl Store {
     pub fn set_synced_at(&self, at_ms: u64) -> Result<(), StoreError> {
         self.meta.insert(META_SYNCED_AT, &at_ms.to_be_bytes())?;
         Ok(())
+    }
+
+    /// The version of the volunteers' charter the volunteers were last told of.
+    pub fn charter_version(&self) -> Result<Option<String>, StoreError> {
+        match self.meta.get(META_CHARTER_VERSION)? {
+            Some(bytes) => match std::str::from_utf8(&bytes) {
+                Ok(text) => Ok(Some(text.to_owned())),
+                Err(error) => {
+                    Err(decode_error(META, META_CHARTER_VERSION, serde::de::Error::custom(error)))
+                }
+            },
+            None => Ok(None),
+        }
+    }
+
+    /// Records the version of the charter the volunteers were told of.
+    pub async fn set_charter_version(&self, version: &str) -> Result<(), StoreError> {
+        self.meta.insert(META_CHARTER_VERSION, version.as_bytes())?;
+        self.flush().await
     }
 
     /// Whether an event was already handled.
@@ -911,20 +944,21 @@ impl Store {
         status: VolunteerStatus,
         by: &str,
         reason: Option<&str>,
+        without_charter: bool,
         now: DateTime<Utc>,
     ) -> Result<VolunteerStatus, StoreError> {
-        let changed = Person {
-            status,
-            changed_by: Some(by.to_owned()),
-            changed_at: Some(now),
-            reason: reason.map(str::to_owned),
-            blocked: None,
-        };
         let result = (&self.people, &self.audit).transaction(|(people, audit)| {
             let before = get_person(people, user_id)?;
             let old = before.status;
-            // A block on their requests is not their volunteer status: it stays.
-            let person = Person { blocked: before.blocked, ..changed.clone() };
+            // A block on their requests is not their volunteer status, nor are their
+            // charter, pause and areas: they stay.
+            let person = Person {
+                status,
+                changed_by: Some(by.to_owned()),
+                changed_at: Some(now),
+                reason: reason.map(str::to_owned),
+                ..before
+            };
             put(people, PEOPLE, user_id.as_bytes(), &person)?;
             let action = match (old, status) {
                 (old, new) if old == new => None,
@@ -933,7 +967,9 @@ impl Store {
                 (VolunteerStatus::Banned, VolunteerStatus::Unvetted) => Some(AuditAction::Unban),
                 (_, VolunteerStatus::Unvetted) => Some(AuditAction::Unvet),
             };
-            if let Some(action) = action {
+            let overrode = (without_charter && action == Some(AuditAction::Vet))
+                .then_some(AuditAction::Override);
+            for action in action.into_iter().chain(overrode) {
                 let entry = AuditEntry {
                     at: now,
                     actor: by.to_owned(),
@@ -952,6 +988,44 @@ impl Store {
         })?;
         self.flush().await?;
         Ok(old)
+    }
+
+    /// Changes what `user_id` says of themselves (charter, pause, areas) with `change`,
+    /// which returns what the caller wants to know of the person before; nothing about
+    /// it goes in the audit.
+    pub async fn update_person<T>(
+        &self,
+        user_id: &str,
+        change: impl Fn(&mut Person) -> T,
+    ) -> Result<T, StoreError> {
+        let result = self.people.transaction(|people| {
+            let mut person = get_person(people, user_id)?;
+            let out = change(&mut person);
+            put(people, PEOPLE, user_id.as_bytes(), &person)?;
+            Ok(out)
+        });
+        let out = result.map_err(|error| match transition_error(error) {
+            TransitionError::Store(error) => error,
+            other => StoreError::Sled(sled::Error::ReportableBug(other.to_string())),
+        })?;
+        self.flush().await?;
+        Ok(out)
+    }
+
+    /// Everyone the store knows with `pred` true, by user id.
+    pub fn people_where(
+        &self,
+        pred: impl Fn(&Person) -> bool,
+    ) -> Result<Vec<(String, Person)>, StoreError> {
+        let mut found = Vec::new();
+        for item in self.people.iter() {
+            let (key, bytes) = item?;
+            let person: Person = decode(&bytes, PEOPLE, &key)?;
+            if pred(&person) {
+                found.push((PEOPLE.key_text(&key), person));
+            }
+        }
+        Ok(found)
     }
 
     /// Blocks `user_id`'s requests (`block`), or lets them through again (`None`), as
@@ -1014,23 +1088,28 @@ impl Store {
     }
 
     /// Everyone the store has a volunteer record for, by id, with how many requests each
-    /// closed as done.
-    pub fn volunteers(&self) -> Result<Vec<(String, Person, usize)>, StoreError> {
-        let mut done: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    /// closed as done and when they last took or closed one.
+    pub fn volunteers(&self) -> Result<Vec<VolunteerSummary>, StoreError> {
+        let mut seen: std::collections::HashMap<String, (usize, Option<DateTime<Utc>>)> =
+            std::collections::HashMap::new();
         for item in self.requests.iter() {
             let (key, bytes) = item?;
-            if let State::Done { volunteer, .. } = decode::<Request>(&bytes, REQUESTS, &key)?.state
-            {
-                *done.entry(volunteer).or_default() += 1;
-            }
+            let (volunteer, at, done) = match decode::<Request>(&bytes, REQUESTS, &key)?.state {
+                State::Done { volunteer, at } => (volunteer, at, 1),
+                State::Claimed { volunteer, at } => (volunteer, at, 0),
+                _ => continue,
+            };
+            let entry = seen.entry(volunteer).or_default();
+            entry.0 += done;
+            entry.1 = entry.1.max(Some(at));
         }
         let mut people = Vec::new();
         for item in self.people.iter() {
             let (key, bytes) = item?;
             let user = key_string(PEOPLE, &key)?;
             let person: Person = decode(&bytes, PEOPLE, &key)?;
-            let helped = done.get(&user).copied().unwrap_or(0);
-            people.push((user, person, helped));
+            let (helped, last_active) = seen.get(&user).copied().unwrap_or_default();
+            people.push(VolunteerSummary { user, person, helped, last_active });
         }
         Ok(people)
     }

@@ -28,13 +28,16 @@
 //! | `informed` | Matrix user id, UTF-8                        | when told of their data, Unix ms, `u64`|
 //! | `meta`     | `schema_version`, `next_request_number`,     | raw `u64`                              |
 //! |            | `synced_at` (Unix ms)                        |                                        |
+//! |            | `charter_version`: the charter the volunteers| UTF-8 text                             |
+//! |            | were last told of                            |                                        |
 //!
 //! # Stored types
 //!
 //! - In `requests`: [`Request`], and inside it [`State`], [`Reading`] (with [`Category`],
 //!   [`When`], [`DayPart`] and [`Relation`]) and [`Lang`].
 //! - In `log`: [`LogEntry`], and inside it [`Outcome`].
-//! - In `people`: [`Person`], and inside it [`VolunteerStatus`].
+//! - In `people`: [`Person`], and inside it [`VolunteerStatus`], [`Block`], [`Signature`]
+//!   and [`Pause`].
 //! - In `rooms`: [`RoomKind`].
 //! - In `spares`: [`Spare`].
 //! - In `effects`: [`Effect`], and inside it [`Action`], [`Target`], [`Shape`], [`Quote`],
@@ -327,6 +330,8 @@ pub enum AuditAction {
     Block,
     /// Let someone's requests through again.
     Unblock,
+    /// Vetted a volunteer who had not accepted the charter (recorded with the vetting).
+    Override,
 }
 
 /// One line of the audit of the coordinators' actions.
@@ -371,12 +376,47 @@ pub struct Person {
     pub changed_by: Option<String>,
     /// When.
     pub changed_at: Option<DateTime<Utc>>,
-    /// Why (for a ban).
+    /// Why (a ban's reason, the vetting's note).
     pub reason: Option<String>,
     /// Whether their requests are refused (spam, abuse), whatever their volunteer
     /// status; who blocked them is in the audit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocked: Option<Block>,
+    /// The volunteer's charter as they last accepted it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub charter: Option<Signature>,
+    /// A break the volunteer takes: not mentioned in relays while it lasts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pause: Option<Pause>,
+    /// The neighbourhoods the volunteer prefers, by their names in the configuration:
+    /// relays of their requests mention them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub areas: Vec<String>,
+}
+
+impl Person {
+    /// Whether a pause keeps them away at `now` (a pause with an end is over from then).
+    pub fn is_paused(&self, now: DateTime<Utc>) -> bool {
+        self.pause.as_ref().is_some_and(|pause| pause.until.is_none_or(|until| now < until))
+    }
+}
+
+/// An acceptance of the volunteer's charter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signature {
+    /// When, in UTC.
+    pub at: DateTime<Utc>,
+    /// Which text: a hash of it, so that a new text asks for a new acceptance.
+    pub version: String,
+}
+
+/// A volunteer's break.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pause {
+    /// Since when, in UTC.
+    pub since: DateTime<Utc>,
+    /// When it ends by itself; `None`: when they say they are back.
+    pub until: Option<DateTime<Utc>>,
 }
 
 /// A block on a person's requests.
@@ -524,6 +564,11 @@ pub enum Target {
     Coordination,
     /// The private room of the request's current claim.
     Private,
+    /// A person's direct chat with the bot, opened if need be.
+    Direct {
+        /// The person.
+        user: String,
+    },
 }
 
 /// How a notice relates to other messages.

@@ -19,6 +19,7 @@ use crate::{
     model::{
         AUDIT, Action, AuditAction, AuditEntry, Category, EFFECTS, Effect, FollowUp, INFORMED, LOG,
         LogEntry, Outcome, PEOPLE, Person, REQUESTS, ROOMS, Request, RoomKind, Shape, State,
+        Target,
     },
     put, transition_error, u64_from,
 };
@@ -659,13 +660,14 @@ fn effect_names(effect: &Effect, user_id: &str, texts: &[String]) -> bool {
         text.contains(user_id) || texts.iter().any(|quoted| text.contains(quoted.as_str()))
     };
     match &effect.action {
-        Action::Notice { message, shape, mention, .. } => {
+        Action::Notice { to, message, shape, mention } => {
             let quoted = match shape {
                 Shape::New => None,
                 Shape::Reply { to } => Some(to),
                 Shape::Thread { to, .. } => to.as_ref(),
             };
             mention.as_deref() == Some(user_id)
+                || matches!(to, Target::Direct { user } if user == user_id)
                 || quoted.is_some_and(|quote| quote.sender == user_id || in_text(&quote.quote))
                 || in_text(&message.plain)
                 || in_text(&message.html)

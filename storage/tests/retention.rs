@@ -54,7 +54,7 @@ async fn a_purge_removes_what_retention_says_and_nothing_before_it_is_due() -> T
     let (open, _) =
         store.create_request(ask("@durand:x", "pharmacie avenue Foch"), "$d", day(0), none).await?;
     store
-        .set_volunteer_status("@alice:x", VolunteerStatus::Vetted, "@agent:x", None, day(0))
+        .set_volunteer_status("@alice:x", VolunteerStatus::Vetted, "@agent:x", None, false, day(0))
         .await?;
     store.first_contact("@martin:x", u64::try_from(day(0).timestamp_millis())?).await?;
     let entries = store.log()?.len();

@@ -146,7 +146,9 @@ async fn community(store: &Store) -> TestResult {
     store.first_contact(MARTIN, ms(at(0))?).await?;
     store.first_contact(DURAND, ms(at(0))?).await?;
     for volunteer in [ALICE, BRUNO] {
-        store.set_volunteer_status(volunteer, VolunteerStatus::Vetted, AGENT, None, at(0)).await?;
+        store
+            .set_volunteer_status(volunteer, VolunteerStatus::Vetted, AGENT, None, false, at(0))
+            .await?;
     }
 
     let categories = [
@@ -564,9 +566,11 @@ async fn test_purge_removes_what_retention_says_when_it_is_due_and_not_before() 
     store.cancel(cancelled.number, "@petit:x", false, Some("$e"), day(0), none).await?;
     let visit = ask(DURAND, "!tilleuls:x", DURAND_TEXTS[1], Category::Visit);
     let (open, _) = store.create_request(visit, "$f", day(0), none).await?;
-    store.set_volunteer_status(ALICE, VolunteerStatus::Vetted, AGENT, None, day(0)).await?;
+    store.set_volunteer_status(ALICE, VolunteerStatus::Vetted, AGENT, None, false, day(0)).await?;
     // Day 200: the agent vets Bruno (the agent's last activity).
-    store.set_volunteer_status(BRUNO, VolunteerStatus::Vetted, AGENT, None, day(200)).await?;
+    store
+        .set_volunteer_status(BRUNO, VolunteerStatus::Vetted, AGENT, None, false, day(200))
+        .await?;
     let before = figures(&store)?;
     let handled_ids = ["$a", "$b", "$c", "$d", "$e", "$f"];
 

@@ -185,7 +185,14 @@ async fn everything_survives_reopening() -> TestResult {
         let n = store.create_request(new_request("@famille:x"), "$e", at(0), none).await?.0.number;
         store.claim(n, "@alice:x", None, at(1), none).await?;
         store
-            .set_volunteer_status("@alice:x", VolunteerStatus::Vetted, "@agent:x", None, at(1))
+            .set_volunteer_status(
+                "@alice:x",
+                VolunteerStatus::Vetted,
+                "@agent:x",
+                None,
+                false,
+                at(1),
+            )
             .await?;
         store.set_room_kind("!v:x", &RoomKind::Volunteers).await?;
         assert!(store.mark_handled("$r", at(2)).await?);
@@ -352,7 +359,9 @@ async fn a_block_is_said_once_and_survives_changes_of_volunteer_status() -> Test
     let block = entraide_storage::Block { at: at(0), reason: Some("spam".to_owned()) };
     assert!(store.set_blocked("@p:x", Some(block.clone()), "@agent:x", at(0)).await?);
     assert!(!store.set_blocked("@p:x", Some(block.clone()), "@agent:x", at(1)).await?);
-    store.set_volunteer_status("@p:x", VolunteerStatus::Vetted, "@agent:x", None, at(2)).await?;
+    store
+        .set_volunteer_status("@p:x", VolunteerStatus::Vetted, "@agent:x", None, false, at(2))
+        .await?;
     let person = store.person("@p:x")?;
     assert_eq!((person.status, person.blocked), (VolunteerStatus::Vetted, Some(block)));
     assert!(store.set_blocked("@p:x", None, "@agent:x", at(3)).await?);

@@ -14,8 +14,8 @@ use entraide_storage::{
     SCHEMA_VERSION, Store,
     model::{
         Action, AuditAction, AuditEntry, Block, Category, DayPart, Effect, FollowUp, Key, Lang,
-        LogEntry, Message, NewRequest, Outcome, Person, Quote, Reading, Relation, Request,
-        RoomKind, Root, Shape, Spare, State, Step, Target, VolunteerStatus, When,
+        LogEntry, Message, NewRequest, Outcome, Pause, Person, Quote, Reading, Relation, Request,
+        RoomKind, Root, Shape, Signature, Spare, State, Step, Target, VolunteerStatus, When,
     },
 };
 use serde::{Serialize, de::DeserializeOwned};
@@ -138,12 +138,18 @@ fn full_person() -> Person {
         changed_at: Some(at(6)),
         reason: Some("rude".to_owned()),
         blocked: Some(Block { at: at(9), reason: Some("spam".to_owned()) }),
+        charter: Some(Signature { at: at(2), version: "0123456789ab".to_owned() }),
+        pause: Some(Pause { since: at(3), until: Some(at(8)) }),
+        areas: vec!["Les Tilleuls".to_owned(), "Centre".to_owned()],
     }
 }
 
 const FULL_PERSON: &str = concat!(
     r#"{"status":"banned","changed_by":"@agent:x","changed_at":"2026-11-23T10:06:00Z","#,
-    r#""reason":"rude","blocked":{"at":"2026-11-23T10:09:00Z","reason":"spam"}}"#
+    r#""reason":"rude","blocked":{"at":"2026-11-23T10:09:00Z","reason":"spam"},"#,
+    r#""charter":{"at":"2026-11-23T10:02:00Z","version":"0123456789ab"},"#,
+    r#""pause":{"since":"2026-11-23T10:03:00Z","until":"2026-11-23T10:08:00Z"},"#,
+    r#""areas":["Les Tilleuls","Centre"]}"#
 );
 
 /// A person as stores written before blocks were kept: read as not blocked.
@@ -274,6 +280,7 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
             (AuditAction::Assign, r#""assign""#),
             (AuditAction::Block, r#""block""#),
             (AuditAction::Unblock, r#""unblock""#),
+            (AuditAction::Override, r#""override""#),
         ],
         |action| match action {
             AuditAction::Vet => 0,
@@ -284,8 +291,9 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
             AuditAction::Assign => 5,
             AuditAction::Block => 6,
             AuditAction::Unblock => 7,
+            AuditAction::Override => 8,
         },
-        8,
+        9,
     )?;
     pinned(
         &AuditEntry {
@@ -485,14 +493,16 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
             (Target::Volunteers, r#"{"room":"volunteers"}"#),
             (Target::Coordination, r#"{"room":"coordination"}"#),
             (Target::Private, r#"{"room":"private"}"#),
+            (Target::Direct { user: "@bob:x".to_owned() }, r#"{"room":"direct","user":"@bob:x"}"#),
         ],
         |target| match target {
             Target::Id { .. } => 0,
             Target::Volunteers => 1,
             Target::Coordination => 2,
             Target::Private => 3,
+            Target::Direct { .. } => 4,
         },
-        4,
+        5,
     )?;
     pinned_all(
         &[
@@ -680,7 +690,11 @@ fn every_stored_record_keeps_its_pinned_form() -> TestResult {
 
     pinned(&full_person(), FULL_PERSON)?;
     let before: Person = serde_json::from_str(PERSON_BEFORE_BLOCKS)?;
-    assert_eq!(before, Person { blocked: None, ..full_person() }, "{CHANGED}");
+    assert_eq!(
+        before,
+        Person { blocked: None, charter: None, pause: None, areas: Vec::new(), ..full_person() },
+        "{CHANGED}"
+    );
     pinned(
         &Person::default(),
         r#"{"status":"unvetted","changed_by":null,"changed_at":null,"reason":null}"#,
@@ -779,7 +793,14 @@ async fn keys_and_raw_values_keep_their_pinned_encoding() -> TestResult {
         store.set_private_room(number, "!private:x", at(3), claimed[0].id).await?;
         store.follow_up(number, Step::Nudge, at(5), |_| vec![full_effect()]).await?;
         store
-            .set_volunteer_status("@alice:x", VolunteerStatus::Vetted, "@agent:x", None, at(4))
+            .set_volunteer_status(
+                "@alice:x",
+                VolunteerStatus::Vetted,
+                "@agent:x",
+                None,
+                false,
+                at(4),
+            )
             .await?;
         let person = full_person();
         store
@@ -788,10 +809,18 @@ async fn keys_and_raw_values_keep_their_pinned_encoding() -> TestResult {
                 person.status,
                 "@agent:x",
                 person.reason.as_deref(),
+                false,
                 at(6),
             )
             .await?;
         assert!(store.set_blocked("@bob:x", person.blocked.clone(), "@agent:x", at(9)).await?);
+        store
+            .update_person("@bob:x", |bob| {
+                bob.charter.clone_from(&person.charter);
+                bob.pause.clone_from(&person.pause);
+                bob.areas.clone_from(&person.areas);
+            })
+            .await?;
         let tilleuls = RoomKind::Neighbourhood { name: "Les Tilleuls".to_owned() };
         store.set_room_kind("!tilleuls:x", &tilleuls).await?;
         assert!(store.mark_handled("$other", at(4)).await?);

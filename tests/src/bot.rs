@@ -63,6 +63,7 @@ pub fn config_for(
         language: Lang::Fr,
         timezone: entraide::config::Tz::Europe__Paris,
         messages: None,
+        charter: None,
         coordinators: coordinators.iter().map(|c| UserId::parse(*c)).collect::<Result<_, _>>()?,
         volunteers_room: None,
         coordination_room: None,

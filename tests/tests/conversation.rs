@@ -182,7 +182,7 @@ async fn test_vetting_takes_only_the_person_written_in_the_command() -> Result<(
                 && world.texts.is_with(
                     Lang::Fr,
                     Key::Vetted,
-                    m.text(),
+                    m.text().lines().next().unwrap_or_default(),
                     "user",
                     candidate.user_id.as_str(),
                 )
@@ -198,8 +198,8 @@ async fn test_vetting_takes_only_the_person_written_in_the_command() -> Result<(
 /// the person in the HTML body, the person in `m.mentions`.
 fn pill_command(user: &OwnedUserId, name: &str) -> RoomMessageEventContent {
     RoomMessageEventContent::text_html(
-        format!("!valider {name}"),
-        format!("!valider <a href=\"https://matrix.to/#/{user}\">{name}</a>"),
+        format!("!valider {name} sans charte"),
+        format!("!valider <a href=\"https://matrix.to/#/{user}\">{name}</a> sans charte"),
     )
     .add_mentions(Mentions::with_user_ids([user.clone()]))
 }

@@ -97,8 +97,11 @@ async fn test_a_coordinator_unvets_unbans_and_lists_volunteers() -> Result<()> {
     let (paul_id, alice_id) = (paul.user_id.to_string(), alice.user_id.to_string());
     let reason = world.texts.text(Lang::Fr, Key::JournalReason, &[("reason", "ne répond plus")]);
     let expected = [
+        // The harness vets without the charter: the override is on record.
         (Key::AuditVet, &paul_id, ""),
+        (Key::AuditOverride, &paul_id, ""),
         (Key::AuditVet, &alice_id, ""),
+        (Key::AuditOverride, &alice_id, ""),
         (Key::AuditUnvet, &paul_id, reason.as_str()),
         (Key::AuditBan, &paul_id, ""),
         (Key::AuditUnban, &paul_id, ""),
@@ -120,7 +123,7 @@ async fn test_a_coordinator_unvets_unbans_and_lists_volunteers() -> Result<()> {
     }
     let about_paul = desk(&world, &format!("!log {}", paul.user_id)).await?;
     ensure!(
-        has(&world, about_paul.text(), (Lang::En, Key::JournalHeader), "count", "4"),
+        has(&world, about_paul.text(), (Lang::En, Key::JournalHeader), "count", "5"),
         "{}",
         about_paul.body
     );
@@ -133,7 +136,7 @@ async fn test_a_coordinator_unvets_unbans_and_lists_volunteers() -> Result<()> {
             m.room_id == direct && m.sender == world.bot_id
         })
         .await?;
-    world.coordinator.send_text(&direct, &format!("!valider {}", paul.user_id)).await?;
+    world.coordinator.send_text(&direct, &format!("!valider {} sans charte", paul.user_id)).await?;
     world
         .coordinator
         .wait_for("the vetting announced", WAIT, |m| {

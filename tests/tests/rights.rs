@@ -11,7 +11,7 @@ use entraide_commands::{Key, Lang, VolunteerStatus};
 use entraide_storage::{AuditAction, Outcome, PSEUDONYM_PREFIX, State, Store};
 use entraide_tests::{
     Person, Seen, wait_until,
-    world::{DONE, WAIT, World, join_private_room},
+    world::{DONE, WAIT, World, first_line, join_private_room},
 };
 use matrix_sdk::ruma::{OwnedEventId, RoomId, int};
 
@@ -152,7 +152,7 @@ async fn test_a_coordinator_erases_a_volunteer_and_their_claim_goes_back() -> Re
         .coordinator
         .seen()
         .into_iter()
-        .find(|m| world.texts.is_with(Lang::Fr, Key::Vetted, m.text(), "user", user))
+        .find(|m| world.texts.is_with(Lang::Fr, Key::Vetted, first_line(m.text()), "user", user))
         .context("the vetting's answer")?;
     world.coordinator.send_text(coordination, &format!("!effacer {user}")).await?;
     world

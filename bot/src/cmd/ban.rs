@@ -20,7 +20,7 @@ pub async fn apply(
     let by = ctx.sender().as_str();
     let before = bot
         .store
-        .set_volunteer_status(user.as_str(), VolunteerStatus::Banned, by, reason, bot.now())
+        .set_volunteer_status(user.as_str(), VolunteerStatus::Banned, by, reason, false, bot.now())
         .await?;
     info!("volunteer banned");
     if before != VolunteerStatus::Banned {

@@ -1,5 +1,5 @@
 //! `!journal [@personne]` / `!log [@person]`: the audit of what coordinators did (vet,
-//! unvet, ban, unban, erase, assign, block, unblock), for everyone or about one person; and the line that
+//! unvet, ban, unban, erase, assign, block, unblock, vetting without the charter), for everyone or about one person; and the line that
 //! announces each such action in the coordination room.
 
 use entraide_commands::{Key, Lang, Message, Place};
@@ -46,6 +46,7 @@ pub fn line(bot: &Bot, lang: Lang, entry: &AuditEntry) -> Message {
             AuditAction::Assign => Key::AuditAssign,
             AuditAction::Block => Key::AuditBlock,
             AuditAction::Unblock => Key::AuditUnblock,
+            AuditAction::Override => Key::AuditOverride,
         },
         &[("number", &entry.request.map(|n| n.to_string()).unwrap_or_default())],
     );

@@ -6,16 +6,19 @@
 //! argument reader), a file here with its `apply`, one arm in [`run`], its texts in both
 //! locale files, and its tests.
 
+mod areas;
 mod assign;
 mod ban;
 mod block;
 mod cancel;
+mod charter;
 mod check;
 mod done;
 mod forget;
 mod help;
 mod journal;
 mod my_data;
+mod pause;
 mod privacy;
 mod release;
 mod request;
@@ -118,7 +121,14 @@ pub async fn run(bot: &Bot, ctx: &Ctx, command: Command) -> Result<(), Failure> 
         Command::Release { number } => release::apply(bot, ctx, number).await,
         Command::Done { number, note } => done::apply(bot, ctx, number, note).await,
         Command::Cancel { number } => cancel::apply(bot, ctx, number).await,
-        Command::Vet { user } => vet::apply(bot, ctx, &user).await,
+        Command::Charter => charter::send(bot, ctx).await,
+        Command::Accept => charter::accept(bot, ctx).await,
+        Command::Pause { until } => pause::start(bot, ctx, until.as_deref()).await,
+        Command::Back => pause::back(bot, ctx).await,
+        Command::Areas { names } => areas::apply(bot, ctx, names.as_deref()).await,
+        Command::Vet { user, note, without_charter } => {
+            vet::apply(bot, ctx, &user, note.as_deref(), without_charter).await
+        }
         Command::Ban { user, reason } => ban::apply(bot, ctx, &user, reason.as_deref()).await,
         Command::Unvet { user, reason } => unvet::apply(bot, ctx, &user, reason.as_deref()).await,
         Command::Unban { user } => unban::apply(bot, ctx, &user).await,

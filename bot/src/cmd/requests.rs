@@ -5,7 +5,7 @@
 //! or all.
 
 use entraide_commands::{Key, Lang, Message, RequestFilter, fold};
-use entraide_storage::{Request, RoomKind, State};
+use entraide_storage::{Request, State};
 
 use super::Ctx;
 use crate::{
@@ -28,7 +28,7 @@ pub async fn apply(
     let neighbourhood = match neighbourhood {
         None => None,
         Some(written) => {
-            let names = neighbourhoods(bot)?;
+            let names = bot.neighbourhood_names()?;
             match names.iter().find(|name| fold(name) == fold(written)) {
                 Some(name) => Some(name.clone()),
                 None => {
@@ -85,19 +85,6 @@ pub async fn apply(
     };
     ctx.answer(bot, &message, None);
     Ok(())
-}
-
-/// The names of the neighbourhoods whose rooms the bot serves, sorted, each once.
-fn neighbourhoods(bot: &Bot) -> Result<Vec<String>, Failure> {
-    let mut names = Vec::new();
-    for room in bot.store.rooms_where(|kind| matches!(kind, RoomKind::Neighbourhood { .. }))? {
-        if let Some(RoomKind::Neighbourhood { name }) = bot.store.room_kind(&room)? {
-            names.push(name);
-        }
-    }
-    names.sort();
-    names.dedup();
-    Ok(names)
 }
 
 /// What the list is of, in words: "ouvertes, Les Tilleuls".

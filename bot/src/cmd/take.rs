@@ -78,6 +78,9 @@ async fn claim(
     event: &EventId,
     command: Option<&Ctx>,
 ) -> Result<(), Failure> {
+    if bot.charter_outdated(volunteer)? {
+        return Err(Failure::CharterOutdated);
+    }
     let won = bot.texts.render(lang, Key::ClaimWon, &[("number", &number.to_string())]);
     let owed = |request: &Request| {
         let mut told = match command {

@@ -22,6 +22,7 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, user: &UserId) -> Result<(), Failure> {
             VolunteerStatus::Unvetted,
             ctx.sender().as_str(),
             None,
+            false,
             bot.now(),
         )
         .await?;

@@ -24,7 +24,14 @@ pub async fn apply(
     }
     let by = ctx.sender().as_str();
     bot.store
-        .set_volunteer_status(user.as_str(), VolunteerStatus::Unvetted, by, reason, bot.now())
+        .set_volunteer_status(
+            user.as_str(),
+            VolunteerStatus::Unvetted,
+            by,
+            reason,
+            false,
+            bot.now(),
+        )
         .await?;
     info!("volunteer no longer vetted");
     announce(bot, ctx, AuditAction::Unvet, Some(user), reason);

@@ -1,29 +1,53 @@
-//! `!valider @personne` / `!vet @person`: a coordinator vets a volunteer, who is invited
-//! into the volunteers room.
+//! `!valider @personne [sans charte] [note]` / `!vet @person [without charter] [note]`: a
+//! coordinator vets a volunteer they met, who accepted the charter (or not, as the
+//! coordinator decides, on record), with a note; the volunteer is invited into the
+//! volunteers room and welcomed there.
 
-use entraide_commands::{Key, VolunteerStatus};
-use entraide_storage::AuditAction;
+use entraide_commands::{Key, Message, VolunteerStatus};
+use entraide_storage::{AuditAction, Shape};
 use matrix_sdk::ruma::UserId;
 use tracing::{debug, info, warn};
 
 use super::{Ctx, journal::announce};
-use crate::{bot::Bot, failure::Failure};
+use crate::{bot::Bot, effects::plan, failure::Failure};
 
-/// Marks `user` vetted, lifts a ban in the volunteers room, and invites them there.
-pub async fn apply(bot: &Bot, ctx: &Ctx, user: &UserId) -> Result<(), Failure> {
+/// Marks `user` vetted, lifts a ban in the volunteers room, and invites them there. Someone
+/// who never accepted the charter is vetted only `without_charter`, which the audit keeps.
+pub async fn apply(
+    bot: &Bot,
+    ctx: &Ctx,
+    user: &UserId,
+    note: Option<&str>,
+    without_charter: bool,
+) -> Result<(), Failure> {
+    let (texts, lang) = (&bot.texts, ctx.lang);
+    let person = bot.store.person(user.as_str())?;
+    let args = [("user", user.as_str())];
+    if person.status == VolunteerStatus::Vetted {
+        // One who left the volunteers room is invited back.
+        if let Some(volunteers) = bot.volunteers_room()
+            && let Err(error) = volunteers.invite_user_by_id(user).await
+        {
+            debug!(%error, "no invitation to the volunteers room");
+        }
+        ctx.answer(bot, &texts.render(lang, Key::AlreadyVetted, &args), None);
+        return Ok(());
+    }
+    let signed = person.charter.is_some();
+    if !signed && !without_charter {
+        ctx.answer(bot, &texts.render(lang, Key::VetNeedsCharter, &args), None);
+        return Ok(());
+    }
+    let overrode = !signed;
+    let by = ctx.sender().as_str();
     let before = bot
         .store
-        .set_volunteer_status(
-            user.as_str(),
-            VolunteerStatus::Vetted,
-            ctx.sender().as_str(),
-            None,
-            bot.now(),
-        )
+        .set_volunteer_status(user.as_str(), VolunteerStatus::Vetted, by, note, overrode, bot.now())
         .await?;
-    info!("volunteer vetted");
-    if before != VolunteerStatus::Vetted {
-        announce(bot, ctx, AuditAction::Vet, Some(user), None);
+    info!(without_charter = overrode, "volunteer vetted");
+    announce(bot, ctx, AuditAction::Vet, Some(user), note);
+    if overrode {
+        announce(bot, ctx, AuditAction::Override, Some(user), note);
     }
     if let Some(volunteers) = bot.volunteers_room() {
         if before == VolunteerStatus::Banned
@@ -35,8 +59,18 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, user: &UserId) -> Result<(), Failure> {
             // Already a member: nothing to do.
             debug!(%error, "no invitation to the volunteers room");
         }
+        let welcome = texts.render(bot.config.language, Key::VolunteerWelcome, &args);
+        let welcome =
+            plan::notice_in(volunteers.room_id(), welcome, Shape::New, Some(user.as_str()));
+        bot.outbox.now(welcome);
     }
-    let key = if before == VolunteerStatus::Vetted { Key::AlreadyVetted } else { Key::Vetted };
-    ctx.answer(bot, &bot.texts.render(ctx.lang, key, &[("user", user.as_str())]), None);
+    let mut answer = vec![texts.render(lang, Key::Vetted, &args)];
+    if overrode {
+        answer.push(texts.render(lang, Key::VettedWithoutCharter, &[]));
+    }
+    if let Some(note) = note {
+        answer.push(texts.render(lang, Key::VettedNote, &[("note", note)]));
+    }
+    ctx.answer(bot, &Message::lines(answer), None);
     Ok(())
 }

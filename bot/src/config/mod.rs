@@ -84,6 +84,9 @@ pub struct Config {
     pub timezone: Tz,
     /// The commune's own texts, overriding some of the bot's (resolved, not read, here).
     pub messages: Option<PathBuf>,
+    /// The volunteers' charter, a text file (resolved, not read, here); `None`: the one
+    /// shipped.
+    pub charter: Option<PathBuf>,
     /// The coordinators' user ids.
     pub coordinators: Vec<OwnedUserId>,
     /// The volunteers room (id or alias), or `None` to create one.
@@ -254,6 +257,7 @@ struct CommunityFile {
     #[serde(default = "default_timezone")]
     timezone: Parsed<Tz>,
     messages: Option<PathBuf>,
+    charter: Option<PathBuf>,
     contact: Option<String>,
     controller: Option<String>,
 }
@@ -398,6 +402,7 @@ impl Config {
             language: file.community.language,
             timezone: file.community.timezone.0,
             messages: file.community.messages.map(|messages| base.join(messages)),
+            charter: file.community.charter.map(|charter| base.join(charter)),
             coordinators: file.coordinators.into_iter().map(|c| c.0).collect(),
             volunteers_room: file.rooms.volunteers.map(|r| r.0),
             coordination_room: file.rooms.coordination.map(|r| r.0),

@@ -27,6 +27,7 @@ fn a_minimal_file_takes_the_defaults() -> Result<(), Box<dyn std::error::Error>>
     assert_eq!(config.data_dir, PathBuf::from("/etc/entraide/data"));
     assert_eq!(config.device_name, "entraide");
     assert_eq!(config.messages, None);
+    assert_eq!(config.charter, None);
     assert_eq!(config.coordinators, [OwnedUserId::try_from("@agent:example.org")?]);
     assert_eq!(config.volunteers_room, None);
     assert_eq!(config.coordination_room, None);
@@ -77,6 +78,7 @@ fn the_example_file_has_every_option_documented() -> Result<(), Box<dyn std::err
             &format!("store_passphrase_file = {:?}", passphrase.display().to_string()),
         )
         .replace("# messages = ", "messages = ")
+        .replace("# charter = ", "charter = ")
         .replace("# volunteers = ", "volunteers = ")
         .replace("# coordination = ", "coordination = ")
         .replace("# contact = ", "contact = ")
@@ -92,6 +94,7 @@ fn the_example_file_has_every_option_documented() -> Result<(), Box<dyn std::err
     assert_eq!(config.retention, Retention::default());
     assert_eq!(config.controller.as_deref(), Some("le CCAS de Saint-Martin"));
     assert_eq!(config.messages, Some(PathBuf::from("/srv/entraide/textes-commune.toml")));
+    assert_eq!(config.charter, Some(PathBuf::from("/srv/entraide/charte-benevoles.md")));
     assert!(config.volunteers_room.is_some());
     assert!(config.coordination_room.is_some());
     Ok(())

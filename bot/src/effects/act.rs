@@ -99,7 +99,7 @@ pub(super) async fn send(
     room: &Room,
     message: &Message,
     shape: Shape<'_>,
-    mention: Option<&UserId>,
+    mentions: &[OwnedUserId],
     txn: Option<&TransactionId>,
 ) -> anyhow::Result<OwnedEventId> {
     let turn = bot.sending.of(room);
@@ -107,20 +107,26 @@ pub(super) async fn send(
         Some(turn) => Some(turn.lock().await),
         None => None,
     };
-    persist("a notice", || async { Ok(matrix::send(room, message, shape, mention, txn).await?) })
+    persist("a notice", || async { Ok(matrix::send(room, message, shape, mentions, txn).await?) })
         .await
 }
 
-/// The room a notice goes to, if the bot is in it.
-fn target_room(bot: &Bot, request: Option<&Request>, to: &Target) -> Option<Room> {
-    match to {
+/// The room a notice goes to, if the bot is in it; a person's direct chat is opened if
+/// need be.
+async fn target_room(
+    bot: &Bot,
+    request: Option<&Request>,
+    to: &Target,
+) -> anyhow::Result<Option<Room>> {
+    Ok(match to {
         Target::Id { id } => matrix::joined(&bot.client, id),
         Target::Volunteers => bot.volunteers_room(),
         Target::Coordination => matrix::joined(&bot.client, bot.rooms.coordination.as_str()),
         Target::Private => request
             .and_then(|r| r.private_room.as_deref())
             .and_then(|id| matrix::joined(&bot.client, id)),
-    }
+        Target::Direct { user } => Some(rights::direct_chat(bot, &UserId::parse(user)?).await?),
+    })
 }
 
 fn reply_to(quote: &Quote) -> Option<ReplyTo> {
@@ -140,11 +146,12 @@ async fn notice(
     mention: Option<&str>,
     txn: Option<OwnedTransactionId>,
 ) -> anyhow::Result<()> {
-    let Some(room) = target_room(bot, request, to) else {
+    let Some(room) = target_room(bot, request, to).await? else {
         warn!(?to, "not in the room of a notice: skipped");
         return Ok(());
     };
-    let mention = mention.and_then(|user| OwnedUserId::try_from(user).ok());
+    let mentions: Vec<OwnedUserId> =
+        mention.and_then(|user| OwnedUserId::try_from(user).ok()).into_iter().collect();
     let (answered, root): (Option<ReplyTo>, Option<OwnedEventId>) = match shape {
         entraide_storage::Shape::New => (None, None),
         entraide_storage::Shape::Reply { to } => (reply_to(to), None),
@@ -161,7 +168,7 @@ async fn notice(
         (None, Some(answered)) => Shape::Reply(answered),
         (None, None) => Shape::New,
     };
-    send(bot, &room, message, shape, mention.as_deref(), txn.as_deref()).await?;
+    send(bot, &room, message, shape, &mentions, txn.as_deref()).await?;
     Ok(())
 }
 
@@ -180,7 +187,9 @@ async fn relay(
         anyhow::bail!("not in the volunteers room");
     };
     let message = bot.about(request, bot.config.language, Key::Relay, &[]);
-    let relay = send(bot, &room, &message, Shape::New, None, txn.as_deref()).await?;
+    // The available volunteers of its neighbourhood are notified first.
+    let mentions = bot.area_volunteers(request);
+    let relay = send(bot, &room, &message, Shape::New, &mentions, txn.as_deref()).await?;
     bot.store.set_relay(request.number, relay.as_str(), bot.now(), id.unwrap_or(0)).await?;
     info!(request = request.number, "relayed");
     Ok(())
@@ -205,7 +214,7 @@ async fn retire_relay(
     };
     let message = bot.about(request, bot.config.language, key, &[]);
     let txn = |part: &str| id.map(|id| OwnedTransactionId::from(format!("entraide.{id}.{part}")));
-    send(bot, &room, &message, Shape::Thread(&relay, None), None, txn("status").as_deref()).await?;
+    send(bot, &room, &message, Shape::Thread(&relay, None), &[], txn("status").as_deref()).await?;
     // Redacting twice (a relay taken, then closed) changes nothing.
     persist("a relay's redaction", || async {
         Ok(room.redact(&relay, Some(&message.plain), txn("redact")).await?)
@@ -357,7 +366,7 @@ async fn intro(
     };
     let extra = [("volunteer", volunteer_name), ("requester", requester_name)];
     let message = bot.about_in_private(request, Key::PrivateIntro, &extra);
-    send(bot, &room, &message, Shape::New, None, txn.as_deref()).await?;
+    send(bot, &room, &message, Shape::New, &[], txn.as_deref()).await?;
     Ok(())
 }
 

@@ -150,7 +150,7 @@ pub async fn send_data(
     let room = direct_chat(bot, &user).await?;
     let part = |name: &str| txn.as_ref().map(|id| OwnedTransactionId::from(format!("{id}.{name}")));
     let message = bot.texts.render(lang, Key::MyDataHere, &[]);
-    send(bot, &room, &message, Shape::New, None, part("text").as_deref()).await?;
+    send(bot, &room, &message, Shape::New, &[], part("text").as_deref()).await?;
     let filename = bot.texts.render(lang, Key::MyDataFile, &[]).plain;
     let turn = bot.sending.of(&room);
     let _turn = match &turn {

@@ -28,7 +28,7 @@ use entraide_tests::{
     Person, Seen,
     bot::PASSWORD,
     bot::RunningBot,
-    world::{WAIT, World},
+    world::{WAIT, World, first_line},
 };
 use futures_util::future::try_join_all;
 use matrix_sdk::ruma::{OwnedRoomId, RoomId};
@@ -478,7 +478,9 @@ async fn seed(store: &Store, requests: u64, volunteers: usize) -> Result<Mix> {
     for v in 0..volunteers {
         let user = format!("@benevole{v}:localhost");
         let status = VolunteerStatus::Vetted;
-        store.set_volunteer_status(&user, status, coordinator, None, chrono::Utc::now()).await?;
+        store
+            .set_volunteer_status(&user, status, coordinator, None, false, chrono::Utc::now())
+            .await?;
     }
     let volunteers = u64::try_from(volunteers.max(1))?;
     let mut mix = Mix::default();
@@ -584,12 +586,12 @@ async fn serve_probes(
     resident.accept_invite(WAIT, move |room| room.room_id() == wanted).await?;
 
     let user = volunteer.user_id.as_str();
-    coordinator.send_text(&coordination, &format!("!valider {user}")).await?;
+    coordinator.send_text(&coordination, &format!("!valider {user} sans charte")).await?;
     coordinator
         .wait_for("the memory bot to confirm the vetting", WAIT, |m| {
             m.room_id == coordination
                 && m.sender == bot_id
-                && world.texts.is_with(Lang::Fr, Key::Vetted, m.text(), "user", user)
+                && world.texts.is_with(Lang::Fr, Key::Vetted, first_line(m.text()), "user", user)
         })
         .await?;
     let wanted = volunteers.clone();

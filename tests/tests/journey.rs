@@ -1,0 +1,290 @@
+//! End-to-end scenarios of the volunteer's journey: the charter asked for and accepted,
+//! required for vetting (unless a coordinator overrides it, on record), asked again when
+//! its text changes; the neighbourhoods that make relays mention a volunteer; breaks.
+
+use anyhow::{Context as _, Result, ensure};
+use chrono::{Days, Utc};
+use entraide::config::Tz;
+use entraide_commands::{Key, Lang, VolunteerStatus};
+use entraide_storage::AuditAction;
+use entraide_tests::{
+    Person, Seen,
+    bot::RunningBot,
+    world::{WAIT, World, first_line},
+};
+use matrix_sdk::ruma::{OwnedEventId, RoomId};
+
+/// `person` writes `command` in `room` and waits for the bot's answer to it.
+async fn answer(world: &World, person: &Person, room: &RoomId, command: &str) -> Result<Seen> {
+    let sent = person.send_text(room, command).await?;
+    answer_to(world, person, &sent, command).await
+}
+
+async fn answer_to(
+    world: &World,
+    person: &Person,
+    sent: &OwnedEventId,
+    what: &str,
+) -> Result<Seen> {
+    person
+        .wait_for(what, WAIT, |m| m.sender == world.bot_id && m.in_reply_to.as_ref() == Some(sent))
+        .await
+}
+
+/// Today's date as the bot writes it, in the commune's time zone.
+fn today() -> String {
+    Utc::now().with_timezone(&Tz::Europe__Paris).format("%d/%m/%Y").to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn test_a_newcomer_gets_the_charter_accepts_it_and_is_vetted_with_a_note() -> Result<()> {
+    let world = World::start(false).await?;
+    let marie = world.resident("marie").await?;
+    let coordination = &world.coordination_room;
+    let store = world.bot()?.store.clone();
+    let user = marie.user_id.as_str();
+
+    // Asked in the neighbourhood room, the charter comes in a direct chat.
+    let pointer = answer(&world, &marie, &world.neighbourhood, "!bénévole").await?;
+    ensure!(world.texts.says(&pointer, Lang::Fr, Key::CharterSent), "{}", pointer.body);
+    let dm = marie.accept_invite(WAIT, |_| true).await?;
+    let how = world.texts.text(Lang::Fr, Key::CharterHowToAccept, &[]);
+    let charter = marie
+        .wait_for("the charter", WAIT, |m| m.room_id == dm && m.sender == world.bot_id)
+        .await?;
+    for point in ["Discrétion", "Discretion", "112", how.as_str()] {
+        ensure!(charter.text().contains(point), "{point}: {}", charter.body);
+    }
+
+    // Not vetted before accepting it: the coordinator is told how to proceed.
+    let refused =
+        answer(&world, &world.coordinator, coordination, &format!("!valider {user}")).await?;
+    let needs = world.texts.is_with(Lang::Fr, Key::VetNeedsCharter, refused.text(), "user", user);
+    ensure!(needs, "{}", refused.body);
+    ensure!(store.person(user)?.status == VolunteerStatus::Unvetted, "unvetted");
+
+    // Accepted: the version recorded, the coordination room told of someone to meet.
+    let accepted = answer(&world, &marie, &dm, "!accepte").await?;
+    let args = world.texts.args(Lang::Fr, Key::CharterAccepted, accepted.text());
+    let version = args.and_then(|args| args.get("version").cloned()).context(accepted.body)?;
+    let signed = store.person(user)?.charter.context("the acceptance recorded")?;
+    ensure!(signed.version == version, "{signed:?} is not version {version}");
+    world
+        .coordinator
+        .wait_for("the newcomer announced", WAIT, |m| {
+            m.room_id == *coordination
+                && world.texts.is_with(Lang::Fr, Key::CharterSigned, m.text(), "user", user)
+        })
+        .await?;
+    let twice = answer(&world, &marie, &dm, "!j'accepte").await?;
+    ensure!(world.texts.says(&twice, Lang::Fr, Key::CharterAlreadyAccepted), "{}", twice.body);
+
+    // Vetted with a note, invited and welcomed in the volunteers room.
+    let note = "rencontrée en mairie le 12";
+    let vetted =
+        answer(&world, &world.coordinator, coordination, &format!("!valider {user} {note}"))
+            .await?;
+    let lines: Vec<&str> = vetted.text().lines().collect();
+    ensure!(world.texts.is_with(Lang::Fr, Key::Vetted, lines[0], "user", user), "{}", vetted.body);
+    ensure!(
+        lines.contains(&world.texts.text(Lang::Fr, Key::VettedNote, &[("note", note)]).as_str())
+    );
+    ensure!(lines.len() == 2, "no override was needed: {}", vetted.body);
+    let volunteers = world.volunteers_room.clone();
+    marie.accept_invite(WAIT, move |room| room.room_id() == volunteers).await?;
+    let welcome = marie
+        .wait_for("the welcome", WAIT, |m| {
+            m.room_id == world.volunteers_room
+                && world.texts.is_with(Lang::Fr, Key::VolunteerWelcome, m.text(), "user", user)
+        })
+        .await?;
+    ensure!(welcome.mentions.is_some_and(|m| m.contains(&marie.user_id)), "she is notified");
+    let person = store.person(user)?;
+    ensure!(person.status == VolunteerStatus::Vetted, "{person:?}");
+    ensure!(person.reason.as_deref() == Some(note), "{person:?}");
+    ensure!(person.changed_by.as_deref() == Some(world.coordinator.user_id.as_str()), "{person:?}");
+    let audit = store.audit()?;
+    let last = audit.last().context("the vetting in the audit")?;
+    ensure!(last.action == AuditAction::Vet && last.reason.as_deref() == Some(note), "{audit:?}");
+    ensure!(!audit.iter().any(|e| e.action == AuditAction::Override), "{audit:?}");
+
+    // The list says she accepted the charter today.
+    let list = answer(&world, &world.coordinator, coordination, "!benevoles").await?;
+    let details = list.text().lines().find_map(|line| {
+        let args = world.texts.args(Lang::Fr, Key::VolunteersLine, line)?;
+        (args.get("user")? == user).then(|| args.get("details").cloned())?
+    });
+    let charter_line = world.texts.text(Lang::Fr, Key::StatusCharter, &[("date", &today())]);
+    ensure!(details == Some(charter_line), "{}", list.body);
+
+    // In English, in a direct chat of their own: the charter is the answer itself.
+    let tom = Person::new(&world.synapse, "tom").await?;
+    let own = tom.create_dm(&world.bot_id, false).await?;
+    tom.wait_for("the bot in the chat", WAIT, |m| m.room_id == own && m.sender == world.bot_id)
+        .await?;
+    let charter = answer(&world, &tom, &own, "!volunteer").await?;
+    let how = world.texts.text(Lang::En, Key::CharterHowToAccept, &[]);
+    ensure!(charter.text().contains(&how), "{}", charter.body);
+    let accepted = answer(&world, &tom, &own, "!accept").await?;
+    ensure!(world.texts.says(&accepted, Lang::En, Key::CharterAccepted), "{}", accepted.body);
+    let tom_id = tom.user_id.as_str();
+    let vetted =
+        answer(&world, &world.coordinator, coordination, &format!("!vet {tom_id}")).await?;
+    let said =
+        world.texts.is_with(Lang::En, Key::Vetted, first_line(vetted.text()), "user", tom_id);
+    ensure!(said, "{}", vetted.body);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn test_a_coordinator_overrides_the_charter_on_record() -> Result<()> {
+    let world = World::start(false).await?;
+    let paul = Person::new(&world.synapse, "paul").await?;
+    let user = paul.user_id.as_str();
+    let command = format!("!vet {user} without charter, met on the 12th");
+    let vetted = answer(&world, &world.coordinator, &world.coordination_room, &command).await?;
+    let lines: Vec<&str> = vetted.text().lines().collect();
+    ensure!(world.texts.is_with(Lang::En, Key::Vetted, lines[0], "user", user), "{}", vetted.body);
+    let overrode = world.texts.text(Lang::En, Key::VettedWithoutCharter, &[]);
+    ensure!(lines.contains(&overrode.as_str()), "{}", vetted.body);
+    let audit = world.bot()?.store.audit()?;
+    let actions: Vec<AuditAction> = audit.iter().map(|e| e.action).collect();
+    ensure!(actions == [AuditAction::Vet, AuditAction::Override], "{audit:?}");
+    ensure!(audit.iter().all(|e| e.reason.as_deref() == Some("met on the 12th")), "{audit:?}");
+    let journal = answer(&world, &world.coordinator, &world.coordination_room, "!log").await?;
+    let override_line = world.texts.text(Lang::En, Key::AuditOverride, &[]);
+    ensure!(journal.text().contains(&format!("{override_line} {user}")), "{}", journal.body);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn test_relays_mention_the_neighbourhoods_volunteers_but_not_those_on_a_break() -> Result<()>
+{
+    let world = World::start(false).await?;
+    let family = world.resident("famille").await?;
+    let alice = world.volunteer("alice").await?;
+    let bruno = world.volunteer("bruno").await?;
+    let volunteers = &world.volunteers_room;
+
+    let set = answer(&world, &alice, volunteers, "!quartiers Les Tilleuls").await?;
+    let said = world.texts.is_with(Lang::Fr, Key::AreasSet, set.text(), "areas", "Les Tilleuls");
+    ensure!(said, "{}", set.body);
+    let unknown = answer(&world, &alice, volunteers, "!quartiers Les Tilleuls, Nulle-Part").await?;
+    let said =
+        world.texts.is_with(Lang::Fr, Key::AreasUnknown, unknown.text(), "name", "Nulle-Part");
+    ensure!(said, "{}", unknown.body);
+    let store = world.bot()?.store.clone();
+    ensure!(store.person(alice.user_id.as_str())?.areas == ["Les Tilleuls"], "unchanged");
+    // Names are matched without case or accents, and kept as the commune writes them.
+    let set = answer(&world, &bruno, volunteers, "!areas les tilleuls").await?;
+    let said = world.texts.is_with(Lang::En, Key::AreasSet, set.text(), "areas", "Les Tilleuls");
+    ensure!(said, "{}", set.body);
+
+    // Bruno takes a break until a date: not mentioned.
+    let back_on = Utc::now().with_timezone(&Tz::Europe__Paris).date_naive() + Days::new(10);
+    let command = format!("!break until {}", back_on.format("%d/%m"));
+    let paused = answer(&world, &bruno, volunteers, &command).await?;
+    let date = back_on.format("%d/%m/%Y").to_string();
+    let said = world.texts.is_with(Lang::En, Key::PausedUntil, paused.text(), "date", &date);
+    ensure!(said, "{}", paused.body);
+    let (first, relay) = world.ask(&family, "!demande courses jeudi", &alice).await?;
+    let mentioned = relay.mentions.clone().unwrap_or_default();
+    ensure!(mentioned.contains(&alice.user_id), "alice is mentioned: {mentioned:?}");
+    ensure!(!mentioned.contains(&bruno.user_id), "bruno is on a break: {mentioned:?}");
+
+    // A date the bot cannot read changes nothing.
+    let unread = answer(&world, &bruno, volunteers, "!pause jusqu'au jamais").await?;
+    ensure!(world.texts.says(&unread, Lang::Fr, Key::PauseDateUnknown), "{}", unread.body);
+    ensure!(store.person(bruno.user_id.as_str())?.pause.is_some(), "the break goes on");
+
+    // Back: mentioned again.
+    let back = answer(&world, &bruno, volunteers, "!available").await?;
+    ensure!(world.texts.says(&back, Lang::En, Key::PauseOver), "{}", back.body);
+    let again = answer(&world, &bruno, volunteers, "!dispo").await?;
+    ensure!(world.texts.says(&again, Lang::Fr, Key::NotPaused), "{}", again.body);
+    let (second, relay) = world.ask(&family, "!demande pharmacie vendredi", &alice).await?;
+    ensure!(second > first, "a second request");
+    let mentioned = relay.mentions.clone().unwrap_or_default();
+    for volunteer in [&alice, &bruno] {
+        ensure!(mentioned.contains(&volunteer.user_id), "{}: {mentioned:?}", volunteer.user_id);
+    }
+
+    // Without areas, nobody is mentioned; and residents have no areas to set.
+    answer(&world, &alice, volunteers, "!quartiers aucun").await?;
+    answer(&world, &bruno, volunteers, "!areas none").await?;
+    let (_, relay) = world.ask(&family, "!demande visite samedi", &alice).await?;
+    ensure!(relay.mentions.unwrap_or_default().is_empty(), "nobody chose the neighbourhood");
+    let refused = answer(&world, &family, &world.neighbourhood, "!quartiers Les Tilleuls").await?;
+    ensure!(world.texts.says(&refused, Lang::Fr, Key::RefusedWrongPlace), "{}", refused.body);
+
+    // The list shows a break and areas.
+    answer(&world, &alice, volunteers, "!quartiers Les Tilleuls").await?;
+    answer(&world, &bruno, volunteers, "!pause").await?;
+    let list = answer(&world, &world.coordinator, &world.coordination_room, "!volunteers").await?;
+    let details_of = |person: &Person| {
+        list.text().lines().find_map(|line| {
+            let args = world.texts.args(Lang::En, Key::VolunteersLine, line)?;
+            (args.get("user")? == person.user_id.as_str()).then(|| args.get("details").cloned())?
+        })
+    };
+    let paused = world.texts.text(Lang::En, Key::StatusPaused, &[]);
+    let areas = world.texts.text(Lang::En, Key::StatusAreas, &[("areas", "Les Tilleuls")]);
+    let alice_details = details_of(&alice).context(list.body.clone())?;
+    ensure!(alice_details.ends_with(&areas), "{}", list.body);
+    let bruno_details = details_of(&bruno).context(list.body.clone())?;
+    ensure!(bruno_details.ends_with(&paused), "{}", list.body);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn test_a_new_charter_is_accepted_again_before_taking_requests() -> Result<()> {
+    let mut world = World::start(false).await?;
+    let family = world.resident("famille").await?;
+    let marie = world.resident("marie").await?;
+    let user = marie.user_id.as_str();
+    // Accepted where she lives, then vetted after the meeting.
+    let accepted = answer(&world, &marie, &world.neighbourhood, "!accepte").await?;
+    ensure!(world.texts.says(&accepted, Lang::Fr, Key::CharterAccepted), "{}", accepted.body);
+    let command = format!("!valider {user}");
+    answer(&world, &world.coordinator, &world.coordination_room, &command).await?;
+    let volunteers = world.volunteers_room.clone();
+    marie.accept_invite(WAIT, move |room| room.room_id() == volunteers).await?;
+    let old = world.bot()?.store.person(user)?.charter.context("signed")?.version;
+
+    // The commune changes its charter: at the restart, the volunteers are told.
+    let bot = world.bot.take().context("the bot")?;
+    let (mut config, store, clock) = (bot.config.clone(), bot.store.clone(), bot.clock.clone());
+    bot.stop().await?;
+    let file = world.data_dir().join("charte.md");
+    std::fs::write(&file, "**Charte**\n\nBienveillance, discrétion, et un numéro : 112.\n")?;
+    config.charter = Some(file);
+    world.bot = Some(RunningBot::start_by(config, store.clone(), clock));
+    marie
+        .wait_for("the new charter announced", WAIT, |m| {
+            m.room_id == world.volunteers_room
+                && world.texts.says(m, Lang::Fr, Key::CharterNewVersion)
+        })
+        .await?;
+
+    // Her claims are refused with a pointer until she accepts it again.
+    let (number, relay) = world.ask(&family, "!demande courses jeudi", &marie).await?;
+    marie.react(&world.volunteers_room, &relay.event_id, "✋").await?;
+    marie
+        .wait_for("the refusal in the relay's thread", WAIT, |m| {
+            m.thread_root.as_ref() == Some(&relay.event_id)
+                && world.texts.says(m, Lang::Fr, Key::CharterOutdated)
+        })
+        .await?;
+    let take = format!("!prendre {number}");
+    let refused = answer(&world, &marie, &world.volunteers_room, &take).await?;
+    ensure!(world.texts.says(&refused, Lang::Fr, Key::CharterOutdated), "{}", refused.body);
+    ensure!(store.request(number)?.context("the request")?.state.holder().is_none(), "open");
+
+    let again = answer(&world, &marie, &world.volunteers_room, "!accepte").await?;
+    ensure!(world.texts.says(&again, Lang::Fr, Key::CharterAccepted), "{}", again.body);
+    let new = store.person(user)?.charter.context("signed")?.version;
+    ensure!(new != old, "a new version: {new}");
+    let won = answer(&world, &marie, &world.volunteers_room, &take).await?;
+    ensure!(world.texts.says(&won, Lang::Fr, Key::ClaimWon), "{}", won.body);
+    Ok(())
+}
