@@ -99,6 +99,7 @@ async fn on_message(bot: &Bot, written: Written, body: &str, html: Option<&str>)
                 | CommandKind::Done
                 | CommandKind::Cancel
                 | CommandKind::Assign
+                | CommandKind::Feedback
         )
     });
     if !first_time(bot, &event, in_transition).await {

@@ -278,6 +278,23 @@ pub fn my_data(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
     if args.is_empty() { Ok(Command::MyData) } else { Err(ArgError::Usage) }
 }
 
+/// `!avis [n] <mot>`: how it went, in a word (or 👍 / 👎); the number is implied in the
+/// request's private room.
+pub fn feedback(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
+    let (first, rest) = split_first(args);
+    let (number, note) = match first.and_then(number) {
+        Some(n) => (Some(n), rest),
+        None if first.is_some_and(looks_numeric) => return Err(ArgError::Usage),
+        None => (None, args),
+    };
+    let note = non_empty(note).ok_or(ArgError::Usage)?;
+    let chars = note.chars().count();
+    if chars > MAX_REQUEST_CHARS {
+        return Err(ArgError::TooLong(chars));
+    }
+    Ok(Command::Feedback { number, note })
+}
+
 /// `!oubliemoi [confirmer]`
 pub fn forget_me(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
     confirmation(args).map(|confirmed| Command::ForgetMe { confirmed })

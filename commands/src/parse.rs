@@ -44,6 +44,13 @@ pub enum Command {
         /// A short note on how it went.
         note: Option<String>,
     },
+    /// The person who asked says how it went.
+    Feedback {
+        /// The request number; implied in its private room.
+        number: Option<u64>,
+        /// Their word, or 👍 / 👎.
+        note: String,
+    },
     /// Closes a request as cancelled.
     Cancel {
         /// The request number; implied in its private room.
@@ -165,6 +172,7 @@ impl Command {
             Command::Release { .. } => CommandKind::Release,
             Command::Done { .. } => CommandKind::Done,
             Command::Cancel { .. } => CommandKind::Cancel,
+            Command::Feedback { .. } => CommandKind::Feedback,
             Command::Charter => CommandKind::Charter,
             Command::Accept => CommandKind::Accept,
             Command::Pause { .. } => CommandKind::Pause,
@@ -386,6 +394,15 @@ mod tests {
             ("!annuler 12", Cancel { number: Some(12) }, Lang::Fr),
             ("!Annuler n°12", Cancel { number: Some(12) }, Lang::Fr),
             ("!cancel 9", Cancel { number: Some(9) }, Lang::En),
+            ("!avis très bien", Feedback { number: None, note: "très bien".into() }, Lang::Fr),
+            ("!avis 12 👍", Feedback { number: Some(12), note: "👍".into() }, Lang::Fr),
+            (
+                "!merci 3 Paul a été adorable",
+                Feedback { number: Some(3), note: "Paul a été adorable".into() },
+                Lang::Fr,
+            ),
+            ("!feedback great", Feedback { number: None, note: "great".into() }, Lang::En),
+            ("!feedback #4 👎", Feedback { number: Some(4), note: "👎".into() }, Lang::En),
             ("!valider @marie:example.org", vet("@marie:example.org", None, false), Lang::Fr),
             ("!vet @bob:localhost:8008", vet("@bob:localhost:8008", None, false), Lang::En),
             (
@@ -718,6 +735,9 @@ mod tests {
             ("!done 99999999999999999999999 ok", CommandKind::Done, Lang::En),
             ("!annuler demain", CommandKind::Cancel, Lang::Fr),
             ("!cancel 3 4", CommandKind::Cancel, Lang::En),
+            ("!avis", CommandKind::Feedback, Lang::Fr),
+            ("!avis 12", CommandKind::Feedback, Lang::Fr),
+            ("!feedback 0 good", CommandKind::Feedback, Lang::En),
             ("!valider", CommandKind::Vet, Lang::Fr),
             ("!valider marie", CommandKind::Vet, Lang::Fr),
             ("!valider @marie", CommandKind::Vet, Lang::Fr),

@@ -252,6 +252,7 @@ mod tests {
             vec![
                 CommandKind::Request,
                 CommandKind::Cancel,
+                CommandKind::Feedback,
                 CommandKind::Charter,
                 CommandKind::Accept,
                 CommandKind::Privacy,

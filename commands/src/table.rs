@@ -25,6 +25,8 @@ pub enum CommandKind {
     Done,
     /// `!annuler` / `!cancel`
     Cancel,
+    /// `!avis` / `!feedback`
+    Feedback,
     /// `!benevole` / `!volunteer`
     Charter,
     /// `!accepte` / `!accept`
@@ -134,7 +136,7 @@ pub struct Spec {
 use RoomType::{Coordination, Direct, Neighbourhood, Private, Volunteers};
 
 /// Every command, in the order `!aide` lists them.
-pub static COMMANDS: [Spec; 28] = [
+pub static COMMANDS: [Spec; 29] = [
     Spec {
         kind: CommandKind::Request,
         fr: "demande",
@@ -201,6 +203,17 @@ pub static COMMANDS: [Spec; 28] = [
         who: Who::Anyone,
         rooms: &[Neighbourhood, Direct, Private, Coordination],
         args: args::cancel,
+    },
+    Spec {
+        kind: CommandKind::Feedback,
+        fr: "avis",
+        en: "feedback",
+        aliases: &[("merci", Lang::Fr)],
+        usage: Key::UsageFeedback,
+        help: Key::HelpFeedback,
+        who: Who::Anyone,
+        rooms: &[Neighbourhood, Direct, Private],
+        args: args::feedback,
     },
     Spec {
         kind: CommandKind::Charter,

@@ -759,6 +759,39 @@ impl Store {
             .map(|(request, (), queued)| (request, queued))
     }
 
+    /// Records how it went, as the person who asked a request that is done says it (a
+    /// reaction, a word): in the outcome log, with the request. Said again, the later
+    /// answer is logged too.
+    pub async fn feedback(
+        &self,
+        number: u64,
+        requester: &str,
+        note: &str,
+        event: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Request, TransitionError> {
+        let change = |request: &mut Request| {
+            if request.requester != requester {
+                return Err(TransitionError::NotRequester(number));
+            }
+            match &request.state {
+                State::Done { .. } => Ok(()),
+                state => Err(TransitionError::NotClaimed { number, state: state.clone() }),
+            }
+        };
+        let step = Change {
+            number,
+            actor: requester,
+            outcome: Outcome::Feedback,
+            note: Some(note),
+            event,
+            now,
+            audit: None,
+        };
+        let no_effects = |_: &Request, _: &()| Vec::new();
+        self.transition(step, &[], change, no_effects).await.map(|(request, (), _)| request)
+    }
+
     /// Closes an open or claimed request as cancelled. Only the person who asked, or a
     /// coordinator, may.
     pub async fn cancel(

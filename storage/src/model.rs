@@ -308,6 +308,8 @@ pub enum Outcome {
     /// Someone's data was erased at their request (GDPR Art. 17), by them or by the
     /// coordinator who is the actor; about no request (number 0), and naming no one else.
     Erased,
+    /// The person who asked said how it went (the note: 👍, 👎 or their word).
+    Feedback,
 }
 
 /// What a coordinator did, for the audit of the coordinators' actions.

@@ -235,6 +235,7 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
             (Outcome::Nudged, r#""nudged""#),
             (Outcome::EscalatedClaim, r#""escalated_claim""#),
             (Outcome::Erased, r#""erased""#),
+            (Outcome::Feedback, r#""feedback""#),
         ],
         |outcome| match outcome {
             Outcome::Created => 0,
@@ -250,8 +251,9 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
             Outcome::Nudged => 10,
             Outcome::EscalatedClaim => 11,
             Outcome::Erased => 12,
+            Outcome::Feedback => 13,
         },
-        13,
+        14,
     )?;
     pinned_all(
         &[

@@ -10,7 +10,7 @@ use entraide_storage::AuditAction;
 use entraide_tests::{
     Person, Seen,
     bot::RunningBot,
-    world::{WAIT, World, first_line},
+    world::{WAIT, World, first_line, join_private_room},
 };
 use matrix_sdk::ruma::{OwnedEventId, RoomId};
 
@@ -286,5 +286,60 @@ async fn test_a_new_charter_is_accepted_again_before_taking_requests() -> Result
     ensure!(new != old, "a new version: {new}");
     let won = answer(&world, &marie, &world.volunteers_room, &take).await?;
     ensure!(world.texts.says(&won, Lang::Fr, Key::ClaimWon), "{}", won.body);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn test_the_person_helped_says_how_it_went_by_reaction_or_in_a_word() -> Result<()> {
+    let world = World::start(false).await?;
+    let family = world.resident("famille").await?;
+    let alice = world.volunteer("alice").await?;
+    let (number, relay) = world.ask(&family, "!demande courses jeudi", &alice).await?;
+
+    // Not done yet: the feedback waits.
+    let early =
+        answer(&world, &family, &world.neighbourhood, &format!("!feedback {number} great")).await?;
+    ensure!(world.texts.says(&early, Lang::En, Key::FeedbackNotDone), "{}", early.body);
+
+    alice.react(&world.volunteers_room, &relay.event_id, "✋").await?;
+    let private = join_private_room(&world.texts, &family, number).await?;
+    join_private_room(&world.texts, &alice, number).await?;
+    alice.send_text(&private, "!fait").await?;
+    let asked = family
+        .wait_for("the question of how it went", WAIT, |m| {
+            m.room_id == private
+                && world.texts.is_with(
+                    Lang::Fr,
+                    Key::FeedbackAsk,
+                    m.text(),
+                    "requester",
+                    family.user_id.as_str(),
+                )
+        })
+        .await?;
+    ensure!(asked.mentions.is_some_and(|m| m.contains(&family.user_id)), "she is notified");
+
+    // Only the person who asked answers for them: the volunteer's 👍 is no feedback.
+    alice.react(&private, &asked.event_id, "👍").await?;
+    family.react(&private, &asked.event_id, "👍🏼").await?;
+    family
+        .wait_for("the thanks", WAIT, |m| {
+            m.room_id == private
+                && world.texts.is_about(Lang::Fr, Key::FeedbackThanks, m.text(), number)
+        })
+        .await?;
+    let said = answer(&world, &family, &private, "!avis très gentille, merci").await?;
+    ensure!(world.texts.says(&said, Lang::Fr, Key::FeedbackThanks), "{}", said.body);
+    let store = world.bot()?.store.clone();
+    let notes: Vec<(String, Option<String>)> = store
+        .log_of(number)?
+        .into_iter()
+        .filter(|entry| entry.outcome == entraide_storage::Outcome::Feedback)
+        .map(|entry| (entry.actor, entry.note))
+        .collect();
+    let by = family.user_id.to_string();
+    let expected =
+        [(by.clone(), Some("👍".to_owned())), (by, Some("très gentille, merci".to_owned()))];
+    ensure!(notes == expected, "{notes:?}");
     Ok(())
 }

@@ -1,9 +1,10 @@
-//! `!fait [n] [mot]` / `!done [n] [note]`: the volunteer closes a request as done.
+//! `!fait [n] [mot]` / `!done [n] [note]`: the volunteer closes a request as done; the
+//! person who asked is asked how it went.
 
 use entraide_commands::{CommandKind, Key};
 use tracing::info;
 
-use super::{Ctx, closed, which_request};
+use super::{Ctx, closed, feedback, which_request};
 use crate::{bot::Bot, failure::Failure};
 
 /// Closes request `number` (or the private room's, or the only one the author holds)
@@ -17,7 +18,11 @@ pub async fn apply(
     let sender = ctx.sender().as_str();
     let number = which_request(bot, ctx, number, |r| r.state.holder() == Some(sender))?
         .ok_or(Failure::Usage(CommandKind::Done))?;
-    let owed = |request: &_| closed(bot, ctx, request, Key::DoneAck, Key::RelayDone);
+    let owed = |request: &_| {
+        let mut owed = closed(bot, ctx, request, Key::DoneAck, Key::RelayDone);
+        owed.extend(feedback::ask(bot, request));
+        owed
+    };
     let (_, queued) = bot
         .store
         .done(number, sender, note.as_deref(), Some(ctx.event()), bot.now(), owed)

@@ -14,6 +14,7 @@ mod cancel;
 mod charter;
 mod check;
 mod done;
+mod feedback;
 mod forget;
 mod help;
 mod journal;
@@ -35,10 +36,9 @@ use entraide_commands::{Command, Key, Lang, Message, Place, Roles, rules};
 use entraide_storage::{Effect, Request, Root, Shape};
 use matrix_sdk::{
     Room,
-    ruma::{OwnedEventId, UserId},
+    ruma::{EventId, OwnedEventId, RoomId, UserId},
 };
 
-pub use self::take::by_reaction;
 use crate::{bot::Bot, effects::plan, failure::Failure, job::now_ms, matrix::ReplyTo};
 
 /// How long after a command its answer says that it comes late.
@@ -110,6 +110,23 @@ impl Ctx {
     }
 }
 
+/// A reaction: ✋ on a relay in the volunteers room claims it; 👍 / 👎 in a private room
+/// is the feedback of the person who asked.
+pub async fn by_reaction(
+    bot: &Bot,
+    room: &RoomId,
+    event: &EventId,
+    sender: &UserId,
+    target: &EventId,
+    key: &str,
+) {
+    if room == bot.rooms.volunteers {
+        take::by_reaction(bot, room, event, sender, target, key).await;
+    } else {
+        feedback::by_reaction(bot, room, event, sender, key).await;
+    }
+}
+
 /// Checks that the author may use `command` here, then applies it.
 pub async fn run(bot: &Bot, ctx: &Ctx, command: Command) -> Result<(), Failure> {
     let kind = command.kind();
@@ -121,6 +138,7 @@ pub async fn run(bot: &Bot, ctx: &Ctx, command: Command) -> Result<(), Failure> 
         Command::Release { number } => release::apply(bot, ctx, number).await,
         Command::Done { number, note } => done::apply(bot, ctx, number, note).await,
         Command::Cancel { number } => cancel::apply(bot, ctx, number).await,
+        Command::Feedback { number, note } => feedback::apply(bot, ctx, number, &note).await,
         Command::Charter => charter::send(bot, ctx).await,
         Command::Accept => charter::accept(bot, ctx).await,
         Command::Pause { until } => pause::start(bot, ctx, until.as_deref()).await,

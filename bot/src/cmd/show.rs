@@ -69,5 +69,6 @@ fn outcome_key(outcome: Outcome) -> Key {
         Outcome::Nudged => Key::OutcomeNudged,
         Outcome::EscalatedClaim => Key::OutcomeEscalatedClaim,
         Outcome::Erased => Key::OutcomeErased,
+        Outcome::Feedback => Key::OutcomeFeedback,
     }
 }

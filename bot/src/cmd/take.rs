@@ -21,7 +21,7 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, number: u64) -> Result<(), Failure> {
 
 /// A reaction in the volunteers room: ✋ (any skin tone) on a relay claims its request.
 /// Answers go to the relay's thread, mentioning the volunteer.
-pub async fn by_reaction(
+pub(super) async fn by_reaction(
     bot: &Bot,
     room: &RoomId,
     event: &EventId,
