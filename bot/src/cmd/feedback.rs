@@ -108,14 +108,7 @@ pub fn ask(bot: &Bot, request: &Request) -> Option<Effect> {
 
 /// 👍 or 👎, with or without a skin tone or variation selector, as the note logged.
 fn thumb(key: &str) -> Option<&'static str> {
-    match key.trim_end_matches([
-        '\u{FE0F}',
-        '\u{1F3FB}',
-        '\u{1F3FC}',
-        '\u{1F3FD}',
-        '\u{1F3FE}',
-        '\u{1F3FF}',
-    ]) {
+    match super::bare_emoji(key) {
         "👍" => Some("👍"),
         "👎" => Some("👎"),
         _ => None,

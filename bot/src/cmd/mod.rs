@@ -127,6 +127,18 @@ pub async fn by_reaction(
     }
 }
 
+/// A reaction's emoji without its skin tone or variation selector: clients add them.
+fn bare_emoji(key: &str) -> &str {
+    key.trim_end_matches([
+        '\u{FE0F}',
+        '\u{1F3FB}',
+        '\u{1F3FC}',
+        '\u{1F3FD}',
+        '\u{1F3FE}',
+        '\u{1F3FF}',
+    ])
+}
+
 /// Checks that the author may use `command` here, then applies it.
 pub async fn run(bot: &Bot, ctx: &Ctx, command: Command) -> Result<(), Failure> {
     let kind = command.kind();

@@ -107,14 +107,7 @@ async fn claim(
 
 /// ✋, with or without a skin tone or variation selector.
 fn is_claim(key: &str) -> bool {
-    key.trim_end_matches([
-        '\u{FE0F}',
-        '\u{1F3FB}',
-        '\u{1F3FC}',
-        '\u{1F3FD}',
-        '\u{1F3FE}',
-        '\u{1F3FF}',
-    ]) == "✋"
+    super::bare_emoji(key) == "✋"
 }
 
 #[cfg(test)]
