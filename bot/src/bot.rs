@@ -204,6 +204,16 @@ impl Bot {
         self.texts.render(lang, key, &args)
     }
 
+    /// `key` rendered for an offer, in the bot's language, for the residents of
+    /// neighbourhood rooms: no neighbourhood (it may be posted in several), the text
+    /// masked, and the volunteer unnamed until someone takes it up.
+    pub fn offer_about(&self, request: &Request, key: Key) -> Message {
+        let lang = self.config.language;
+        let args = self.request_args(request, lang);
+        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        self.texts.render(lang, key, &args)
+    }
+
     /// `key` rendered for `request`, with `extra` placeholders.
     pub fn about(
         &self,

@@ -24,6 +24,10 @@ pub enum Failure {
     Blocked,
     /// The volunteer accepted an older version of the charter.
     CharterOutdated,
+    /// A volunteer tried to take up their own offer.
+    OwnOffer(u64),
+    /// An offer has nowhere to go: the bot serves no neighbourhood room.
+    NoNeighbourhoodRoom,
     /// Something broke on the bot's side.
     Internal(anyhow::Error),
 }
@@ -109,6 +113,11 @@ pub fn message(texts: &Catalogue, failure: &Failure, lang: Lang) -> Option<Messa
         Failure::Transition(error, kind) => match error {
             // Only the bot takes follow-up steps: nobody is to be told.
             TransitionError::AlreadyHandled | TransitionError::StepNotDue { .. } => return None,
+            TransitionError::NoSuchRequest(number) | TransitionError::NotOpen { number, .. }
+                if *kind == CommandKind::Yes =>
+            {
+                with_number(Key::OfferGone, *number)
+            }
             TransitionError::NoSuchRequest(number) => with_number(Key::NoSuchRequest, *number),
             TransitionError::NotOpen { number, state: State::Claimed { .. } }
                 if *kind == CommandKind::Take =>
@@ -125,6 +134,8 @@ pub fn message(texts: &Catalogue, failure: &Failure, lang: Lang) -> Option<Messa
         },
         Failure::Blocked => render(Key::RequestBlocked, &[]),
         Failure::CharterOutdated => render(Key::CharterOutdated, &[]),
+        Failure::OwnOffer(number) => with_number(Key::OfferOwn, *number),
+        Failure::NoNeighbourhoodRoom => render(Key::OfferNoRooms, &[]),
         Failure::TooMany(Limit::Open(max)) => {
             render(Key::TooManyOpen, &[("max", &max.to_string())])
         }
@@ -143,6 +154,7 @@ pub fn state_key(state: &State) -> Key {
         State::Done { .. } => Key::StateDone,
         State::Cancelled { .. } => Key::StateCancelled,
         State::Expired => Key::StateExpired,
+        State::Offered => Key::StateOffered,
     }
 }
 

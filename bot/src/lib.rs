@@ -120,6 +120,7 @@ async fn serve(
     shutdown: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
     tokio::pin!(shutdown);
+    matrix::quiet_rotation_panics();
     let started_ms = job::now_ms();
     // A charter that cannot be read stops the bot before it connects.
     let charter = charter::Charter::load(config.charter.as_deref())?;

@@ -3,13 +3,15 @@
 
 use std::{
     collections::HashMap,
+    future::IntoFuture as _,
+    panic::AssertUnwindSafe,
     sync::{Arc, PoisonError},
 };
 
 use anyhow::Context as _;
 use entraide_commands::{Catalogue, Key, Lang, Message, catalogue::escape};
 use entraide_storage::{RoomKind, Store};
-use futures_util::future::try_join_all;
+use futures_util::{FutureExt as _, future::try_join_all};
 use matrix_sdk::{
     Client, EncryptionState, Room, RoomState,
     config::RequestConfig,
@@ -286,23 +288,63 @@ fn private_room_request(
     Ok(request)
 }
 
-/// One send at a time in each encrypted room. matrix-sdk 0.18 asserts that a room's
-/// Megolm session has not expired between sharing it and encrypting with it: concurrent
-/// sends in an encrypted room can outrun the session's rotation (after 100 messages) and
-/// panic. Sends in a plain room need no turn, so a burst's confirmations go out at once.
+/// How many sends may be under way at once in one encrypted room.
+const ENCRYPTED_IN_FLIGHT: usize = 4;
+
+/// A few sends at a time in each encrypted room. matrix-sdk 0.18 asserts that a room's
+/// Megolm session has not expired between sharing it and encrypting with it: a send that
+/// runs while another one uses up the session (its 100th message, or its week) panics
+/// there, before anything goes to the homeserver. Such a send is tried again ([`send`]
+/// turns the panic into [`SessionRotated`], which the retries treat as transient: the
+/// next attempt shares a new session); few sends at once keep it rare, and enough of
+/// them keep a burst of relays from queueing behind each other's round trips. Sends in
+/// a plain room are not limited.
 #[derive(Debug, Default)]
-pub struct RoomTurns(std::sync::Mutex<HashMap<OwnedRoomId, Arc<tokio::sync::Mutex<()>>>>);
+pub struct RoomTurns(std::sync::Mutex<HashMap<OwnedRoomId, Arc<tokio::sync::Semaphore>>>);
 
 impl RoomTurns {
-    /// The turn of `room`, to hold while sending there; `None` for a room known to be
+    /// A turn to send in `room`, to hold while sending; `None` for a room known to be
     /// unencrypted (a room whose state is not known yet takes turns, to be safe).
-    pub fn of(&self, room: &Room) -> Option<Arc<tokio::sync::Mutex<()>>> {
+    pub async fn take(&self, room: &Room) -> Option<tokio::sync::OwnedSemaphorePermit> {
         if matches!(room.encryption_state(), EncryptionState::NotEncrypted) {
             return None;
         }
-        let mut turns = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        Some(turns.entry(room.room_id().to_owned()).or_default().clone())
+        let turns = {
+            let mut turns = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+            turns
+                .entry(room.room_id().to_owned())
+                .or_insert_with(|| Arc::new(tokio::sync::Semaphore::new(ENCRYPTED_IN_FLIGHT)))
+                .clone()
+        };
+        // Never closed.
+        turns.acquire_owned().await.ok()
     }
+}
+
+/// A send in an encrypted room met matrix-sdk's assert on an expired Megolm session
+/// (see [`RoomTurns`]): nothing was sent, and trying again shares a new session.
+#[derive(Debug, thiserror::Error)]
+#[error("the room's encryption session expired during the send; nothing was sent")]
+pub struct SessionRotated;
+
+/// The message of the assert [`SessionRotated`] stands for.
+const SESSION_EXPIRED: &str = "Session expired";
+
+/// Keeps the panics [`SessionRotated`] stands for out of the error output (they are
+/// expected, and retried): one debug line instead. Any other panic is reported as before.
+/// Once per process, however often the bot starts in it.
+pub fn quiet_rotation_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let report = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if info.payload().downcast_ref::<&str>() == Some(&SESSION_EXPIRED) {
+                tracing::debug!("a send met a Megolm rotation; it is tried again");
+            } else {
+                report(info);
+            }
+        }));
+    });
 }
 
 /// A person's message the bot answers.
@@ -332,14 +374,14 @@ pub enum Shape<'a> {
 /// Sends a notice with a plain and an HTML body; replies mention the person answered,
 /// `mention` is notified too. With a transaction id, the homeserver sends it once however
 /// often it is asked to. Errors come back at once, unretried, for the caller's retries to
-/// see rate limits. Returns the notice's event id.
+/// see rate limits (and [`SessionRotated`]). Returns the notice's event id.
 pub async fn send(
     room: &Room,
     message: &Message,
     shape: Shape<'_>,
     mentions: &[OwnedUserId],
     txn: Option<&TransactionId>,
-) -> Result<OwnedEventId, matrix_sdk::Error> {
+) -> anyhow::Result<OwnedEventId> {
     let (reply, relation) = match shape {
         Shape::New => (None, None),
         Shape::Reply(to) => {
@@ -365,7 +407,13 @@ pub async fn send(
     if let Some(txn) = txn {
         sending = sending.with_transaction_id(txn.to_owned());
     }
-    Ok(sending.await?.response.event_id)
+    match AssertUnwindSafe(sending.into_future()).catch_unwind().await {
+        Ok(sent) => Ok(sent?.response.event_id),
+        Err(panic) if panic.downcast_ref::<&str>() == Some(&SESSION_EXPIRED) => {
+            Err(SessionRotated.into())
+        }
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
 }
 
 /// The plain and HTML bodies of a reply, with the quote of the message answered that

@@ -100,6 +100,8 @@ async fn on_message(bot: &Bot, written: Written, body: &str, html: Option<&str>)
                 | CommandKind::Cancel
                 | CommandKind::Assign
                 | CommandKind::Feedback
+                | CommandKind::Offer
+                | CommandKind::Yes
         )
     });
     if !first_time(bot, &event, in_transition).await {

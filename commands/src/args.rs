@@ -62,6 +62,19 @@ pub fn take(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
     lone_number(args).map(|number| Command::Take { number }).ok_or(ArgError::Usage)
 }
 
+/// `!oui <n>`: the number of the offer taken up.
+pub fn yes(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
+    lone_number(args).map(|number| Command::Yes { number }).ok_or(ArgError::Usage)
+}
+
+/// `!propose <texte>`: read as a request's text (a number alone is no offer).
+pub fn offer(args: &str, pills: &[Pill]) -> Result<Command, ArgError> {
+    match request(args, pills)? {
+        Command::Request { text } => Ok(Command::Offer { text }),
+        _ => Err(ArgError::Usage),
+    }
+}
+
 /// `!lacher [n]`: the number is implied in the request's private room.
 pub fn release(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
     optional_number(args).map(|number| Command::Release { number })

@@ -103,6 +103,7 @@ pub enum Key {
     StateDone,
     StateCancelled,
     StateExpired,
+    StateOffered,
     AgeMinutes,
     AgeHours,
     AgeDays,
@@ -240,6 +241,18 @@ pub enum Key {
     FeedbackAsk,
     FeedbackThanks,
     FeedbackNotDone,
+    OfferPosted,
+    OfferPost,
+    OfferPostTaken,
+    OfferPostClosed,
+    OfferExpired,
+    OfferTaken,
+    OfferGone,
+    OfferOwn,
+    OfferNoRooms,
+    PrivateIntroOffer,
+    OutcomeOffered,
+    OutcomeOfferTaken,
     HelpHeader,
     HelpRequest,
     HelpFor,
@@ -248,11 +261,13 @@ pub enum Key {
     HelpDone,
     HelpCancel,
     HelpFeedback,
+    HelpYes,
     HelpCharter,
     HelpAccept,
     HelpPause,
     HelpBack,
     HelpAreas,
+    HelpOffer,
     HelpVet,
     HelpBan,
     HelpUnvet,
@@ -277,11 +292,13 @@ pub enum Key {
     UsageDone,
     UsageCancel,
     UsageFeedback,
+    UsageYes,
     UsageCharter,
     UsageAccept,
     UsagePause,
     UsageBack,
     UsageAreas,
+    UsageOffer,
     UsageVet,
     UsageBan,
     UsageUnvet,
@@ -859,7 +876,7 @@ mod tests {
             fr.plain,
             "**Commandes possibles ici :**\n\
              • `!demande <texte>` — demander un coup de main (courses, pharmacie, rendez-vous, visite…)\n\
-             • `!annuler [n]` — annuler une demande\n\
+             • `!annuler [n]` — annuler une demande, ou retirer une offre\n\
              • `!aide` — cette aide"
                 .replace("**", "")
         );

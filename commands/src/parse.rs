@@ -51,6 +51,11 @@ pub enum Command {
         /// Their word, or 👍 / 👎.
         note: String,
     },
+    /// A resident takes up a volunteer's offer.
+    Yes {
+        /// The offer's number.
+        number: u64,
+    },
     /// Closes a request as cancelled.
     Cancel {
         /// The request number; implied in its private room.
@@ -71,6 +76,11 @@ pub enum Command {
     Areas {
         /// Their names as written; `None`: show them; empty: no preference.
         names: Option<Vec<String>>,
+    },
+    /// A volunteer offers help before anyone asks ("I'm going shopping on Saturday").
+    Offer {
+        /// The free text, trimmed.
+        text: String,
     },
     /// Marks a person as a vetted volunteer.
     Vet {
@@ -173,11 +183,13 @@ impl Command {
             Command::Done { .. } => CommandKind::Done,
             Command::Cancel { .. } => CommandKind::Cancel,
             Command::Feedback { .. } => CommandKind::Feedback,
+            Command::Yes { .. } => CommandKind::Yes,
             Command::Charter => CommandKind::Charter,
             Command::Accept => CommandKind::Accept,
             Command::Pause { .. } => CommandKind::Pause,
             Command::Back => CommandKind::Back,
             Command::Areas { .. } => CommandKind::Areas,
+            Command::Offer { .. } => CommandKind::Offer,
             Command::Vet { .. } => CommandKind::Vet,
             Command::Ban { .. } => CommandKind::Ban,
             Command::Unvet { .. } => CommandKind::Unvet,
@@ -403,6 +415,29 @@ mod tests {
             ),
             ("!feedback great", Feedback { number: None, note: "great".into() }, Lang::En),
             ("!feedback #4 👎", Feedback { number: Some(4), note: "👎".into() }, Lang::En),
+            ("!oui 12", Yes { number: 12 }, Lang::Fr),
+            ("!Oui n°12", Yes { number: 12 }, Lang::Fr),
+            ("!volontiers 3", Yes { number: 3 }, Lang::Fr),
+            ("!yes 7", Yes { number: 7 }, Lang::En),
+            ("!YES #7", Yes { number: 7 }, Lang::En),
+            (
+                "!propose je vais faire les courses samedi matin, besoin de quelque chose ?",
+                Offer {
+                    text: "je vais faire les courses samedi matin, besoin de quelque chose ?"
+                        .into(),
+                },
+                Lang::Fr,
+            ),
+            (
+                "!proposer  promenade du chien demain ",
+                Offer { text: "promenade du chien demain".into() },
+                Lang::Fr,
+            ),
+            (
+                "!offer a lift to the market on Tuesday",
+                Offer { text: "a lift to the market on Tuesday".into() },
+                Lang::En,
+            ),
             ("!valider @marie:example.org", vet("@marie:example.org", None, false), Lang::Fr),
             ("!vet @bob:localhost:8008", vet("@bob:localhost:8008", None, false), Lang::En),
             (
@@ -738,6 +773,13 @@ mod tests {
             ("!avis", CommandKind::Feedback, Lang::Fr),
             ("!avis 12", CommandKind::Feedback, Lang::Fr),
             ("!feedback 0 good", CommandKind::Feedback, Lang::En),
+            ("!oui", CommandKind::Yes, Lang::Fr),
+            ("!oui merci", CommandKind::Yes, Lang::Fr),
+            ("!oui 3 4", CommandKind::Yes, Lang::Fr),
+            ("!yes 0", CommandKind::Yes, Lang::En),
+            ("!propose", CommandKind::Offer, Lang::Fr),
+            ("!propose 12", CommandKind::Offer, Lang::Fr),
+            ("!offer   ", CommandKind::Offer, Lang::En),
             ("!valider", CommandKind::Vet, Lang::Fr),
             ("!valider marie", CommandKind::Vet, Lang::Fr),
             ("!valider @marie", CommandKind::Vet, Lang::Fr),

@@ -207,7 +207,8 @@ mod tests {
 
     #[test]
     fn breaks_and_areas_are_for_vetted_volunteers_the_charter_for_anyone() {
-        for kind in [CommandKind::Pause, CommandKind::Back, CommandKind::Areas] {
+        for kind in [CommandKind::Pause, CommandKind::Back, CommandKind::Areas, CommandKind::Offer]
+        {
             assert_eq!(check(kind, VOLUNTEER, Place::Direct), Ok(()));
             assert_eq!(check(kind, VOLUNTEER, Place::Volunteers), Ok(()));
             assert_eq!(check(kind, RESIDENT, Place::Direct), Err(Refusal::NotVetted));
@@ -227,6 +228,18 @@ mod tests {
                 Err(Refusal::WrongPlace(kind))
             );
         }
+    }
+
+    #[test]
+    fn offers_are_taken_up_where_they_are_posted() {
+        for roles in [RESIDENT, VOLUNTEER, COORDINATOR] {
+            assert_eq!(check(CommandKind::Yes, roles, Place::Neighbourhood), Ok(()));
+            assert_eq!(check(CommandKind::Yes, roles, Place::Direct), Ok(()));
+        }
+        assert_eq!(
+            check(CommandKind::Yes, VOLUNTEER, Place::Volunteers),
+            Err(Refusal::WrongPlace(CommandKind::Yes))
+        );
     }
 
     #[test]
@@ -253,6 +266,7 @@ mod tests {
                 CommandKind::Request,
                 CommandKind::Cancel,
                 CommandKind::Feedback,
+                CommandKind::Yes,
                 CommandKind::Charter,
                 CommandKind::Accept,
                 CommandKind::Privacy,
@@ -267,11 +281,13 @@ mod tests {
                 CommandKind::Take,
                 CommandKind::Release,
                 CommandKind::Done,
+                CommandKind::Cancel,
                 CommandKind::Charter,
                 CommandKind::Accept,
                 CommandKind::Pause,
                 CommandKind::Back,
                 CommandKind::Areas,
+                CommandKind::Offer,
                 CommandKind::Privacy,
                 CommandKind::MyData,
                 CommandKind::ForgetMe,

@@ -27,6 +27,8 @@ pub enum CommandKind {
     Cancel,
     /// `!avis` / `!feedback`
     Feedback,
+    /// `!oui` / `!yes`
+    Yes,
     /// `!benevole` / `!volunteer`
     Charter,
     /// `!accepte` / `!accept`
@@ -37,6 +39,8 @@ pub enum CommandKind {
     Back,
     /// `!quartiers` / `!areas`
     Areas,
+    /// `!propose` / `!offer`
+    Offer,
     /// `!valider` / `!vet`
     Vet,
     /// `!bannir` / `!ban`
@@ -136,7 +140,7 @@ pub struct Spec {
 use RoomType::{Coordination, Direct, Neighbourhood, Private, Volunteers};
 
 /// Every command, in the order `!aide` lists them.
-pub static COMMANDS: [Spec; 29] = [
+pub static COMMANDS: [Spec; 31] = [
     Spec {
         kind: CommandKind::Request,
         fr: "demande",
@@ -201,7 +205,8 @@ pub static COMMANDS: [Spec; 29] = [
         usage: Key::UsageCancel,
         help: Key::HelpCancel,
         who: Who::Anyone,
-        rooms: &[Neighbourhood, Direct, Private, Coordination],
+        // A volunteer withdraws an offer where they made it.
+        rooms: &[Neighbourhood, Direct, Volunteers, Private, Coordination],
         args: args::cancel,
     },
     Spec {
@@ -214,6 +219,18 @@ pub static COMMANDS: [Spec; 29] = [
         who: Who::Anyone,
         rooms: &[Neighbourhood, Direct, Private],
         args: args::feedback,
+    },
+    Spec {
+        kind: CommandKind::Yes,
+        fr: "oui",
+        en: "yes",
+        aliases: &[("volontiers", Lang::Fr), ("je-veux", Lang::Fr)],
+        usage: Key::UsageYes,
+        help: Key::HelpYes,
+        who: Who::Anyone,
+        // Where offers are posted, and the direct chat.
+        rooms: &[Neighbourhood, Direct],
+        args: args::yes,
     },
     Spec {
         kind: CommandKind::Charter,
@@ -270,6 +287,17 @@ pub static COMMANDS: [Spec; 29] = [
         who: Who::Volunteer,
         rooms: &[Direct, Volunteers],
         args: args::areas,
+    },
+    Spec {
+        kind: CommandKind::Offer,
+        fr: "propose",
+        en: "offer",
+        aliases: &[("proposer", Lang::Fr), ("offre", Lang::Fr)],
+        usage: Key::UsageOffer,
+        help: Key::HelpOffer,
+        who: Who::Volunteer,
+        rooms: &[Volunteers, Direct],
+        args: args::offer,
     },
     Spec {
         kind: CommandKind::Vet,

@@ -74,12 +74,12 @@ use sled::{
 };
 
 use crate::model::{
-    AUDIT, EFFECTS, HANDLED, INFORMED, JOINED, LOG, META, PEOPLE, RELAYS, REQUESTS, ROOMS, SPARES,
-    TreeSpec, VolunteerStatus,
+    AUDIT, EFFECTS, HANDLED, INFORMED, JOINED, LOG, Lang, META, PEOPLE, RELAYS, REQUESTS, ROOMS,
+    SPARES, TreeSpec, VolunteerStatus,
 };
 pub use crate::model::{
     Action, AuditAction, AuditEntry, Block, Effect, FollowUp, LogEntry, NewRequest, Outcome, Pause,
-    Person, Quote, Request, RoomKind, Root, Shape, Signature, Spare, State, Step, Target,
+    Person, Post, Quote, Request, RoomKind, Root, Shape, Signature, Spare, State, Step, Target,
 };
 pub use crate::{
     privacy::{
@@ -392,6 +392,38 @@ impl Store {
         now: DateTime<Utc>,
         plan: impl Fn(&Request) -> Vec<Effect>,
     ) -> Result<(Request, Vec<Queued>), TransitionError> {
+        self.create(new, Vec::new(), event_id, now, plan).await
+    }
+
+    /// Records a volunteer's offer (`new.requester` is the volunteer), to be posted in
+    /// `rooms`: numbered as requests are (it becomes one when a resident takes it up),
+    /// logged as offered, with the event that carried it marked handled and the effects
+    /// `plan` gives, all at once.
+    pub async fn create_offer(
+        &self,
+        new: NewRequest,
+        rooms: &[String],
+        event_id: &str,
+        now: DateTime<Utc>,
+        plan: impl Fn(&Request) -> Vec<Effect>,
+    ) -> Result<(Request, Vec<Queued>), TransitionError> {
+        let posts = rooms.iter().map(|room| Post { room: room.clone(), event: None }).collect();
+        self.create(new, posts, event_id, now, plan).await
+    }
+
+    /// A new request, or an offer when it has `posts`.
+    async fn create(
+        &self,
+        new: NewRequest,
+        posts: Vec<Post>,
+        event_id: &str,
+        now: DateTime<Utc>,
+        plan: impl Fn(&Request) -> Vec<Effect>,
+    ) -> Result<(Request, Vec<Queued>), TransitionError> {
+        let (state, outcome) = match posts.is_empty() {
+            true => (State::Open, Outcome::Created),
+            false => (State::Offered, Outcome::Offered),
+        };
         let done = (&self.requests, &self.log, &self.meta, &self.handled, &self.effects)
             .transaction(|(requests, log, meta, handled, effects)| {
                 if handled.get(event_id)?.is_some() {
@@ -411,13 +443,14 @@ impl Store {
                     reading: new.reading,
                     lang: new.lang,
                     created_at: now,
-                    state: State::Open,
+                    state: state.clone(),
                     relay_event: None,
                     private_room: None,
                     follow_up: FollowUp::default(),
+                    posts: posts.clone(),
                 };
                 put(requests, REQUESTS, &number.to_be_bytes(), &request)?;
-                append_log(log, now, number, &new.requester, Outcome::Created, None)?;
+                append_log(log, now, number, &new.requester, outcome, None)?;
                 handled.insert(event_id, &now.timestamp().to_be_bytes())?;
                 let queued = journal(effects, plan(&request), &[])?;
                 Ok((request, queued))
@@ -497,6 +530,85 @@ impl Store {
             .map_err(transition_error)?;
         self.flush().await?;
         Ok(request)
+    }
+
+    /// Remembers an offer's post in `room`, and removes the effect `finished` that sent
+    /// it from the journal. Returns the offer as it is now: one taken up or closed
+    /// meanwhile no longer wants the post (the caller retires it, nothing records it).
+    pub async fn set_offer_post(
+        &self,
+        number: u64,
+        room: &str,
+        event: &str,
+        finished: u64,
+    ) -> Result<Request, TransitionError> {
+        let request = (&self.requests, &self.effects)
+            .transaction(|(requests, effects)| {
+                effects.remove(&finished.to_be_bytes())?;
+                let mut request = get_request(requests, number)?;
+                // Once taken up or closed, its posts were retired: this one is the
+                // caller's to retire, and is not kept.
+                if request.state == State::Offered {
+                    for post in request.posts.iter_mut().filter(|post| post.room == room) {
+                        post.event = Some(event.to_owned());
+                    }
+                    put(requests, REQUESTS, &number.to_be_bytes(), &request)?;
+                }
+                Ok(request)
+            })
+            .map_err(transition_error)?;
+        self.flush().await?;
+        Ok(request)
+    }
+
+    /// A resident takes up offer `number`: it becomes their request (written in
+    /// `origin_room`, of `neighbourhood`, in their language), claimed by the volunteer
+    /// who offered it. Compare-and-swap, as [`Store::claim`]: of concurrent takers, one
+    /// wins; the others get [`TransitionError::NotOpen`], as do takers of anything that is
+    /// no open offer. Logged as the offer taken (by the resident) and claimed (by the
+    /// volunteer), with the effects `plan` gives (it is told the volunteer).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn take_offer(
+        &self,
+        number: u64,
+        resident: &str,
+        origin_room: &str,
+        neighbourhood: Option<&str>,
+        lang: Lang,
+        event: &str,
+        now: DateTime<Utc>,
+        plan: impl Fn(&Request, &str) -> Vec<Effect>,
+    ) -> Result<(Request, Vec<Queued>), TransitionError> {
+        let trees = (&self.requests, &self.log, &self.effects, &self.handled);
+        let done = trees
+            .transaction(|(requests, log, effects, handled)| {
+                if handled.get(event)?.is_some() {
+                    return abort(TransitionError::AlreadyHandled);
+                }
+                handled.insert(event, &now.timestamp().to_be_bytes())?;
+                let mut request = get_request(requests, number)?;
+                if request.state != State::Offered {
+                    return abort(TransitionError::NotOpen { number, state: request.state });
+                }
+                let volunteer = std::mem::replace(&mut request.requester, resident.to_owned());
+                request.origin_room = origin_room.to_owned();
+                request.neighbourhood = neighbourhood.map(str::to_owned);
+                request.lang = lang;
+                request.state = State::Claimed { volunteer: volunteer.clone(), at: now };
+                request.follow_up = FollowUp { since: Some(now), done: Vec::new() };
+                append_log(log, now, number, resident, Outcome::OfferTaken, None)?;
+                append_log(log, now, number, &volunteer, Outcome::Claimed, None)?;
+                let queued = journal(effects, plan(&request, &volunteer), &[])?;
+                // The plan retires the posts: nothing later retires them again.
+                for post in &mut request.posts {
+                    post.event = None;
+                }
+                put(requests, REQUESTS, &number.to_be_bytes(), &request)?;
+                Ok((request, queued))
+            })
+            .map_err(transition_error)?;
+        self.flush().await?;
+        Ok(done)
     }
 
     /// The request a relay message stands for.
@@ -848,6 +960,8 @@ impl Store {
         let change = |request: &mut Request| {
             let fits = match request.state {
                 State::Open => open,
+                // An offer only expires.
+                State::Offered => step == Step::Expire,
                 State::Claimed { .. } => !open,
                 _ => false,
             };

@@ -146,7 +146,9 @@ pub struct Spare {
 }
 
 /// Where a request stands. `Open -> Claimed -> Done | Cancelled | Expired`, with
-/// `Claimed -> Open` when the volunteer gives it back.
+/// `Claimed -> Open` when the volunteer gives it back. A volunteer's offer starts as
+/// `Offered` (its requester is then the volunteer) and goes to `Claimed` when a resident
+/// takes it up (they become its requester), or to `Cancelled` or `Expired`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "state")]
 pub enum State {
@@ -175,12 +177,14 @@ pub enum State {
     },
     /// Nobody took it in time.
     Expired,
+    /// A volunteer's offer, posted in neighbourhood rooms, that nobody has taken up yet.
+    Offered,
 }
 
 impl State {
-    /// Open or claimed: still under way.
+    /// Open, offered or claimed: still under way.
     pub fn is_active(&self) -> bool {
-        matches!(self, State::Open | State::Claimed { .. })
+        matches!(self, State::Open | State::Offered | State::Claimed { .. })
     }
 
     /// The volunteer holding the request, if it is claimed.
@@ -237,9 +241,27 @@ pub struct Request {
     /// The reminders already sent in the current phase (open, or claimed).
     #[serde(default)]
     pub follow_up: FollowUp,
+    /// For a volunteer's offer: where it is posted (its messages in neighbourhood
+    /// rooms). Empty for a request.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub posts: Vec<Post>,
+}
+
+/// Where an offer is posted: a neighbourhood room, and its message there once sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Post {
+    /// The room id.
+    pub room: String,
+    /// The offer's message there; `None` until it is sent.
+    pub event: Option<String>,
 }
 
 impl Request {
+    /// Whether it began as a volunteer's offer.
+    pub fn is_offer(&self) -> bool {
+        !self.posts.is_empty()
+    }
+
     /// When its current phase began: posted or given back (open), or claimed.
     pub fn phase_start(&self) -> DateTime<Utc> {
         match (self.follow_up.since, &self.state) {
@@ -310,6 +332,10 @@ pub enum Outcome {
     Erased,
     /// The person who asked said how it went (the note: 👍, 👎 or their word).
     Feedback,
+    /// A volunteer offered help (the actor), before anyone asked.
+    Offered,
+    /// A resident (the actor) took up a volunteer's offer, which became their request.
+    OfferTaken,
 }
 
 /// What a coordinator did, for the audit of the coordinators' actions.
@@ -540,6 +566,21 @@ pub enum Action {
     Leave {
         /// The room.
         room: String,
+    },
+    /// Posts a volunteer's offer in a neighbourhood room (rendered when sent), and
+    /// records the post.
+    PostOffer {
+        /// The room.
+        room: String,
+    },
+    /// Retires an offer's post: the status line `key` in its thread, the post redacted.
+    RetirePost {
+        /// The room.
+        room: String,
+        /// The post (event id).
+        event: String,
+        /// The status line.
+        key: Key,
     },
     /// Sends a person, in their direct chat with the bot (opened if need be), a file
     /// with what the store holds about them, read when it is sent (GDPR Art. 15).

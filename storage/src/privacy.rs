@@ -348,6 +348,7 @@ impl Store {
             forgotten.cancelled.extend(pass.cancelled);
             forgotten.released.extend(pass.released);
             forgotten.direct_rooms.extend(pass.direct_rooms);
+            forgotten.redact.extend(pass.redact);
             relays.extend(relayed);
         }
         if !changed {
@@ -480,6 +481,12 @@ impl Store {
                         }
                         if let Some(relay) = &request.relay_event {
                             relays.push(relay.clone());
+                        }
+                        // An offer's posts in neighbourhood rooms carry its text.
+                        for post in &request.posts {
+                            if let Some(event) = &post.event {
+                                pass.redact.push((post.room.clone(), event.clone()));
+                            }
                         }
                         pass.requests.push(number);
                     }
@@ -635,7 +642,7 @@ fn state_seen_by(state: &State, user_id: &str, request: &Request, took: &HashSet
             *volunteer = role(volunteer, user_id, request, took);
         }
         State::Cancelled { by, .. } => *by = role(by, user_id, request, took),
-        State::Open | State::Expired => {}
+        State::Open | State::Offered | State::Expired => {}
     }
     state
 }
@@ -648,7 +655,7 @@ impl State {
                 volunteer == user_id
             }
             State::Cancelled { by, .. } => by == user_id,
-            State::Open | State::Expired => false,
+            State::Open | State::Offered | State::Expired => false,
         }
     }
 }
@@ -677,6 +684,8 @@ fn effect_names(effect: &Effect, user_id: &str, texts: &[String]) -> bool {
         Action::Remove { user, .. } => user == user_id,
         Action::Relay
         | Action::RetireRelay { .. }
+        | Action::PostOffer { .. }
+        | Action::RetirePost { .. }
         | Action::Redact { .. }
         | Action::Scrub { about: None, .. }
         | Action::Leave { .. } => false,

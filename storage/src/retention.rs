@@ -313,7 +313,7 @@ fn pseudonymise_request(request: &mut Request, direct: &HashSet<String>) -> bool
     match &mut request.state {
         State::Done { volunteer, .. } | State::Claimed { volunteer, .. } => swap(volunteer),
         State::Cancelled { by, .. } => swap(by),
-        State::Open | State::Expired => {}
+        State::Open | State::Offered | State::Expired => {}
     }
     changed
 }

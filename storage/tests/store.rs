@@ -5,7 +5,7 @@ use std::sync::Arc;
 use chrono::{TimeZone, Utc};
 use entraide_commands::{Category, Lang, Reading, VolunteerStatus, When};
 use entraide_storage::{
-    Effect, NewRequest, Outcome, Request, RoomKind, SCHEMA_VERSION, State, Store, StoreError,
+    Effect, NewRequest, Outcome, Request, RoomKind, SCHEMA_VERSION, State, Step, Store, StoreError,
     TransitionError,
 };
 
@@ -370,5 +370,131 @@ async fn a_block_is_said_once_and_survives_changes_of_volunteer_status() -> Test
     let actions: Vec<_> = store.audit()?.into_iter().map(|e| e.action).collect();
     use entraide_storage::AuditAction::{Block, Unblock, Vet};
     assert_eq!(actions, [Block, Vet, Unblock]);
+    Ok(())
+}
+
+/// A volunteer's offer to be posted in two neighbourhood rooms.
+fn new_offer(volunteer: &str) -> NewRequest {
+    NewRequest {
+        requester: volunteer.to_owned(),
+        origin_room: "!benevoles:example.org".to_owned(),
+        neighbourhood: None,
+        text: "je vais au marché samedi, besoin de quelque chose ?".to_owned(),
+        reading: Reading { category: Category::Groceries, when: When::Asap, on_behalf: None },
+        lang: Lang::Fr,
+    }
+}
+
+const OFFER_ROOMS: [&str; 2] = ["!tilleuls:example.org", "!centre:example.org"];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_offer_taken_up_becomes_the_residents_request_claimed_by_the_volunteer() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let store = Arc::new(Store::open(dir.path())?);
+    let rooms = OFFER_ROOMS.map(str::to_owned);
+    // Numbered with the requests.
+    store.create_request(new_request("@famille:x"), "$r", at(0), none).await?;
+    let (offer, _) = store.create_offer(new_offer("@alice:x"), &rooms, "$o", at(1), none).await?;
+    assert_eq!((offer.number, &offer.state), (2, &State::Offered));
+    assert!(offer.is_offer() && offer.posts.iter().all(|post| post.event.is_none()));
+    let posted = store.set_offer_post(2, OFFER_ROOMS[0], "$post", NO_EFFECT).await?;
+    assert_eq!(posted.posts[0].event.as_deref(), Some("$post"));
+    // Not a request a volunteer can claim.
+    assert!(matches!(
+        store.claim(2, "@bruno:x", None, at(2), none).await,
+        Err(TransitionError::NotOpen { state: State::Offered, .. })
+    ));
+
+    // Twenty residents at once: one gets it, and sees the posts to retire.
+    let takers = (0..20).map(|i| {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let resident = format!("@r{i}:x");
+            let plan = |request: &Request, volunteer: &str| {
+                assert_eq!(volunteer, "@alice:x");
+                assert_eq!(request.posts[0].event.as_deref(), Some("$post"));
+                Vec::new()
+            };
+            let event = format!("$yes{i}");
+            let taken = store
+                .take_offer(
+                    2,
+                    &resident,
+                    OFFER_ROOMS[1],
+                    Some("Centre"),
+                    Lang::En,
+                    &event,
+                    at(3),
+                    plan,
+                )
+                .await;
+            (resident, taken)
+        })
+    });
+    let mut winners = Vec::new();
+    for taker in takers {
+        match taker.await? {
+            (resident, Ok((request, _))) => winners.push((resident, request)),
+            (_, Err(TransitionError::NotOpen { state: State::Claimed { .. }, .. })) => {}
+            (_, Err(other)) => return Err(other.into()),
+        }
+    }
+    assert_eq!(winners.len(), 1);
+    let (resident, request) = &winners[0];
+    assert_eq!(&request.requester, resident);
+    assert_eq!(request.state.holder(), Some("@alice:x"));
+    assert_eq!(
+        (request.origin_room.as_str(), request.neighbourhood.as_deref(), request.lang),
+        (OFFER_ROOMS[1], Some("Centre"), Lang::En)
+    );
+    // Its posts were handed to the plan: nothing retires them again.
+    let stored = store.request(2)?.ok_or("the request")?;
+    assert!(stored.is_offer() && stored.posts.iter().all(|post| post.event.is_none()));
+    assert_eq!(outcomes(&store, 2)?, [Outcome::Offered, Outcome::OfferTaken, Outcome::Claimed]);
+    let log = store.log_of(2)?;
+    assert_eq!((log[1].actor.as_str(), log[2].actor.as_str()), (resident.as_str(), "@alice:x"));
+
+    // A post sent just after is the caller's to retire: it is not kept.
+    let late = store.set_offer_post(2, OFFER_ROOMS[1], "$late", NO_EFFECT).await?;
+    assert!(late.posts.iter().all(|post| post.event.is_none()));
+    // A request is no offer to take up.
+    assert!(matches!(
+        store
+            .take_offer(1, "@r:x", OFFER_ROOMS[0], None, Lang::Fr, "$yes", at(4), |_, _| Vec::new())
+            .await,
+        Err(TransitionError::NotOpen { state: State::Open, .. })
+    ));
+    assert!(matches!(
+        store
+            .take_offer(9, "@r:x", OFFER_ROOMS[0], None, Lang::Fr, "$yes9", at(4), |_, _| Vec::new(
+            ))
+            .await,
+        Err(TransitionError::NoSuchRequest(9))
+    ));
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_offer_is_withdrawn_by_its_volunteer_or_expires() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let store = Store::open(dir.path())?;
+    let rooms = OFFER_ROOMS.map(str::to_owned);
+    let (first, _) = store.create_offer(new_offer("@alice:x"), &rooms, "$o1", at(0), none).await?;
+    let (second, _) = store.create_offer(new_offer("@alice:x"), &rooms, "$o2", at(1), none).await?;
+    assert!(matches!(
+        store.cancel(first.number, "@r:x", false, None, at(2), none).await,
+        Err(TransitionError::NotRequester(_))
+    ));
+    let (withdrawn, _) = store.cancel(first.number, "@alice:x", false, None, at(2), none).await?;
+    assert!(matches!(withdrawn.state, State::Cancelled { .. }));
+    // Reminders and escalations are for requests; an offer only expires.
+    assert!(matches!(
+        store.follow_up(second.number, Step::Remind, at(3), none).await,
+        Err(TransitionError::StepNotDue { .. })
+    ));
+    let (expired, _) = store.follow_up(second.number, Step::Expire, at(3), none).await?;
+    assert_eq!(expired.state, State::Expired);
+    assert_eq!(outcomes(&store, second.number)?, [Outcome::Offered, Outcome::Expired]);
+    assert!(store.active_requests()?.is_empty());
     Ok(())
 }

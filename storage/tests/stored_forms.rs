@@ -14,8 +14,9 @@ use entraide_storage::{
     SCHEMA_VERSION, Store,
     model::{
         Action, AuditAction, AuditEntry, Block, Category, DayPart, Effect, FollowUp, Key, Lang,
-        LogEntry, Message, NewRequest, Outcome, Pause, Person, Quote, Reading, Relation, Request,
-        RoomKind, Root, Shape, Signature, Spare, State, Step, Target, VolunteerStatus, When,
+        LogEntry, Message, NewRequest, Outcome, Pause, Person, Post, Quote, Reading, Relation,
+        Request, RoomKind, Root, Shape, Signature, Spare, State, Step, Target, VolunteerStatus,
+        When,
     },
 };
 use serde::{Serialize, de::DeserializeOwned};
@@ -105,6 +106,7 @@ fn full_request() -> Result<Request, Box<dyn std::error::Error>> {
         relay_event: Some("$relay".to_owned()),
         private_room: Some("!private:x".to_owned()),
         follow_up: FollowUp { since: Some(at(2)), done: vec![Step::Nudge] },
+        posts: Vec::new(),
     })
 }
 
@@ -210,6 +212,7 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
                 r#"{"state":"cancelled","by":"@famille:x","at":"2026-11-23T10:09:00Z"}"#,
             ),
             (State::Expired, r#"{"state":"expired"}"#),
+            (State::Offered, r#"{"state":"offered"}"#),
         ],
         |state| match state {
             State::Open => 0,
@@ -217,8 +220,9 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
             State::Done { .. } => 2,
             State::Cancelled { .. } => 3,
             State::Expired => 4,
+            State::Offered => 5,
         },
-        5,
+        6,
     )?;
     pinned_all(
         &[
@@ -236,6 +240,8 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
             (Outcome::EscalatedClaim, r#""escalated_claim""#),
             (Outcome::Erased, r#""erased""#),
             (Outcome::Feedback, r#""feedback""#),
+            (Outcome::Offered, r#""offered""#),
+            (Outcome::OfferTaken, r#""offer_taken""#),
         ],
         |outcome| match outcome {
             Outcome::Created => 0,
@@ -252,8 +258,10 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
             Outcome::EscalatedClaim => 11,
             Outcome::Erased => 12,
             Outcome::Feedback => 13,
+            Outcome::Offered => 14,
+            Outcome::OfferTaken => 15,
         },
-        14,
+        16,
     )?;
     pinned_all(
         &[
@@ -565,6 +573,18 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
                 Action::SendData { user: "@marie:x".to_owned(), lang: Lang::Fr },
                 r#"{"action":"send_data","user":"@marie:x","lang":"fr"}"#,
             ),
+            (
+                Action::PostOffer { room: "!tilleuls:x".to_owned() },
+                r#"{"action":"post_offer","room":"!tilleuls:x"}"#,
+            ),
+            (
+                Action::RetirePost {
+                    room: "!tilleuls:x".to_owned(),
+                    event: "$post".to_owned(),
+                    key: Key::OfferPostTaken,
+                },
+                r#"{"action":"retire_post","room":"!tilleuls:x","event":"$post","key":"offer_post_taken"}"#,
+            ),
         ],
         |action| match action {
             Action::Notice { .. } => 0,
@@ -577,8 +597,10 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
             Action::Scrub { .. } => 7,
             Action::Leave { .. } => 8,
             Action::SendData { .. } => 9,
+            Action::PostOffer { .. } => 10,
+            Action::RetirePost { .. } => 11,
         },
-        10,
+        12,
     )?;
     Ok(())
 }
@@ -625,6 +647,7 @@ fn every_stored_record_keeps_its_pinned_form() -> TestResult {
         relay_event: None,
         private_room: None,
         follow_up: FollowUp::default(),
+        posts: Vec::new(),
     };
     pinned(
         &bare,
@@ -634,6 +657,25 @@ fn every_stored_record_keeps_its_pinned_form() -> TestResult {
             r#""lang":"en","created_at":"2026-11-23T10:05:00.123456789Z","#,
             r#""state":{"state":"open"},"relay_event":null,"private_room":null,"#,
             r#""follow_up":{"since":null,"done":[]}}"#
+        ),
+    )?;
+    let offer = Request {
+        state: State::Offered,
+        posts: vec![
+            Post { room: "!tilleuls:x".to_owned(), event: Some("$post".to_owned()) },
+            Post { room: "!centre:x".to_owned(), event: None },
+        ],
+        ..bare
+    };
+    pinned(
+        &offer,
+        concat!(
+            r#"{"number":2,"requester":"@b:x","origin_room":"!direct:x","neighbourhood":null,"#,
+            r#""text":"help","reading":{"category":"other","when":"asap","on_behalf":null},"#,
+            r#""lang":"en","created_at":"2026-11-23T10:05:00.123456789Z","#,
+            r#""state":{"state":"offered"},"relay_event":null,"private_room":null,"#,
+            r#""follow_up":{"since":null,"done":[]},"#,
+            r#""posts":[{"room":"!tilleuls:x","event":"$post"},{"room":"!centre:x","event":null}]}"#
         ),
     )?;
 

@@ -6,7 +6,7 @@ use anyhow::{Context as _, Result, ensure};
 use chrono::{Days, Utc};
 use entraide::config::Tz;
 use entraide_commands::{Key, Lang, VolunteerStatus};
-use entraide_storage::AuditAction;
+use entraide_storage::{AuditAction, Outcome, State};
 use entraide_tests::{
     Person, Seen,
     bot::RunningBot,
@@ -334,12 +334,158 @@ async fn test_the_person_helped_says_how_it_went_by_reaction_or_in_a_word() -> R
     let notes: Vec<(String, Option<String>)> = store
         .log_of(number)?
         .into_iter()
-        .filter(|entry| entry.outcome == entraide_storage::Outcome::Feedback)
+        .filter(|entry| entry.outcome == Outcome::Feedback)
         .map(|entry| (entry.actor, entry.note))
         .collect();
     let by = family.user_id.to_string();
     let expected =
         [(by.clone(), Some("👍".to_owned())), (by, Some("très gentille, merci".to_owned()))];
     ensure!(notes == expected, "{notes:?}");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn test_a_volunteer_offer_goes_to_the_first_resident_who_takes_it_up() -> Result<()> {
+    let world = World::start(false).await?;
+    let alice = world.volunteer("alice").await?;
+    let family = world.resident("famille").await?;
+    let neighbour = world.resident("voisin").await?;
+    let (volunteers, neighbourhood) = (&world.volunteers_room, &world.neighbourhood);
+
+    // A resident cannot offer: offers come from vetted volunteers.
+    let refused = answer(&world, &family, neighbourhood, "!propose des courses").await?;
+    ensure!(world.texts.says(&refused, Lang::Fr, Key::RefusedWrongPlace), "{}", refused.body);
+
+    // Offered in the volunteers room, posted in the neighbourhood room, unnamed.
+    let text = "je vais faire les courses samedi matin, besoin de quelque chose ?";
+    let posted = answer(&world, &alice, volunteers, &format!("!propose {text}")).await?;
+    let number = world.texts.number(Lang::Fr, Key::OfferPosted, posted.text())?;
+    ensure!(
+        world.texts.is_with(Lang::Fr, Key::OfferPosted, posted.text(), "rooms", "Les Tilleuls"),
+        "{}",
+        posted.body
+    );
+    let post = family
+        .wait_for("the offer's post", WAIT, |m| {
+            m.room_id == *neighbourhood
+                && world.texts.is_about(Lang::Fr, Key::OfferPost, &m.body, number)
+        })
+        .await?;
+    ensure!(post.body.contains(text), "{}", post.body);
+    ensure!(
+        !post.body.contains(alice.user_id.as_str()),
+        "the volunteer is not named: {}",
+        post.body
+    );
+    ensure!(
+        world.bot()?.store.request(number)?.is_some_and(|r| r.state == State::Offered),
+        "an open offer"
+    );
+
+    // The first resident to say yes gets it, and a private room with the volunteer.
+    let taken = answer(&world, &family, neighbourhood, &format!("!oui {number}")).await?;
+    ensure!(
+        world.texts.is_about(Lang::Fr, Key::OfferTaken, taken.text(), number),
+        "{}",
+        taken.body
+    );
+    let private = join_private_room(&world.texts, &family, number).await?;
+    join_private_room(&world.texts, &alice, number).await?;
+    let intro = alice
+        .wait_for("the introduction", WAIT, |m| {
+            m.room_id == private
+                && world.texts.is_about(Lang::Fr, Key::PrivateIntroOffer, &m.body, number)
+        })
+        .await?;
+    ensure!(intro.body.contains(text), "the whole text in the private room: {}", intro.body);
+
+    // Someone else is too late; the post says it was taken up, and is taken down.
+    let late = answer(&world, &neighbour, neighbourhood, &format!("!oui {number}")).await?;
+    ensure!(world.texts.is_about(Lang::Fr, Key::OfferGone, late.text(), number), "{}", late.body);
+    neighbour
+        .wait_for("the post's status", WAIT, |m| {
+            m.thread_root.as_ref() == Some(&post.event_id)
+                && world.texts.is_about(Lang::Fr, Key::OfferPostTaken, &m.body, number)
+        })
+        .await?;
+    wait_redacted(&neighbour, &post.event_id).await?;
+
+    // Then it goes as any request a volunteer took: done, logged as an offer taken up.
+    alice.send_text(&private, "!fait").await?;
+    let log = world
+        .wait_log(
+            number,
+            &[
+                Outcome::Offered,
+                Outcome::OfferTaken,
+                Outcome::Claimed,
+                Outcome::PrivateRoomCreated,
+                Outcome::Done,
+            ],
+        )
+        .await?;
+    ensure!(log[0].actor == alice.user_id.as_str(), "{log:?}");
+    ensure!(log[1].actor == family.user_id.as_str(), "{log:?}");
+    ensure!(log[2].actor == alice.user_id.as_str(), "{log:?}");
+    let request = world.bot()?.store.request(number)?.context("the request")?;
+    ensure!(request.requester == family.user_id.as_str(), "{request:?}");
+    ensure!(request.neighbourhood.as_deref() == Some("Les Tilleuls"), "{request:?}");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn test_an_offer_in_english_is_withdrawn_and_not_taken_by_its_author() -> Result<()> {
+    let world = World::start(false).await?;
+    let bruno = world.volunteer("bruno").await?;
+    let family = world.resident("family").await?;
+    let volunteers = &world.volunteers_room;
+
+    let posted =
+        answer(&world, &bruno, volunteers, "!offer a lift to the market on Tuesday").await?;
+    let number = world.texts.number(Lang::En, Key::OfferPosted, posted.text())?;
+    let post = family
+        .wait_for("the offer's post", WAIT, |m| {
+            m.room_id == world.neighbourhood
+                && world.texts.is_about(Lang::Fr, Key::OfferPost, &m.body, number)
+        })
+        .await?;
+
+    // Its author cannot take it up; a volunteer cannot take it as a request either.
+    let dm = bruno.create_dm(&world.bot_id, false).await?;
+    bruno
+        .wait_for("the bot in the chat", WAIT, |m| m.room_id == dm && m.sender == world.bot_id)
+        .await?;
+    let own = answer(&world, &bruno, &dm, &format!("!yes {number}")).await?;
+    ensure!(world.texts.is_about(Lang::En, Key::OfferOwn, own.text(), number), "{}", own.body);
+    let take = answer(&world, &bruno, volunteers, &format!("!take {number}")).await?;
+    ensure!(world.texts.is_about(Lang::En, Key::NotOpen, take.text(), number), "{}", take.body);
+
+    // Withdrawn where it was made: the post says so and is taken down; too late to say yes.
+    let withdrawn = answer(&world, &bruno, volunteers, &format!("!cancel {number}")).await?;
+    ensure!(
+        world.texts.is_about(Lang::En, Key::CancelledAck, withdrawn.text(), number),
+        "{}",
+        withdrawn.body
+    );
+    family
+        .wait_for("the post's status", WAIT, |m| {
+            m.thread_root.as_ref() == Some(&post.event_id)
+                && world.texts.is_about(Lang::Fr, Key::OfferPostClosed, &m.body, number)
+        })
+        .await?;
+    wait_redacted(&family, &post.event_id).await?;
+    let gone = answer(&world, &family, &world.neighbourhood, &format!("!yes {number}")).await?;
+    ensure!(world.texts.is_about(Lang::En, Key::OfferGone, gone.text(), number), "{}", gone.body);
+    world.wait_log(number, &[Outcome::Offered, Outcome::Cancelled]).await?;
+    Ok(())
+}
+
+/// Waits until `person` has seen `event` redacted.
+async fn wait_redacted(person: &Person, event: &OwnedEventId) -> Result<()> {
+    let deadline = std::time::Instant::now() + WAIT;
+    while !person.redacted().contains(event) {
+        ensure!(std::time::Instant::now() < deadline, "{event} never redacted");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     Ok(())
 }

@@ -19,6 +19,7 @@ mod forget;
 mod help;
 mod journal;
 mod my_data;
+mod offer;
 mod pause;
 mod privacy;
 mod release;
@@ -31,6 +32,7 @@ mod unblock;
 mod unvet;
 mod vet;
 mod volunteers;
+mod yes;
 
 use entraide_commands::{Command, Key, Lang, Message, Place, Roles, rules};
 use entraide_storage::{Effect, Request, Root, Shape};
@@ -151,11 +153,13 @@ pub async fn run(bot: &Bot, ctx: &Ctx, command: Command) -> Result<(), Failure> 
         Command::Done { number, note } => done::apply(bot, ctx, number, note).await,
         Command::Cancel { number } => cancel::apply(bot, ctx, number).await,
         Command::Feedback { number, note } => feedback::apply(bot, ctx, number, &note).await,
+        Command::Yes { number } => yes::apply(bot, ctx, number).await,
         Command::Charter => charter::send(bot, ctx).await,
         Command::Accept => charter::accept(bot, ctx).await,
         Command::Pause { until } => pause::start(bot, ctx, until.as_deref()).await,
         Command::Back => pause::back(bot, ctx).await,
         Command::Areas { names } => areas::apply(bot, ctx, names.as_deref()).await,
+        Command::Offer { text } => offer::apply(bot, ctx, text).await,
         Command::Vet { user, note, without_charter } => {
             vet::apply(bot, ctx, &user, note.as_deref(), without_charter).await
         }

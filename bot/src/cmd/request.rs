@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use entraide_commands::{CommandKind, Key, Place, read_request};
-use entraide_storage::{Action, Effect, NewRequest, Request, RoomKind, Shape, TransitionError};
+use entraide_storage::{
+    Action, Effect, NewRequest, Request, RoomKind, Shape, State, TransitionError,
+};
 use matrix_sdk::Room;
 use tracing::{info, warn};
 
@@ -152,10 +154,12 @@ fn taken_out(bot: &Bot, ctx: &Ctx, request: &Request, author: &str) -> [Effect; 
     [redact, told]
 }
 
-/// Refuses a request past the configured limits: too many under way, or too many today.
-fn within_limits(bot: &Bot, requester: &str, now: DateTime<Utc>) -> Result<(), Failure> {
+/// Refuses a request past the configured limits: too many under way, or too many today
+/// (a volunteer's own offers do not count).
+pub(super) fn within_limits(bot: &Bot, requester: &str, now: DateTime<Utc>) -> Result<(), Failure> {
     let Limits { open_requests, requests_per_day } = bot.config.limits;
-    let theirs = bot.store.requests_of(requester)?;
+    let mut theirs = bot.store.requests_of(requester)?;
+    theirs.retain(|request| request.state != State::Offered);
     if theirs.iter().filter(|request| request.state.is_active()).count() >= open_requests {
         return Err(Failure::TooMany(Limit::Open(open_requests)));
     }

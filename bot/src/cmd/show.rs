@@ -70,5 +70,7 @@ fn outcome_key(outcome: Outcome) -> Key {
         Outcome::EscalatedClaim => Key::OutcomeEscalatedClaim,
         Outcome::Erased => Key::OutcomeErased,
         Outcome::Feedback => Key::OutcomeFeedback,
+        Outcome::Offered => Key::OutcomeOffered,
+        Outcome::OfferTaken => Key::OutcomeOfferTaken,
     }
 }

@@ -72,6 +72,18 @@ pub async fn carry_out(bot: &Bot, item: &Item) -> Acted {
             }
         }
         (Action::Intro { volunteer }, Some(request)) => intro(bot, request, volunteer, txn).await,
+        (Action::PostOffer { room }, Some(request)) => {
+            post_offer(bot, request, room, item.id, txn).await
+        }
+        (Action::RetirePost { room, event, key }, Some(request)) => {
+            match (matrix::joined(&bot.client, room), EventId::parse(event)) {
+                (Some(room), Ok(event)) => {
+                    let message = bot.offer_about(request, *key);
+                    retire(bot, &room, &event, &message, item.id).await
+                }
+                _ => Ok(()),
+            }
+        }
         (Action::Remove { room, user }, _) => remove(bot, room, user).await,
         (Action::Redact { room, event, reason }, _) => {
             rights::redact(bot, room, event, *reason).await
@@ -102,13 +114,8 @@ pub(super) async fn send(
     mentions: &[OwnedUserId],
     txn: Option<&TransactionId>,
 ) -> anyhow::Result<OwnedEventId> {
-    let turn = bot.sending.of(room);
-    let _turn = match &turn {
-        Some(turn) => Some(turn.lock().await),
-        None => None,
-    };
-    persist("a notice", || async { Ok(matrix::send(room, message, shape, mentions, txn).await?) })
-        .await
+    let _turn = bot.sending.take(room).await;
+    persist("a notice", || matrix::send(room, message, shape, mentions, txn)).await
 }
 
 /// The room a notice goes to, if the bot is in it; a person's direct chat is opened if
@@ -213,13 +220,53 @@ async fn retire_relay(
         return Ok(());
     };
     let message = bot.about(request, bot.config.language, key, &[]);
+    retire(bot, &room, &relay, &message, id).await
+}
+
+/// Says the status line `message` in the thread of the bot's `event` (a relay, an
+/// offer's post), then redacts the event with the status as the reason.
+async fn retire(
+    bot: &Bot,
+    room: &Room,
+    event: &EventId,
+    message: &Message,
+    id: Option<u64>,
+) -> anyhow::Result<()> {
     let txn = |part: &str| id.map(|id| OwnedTransactionId::from(format!("entraide.{id}.{part}")));
-    send(bot, &room, &message, Shape::Thread(&relay, None), &[], txn("status").as_deref()).await?;
+    send(bot, room, message, Shape::Thread(event, None), &[], txn("status").as_deref()).await?;
     // Redacting twice (a relay taken, then closed) changes nothing.
-    persist("a relay's redaction", || async {
-        Ok(room.redact(&relay, Some(&message.plain), txn("redact")).await?)
+    persist("a redaction", || async {
+        Ok(room.redact(event, Some(&message.plain), txn("redact")).await?)
     })
     .await?;
+    Ok(())
+}
+
+/// Posts an offer in a neighbourhood room and records the post; an offer taken up or
+/// closed meanwhile gets none (or, sent just then, its post retired at once).
+async fn post_offer(
+    bot: &Bot,
+    request: &Request,
+    room: &str,
+    id: Option<u64>,
+    txn: Option<OwnedTransactionId>,
+) -> anyhow::Result<()> {
+    if request.state != State::Offered {
+        return Ok(());
+    }
+    let Some(joined) = matrix::joined(&bot.client, room) else {
+        warn!(request = request.number, "not in a neighbourhood room of an offer");
+        return Ok(());
+    };
+    let message = bot.offer_about(request, Key::OfferPost);
+    let post = send(bot, &joined, &message, Shape::New, &[], txn.as_deref()).await?;
+    let now =
+        bot.store.set_offer_post(request.number, room, post.as_str(), id.unwrap_or(0)).await?;
+    if now.state != State::Offered {
+        let message = bot.offer_about(&now, Key::OfferPostClosed);
+        retire(bot, &joined, &post, &message, id).await?;
+    }
+    info!(request = request.number, "offer posted");
     Ok(())
 }
 
@@ -365,7 +412,8 @@ async fn intro(
         Err(_) => request.requester.clone(),
     };
     let extra = [("volunteer", volunteer_name), ("requester", requester_name)];
-    let message = bot.about_in_private(request, Key::PrivateIntro, &extra);
+    let key = if request.is_offer() { Key::PrivateIntroOffer } else { Key::PrivateIntro };
+    let message = bot.about_in_private(request, key, &extra);
     send(bot, &room, &message, Shape::New, &[], txn.as_deref()).await?;
     Ok(())
 }

@@ -81,24 +81,33 @@ pub fn to_relay_thread(
 pub fn private_room(bot: &Bot, request: &Request, volunteer: &str) -> Vec<Effect> {
     let number = request.number.to_string();
     let told = bot.texts.render(request.lang, Key::RequesterTold, &[("number", &number)]);
+    let told = Effect {
+        request: request.number,
+        lane: PRIVATE_LANE.to_owned(),
+        urgent: true,
+        action: Action::Notice {
+            to: Target::Id { id: request.origin_room.clone() },
+            message: told,
+            shape: Shape::New,
+            mention: Some(request.requester.clone()),
+        },
+    };
+    private_room_telling(request, volunteer, told)
+}
+
+/// [`private_room`], with `told` (put in the private room's lane) telling the requester.
+pub fn private_room_telling(request: &Request, volunteer: &str, mut told: Effect) -> Vec<Effect> {
     let in_lane = |urgent, action| Effect {
         request: request.number,
         lane: PRIVATE_LANE.to_owned(),
         urgent,
         action,
     };
+    told.lane = PRIVATE_LANE.to_owned();
     vec![
         in_lane(true, Action::PrivateRoom { volunteer: volunteer.to_owned() }),
         in_lane(true, Action::Intro { volunteer: volunteer.to_owned() }),
-        in_lane(
-            true,
-            Action::Notice {
-                to: Target::Id { id: request.origin_room.clone() },
-                message: told,
-                shape: Shape::New,
-                mention: Some(request.requester.clone()),
-            },
-        ),
+        told,
         // The relay claimed: after a release, the request is relayed anew and this one
         // keeps saying it was taken.
         in_lane(
@@ -166,5 +175,34 @@ pub fn close(
         });
     }
     owed.push(retire_relay(bot, request, relay_key));
+    owed.extend(retire_posts(request, Key::OfferPostClosed));
     owed
+}
+
+/// An offer's post in `room`.
+pub fn post_offer(request: &Request, room: &str) -> Effect {
+    Effect {
+        request: request.number,
+        lane: room.to_owned(),
+        urgent: true,
+        action: Action::PostOffer { room: room.to_owned() },
+    }
+}
+
+/// The offer's posts sent so far, retired with the status line `key`; none once they
+/// were (a taken offer's posts are retired when it is taken).
+pub fn retire_posts(request: &Request, key: Key) -> Vec<Effect> {
+    request
+        .posts
+        .iter()
+        .filter_map(|post| {
+            let event = post.event.clone()?;
+            Some(Effect {
+                request: request.number,
+                lane: post.room.clone(),
+                urgent: false,
+                action: Action::RetirePost { room: post.room.clone(), event, key },
+            })
+        })
+        .collect()
 }

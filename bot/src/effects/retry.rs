@@ -35,6 +35,9 @@ pub enum Kind {
 
 /// How to treat `error`.
 pub fn classify(error: &anyhow::Error) -> Kind {
+    if error.is::<crate::matrix::SessionRotated>() {
+        return Kind::Transient;
+    }
     let http = match error.downcast_ref::<matrix_sdk::Error>() {
         Some(matrix_sdk::Error::Http(http)) => Some(&**http),
         _ => error.downcast_ref::<HttpError>(),

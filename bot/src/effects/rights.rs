@@ -152,11 +152,7 @@ pub async fn send_data(
     let message = bot.texts.render(lang, Key::MyDataHere, &[]);
     send(bot, &room, &message, Shape::New, &[], part("text").as_deref()).await?;
     let filename = bot.texts.render(lang, Key::MyDataFile, &[]).plain;
-    let turn = bot.sending.of(&room);
-    let _turn = match &turn {
-        Some(turn) => Some(turn.lock().await),
-        None => None,
-    };
+    let _turn = bot.sending.take(&room).await;
     let file_txn = part("file");
     persist("a file", || async {
         let mut config = AttachmentConfig::new().mentions(Some(Mentions::new()));

@@ -28,6 +28,13 @@ pub fn due(request: &Request, now: DateTime<Utc>, delays: &FollowUp, tz: Tz) -> 
                     .collect()
             }
         }
+        // An offer nobody took up goes away once its time has passed, or after as long
+        // as a request waits; nobody is reminded of it.
+        State::Offered => {
+            let too_late = deadline(request.reading.when, tz)
+                .is_some_and(|deadline| now >= deadline + delays.expire_grace);
+            if too_late || waited >= delays.expire_after { vec![Step::Expire] } else { Vec::new() }
+        }
         State::Claimed { .. } => {
             [(Step::Nudge, delays.nudge_after), (Step::EscalateClaim, delays.escalate_claim_after)]
                 .into_iter()
@@ -88,6 +95,7 @@ mod tests {
             relay_event: None,
             private_room: None,
             follow_up: Phase { since: None, done: done.to_vec() },
+            posts: Vec::new(),
         }
     }
 

@@ -160,6 +160,16 @@ fn owed(bot: &Bot, request: &Request, step: Step) -> Vec<Effect> {
             vec![notice(request, lane, Target::Volunteers, message, None, false)]
         }
         Step::Escalate => vec![to_coordinators(Key::EscalatedOpen, None)],
+        Step::Expire if request.is_offer() => {
+            let number = request.number.to_string();
+            let told = bot.texts.render(request.lang, Key::OfferExpired, &[("number", &number)]);
+            let origin = request.origin_room.clone();
+            let to = Target::Id { id: origin.clone() };
+            let mut owed =
+                vec![notice(request, origin, to, told, Some(request.requester.clone()), true)];
+            owed.extend(plan::retire_posts(request, Key::OfferPostClosed));
+            owed
+        }
         Step::Expire => {
             let contact = bot
                 .config
