@@ -182,6 +182,10 @@ impl Bot {
         if self.is_phone_in(request) {
             behalf.push_str(&self.texts.text(lang, Key::PhoneIn, &[]));
         }
+        if let Some(series) = &request.repeat {
+            let every = self.texts.repeat(lang, series.every);
+            behalf.push_str(&self.texts.text(lang, Key::Repeats, &[("every", &every)]));
+        }
         behalf
     }
 

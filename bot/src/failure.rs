@@ -65,6 +65,7 @@ impl Failure {
             | TransitionError::NotRequester(number)
             | TransitionError::NotOpen { number, .. }
             | TransitionError::NotClaimed { number, .. }
+            | TransitionError::NotRepeating(number)
             | TransitionError::StepNotDue { number, .. } => Some(*number),
             TransitionError::AlreadyHandled | TransitionError::Store(_) => None,
         }
@@ -130,6 +131,7 @@ pub fn message(texts: &Catalogue, failure: &Failure, lang: Lang) -> Option<Messa
             }
             TransitionError::NotHolder(number) => with_number(Key::NotHolder, *number),
             TransitionError::NotRequester(number) => with_number(Key::NotRequester, *number),
+            TransitionError::NotRepeating(number) => with_number(Key::NotRepeating, *number),
             TransitionError::Store(_) => render(Key::InternalError, &[]),
         },
         Failure::Blocked => render(Key::RequestBlocked, &[]),
@@ -259,6 +261,7 @@ mod tests {
         );
         for (error, key) in [
             (TransitionError::NoSuchRequest(4), Key::NoSuchRequest),
+            (TransitionError::NotRepeating(4), Key::NotRepeating),
             (TransitionError::NotHolder(4), Key::NotHolder),
             (TransitionError::NotRequester(4), Key::NotRequester),
         ] {

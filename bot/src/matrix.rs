@@ -289,7 +289,7 @@ fn private_room_request(
 }
 
 /// How many sends may be under way at once in one encrypted room.
-const ENCRYPTED_IN_FLIGHT: usize = 4;
+const ENCRYPTED_IN_FLIGHT: usize = 16;
 
 /// A few sends at a time in each encrypted room. matrix-sdk 0.18 asserts that a room's
 /// Megolm session has not expired between sharing it and encrypting with it: a send that

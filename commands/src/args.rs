@@ -208,6 +208,11 @@ pub fn assign(args: &str, pills: &[Pill]) -> Result<Command, ArgError> {
     }
 }
 
+/// `!arreter <n>`
+pub fn stop(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
+    lone_number(args).map(|number| Command::Stop { number }).ok_or(ArgError::Usage)
+}
+
 /// `!bloquer @personne [raison]`
 pub fn block(args: &str, pills: &[Pill]) -> Result<Command, ArgError> {
     let (user, rest) = user_argument(args, pills).ok_or(ArgError::Usage)?;

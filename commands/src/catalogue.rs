@@ -14,7 +14,7 @@ use strum::IntoEnumIterator;
 
 use crate::{
     Lang,
-    reading::{Category, DayPart, Relation, When},
+    reading::{Category, DayPart, Relation, Repeat, When},
     table::CommandKind,
 };
 
@@ -111,6 +111,7 @@ pub enum Key {
     RequestConfirmed,
     RequestMoved,
     PhoneIn,
+    Repeats,
     RequestMovedReason,
     Relay,
     RelayTaken,
@@ -169,6 +170,14 @@ pub enum Key {
     NotBanned,
     Assigned,
     AssignNotVetted,
+    SeriesStarted,
+    SeriesNext,
+    SeriesStopped,
+    NotRepeating,
+    RepeatDaily,
+    RepeatWeekly,
+    RepeatFortnightly,
+    RepeatMonthly,
     ClaimAssigned,
     Blocked,
     AlreadyBlocked,
@@ -281,6 +290,7 @@ pub enum Key {
     HelpForgetMe,
     HelpErase,
     HelpAssign,
+    HelpStop,
     HelpBlock,
     HelpUnblock,
     HelpShow,
@@ -312,6 +322,7 @@ pub enum Key {
     UsageForgetMe,
     UsageErase,
     UsageAssign,
+    UsageStop,
     UsageBlock,
     UsageUnblock,
     UsageShow,
@@ -516,7 +527,18 @@ impl Catalogue {
         self.render(lang, key, args).plain
     }
 
-    /// The name of a category.
+    /// How often a request repeats, as a sentence fragment ("chaque semaine").
+    pub fn repeat(&self, lang: Lang, repeat: Repeat) -> String {
+        let key = match repeat {
+            Repeat::Daily => Key::RepeatDaily,
+            Repeat::Weekly => Key::RepeatWeekly,
+            Repeat::Fortnightly => Key::RepeatFortnightly,
+            Repeat::Monthly => Key::RepeatMonthly,
+        };
+        self.text(lang, key, &[])
+    }
+
+    /// A category's name in `lang`.
     pub fn category(&self, lang: Lang, category: Category) -> String {
         let key = match category {
             Category::Groceries => Key::CatGroceries,

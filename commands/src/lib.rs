@@ -25,7 +25,9 @@ pub use args::{MAX_REQUEST_CHARS, Pill, pills};
 pub use catalogue::{Catalogue, CatalogueError, Key, Message, render_markup};
 pub use mask::{Detail, Masked, mask};
 pub use parse::{Command, ParseError, Parsed, RequestFilter, parse, strip_reply_fallback};
-pub use reading::{Category, DayPart, Reading, Relation, When, fold, read_request};
+pub use reading::{
+    Category, DayPart, Reading, Relation, Repeat, When, fold, read_repeat, read_request,
+};
 pub use rules::{Place, Refusal, Roles, VolunteerStatus};
 pub use table::CommandKind;
 

@@ -150,6 +150,11 @@ pub enum Command {
         /// The volunteer, as written in the command.
         user: OwnedUserId,
     },
+    /// A coordinator stops a repeating request: no occurrence after the latest.
+    Stop {
+        /// The number of any occurrence of the series.
+        number: u64,
+    },
     /// A coordinator stops someone's requests (spam, abuse), whatever their volunteer
     /// status.
     Block {
@@ -203,6 +208,7 @@ impl Command {
             Command::ForgetMe { .. } => CommandKind::ForgetMe,
             Command::Erase { .. } => CommandKind::Erase,
             Command::Assign { .. } => CommandKind::Assign,
+            Command::Stop { .. } => CommandKind::Stop,
             Command::Block { .. } => CommandKind::Block,
             Command::Unblock { .. } => CommandKind::Unblock,
             Command::Show { .. } => CommandKind::Show,
@@ -687,6 +693,12 @@ mod tests {
                 Lang::Fr,
             ),
             ("!assign #12 @x:y.org", Assign { number: 12, user: user("@x:y.org") }, Lang::En),
+            ("!arrêter 12", Stop { number: 12 }, Lang::Fr),
+            ("!Arreter n°4", Stop { number: 4 }, Lang::Fr),
+            ("!fin-série 7", Stop { number: 7 }, Lang::Fr),
+            ("!stop 12", Stop { number: 12 }, Lang::En),
+            ("!STOP #3", Stop { number: 3 }, Lang::En),
+            ("!stop-series 9", Stop { number: 9 }, Lang::En),
             ("!ASSIGN 4   @x:y.org  ", Assign { number: 4, user: user("@x:y.org") }, Lang::En),
             (
                 "!bloquer @spam:example.org",
@@ -813,6 +825,11 @@ mod tests {
             ("!effacer marie", CommandKind::Erase, Lang::Fr),
             ("!effacer @marie:example.org demain", CommandKind::Erase, Lang::Fr),
             ("!erase", CommandKind::Erase, Lang::En),
+            ("!arreter", CommandKind::Stop, Lang::Fr),
+            ("!arrêter la série", CommandKind::Stop, Lang::Fr),
+            ("!arreter 12 13", CommandKind::Stop, Lang::Fr),
+            ("!stop 0", CommandKind::Stop, Lang::En),
+            ("!stop now", CommandKind::Stop, Lang::En),
             ("!attribuer", CommandKind::Assign, Lang::Fr),
             ("!attribuer 12", CommandKind::Assign, Lang::Fr),
             ("!attribuer @marie:example.org", CommandKind::Assign, Lang::Fr),

@@ -688,6 +688,83 @@ fn weekend(text: &str, today: NaiveDate) -> Option<NaiveDate> {
 }
 
 // ---------------------------------------------------------------------------------------
+// Repeat
+
+/// How often a request repeats ("chaque mardi", "every week"): each occurrence is a
+/// request of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Repeat {
+    /// Every day.
+    Daily,
+    /// Every week, on the same day.
+    Weekly,
+    /// Every other week.
+    Fortnightly,
+    /// Every month, on the same day of the month (the last day when it is shorter).
+    Monthly,
+}
+
+impl Repeat {
+    /// Every rhythm, in display order.
+    pub const ALL: [Repeat; 4] =
+        [Repeat::Daily, Repeat::Weekly, Repeat::Fortnightly, Repeat::Monthly];
+
+    /// The occurrence after the one on `date`.
+    pub fn after(self, date: NaiveDate) -> Option<NaiveDate> {
+        match self {
+            Repeat::Daily => date.checked_add_days(Days::new(1)),
+            Repeat::Weekly => date.checked_add_days(Days::new(7)),
+            Repeat::Fortnightly => date.checked_add_days(Days::new(14)),
+            Repeat::Monthly => date.checked_add_months(Months::new(1)),
+        }
+    }
+}
+
+/// Day names, singular or plural, for the patterns of [`read_repeat`].
+const DAYS: &str = "(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?";
+
+/// "un mardi sur deux", "toutes les deux semaines", "every other Tuesday", "fortnightly".
+static FORTNIGHTLY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"\b(?:un {DAYS} sur deux|(?:toutes les|chaque) (?:deux|2) semaines|tous les (?:quinze|15) jours|every (?:other|second) (?:week|{DAYS})|every (?:two|2) weeks|fortnightly|bi-?weekly)\b"
+    ))
+    .expect("static regex")
+});
+
+/// "chaque mardi", "tous les mardis", "toutes les semaines", "every Tuesday", "on
+/// Tuesdays", "weekly".
+static WEEKLY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"\b(?:(?:chaque|tous les|toutes les) (?:semaines?|{DAYS})|hebdomadaire(?:s|ment)?|(?:every|each) (?:week|{DAYS})|on (?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays)|weekly)\b"
+    ))
+    .expect("static regex")
+});
+
+/// "tous les jours", "chaque jour", "every day", "daily".
+static DAILY: LazyLock<Regex> = static_regex!(
+    r"\b(?:(?:chaque|tous les) (?:jours?|matins?|soirs?)|quotidien(?:ne)?(?:s|ment)?|(?:every|each) ?(?:day|morning|evening|night)|daily|nightly)\b"
+);
+
+/// "tous les mois", "chaque mois", "every month", "monthly".
+static MONTHLY: LazyLock<Regex> = static_regex!(
+    r"\b(?:(?:chaque|tous les) mois|mensuel(?:le)?(?:s|ment)?|(?:every|each) month|monthly)\b"
+);
+
+/// Whether a request's free text asks for it to repeat, and how often.
+pub fn read_repeat(text: &str) -> Option<Repeat> {
+    let text = prepare(text);
+    [
+        (&*FORTNIGHTLY, Repeat::Fortnightly),
+        (&*WEEKLY, Repeat::Weekly),
+        (&*DAILY, Repeat::Daily),
+        (&*MONTHLY, Repeat::Monthly),
+    ]
+    .into_iter()
+    .find_map(|(pattern, repeat)| pattern.is_match(&text).then_some(repeat))
+}
+
+// ---------------------------------------------------------------------------------------
 // On behalf
 
 /// Relation words, as (capture group, patterns, relation), most specific first:
@@ -1196,6 +1273,50 @@ mod tests {
         }
     }
 
+    #[test]
+    fn test_read_repeat_reads_real_phrasings() {
+        use Repeat::*;
+        let cases: &[(&str, Option<Repeat>)] = &[
+            ("appeler Mme Martin chaque mardi à 10h", Some(Weekly)),
+            ("visite tous les jeudis après-midi", Some(Weekly)),
+            ("courses toutes les semaines", Some(Weekly)),
+            ("un appel hebdomadaire pour prendre des nouvelles", Some(Weekly)),
+            ("Chaque Semaine, le lundi : sortir les poubelles", Some(Weekly)),
+            ("a phone call every Tuesday at 10am", Some(Weekly)),
+            ("shopping for my dad every week", Some(Weekly)),
+            ("a visit on Thursdays", Some(Weekly)),
+            ("weekly shopping", Some(Weekly)),
+            ("promenade un mercredi sur deux", Some(Fortnightly)),
+            ("ménage toutes les deux semaines", Some(Fortnightly)),
+            ("tous les 15 jours, courses au marché", Some(Fortnightly)),
+            ("every other Friday, a lift to the market", Some(Fortnightly)),
+            ("fortnightly visit", Some(Fortnightly)),
+            ("passer tous les jours à 18h", Some(Daily)),
+            ("un appel chaque matin", Some(Daily)),
+            ("check on her every day", Some(Daily)),
+            ("daily call", Some(Daily)),
+            ("accompagner à la banque tous les mois", Some(Monthly)),
+            ("a monthly lift to the pharmacy", Some(Monthly)),
+            ("des courses mardi", None),
+            ("des courses pour ma mère demain matin", None),
+            ("a lift on Tuesday", None),
+            ("help with the garden this week", None),
+            ("", None),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(read_repeat(text), *expected, "{text}");
+        }
+    }
+
+    #[test]
+    fn test_repeat_after_steps_to_the_next_occurrence() {
+        assert_eq!(Repeat::Daily.after(date(11, 30)), Some(date(12, 1)));
+        assert_eq!(Repeat::Weekly.after(date(12, 29)), Some(date_y(2027, 1, 5)));
+        assert_eq!(Repeat::Fortnightly.after(date(11, 24)), Some(date(12, 8)));
+        assert_eq!(Repeat::Monthly.after(date_y(2027, 1, 31)), Some(date_y(2027, 2, 28)));
+        assert_eq!(Repeat::Monthly.after(date(12, 15)), Some(date_y(2027, 1, 15)));
+    }
+
     proptest! {
         #[test]
         fn test_read_request_never_panics(text in any::<String>()) {
@@ -1225,6 +1346,11 @@ mod tests {
         ) {
             let _ = read_request(&words.join(" "), at(hour, 0));
             let _ = read_request(&words.concat(), at(hour, 0));
+        }
+
+        #[test]
+        fn test_read_repeat_never_panics(text in any::<String>()) {
+            let _ = read_repeat(&text);
         }
 
         #[test]

@@ -67,6 +67,8 @@ pub enum CommandKind {
     Erase,
     /// `!attribuer` / `!assign`
     Assign,
+    /// `!arreter` / `!stop`
+    Stop,
     /// `!bloquer` / `!block`
     Block,
     /// `!debloquer` / `!unblock`
@@ -140,7 +142,7 @@ pub struct Spec {
 use RoomType::{Coordination, Direct, Neighbourhood, Private, Volunteers};
 
 /// Every command, in the order `!aide` lists them.
-pub static COMMANDS: [Spec; 31] = [
+pub static COMMANDS: [Spec; 32] = [
     Spec {
         kind: CommandKind::Request,
         fr: "demande",
@@ -444,6 +446,17 @@ pub static COMMANDS: [Spec; 31] = [
         who: Who::Coordinator,
         rooms: &[Coordination, Direct],
         args: args::assign,
+    },
+    Spec {
+        kind: CommandKind::Stop,
+        fr: "arreter",
+        en: "stop",
+        aliases: &[("fin-serie", Lang::Fr), ("stop-series", Lang::En)],
+        usage: Key::UsageStop,
+        help: Key::HelpStop,
+        who: Who::Coordinator,
+        rooms: &[Coordination, Direct],
+        args: args::stop,
     },
     Spec {
         kind: CommandKind::Block,

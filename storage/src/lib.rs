@@ -79,7 +79,8 @@ use crate::model::{
 };
 pub use crate::model::{
     Action, AuditAction, AuditEntry, Block, Effect, FollowUp, LogEntry, NewRequest, Outcome, Pause,
-    Person, Post, Quote, Request, RoomKind, Root, Shape, Signature, Spare, State, Step, Target,
+    Person, Post, Quote, Repeat, Request, RoomKind, Root, Series, Shape, Signature, Spare, State,
+    Step, Target,
 };
 pub use crate::{
     privacy::{
@@ -120,6 +121,9 @@ const META_SCHEMA: &[u8] = b"schema_version";
 const META_NEXT_NUMBER: &[u8] = b"next_request_number";
 const META_SYNCED_AT: &[u8] = b"synced_at";
 const META_CHARTER_VERSION: &[u8] = b"charter_version";
+
+/// At most this many occurrences are followed from one to the next in one series.
+const MAX_SERIES_HOPS: usize = 100_000;
 
 /// A failure of the store itself.
 #[derive(Debug, thiserror::Error)]
@@ -191,6 +195,10 @@ pub enum TransitionError {
     /// The event that asked for this was already handled.
     #[error("event already handled")]
     AlreadyHandled,
+    /// The request is no occurrence of a series that goes on (a one-off request, a
+    /// series already stopped, or an occurrence whose next one is already made).
+    #[error("request #{0} does not repeat (any more)")]
+    NotRepeating(u64),
     /// A follow-up step does not apply (any more) to this request.
     #[error("request #{number}: {step:?} does not apply")]
     StepNotDue {
@@ -392,7 +400,113 @@ impl Store {
         now: DateTime<Utc>,
         plan: impl Fn(&Request) -> Vec<Effect>,
     ) -> Result<(Request, Vec<Queued>), TransitionError> {
-        self.create(new, Vec::new(), event_id, now, plan).await
+        self.create(new, Vec::new(), None, event_id, now, plan).await
+    }
+
+    /// Records a request that repeats `every` so often (a coordinator's "chaque mardi"):
+    /// the first occurrence, as [`Store::create_request`], which
+    /// [`Store::next_occurrence`] follows when its time comes.
+    pub async fn create_series(
+        &self,
+        new: NewRequest,
+        every: Repeat,
+        event_id: &str,
+        now: DateTime<Utc>,
+        plan: impl Fn(&Request) -> Vec<Effect>,
+    ) -> Result<(Request, Vec<Queued>), TransitionError> {
+        let series = Series { every, next: None, stopped: None };
+        self.create(new, Vec::new(), Some(series), event_id, now, plan).await
+    }
+
+    /// Makes the occurrence of a series that follows request `previous`: `new` (its
+    /// text, and its reading for its own date), logged as created, with the effects
+    /// `plan` gives. Compare-and-swap: once made, or once the series is stopped, it is
+    /// [`TransitionError::NotRepeating`], so an occurrence is never made twice.
+    pub async fn next_occurrence(
+        &self,
+        previous: u64,
+        new: NewRequest,
+        now: DateTime<Utc>,
+        plan: impl Fn(&Request) -> Vec<Effect>,
+    ) -> Result<(Request, Vec<Queued>), TransitionError> {
+        let done = (&self.requests, &self.log, &self.meta, &self.effects)
+            .transaction(|(requests, log, meta, effects)| {
+                let mut before = get_request(requests, previous)?;
+                let goes_on = before.repeats_on();
+                let Some(series) = before.repeat.as_mut().filter(|_| goes_on) else {
+                    return abort(TransitionError::NotRepeating(previous));
+                };
+                let every = series.every;
+                let number = next_number(meta)?;
+                series.next = Some(number);
+                put(requests, REQUESTS, &previous.to_be_bytes(), &before)?;
+                let request = Request {
+                    number,
+                    created_at: now,
+                    repeat: Some(Series { every, next: None, stopped: None }),
+                    ..fresh(&new, State::Open, Vec::new())
+                };
+                put(requests, REQUESTS, &number.to_be_bytes(), &request)?;
+                append_log(log, now, number, &new.requester, Outcome::Created, None)?;
+                let queued = journal(effects, plan(&request), &[])?;
+                Ok((request, queued))
+            })
+            .map_err(transition_error)?;
+        self.flush().await?;
+        Ok(done)
+    }
+
+    /// Stops the series request `number` belongs to (any of its occurrences): no
+    /// occurrence is made after the latest, which stays as it is. Returns the latest.
+    pub async fn stop_series(
+        &self,
+        number: u64,
+        now: DateTime<Utc>,
+    ) -> Result<Request, TransitionError> {
+        let latest = self
+            .requests
+            .transaction(|requests| {
+                let mut request = get_request(requests, number)?;
+                // Along the series to its latest occurrence; a chain never loops (each
+                // occurrence's number is larger), the bound only guards a damaged store.
+                for _ in 0..=MAX_SERIES_HOPS {
+                    match request.repeat.as_ref().and_then(|series| series.next) {
+                        Some(next) if next > request.number => {
+                            request = get_request(requests, next)?;
+                        }
+                        _ => break,
+                    }
+                }
+                let current = request.repeats_on();
+                match request.repeat.as_mut() {
+                    Some(series) if current => series.stopped = Some(now),
+                    _ => return abort(TransitionError::NotRepeating(number)),
+                }
+                put(requests, REQUESTS, &request.number.to_be_bytes(), &request)?;
+                Ok(request)
+            })
+            .map_err(transition_error)?;
+        self.flush().await?;
+        Ok(latest)
+    }
+
+    /// The latest occurrences of the series that go on (their next one is still to be
+    /// made), in number order.
+    pub fn repeating(&self) -> Result<Vec<Request>, StoreError> {
+        self.requests_where(Request::repeats_on)
+    }
+
+    /// The requests that `keep`, in number order.
+    fn requests_where(&self, keep: impl Fn(&Request) -> bool) -> Result<Vec<Request>, StoreError> {
+        let mut kept = Vec::new();
+        for item in self.requests.iter() {
+            let (key, bytes) = item?;
+            let request: Request = decode(&bytes, REQUESTS, &key)?;
+            if keep(&request) {
+                kept.push(request);
+            }
+        }
+        Ok(kept)
     }
 
     /// Records a volunteer's offer (`new.requester` is the volunteer), to be posted in
@@ -408,14 +522,16 @@ impl Store {
         plan: impl Fn(&Request) -> Vec<Effect>,
     ) -> Result<(Request, Vec<Queued>), TransitionError> {
         let posts = rooms.iter().map(|room| Post { room: room.clone(), event: None }).collect();
-        self.create(new, posts, event_id, now, plan).await
+        self.create(new, posts, None, event_id, now, plan).await
     }
 
-    /// A new request, or an offer when it has `posts`.
+    /// A new request, or an offer when it has `posts`, the first of a series with
+    /// `repeat`.
     async fn create(
         &self,
         new: NewRequest,
         posts: Vec<Post>,
+        repeat: Option<Series>,
         event_id: &str,
         now: DateTime<Utc>,
         plan: impl Fn(&Request) -> Vec<Effect>,
@@ -429,25 +545,12 @@ impl Store {
                 if handled.get(event_id)?.is_some() {
                     return abort(TransitionError::AlreadyHandled);
                 }
-                let number = match meta.get(META_NEXT_NUMBER)? {
-                    Some(bytes) => u64_from(&bytes, META, META_NEXT_NUMBER).map_err(abort_store)?,
-                    None => 1,
-                };
-                meta.insert(META_NEXT_NUMBER, &(number + 1).to_be_bytes())?;
+                let number = next_number(meta)?;
                 let request = Request {
                     number,
-                    requester: new.requester.clone(),
-                    origin_room: new.origin_room.clone(),
-                    neighbourhood: new.neighbourhood.clone(),
-                    text: new.text.clone(),
-                    reading: new.reading,
-                    lang: new.lang,
                     created_at: now,
-                    state: state.clone(),
-                    relay_event: None,
-                    private_room: None,
-                    follow_up: FollowUp::default(),
-                    posts: posts.clone(),
+                    repeat: repeat.clone(),
+                    ..fresh(&new, state.clone(), posts.clone())
                 };
                 put(requests, REQUESTS, &number.to_be_bytes(), &request)?;
                 append_log(log, now, number, &new.requester, outcome, None)?;
@@ -1049,15 +1152,7 @@ impl Store {
 
     /// Open and claimed requests, oldest first.
     pub fn active_requests(&self) -> Result<Vec<Request>, StoreError> {
-        let mut active = Vec::new();
-        for item in self.requests.iter() {
-            let (key, bytes) = item?;
-            let request: Request = decode(&bytes, REQUESTS, &key)?;
-            if request.state.is_active() {
-                active.push(request);
-            }
-        }
-        Ok(active)
+        self.requests_where(|request| request.state.is_active())
     }
 
     /// The outcome log, oldest first.
@@ -1223,15 +1318,7 @@ impl Store {
 
     /// The requests `requester` made, oldest first.
     pub fn requests_of(&self, requester: &str) -> Result<Vec<Request>, StoreError> {
-        let mut theirs = Vec::new();
-        for item in self.requests.iter() {
-            let (key, bytes) = item?;
-            let request: Request = decode(&bytes, REQUESTS, &key)?;
-            if request.requester == requester {
-                theirs.push(request);
-            }
-        }
-        Ok(theirs)
+        self.requests_where(|request| request.requester == requester)
     }
 
     /// Everyone the store has a volunteer record for, by id, with how many requests each
@@ -1364,6 +1451,37 @@ fn get_person(people: &TransactionalTree, user_id: &str) -> TxResult<Person> {
     match people.get(user_id.as_bytes())? {
         Some(bytes) => decode(&bytes, PEOPLE, user_id.as_bytes()).map_err(abort_store),
         None => Ok(Person::default()),
+    }
+}
+
+/// Takes the next request number from the counter.
+fn next_number(meta: &TransactionalTree) -> TxResult<u64> {
+    let number = match meta.get(META_NEXT_NUMBER)? {
+        Some(bytes) => u64_from(&bytes, META, META_NEXT_NUMBER).map_err(abort_store)?,
+        None => 1,
+    };
+    meta.insert(META_NEXT_NUMBER, &(number + 1).to_be_bytes())?;
+    Ok(number)
+}
+
+/// A request made of `new`, in `state`, numbered 0 and dated at the epoch until the
+/// caller sets both.
+fn fresh(new: &NewRequest, state: State, posts: Vec<Post>) -> Request {
+    Request {
+        number: 0,
+        requester: new.requester.clone(),
+        origin_room: new.origin_room.clone(),
+        neighbourhood: new.neighbourhood.clone(),
+        text: new.text.clone(),
+        reading: new.reading,
+        lang: new.lang,
+        created_at: DateTime::<Utc>::UNIX_EPOCH,
+        state,
+        relay_event: None,
+        private_room: None,
+        follow_up: FollowUp::default(),
+        posts,
+        repeat: None,
     }
 }
 

@@ -68,7 +68,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 pub use entraide_commands::{
-    Category, DayPart, Key, Lang, Message, Reading, Relation, VolunteerStatus, When,
+    Category, DayPart, Key, Lang, Message, Reading, Relation, Repeat, VolunteerStatus, When,
 };
 
 /// How a tree's keys are written.
@@ -245,6 +245,22 @@ pub struct Request {
     /// rooms). Empty for a request.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub posts: Vec<Post>,
+    /// For a request that repeats (a coordinator's "chaque mardi"): its rhythm and where
+    /// the series stands. `None` for a one-off request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeat: Option<Series>,
+}
+
+/// Where a repeating request's series stands, as seen from one occurrence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Series {
+    /// How often it repeats.
+    pub every: Repeat,
+    /// The number of the next occurrence, once it is made; `None` while this one is the
+    /// latest.
+    pub next: Option<u64>,
+    /// When a coordinator stopped the series (recorded on its latest occurrence).
+    pub stopped: Option<DateTime<Utc>>,
 }
 
 /// Where an offer is posted: a neighbourhood room, and its message there once sent.
@@ -257,6 +273,12 @@ pub struct Post {
 }
 
 impl Request {
+    /// Whether it is the latest occurrence of a series that goes on: the next one is
+    /// still to be made.
+    pub fn repeats_on(&self) -> bool {
+        self.repeat.as_ref().is_some_and(|series| series.next.is_none() && series.stopped.is_none())
+    }
+
     /// Whether it began as a volunteer's offer.
     pub fn is_offer(&self) -> bool {
         !self.posts.is_empty()

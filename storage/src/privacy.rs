@@ -474,6 +474,13 @@ impl Store {
                             append_log(log, now, number, pseudonym, Outcome::Cancelled, None)?;
                             pass.cancelled.push(number);
                         }
+                        // A series with no text and nobody behind it has nothing to repeat.
+                        if let Some(series) = request.repeat.as_mut()
+                            && series.next.is_none()
+                            && series.stopped.is_none()
+                        {
+                            series.stopped = Some(now);
+                        }
                         pseudonym.clone_into(&mut request.requester);
                         request.text.clear();
                         if direct.contains(request.origin_room.as_bytes()) {

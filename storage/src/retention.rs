@@ -19,6 +19,10 @@ use crate::{
 /// figures (how many requests, how they ended) survive, the person does not.
 pub const PSEUDONYM: &str = "anonyme";
 
+/// How far before the last sync the handled event ids stay, whatever their age: the
+/// catch-up after a stop looks back a little (the bot's `CLOCK_SKEW_MS`), this covers it.
+const CATCH_UP_MARGIN_SECS: i64 = 24 * 3600;
+
 /// How long personal data is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Retention {
@@ -245,8 +249,13 @@ impl Store {
             }
         }
 
-        // Handled event ids: seconds since the epoch.
-        let prune_before = (now - retention.handled_events).timestamp();
+        // Handled event ids: seconds since the epoch. Never those the next catch-up can
+        // reach (it looks back from the last sync, a little before): after a downtime
+        // longer than the period, they still keep what came just before it from being
+        // handled twice.
+        let synced_at = self.synced_at()?.map(|ms| i64::try_from(ms / 1000).unwrap_or(i64::MAX));
+        let reachable = synced_at.map_or(i64::MAX, |at| at - CATCH_UP_MARGIN_SECS);
+        let prune_before = (now - retention.handled_events).timestamp().min(reachable);
         for item in self.handled.iter() {
             let (key, bytes) = item?;
             let at = <[u8; 8]>::try_from(bytes.as_ref()).map(i64::from_be_bytes);

@@ -39,6 +39,27 @@ fn holding(store: &Store, needle: &str) -> Result<Vec<String>, Box<dyn std::erro
     Ok(store.trees_holding(needle.as_bytes())?)
 }
 
+/// After a downtime longer than the period, the ids the catch-up reaches (handled just
+/// before the last sync) stay: what came just before the stop is not handled twice.
+#[tokio::test]
+async fn handled_ids_the_catch_up_can_reach_are_kept_however_old() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let store = Store::open(dir.path())?;
+    let ms = |at: DateTime<Utc>| u64::try_from(at.timestamp_millis());
+    store.mark_handled("$long_before", day(0)).await?;
+    store.mark_handled("$just_before", day(3)).await?;
+    store.set_synced_at(ms(day(3) + TimeDelta::minutes(1))?)?;
+    let purged = store.purge(day(30), &RETENTION).await?;
+    assert_eq!(purged, Purged { handled: 1, ..Purged::default() });
+    assert!(!store.is_handled("$long_before")?);
+    assert!(store.is_handled("$just_before")?);
+    // Once the bot synced again, it goes when its time comes.
+    store.set_synced_at(ms(day(30))?)?;
+    assert_eq!(store.purge(day(30), &RETENTION).await?.handled, 1);
+    assert!(!store.is_handled("$just_before")?);
+    Ok(())
+}
+
 #[tokio::test]
 async fn a_purge_removes_what_retention_says_and_nothing_before_it_is_due() -> TestResult {
     let dir = tempfile::tempdir()?;

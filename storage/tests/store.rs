@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
-use entraide_commands::{Category, Lang, Reading, VolunteerStatus, When};
+use entraide_commands::{Category, Lang, Reading, Repeat, VolunteerStatus, When};
 use entraide_storage::{
     Effect, NewRequest, Outcome, Request, RoomKind, SCHEMA_VERSION, State, Step, Store, StoreError,
     TransitionError,
@@ -165,6 +165,65 @@ async fn twenty_concurrent_claims_have_one_winner() -> TestResult {
     assert_eq!(winners.len(), 1);
     assert_eq!(outcomes(&store, n)?.iter().filter(|o| **o == Outcome::Claimed).count(), 1);
     assert_eq!(store.request(n)?.and_then(|r| r.state.holder().map(str::to_owned)), winners[0]);
+    Ok(())
+}
+
+/// A series: each occurrence follows the latest once, of concurrent makers one wins;
+/// stopped from any occurrence, the latest is its last; forgetting its author stops it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_series_makes_each_occurrence_once_and_stops() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let store = Arc::new(Store::open(dir.path())?);
+    let first = store
+        .create_series(new_request("@coord:x"), Repeat::Weekly, "$s", at(0), none)
+        .await?
+        .0
+        .number;
+    assert_eq!(store.repeating()?.iter().map(|r| r.number).collect::<Vec<_>>(), [first]);
+    let makers = (0..10).map(|_| {
+        let store = store.clone();
+        tokio::spawn(async move {
+            store.next_occurrence(first, new_request("@coord:x"), at(1), none).await
+        })
+    });
+    let mut made = Vec::new();
+    for maker in makers {
+        match maker.await? {
+            Ok((request, _)) => made.push(request.number),
+            Err(TransitionError::NotRepeating(n)) if n == first => {}
+            Err(other) => return Err(other.into()),
+        }
+    }
+    assert_eq!(made.len(), 1);
+    let second = made[0];
+    assert_eq!(store.repeating()?.iter().map(|r| r.number).collect::<Vec<_>>(), [second]);
+    assert_eq!(outcomes(&store, second)?, [Outcome::Created]);
+    let third = store.next_occurrence(second, new_request("@coord:x"), at(2), none).await?.0;
+    // Stopped from the first: the third is the last.
+    let latest = store.stop_series(first, at(3)).await?;
+    assert_eq!(latest.number, third.number);
+    assert!(store.repeating()?.is_empty());
+    assert!(matches!(
+        store.next_occurrence(third.number, new_request("@coord:x"), at(4), none).await,
+        Err(TransitionError::NotRepeating(_))
+    ));
+    assert!(matches!(
+        store.stop_series(second, at(4)).await,
+        Err(TransitionError::NotRepeating(_))
+    ));
+    // A one-off request is no series.
+    let single = store.create_request(new_request("@x:x"), "$one", at(5), none).await?.0;
+    assert!(matches!(
+        store.stop_series(single.number, at(5)).await,
+        Err(TransitionError::NotRepeating(n)) if n == single.number
+    ));
+    // Forgetting the author stops a series that goes on.
+    let other =
+        store.create_series(new_request("@coord2:x"), Repeat::Daily, "$s2", at(6), none).await?.0;
+    store.forget("@coord2:x", at(7)).await?;
+    let forgotten = store.request(other.number)?.ok_or("the series")?;
+    assert!(forgotten.repeat.is_some_and(|series| series.stopped.is_some()));
+    assert!(store.repeating()?.is_empty());
     Ok(())
 }
 

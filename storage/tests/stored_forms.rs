@@ -15,8 +15,8 @@ use entraide_storage::{
     model::{
         Action, AuditAction, AuditEntry, Block, Category, DayPart, Effect, FollowUp, Key, Lang,
         LogEntry, Message, NewRequest, Outcome, Pause, Person, Post, Quote, Reading, Relation,
-        Request, RoomKind, Root, Shape, Signature, Spare, State, Step, Target, VolunteerStatus,
-        When,
+        Repeat, Request, RoomKind, Root, Series, Shape, Signature, Spare, State, Step, Target,
+        VolunteerStatus, When,
     },
 };
 use serde::{Serialize, de::DeserializeOwned};
@@ -107,6 +107,7 @@ fn full_request() -> Result<Request, Box<dyn std::error::Error>> {
         private_room: Some("!private:x".to_owned()),
         follow_up: FollowUp { since: Some(at(2)), done: vec![Step::Nudge] },
         posts: Vec::new(),
+        repeat: None,
     })
 }
 
@@ -648,6 +649,7 @@ fn every_stored_record_keeps_its_pinned_form() -> TestResult {
         private_room: None,
         follow_up: FollowUp::default(),
         posts: Vec::new(),
+        repeat: None,
     };
     pinned(
         &bare,
@@ -665,8 +667,31 @@ fn every_stored_record_keeps_its_pinned_form() -> TestResult {
             Post { room: "!tilleuls:x".to_owned(), event: Some("$post".to_owned()) },
             Post { room: "!centre:x".to_owned(), event: None },
         ],
-        ..bare
+        ..bare.clone()
     };
+    let repeating = Request {
+        repeat: Some(Series { every: Repeat::Weekly, next: Some(9), stopped: Some(at(7)) }),
+        ..bare.clone()
+    };
+    pinned(
+        &repeating,
+        concat!(
+            r#"{"number":2,"requester":"@b:x","origin_room":"!direct:x","neighbourhood":null,"#,
+            r#""text":"help","reading":{"category":"other","when":"asap","on_behalf":null},"#,
+            r#""lang":"en","created_at":"2026-11-23T10:05:00.123456789Z","#,
+            r#""state":{"state":"open"},"relay_event":null,"private_room":null,"#,
+            r#""follow_up":{"since":null,"done":[]},"#,
+            r#""repeat":{"every":"weekly","next":9,"stopped":"2026-11-23T10:07:00Z"}}"#
+        ),
+    )?;
+    for (every, form) in [
+        (Repeat::Daily, "daily"),
+        (Repeat::Weekly, "weekly"),
+        (Repeat::Fortnightly, "fortnightly"),
+        (Repeat::Monthly, "monthly"),
+    ] {
+        pinned(&every, &format!("\"{form}\""))?;
+    }
     pinned(
         &offer,
         concat!(

@@ -5,7 +5,7 @@
 use std::{sync::Arc, time::Duration};
 
 use anyhow::{Context as _, Result, ensure};
-use chrono::{Days, NaiveTime, TimeZone, Utc};
+use chrono::{Datelike, Days, NaiveTime, TimeZone, Utc};
 use entraide::{Clock, Config};
 use entraide_commands::{Key, Lang};
 use entraide_storage::{Outcome, Store};
@@ -207,5 +207,159 @@ async fn test_a_held_request_is_nudged_then_escalated_and_a_dated_one_expires() 
         outcomes[4..] == [Outcome::Nudged, Outcome::EscalatedClaim],
         "the held request's log: {outcomes:?}"
     );
+    Ok(())
+}
+
+/// The coordination room's messages from the bot that say `key` about request `number`.
+fn desk_said(world: &World, key: Key, lang: Lang, number: u64) -> Vec<Seen> {
+    world
+        .coordinator
+        .seen()
+        .into_iter()
+        .filter(|m| {
+            m.room_id == world.coordination_room
+                && m.sender == world.bot_id
+                && world.texts.is_about(lang, key, m.text(), number)
+        })
+        .collect()
+}
+
+/// A coordinator's repeating request ("chaque mardi"): each occurrence is a request of
+/// its own, made and relayed two days before its day, once, also across a restart; the
+/// coordination room is told of each; `!arreter` on any occurrence ends the series. A
+/// resident's "chaque mardi" is a single request, and only coordinators stop a series.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn test_a_repeating_request_makes_each_occurrence_once_until_stopped() -> Result<()> {
+    let mut world = World::start(false).await?;
+    let family = world.resident("famille").await?;
+    let volunteer = world.volunteer("benevole").await?;
+    let clock = world.bot()?.clock.clone();
+    let tz = world.bot()?.config.timezone;
+    let coordination = world.coordination_room.clone();
+    let text = "!pour appeler Mme Martin chaque mardi à 10h pour prendre des nouvelles";
+    let (first, _) = world.ask_in(&world.coordinator, &coordination, text, Lang::Fr).await?;
+    world
+        .coordinator
+        .wait_for("the series announced", WAIT, |m| {
+            m.room_id == coordination
+                && world.texts.is_about(Lang::Fr, Key::SeriesStarted, m.text(), first)
+        })
+        .await?;
+    let relay = world.relay(&volunteer, first).await?;
+    let weekly = world.texts.text(Lang::Fr, Key::RepeatWeekly, &[]);
+    ensure!(relay.body.contains(&weekly), "the relay does not say it repeats: {}", relay.body);
+    let store = world.bot()?.store.clone();
+    let request = store.request(first)?.context("the first occurrence")?;
+    let entraide_commands::When::On { date: day, .. } = request.reading.when else {
+        anyhow::bail!("no day read: {:?}", request.reading);
+    };
+    ensure!(day.weekday() == chrono::Weekday::Tue, "not a Tuesday: {day}");
+
+    // Two days before the next Tuesday, less a minute: not yet.
+    let next = day.checked_add_days(Days::new(7)).context("next week")?;
+    let due = tz
+        .from_local_datetime(&next.and_time(NaiveTime::MIN))
+        .earliest()
+        .context("midnight")?
+        .with_timezone(&Utc)
+        - chrono::TimeDelta::hours(48);
+    clock.advance((due - clock.now()).to_std()? - MINUTE);
+    settle(&world, &family).await?;
+    ensure!(store.request(first)?.and_then(|r| r.repeat).and_then(|s| s.next).is_none());
+
+    // Then the next occurrence is made, relayed, and the coordination room told.
+    clock.advance(2 * MINUTE);
+    let told = world
+        .coordinator
+        .wait_for("the next occurrence", WAIT, |m| {
+            m.room_id == coordination
+                && world.texts.is_with(
+                    Lang::Fr,
+                    Key::SeriesNext,
+                    m.text(),
+                    "previous",
+                    &first.to_string(),
+                )
+        })
+        .await?;
+    let second = world.texts.number(Lang::Fr, Key::SeriesNext, told.text())?;
+    world.relay(&volunteer, second).await?;
+    let made = store.request(second)?.context("the second occurrence")?;
+    ensure!(
+        matches!(made.reading.when, entraide_commands::When::On { date, time: Some(_), .. } if date == next),
+        "{:?}",
+        made.reading.when
+    );
+    ensure!(made.origin_room == coordination.as_str(), "not followed by the coordinators");
+    let linked = store.request(first)?.and_then(|r| r.repeat).and_then(|s| s.next);
+    ensure!(linked == Some(second), "the first occurrence leads to {linked:?}");
+
+    // Once only, also after a restart.
+    world.bot = start(stop(&mut world).await?);
+    clock.advance(HOUR);
+    settle(&world, &family).await?;
+    ensure!(desk_said(&world, Key::SeriesNext, Lang::Fr, second).len() == 1, "made twice");
+    let latest: Vec<u64> = store.repeating()?.iter().map(|r| r.number).collect();
+    ensure!(
+        latest == [second],
+        "the series' latest: {latest:?}, not {second}: {:#?}",
+        store.request(first)?
+    );
+
+    // A resident's "chaque mardi" is one request, and they cannot stop a series.
+    let (single, _) = world.ask(&family, "!demande des courses chaque mardi", &volunteer).await?;
+    ensure!(store.request(single)?.context("the resident's")?.repeat.is_none());
+    let refused = family.send_text(&world.neighbourhood, &format!("!arreter {first}")).await?;
+    family
+        .wait_for("the refusal", WAIT, |m| {
+            m.in_reply_to.as_ref() == Some(&refused)
+                && world.texts.says(m, Lang::Fr, Key::RefusedWrongPlace)
+                || m.in_reply_to.as_ref() == Some(&refused)
+                    && world.texts.says(m, Lang::Fr, Key::RefusedNotCoordinator)
+        })
+        .await?;
+
+    // Stopped from its first occurrence: the latest says it is the last.
+    let stop_it = world.coordinator.send_text(&coordination, &format!("!arreter {first}")).await?;
+    world
+        .coordinator
+        .wait_for("the series stopped", WAIT, |m| {
+            m.in_reply_to.as_ref() == Some(&stop_it)
+                && world.texts.is_about(Lang::Fr, Key::SeriesStopped, m.text(), second)
+        })
+        .await?;
+    let again = world.coordinator.send_text(&coordination, &format!("!arreter {second}")).await?;
+    world
+        .coordinator
+        .wait_for("already stopped", WAIT, |m| {
+            m.in_reply_to.as_ref() == Some(&again)
+                && world.texts.is_about(Lang::Fr, Key::NotRepeating, m.text(), second)
+        })
+        .await?;
+    clock.advance(8 * 24 * HOUR);
+    settle(&world, &family).await?;
+    ensure!(store.repeating()?.is_empty(), "the series goes on");
+    let made_after = desk_said(&world, Key::SeriesNext, Lang::Fr, second + 1).len()
+        + desk_said(&world, Key::SeriesNext, Lang::Fr, second + 2).len();
+    ensure!(made_after == 0, "an occurrence after the stop");
+
+    // In English: "every week" from the coordinators, `!stop`.
+    let text = "!for a phone call to Mr Smith every week";
+    let (english, _) = world.ask_in(&world.coordinator, &coordination, text, Lang::En).await?;
+    world
+        .coordinator
+        .wait_for("the series announced in English", WAIT, |m| {
+            m.room_id == coordination
+                && world.texts.is_about(Lang::En, Key::SeriesStarted, m.text(), english)
+        })
+        .await?;
+    let stop_it = world.coordinator.send_text(&coordination, &format!("!stop {english}")).await?;
+    world
+        .coordinator
+        .wait_for("the series stopped in English", WAIT, |m| {
+            m.in_reply_to.as_ref() == Some(&stop_it)
+                && world.texts.is_about(Lang::En, Key::SeriesStopped, m.text(), english)
+        })
+        .await?;
     Ok(())
 }

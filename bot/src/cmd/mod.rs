@@ -26,6 +26,7 @@ mod release;
 mod request;
 mod requests;
 mod show;
+mod stop;
 mod take;
 mod unban;
 mod unblock;
@@ -182,6 +183,7 @@ pub async fn run(bot: &Bot, ctx: &Ctx, command: Command) -> Result<(), Failure> 
             forget::apply(bot, ctx, &user, confirmed, forget::By::Coordinator).await
         }
         Command::Assign { number, user } => assign::apply(bot, ctx, number, &user).await,
+        Command::Stop { number } => stop::apply(bot, ctx, number).await,
         Command::Block { user, reason } => block::apply(bot, ctx, &user, reason.as_deref()).await,
         Command::Unblock { user } => unblock::apply(bot, ctx, &user).await,
         Command::Show { number } => show::apply(bot, ctx, number).await,

@@ -1,7 +1,7 @@
 //! `!demande <texte>` / `!request <text>`: records a request, confirms, relays it.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use entraide_commands::{CommandKind, Key, Place, read_request};
+use entraide_commands::{CommandKind, Key, Place, read_repeat, read_request};
 use entraide_storage::{
     Action, Effect, NewRequest, Request, RoomKind, Shape, State, TransitionError,
 };
@@ -39,6 +39,9 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, text: String, phone_in: bool) -> Result
         _ => None,
     };
     let reading = read_request(&text, now.with_timezone(&bot.config.timezone));
+    // Only the coordinators set up requests that repeat (regular calls and visits they
+    // arrange); anyone else's "chaque mardi" is one request, for the next one.
+    let every = if ctx.roles.coordinator { read_repeat(&text) } else { None };
     let direct = if phone_in { None } else { moved_to(bot, ctx).await };
     // The line that says why the request left the room names its author as they appear.
     let author = match direct {
@@ -79,6 +82,17 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, text: String, phone_in: bool) -> Result
         confirm.request = request.number;
         confirm.lane = relay.lane.clone();
         let mut owed = vec![relay, confirm];
+        if let Some(series) = &request.repeat {
+            let ahead = bot.config.follow_up.repeat_ahead.as_secs() / 60;
+            let extra = [
+                ("every", bot.texts.repeat(ctx.lang, series.every)),
+                ("ahead", bot.texts.age(ctx.lang, i64::try_from(ahead).unwrap_or(i64::MAX))),
+            ];
+            let mut notice = answer(bot.about(request, ctx.lang, Key::SeriesStarted, &extra));
+            notice.request = request.number;
+            notice.lane = owed[0].lane.clone();
+            owed.push(notice);
+        }
         if inform {
             let mut notice = answer(bot.privacy_notice(ctx.lang));
             notice.request = request.number;
@@ -90,7 +104,11 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, text: String, phone_in: bool) -> Result
         }
         owed
     };
-    let (request, queued) = match bot.store.create_request(new, ctx.event(), now, owed).await {
+    let created = match every {
+        Some(every) => bot.store.create_series(new, every, ctx.event(), now, owed).await,
+        None => bot.store.create_request(new, ctx.event(), now, owed).await,
+    };
+    let (request, queued) = match created {
         Ok(created) => created,
         Err(TransitionError::AlreadyHandled) => return Ok(()),
         Err(error) => return Err(Failure::Transition(error, CommandKind::Request)),

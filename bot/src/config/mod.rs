@@ -150,13 +150,18 @@ pub struct FollowUp {
     /// The coordinators are told that a claimed request is not closed.
     #[serde(with = "humantime_serde")]
     pub escalate_claim_after: Duration,
+    /// Each occurrence of a repeating request is relayed this long before its day
+    /// (at most one occurrence's interval ahead).
+    #[serde(with = "humantime_serde")]
+    pub repeat_ahead: Duration,
 }
 
 const HOUR: Duration = Duration::from_secs(3600);
 
 impl Default for FollowUp {
     /// Two hours for a reminder, six for the coordinators, three days to expire (or two
-    /// hours after the time asked for); a claim is followed up after three and seven days.
+    /// hours after the time asked for); a claim is followed up after three and seven days;
+    /// an occurrence of a repeating request is relayed two days ahead.
     fn default() -> FollowUp {
         FollowUp {
             remind_after: 2 * HOUR,
@@ -165,6 +170,7 @@ impl Default for FollowUp {
             expire_grace: 2 * HOUR,
             nudge_after: 72 * HOUR,
             escalate_claim_after: 168 * HOUR,
+            repeat_ahead: 48 * HOUR,
         }
     }
 }
@@ -425,6 +431,8 @@ fn check_follow_up(follow_up: &FollowUp) -> Result<(), ConfigError> {
         expire_grace,
         nudge_after,
         escalate_claim_after,
+        // Zero is a choice: each occurrence relayed at the start of its day.
+        repeat_ahead: _,
     } = *follow_up;
     let delays = [
         ("follow_up.remind_after", remind_after),

@@ -96,6 +96,7 @@ mod tests {
             private_room: None,
             follow_up: Phase { since: None, done: done.to_vec() },
             posts: Vec::new(),
+            repeat: None,
         }
     }
 

@@ -10,6 +10,7 @@
 //! serialised with the commands'.
 
 mod due;
+mod series;
 
 use std::{sync::Arc, time::Duration};
 
@@ -102,8 +103,10 @@ pub async fn purge(bot: &Bot) {
     }
 }
 
-/// Takes every step due now, each once, journalled with what it owes.
+/// Makes the occurrences of repeating requests that are due, then takes every step due
+/// now, each once, journalled with what it owes.
 pub async fn take_due_steps(bot: &Bot) {
+    series::make_due(bot).await;
     let now = bot.now();
     let active = match bot.store.active_requests() {
         Ok(active) => active,
