@@ -8,6 +8,7 @@ use ruma_common::{OwnedUserId, UserId};
 
 use crate::{
     parse::{Command, RequestFilter},
+    period::read_period,
     reading::fold,
 };
 
@@ -225,6 +226,11 @@ pub fn unblock(args: &str, pills: &[Pill]) -> Result<Command, ArgError> {
         Some((user, "")) => Ok(Command::Unblock { user }),
         _ => Err(ArgError::Usage),
     }
+}
+
+/// `!stats [période]`
+pub fn stats(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
+    read_period(args).map(|period| Command::Stats { period }).ok_or(ArgError::Usage)
 }
 
 /// `!fiche <n>`

@@ -17,6 +17,7 @@ pub mod args;
 pub mod catalogue;
 pub mod mask;
 pub mod parse;
+pub mod period;
 pub mod reading;
 pub mod rules;
 pub mod table;
@@ -25,6 +26,7 @@ pub use args::{MAX_REQUEST_CHARS, Pill, pills};
 pub use catalogue::{Catalogue, CatalogueError, Key, Message, render_markup};
 pub use mask::{Detail, Masked, mask};
 pub use parse::{Command, ParseError, Parsed, RequestFilter, parse, strip_reply_fallback};
+pub use period::{Period, Span, read_period};
 pub use reading::{
     Category, DayPart, Reading, Relation, Repeat, When, fold, read_repeat, read_request,
 };

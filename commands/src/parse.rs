@@ -10,6 +10,7 @@ use ruma_common::OwnedUserId;
 use crate::{
     Lang,
     args::{ArgError, Pill},
+    period::Span,
     reading::fold,
     table::{self, CommandKind},
 };
@@ -173,6 +174,11 @@ pub enum Command {
         /// The request number.
         number: u64,
     },
+    /// A coordinator asks for the figures of a period.
+    Stats {
+        /// The period, as written (nothing: this month).
+        period: Span,
+    },
     /// Lists the commands this person may use here.
     Help,
 }
@@ -212,6 +218,7 @@ impl Command {
             Command::Block { .. } => CommandKind::Block,
             Command::Unblock { .. } => CommandKind::Unblock,
             Command::Show { .. } => CommandKind::Show,
+            Command::Stats { .. } => CommandKind::Stats,
             Command::Help => CommandKind::Help,
         }
     }
@@ -726,6 +733,26 @@ mod tests {
             ("!fiche 7", Show { number: 7 }, Lang::Fr),
             ("!détail 7", Show { number: 7 }, Lang::Fr),
             ("!show 7", Show { number: 7 }, Lang::En),
+            ("!stats", Stats { period: Span::ThisMonth }, Lang::Fr),
+            (
+                "!stats 2026-11",
+                Stats { period: Span::Month { year: Some(2026), month: 11 } },
+                Lang::Fr,
+            ),
+            (
+                "!statistiques novembre",
+                Stats { period: Span::Month { year: None, month: 11 } },
+                Lang::Fr,
+            ),
+            ("!chiffres 2026", Stats { period: Span::Year(2026) }, Lang::Fr),
+            ("!stats 30j", Stats { period: Span::LastDays(30) }, Lang::Fr),
+            (
+                "!stats depuis le 01/09",
+                Stats { period: Span::Since { day: 1, month: 9, year: None } },
+                Lang::Fr,
+            ),
+            ("!figures last month", Stats { period: Span::LastMonth }, Lang::En),
+            ("!figures 30 days", Stats { period: Span::LastDays(30) }, Lang::En),
             ("!demande 2 baguettes", Request { text: "2 baguettes".to_owned() }, Lang::Fr),
             ("!aide", Help, Lang::Fr),
             ("!Aide prendre", Help, Lang::Fr),
@@ -845,6 +872,9 @@ mod tests {
             ("!debloquer", CommandKind::Unblock, Lang::Fr),
             ("!debloquer @x:y.org maintenant", CommandKind::Unblock, Lang::Fr),
             ("!unblock paul", CommandKind::Unblock, Lang::En),
+            ("!stats bientôt", CommandKind::Stats, Lang::Fr),
+            ("!stats 2026-13", CommandKind::Stats, Lang::Fr),
+            ("!figures 0d", CommandKind::Stats, Lang::En),
             ("!fiche", CommandKind::Show, Lang::Fr),
             ("!fiche douze", CommandKind::Show, Lang::Fr),
             ("!show 12 13", CommandKind::Show, Lang::En),

@@ -13,7 +13,9 @@ use regex::{Captures, Regex};
 use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
 
 /// What kind of help is asked for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     /// Shopping for food and daily things.
@@ -600,7 +602,8 @@ fn parse_year(text: &str) -> Option<i32> {
     Some(if text.len() == 2 { 2000 + year } else { year })
 }
 
-fn month_number(name: &str) -> Option<u32> {
+/// A month's number from its folded French or English name or abbreviation.
+pub(crate) fn month_number(name: &str) -> Option<u32> {
     let month = match name {
         "janvier" | "janv" | "jan" | "january" => 1,
         "fevrier" | "fevr" | "fev" | "february" | "feb" => 2,

@@ -191,6 +191,7 @@ mod tests {
             CommandKind::Block,
             CommandKind::Unblock,
             CommandKind::Show,
+            CommandKind::Stats,
         ] {
             assert_eq!(check(kind, COORDINATOR, Place::Coordination), Ok(()));
             assert_eq!(check(kind, COORDINATOR, Place::Direct), Ok(()));
@@ -318,6 +319,7 @@ mod tests {
                 CommandKind::Block,
                 CommandKind::Unblock,
                 CommandKind::Show,
+                CommandKind::Stats,
                 CommandKind::Help
             ]
         );

@@ -75,6 +75,8 @@ pub enum CommandKind {
     Unblock,
     /// `!fiche` / `!show`, or `!demande <n>` / `!request <n>`
     Show,
+    /// `!stats` / `!figures`
+    Stats,
     /// `!aide` / `!help`
     Help,
 }
@@ -142,7 +144,7 @@ pub struct Spec {
 use RoomType::{Coordination, Direct, Neighbourhood, Private, Volunteers};
 
 /// Every command, in the order `!aide` lists them.
-pub static COMMANDS: [Spec; 32] = [
+pub static COMMANDS: [Spec; 33] = [
     Spec {
         kind: CommandKind::Request,
         fr: "demande",
@@ -490,6 +492,17 @@ pub static COMMANDS: [Spec; 32] = [
         who: Who::Coordinator,
         rooms: &[Coordination, Direct],
         args: args::show,
+    },
+    Spec {
+        kind: CommandKind::Stats,
+        fr: "stats",
+        en: "figures",
+        aliases: &[("statistiques", Lang::Fr), ("chiffres", Lang::Fr), ("statistics", Lang::En)],
+        usage: Key::UsageStats,
+        help: Key::HelpStats,
+        who: Who::Coordinator,
+        rooms: &[Coordination, Direct],
+        args: args::stats,
     },
     Spec {
         kind: CommandKind::Help,

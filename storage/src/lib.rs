@@ -63,6 +63,7 @@
 pub mod model;
 mod privacy;
 mod retention;
+mod stats;
 
 use std::path::Path;
 
@@ -87,6 +88,7 @@ pub use crate::{
         FORGET_PASSES, Forgotten, HelpedRequest, PERSON_DATA_VERSION, PSEUDONYM_PREFIX, PersonData,
     },
     retention::{PSEUDONYM, Purged, Retention},
+    stats::{ByState, Commune, FigureQuery, Figures, Load, SMALL, Volunteers, figures},
 };
 
 /// The schema this code reads and writes. Version 2 added the `effects` tree, the

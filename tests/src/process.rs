@@ -315,6 +315,9 @@ pub fn config_toml(config: &Config) -> Result<String> {
             let mut table = Table::new();
             table.insert("room".into(), text(n.room.as_str()));
             table.insert("name".into(), text(&n.name));
+            if let Some(commune) = &n.commune {
+                table.insert("commune".into(), text(commune));
+            }
             Value::Table(table)
         })
         .collect();

@@ -543,3 +543,68 @@ async fn test_a_coordinator_lists_requests_and_looks_at_one() -> Result<()> {
     ensure!(store.requests_of(family.user_id.as_str())?.len() == before, "nothing recorded");
     Ok(())
 }
+
+/// `!stats` / `!figures`: after a small month (six requests, five of them done by two
+/// volunteers), the coordination room gets the figures, small groups hidden as "< 5";
+/// a period that has not begun gets the usage, and nobody else may ask.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn test_a_coordinator_reads_the_figures_of_a_month() -> Result<()> {
+    let world = World::start(false).await?;
+    let volunteer = world.volunteer("benevole").await?;
+    let residents = [
+        world.resident("martin").await?,
+        world.resident("durand").await?,
+        world.resident("petit").await?,
+        world.resident("leroy").await?,
+        world.resident("moreau").await?,
+    ];
+    let mut numbers = Vec::new();
+    for (i, resident) in residents.iter().enumerate() {
+        let text =
+            if i % 2 == 0 { "!demande des courses" } else { "!demande une visite à ma mère" };
+        numbers.push(world.ask(resident, text, &volunteer).await?.0);
+    }
+    world.ask(&residents[0], "!demande la pharmacie", &volunteer).await?;
+    for number in &numbers {
+        volunteer.send_text(&world.volunteers_room, &format!("!prendre {number}")).await?;
+        let private = join_private_room(&world.texts, &volunteer, *number).await?;
+        volunteer.send_text(&private, "!fait").await?;
+        world.wait_log(*number, &DONE).await?;
+    }
+
+    let stats = desk(&world, "!stats").await?;
+    let text = stats.text();
+    let said = |key: Key, name: &str, value: &str| has(&world, text, (Lang::Fr, key), name, value);
+    ensure!(said(Key::StatsRequests, "total", "6"), "{text}");
+    ensure!(said(Key::StatsRequests, "done", "5"), "{text}");
+    // One open request is a group too small to show.
+    ensure!(said(Key::StatsRequests, "open", "< 5"), "{text}");
+    ensure!(said(Key::StatsPeople, "beneficiaries", "5"), "{text}");
+    ensure!(said(Key::StatsCompletion, "rate", "83 %"), "{text}");
+    ensure!(said(Key::StatsVolunteers, "active", "< 5"), "{text}");
+    // One volunteer did all five: 2 to 5 times, a group of one.
+    ensure!(said(Key::StatsLoad, "once", "0"), "{text}");
+    ensure!(said(Key::StatsLoad, "few", "< 5"), "{text}");
+    ensure!(text.lines().any(|l| world.texts.is(Lang::Fr, Key::StatsClaim, l)), "{text}");
+    // No id of anyone.
+    for person in &residents {
+        ensure!(!text.contains(person.user_id.as_str()), "{text}");
+    }
+
+    let english = desk(&world, "!figures this month").await?;
+    let said = |key: Key, name: &str, value: &str| {
+        has(&world, english.text(), (Lang::En, key), name, value)
+    };
+    ensure!(said(Key::StatsRequests, "total", "6"), "{}", english.body);
+    let later = desk(&world, "!stats 2099").await?;
+    ensure!(world.texts.says(&later, Lang::Fr, Key::UsageStats), "{}", later.body);
+    let refused = residents[0].send_text(&world.neighbourhood, "!stats").await?;
+    residents[0]
+        .wait_for("the refusal", WAIT, |m| {
+            m.in_reply_to.as_ref() == Some(&refused)
+                && (world.texts.says(m, Lang::Fr, Key::RefusedNotCoordinator)
+                    || world.texts.says(m, Lang::Fr, Key::RefusedWrongPlace))
+        })
+        .await?;
+    Ok(())
+}

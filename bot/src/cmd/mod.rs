@@ -26,6 +26,7 @@ mod release;
 mod request;
 mod requests;
 mod show;
+mod stats;
 mod stop;
 mod take;
 mod unban;
@@ -187,6 +188,7 @@ pub async fn run(bot: &Bot, ctx: &Ctx, command: Command) -> Result<(), Failure> 
         Command::Block { user, reason } => block::apply(bot, ctx, &user, reason.as_deref()).await,
         Command::Unblock { user } => unblock::apply(bot, ctx, &user).await,
         Command::Show { number } => show::apply(bot, ctx, number).await,
+        Command::Stats { period } => stats::apply(bot, ctx, period).await,
         Command::Help => help::apply(bot, ctx).await,
     }
 }

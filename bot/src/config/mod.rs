@@ -217,6 +217,9 @@ pub struct Neighbourhood {
     pub room: OwnedRoomOrAliasId,
     /// The neighbourhood's name, shown on relays.
     pub name: String,
+    /// The commune it belongs to, for the figures of a territory of several; `None`:
+    /// the community's.
+    pub commune: Option<String>,
 }
 
 /// The configuration file as written.
@@ -280,6 +283,8 @@ struct RoomsFile {
 struct NeighbourhoodFile {
     room: Parsed<OwnedRoomOrAliasId>,
     name: String,
+    #[serde(default)]
+    commune: Option<String>,
 }
 
 fn default_device_name() -> String {
@@ -387,7 +392,8 @@ impl Config {
                     format!("the room {} needs a name", n.room.0),
                 );
             }
-            neighbourhoods.push(Neighbourhood { room: n.room.0, name: n.name });
+            let commune = n.commune.filter(|commune| !commune.trim().is_empty());
+            neighbourhoods.push(Neighbourhood { room: n.room.0, name: n.name, commune });
         }
         check_follow_up(&file.follow_up)?;
         if file.limits.open_requests == 0 || file.limits.requests_per_day == 0 {

@@ -60,6 +60,7 @@ fn the_example_file_is_valid() -> Result<(), Box<dyn std::error::Error>> {
         Neighbourhood {
             room: OwnedRoomOrAliasId::try_from("#les-tilleuls:example.org")?,
             name: "Les Tilleuls".to_owned(),
+            commune: None,
         }
     );
     Ok(())
@@ -82,7 +83,8 @@ fn the_example_file_has_every_option_documented() -> Result<(), Box<dyn std::err
         .replace("# volunteers = ", "volunteers = ")
         .replace("# coordination = ", "coordination = ")
         .replace("# contact = ", "contact = ")
-        .replace("# controller = ", "controller = ");
+        .replace("# controller = ", "controller = ")
+        .replace("# commune = ", "commune = ");
     let config = Config::parse(&text, Path::new("/srv/entraide/config.toml"))?;
     assert_eq!(config.contact.as_deref(), Some("le CCAS de Saint-Martin, au 01 23 45 67 89"));
     assert_eq!(config.store_passphrase.as_ref().map(Password::expose), Some("une phrase de passe"));
@@ -93,6 +95,7 @@ fn the_example_file_has_every_option_documented() -> Result<(), Box<dyn std::err
     assert_eq!(config.follow_up, FollowUp::default());
     assert_eq!(config.retention, Retention::default());
     assert_eq!(config.controller.as_deref(), Some("le CCAS de Saint-Martin"));
+    assert_eq!(config.neighbourhoods[0].commune.as_deref(), Some("Saint-Martin"));
     assert_eq!(config.messages, Some(PathBuf::from("/srv/entraide/textes-commune.toml")));
     assert_eq!(config.charter, Some(PathBuf::from("/srv/entraide/charte-benevoles.md")));
     assert!(config.volunteers_room.is_some());
