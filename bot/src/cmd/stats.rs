@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
-use entraide_commands::{Category, Key, Lang, Message, Period, Span};
+use entraide_commands::{Category, CommandKind, Key, Lang, Message, Period, Span, fold};
 use entraide_storage::{FigureQuery, Figures, SMALL};
 
 use super::Ctx;
@@ -14,9 +14,17 @@ use crate::{bot::Bot, failure::Failure};
 
 /// Answers with the figures of `span`.
 pub async fn apply(bot: &Bot, ctx: &Ctx, span: Span) -> Result<(), Failure> {
+    // "!stats" is the word in both languages (the table lists it as French): it is
+    // answered in the community's language.
+    let said = ctx.reply_to.quote.split_whitespace().next().map(fold);
+    let lang = match said.as_deref() {
+        Some("!stats") => bot.config.language,
+        _ => ctx.lang,
+    };
     let tz = bot.config.timezone;
+    let usage = || bot.texts.usage(lang, CommandKind::Stats);
     let Some(period) = span.resolve(bot.today()) else {
-        ctx.answer(bot, &bot.texts.usage(ctx.lang, entraide_commands::CommandKind::Stats), None);
+        ctx.answer(bot, &usage(), None);
         return Ok(());
     };
     let communes: HashMap<String, String> = bot
@@ -30,7 +38,7 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, span: Span) -> Result<(), Failure> {
         start_of(period.end, tz),
         start_of(period.previous().start, tz),
     ) else {
-        ctx.answer(bot, &bot.texts.usage(ctx.lang, entraide_commands::CommandKind::Stats), None);
+        ctx.answer(bot, &usage(), None);
         return Ok(());
     };
     let query = FigureQuery {
@@ -43,7 +51,7 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, span: Span) -> Result<(), Failure> {
         now: bot.now(),
     };
     let figures = bot.store.figures(&query)?;
-    ctx.answer(bot, &notice(bot, ctx.lang, period, &figures), None);
+    ctx.answer(bot, &notice(bot, lang, period, &figures), None);
     Ok(())
 }
 
