@@ -64,10 +64,12 @@ pub fn message_job(
     if ev.sender == *own {
         return None;
     }
-    let thread = match &ev.content.relates_to {
+    let (thread, answers) = match &ev.content.relates_to {
         Some(Relation::Replacement(_)) => return None,
-        Some(Relation::Thread(thread)) => Some(thread.event_id.clone()),
-        _ => None,
+        // Written in a thread: it answers the thread's root (a relay, an offer's post).
+        Some(Relation::Thread(thread)) => (Some(thread.event_id.clone()), None),
+        Some(Relation::Reply(reply)) => (None, Some(reply.in_reply_to.event_id.clone())),
+        _ => (None, None),
     };
     let MessageType::Text(text) = ev.content.msgtype else {
         return None;
@@ -81,6 +83,7 @@ pub fn message_job(
         body: text.body,
         html,
         thread,
+        answers,
     })
 }
 

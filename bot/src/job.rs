@@ -76,6 +76,8 @@ pub enum Job {
         html: Option<String>,
         /// The thread it was written in, if any.
         thread: Option<OwnedEventId>,
+        /// The message it replies to, if it is a reply.
+        answers: Option<OwnedEventId>,
     },
     /// A reaction (maybe a claim).
     Reaction {

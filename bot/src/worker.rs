@@ -3,8 +3,10 @@
 
 use std::sync::Arc;
 
-use entraide_commands::{CommandKind, Place, parse, pills, strip_reply_fallback};
-use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedUserId};
+use entraide_commands::{
+    Command, CommandKind, ParseError, Parsed, Place, parse, pills, says_yes, strip_reply_fallback,
+};
+use matrix_sdk::ruma::{EventId, OwnedEventId, OwnedRoomId, OwnedUserId, RoomId};
 use tokio::sync::{mpsc::UnboundedReceiver, oneshot};
 use tracing::warn;
 
@@ -49,9 +51,18 @@ pub async fn work(
             // History from before the bot joined the room is not for it.
             Job::Message { room, at, .. } | Job::Reaction { room, at, .. }
                 if at < bot.serves_since(&room) => {}
-            Job::Message { room, event, at, sender, body, html, thread } => {
-                let message = Written { room, event, at, sender, thread };
+            Job::Message { room, event, at, sender, body, html, thread, answers } => {
+                let message = Written { room, event, at, sender, thread, answers, reaction: false };
                 on_message(&bot, message, &body, html.as_deref()).await;
+            }
+            // ✋ or 👍 on an offer's post takes it up, as "oui" answering it would.
+            Job::Reaction { room, event, at, sender, target, key }
+                if room != bot.rooms.volunteers && is_post(&bot, &target) =>
+            {
+                let thread = Some(target);
+                let message =
+                    Written { room, event, at, sender, thread, answers: None, reaction: true };
+                on_message(&bot, message, &key, None).await;
             }
             Job::Reaction { room, event, sender, target, key, .. } => {
                 cmd::by_reaction(&bot, &room, &event, &sender, &target, &key).await;
@@ -77,12 +88,30 @@ struct Written {
     at: u64,
     sender: OwnedUserId,
     thread: Option<OwnedEventId>,
+    answers: Option<OwnedEventId>,
+    /// It is a reaction to `thread`'s root, not a message.
+    reaction: bool,
 }
 
 async fn on_message(bot: &Bot, written: Written, body: &str, html: Option<&str>) {
-    let Written { room: room_id, event, at, sender, thread } = written;
+    let Written { room: room_id, event, at, sender, thread, answers, reaction } = written;
     let pills = html.map(pills).unwrap_or_default();
-    let Some(parsed) = parse(body, &pills) else {
+    let parsed = match parse(body, &pills) {
+        // "oui", or "!prendre" without its number, answering a relay or an offer's post.
+        unread @ (None
+        | Some(Err(ParseError::Usage {
+            kind: CommandKind::Take | CommandKind::Yes,
+            ..
+        }))) => {
+            let target = answers.as_deref().or(thread.as_deref());
+            match target.and_then(|target| by_reply(bot, &room_id, target, body)) {
+                Some(parsed) => Some(Ok(parsed)),
+                None => unread,
+            }
+        }
+        parsed => parsed,
+    };
+    let Some(parsed) = parsed else {
         return;
     };
     let Some(room) = matrix::joined(&bot.client, room_id.as_str()) else {
@@ -118,6 +147,7 @@ async fn on_message(bot: &Bot, written: Written, body: &str, html: Option<&str>)
         reply_to: ReplyTo { event, sender, quote: quote(body) },
         at,
         thread,
+        by_reaction: reaction,
         lang,
         place: place.as_ref().map_or(Place::Other, |place| *place),
         roles: roles.as_ref().map_or_else(|_| Default::default(), |roles| *roles),
@@ -139,6 +169,30 @@ async fn on_message(bot: &Bot, written: Written, body: &str, html: Option<&str>)
             ctx.answer(bot, &message, about.as_ref());
         }
     }
+}
+
+/// The command a reply that says yes (see [`says_yes`]) stands for: in the volunteers
+/// room, taking the request of the relay it answers; elsewhere, taking up the offer of
+/// the post it answers. `None` when it answers neither, or says more than yes.
+fn by_reply(bot: &Bot, room: &RoomId, target: &EventId, body: &str) -> Option<Parsed> {
+    let lang = says_yes(body)?;
+    let number = match bot.store.request_by_relay(target.as_str()) {
+        Ok(number) => number?,
+        Err(error) => {
+            warn!(%error, "cannot look up what a reply answers");
+            return None;
+        }
+    };
+    let command = match room == bot.rooms.volunteers {
+        true => Command::Take { number },
+        false => Command::Yes { number },
+    };
+    Some(Parsed { command, lang: lang.unwrap_or(bot.config.language) })
+}
+
+/// Whether `event` is a relay or an offer's post.
+fn is_post(bot: &Bot, event: &EventId) -> bool {
+    bot.store.request_by_relay(event.as_str()).is_ok_and(|number| number.is_some())
 }
 
 /// Whether this event is new to the bot. Other commands are marked handled here; a

@@ -233,6 +233,7 @@ pub enum Key {
     RequestsEmpty,
     RequestsHeaderFiltered,
     RequestsLineClosed,
+    RequestsLineOffered,
     RequestsNone,
     RequestsMore,
     FilterActive,
@@ -920,7 +921,7 @@ mod tests {
         let en = catalogue().help(Lang::En, &[CommandKind::Take]);
         assert_eq!(
             en.plain,
-            "Commands you can use here:\n• `!take <n>` (or ✋ on the request) — take a request"
+            "Commands you can use here:\n• `!take <n>` (or ✋ on the request, or “I'll take it” in reply) — take a request"
         );
     }
 

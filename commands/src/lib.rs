@@ -8,6 +8,7 @@
 //! - [`parse`]: a message body → a [`Command`] or a [`ParseError`] that says what was wrong.
 //! - [`args`]: each command's argument reader, and the pills of a message's HTML body.
 //! - [`reading`]: a request's free text → category, time and on-behalf ([`Reading`]).
+//! - [`reply`]: a reply that says yes to a relay or an offer it answers.
 //! - [`mask`]: a request's free text with its contact details replaced by markers.
 //! - [`rules`]: who may use which command, in which kind of room.
 //! - [`catalogue`]: every user-visible message, in French and English, from
@@ -19,6 +20,7 @@ pub mod mask;
 pub mod parse;
 pub mod period;
 pub mod reading;
+pub mod reply;
 pub mod rules;
 pub mod table;
 
@@ -30,6 +32,7 @@ pub use period::{Period, Span, read_period};
 pub use reading::{
     Category, DayPart, Reading, Relation, Repeat, When, fold, read_repeat, read_request,
 };
+pub use reply::says_yes;
 pub use rules::{Place, Refusal, Roles, VolunteerStatus};
 pub use table::CommandKind;
 

@@ -637,7 +637,7 @@ impl Store {
         Ok(request)
     }
 
-    /// Remembers an offer's post in `room`, and removes the effect `finished` that sent
+    /// Remembers an offer's post in `room` (also for [`Store::request_by_relay`]), and removes the effect `finished` that sent
     /// it from the journal. Returns the offer as it is now: one taken up or closed
     /// meanwhile no longer wants the post (the caller retires it, nothing records it).
     pub async fn set_offer_post(
@@ -647,13 +647,15 @@ impl Store {
         event: &str,
         finished: u64,
     ) -> Result<Request, TransitionError> {
-        let request = (&self.requests, &self.effects)
-            .transaction(|(requests, effects)| {
+        let request = (&self.requests, &self.effects, &self.relays)
+            .transaction(|(requests, effects, relays)| {
                 effects.remove(&finished.to_be_bytes())?;
                 let mut request = get_request(requests, number)?;
                 // Once taken up or closed, its posts were retired: this one is the
                 // caller's to retire, and is not kept.
                 if request.state == State::Offered {
+                    // A reply or a reaction to the post names the offer.
+                    relays.insert(event, &number.to_be_bytes())?;
                     for post in request.posts.iter_mut().filter(|post| post.room == room) {
                         post.event = Some(event.to_owned());
                     }
@@ -716,7 +718,8 @@ impl Store {
         Ok(done)
     }
 
-    /// The request a relay message stands for.
+    /// The request a relay message, or an offer's post, stands for (an offer taken up
+    /// or gone keeps its posts' entries: whoever answers one late is told so).
     pub fn request_by_relay(&self, relay_event: &str) -> Result<Option<u64>, StoreError> {
         match self.relays.get(relay_event)? {
             Some(bytes) => Ok(Some(u64_from(&bytes, RELAYS, relay_event.as_bytes())?)),

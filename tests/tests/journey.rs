@@ -12,7 +12,13 @@ use entraide_tests::{
     bot::RunningBot,
     world::{WAIT, World, first_line, join_private_room},
 };
-use matrix_sdk::ruma::{OwnedEventId, RoomId};
+use matrix_sdk::ruma::{
+    OwnedEventId, RoomId,
+    events::{
+        relation::Reply,
+        room::message::{Relation, RoomMessageEventContent},
+    },
+};
 
 /// `person` writes `command` in `room` and waits for the bot's answer to it.
 async fn answer(world: &World, person: &Person, room: &RoomId, command: &str) -> Result<Seen> {
@@ -478,6 +484,127 @@ async fn test_an_offer_in_english_is_withdrawn_and_not_taken_by_its_author() -> 
     ensure!(world.texts.is_about(Lang::En, Key::OfferGone, gone.text(), number), "{}", gone.body);
     world.wait_log(number, &[Outcome::Offered, Outcome::Cancelled]).await?;
     Ok(())
+}
+
+/// Answering a post takes it: « oui merci » in reply to an offer's post, or 👍 on it (the
+/// answer then goes in the post's thread, mentioning the resident); « je prends » in
+/// reply to a relay. Until taken up, offers are in the coordinators' list of what waits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn test_offers_and_relays_are_taken_by_answering_them() -> Result<()> {
+    let world = World::start(false).await?;
+    let alice = world.volunteer("alice").await?;
+    let family = world.resident("famille").await?;
+    let neighbour = world.resident("voisin").await?;
+    let neighbourhood = &world.neighbourhood;
+    let pharmacy = offer(&world, &alice, &family, "je passe à la pharmacie demain").await?;
+    let market = offer(&world, &alice, &family, "je vais au marché samedi matin").await?;
+
+    // Both wait for a resident: the coordinators see them with the open requests.
+    let sent = world.coordinator.send_text(&world.coordination_room, "!demandes ouvertes").await?;
+    let list = answer_to(&world, &world.coordinator, &sent, "the list").await?;
+    for (number, _) in [&pharmacy, &market] {
+        let listed =
+            |line: &str| world.texts.is_about(Lang::Fr, Key::RequestsLineOffered, line, *number);
+        ensure!(list.text().lines().any(listed), "offer {number} listed: {}", list.body);
+    }
+
+    // « Oui merci ! » in reply to the first post takes it up.
+    let sent = family.send(neighbourhood, reply_to("Oui merci !", &pharmacy.1)).await?;
+    let taken = answer_to(&world, &family, &sent, "the offer taken up").await?;
+    ensure!(
+        world.texts.is_about(Lang::Fr, Key::OfferTaken, taken.text(), pharmacy.0),
+        "{}",
+        taken.body
+    );
+    join_private_room(&world.texts, &family, pharmacy.0).await?;
+    // Too late for the neighbour's « oui ».
+    let sent = neighbour.send(neighbourhood, reply_to("oui", &pharmacy.1)).await?;
+    let late = answer_to(&world, &neighbour, &sent, "too late").await?;
+    ensure!(
+        world.texts.is_about(Lang::Fr, Key::OfferGone, late.text(), pharmacy.0),
+        "{}",
+        late.body
+    );
+    // A reply that says more is left to people.
+    let sent =
+        neighbour.send(neighbourhood, reply_to("oui mais pas avant lundi", &market.1)).await?;
+
+    // 👍 on the second post: the neighbour gets it, told in the post's thread.
+    neighbour.react(neighbourhood, &market.1.event_id, "👍").await?;
+    let told = neighbour
+        .wait_for("the offer taken up by a reaction", WAIT, |m| {
+            m.thread_root.as_ref() == Some(&market.1.event_id)
+                && world.texts.is_about(Lang::Fr, Key::OfferTaken, &m.body, market.0)
+        })
+        .await?;
+    ensure!(told.mentions.as_deref() == Some(&[neighbour.user_id.clone()][..]), "{told:?}");
+    join_private_room(&world.texts, &neighbour, market.0).await?;
+    let store = &world.bot()?.store;
+    for (number, resident) in [(pharmacy.0, &family), (market.0, &neighbour)] {
+        let request = store.request(number)?.context("the offer")?;
+        ensure!(request.requester == resident.user_id.as_str(), "{request:?}");
+        let log = world
+            .wait_log(
+                number,
+                &[
+                    Outcome::Offered,
+                    Outcome::OfferTaken,
+                    Outcome::Claimed,
+                    Outcome::PrivateRoomCreated,
+                ],
+            )
+            .await?;
+        ensure!(log[1].actor == resident.user_id.as_str(), "{log:?}");
+    }
+    ensure!(
+        !neighbour
+            .seen()
+            .iter()
+            .any(|m| m.sender == world.bot_id && m.in_reply_to.as_ref() == Some(&sent)),
+        "a reply saying more than yes is not answered"
+    );
+
+    // « je prends » in reply to a relay claims its request.
+    let (number, relay) = world.ask(&family, "!demande courses jeudi", &alice).await?;
+    let sent = alice.send(&world.volunteers_room, reply_to("Je prends", &relay)).await?;
+    let won = answer_to(&world, &alice, &sent, "the claim").await?;
+    ensure!(world.texts.is_about(Lang::Fr, Key::ClaimWon, won.text(), number), "{}", won.body);
+    join_private_room(&world.texts, &alice, number).await?;
+    world
+        .wait_log(
+            number,
+            &[Outcome::Created, Outcome::Relayed, Outcome::Claimed, Outcome::PrivateRoomCreated],
+        )
+        .await?;
+    Ok(())
+}
+
+/// `volunteer` offers `text` in the volunteers room; returns its number and the post
+/// `resident` sees in the neighbourhood room.
+async fn offer(
+    world: &World,
+    volunteer: &Person,
+    resident: &Person,
+    text: &str,
+) -> Result<(u64, Seen)> {
+    let posted =
+        answer(world, volunteer, &world.volunteers_room, &format!("!propose {text}")).await?;
+    let number = world.texts.number(Lang::Fr, Key::OfferPosted, posted.text())?;
+    let post = resident
+        .wait_for("the offer's post", WAIT, |m| {
+            m.room_id == world.neighbourhood
+                && m.replaces.is_none()
+                && world.texts.is_about(Lang::Fr, Key::OfferPost, &m.body, number)
+        })
+        .await?;
+    Ok((number, post))
+}
+
+/// A reply saying `text` to `to`.
+fn reply_to(text: &str, to: &Seen) -> RoomMessageEventContent {
+    let mut reply = RoomMessageEventContent::text_plain(text);
+    reply.relates_to = Some(Relation::Reply(Reply::with_event_id(to.event_id.clone())));
+    reply
 }
 
 /// Waits until `person` has seen `event` redacted.

@@ -59,6 +59,9 @@ pub struct Ctx {
     pub at: u64,
     /// The thread it was written in, if any.
     pub thread: Option<OwnedEventId>,
+    /// It was a reaction to the thread's root: answers mention its author rather than
+    /// quote it.
+    pub by_reaction: bool,
     /// The language to answer in.
     pub lang: Lang,
     /// What the room is to the bot.
@@ -90,7 +93,8 @@ impl Ctx {
         } else {
             message.clone()
         };
-        let to = Some(plan::quote(&self.reply_to));
+        // A reaction is not quoted: its author is mentioned instead (below).
+        let to = (!self.by_reaction).then(|| plan::quote(&self.reply_to));
         let shape = match (&self.thread, self.place) {
             (Some(thread), _) => Shape::Thread { root: Root::Event { id: thread.to_string() }, to },
             (None, Place::Volunteers) => {
@@ -102,7 +106,8 @@ impl Ctx {
             }
             (None, _) => Shape::Reply { to: plan::quote(&self.reply_to) },
         };
-        let mut effect = plan::notice_in(self.room.room_id(), message, shape, None);
+        let mention = self.by_reaction.then(|| self.sender().as_str());
+        let mut effect = plan::notice_in(self.room.room_id(), message, shape, mention);
         effect.request = about.map_or(0, |request| request.number);
         effect
     }

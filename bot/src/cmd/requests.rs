@@ -1,8 +1,9 @@
 //! `!demandes [ouvertes|prises|toutes] [quartier]` / `!requests [open|taken|all]
-//! [neighbourhood]`: a coordinator's list of requests: by default those under way (open
-//! and claimed), oldest first, with who holds them and since when; or only the open, the
-//! claimed, or the latest of all (closed ones too, newest first); of one neighbourhood
-//! or all.
+//! [neighbourhood]`: a coordinator's list of requests: by default those under way (open,
+//! claimed, and volunteers' offers waiting for a resident), oldest first, with who holds
+//! them and since when; or only those waiting for someone (open requests and offers), the
+//! claimed, or the latest of all (closed ones too, newest first); of one neighbourhood or
+//! all.
 
 use entraide_commands::{Key, Lang, Message, RequestFilter, fold};
 use entraide_storage::{Request, State};
@@ -47,7 +48,9 @@ pub async fn apply(
         RequestFilter::All => bot.store.latest_requests(SHOWN, in_place)?,
         _ => {
             let wanted = |request: &Request| match filter {
-                RequestFilter::Open => request.state == State::Open,
+                // What waits for someone: a request for a volunteer, an offer for a
+                // resident.
+                RequestFilter::Open => matches!(request.state, State::Open | State::Offered),
                 RequestFilter::Claimed => matches!(request.state, State::Claimed { .. }),
                 _ => request.state.is_active(),
             };
@@ -111,6 +114,10 @@ fn line(bot: &Bot, lang: Lang, request: &Request) -> Message {
     let age = |since: chrono::DateTime<chrono::Utc>| texts.age(lang, (now - since).num_minutes());
     let (key, extra) = match &request.state {
         State::Open => (Key::RequestsLineOpen, vec![("age", age(request.created_at))]),
+        State::Offered => (
+            Key::RequestsLineOffered,
+            vec![("volunteer", request.requester.clone()), ("age", age(request.created_at))],
+        ),
         State::Claimed { volunteer, at } => {
             (Key::RequestsLineClaimed, vec![("volunteer", volunteer.clone()), ("age", age(*at))])
         }

@@ -10,32 +10,37 @@ use crate::config::FollowUp;
 
 /// The steps due for `request` at `now`, in the order to take them, leaving out those
 /// already taken in the current phase. An open request that expires gets no reminder.
+///
+/// A request or an offer for a date expires only once that date has passed (with the
+/// grace), however long before it was posted; its wait, for reminders and alerts, counts
+/// from `expire_after` before its date at the earliest, so that a request for three weeks
+/// from now does not alarm the coordinators tonight.
 pub fn due(request: &Request, now: DateTime<Utc>, delays: &FollowUp, tz: Tz) -> Vec<Step> {
-    let since = request.phase_start();
+    let deadline = deadline(request.reading.when, tz);
+    let since = match deadline {
+        Some(deadline) => request.phase_start().max(deadline - delays.expire_after),
+        None => request.phase_start(),
+    };
     let waited = (now - since).to_std().unwrap_or_default();
+    let expired = match deadline {
+        Some(deadline) => now >= deadline + delays.expire_grace,
+        None => waited >= delays.expire_after,
+    };
     let taken = |step| request.follow_up.done.contains(&step);
     let steps = match request.state {
+        State::Open if expired => vec![Step::Expire],
         State::Open => {
-            let too_late = deadline(request.reading.when, tz)
-                .is_some_and(|deadline| now >= deadline + delays.expire_grace);
-            if too_late || waited >= delays.expire_after {
-                vec![Step::Expire]
-            } else {
-                [(Step::Remind, delays.remind_after), (Step::Escalate, delays.escalate_after)]
-                    .into_iter()
-                    .filter(|(_, after)| waited >= *after)
-                    .map(|(step, _)| step)
-                    .collect()
-            }
+            [(Step::Remind, delays.remind_after), (Step::Escalate, delays.escalate_after)]
+                .into_iter()
+                .filter(|(_, after)| waited >= *after)
+                .map(|(step, _)| step)
+                .collect()
         }
-        // An offer nobody took up goes away once its time has passed, or after as long
-        // as a request waits; nobody is reminded of it.
-        State::Offered => {
-            let too_late = deadline(request.reading.when, tz)
-                .is_some_and(|deadline| now >= deadline + delays.expire_grace);
-            if too_late || waited >= delays.expire_after { vec![Step::Expire] } else { Vec::new() }
-        }
+        // An offer nobody took up goes away when a request would; nobody is reminded of it.
+        State::Offered if expired => vec![Step::Expire],
         State::Claimed { .. } => {
+            let since = request.phase_start();
+            let waited = (now - since).to_std().unwrap_or_default();
             [(Step::Nudge, delays.nudge_after), (Step::EscalateClaim, delays.escalate_claim_after)]
                 .into_iter()
                 .filter(|(_, after)| waited >= *after)
@@ -165,6 +170,26 @@ mod tests {
             assert_eq!(due(&open, at(expires - 0.1), &delays, PARIS), [], "{when:?}");
             assert_eq!(due(&open, at(*expires), &delays, PARIS), [Step::Expire], "{when:?}");
         }
+    }
+
+    #[test]
+    fn a_request_for_a_later_date_waits_for_it() {
+        let delays = FollowUp::default();
+        // Posted Monday 23 for Thursday 10 December: the day ends 17 days and 15 hours
+        // (423 h) after Monday 9:00.
+        let date = NaiveDate::from_ymd_opt(2026, 12, 10).unwrap_or_default();
+        let later = When::On { date, time: None, part: None };
+        let open = request(State::Open, later, &[]);
+        assert_eq!(due(&open, at(100.0), &delays, PARIS), []);
+        // Its wait counts from three days before the end of its day.
+        assert_eq!(due(&open, at(423.0 - 72.0 + 1.9), &delays, PARIS), []);
+        assert_eq!(due(&open, at(423.0 - 72.0 + 2.0), &delays, PARIS), [Step::Remind]);
+        let reminded = request(State::Open, later, &[Step::Remind, Step::Escalate]);
+        assert_eq!(due(&reminded, at(424.9), &delays, PARIS), []);
+        assert_eq!(due(&reminded, at(425.0), &delays, PARIS), [Step::Expire]);
+        let offer = request(State::Offered, later, &[]);
+        assert_eq!(due(&offer, at(300.0), &delays, PARIS), []);
+        assert_eq!(due(&offer, at(425.0), &delays, PARIS), [Step::Expire]);
     }
 
     #[test]
