@@ -5,7 +5,9 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use entraide_commands::{Catalogue, Key, Lang, Message, Place, Roles, VolunteerStatus, mask};
+use entraide_commands::{
+    Catalogue, Key, Lang, Message, Period, Place, Roles, VolunteerStatus, mask,
+};
 use entraide_storage::{Request, RoomKind, Store, StoreError};
 use matrix_sdk::{
     Client, Room,
@@ -20,6 +22,7 @@ use crate::{
     config::Config,
     effects::{Outbox, Urgency},
     matrix::{self, BotRooms, RoomTurns},
+    report::{self, Report},
 };
 
 /// The bot: its Matrix client, configuration, texts, store and rooms.
@@ -98,6 +101,21 @@ impl Bot {
     /// Today in the community's time zone.
     pub fn today(&self) -> NaiveDate {
         self.now().with_timezone(&self.config.timezone).date_naive()
+    }
+
+    /// The figures of `period` as the store holds them now, to show in `lang`; `None`
+    /// when the period's first day does not exist in the commune's time zone.
+    pub fn report(&self, lang: Lang, period: Period) -> Result<Option<Report<'_>>, StoreError> {
+        let coordination = self.rooms.coordination.as_str();
+        let figures = report::figures(&self.store, &self.config, coordination, period, self.now())?;
+        Ok(figures.map(|figures| Report {
+            texts: &self.texts,
+            lang,
+            community: &self.config.community,
+            period,
+            tz: self.config.timezone,
+            figures,
+        }))
     }
 
     /// The names of the neighbourhoods whose rooms the bot serves, sorted, each once.

@@ -23,6 +23,7 @@
 //! - `invite`: accepting or declining invitations.
 //! - `bot`: the shared services and helpers every command uses.
 //! - `charter`: the volunteers' charter and its version.
+//! - [`report`]: the commune's figures as a notice, a chart, a table and a summary.
 //! - [`run`]: starts everything and stops cleanly when `shutdown` resolves.
 
 mod bot;
@@ -40,6 +41,7 @@ mod job;
 mod matrix;
 mod powers;
 pub mod register;
+pub mod report;
 mod session;
 mod spares;
 mod sync;

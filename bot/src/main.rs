@@ -1,10 +1,14 @@
 //! The `entraide` binary: reads the configuration, runs the bot until SIGINT or SIGTERM.
 
-use std::{io::Write as _, path::PathBuf, process::ExitCode};
+use std::{
+    io::Write as _,
+    path::{Path, PathBuf},
+    process::ExitCode,
+};
 
 use clap::{Parser, Subcommand};
 use entraide::{Config, load_texts, run};
-use entraide_commands::Lang;
+use entraide_commands::{Lang, Span, read_period};
 use tracing::error;
 use tracing_subscriber::EnvFilter;
 
@@ -33,6 +37,25 @@ enum Task {
     /// disk too (run it with the bot stopped, e.g. monthly and after an erasure).
     #[command(name = "compacter", alias = "compact")]
     Compact,
+    /// Writes the report of a period to a folder: the chart (PNG, SVG), the figures (CSV)
+    /// and a one-page summary (Markdown). Reads a copy of the store: it works while the
+    /// bot runs, and on a backup copy.
+    #[command(name = "rapport", alias = "report")]
+    Report {
+        /// The period: 2026-11, novembre, "mois dernier" (the default), 2026, 30j,
+        /// "depuis le 01/09"; the English forms too.
+        #[arg(long = "mois", alias = "month", alias = "periode", alias = "period")]
+        period: Option<String>,
+        /// The folder to write to (made if need be).
+        #[arg(long = "sortie", alias = "out", default_value = ".")]
+        out: PathBuf,
+        /// The store to read, e.g. a backup copy; by default the bot's, in its data folder.
+        #[arg(long = "magasin", alias = "store")]
+        store: Option<PathBuf>,
+        /// The language: fr or en; by default the community's.
+        #[arg(long)]
+        lang: Option<String>,
+    },
 }
 
 #[tokio::main]
@@ -54,6 +77,9 @@ async fn main() -> ExitCode {
     match &args.task {
         Some(Task::Register { lang }) => return print_register(&config, lang),
         Some(Task::Compact) => return compact(&config),
+        Some(Task::Report { period, out, store, lang }) => {
+            return report(&config, period.as_deref(), out, store.as_deref(), lang.as_deref());
+        }
         None => {}
     }
     match run(config, shutdown_signal()).await {
@@ -97,6 +123,68 @@ fn compact(config: &Config) -> ExitCode {
                 "store compacted: {before} bytes before, {after} after"
             );
             if said.is_ok() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+        }
+        Err(err) => {
+            error!("{err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Writes the report of `period` (last month by default) to `out`, saying which files.
+fn report(
+    config: &Config,
+    period: Option<&str>,
+    out: &Path,
+    store: Option<&Path>,
+    lang: Option<&str>,
+) -> ExitCode {
+    let lang = match lang {
+        None => config.language,
+        Some(code) => match Lang::from_code(code) {
+            Some(lang) => lang,
+            None => {
+                error!("unknown language {code:?}: fr or en");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let now = chrono::Utc::now();
+    let today = now.with_timezone(&config.timezone).date_naive();
+    let span = match period {
+        None => Some(Span::LastMonth),
+        Some(text) => read_period(text),
+    };
+    let Some(period) = span.and_then(|span| span.resolve(today)) else {
+        error!(
+            "a period that has begun, e.g. --mois 2026-11, --mois novembre, --mois 2026, \
+             --mois 30j or --mois \"depuis le 01/09\""
+        );
+        return ExitCode::from(2);
+    };
+    let texts = match load_texts(config) {
+        Ok(texts) => texts,
+        Err(err) => {
+            error!("{err:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let default_store = config.data_dir.join("store");
+    let order = entraide::report::offline::Order {
+        period,
+        lang,
+        folder: out,
+        store: store.unwrap_or(&default_store),
+    };
+    match entraide::report::offline::write(config, &texts, &order, now) {
+        Ok(files) => {
+            let mut stdout = std::io::stdout();
+            for file in files {
+                if writeln!(stdout, "{}", file.display()).is_err() {
+                    return ExitCode::FAILURE;
+                }
+            }
+            ExitCode::SUCCESS
         }
         Err(err) => {
             error!("{err:#}");

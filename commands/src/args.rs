@@ -233,6 +233,11 @@ pub fn stats(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
     read_period(args).map(|period| Command::Stats { period }).ok_or(ArgError::Usage)
 }
 
+/// `!rapport [période]`
+pub fn report(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
+    read_period(args).map(|period| Command::Report { period }).ok_or(ArgError::Usage)
+}
+
 /// `!fiche <n>`
 pub fn show(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
     lone_number(args).map(|number| Command::Show { number }).ok_or(ArgError::Usage)

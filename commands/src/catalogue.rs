@@ -183,6 +183,55 @@ pub enum Key {
     StatsNoNeighbourhood,
     StatsSmall,
     StatsNothing,
+    ReportFollows,
+    ReportFile,
+    ReportMdTitle,
+    ReportMdChart,
+    ReportMdTable,
+    ChartPeriod,
+    ChartWeeksTitle,
+    ChartWeek,
+    ChartRequests,
+    ChartOthers,
+    ChartClaimTitle,
+    ChartClaimSummary,
+    ChartClaimFew,
+    ChartTaken,
+    WaitUnder1h,
+    Wait1To4h,
+    Wait4To24h,
+    Wait1To3d,
+    WaitOver3d,
+    CsvIndicator,
+    CsvDetail,
+    CsvValue,
+    CsvPeriod,
+    CsvRequests,
+    CsvRequestsBefore,
+    CsvByState,
+    CsvByCategory,
+    CsvByCommune,
+    CsvByNeighbourhood,
+    CsvBeneficiaries,
+    CsvBeneficiariesBefore,
+    CsvOnBehalf,
+    CsvByPhone,
+    CsvVolunteers,
+    CsvSigned,
+    CsvVetted,
+    CsvPaused,
+    CsvActive,
+    CsvClaimMedian,
+    CsvClaimP90,
+    CsvMinutes,
+    CsvCompletion,
+    CsvDoneBefore,
+    CsvLoad,
+    CsvOnce,
+    CsvFew,
+    CsvMany,
+    CsvWeek,
+    CsvClaimWait,
     SeriesStarted,
     SeriesNext,
     SeriesStopped,
@@ -309,6 +358,7 @@ pub enum Key {
     HelpUnblock,
     HelpShow,
     HelpStats,
+    HelpReport,
     HelpHelp,
     UsageRequest,
     UsageFor,
@@ -342,6 +392,7 @@ pub enum Key {
     UsageUnblock,
     UsageShow,
     UsageStats,
+    UsageReport,
     UsageHelp,
     PrivacyNotice,
     MyDataHere,
@@ -541,6 +592,16 @@ impl Catalogue {
     /// The plain text of `key` in `lang`, for names and short fragments.
     pub fn text(&self, lang: Lang, key: Key, args: &[(&str, &str)]) -> String {
         self.render(lang, key, args).plain
+    }
+
+    /// `key` in `lang` as Markdown (the catalogue's own markup), its `{name}`
+    /// placeholders replaced by `args`: for documents a person pastes elsewhere.
+    pub fn markdown(&self, lang: Lang, key: Key, args: &[(&str, &str)]) -> String {
+        let mut out = self.template(lang, key).to_owned();
+        for (name, value) in args {
+            out = out.replace(&format!("{{{name}}}"), value);
+        }
+        out
     }
 
     /// How often a request repeats, as a sentence fragment ("chaque semaine").

@@ -179,6 +179,12 @@ pub enum Command {
         /// The period, as written (nothing: this month).
         period: Span,
     },
+    /// A coordinator asks for the report of a period: the figures, a chart and a CSV
+    /// file.
+    Report {
+        /// The period, as written (nothing: this month).
+        period: Span,
+    },
     /// Lists the commands this person may use here.
     Help,
 }
@@ -219,6 +225,7 @@ impl Command {
             Command::Unblock { .. } => CommandKind::Unblock,
             Command::Show { .. } => CommandKind::Show,
             Command::Stats { .. } => CommandKind::Stats,
+            Command::Report { .. } => CommandKind::Report,
             Command::Help => CommandKind::Help,
         }
     }
@@ -753,6 +760,21 @@ mod tests {
             ),
             ("!figures last month", Stats { period: Span::LastMonth }, Lang::En),
             ("!figures 30 days", Stats { period: Span::LastDays(30) }, Lang::En),
+            ("!rapport", Report { period: Span::ThisMonth }, Lang::Fr),
+            (
+                "!rapport novembre 2026",
+                Report { period: Span::Month { year: Some(2026), month: 11 } },
+                Lang::Fr,
+            ),
+            ("!bilan 2026", Report { period: Span::Year(2026) }, Lang::Fr),
+            ("!rapport mois dernier", Report { period: Span::LastMonth }, Lang::Fr),
+            ("!report", Report { period: Span::ThisMonth }, Lang::En),
+            (
+                "!report 2026-11",
+                Report { period: Span::Month { year: Some(2026), month: 11 } },
+                Lang::En,
+            ),
+            ("!Report last month", Report { period: Span::LastMonth }, Lang::En),
             ("!demande 2 baguettes", Request { text: "2 baguettes".to_owned() }, Lang::Fr),
             ("!aide", Help, Lang::Fr),
             ("!Aide prendre", Help, Lang::Fr),
@@ -875,6 +897,9 @@ mod tests {
             ("!stats bientôt", CommandKind::Stats, Lang::Fr),
             ("!stats 2026-13", CommandKind::Stats, Lang::Fr),
             ("!figures 0d", CommandKind::Stats, Lang::En),
+            ("!rapport bientôt", CommandKind::Report, Lang::Fr),
+            ("!rapport 2026-13", CommandKind::Report, Lang::Fr),
+            ("!report next year", CommandKind::Report, Lang::En),
             ("!fiche", CommandKind::Show, Lang::Fr),
             ("!fiche douze", CommandKind::Show, Lang::Fr),
             ("!show 12 13", CommandKind::Show, Lang::En),

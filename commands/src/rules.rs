@@ -192,6 +192,7 @@ mod tests {
             CommandKind::Unblock,
             CommandKind::Show,
             CommandKind::Stats,
+            CommandKind::Report,
         ] {
             assert_eq!(check(kind, COORDINATOR, Place::Coordination), Ok(()));
             assert_eq!(check(kind, COORDINATOR, Place::Direct), Ok(()));
@@ -320,6 +321,7 @@ mod tests {
                 CommandKind::Unblock,
                 CommandKind::Show,
                 CommandKind::Stats,
+                CommandKind::Report,
                 CommandKind::Help
             ]
         );

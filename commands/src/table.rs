@@ -77,6 +77,8 @@ pub enum CommandKind {
     Show,
     /// `!stats` / `!figures`
     Stats,
+    /// `!rapport` / `!report`
+    Report,
     /// `!aide` / `!help`
     Help,
 }
@@ -144,7 +146,7 @@ pub struct Spec {
 use RoomType::{Coordination, Direct, Neighbourhood, Private, Volunteers};
 
 /// Every command, in the order `!aide` lists them.
-pub static COMMANDS: [Spec; 33] = [
+pub static COMMANDS: [Spec; 34] = [
     Spec {
         kind: CommandKind::Request,
         fr: "demande",
@@ -503,6 +505,17 @@ pub static COMMANDS: [Spec; 33] = [
         who: Who::Coordinator,
         rooms: &[Coordination, Direct],
         args: args::stats,
+    },
+    Spec {
+        kind: CommandKind::Report,
+        fr: "rapport",
+        en: "report",
+        aliases: &[("bilan", Lang::Fr)],
+        usage: Key::UsageReport,
+        help: Key::HelpReport,
+        who: Who::Coordinator,
+        rooms: &[Coordination, Direct],
+        args: args::report,
     },
     Spec {
         kind: CommandKind::Help,

@@ -64,7 +64,7 @@
 //! [`Store::open`]: crate::Store::open
 //! [`Store::create_request`]: crate::Store::create_request
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 pub use entraide_commands::{
@@ -610,6 +610,18 @@ pub enum Action {
         /// The person.
         user: String,
         /// The language of the message with the file.
+        lang: Lang,
+    },
+    /// Posts the report of a period in a room (a coordinator's `!rapport`): the figures,
+    /// a chart and a table, computed when it is sent.
+    SendReport {
+        /// The room.
+        room: String,
+        /// The period's first day, in the commune's time zone.
+        from: NaiveDate,
+        /// The day after its last.
+        to: NaiveDate,
+        /// The language of the report.
         lang: Lang,
     },
 }

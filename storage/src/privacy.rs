@@ -695,7 +695,8 @@ fn effect_names(effect: &Effect, user_id: &str, texts: &[String]) -> bool {
         | Action::RetirePost { .. }
         | Action::Redact { .. }
         | Action::Scrub { about: None, .. }
-        | Action::Leave { .. } => false,
+        | Action::Leave { .. }
+        | Action::SendReport { .. } => false,
     }
 }
 

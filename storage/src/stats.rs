@@ -96,6 +96,9 @@ pub struct Figures {
     pub by_state: ByState,
     /// By category.
     pub by_category: BTreeMap<Category, usize>,
+    /// When each of the period's requests was posted, and its category, in the order of
+    /// the store: what a chart of requests over time is drawn from.
+    pub posted: Vec<(DateTime<Utc>, Category)>,
     /// By commune, by name.
     pub by_commune: BTreeMap<String, Commune>,
     /// Distinct people who asked in the period (by chat: a phone-in's requester is the
@@ -183,6 +186,7 @@ pub fn figures(
             State::Expired => state.expired += 1,
         }
         *figures.by_category.entry(request.reading.category).or_default() += 1;
+        figures.posted.push((request.created_at, request.reading.category));
         let commune = request
             .neighbourhood
             .as_ref()

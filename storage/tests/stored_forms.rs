@@ -575,6 +575,15 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
                 r#"{"action":"send_data","user":"@marie:x","lang":"fr"}"#,
             ),
             (
+                Action::SendReport {
+                    room: "!coordination:x".to_owned(),
+                    from: NaiveDate::from_ymd_opt(2026, 11, 1).ok_or("date")?,
+                    to: NaiveDate::from_ymd_opt(2026, 12, 1).ok_or("date")?,
+                    lang: Lang::En,
+                },
+                r#"{"action":"send_report","room":"!coordination:x","from":"2026-11-01","to":"2026-12-01","lang":"en"}"#,
+            ),
+            (
                 Action::PostOffer { room: "!tilleuls:x".to_owned() },
                 r#"{"action":"post_offer","room":"!tilleuls:x"}"#,
             ),
@@ -600,8 +609,9 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
             Action::SendData { .. } => 9,
             Action::PostOffer { .. } => 10,
             Action::RetirePost { .. } => 11,
+            Action::SendReport { .. } => 12,
         },
-        12,
+        13,
     )?;
     Ok(())
 }

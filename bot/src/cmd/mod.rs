@@ -23,6 +23,7 @@ mod offer;
 mod pause;
 mod privacy;
 mod release;
+mod report;
 mod request;
 mod requests;
 mod show;
@@ -194,6 +195,7 @@ pub async fn run(bot: &Bot, ctx: &Ctx, command: Command) -> Result<(), Failure> 
         Command::Unblock { user } => unblock::apply(bot, ctx, &user).await,
         Command::Show { number } => show::apply(bot, ctx, number).await,
         Command::Stats { period } => stats::apply(bot, ctx, period).await,
+        Command::Report { period } => report::apply(bot, ctx, period).await,
         Command::Help => help::apply(bot, ctx).await,
     }
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use entraide_commands::{Key, Message};
+use entraide_commands::{Key, Message, Period};
 use entraide_storage::{Action, Effect, Queued, Quote, Request, Root, State, Target};
 use matrix_sdk::{
     Room,
@@ -15,7 +15,7 @@ use matrix_sdk::{
 };
 use tracing::{error, info, warn};
 
-use super::{Item, plan, relay_id, retry::persist, rights};
+use super::{Item, plan, relay_id, report, retry::persist, rights};
 use crate::{
     bot::Bot,
     job::now_ms,
@@ -91,6 +91,10 @@ pub async fn carry_out(bot: &Bot, item: &Item) -> Acted {
         (Action::Scrub { room, about }, _) => rights::scrub(bot, room, about.as_deref()).await,
         (Action::Leave { room }, _) => rights::leave(bot, room).await,
         (Action::SendData { user, lang }, _) => rights::send_data(bot, user, *lang, txn).await,
+        (Action::SendReport { room, from, to, lang }, _) => {
+            let period = Period { start: *from, end: *to };
+            report::send_report(bot, room, period, *lang, txn).await
+        }
         (_, None) => Err(anyhow::anyhow!("the request is not in the store")),
     };
     if let Err(error) = result {

@@ -10,6 +10,7 @@
 
 mod act;
 pub mod plan;
+mod report;
 pub mod retry;
 mod rights;
 pub mod run;

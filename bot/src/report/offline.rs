@@ -1,0 +1,91 @@
+//! `entraide rapport`: the report of a period written to a folder from the store alone,
+//! without Matrix — the chart (PNG and SVG), the table (CSV) and a one-page summary
+//! (Markdown). It reads a copy of the store, so it works while the bot runs (sled lets
+//! one process open a store) and never changes the store or a backup it is given.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use chrono::{DateTime, Utc};
+use entraide_commands::{Catalogue, Lang, Period};
+use entraide_storage::{RoomKind, Store};
+
+use super::Report;
+use crate::config::Config;
+
+/// What to write, and where.
+#[derive(Debug)]
+pub struct Order<'a> {
+    /// The period.
+    pub period: Period,
+    /// The language of every text.
+    pub lang: Lang,
+    /// The folder the files go to (made if need be).
+    pub folder: &'a Path,
+    /// The store to read: the bot's, or a backup copy.
+    pub store: &'a Path,
+}
+
+/// Writes the report's files and returns their paths: chart (PNG, SVG), table, summary.
+pub fn write(
+    config: &Config,
+    texts: &Catalogue,
+    order: &Order<'_>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<PathBuf>> {
+    if !order.store.join("db").exists() {
+        anyhow::bail!("no store in {}", order.store.display());
+    }
+    let copy = tempfile::tempdir().context("cannot make a folder for the store's copy")?;
+    copy_dir(order.store, &copy.path().join("store"))
+        .with_context(|| format!("cannot copy the store {}", order.store.display()))?;
+    let store = Store::open(&copy.path().join("store")).context("cannot open the store's copy")?;
+    // Phone-ins are the requests followed in the coordination room.
+    let coordination = store
+        .rooms_where(|kind| *kind == RoomKind::Coordination)?
+        .into_iter()
+        .next()
+        .unwrap_or_default();
+    let figures = super::figures(&store, config, &coordination, order.period, now)?
+        .context("the period's first day does not exist in the commune's time zone")?;
+    drop(store);
+    let report = Report {
+        texts,
+        lang: order.lang,
+        community: &config.community,
+        period: order.period,
+        tz: config.timezone,
+        figures,
+    };
+    std::fs::create_dir_all(order.folder)
+        .with_context(|| format!("cannot make the folder {}", order.folder.display()))?;
+    let stem = report.file_stem();
+    let path = |extension: &str| order.folder.join(format!("{stem}.{extension}"));
+    let files = [
+        (path("png"), report.png()?),
+        (path("svg"), report.svg()?.into_bytes()),
+        (path("csv"), report.csv().into_bytes()),
+        (path("md"), report.markdown(&format!("{stem}.png"), &format!("{stem}.csv")).into_bytes()),
+    ];
+    let mut written = Vec::new();
+    for (path, bytes) in files {
+        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// Copies the folder `from` into a new folder `to`, recursively.
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
+}
