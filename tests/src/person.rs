@@ -15,6 +15,7 @@ use matrix_sdk::{
     Client, Room,
     config::{RequestConfig, SyncSettings},
     deserialized_responses::EncryptionInfo,
+    media::MediaEventContent,
     ruma::{
         EventId, OwnedEventId, OwnedRoomId, OwnedUserId, RoomId, UserId,
         api::client::{
@@ -30,8 +31,9 @@ use matrix_sdk::{
                 encryption::RoomEncryptionEventContent,
                 member::MembershipState,
                 message::{
-                    FileMessageEventContent, FormattedBody, MessageFormat, MessageType,
-                    OriginalSyncRoomMessageEvent, Relation, RoomMessageEventContent,
+                    FileMessageEventContent, FormattedBody, ImageMessageEventContent,
+                    MessageFormat, MessageType, OriginalSyncRoomMessageEvent, Relation,
+                    RoomMessageEventContent,
                 },
                 redaction::OriginalSyncRoomRedactionEvent,
             },
@@ -100,6 +102,8 @@ pub struct Seen {
     pub mentions: Option<Vec<OwnedUserId>>,
     /// The file, for an `m.file` message (see [`Person::download`]).
     pub file: Option<FileMessageEventContent>,
+    /// The image, for an `m.image` message (see [`Person::download`]).
+    pub image: Option<ImageMessageEventContent>,
 }
 
 impl Seen {
@@ -196,13 +200,13 @@ impl Person {
         lock(&self.seen.messages).clone()
     }
 
-    /// The content of a file someone sent (decrypted if it was encrypted).
-    pub async fn download(&self, file: &FileMessageEventContent) -> Result<Vec<u8>> {
+    /// The content of a file or an image someone sent (decrypted if it was encrypted).
+    pub async fn download(&self, file: &impl MediaEventContent) -> Result<Vec<u8>> {
         self.client
             .media()
             .get_file(file, false)
             .await
-            .with_context(|| format!("{} downloading {}", self.localpart, file.body))?
+            .with_context(|| format!("{} downloading a file", self.localpart))?
             .context("a file without a source")
     }
 
@@ -593,6 +597,10 @@ impl Seen {
             MessageType::File(file) => Some(file.clone()),
             _ => None,
         };
+        let image = match &msgtype {
+            MessageType::Image(image) => Some(image.clone()),
+            _ => None,
+        };
         Seen {
             room_id: room_id.to_owned(),
             event_id: event.event_id,
@@ -606,6 +614,7 @@ impl Seen {
             in_reply_to,
             mentions,
             file,
+            image,
         }
     }
 }

@@ -4,7 +4,8 @@
 
 use anyhow::{Context as _, Result, ensure};
 use entraide::config::Limits;
-use entraide_commands::{Key, Lang, VolunteerStatus};
+use entraide::report::offline::Order;
+use entraide_commands::{Key, Lang, Span, VolunteerStatus};
 use entraide_storage::Outcome;
 use entraide_tests::{
     Person, Seen,
@@ -596,6 +597,72 @@ async fn test_a_coordinator_reads_the_figures_of_a_month() -> Result<()> {
         has(&world, english.text(), (Lang::En, key), name, value)
     };
     ensure!(said(Key::StatsRequests, "total", "6"), "{}", english.body);
+
+    // The report: its notice, then the chart (an image) and the table (a CSV file).
+    world.coordinator.send_text(&world.coordination_room, "!rapport").await?;
+    let from_bot = |m: &Seen| m.sender == world.bot_id && m.room_id == world.coordination_room;
+    let notice = world
+        .coordinator
+        .wait_for("the report's notice", WAIT, |m| {
+            from_bot(m) && m.text().lines().any(|l| world.texts.is(Lang::Fr, Key::ReportFollows, l))
+        })
+        .await?;
+    ensure!(
+        has(&world, notice.text(), (Lang::Fr, Key::StatsRequests), "total", "6"),
+        "{}",
+        notice.body
+    );
+    let chart = world
+        .coordinator
+        .wait_for("the report's chart", WAIT, |m| from_bot(m) && m.image.is_some())
+        .await?;
+    let table = world
+        .coordinator
+        .wait_for("the report's table", WAIT, |m| {
+            from_bot(m) && m.file.as_ref().is_some_and(|file| file.body.ends_with(".csv"))
+        })
+        .await?;
+    let image = chart.image.context("an image")?;
+    ensure!(
+        image.body.starts_with("chiffres-entraide-") && image.body.ends_with(".png"),
+        "{}",
+        image.body
+    );
+    let png = world.coordinator.download(&image).await?;
+    ensure!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG");
+    let width = png.get(16..20).context("a PNG header")?;
+    ensure!(width == 1200u32.to_be_bytes(), "{width:?}");
+    let csv = world.coordinator.download(&table.file.context("a file")?).await?;
+    let csv = String::from_utf8(csv)?;
+    ensure!(csv.starts_with("indicateur;détail;valeur\r\n"), "{csv}");
+    ensure!(csv.contains("\r\ndemandes;;6\r\n"), "{csv}");
+    ensure!(csv.contains("\r\ndemandes par état;réalisée;5\r\n"), "{csv}");
+    ensure!(csv.contains("\r\ndemandes par état;ouverte;< 5\r\n"), "{csv}");
+    for person in &residents {
+        ensure!(!csv.contains(person.user_id.as_str()), "{csv}");
+    }
+
+    // The same files, offline, while the bot runs (it reads a copy of the store).
+    let bot = world.bot.as_ref().context("the bot runs in the test")?;
+    let texts = entraide::load_texts(&bot.config)?;
+    let now = chrono::Utc::now();
+    let today = now.with_timezone(&bot.config.timezone).date_naive();
+    let period = Span::ThisMonth.resolve(today).context("this month")?;
+    let out = tempfile::tempdir()?;
+    let store = bot.config.data_dir.join("store");
+    let order = Order { period, lang: Lang::Fr, folder: out.path(), store: &store };
+    let files = entraide::report::offline::write(&bot.config, &texts, &order, now)?;
+    let names: Vec<String> =
+        files.iter().filter_map(|f| Some(f.file_name()?.to_string_lossy().into_owned())).collect();
+    let stem = image.body.trim_end_matches(".png");
+    ensure!(names == ["png", "svg", "csv", "md"].map(|ext| format!("{stem}.{ext}")), "{names:?}");
+    ensure!(
+        std::fs::read_to_string(out.path().join(format!("{stem}.csv")))? == csv,
+        "the same table"
+    );
+    ensure!(std::fs::read(out.path().join(format!("{stem}.png")))? == png, "the same chart");
+    let summary = std::fs::read_to_string(out.path().join(format!("{stem}.md")))?;
+    ensure!(summary.contains(&format!("![]({stem}.png)")), "{summary}");
     let later = desk(&world, "!stats 2099").await?;
     ensure!(world.texts.says(&later, Lang::Fr, Key::UsageStats), "{}", later.body);
     let refused = residents[0].send_text(&world.neighbourhood, "!stats").await?;
