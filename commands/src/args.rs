@@ -9,6 +9,7 @@ use ruma_common::{OwnedUserId, UserId};
 use crate::{
     parse::{Command, RequestFilter},
     period::read_period,
+    profile::read_profile,
     reading::fold,
 };
 
@@ -231,6 +232,11 @@ pub fn unblock(args: &str, pills: &[Pill]) -> Result<Command, ArgError> {
 /// `!stats [période]`
 pub fn stats(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
     read_period(args).map(|period| Command::Stats { period }).ok_or(ArgError::Usage)
+}
+
+/// `!profil [âge] [genre]`
+pub fn profile(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
+    read_profile(args).map(|answer| Command::Profile { answer }).ok_or(ArgError::Usage)
 }
 
 /// `!rapport [période]`

@@ -19,6 +19,7 @@ pub mod catalogue;
 pub mod mask;
 pub mod parse;
 pub mod period;
+pub mod profile;
 pub mod reading;
 pub mod reply;
 pub mod rules;
@@ -29,6 +30,7 @@ pub use catalogue::{Catalogue, CatalogueError, Key, Message, render_markup};
 pub use mask::{Detail, Masked, mask};
 pub use parse::{Command, ParseError, Parsed, RequestFilter, parse, strip_reply_fallback};
 pub use period::{Period, Span, read_period};
+pub use profile::{AgeBand, Gender, Profile, ProfileAnswer, read_profile};
 pub use reading::{
     Category, DayPart, Reading, Relation, Repeat, When, fold, read_repeat, read_request,
 };

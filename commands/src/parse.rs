@@ -11,6 +11,7 @@ use crate::{
     Lang,
     args::{ArgError, Pill},
     period::Span,
+    profile::ProfileAnswer,
     reading::fold,
     table::{self, CommandKind},
 };
@@ -179,6 +180,11 @@ pub enum Command {
         /// The period, as written (nothing: this month).
         period: Span,
     },
+    /// Someone declares (or shows, or erases) their optional profile for the figures.
+    Profile {
+        /// What they wrote.
+        answer: ProfileAnswer,
+    },
     /// A coordinator asks for the report of a period: the figures, a chart and a CSV
     /// file.
     Report {
@@ -226,6 +232,7 @@ impl Command {
             Command::Show { .. } => CommandKind::Show,
             Command::Stats { .. } => CommandKind::Stats,
             Command::Report { .. } => CommandKind::Report,
+            Command::Profile { .. } => CommandKind::Profile,
             Command::Help => CommandKind::Help,
         }
     }

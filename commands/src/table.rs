@@ -79,6 +79,8 @@ pub enum CommandKind {
     Stats,
     /// `!rapport` / `!report`
     Report,
+    /// `!profil` / `!profile`
+    Profile,
     /// `!aide` / `!help`
     Help,
 }
@@ -146,7 +148,7 @@ pub struct Spec {
 use RoomType::{Coordination, Direct, Neighbourhood, Private, Volunteers};
 
 /// Every command, in the order `!aide` lists them.
-pub static COMMANDS: [Spec; 34] = [
+pub static COMMANDS: [Spec; 35] = [
     Spec {
         kind: CommandKind::Request,
         fr: "demande",
@@ -516,6 +518,18 @@ pub static COMMANDS: [Spec; 34] = [
         who: Who::Coordinator,
         rooms: &[Coordination, Direct],
         args: args::report,
+    },
+    Spec {
+        kind: CommandKind::Profile,
+        fr: "profil",
+        en: "profile",
+        aliases: &[],
+        usage: Key::UsageProfile,
+        help: Key::HelpProfile,
+        who: Who::Anyone,
+        // An age and a gender are not said in a shared room.
+        rooms: &[Direct],
+        args: args::profile,
     },
     Spec {
         kind: CommandKind::Help,

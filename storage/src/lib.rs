@@ -62,6 +62,7 @@
 
 pub mod model;
 mod privacy;
+mod profiles;
 mod retention;
 mod stats;
 
@@ -75,20 +76,20 @@ use sled::{
 };
 
 use crate::model::{
-    AUDIT, EFFECTS, HANDLED, INFORMED, JOINED, LOG, Lang, META, PEOPLE, RELAYS, REQUESTS, ROOMS,
-    SPARES, TreeSpec, VolunteerStatus,
+    AUDIT, EFFECTS, HANDLED, INFORMED, JOINED, LOG, Lang, META, PEOPLE, PROFILES, RELAYS, REQUESTS,
+    ROOMS, SPARES, TreeSpec, VolunteerStatus,
 };
 pub use crate::model::{
     Action, AuditAction, AuditEntry, Block, Effect, FollowUp, LogEntry, NewRequest, Outcome, Pause,
-    Person, Post, Quote, Repeat, Request, RoomKind, Root, Series, Shape, Signature, Spare, State,
-    Step, Target,
+    Person, Post, ProfileRecord, Quote, Repeat, Request, RoomKind, Root, Series, Shape, Signature,
+    Spare, State, Step, Target,
 };
 pub use crate::{
     privacy::{
         FORGET_PASSES, Forgotten, HelpedRequest, PERSON_DATA_VERSION, PSEUDONYM_PREFIX, PersonData,
     },
     retention::{PSEUDONYM, Purged, Retention},
-    stats::{ByState, Commune, FigureQuery, Figures, Load, SMALL, Volunteers, figures},
+    stats::{ByState, Commune, Declared, FigureQuery, Figures, Load, SMALL, Volunteers},
 };
 
 /// The schema this code reads and writes. Version 2 added the `effects` tree, the
@@ -229,6 +230,7 @@ pub struct Store {
     spares: Tree,
     informed: Tree,
     audit: Tree,
+    profiles: Tree,
     meta: Tree,
 }
 
@@ -274,6 +276,7 @@ impl Store {
             spares: db.open_tree(SPARES.name)?,
             informed: db.open_tree(INFORMED.name)?,
             audit: db.open_tree(AUDIT.name)?,
+            profiles: db.open_tree(PROFILES.name)?,
             meta: db.open_tree(META.name)?,
             db,
         };

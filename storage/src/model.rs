@@ -68,7 +68,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 pub use entraide_commands::{
-    Category, DayPart, Key, Lang, Message, Reading, Relation, Repeat, VolunteerStatus, When,
+    Category, DayPart, Key, Lang, Message, Profile, Reading, Relation, Repeat, VolunteerStatus,
+    When,
 };
 
 /// How a tree's keys are written.
@@ -109,6 +110,9 @@ pub(crate) const EFFECTS: TreeSpec = TreeSpec { name: "effects", keys: KeyForm::
 /// User id → when the person got the notice on their data (GDPR Art. 13), in
 /// milliseconds since the epoch (big-endian `u64`).
 pub(crate) const INFORMED: TreeSpec = TreeSpec { name: "informed", keys: KeyForm::Text };
+/// The optional profiles people declared for the figures, by Matrix id: apart from
+/// their requests, read only to count.
+pub(crate) const PROFILES: TreeSpec = TreeSpec { name: "profiles", keys: KeyForm::Text };
 /// Room id → [`Spare`]: private rooms made ahead of claims.
 pub(crate) const SPARES: TreeSpec = TreeSpec { name: "spares", keys: KeyForm::Text };
 /// Generated id → [`AuditEntry`]: what coordinators did.
@@ -382,6 +386,17 @@ pub enum AuditAction {
     Unblock,
     /// Vetted a volunteer who had not accepted the charter (recorded with the vetting).
     Override,
+}
+
+/// The optional profile a person was asked for, and what they declared.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ProfileRecord {
+    /// When the bot asked them (once).
+    pub asked_at: Option<DateTime<Utc>>,
+    /// What they declared (nothing if they did not answer or erased it).
+    pub profile: Profile,
+    /// When they last answered.
+    pub answered_at: Option<DateTime<Utc>>,
 }
 
 /// One line of the audit of the coordinators' actions.

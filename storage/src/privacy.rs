@@ -18,8 +18,8 @@ use crate::{
     decode,
     model::{
         AUDIT, Action, AuditAction, AuditEntry, Category, EFFECTS, Effect, FollowUp, INFORMED, LOG,
-        LogEntry, Outcome, PEOPLE, Person, REQUESTS, ROOMS, Request, RoomKind, Shape, State,
-        Target,
+        LogEntry, Outcome, PEOPLE, Person, ProfileRecord, REQUESTS, ROOMS, Request, RoomKind,
+        Shape, State, Target,
     },
     put, transition_error, u64_from,
 };
@@ -59,6 +59,9 @@ pub struct PersonData {
     pub person: Option<Person>,
     /// When they were told what becomes of their data (`informed`), if they were.
     pub informed_at: Option<DateTime<Utc>>,
+    /// The optional profile they were asked for and declared (`profiles`), if asked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<ProfileRecord>,
     /// Their direct chats with the bot (`rooms`).
     pub direct_rooms: Vec<String>,
     /// The requests they made, whole, by number; volunteers and coordinators are roles.
@@ -147,6 +150,8 @@ struct Found {
     people: Vec<IVec>,
     /// Whether they were told of their data.
     informed: bool,
+    /// Whether they were asked for a profile.
+    profile: bool,
     /// Their direct chats.
     rooms: Vec<IVec>,
     /// Effects about a request they made or naming them, and the private-room effects of
@@ -162,6 +167,7 @@ impl Found {
             && self.log.is_empty()
             && self.people.is_empty()
             && !self.informed
+            && !self.profile
             && self.rooms.is_empty()
             && self.effects.is_empty()
             && self.audit.is_empty()
@@ -258,6 +264,7 @@ impl Store {
             user_id: user_id.to_owned(),
             person,
             informed_at,
+            profile: self.profile(user_id)?,
             direct_rooms: self.rooms_where(|kind| is_direct_of(kind, user_id))?,
             requests,
             helped,
@@ -405,6 +412,7 @@ impl Store {
             }
         }
         found.informed = self.informed.contains_key(user_id)?;
+        found.profile = self.profiles.contains_key(user_id)?;
         for item in self.audit.iter() {
             let (key, bytes) = item?;
             let entry: AuditEntry = decode(&bytes, AUDIT, &key)?;
@@ -452,9 +460,10 @@ impl Store {
             &self.joined,
             &self.effects,
             &self.audit,
+            &self.profiles,
         );
         let done = trees.transaction(
-            |(requests, log, people, informed, rooms, joined, effects, audit)| {
+            |(requests, log, people, informed, rooms, joined, effects, audit, profiles)| {
                 let mut pass = Forgotten::default();
                 let mut relays = Vec::new();
                 let direct: HashSet<&[u8]> = found.rooms.iter().map(|key| key.as_ref()).collect();
@@ -541,6 +550,9 @@ impl Store {
                 }
                 if found.informed {
                     informed.remove(user_id.as_bytes())?;
+                }
+                if found.profile {
+                    profiles.remove(user_id.as_bytes())?;
                 }
                 for key in &found.audit {
                     let Some(bytes) = audit.get(key)? else { continue };

@@ -2,15 +2,18 @@
 //! volunteers' records only, as counts. No id and no text leaves this module; the
 //! caller hides small groups ([`SMALL`]) when it shows them.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::{
+    borrow::Cow,
+    collections::{BTreeMap, HashMap, HashSet},
+};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
+use entraide_commands::{AgeBand, Gender, Profile};
+use serde::{Deserialize, de::IgnoredAny};
 
 use crate::{
     Store, StoreError,
-    model::{
-        Category, LOG, LogEntry, Outcome, PEOPLE, Person, REQUESTS, Request, State, VolunteerStatus,
-    },
+    model::{Category, LOG, Outcome, PEOPLE, Person, REQUESTS, TreeSpec, VolunteerStatus},
 };
 
 /// Groups of fewer people than this are shown as "< 5", never as their number: in a
@@ -76,6 +79,30 @@ pub struct Volunteers {
     pub active: usize,
 }
 
+/// The profiles declared by a group of people (`!profil`): how many declared one, and
+/// how many gave each age band and each gender.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Declared {
+    /// People of the group who declared anything.
+    pub answered: usize,
+    /// By age band.
+    pub by_age: BTreeMap<AgeBand, usize>,
+    /// By gender.
+    pub by_gender: BTreeMap<Gender, usize>,
+}
+
+impl Declared {
+    fn count(&mut self, profile: &Profile) {
+        self.answered += 1;
+        if let Some(age) = profile.age {
+            *self.by_age.entry(age).or_default() += 1;
+        }
+        if let Some(gender) = profile.gender {
+            *self.by_gender.entry(gender).or_default() += 1;
+        }
+    }
+}
+
 /// The requests of one commune, with its neighbourhoods.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Commune {
@@ -119,6 +146,10 @@ pub struct Figures {
     pub load: Load,
     /// Requests done in the period before, for the change.
     pub done_before: usize,
+    /// The profiles the people who asked in the period declared.
+    pub declared_beneficiaries: Declared,
+    /// The profiles the vetted volunteers declared.
+    pub declared_volunteers: Declared,
 }
 
 impl Figures {
@@ -144,140 +175,290 @@ impl Figures {
     }
 }
 
-/// The figures of `query`'s period from what the store holds.
-pub fn figures(
-    requests: &[Request],
-    log: &[LogEntry],
-    people: &[(String, Person)],
-    query: &FigureQuery<'_>,
-) -> Figures {
-    let in_period = |at: DateTime<Utc>| query.from <= at && at < query.to;
-    let before = |at: DateTime<Utc>| query.before <= at && at < query.from;
-    let mut figures = Figures::default();
-    let mut asked = HashSet::new();
-    let mut asked_before = HashSet::new();
-    // The period's requests, and when each was first claimed.
-    let mut first_claim: HashMap<u64, Option<DateTime<Utc>>> = HashMap::new();
-    for request in requests {
-        // An offer nobody took up: no one asked.
-        let untaken_offer = request.is_offer()
-            && !matches!(request.state, State::Claimed { .. } | State::Done { .. });
-        if untaken_offer {
+/// What the figures read of a stored request: the rest of it (its text above all) is
+/// skipped, not decoded, so that a year of a large store reads fast.
+#[derive(Debug, Deserialize)]
+struct RequestFacts<'a> {
+    number: u64,
+    #[serde(borrow)]
+    requester: Cow<'a, str>,
+    #[serde(borrow)]
+    origin_room: Cow<'a, str>,
+    #[serde(borrow, default)]
+    neighbourhood: Option<Cow<'a, str>>,
+    reading: ReadingFacts,
+    created_at: DateTime<Utc>,
+    state: StateFacts<'a>,
+    #[serde(default)]
+    posts: Vec<IgnoredAny>,
+}
+
+/// What the figures read of a request's reading.
+#[derive(Debug, Deserialize)]
+struct ReadingFacts {
+    category: Category,
+    #[serde(default)]
+    on_behalf: Option<IgnoredAny>,
+}
+
+/// A request's state, by its tag alone.
+#[derive(Debug, Deserialize)]
+struct StateFacts<'a> {
+    #[serde(borrow)]
+    state: Cow<'a, str>,
+}
+
+/// What the figures read of a line of the outcome log (not the volunteer's note).
+#[derive(Debug, Deserialize)]
+struct LogFacts<'a> {
+    at: DateTime<Utc>,
+    number: u64,
+    #[serde(borrow)]
+    actor: Cow<'a, str>,
+    outcome: Outcome,
+}
+
+/// Just the time of a log line.
+#[derive(Debug, Deserialize)]
+struct LogTime {
+    at: DateTime<Utc>,
+}
+
+/// Just when a request was posted.
+#[derive(Debug, Deserialize)]
+struct PostedTime {
+    created_at: DateTime<Utc>,
+}
+
+/// How far from time order requests and log lines may be stored. Both are keyed in the
+/// order they were written (numbers and log ids only grow), with the bot's clock at that
+/// moment: a clock set back, or a test's clock, may put a line a little out of place.
+/// The figures read this much more on each side of what they need, and count exactly.
+const SLACK: TimeDelta = TimeDelta::days(7);
+
+/// The first key of `tree` (8-byte big-endian numbers, in time order as [`SLACK`] says)
+/// from which records are at or after `target`, found by bisection.
+fn first_from(
+    tree: &sled::Tree,
+    spec: TreeSpec,
+    target: DateTime<Utc>,
+    time: impl Fn(&[u8]) -> Result<DateTime<Utc>, serde_json::Error>,
+) -> Result<u64, StoreError> {
+    let number = |key: &[u8]| <[u8; 8]>::try_from(key).map(u64::from_be_bytes).unwrap_or(0);
+    let (Some((first, _)), Some((last, _))) = (tree.first()?, tree.last()?) else {
+        return Ok(0);
+    };
+    let (mut low, mut high) = (number(&first), number(&last).saturating_add(1));
+    // The answer is in low..=high: every record before `low` is older than `target`, and
+    // the first record from `high` on is not.
+    while low < high {
+        let middle = low + (high - low) / 2;
+        let Some(item) = tree.range(middle.to_be_bytes()..).next() else {
+            high = middle;
             continue;
+        };
+        let (key, bytes) = item?;
+        let at = time(&bytes).map_err(|source| crate::decode_error(spec, &key, source))?;
+        if at < target {
+            low = number(&key).saturating_add(1);
+        } else {
+            high = middle;
         }
+    }
+    Ok(low)
+}
+
+/// Counts `name` once in `seen`, copying it only the first time.
+fn insert_once(seen: &mut HashSet<String>, name: &str) {
+    if !seen.contains(name) {
+        seen.insert(name.to_owned());
+    }
+}
+
+/// The figures being counted, request by request, then line by line of the log.
+#[derive(Debug, Default)]
+struct Tally {
+    figures: Figures,
+    asked: HashSet<String>,
+    asked_before: HashSet<String>,
+    /// The period's requests: when each was posted, and first claimed.
+    period: HashMap<u64, (DateTime<Utc>, Option<DateTime<Utc>>)>,
+    /// The period's requests whose first claim may still come in the log: neither it
+    /// nor an end (done, cancelled, expired) was read yet.
+    pending: HashSet<u64>,
+    active: HashSet<String>,
+    helped: HashMap<String, usize>,
+}
+
+impl Tally {
+    fn request(&mut self, request: &RequestFacts<'_>, query: &FigureQuery<'_>) {
+        let state = request.state.state.as_ref();
+        // An offer nobody took up: no one asked.
+        let untaken_offer = !request.posts.is_empty() && !matches!(state, "claimed" | "done");
+        if untaken_offer {
+            return;
+        }
+        let at = request.created_at;
         let phone = request.origin_room == query.phone_room;
-        if before(request.created_at) {
+        let figures = &mut self.figures;
+        if query.before <= at && at < query.from {
             figures.requests_before += 1;
             if !phone {
-                asked_before.insert(request.requester.as_str());
+                insert_once(&mut self.asked_before, &request.requester);
             }
         }
-        if !in_period(request.created_at) {
-            continue;
+        if !(query.from <= at && at < query.to) {
+            return;
         }
         figures.requests += 1;
-        first_claim.insert(request.number, None);
-        let state = &mut figures.by_state;
-        match request.state {
-            State::Open | State::Offered => state.open += 1,
-            State::Claimed { .. } => state.claimed += 1,
-            State::Done { .. } => state.done += 1,
-            State::Cancelled { .. } => state.cancelled += 1,
-            State::Expired => state.expired += 1,
+        self.period.insert(request.number, (at, None));
+        self.pending.insert(request.number);
+        let by_state = &mut figures.by_state;
+        match state {
+            "open" | "offered" => by_state.open += 1,
+            "claimed" => by_state.claimed += 1,
+            "done" => by_state.done += 1,
+            "cancelled" => by_state.cancelled += 1,
+            // The only other state a request stores.
+            _ => by_state.expired += 1,
         }
-        *figures.by_category.entry(request.reading.category).or_default() += 1;
-        figures.posted.push((request.created_at, request.reading.category));
-        let commune = request
-            .neighbourhood
-            .as_ref()
+        let category = request.reading.category;
+        *figures.by_category.entry(category).or_default() += 1;
+        figures.posted.push((at, category));
+        let neighbourhood = request.neighbourhood.as_deref();
+        let commune = neighbourhood
             .and_then(|name| query.communes.get(name))
             .map_or(query.default_commune, String::as_str);
         let commune = figures.by_commune.entry(commune.to_owned()).or_default();
         commune.requests += 1;
-        *commune.neighbourhoods.entry(request.neighbourhood.clone()).or_default() += 1;
+        *commune.neighbourhoods.entry(neighbourhood.map(str::to_owned)).or_default() += 1;
         if request.reading.on_behalf.is_some() {
             figures.on_behalf += 1;
         }
         if phone {
             figures.by_phone += 1;
         } else {
-            asked.insert(request.requester.as_str());
+            insert_once(&mut self.asked, &request.requester);
         }
     }
-    figures.beneficiaries = asked.len();
-    figures.beneficiaries_before = asked_before.len();
 
-    let mut active = HashSet::new();
-    let mut helped: HashMap<&str, usize> = HashMap::new();
-    let created: HashMap<u64, DateTime<Utc>> =
-        requests.iter().map(|request| (request.number, request.created_at)).collect();
-    for entry in log {
+    fn log(&mut self, entry: &LogFacts<'_>, query: &FigureQuery<'_>) {
+        let in_period = query.from <= entry.at && entry.at < query.to;
+        match entry.outcome {
+            Outcome::Claimed | Outcome::Done | Outcome::Cancelled | Outcome::Expired => {
+                self.pending.remove(&entry.number);
+            }
+            _ => {}
+        }
         match entry.outcome {
             Outcome::Claimed => {
-                if let Some(first @ None) = first_claim.get_mut(&entry.number) {
+                if let Some((_, first @ None)) = self.period.get_mut(&entry.number) {
                     *first = Some(entry.at);
                 }
-                if in_period(entry.at) {
-                    active.insert(entry.actor.as_str());
+                if in_period {
+                    insert_once(&mut self.active, &entry.actor);
                 }
             }
-            Outcome::Done if in_period(entry.at) => {
-                active.insert(entry.actor.as_str());
-                *helped.entry(entry.actor.as_str()).or_default() += 1;
+            Outcome::Done if in_period => {
+                insert_once(&mut self.active, &entry.actor);
+                match self.helped.get_mut(entry.actor.as_ref()) {
+                    Some(count) => *count += 1,
+                    None => {
+                        self.helped.insert(entry.actor.to_string(), 1);
+                    }
+                }
             }
-            Outcome::Done if before(entry.at) => figures.done_before += 1,
+            Outcome::Done if query.before <= entry.at && entry.at < query.from => {
+                self.figures.done_before += 1;
+            }
             _ => {}
         }
     }
-    let mut waits: Vec<i64> = first_claim
-        .iter()
-        .filter_map(|(number, claimed)| Some((*claimed)? - *created.get(number)?))
-        .map(|wait| wait.num_minutes().max(0))
-        .collect();
-    waits.sort_unstable();
-    figures.claim_minutes = waits;
-    for count in helped.values() {
-        match count {
-            1 => figures.load.once += 1,
-            2..=5 => figures.load.few += 1,
-            _ => figures.load.many += 1,
-        }
-    }
 
-    let volunteers = &mut figures.volunteers;
-    volunteers.active = active.len();
-    for (_, person) in people {
-        if person.charter.is_some() {
-            volunteers.signed += 1;
+    fn finish(
+        mut self,
+        people: &[(String, Person)],
+        profiles: &HashMap<String, Profile>,
+        now: DateTime<Utc>,
+    ) -> Figures {
+        let figures = &mut self.figures;
+        for profile in self.asked.iter().filter_map(|user| profiles.get(user)) {
+            figures.declared_beneficiaries.count(profile);
         }
-        if person.status == VolunteerStatus::Vetted {
-            volunteers.vetted += 1;
-            if person.is_paused(query.now) {
-                volunteers.paused += 1;
+        figures.beneficiaries = self.asked.len();
+        figures.beneficiaries_before = self.asked_before.len();
+        let mut waits: Vec<i64> = self
+            .period
+            .values()
+            .filter_map(|(posted, claimed)| Some(((*claimed)? - *posted).num_minutes().max(0)))
+            .collect();
+        waits.sort_unstable();
+        figures.claim_minutes = waits;
+        for count in self.helped.values() {
+            match count {
+                1 => figures.load.once += 1,
+                2..=5 => figures.load.few += 1,
+                _ => figures.load.many += 1,
             }
         }
+        let volunteers = &mut figures.volunteers;
+        volunteers.active = self.active.len();
+        for (user, person) in people {
+            if person.charter.is_some() {
+                volunteers.signed += 1;
+            }
+            if person.status == VolunteerStatus::Vetted {
+                volunteers.vetted += 1;
+                if person.is_paused(now) {
+                    volunteers.paused += 1;
+                }
+                if let Some(profile) = profiles.get(user) {
+                    figures.declared_volunteers.count(profile);
+                }
+            }
+        }
+        self.figures
     }
-    figures
 }
 
 impl Store {
-    /// The figures of `query`'s period ([`figures`] over the whole store).
+    /// The figures of `query`'s period, from the requests, the outcome log and the
+    /// people's records.
     pub fn figures(&self, query: &FigureQuery<'_>) -> Result<Figures, StoreError> {
-        let mut requests = Vec::new();
-        for item in self.requests.iter() {
+        let mut tally = Tally::default();
+        // Only the requests posted in the period and the one before are read, and the log
+        // from the period before on: until the period's end, then until each of the
+        // period's requests was first claimed or ended.
+        let (start, end) = (query.before - SLACK, query.to + SLACK);
+        let posted =
+            |bytes: &[u8]| serde_json::from_slice::<PostedTime>(bytes).map(|r| r.created_at);
+        let first = first_from(&self.requests, REQUESTS, start, posted)?;
+        for item in self.requests.range(first.to_be_bytes()..) {
             let (key, bytes) = item?;
-            requests.push(crate::decode::<Request>(&bytes, REQUESTS, &key)?);
+            let request: RequestFacts<'_> = serde_json::from_slice(&bytes)
+                .map_err(|source| crate::decode_error(REQUESTS, &key, source))?;
+            if request.created_at >= end {
+                break;
+            }
+            tally.request(&request, query);
         }
-        let mut log = Vec::new();
-        for item in self.log.iter() {
+        let logged = |bytes: &[u8]| serde_json::from_slice::<LogTime>(bytes).map(|e| e.at);
+        let first = first_from(&self.log, LOG, start, logged)?;
+        for item in self.log.range(first.to_be_bytes()..) {
             let (key, bytes) = item?;
-            log.push(crate::decode::<LogEntry>(&bytes, LOG, &key)?);
+            let entry: LogFacts<'_> = serde_json::from_slice(&bytes)
+                .map_err(|source| crate::decode_error(LOG, &key, source))?;
+            if entry.at >= end && tally.pending.is_empty() {
+                break;
+            }
+            tally.log(&entry, query);
         }
         let mut people = Vec::new();
         for item in self.people.iter() {
             let (key, bytes) = item?;
-            people.push((PEOPLE.key_text(&key), crate::decode::<Person>(&bytes, PEOPLE, &key)?));
+            let person = crate::decode::<Person>(&bytes, PEOPLE, &key)?;
+            people.push((PEOPLE.key_text(&key), person));
         }
-        Ok(figures(&requests, &log, &people, query))
+        Ok(tally.finish(&people, &self.declared_profiles()?, query.now))
     }
 }

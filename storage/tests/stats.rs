@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
-use entraide_commands::{Category, Lang, Reading, Relation, VolunteerStatus, When};
+use entraide_commands::{
+    AgeBand, Category, Gender, Lang, Profile, Reading, Relation, VolunteerStatus, When,
+};
 use entraide_storage::{
     ByState, Effect, FigureQuery, Load, NewRequest, Request, Signature, Store, Volunteers,
 };
@@ -143,5 +145,60 @@ async fn figures_count_what_the_log_says_in_the_period_and_the_one_before() -> T
     let figures = store.figures(&october)?;
     assert_eq!((figures.requests, figures.requests_before), (2, 0));
     assert_eq!(figures.claim_median(), None, "fewer than five claims give no median");
+    Ok(())
+}
+
+#[tokio::test]
+async fn declared_profiles_are_counted_apart_asked_once_given_and_forgotten() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let store = Store::open(dir.path())?;
+    let woman_80 = Profile { age: Some(AgeBand::From75To84), gender: Some(Gender::Woman) };
+    // Six people ask; five declared a profile, one of them only a gender.
+    for (i, requester) in ["@a:x", "@b:x", "@c:x", "@d:x", "@e:x", "@f:x"].into_iter().enumerate() {
+        let new = ask(requester, Some("Centre"), Category::Groceries);
+        store.create_request(new, &format!("$e{i}"), at(1, 0), none).await?;
+        assert!(store.ask_profile_once(requester, at(1, 1)).await?, "asked the first time");
+        assert!(!store.ask_profile_once(requester, at(1, 2)).await?, "never twice");
+    }
+    for user in ["@a:x", "@b:x", "@c:x", "@d:x"] {
+        store.set_profile(user, Some(woman_80), at(1, 5)).await?;
+    }
+    store
+        .set_profile("@e:x", Some(Profile { age: None, gender: Some(Gender::Man) }), at(1, 5))
+        .await?;
+    // A volunteer's profile counts among volunteers, not among the people helped.
+    store
+        .set_volunteer_status("@v:x", VolunteerStatus::Vetted, "@coord:x", None, false, at(0, 0))
+        .await?;
+    store.set_profile("@v:x", Some(woman_80), at(1, 5)).await?;
+    let communes = HashMap::new();
+    let query = FigureQuery {
+        from: at(0, 0),
+        to: at(30, 0),
+        before: at(-30, 0),
+        communes: &communes,
+        default_commune: "Communauté",
+        phone_room: "!coordination:x",
+        now: at(30, 0),
+    };
+    let figures = store.figures(&query)?;
+    let helped = &figures.declared_beneficiaries;
+    assert_eq!(helped.answered, 5);
+    assert_eq!(helped.by_gender.get(&Gender::Woman), Some(&4));
+    assert_eq!(helped.by_gender.get(&Gender::Man), Some(&1));
+    assert_eq!(helped.by_age.get(&AgeBand::From75To84), Some(&4));
+    assert_eq!(figures.declared_volunteers.answered, 1);
+
+    // Erased by the person: still asked, nothing declared, no longer counted.
+    store.set_profile("@e:x", None, at(2, 0)).await?;
+    let record = store.profile("@e:x")?.ok_or("still asked")?;
+    assert_eq!((record.profile, record.answered_at), (Profile::default(), None));
+    assert_eq!(store.figures(&query)?.declared_beneficiaries.answered, 4);
+    // In the person's data, then gone with them.
+    let data = store.person_data("@a:x", at(3, 0))?;
+    assert_eq!(data.profile.map(|record| record.profile), Some(woman_80));
+    store.forget("@a:x", at(3, 0)).await?;
+    assert_eq!(store.profile("@a:x")?, None);
+    assert_eq!(store.figures(&query)?.declared_beneficiaries.answered, 3);
     Ok(())
 }

@@ -76,6 +76,7 @@ pub fn config_for(
         // loop, the benchmark's burst) test other things; `tests/tests/desk.rs` runs the
         // real defaults.
         limits: entraide::config::Limits { open_requests: 1_000, requests_per_day: 1_000 },
+        figures: entraide::config::FiguresConfig::default(),
     })
 }
 

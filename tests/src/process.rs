@@ -285,6 +285,9 @@ pub fn config_toml(config: &Config) -> Result<String> {
         Value::Integer(i64::try_from(config.limits.requests_per_day)?),
     );
     file.insert("limits".into(), Value::Table(limits));
+    let mut figures = Table::new();
+    figures.insert("profile".into(), Value::Boolean(config.figures.profile));
+    file.insert("figures".into(), Value::Table(figures));
     file.insert(
         "coordinators".into(),
         Value::Array(config.coordinators.iter().map(|c| text(c.as_str())).collect()),

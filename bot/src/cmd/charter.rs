@@ -60,5 +60,6 @@ pub async fn accept(bot: &Bot, ctx: &Ctx) -> Result<(), Failure> {
         let notice = bot.texts.render(bot.config.language, Key::CharterSigned, &args);
         bot.outbox.now(plan::notice_in(&bot.rooms.coordination, notice, Shape::New, None));
     }
+    super::profile::ask_once(bot, ctx.sender(), ctx.lang).await?;
     Ok(())
 }

@@ -22,6 +22,7 @@ mod my_data;
 mod offer;
 mod pause;
 mod privacy;
+mod profile;
 mod release;
 mod report;
 mod request;
@@ -196,6 +197,7 @@ pub async fn run(bot: &Bot, ctx: &Ctx, command: Command) -> Result<(), Failure> 
         Command::Show { number } => show::apply(bot, ctx, number).await,
         Command::Stats { period } => stats::apply(bot, ctx, period).await,
         Command::Report { period } => report::apply(bot, ctx, period).await,
+        Command::Profile { answer } => profile::apply(bot, ctx, answer).await,
         Command::Help => help::apply(bot, ctx).await,
     }
 }

@@ -118,6 +118,10 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, text: String, phone_in: bool) -> Result
         bot.store.first_contact(requester, now_ms()).await?;
     }
     bot.outbox.journalled(queued);
+    // A coordinator posting for someone who phoned is not the one helped.
+    if !phone_in {
+        super::profile::ask_once(bot, ctx.sender(), ctx.lang).await?;
+    }
     Ok(())
 }
 

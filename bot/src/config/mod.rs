@@ -107,6 +107,18 @@ pub struct Config {
     pub retention: Retention,
     /// How much one person may ask.
     pub limits: Limits,
+    /// What the figures for the commune may ask people.
+    pub figures: FiguresConfig,
+}
+
+/// What the figures for the commune may ask people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FiguresConfig {
+    /// Ask each person who asks for help or volunteers, once and optionally, an age band
+    /// and a gender (`!profil`), kept apart and counted only in groups of five or more.
+    /// Off unless the commune turns it on (and says so in its record of processing).
+    pub profile: bool,
 }
 
 /// How much one person may ask, so that one person (or a script) cannot flood the
@@ -255,6 +267,8 @@ struct File {
     retention: Retention,
     #[serde(default)]
     limits: Limits,
+    #[serde(default)]
+    figures: FiguresConfig,
 }
 
 #[derive(Debug, Deserialize)]
@@ -423,6 +437,7 @@ impl Config {
             follow_up: file.follow_up,
             retention: file.retention,
             limits: file.limits,
+            figures: file.figures,
             controller: file.community.controller,
         })
     }

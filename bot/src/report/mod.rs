@@ -19,7 +19,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
-use entraide_commands::{Catalogue, Category, Key, Lang, Message, Period};
+use entraide_commands::{AgeBand, Catalogue, Category, Gender, Key, Lang, Message, Period};
 use entraide_storage::{FigureQuery, Figures, SMALL, Store, StoreError};
 
 pub use self::chart::{ChartError, SIZE};
@@ -232,6 +232,26 @@ fn share(part: usize, whole: usize) -> String {
     }
     let percent = (part * 100 + whole / 2) / whole;
     format!("{percent} %")
+}
+
+/// The catalogue's name of an age band.
+pub fn age_key(age: AgeBand) -> Key {
+    match age {
+        AgeBand::Under30 => Key::AgeUnder30,
+        AgeBand::From30To59 => Key::Age30To59,
+        AgeBand::From60To74 => Key::Age60To74,
+        AgeBand::From75To84 => Key::Age75To84,
+        AgeBand::From85 => Key::Age85,
+    }
+}
+
+/// The catalogue's name of a gender.
+pub fn gender_key(gender: Gender) -> Key {
+    match gender {
+        Gender::Woman => Key::GenderWoman,
+        Gender::Man => Key::GenderMan,
+        Gender::Other => Key::GenderOther,
+    }
 }
 
 #[cfg(test)]

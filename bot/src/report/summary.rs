@@ -1,9 +1,10 @@
 //! The lines of the figures' notice, each a catalogue key and its arguments: rendered for
 //! chat by [`Report::notice`], as Markdown for the council's minutes by [`markdown`].
 
-use entraide_commands::{Category, Key};
+use entraide_commands::{AgeBand, Category, Gender, Key};
+use entraide_storage::{Declared, SMALL};
 
-use super::{Report, change, share, shown};
+use super::{Report, age_key, change, gender_key, share, shown};
 
 /// One line of the notice.
 #[derive(Debug, Clone)]
@@ -120,8 +121,43 @@ impl Report<'_> {
             Key::StatsLoad,
             vec![("once", shown(load.once)), ("few", shown(load.few)), ("many", shown(load.many))],
         ));
+        let (helped, volunteers) = (&figures.declared_beneficiaries, &figures.declared_volunteers);
+        if helped.answered + volunteers.answered > 0 {
+            lines.push(Line::new(
+                Key::StatsProfile,
+                vec![
+                    ("beneficiaries", self.declared(helped)),
+                    ("volunteers", self.declared(volunteers)),
+                ],
+            ));
+        }
         lines.push(Line::new(Key::StatsSmall, vec![]));
         lines
+    }
+}
+
+impl Report<'_> {
+    /// What a group declared, as a fragment: how many answered, then by gender and by
+    /// age band; a group of fewer than five is "< 5", without the detail.
+    fn declared(&self, group: &Declared) -> String {
+        if group.answered < SMALL {
+            return shown(group.answered);
+        }
+        let genders: Vec<String> = Gender::ALL
+            .iter()
+            .map(|gender| {
+                let count = group.by_gender.get(gender).copied().unwrap_or(0);
+                format!("{} {}", self.text(gender_key(*gender), &[]), shown(count))
+            })
+            .collect();
+        let ages: Vec<String> = AgeBand::ALL
+            .iter()
+            .map(|age| {
+                let count = group.by_age.get(age).copied().unwrap_or(0);
+                format!("{} {}", self.text(age_key(*age), &[]), shown(count))
+            })
+            .collect();
+        format!("{} — {} · {}", group.answered, genders.join(", "), ages.join(", "))
     }
 }
 

@@ -2,9 +2,10 @@
 //! spreadsheet can filter and pivot it. French spreadsheets read `;`-separated files,
 //! English ones `,`.
 
-use entraide_commands::{Category, Key, Lang};
+use entraide_commands::{AgeBand, Category, Gender, Key, Lang};
+use entraide_storage::SMALL;
 
-use super::{Report, WAIT_KEYS, share, shown};
+use super::{Report, WAIT_KEYS, age_key, gender_key, share, shown};
 
 /// The table, header first, lines ended by CRLF (RFC 4180).
 pub(super) fn csv(report: &Report<'_>) -> String {
@@ -77,6 +78,27 @@ pub(super) fn csv(report: &Report<'_>) -> String {
     }
     for (key, count) in WAIT_KEYS.iter().zip(report.waits()) {
         row(Key::CsvClaimWait, report.text(*key, &[]), shown(count));
+    }
+    for (indicator, group) in [
+        (Key::CsvProfileBeneficiaries, &figures.declared_beneficiaries),
+        (Key::CsvProfileVolunteers, &figures.declared_volunteers),
+    ] {
+        if group.answered == 0 {
+            continue;
+        }
+        row(indicator, String::new(), shown(group.answered));
+        // The detail only for a group of five or more: else it would be the people.
+        if group.answered < SMALL {
+            continue;
+        }
+        for gender in Gender::ALL {
+            let count = group.by_gender.get(&gender).copied().unwrap_or(0);
+            row(indicator, report.text(gender_key(gender), &[]), shown(count));
+        }
+        for age in AgeBand::ALL {
+            let count = group.by_age.get(&age).copied().unwrap_or(0);
+            row(indicator, report.text(age_key(age), &[]), shown(count));
+        }
     }
 
     let header =

@@ -6,11 +6,17 @@
 // A demo's job is to print for the person who runs it.
 #![allow(clippy::print_stdout)]
 
-use std::{path::PathBuf, time::Duration};
+use std::{
+    path::{Path, PathBuf},
+    time::Duration,
+};
 
 use anyhow::{Context as _, Result};
+use chrono::{TimeDelta, TimeZone};
 use clap::Parser;
-use entraide_commands::{Key, Lang};
+use entraide::config::Tz;
+use entraide_commands::{Category, Key, Lang, Period, Reading, Relation, Span, When};
+use entraide_storage::{NewRequest, Request, Store};
 use entraide_tests::{
     Person, Seen, Synapse, Texts,
     bot::RunningBot,
@@ -28,6 +34,12 @@ struct Args {
     /// Play the whole story with scripted people, print it, and exit.
     #[arg(long)]
     story: bool,
+    /// Fill the store with last month's activity (closed requests, through the store's
+    /// own transitions), ask the bot for its report in the coordination room as a
+    /// coordinator would (`!rapport mois dernier`), save the chart it posts in the demo's
+    /// folder, and exit.
+    #[arg(long)]
+    figures: bool,
     /// Where the throwaway homeserver and the bot keep their data (wiped at start).
     #[arg(long, default_value = "demo-data")]
     dir: PathBuf,
@@ -63,6 +75,12 @@ async fn main() -> Result<()> {
     config.community = COMMUNITY.to_owned();
     let texts = Texts::builtin()?;
     let store = entraide::open_store(&config)?;
+    if args.figures {
+        let today = chrono::Utc::now().with_timezone(&config.timezone).date_naive();
+        let month = Span::LastMonth.resolve(today).context("last month")?;
+        let seeded = last_month(&store, month, config.timezone).await?;
+        println!("Seeded {seeded} closed requests in {}.", month.start.format("%Y-%m"));
+    }
     let bot = RunningBot::start(config, store);
     let bot_id = OwnedUserId::try_from(synapse.user_id("entraide"))?;
 
@@ -105,6 +123,11 @@ async fn main() -> Result<()> {
     println!("  famille-martin   family member, in the neighbourhood room « Les Tilleuls »");
     println!("  entraide         the bot");
 
+    if args.figures {
+        let result = figures(&texts, &bot_id, &coordinator, &coordination, &dir).await;
+        bot.stop().await?;
+        return result;
+    }
     if args.story {
         let result =
             story(&texts, &bot_id, &neighbourhood, &volunteers_room, &family, &alice).await;
@@ -205,5 +228,97 @@ async fn story(
     println!(
         "── End of the story: request {number} is done, and every step is in the outcome log. ──"
     );
+    Ok(())
+}
+
+/// How a month of requests spreads over the categories, in [`Category::ALL`]'s order,
+/// out of 100: what the commune the project comes from sees most (shopping, then
+/// medicines, lifts and visits).
+const MIX: [u64; 8] = [35, 15, 15, 15, 4, 8, 6, 2];
+
+/// Fills `store` with `month`'s activity, as if the bot had served it: about 25 requests
+/// a week in two neighbourhoods, from 40 households, taken by 12 volunteers after minutes
+/// to a day, most done, a few cancelled. Returns how many.
+async fn last_month(store: &Store, month: Period, tz: Tz) -> Result<u64> {
+    let none = |_: &Request| Vec::new();
+    let start = tz
+        .from_local_datetime(&month.start.and_hms_opt(8, 0, 0).context("a time")?)
+        .earliest()
+        .context("the month's first morning")?
+        .with_timezone(&chrono::Utc);
+    let count = u64::try_from(month.days())? * 25 / 7;
+    let categories: Vec<Category> = Category::ALL
+        .iter()
+        .zip(MIX)
+        .flat_map(|(category, share)| {
+            std::iter::repeat_n(*category, usize::try_from(share).unwrap_or(0))
+        })
+        .collect();
+    for i in 0..count {
+        // Spread over the month's days, in the daytime, busier early in the week.
+        let day = i * u64::try_from(month.days())? / count;
+        let at = start
+            + TimeDelta::days(i64::try_from(day)?)
+            + TimeDelta::minutes(i64::try_from((i * 97) % 600)?);
+        let category = categories[usize::try_from((i * 37) % 100)?];
+        let neighbourhood = if i % 3 == 0 { "Centre-bourg" } else { "Les Tilleuls" };
+        let new = NewRequest {
+            requester: format!("@foyer{}:demo", (i * 7) % 40),
+            origin_room: "!demo:demo".to_owned(),
+            neighbourhood: Some(neighbourhood.to_owned()),
+            text: String::new(),
+            reading: Reading {
+                category,
+                when: When::Asap,
+                on_behalf: (i % 3 != 1).then_some(Relation::Mother),
+            },
+            lang: Lang::Fr,
+        };
+        let (request, _) = store.create_request(new, &format!("$demo-{i}"), at, none).await?;
+        let volunteer = format!("@benevole{}:demo", (i * 5) % 12);
+        let wait = TimeDelta::minutes(i64::try_from(
+            [12, 25, 40, 75, 150, 320, 700, 1500][usize::try_from(i % 8)?],
+        )?);
+        if i % 13 == 0 {
+            store.cancel(request.number, &request.requester, false, None, at + wait, none).await?;
+            continue;
+        }
+        store.claim(request.number, &volunteer, None, at + wait, none).await?;
+        let done = at + wait + TimeDelta::hours(4);
+        store.done(request.number, &volunteer, None, None, done, none).await?;
+    }
+    Ok(count)
+}
+
+/// The coordinator asks for last month's report; the chart is saved in `dir`.
+async fn figures(
+    texts: &Texts,
+    bot: &OwnedUserId,
+    coordinator: &Person,
+    coordination: &OwnedRoomId,
+    dir: &Path,
+) -> Result<()> {
+    println!();
+    let command = "!rapport mois dernier";
+    println!("[Coordination] coordination: {command}");
+    coordinator.send_text(coordination, command).await?;
+    let from_bot = |m: &Seen| m.sender == *bot && m.room_id == *coordination;
+    let notice = coordinator
+        .wait_for("the report", STEP, |m| {
+            from_bot(m) && m.text().lines().any(|l| texts.is(Lang::Fr, Key::ReportFollows, l))
+        })
+        .await?;
+    println!("[Coordination] entraide: {}", notice.text().replace('\n', "\n    "));
+    let chart =
+        coordinator.wait_for("the chart", STEP, |m| from_bot(m) && m.image.is_some()).await?;
+    let image = chart.image.context("an image")?;
+    let table =
+        coordinator.wait_for("the table", STEP, |m| from_bot(m) && m.file.is_some()).await?;
+    let file = table.file.context("a file")?;
+    let png = dir.join(&image.body);
+    std::fs::write(&png, coordinator.download(&image).await?)?;
+    std::fs::write(dir.join(&file.body), coordinator.download(&file).await?)?;
+    println!("[Coordination] entraide: 🖼️ {}   📄 {}", image.body, file.body);
+    println!("── The chart and the table are in {} ──", dir.display());
     Ok(())
 }
