@@ -38,7 +38,12 @@ pub fn record(config: &Config, texts: &Catalogue, lang: Lang) -> String {
         ("rooms_encryption", &texts.text(lang, rooms, &[])),
         ("store_encryption", &texts.text(lang, store, &[])),
     ];
-    texts.render(lang, Key::Register, &args).plain
+    let mut record = texts.render(lang, Key::Register, &args).plain;
+    if config.figures.profile {
+        record.push_str("\n\n");
+        record.push_str(&texts.text(lang, Key::RegisterProfile, &[]));
+    }
+    record
 }
 
 #[cfg(test)]

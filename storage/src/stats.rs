@@ -275,22 +275,17 @@ fn insert_once(seen: &mut HashSet<String>, name: &str) {
     }
 }
 
-/// The figures being counted, request by request, then line by line of the log.
+/// The figures of the requests, counted request by request.
 #[derive(Debug, Default)]
-struct Tally {
+struct RequestTally {
     figures: Figures,
     asked: HashSet<String>,
     asked_before: HashSet<String>,
-    /// The period's requests: when each was posted, and first claimed.
-    period: HashMap<u64, (DateTime<Utc>, Option<DateTime<Utc>>)>,
-    /// The period's requests whose first claim may still come in the log: neither it
-    /// nor an end (done, cancelled, expired) was read yet.
-    pending: HashSet<u64>,
-    active: HashSet<String>,
-    helped: HashMap<String, usize>,
+    /// The period's requests: when each was posted.
+    period: HashMap<u64, DateTime<Utc>>,
 }
 
-impl Tally {
+impl RequestTally {
     fn request(&mut self, request: &RequestFacts<'_>, query: &FigureQuery<'_>) {
         let state = request.state.state.as_ref();
         // An offer nobody took up: no one asked.
@@ -311,8 +306,7 @@ impl Tally {
             return;
         }
         figures.requests += 1;
-        self.period.insert(request.number, (at, None));
-        self.pending.insert(request.number);
+        self.period.insert(request.number, at);
         let by_state = &mut figures.by_state;
         match state {
             "open" | "offered" => by_state.open += 1,
@@ -341,95 +335,177 @@ impl Tally {
             insert_once(&mut self.asked, &request.requester);
         }
     }
+}
 
+/// The figures of the outcome log, counted line by line.
+#[derive(Debug, Default)]
+struct LogTally {
+    /// When each request read of was first claimed.
+    first_claims: HashMap<u64, DateTime<Utc>>,
+    /// The requests whose first claim or end (done, cancelled, expired) was read: no
+    /// later line can be their first claim.
+    settled: HashSet<u64>,
+    active: HashSet<String>,
+    helped: HashMap<String, usize>,
+    done_before: usize,
+}
+
+impl LogTally {
     fn log(&mut self, entry: &LogFacts<'_>, query: &FigureQuery<'_>) {
         let in_period = query.from <= entry.at && entry.at < query.to;
         match entry.outcome {
-            Outcome::Claimed | Outcome::Done | Outcome::Cancelled | Outcome::Expired => {
-                self.pending.remove(&entry.number);
-            }
-            _ => {}
-        }
-        match entry.outcome {
             Outcome::Claimed => {
-                if let Some((_, first @ None)) = self.period.get_mut(&entry.number) {
-                    *first = Some(entry.at);
-                }
+                self.settled.insert(entry.number);
+                self.first_claims.entry(entry.number).or_insert(entry.at);
                 if in_period {
                     insert_once(&mut self.active, &entry.actor);
                 }
             }
-            Outcome::Done if in_period => {
-                insert_once(&mut self.active, &entry.actor);
-                match self.helped.get_mut(entry.actor.as_ref()) {
-                    Some(count) => *count += 1,
-                    None => {
-                        self.helped.insert(entry.actor.to_string(), 1);
+            Outcome::Done => {
+                self.settled.insert(entry.number);
+                if in_period {
+                    insert_once(&mut self.active, &entry.actor);
+                    match self.helped.get_mut(entry.actor.as_ref()) {
+                        Some(count) => *count += 1,
+                        None => {
+                            self.helped.insert(entry.actor.to_string(), 1);
+                        }
                     }
+                } else if query.before <= entry.at && entry.at < query.from {
+                    self.done_before += 1;
                 }
             }
-            Outcome::Done if query.before <= entry.at && entry.at < query.from => {
-                self.figures.done_before += 1;
+            Outcome::Cancelled | Outcome::Expired => {
+                self.settled.insert(entry.number);
             }
             _ => {}
         }
     }
+}
 
-    fn finish(
-        mut self,
-        people: &[(String, Person)],
-        profiles: &HashMap<String, Profile>,
-        now: DateTime<Utc>,
-    ) -> Figures {
-        let figures = &mut self.figures;
-        for profile in self.asked.iter().filter_map(|user| profiles.get(user)) {
-            figures.declared_beneficiaries.count(profile);
-        }
-        figures.beneficiaries = self.asked.len();
-        figures.beneficiaries_before = self.asked_before.len();
-        let mut waits: Vec<i64> = self
-            .period
-            .values()
-            .filter_map(|(posted, claimed)| Some(((*claimed)? - *posted).num_minutes().max(0)))
-            .collect();
-        waits.sort_unstable();
-        figures.claim_minutes = waits;
-        for count in self.helped.values() {
-            match count {
-                1 => figures.load.once += 1,
-                2..=5 => figures.load.few += 1,
-                _ => figures.load.many += 1,
-            }
-        }
-        let volunteers = &mut figures.volunteers;
-        volunteers.active = self.active.len();
-        for (user, person) in people {
-            if person.charter.is_some() {
-                volunteers.signed += 1;
-            }
-            if person.status == VolunteerStatus::Vetted {
-                volunteers.vetted += 1;
-                if person.is_paused(now) {
-                    volunteers.paused += 1;
-                }
-                if let Some(profile) = profiles.get(user) {
-                    figures.declared_volunteers.count(profile);
-                }
-            }
-        }
-        self.figures
+/// Whether a log line may count: its outcome is a claim or an end. Read off the bytes,
+/// which serde_json writes as `"outcome":"claimed"`, so that the other lines (posted,
+/// relayed, reminded, …) are not decoded; a line of another shape is decoded.
+fn may_count(bytes: &[u8]) -> bool {
+    const FIELD: &[u8] = b"\"outcome\":\"";
+    let Some(at) = bytes.windows(FIELD.len()).position(|window| window == FIELD) else {
+        return true;
+    };
+    let value = &bytes[at + FIELD.len()..];
+    [&b"claimed\""[..], b"done\"", b"cancelled\"", b"expired\""]
+        .iter()
+        .any(|outcome| value.starts_with(outcome))
+}
+
+/// Puts the two tallies together into the figures.
+fn finish(
+    requests: RequestTally,
+    log: LogTally,
+    people: &[(String, Person)],
+    profiles: &HashMap<String, Profile>,
+    now: DateTime<Utc>,
+) -> Figures {
+    let mut figures = requests.figures;
+    for profile in requests.asked.iter().filter_map(|user| profiles.get(user)) {
+        figures.declared_beneficiaries.count(profile);
     }
+    figures.beneficiaries = requests.asked.len();
+    figures.beneficiaries_before = requests.asked_before.len();
+    let mut waits: Vec<i64> = requests
+        .period
+        .iter()
+        .filter_map(|(number, posted)| {
+            let claimed = log.first_claims.get(number)?;
+            Some((*claimed - *posted).num_minutes().max(0))
+        })
+        .collect();
+    waits.sort_unstable();
+    figures.claim_minutes = waits;
+    figures.done_before = log.done_before;
+    for count in log.helped.values() {
+        match count {
+            1 => figures.load.once += 1,
+            2..=5 => figures.load.few += 1,
+            _ => figures.load.many += 1,
+        }
+    }
+    let volunteers = &mut figures.volunteers;
+    volunteers.active = log.active.len();
+    for (user, person) in people {
+        if person.charter.is_some() {
+            volunteers.signed += 1;
+        }
+        if person.status == VolunteerStatus::Vetted {
+            volunteers.vetted += 1;
+            if person.is_paused(now) {
+                volunteers.paused += 1;
+            }
+            if let Some(profile) = profiles.get(user) {
+                figures.declared_volunteers.count(profile);
+            }
+        }
+    }
+    figures
 }
 
 impl Store {
     /// The figures of `query`'s period, from the requests, the outcome log and the
     /// people's records.
+    ///
+    /// Only what the period and the one before need is read: the requests posted in them,
+    /// and the log from the period before until the period's end, then on only until
+    /// each of the period's requests was first claimed or ended. The requests and the log
+    /// are read side by side, on two threads.
     pub fn figures(&self, query: &FigureQuery<'_>) -> Result<Figures, StoreError> {
-        let mut tally = Tally::default();
-        // Only the requests posted in the period and the one before are read, and the log
-        // from the period before on: until the period's end, then until each of the
-        // period's requests was first claimed or ended.
         let (start, end) = (query.before - SLACK, query.to + SLACK);
+        let (requests, (mut log, stopped)) = std::thread::scope(|scope| {
+            let log = scope.spawn(|| self.read_log(query, start, end));
+            let requests = self.read_requests(query, start, end);
+            let log = log.join().map_err(|_| {
+                StoreError::Sled(sled::Error::ReportableBug("the log's reader panicked".into()))
+            })?;
+            Ok::<_, StoreError>((requests?, log?))
+        })?;
+        // Requests of the period still waiting for their first claim: read on.
+        let mut pending: HashSet<u64> = requests
+            .period
+            .keys()
+            .filter(|number| !log.settled.contains(number))
+            .copied()
+            .collect();
+        if let Some(next) = stopped {
+            for item in self.log.range(next.to_be_bytes()..) {
+                if pending.is_empty() {
+                    break;
+                }
+                let (key, bytes) = item?;
+                if !may_count(&bytes) {
+                    continue;
+                }
+                let entry: LogFacts<'_> = serde_json::from_slice(&bytes)
+                    .map_err(|source| crate::decode_error(LOG, &key, source))?;
+                if pending.remove(&entry.number) && entry.outcome == Outcome::Claimed {
+                    log.first_claims.insert(entry.number, entry.at);
+                }
+            }
+        }
+        let mut people = Vec::new();
+        for item in self.people.iter() {
+            let (key, bytes) = item?;
+            let person = crate::decode::<Person>(&bytes, PEOPLE, &key)?;
+            people.push((PEOPLE.key_text(&key), person));
+        }
+        Ok(finish(requests, log, &people, &self.declared_profiles()?, query.now))
+    }
+
+    /// Counts the requests posted from `start` to `end`.
+    fn read_requests(
+        &self,
+        query: &FigureQuery<'_>,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Result<RequestTally, StoreError> {
+        let mut tally = RequestTally::default();
         let posted =
             |bytes: &[u8]| serde_json::from_slice::<PostedTime>(bytes).map(|r| r.created_at);
         let first = first_from(&self.requests, REQUESTS, start, posted)?;
@@ -442,23 +518,33 @@ impl Store {
             }
             tally.request(&request, query);
         }
+        Ok(tally)
+    }
+
+    /// Counts the log from `start` to `end`; also returns the key it stopped at, if the
+    /// log goes on.
+    fn read_log(
+        &self,
+        query: &FigureQuery<'_>,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Result<(LogTally, Option<u64>), StoreError> {
+        let mut tally = LogTally::default();
         let logged = |bytes: &[u8]| serde_json::from_slice::<LogTime>(bytes).map(|e| e.at);
         let first = first_from(&self.log, LOG, start, logged)?;
         for item in self.log.range(first.to_be_bytes()..) {
             let (key, bytes) = item?;
+            if !may_count(&bytes) {
+                continue;
+            }
             let entry: LogFacts<'_> = serde_json::from_slice(&bytes)
                 .map_err(|source| crate::decode_error(LOG, &key, source))?;
-            if entry.at >= end && tally.pending.is_empty() {
-                break;
+            if entry.at >= end {
+                let next = <[u8; 8]>::try_from(key.as_ref()).map(u64::from_be_bytes).ok();
+                return Ok((tally, next));
             }
             tally.log(&entry, query);
         }
-        let mut people = Vec::new();
-        for item in self.people.iter() {
-            let (key, bytes) = item?;
-            let person = crate::decode::<Person>(&bytes, PEOPLE, &key)?;
-            people.push((PEOPLE.key_text(&key), person));
-        }
-        Ok(tally.finish(&people, &self.declared_profiles()?, query.now))
+        Ok((tally, None))
     }
 }

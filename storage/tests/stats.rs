@@ -202,3 +202,34 @@ async fn declared_profiles_are_counted_apart_asked_once_given_and_forgotten() ->
     assert_eq!(store.figures(&query)?.declared_beneficiaries.answered, 3);
     Ok(())
 }
+
+#[tokio::test]
+async fn a_request_first_taken_weeks_after_its_period_still_counts_its_wait() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let store = Store::open(dir.path())?;
+    // Posted on 1 November, taken on 21 December (a request for a date far ahead);
+    // meanwhile the log goes on with other requests, day after day.
+    let new = ask("@a:x", Some("Centre"), Category::Visit);
+    store.create_request(new, "$late", at(0, 0), none).await?;
+    for day in 1..50 {
+        let new = ask("@b:x", Some("Centre"), Category::Groceries);
+        let (request, _) = store.create_request(new, &format!("$e{day}"), at(day, 0), none).await?;
+        store.cancel(request.number, "@b:x", false, None, at(day, 10), none).await?;
+    }
+    store.claim(1, "@v:x", None, at(50, 0), none).await?;
+    let communes = HashMap::new();
+    let november = FigureQuery {
+        from: at(0, 0),
+        to: at(30, 0),
+        before: at(-31, 0),
+        communes: &communes,
+        default_commune: "Communauté",
+        phone_room: "!coordination:x",
+        now: at(60, 0),
+    };
+    let figures = store.figures(&november)?;
+    assert_eq!(figures.requests, 30);
+    assert_eq!(figures.by_state.cancelled, 29);
+    assert_eq!(figures.claim_minutes, [50 * 24 * 60]);
+    Ok(())
+}

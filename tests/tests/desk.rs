@@ -675,3 +675,88 @@ async fn test_a_coordinator_reads_the_figures_of_a_month() -> Result<()> {
         .await?;
     Ok(())
 }
+
+/// Where the commune turned it on, each person who asks is invited once, in a direct
+/// chat, to declare an age band and a gender for the figures; `!profil` keeps, shows and
+/// erases it there (never in a shared room), and `!stats` counts the answers by group,
+/// "< 5" below five.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn test_people_declare_a_profile_that_the_figures_count_by_group() -> Result<()> {
+    let mut world = World::start(false).await?;
+    let bot = world.bot.take().context("the bot")?;
+    let (mut config, store) = (bot.config.clone(), bot.store.clone());
+    bot.stop().await?;
+    config.figures.profile = true;
+    world.bot = Some(RunningBot::start(config, store));
+    let volunteer = world.volunteer("benevole").await?;
+    let mut residents = Vec::new();
+    for name in ["dupont", "bernard", "thomas", "robert", "richard"] {
+        let resident = world.resident(name).await?;
+        world.ask(&resident, "!demande des courses", &volunteer).await?;
+        let hood = world.neighbourhood.clone();
+        let direct = resident.accept_invite(WAIT, move |room| room.room_id() != hood).await?;
+        resident
+            .wait_for("the question", WAIT, |m| {
+                m.room_id == direct && world.texts.says(m, Lang::Fr, Key::ProfileAsk)
+            })
+            .await?;
+        residents.push((resident, direct));
+    }
+    // In a shared room, refused: an age and a gender are not said there.
+    let (first, first_direct) = &residents[0];
+    let refused = first.send_text(&world.neighbourhood, "!profil femme").await?;
+    first
+        .wait_for("the refusal", WAIT, |m| {
+            m.in_reply_to.as_ref() == Some(&refused)
+                && world.texts.says(m, Lang::Fr, Key::RefusedWrongPlace)
+        })
+        .await?;
+    // Declared, in French and in English.
+    for (i, (resident, direct)) in residents.iter().enumerate() {
+        let (command, lang) = if i == 4 {
+            ("!profile 80 woman", Lang::En)
+        } else {
+            ("!profil 78 ans, femme", Lang::Fr)
+        };
+        let sent = resident.send_text(direct, command).await?;
+        let saved = resident
+            .wait_for("the profile kept", WAIT, |m| {
+                m.in_reply_to.as_ref() == Some(&sent)
+                    && world.texts.says(m, lang, Key::ProfileSaved)
+            })
+            .await?;
+        let woman_80 = if lang == Lang::Fr { "75 à 84 ans, femme" } else { "75 to 84, woman" };
+        ensure!(saved.text().contains(woman_80), "{}", saved.body);
+    }
+    let sent = first.send_text(first_direct, "!profil").await?;
+    first
+        .wait_for("the profile shown", WAIT, |m| {
+            m.in_reply_to.as_ref() == Some(&sent) && world.texts.says(m, Lang::Fr, Key::ProfileShow)
+        })
+        .await?;
+    let stats = desk(&world, "!stats").await?;
+    let line = stats
+        .text()
+        .lines()
+        .find(|line| world.texts.is(Lang::Fr, Key::StatsProfile, line))
+        .with_context(|| stats.body.clone())?;
+    ensure!(line.contains("5 — femme 5, homme 0, autre 0"), "{line}");
+    ensure!(line.contains("75 à 84 ans 5, 85 ans et plus 0"), "{line}");
+    // Erased by one of them: four left, a group too small to detail.
+    let sent = first.send_text(first_direct, "!profil aucun").await?;
+    first
+        .wait_for("the profile erased", WAIT, |m| {
+            m.in_reply_to.as_ref() == Some(&sent)
+                && world.texts.says(m, Lang::Fr, Key::ProfileCleared)
+        })
+        .await?;
+    let stats = desk(&world, "!stats").await?;
+    let line = stats
+        .text()
+        .lines()
+        .find(|line| world.texts.is(Lang::Fr, Key::StatsProfile, line))
+        .with_context(|| stats.body.clone())?;
+    ensure!(line.contains("personnes aidées : < 5 ;"), "{line}");
+    ensure!(!line.contains("femme"), "{line}");
+    Ok(())
+}

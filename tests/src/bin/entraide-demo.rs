@@ -236,6 +236,9 @@ async fn story(
 /// medicines, lifts and visits).
 const MIX: [u64; 8] = [35, 15, 15, 15, 4, 8, 6, 2];
 
+/// How long the seeded requests wait for a volunteer, in minutes, in turn.
+const WAITS: [i64; 8] = [12, 25, 40, 75, 150, 320, 700, 1500];
+
 /// Fills `store` with `month`'s activity, as if the bot had served it: about 25 requests
 /// a week in two neighbourhoods, from 40 households, taken by 12 volunteers after minutes
 /// to a day, most done, a few cancelled. Returns how many.
@@ -276,9 +279,7 @@ async fn last_month(store: &Store, month: Period, tz: Tz) -> Result<u64> {
         };
         let (request, _) = store.create_request(new, &format!("$demo-{i}"), at, none).await?;
         let volunteer = format!("@benevole{}:demo", (i * 5) % 12);
-        let wait = TimeDelta::minutes(i64::try_from(
-            [12, 25, 40, 75, 150, 320, 700, 1500][usize::try_from(i % 8)?],
-        )?);
+        let wait = TimeDelta::minutes(WAITS[usize::try_from(i % 8)?]);
         if i % 13 == 0 {
             store.cancel(request.number, &request.requester, false, None, at + wait, none).await?;
             continue;
