@@ -180,13 +180,17 @@ fn draw_weeks<DB: DrawingBackend>(report: &Report<'_>, area: &DrawingArea<DB, Sh
             chart.draw_series(std::iter::once(rectangle))?;
             base += height;
         }
-        if bar.hidden {
-            let at = (SegmentValue::CenterOf(index), base + top / 30 + 1);
-            let mark = if base == 0 { format!("< {SMALL}") } else { format!("+ < {SMALL}") };
-            let style =
-                TextStyle::from((FAMILY, 20).into_font()).pos(Pos::new(HPos::Center, VPos::Bottom));
-            chart.draw_series(std::iter::once(Text::new(mark, at, style)))?;
-        }
+        // The week's total above its bar, or "< 5" for what is not drawn.
+        let mark = match (bar.hidden, base) {
+            (true, 0) => format!("< {SMALL}"),
+            (true, _) => format!("+ < {SMALL}"),
+            (false, 0) => continue,
+            (false, total) => total.to_string(),
+        };
+        let at = (SegmentValue::CenterOf(index), base + top / 30 + 1);
+        let style =
+            TextStyle::from((FAMILY, 20).into_font()).pos(Pos::new(HPos::Center, VPos::Bottom));
+        chart.draw_series(std::iter::once(Text::new(mark, at, style)))?;
     }
     // The legend: each category the bars show, and the group of small ones.
     let grouped = bars.iter().any(|bar| bar.parts.iter().any(|(c, _)| *c == GROUPED));
