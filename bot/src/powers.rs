@@ -3,9 +3,14 @@
 //! Without them an action fails quietly for the people concerned (a ban that does not
 //! reach a neighbourhood room, a request that cannot be taken out of it).
 
+use std::future::Future;
+
 use entraide_commands::{Key, Lang, Message};
 use entraide_storage::{RoomKind, Shape};
-use matrix_sdk::{Room, ruma::UserId};
+use matrix_sdk::{
+    Room,
+    ruma::{UserId, events::room::member::MembershipState},
+};
 use tracing::warn;
 
 use crate::{bot::Bot, effects::plan};
@@ -81,9 +86,7 @@ async fn lacking_in(room: &Room, me: &UserId, needs: &[Power]) -> Option<Lacking
             level = level.max(needed.into());
         }
     }
-    let name = room.name().filter(|name| !name.trim().is_empty());
-    let room = name.unwrap_or_else(|| room.room_id().to_string());
-    (!powers.is_empty()).then_some(Lacking { room, powers, level })
+    (!powers.is_empty()).then(|| Lacking { room: room_name(room), powers, level })
 }
 
 /// What to tell the coordinators about `lacking`, in `lang`.
@@ -121,4 +124,82 @@ pub async fn tell_at_start(bot: &Bot) {
     warn!(rooms = lacking.len(), "the bot lacks powers it needs in some rooms");
     let message = report(bot, bot.config.language, &lacking);
     bot.outbox.now(plan::notice_in(&bot.rooms.coordination, message, Shape::New, None));
+}
+
+/// What an action on a person came to, room by room, as the coordinator who asked for it
+/// is told: where it was done, where the bot lacks the power (and which level gives it),
+/// where the homeserver refused or did not answer.
+#[derive(Debug, Default)]
+pub struct RoomsReport {
+    done: Vec<String>,
+    no_power: Vec<(String, i64)>,
+    failed: Vec<String>,
+}
+
+/// Where a person stands in a room (the members are fetched if the bot has not yet).
+pub async fn membership(room: &Room, user: &UserId) -> MembershipState {
+    match room.get_member(user).await {
+        Ok(Some(member)) => member.membership().clone(),
+        Ok(None) => MembershipState::Leave,
+        Err(error) => {
+            warn!(room = %room.room_id(), %error, "cannot read a room's member");
+            MembershipState::Leave
+        }
+    }
+}
+
+impl RoomsReport {
+    /// Does `act` in `room` if the bot has `power` there, and notes what came of it.
+    pub async fn act<F, Fut>(&mut self, bot: &Bot, room: &Room, power: Power, act: F)
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = matrix_sdk::Result<()>>,
+    {
+        let name = room_name(room);
+        if let Some(me) = bot.client.user_id()
+            && let Some(lacking) = lacking_in(room, me, &[power]).await
+        {
+            self.no_power.push((name, lacking.level));
+            return;
+        }
+        match act().await {
+            Ok(()) => self.done.push(name),
+            Err(error) => {
+                warn!(room = %room.room_id(), ?power, %error, "an action on a person failed");
+                self.failed.push(name);
+            }
+        }
+    }
+
+    /// The lines that say it: `done` names the rooms where it was done; `none` is said
+    /// when nothing was to be done anywhere.
+    pub fn lines(&self, bot: &Bot, lang: Lang, done: Key, none: Option<Key>) -> Vec<Message> {
+        let mut lines = Vec::new();
+        if !self.done.is_empty() {
+            lines.push(bot.texts.render(lang, done, &[("rooms", &self.done.join(", "))]));
+        }
+        if !self.no_power.is_empty() {
+            let rooms: Vec<&str> = self.no_power.iter().map(|(room, _)| room.as_str()).collect();
+            let level = self.no_power.iter().map(|(_, level)| *level).max().unwrap_or(100);
+            let args = [("rooms", rooms.join(", ")), ("level", level.to_string())];
+            let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            lines.push(bot.texts.render(lang, Key::RoomsNoPower, &args));
+        }
+        if !self.failed.is_empty() {
+            let rooms = self.failed.join(", ");
+            lines.push(bot.texts.render(lang, Key::RoomsFailed, &[("rooms", &rooms)]));
+        }
+        if lines.is_empty()
+            && let Some(none) = none
+        {
+            lines.push(bot.texts.render(lang, none, &[]));
+        }
+        lines
+    }
+}
+
+/// A room's name, or its id.
+fn room_name(room: &Room) -> String {
+    let name = room.name().filter(|name| !name.trim().is_empty());
+    name.unwrap_or_else(|| room.room_id().to_string())
 }

@@ -11,9 +11,9 @@ use entraide_tests::{
     Person, Seen,
     bot::RunningBot,
     wait_until,
-    world::{DONE, WAIT, World, join_private_room},
+    world::{COMMUNITY, DONE, WAIT, World, join_private_room},
 };
-use matrix_sdk::ruma::int;
+use matrix_sdk::ruma::{events::room::member::MembershipState, int};
 
 /// The coordinator writes `command` in the coordination room and waits for the bot's
 /// answer to it.
@@ -51,6 +51,12 @@ async fn test_a_coordinator_unvets_unbans_and_lists_volunteers() -> Result<()> {
     // Unvetted, not banned: the request goes back to the others, Paul leaves their room.
     let answer = desk(&world, &format!("!retirer {} ne répond plus", paul.user_id)).await?;
     ensure!(has_line(&world, answer.text(), Lang::Fr, Key::Unvetted, &paul), "{}", answer.body);
+    // It says what it did, room by room.
+    let volunteers_name =
+        world.texts.text(Lang::Fr, Key::VolunteersRoomName, &[("community", COMMUNITY)]);
+    let removed =
+        has(&world, answer.text(), (Lang::Fr, Key::RoomsRemoved), "rooms", &volunteers_name);
+    ensure!(removed, "{}", answer.body);
     let numbers = number.to_string();
     let told = has(&world, answer.text(), (Lang::Fr, Key::BannedReleased), "numbers", &numbers);
     ensure!(told, "the request given back is named: {}", answer.body);
@@ -84,10 +90,23 @@ async fn test_a_coordinator_unvets_unbans_and_lists_volunteers() -> Result<()> {
     ensure!(header, "{}", english.body);
 
     // A ban lifted leaves the person unvetted; lifting it twice says so.
-    desk(&world, &format!("!bannir {}", paul.user_id)).await?;
+    let banned = desk(&world, &format!("!bannir {}", paul.user_id)).await?;
     ensure!(store.person(paul.user_id.as_str())?.status == VolunteerStatus::Banned, "banned");
+    // Truthfully, room by room: banned where the bot may, not in the neighbourhood room,
+    // where it is a plain member (with the level that would let it).
+    let said =
+        |key: Key| banned.text().lines().find_map(|line| world.texts.args(Lang::Fr, key, line));
+    let done = said(Key::RoomsBanned).with_context(|| banned.body.clone())?;
+    ensure!(done.get("rooms").is_some_and(|r| r.contains(&volunteers_name)), "{}", banned.body);
+    let not_done = said(Key::RoomsNoPower).with_context(|| banned.body.clone())?;
+    ensure!(not_done.get("rooms").map(String::as_str) == Some("Les Tilleuls"), "{}", banned.body);
+    ensure!(not_done.get("level").map(String::as_str) == Some("50"), "{}", banned.body);
     let lifted = desk(&world, &format!("!unban {}", paul.user_id)).await?;
     ensure!(has_line(&world, lifted.text(), Lang::En, Key::Unbanned, &paul), "{}", lifted.body);
+    let unbanned =
+        lifted.text().lines().find_map(|l| world.texts.args(Lang::En, Key::RoomsUnbanned, l));
+    let unbanned = unbanned.with_context(|| lifted.body.clone())?;
+    ensure!(unbanned.get("rooms").is_some_and(|r| r.contains(&volunteers_name)), "{}", lifted.body);
     ensure!(store.person(paul.user_id.as_str())?.status == VolunteerStatus::Unvetted, "unvetted");
     let twice = desk(&world, &format!("!debannir {}", paul.user_id)).await?;
     ensure!(has_line(&world, twice.text(), Lang::Fr, Key::NotBanned, &paul), "{}", twice.body);
@@ -148,6 +167,20 @@ async fn test_a_coordinator_unvets_unbans_and_lists_volunteers() -> Result<()> {
                 ))
         })
         .await?;
+    // Unvetted again, in English: the invitation he had not answered is withdrawn.
+    let paul_id_ = paul.user_id.clone();
+    let room = world.volunteers_room.clone();
+    wait_until("Paul invited again", WAIT, || async {
+        let room = world.coordinator.room(&room).ok()?;
+        let member = room.get_member(&paul_id_).await.ok()??;
+        (*member.membership() == MembershipState::Invite).then_some(())
+    })
+    .await?;
+    let english = desk(&world, &format!("!unvet {} moved away", paul.user_id)).await?;
+    ensure!(has_line(&world, english.text(), Lang::En, Key::Unvetted, &paul), "{}", english.body);
+    let removed =
+        english.text().lines().any(|line| world.texts.is(Lang::En, Key::RoomsRemoved, line));
+    ensure!(removed, "{}", english.body);
 
     // The bot is a plain member of the neighbourhood room: it says what it lacks there.
     let check = desk(&world, "!verifier").await?;

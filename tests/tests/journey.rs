@@ -95,7 +95,8 @@ async fn test_a_newcomer_gets_the_charter_accepts_it_and_is_vetted_with_a_note()
     ensure!(
         lines.contains(&world.texts.text(Lang::Fr, Key::VettedNote, &[("note", note)]).as_str())
     );
-    ensure!(lines.len() == 2, "no override was needed: {}", vetted.body);
+    ensure!(lines.len() == 3, "no override was needed: {}", vetted.body);
+    ensure!(world.texts.is(Lang::Fr, Key::RoomsInvited, lines[2]), "{}", vetted.body);
     let volunteers = world.volunteers_room.clone();
     marie.accept_invite(WAIT, move |room| room.room_id() == volunteers).await?;
     let welcome = marie

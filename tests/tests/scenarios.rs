@@ -579,10 +579,21 @@ async fn test_a_banned_volunteer_cannot_claim_and_leaves_the_volunteers_room() -
             &format!("!bannir {} absent aux rendez-vous", banned.user_id),
         )
         .await?;
-    answer_to(&world, coordinator, &world.coordination_room, &command, "the ban confirmed", |t| {
-        world.texts.is_with(Lang::Fr, Key::Banned, t, "user", banned.user_id.as_str())
-    })
+    let answer = answer_to(
+        &world,
+        coordinator,
+        &world.coordination_room,
+        &command,
+        "the ban confirmed",
+        |t| {
+            let first = t.lines().next().unwrap_or_default();
+            world.texts.is_with(Lang::Fr, Key::Banned, first, "user", banned.user_id.as_str())
+        },
+    )
     .await?;
+    // Where it was done is said, room by room.
+    let rooms = answer.text().lines().any(|line| world.texts.is(Lang::Fr, Key::RoomsBanned, line));
+    ensure!(rooms, "{}", answer.body);
     assert_eq!(world.bot()?.store.person(banned.user_id.as_str())?.status, VolunteerStatus::Banned);
 
     let dm = direct_chat(&world, &banned).await?;

@@ -3,11 +3,19 @@
 
 use entraide_commands::{Key, Message, VolunteerStatus};
 use entraide_storage::{AuditAction, Request, RoomKind};
-use matrix_sdk::{Room, ruma::UserId};
-use tracing::{debug, info, warn};
+use matrix_sdk::{
+    Room,
+    ruma::{UserId, events::room::member::MembershipState},
+};
+use tracing::{info, warn};
 
 use super::{Ctx, journal::announce};
-use crate::{bot::Bot, effects::plan, failure::Failure};
+use crate::{
+    bot::Bot,
+    effects::plan,
+    failure::Failure,
+    powers::{Power, RoomsReport, membership},
+};
 
 /// Bans `user`: no longer vetted, their requests given back, banned from the rooms the
 /// bot manages.
@@ -27,13 +35,14 @@ pub async fn apply(
         announce(bot, ctx, AuditAction::Ban, Some(user), reason);
     }
     let released = give_back_all(bot, user, by).await?;
-    ban_everywhere(bot, user).await;
+    let rooms = ban_everywhere(bot, user).await;
     let key = if before == VolunteerStatus::Banned { Key::AlreadyBanned } else { Key::Banned };
     let mut parts = vec![bot.texts.render(ctx.lang, key, &[("user", user.as_str())])];
     if !released.is_empty() {
         let numbers = released.join(", ");
         parts.push(bot.texts.render(ctx.lang, Key::BannedReleased, &[("numbers", &numbers)]));
     }
+    parts.extend(rooms.lines(bot, ctx.lang, Key::RoomsBanned, Some(Key::RoomsNotThere)));
     ctx.answer(bot, &Message::lines(parts), None);
     Ok(())
 }
@@ -82,13 +91,17 @@ pub(super) fn managed_rooms(bot: &Bot) -> Vec<Room> {
     bot.client.joined_rooms().into_iter().filter(managed).collect()
 }
 
-/// Bans `user` from every room the bot manages where they are, as far as the bot has the
-/// power to. The reason stays in the store: a membership event would show it to every
-/// member of the room, residents included.
-async fn ban_everywhere(bot: &Bot, user: &UserId) {
+/// Bans `user` from every room the bot manages (also where they are not, so that they
+/// cannot join), as far as the bot has the power to, room by room; a room where they are
+/// banned already is left as it is. The reason stays in the store: a membership event
+/// would show it to every member of the room, residents included.
+async fn ban_everywhere(bot: &Bot, user: &UserId) -> RoomsReport {
+    let mut report = RoomsReport::default();
     for room in managed_rooms(bot) {
-        if let Err(error) = room.ban_user(user, None).await {
-            debug!(room = %room.room_id(), %error, "cannot ban here");
+        if membership(&room, user).await == MembershipState::Ban {
+            continue;
         }
+        report.act(bot, &room, Power::Ban, || room.ban_user(user, None)).await;
     }
+    report
 }

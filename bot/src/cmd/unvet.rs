@@ -4,11 +4,15 @@
 
 use entraide_commands::{Key, Message, VolunteerStatus};
 use entraide_storage::AuditAction;
-use matrix_sdk::ruma::UserId;
-use tracing::{debug, info};
+use matrix_sdk::ruma::{UserId, events::room::member::MembershipState};
+use tracing::info;
 
 use super::{Ctx, ban::give_back_all, journal::announce};
-use crate::{bot::Bot, failure::Failure};
+use crate::{
+    bot::Bot,
+    failure::Failure,
+    powers::{Power, RoomsReport, membership},
+};
 
 /// Unvets `user` if they are vetted; a banned or unvetted person is left as they are.
 pub async fn apply(
@@ -36,16 +40,22 @@ pub async fn apply(
     info!("volunteer no longer vetted");
     announce(bot, ctx, AuditAction::Unvet, Some(user), reason);
     let released = give_back_all(bot, user, by).await?;
+    // Out of the volunteers room, if they are in it or invited.
+    let mut rooms = RoomsReport::default();
     if let Some(volunteers) = bot.volunteers_room()
-        && let Err(error) = volunteers.kick_user(user, None).await
+        && matches!(
+            membership(&volunteers, user).await,
+            MembershipState::Join | MembershipState::Invite
+        )
     {
-        debug!(%error, "not removed from the volunteers room");
+        rooms.act(bot, &volunteers, Power::Kick, || volunteers.kick_user(user, None)).await;
     }
     let mut parts = vec![bot.texts.render(ctx.lang, Key::Unvetted, &args)];
     if !released.is_empty() {
         let numbers = released.join(", ");
         parts.push(bot.texts.render(ctx.lang, Key::BannedReleased, &[("numbers", &numbers)]));
     }
+    parts.extend(rooms.lines(bot, ctx.lang, Key::RoomsRemoved, Some(Key::RoomsNotThere)));
     ctx.answer(bot, &Message::lines(parts), None);
     Ok(())
 }

@@ -5,11 +5,16 @@
 
 use entraide_commands::{Key, Message, VolunteerStatus};
 use entraide_storage::{AuditAction, Shape};
-use matrix_sdk::ruma::UserId;
-use tracing::{debug, info, warn};
+use matrix_sdk::ruma::{UserId, events::room::member::MembershipState};
+use tracing::info;
 
 use super::{Ctx, journal::announce};
-use crate::{bot::Bot, effects::plan, failure::Failure};
+use crate::{
+    bot::Bot,
+    effects::plan,
+    failure::Failure,
+    powers::{Power, RoomsReport, membership},
+};
 
 /// Marks `user` vetted, lifts a ban in the volunteers room, and invites them there. Someone
 /// who never accepted the charter is vetted only `without_charter`, which the audit keeps.
@@ -25,12 +30,9 @@ pub async fn apply(
     let args = [("user", user.as_str())];
     if person.status == VolunteerStatus::Vetted {
         // One who left the volunteers room is invited back.
-        if let Some(volunteers) = bot.volunteers_room()
-            && let Err(error) = volunteers.invite_user_by_id(user).await
-        {
-            debug!(%error, "no invitation to the volunteers room");
-        }
-        ctx.answer(bot, &texts.render(lang, Key::AlreadyVetted, &args), None);
+        let mut answer = vec![texts.render(lang, Key::AlreadyVetted, &args)];
+        answer.extend(invite(bot, user).await.lines(bot, lang, Key::RoomsInvited, None));
+        ctx.answer(bot, &Message::lines(answer), None);
         return Ok(());
     }
     let signed = person.charter.is_some();
@@ -49,16 +51,15 @@ pub async fn apply(
     if overrode {
         announce(bot, ctx, AuditAction::Override, Some(user), note);
     }
+    let mut unbanned = RoomsReport::default();
+    if before == VolunteerStatus::Banned
+        && let Some(volunteers) = bot.volunteers_room()
+        && membership(&volunteers, user).await == MembershipState::Ban
+    {
+        unbanned.act(bot, &volunteers, Power::Ban, || volunteers.unban_user(user, None)).await;
+    }
+    let invited = invite(bot, user).await;
     if let Some(volunteers) = bot.volunteers_room() {
-        if before == VolunteerStatus::Banned
-            && let Err(error) = volunteers.unban_user(user, None).await
-        {
-            warn!(%error, "cannot lift the ban in the volunteers room");
-        }
-        if let Err(error) = volunteers.invite_user_by_id(user).await {
-            // Already a member: nothing to do.
-            debug!(%error, "no invitation to the volunteers room");
-        }
         let welcome = texts.render(bot.config.language, Key::VolunteerWelcome, &args);
         let welcome =
             plan::notice_in(volunteers.room_id(), welcome, Shape::New, Some(user.as_str()));
@@ -71,6 +72,22 @@ pub async fn apply(
     if let Some(note) = note {
         answer.push(texts.render(lang, Key::VettedNote, &[("note", note)]));
     }
+    answer.extend(unbanned.lines(bot, lang, Key::RoomsUnbanned, None));
+    answer.extend(invited.lines(bot, lang, Key::RoomsInvited, None));
     ctx.answer(bot, &Message::lines(answer), None);
     Ok(())
+}
+
+/// Invites `user` into the volunteers room unless they are in it or invited already.
+async fn invite(bot: &Bot, user: &UserId) -> RoomsReport {
+    let mut report = RoomsReport::default();
+    if let Some(volunteers) = bot.volunteers_room()
+        && !matches!(
+            membership(&volunteers, user).await,
+            MembershipState::Join | MembershipState::Invite
+        )
+    {
+        report.act(bot, &volunteers, Power::Invite, || volunteers.invite_user_by_id(user)).await;
+    }
+    report
 }
