@@ -793,3 +793,75 @@ async fn test_people_declare_a_profile_that_the_figures_count_by_group() -> Resu
     ensure!(!line.contains("femme"), "{line}");
     Ok(())
 }
+
+/// The desk in English: a request for someone who phoned (`!for`) given to a chosen
+/// volunteer (`!assign`) and done, with the coordinator in the private room; desk
+/// commands refused to a resident in a direct chat; the daily limit of requests.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn test_the_desk_in_english_from_a_phone_in_to_done_and_the_daily_limit() -> Result<()> {
+    let mut world = World::start(false).await?;
+    let bot = world.bot.take().context("the bot")?;
+    let (mut config, store) = (bot.config.clone(), bot.store.clone());
+    bot.stop().await?;
+    config.limits = Limits { open_requests: 100, requests_per_day: 2 };
+    world.bot = Some(RunningBot::start(config, store.clone()));
+    let ben = world.volunteer("ben").await?;
+    let coordination = &world.coordination_room;
+
+    let text = "!for shopping for Mrs Petit, 06 12 34 56 78, thursday morning";
+    let (number, _) = world.ask_in(&world.coordinator, coordination, text, Lang::En).await?;
+    world.relay(&ben, number).await?;
+    let given = world
+        .coordinator
+        .send_text(coordination, &format!("!assign {number} {}", ben.user_id))
+        .await?;
+    world
+        .coordinator
+        .wait_for("the assignment confirmed", WAIT, |m| {
+            m.in_reply_to.as_ref() == Some(&given)
+                && m.text().lines().any(|line| {
+                    world.texts.is_with(Lang::En, Key::Assigned, line, "user", ben.user_id.as_str())
+                })
+        })
+        .await?;
+    let private = join_private_room(&world.texts, &ben, number).await?;
+    ensure!(private == join_private_room(&world.texts, &world.coordinator, number).await?);
+    ben.send_text(&private, "!done delivered").await?;
+    world.wait_log(number, &DONE).await?;
+    let claimed = store.log_of(number)?.into_iter().find(|e| e.outcome == Outcome::Claimed);
+    ensure!(claimed.is_some_and(|e| e.actor == ben.user_id.as_str()), "claimed in Ben's name");
+
+    // A resident in a direct chat: desk commands are not theirs.
+    let resident = world.resident("smith").await?;
+    let direct = resident.create_dm(&world.bot_id, false).await?;
+    resident
+        .wait_for("the bot in the direct chat", WAIT, |m| {
+            m.room_id == direct && m.sender == world.bot_id
+        })
+        .await?;
+    for command in [format!("!assign {number} {}", resident.user_id), "!volunteers".to_owned()] {
+        let tried = resident.send_text(&direct, &command).await?;
+        resident
+            .wait_for("the refusal", WAIT, |m| {
+                m.in_reply_to.as_ref() == Some(&tried)
+                    && world.texts.says(m, Lang::En, Key::RefusedNotCoordinator)
+            })
+            .await?;
+    }
+    // Two requests a day: the third is answered politely and not recorded.
+    for what in ["groceries on monday", "pharmacy on tuesday"] {
+        world.ask_in(&resident, &direct, &format!("!request {what}"), Lang::En).await?;
+    }
+    let before = store.active_requests()?.len();
+    let third = resident.send_text(&direct, "!request a visit on wednesday").await?;
+    resident
+        .wait_for("the daily limit", WAIT, |m| {
+            m.in_reply_to.as_ref() == Some(&third)
+                && m.text()
+                    .lines()
+                    .any(|line| world.texts.is_with(Lang::En, Key::TooManyToday, line, "max", "2"))
+        })
+        .await?;
+    ensure!(store.active_requests()?.len() == before, "nothing recorded");
+    Ok(())
+}
