@@ -101,6 +101,14 @@ async fn test_a_coordinator_unvets_unbans_and_lists_volunteers() -> Result<()> {
     let not_done = said(Key::RoomsNoPower).with_context(|| banned.body.clone())?;
     ensure!(not_done.get("rooms").map(String::as_str) == Some("Les Tilleuls"), "{}", banned.body);
     ensure!(not_done.get("level").map(String::as_str) == Some("50"), "{}", banned.body);
+    let list = desk(&world, "!benevoles").await?;
+    let paul_line = list.text().lines().find_map(|line| {
+        let args = world.texts.args(Lang::Fr, Key::VolunteersLine, line)?;
+        (args.get("user")? == paul.user_id.as_str()).then_some(args)
+    });
+    let paul_line = paul_line.with_context(|| list.body.clone())?;
+    let banned_status = world.texts.text(Lang::Fr, Key::StatusBanned, &[]);
+    ensure!(paul_line.get("status") == Some(&banned_status), "{}", list.body);
     let lifted = desk(&world, &format!("!unban {}", paul.user_id)).await?;
     ensure!(has_line(&world, lifted.text(), Lang::En, Key::Unbanned, &paul), "{}", lifted.body);
     let unbanned =
@@ -624,6 +632,17 @@ async fn test_a_coordinator_reads_the_figures_of_a_month() -> Result<()> {
     for person in &residents {
         ensure!(!text.contains(person.user_id.as_str()), "{text}");
     }
+
+    // The volunteer's line: five requests done, active today.
+    let list = desk(&world, "!benevoles").await?;
+    let line = list.text().lines().find_map(|line| {
+        let args = world.texts.args(Lang::Fr, Key::VolunteersLine, line)?;
+        (args.get("user")? == volunteer.user_id.as_str()).then_some(args)
+    });
+    let line = line.with_context(|| list.body.clone())?;
+    ensure!(line.get("helped").map(String::as_str) == Some("5"), "{}", list.body);
+    let never = world.texts.text(Lang::Fr, Key::LastNever, &[]);
+    ensure!(line.get("last").is_some_and(|last| *last != never), "{}", list.body);
 
     let english = desk(&world, "!figures this month").await?;
     let said = |key: Key, name: &str, value: &str| {
