@@ -476,6 +476,17 @@ async fn test_a_coordinator_blocks_and_unblocks_someones_requests() -> Result<()
             ],
         "{actions:?}"
     );
+    // And in chat, in order, with the reason.
+    let journal = desk(&world, &format!("!journal {}", family.user_id)).await?;
+    let lines: Vec<&str> = journal.text().lines().skip(1).collect();
+    let said = |line: &str, key: Key| line.contains(&world.texts.text(Lang::Fr, key, &[]));
+    ensure!(lines.len() == 2, "{}", journal.body);
+    ensure!(
+        said(lines[0], Key::AuditBlock) && lines[0].contains("messages répétés"),
+        "{}",
+        journal.body
+    );
+    ensure!(said(lines[1], Key::AuditUnblock), "{}", journal.body);
     Ok(())
 }
 
