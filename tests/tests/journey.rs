@@ -348,6 +348,35 @@ async fn test_the_person_helped_says_how_it_went_by_reaction_or_in_a_word() -> R
     let expected =
         [(by.clone(), Some("👍".to_owned())), (by, Some("très gentille, merci".to_owned()))];
     ensure!(notes == expected, "{notes:?}");
+
+    // Not so well, the next time: 👎, then a word in English, with the number.
+    let (second, relay) = world.ask(&family, "!demande pharmacie vendredi", &alice).await?;
+    alice.react(&world.volunteers_room, &relay.event_id, "✋").await?;
+    let private = join_private_room(&world.texts, &family, second).await?;
+    join_private_room(&world.texts, &alice, second).await?;
+    alice.send_text(&private, "!done").await?;
+    let asked = family
+        .wait_for("the question again", WAIT, |m| {
+            m.room_id == private && world.texts.is(Lang::Fr, Key::FeedbackAsk, m.text())
+        })
+        .await?;
+    family.react(&private, &asked.event_id, "👎").await?;
+    family
+        .wait_for("the thanks again", WAIT, |m| {
+            m.room_id == private
+                && world.texts.is_about(Lang::Fr, Key::FeedbackThanks, m.text(), second)
+        })
+        .await?;
+    let command = format!("!feedback {second} a bit late");
+    let said = answer(&world, &family, &world.neighbourhood, &command).await?;
+    ensure!(world.texts.says(&said, Lang::En, Key::FeedbackThanks), "{}", said.body);
+    let notes: Vec<Option<String>> = store
+        .log_of(second)?
+        .into_iter()
+        .filter(|entry| entry.outcome == Outcome::Feedback)
+        .map(|entry| entry.note)
+        .collect();
+    ensure!(notes == [Some("👎".to_owned()), Some("a bit late".to_owned())], "{notes:?}");
     Ok(())
 }
 
