@@ -513,6 +513,31 @@ async fn test_an_offer_in_english_is_withdrawn_and_not_taken_by_its_author() -> 
     let gone = answer(&world, &family, &world.neighbourhood, &format!("!yes {number}")).await?;
     ensure!(world.texts.is_about(Lang::En, Key::OfferGone, gone.text(), number), "{}", gone.body);
     world.wait_log(number, &[Outcome::Offered, Outcome::Cancelled]).await?;
+
+    // Another offer, taken up in English: a private room for both, closed in English.
+    let posted = answer(&world, &bruno, volunteers, "!offer groceries on Friday").await?;
+    let second = world.texts.number(Lang::En, Key::OfferPosted, posted.text())?;
+    let taken = answer(&world, &family, &world.neighbourhood, &format!("!yes {second}")).await?;
+    ensure!(
+        world.texts.is_about(Lang::En, Key::OfferTaken, taken.text(), second),
+        "{}",
+        taken.body
+    );
+    let private = join_private_room(&world.texts, &family, second).await?;
+    ensure!(private == join_private_room(&world.texts, &bruno, second).await?);
+    bruno.send_text(&private, "!done").await?;
+    world
+        .wait_log(
+            second,
+            &[
+                Outcome::Offered,
+                Outcome::OfferTaken,
+                Outcome::Claimed,
+                Outcome::PrivateRoomCreated,
+                Outcome::Done,
+            ],
+        )
+        .await?;
     Ok(())
 }
 
