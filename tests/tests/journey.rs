@@ -285,10 +285,14 @@ async fn test_a_new_charter_is_accepted_again_before_taking_requests() -> Result
     let take = format!("!prendre {number}");
     let refused = answer(&world, &marie, &world.volunteers_room, &take).await?;
     ensure!(world.texts.says(&refused, Lang::Fr, Key::CharterOutdated), "{}", refused.body);
+    let in_english = format!("!take {number}");
+    let refused = answer(&world, &marie, &world.volunteers_room, &in_english).await?;
+    ensure!(world.texts.says(&refused, Lang::En, Key::CharterOutdated), "{}", refused.body);
     ensure!(store.request(number)?.context("the request")?.state.holder().is_none(), "open");
 
-    let again = answer(&world, &marie, &world.volunteers_room, "!accepte").await?;
-    ensure!(world.texts.says(&again, Lang::Fr, Key::CharterAccepted), "{}", again.body);
+    // Accepted again, in English this time.
+    let again = answer(&world, &marie, &world.volunteers_room, "!accept").await?;
+    ensure!(world.texts.says(&again, Lang::En, Key::CharterAccepted), "{}", again.body);
     let new = store.person(user)?.charter.context("signed")?.version;
     ensure!(new != old, "a new version: {new}");
     let won = answer(&world, &marie, &world.volunteers_room, &take).await?;
