@@ -236,6 +236,7 @@ pub enum Key {
     CsvProfileVolunteers,
     StatsProfile,
     ProfileAsk,
+    NudgePaused,
     RoomsBanned,
     RoomsRemoved,
     RoomsInvited,

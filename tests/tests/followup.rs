@@ -160,6 +160,24 @@ async fn test_a_held_request_is_nudged_then_escalated_and_a_dated_one_expires() 
         )
         .await?;
 
+    // Another, held by a volunteer who then takes a break.
+    let resting = world.volunteer("repos").await?;
+    let (rested, _) = world.ask(&family, "!demande une visite à ma mère", &resting).await?;
+    resting.send_text(&world.volunteers_room, &format!("!prendre {rested}")).await?;
+    join_private_room(&world.texts, &resting, rested).await?;
+    world
+        .wait_log(
+            rested,
+            &[Outcome::Created, Outcome::Relayed, Outcome::Claimed, Outcome::PrivateRoomCreated],
+        )
+        .await?;
+    let pause = resting.send_text(&world.volunteers_room, "!pause").await?;
+    resting
+        .wait_for("the break noted", WAIT, |m| {
+            m.in_reply_to.as_ref() == Some(&pause) && world.texts.says(m, Lang::Fr, Key::Paused)
+        })
+        .await?;
+
     // "demain matin": over at noon tomorrow, expired two hours later.
     let (dated, _) = world.ask(&family, "!demande des courses demain matin", &volunteer).await?;
     let tz = world.bot()?.config.timezone;
@@ -182,7 +200,8 @@ async fn test_a_held_request_is_nudged_then_escalated_and_a_dated_one_expires() 
     ensure!(log.last().map(|e| e.outcome) == Some(Outcome::Expired), "log: {log:?}");
 
     // The held request is followed up three days after the claim, in its private room.
-    let claimed_for = clock.now() - world.bot()?.store.log_of(held)?[2].at;
+    // (Counted from the later of the two claims: both are due then.)
+    let claimed_for = clock.now() - world.bot()?.store.log_of(rested)?[2].at;
     clock.advance(
         (chrono::TimeDelta::hours(72) - claimed_for).to_std().unwrap_or_default() + MINUTE,
     );
@@ -192,6 +211,9 @@ async fn test_a_held_request_is_nudged_then_escalated_and_a_dated_one_expires() 
         nudge.mentions.iter().flatten().any(|m| *m == volunteer.user_id),
         "the volunteer is not mentioned"
     );
+    // The one on a break is not reminded: the coordinators hear of it.
+    wait_said(&world, &world.coordinator, Key::NudgePaused, rested).await?;
+    ensure!(said(&world, &resting, Key::Nudge, rested).is_empty(), "reminded on a break");
     clock.advance(96 * HOUR);
     wait_said(&world, &world.coordinator, Key::EscalatedClaim, held).await?;
     clock.advance(100 * HOUR);

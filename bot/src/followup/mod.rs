@@ -20,7 +20,7 @@ use entraide_storage::{
     Action, Effect, Purged, Request, Retention, Shape, Step, Target, TransitionError,
 };
 use tokio::sync::{mpsc::UnboundedSender, oneshot};
-use tracing::{error, info};
+use tracing::{error, info, warn};
 
 pub use self::due::due;
 use crate::{bot::Bot, effects::plan, job::Job};
@@ -117,7 +117,10 @@ pub async fn take_due_steps(bot: &Bot) {
     };
     for request in active {
         for step in due(&request, now, &bot.config.follow_up, bot.config.timezone) {
-            let owed = |request: &Request| owed(bot, request, step);
+            // Read before the transition: its plan runs inside sled's transaction, where
+            // reading another tree would wait for the transaction itself.
+            let paused = step == Step::Nudge && holder_paused(bot, &request);
+            let owed = |request: &Request| owed(bot, request, step, paused);
             match bot.store.follow_up(request.number, step, now, owed).await {
                 Ok((_, queued)) => {
                     info!(request = request.number, ?step, "followed up");
@@ -143,8 +146,8 @@ fn notice(
     Effect { request: request.number, lane, urgent, action }
 }
 
-/// What a step owes.
-fn owed(bot: &Bot, request: &Request, step: Step) -> Vec<Effect> {
+/// What a step owes; `paused`: the volunteer holding the request is on a break.
+fn owed(bot: &Bot, request: &Request, step: Step, paused: bool) -> Vec<Effect> {
     let lang = bot.config.language;
     let since = request.phase_start();
     let age = ("age", bot.texts.age(lang, (bot.now() - since).num_minutes()));
@@ -189,6 +192,11 @@ fn owed(bot: &Bot, request: &Request, step: Step) -> Vec<Effect> {
                 to_coordinators(Key::ExpiredCoordination, None),
             ]
         }
+        Step::Nudge if paused => {
+            // A volunteer on a break is not reminded: the coordinators hear of it instead.
+            let volunteer = holder().unwrap_or_default();
+            vec![to_coordinators(Key::NudgePaused, Some(("volunteer", volunteer)))]
+        }
         Step::Nudge => {
             let number = request.number.to_string();
             let message = bot.texts.render(request.lang, Key::Nudge, &[("number", &number)]);
@@ -198,6 +206,18 @@ fn owed(bot: &Bot, request: &Request, step: Step) -> Vec<Effect> {
         Step::EscalateClaim => {
             let volunteer = holder().unwrap_or_default();
             vec![to_coordinators(Key::EscalatedClaim, Some(("volunteer", volunteer)))]
+        }
+    }
+}
+
+/// Whether the volunteer holding `request` is on a break now.
+fn holder_paused(bot: &Bot, request: &Request) -> bool {
+    let Some(holder) = request.state.holder() else { return false };
+    match bot.store.person(holder) {
+        Ok(person) => person.is_paused(bot.now()),
+        Err(error) => {
+            warn!(request = request.number, %error, "cannot read the holder's record");
+            false
         }
     }
 }
