@@ -197,6 +197,15 @@ async fn test_a_coordinator_erases_a_volunteer_and_their_claim_goes_back() -> Re
     let vetting = audit.iter().find(|e| e.action == AuditAction::Vet).context("the vetting")?;
     let target = vetting.target.as_deref().unwrap_or_default();
     ensure!(target.starts_with(PSEUDONYM_PREFIX), "{audit:?}");
+    // In chat, the journal ends with the erasure, and names the volunteer nowhere.
+    let asked = world.coordinator.send_text(coordination, "!journal").await?;
+    let journal = world
+        .coordinator
+        .wait_for("the journal", WAIT, |m| m.in_reply_to.as_ref() == Some(&asked))
+        .await?;
+    let last = journal.text().lines().last().unwrap_or_default();
+    ensure!(last.contains(&world.texts.text(Lang::Fr, Key::AuditErase, &[])), "{}", journal.body);
+    ensure!(!journal.text().contains(user), "{}", journal.body);
     Ok(())
 }
 
