@@ -39,7 +39,7 @@ fn has_line(world: &World, text: &str, lang: Lang, key: Key, user: &Person) -> b
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn test_a_coordinator_unvets_unbans_and_lists_volunteers() -> Result<()> {
-    let world = World::start(false).await?;
+    let mut world = World::start(false).await?;
     let family = world.resident("famille").await?;
     let paul = world.volunteer("paul").await?;
     let alice = world.volunteer("alice").await?;
@@ -190,7 +190,25 @@ async fn test_a_coordinator_unvets_unbans_and_lists_volunteers() -> Result<()> {
         english.text().lines().any(|line| world.texts.is(Lang::En, Key::RoomsRemoved, line));
     ensure!(removed, "{}", english.body);
 
-    // The bot is a plain member of the neighbourhood room: it says what it lacks there.
+    // The bot is a plain member of the neighbourhood room: at a restart it says so unasked,
+    // then on `!verifier`.
+    let header = |m: &Seen| {
+        m.room_id == world.coordination_room
+            && m.sender == world.bot_id
+            && m.text()
+                .lines()
+                .next()
+                .is_some_and(|l| world.texts.is(Lang::Fr, Key::PowersHeader, l))
+    };
+    let reports = world.coordinator.seen().iter().filter(|m| header(m)).count();
+    let bot = world.bot.take().context("the bot")?;
+    let (config, kept, clock) = (bot.config.clone(), bot.store.clone(), bot.clock.clone());
+    bot.stop().await?;
+    world.bot = Some(RunningBot::start_by(config, kept, clock));
+    wait_until("the start-up report of missing powers", WAIT, || async {
+        (world.coordinator.seen().iter().filter(|m| header(m)).count() > reports).then_some(())
+    })
+    .await?;
     let check = desk(&world, "!verifier").await?;
     let powers = [Key::PowerBan, Key::PowerRedact].map(|key| world.texts.text(Lang::Fr, key, &[]));
     let lacking = world.texts.args(
