@@ -712,6 +712,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_break_with_an_end_is_over_by_itself_then() {
+        let at = |hour: i64| {
+            DateTime::from_timestamp(1_800_000_000 + hour * 3600, 0).unwrap_or_default()
+        };
+        let mut person = Person::default();
+        assert!(!person.is_paused(at(0)), "no break");
+        person.pause = Some(Pause { since: at(0), until: Some(at(48)) });
+        assert!(person.is_paused(at(1)));
+        assert!(person.is_paused(at(47)));
+        assert!(!person.is_paused(at(48)), "back by themselves at the date");
+        assert!(!person.is_paused(at(100)));
+        person.pause = Some(Pause { since: at(0), until: None });
+        assert!(person.is_paused(at(10_000)), "until they say they are back");
+    }
+
+    #[test]
     fn numeric_keys_print_the_number_even_when_they_look_like_text() {
         let key = 0x3131_3131_3131_3131_u64.to_be_bytes();
         assert_eq!(&key, b"11111111");
