@@ -20,6 +20,7 @@ use crate::{
     charter::Charter,
     clock::Clock,
     config::Config,
+    echo::Echoes,
     effects::{Outbox, Urgency},
     matrix::{self, BotRooms, RoomTurns},
     report::{self, Report},
@@ -52,6 +53,8 @@ pub struct Bot {
     pub spare_taken: Notify,
     /// The urgent effects under way, which the rest gives way to.
     pub urgency: Arc<Urgency>,
+    /// The bot's own messages as its sync brings them back.
+    pub echoes: Arc<Echoes>,
 }
 
 impl Bot {

@@ -3,6 +3,8 @@
 //! joined the room). They know the bot's own id, nothing else of it. The same sorting
 //! serves events fetched by the catch-up after a limited sync (`sync`).
 
+use std::sync::Arc;
+
 use matrix_sdk::{
     Client, Room, RoomState,
     event_handler::{Ctx, EventHandlerHandle},
@@ -19,13 +21,18 @@ use matrix_sdk::{
 };
 use tracing::{debug, warn};
 
-use crate::job::{Inbox, Job, Jobs};
+use crate::{
+    echo::Echoes,
+    job::{Inbox, Job, Jobs},
+};
 
-/// What the handlers share: the bot's id and the sync's inbox.
+/// What the handlers share: the bot's id, the sync's inbox, and where the bot's own
+/// messages are told to what waits for them.
 #[derive(Debug, Clone)]
 struct Sorter {
     own: OwnedUserId,
     inbox: Inbox,
+    echoes: Arc<Echoes>,
 }
 
 impl Sorter {
@@ -36,9 +43,15 @@ impl Sorter {
     }
 }
 
-/// Registers the handlers; they put jobs in `inbox`.
-pub fn register(client: &Client, own: OwnedUserId, inbox: Inbox) -> Vec<EventHandlerHandle> {
-    client.add_event_handler_context(Sorter { own, inbox });
+/// Registers the handlers; they put jobs in `inbox`, and tell `echoes` of the bot's own
+/// messages.
+pub fn register(
+    client: &Client,
+    own: OwnedUserId,
+    inbox: Inbox,
+    echoes: Arc<Echoes>,
+) -> Vec<EventHandlerHandle> {
+    client.add_event_handler_context(Sorter { own, inbox, echoes });
     vec![
         client.add_event_handler(on_message),
         client.add_event_handler(on_reaction),
@@ -47,6 +60,10 @@ pub fn register(client: &Client, own: OwnedUserId, inbox: Inbox) -> Vec<EventHan
 }
 
 async fn on_message(ev: OriginalSyncRoomMessageEvent, room: Room, sorter: Ctx<Sorter>) {
+    if ev.sender == sorter.own {
+        sorter.echoes.came(ev.event_id);
+        return;
+    }
     sorter.queue(message_job(room.room_id(), ev, &sorter.own));
 }
 

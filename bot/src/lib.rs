@@ -32,6 +32,7 @@ mod clock;
 mod cmd;
 pub mod compact;
 pub mod config;
+mod echo;
 mod effects;
 mod failure;
 mod followup;
@@ -162,11 +163,12 @@ async fn serve(
         sending: Default::default(),
         spare_taken: Default::default(),
         urgency: Default::default(),
+        echoes: Default::default(),
     });
     // Handlers are in place before the first sync, which brings what people wrote while
     // the bot was stopped.
     let inbox = Inbox::default();
-    let handles = handlers::register(&client, user_id.clone(), inbox.clone());
+    let handles = handlers::register(&client, user_id.clone(), inbox.clone(), bot.echoes.clone());
     let worker = tokio::spawn(worker::work(bot.clone(), queue, worker_stops, worker_starts));
     let mut syncer = Syncer::new(
         client.clone(),

@@ -104,6 +104,9 @@ pub struct Seen {
     pub file: Option<FileMessageEventContent>,
     /// The image, for an `m.image` message (see [`Person::download`]).
     pub image: Option<ImageMessageEventContent>,
+    /// When this client's event handler received it: what the benchmark measures to,
+    /// rather than when a poll noticed it.
+    pub arrived: std::time::Instant,
 }
 
 impl Seen {
@@ -615,6 +618,7 @@ impl Seen {
             mentions,
             file,
             image,
+            arrived: std::time::Instant::now(),
         }
     }
 }

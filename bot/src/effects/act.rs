@@ -13,7 +13,7 @@ use matrix_sdk::{
     Room,
     ruma::{EventId, OwnedEventId, OwnedTransactionId, OwnedUserId, TransactionId, UserId},
 };
-use tracing::{error, info, warn};
+use tracing::{debug, error, info, warn};
 
 use super::{Item, plan, relay_id, report, retry::persist, rights};
 use crate::{
@@ -21,6 +21,9 @@ use crate::{
     job::now_ms,
     matrix::{self, Claim, ReplyTo, Shape},
 };
+
+/// How long what follows a relay waits, at most, for the bot's sync to bring it back.
+const ECHO_WAIT: Duration = Duration::from_secs(2);
 
 /// How an effect ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -203,6 +206,11 @@ async fn relay(
     let relay = send(bot, &room, &message, Shape::New, &mentions, txn.as_deref()).await?;
     bot.store.set_relay(request.number, relay.as_str(), bot.now(), id.unwrap_or(0)).await?;
     info!(request = request.number, "relayed");
+    // What follows in the lane (the requester's confirmation: "passed on to the
+    // volunteers") waits until the homeserver has passed the relay on.
+    if !bot.echoes.wait(&relay, ECHO_WAIT).await {
+        debug!(request = request.number, "the relay's echo is late: going on");
+    }
     Ok(())
 }
 
