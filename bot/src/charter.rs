@@ -5,12 +5,8 @@
 use std::path::Path;
 
 use anyhow::Context;
-use entraide_commands::{Key, Message, VolunteerStatus, render_markup};
-use entraide_storage::Shape;
+use entraide_commands::{Message, render_markup};
 use sha2::{Digest, Sha256};
-use tracing::{error, info};
-
-use crate::{bot::Bot, effects::plan};
 
 /// The charter shipped with the bot, for a commune that names none.
 const DEFAULT: &str = include_str!("../texts/charter.md");
@@ -48,39 +44,6 @@ impl Charter {
             anyhow::bail!("the volunteers' charter {} is empty", file.display());
         }
         Ok(Charter::of(&text))
-    }
-}
-
-/// At start, once per new text: when vetted volunteers accepted an older charter, the
-/// volunteers room is told that it changed and how to accept it again (their claims are
-/// refused until they do).
-pub async fn tell_new_version(bot: &Bot) {
-    let version = &bot.charter.version;
-    match bot.store.charter_version() {
-        Ok(Some(told)) if told == *version => return,
-        Ok(_) => {}
-        Err(error) => {
-            error!(%error, "cannot read which charter the volunteers were told of");
-            return;
-        }
-    }
-    let outdated = bot.store.people_where(|person| {
-        person.status == VolunteerStatus::Vetted
-            && person.charter.as_ref().is_some_and(|signed| signed.version != *version)
-    });
-    match outdated {
-        Ok(outdated) if !outdated.is_empty() => {
-            info!(volunteers = outdated.len(), version, "a new charter to accept again");
-            if let Some(room) = bot.volunteers_room() {
-                let notice = bot.texts.render(bot.config.language, Key::CharterNewVersion, &[]);
-                bot.outbox.now(plan::notice_in(room.room_id(), notice, Shape::New, None));
-            }
-        }
-        Ok(_) => {}
-        Err(error) => error!(%error, "cannot read who accepted an older charter"),
-    }
-    if let Err(error) = bot.store.set_charter_version(version).await {
-        error!(%error, "cannot record which charter the volunteers were told of");
     }
 }
 

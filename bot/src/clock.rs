@@ -30,6 +30,14 @@ impl Clock {
         Utc::now() + TimeDelta::milliseconds(*self.offset.borrow())
     }
 
+    /// The system's time, not shifted, in milliseconds since the epoch: the scale of
+    /// event timestamps, which the homeserver sets. Only for comparing with those (which
+    /// history the bot serves, how late an answer comes), which a test moving the clock
+    /// does not move.
+    pub fn wall_ms(&self) -> u64 {
+        u64::try_from(Utc::now().timestamp_millis()).unwrap_or(0)
+    }
+
     /// Moves the clock forward by `by` (tests only: in production nothing calls it), and
     /// wakes what waits for a deadline.
     pub fn advance(&self, by: Duration) {

@@ -41,6 +41,18 @@ pub enum Limit {
     Daily(usize),
 }
 
+/// For logs and tests: an internal failure shows its cause, the others what they are.
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Internal(error) => write!(f, "{error:#}"),
+            other => write!(f, "{other:?}"),
+        }
+    }
+}
+
+impl std::error::Error for Failure {}
+
 impl From<StoreError> for Failure {
     fn from(error: StoreError) -> Self {
         Failure::Internal(error.into())

@@ -9,7 +9,7 @@ use matrix_sdk::{
 };
 use tracing::{error, info, warn};
 
-use crate::{bot::Bot, effects::plan, job::now_ms};
+use crate::{bot::Bot, effects::plan};
 
 /// Joins (and welcomes) or declines an invitation.
 pub async fn accept_or_decline(
@@ -48,7 +48,7 @@ pub async fn accept_or_decline(
     }
     // A direct chat is opened to talk to the bot: what the person wrote there before the
     // bot joined is for it. In other rooms, what came before is history.
-    let since = if direct { 0 } else { now_ms() };
+    let since = if direct { 0 } else { bot.clock.wall_ms() };
     if let Err(error) = bot.store.record_joined(room_id.as_str(), since).await {
         error!(room = %room_id, %error, "cannot record when the bot joined");
     }
@@ -59,7 +59,7 @@ pub async fn accept_or_decline(
     // Opening a direct chat is a first contact: the person is told what becomes of their
     // data (GDPR Art. 13), once.
     if direct {
-        match bot.store.first_contact(inviter.as_str(), now_ms()).await {
+        match bot.store.first_contact(inviter.as_str(), bot.clock.wall_ms()).await {
             Ok(true) => {
                 let notice = bot.privacy_notice(bot.config.language);
                 bot.outbox.now(plan::notice_in(room.room_id(), notice, Shape::New, None));

@@ -52,11 +52,6 @@ impl Inbox {
     }
 }
 
-/// Now, in milliseconds since the epoch (the unit of event times).
-pub fn now_ms() -> u64 {
-    u64::try_from(chrono::Utc::now().timestamp_millis()).unwrap_or(0)
-}
-
 /// Something for the worker to handle.
 #[derive(Debug)]
 pub enum Job {

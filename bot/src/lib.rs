@@ -43,6 +43,7 @@ mod matrix;
 mod powers;
 pub mod register;
 pub mod report;
+mod scheme;
 mod session;
 mod spares;
 mod sync;
@@ -60,6 +61,7 @@ use crate::{
     bot::Bot,
     effects::{Outbox, run},
     job::{Inbox, Job},
+    scheme::Scheme,
     sync::Syncer,
 };
 pub use crate::{clock::Clock, config::Config};
@@ -124,7 +126,7 @@ async fn serve(
 ) -> anyhow::Result<()> {
     tokio::pin!(shutdown);
     matrix::quiet_rotation_panics();
-    let started_ms = job::now_ms();
+    let started_ms = clock.wall_ms();
     // A charter that cannot be read stops the bot before it connects.
     let charter = charter::Charter::load(config.charter.as_deref())?;
 
@@ -150,16 +152,11 @@ async fn serve(
     let (stop_watch, watch_stops) = oneshot::channel();
     let (stop_spares, spares_stop) = oneshot::channel();
     let (resumed, worker_starts) = oneshot::channel();
+    let scheme =
+        Scheme { config, texts, charter, store: store.clone(), rooms, started_ms, outbox, clock };
     let bot = Arc::new(Bot {
+        scheme,
         client: client.clone(),
-        config,
-        texts,
-        charter,
-        store: store.clone(),
-        rooms,
-        started_ms,
-        outbox,
-        clock,
         sending: Default::default(),
         spare_taken: Default::default(),
         urgency: Default::default(),
@@ -177,6 +174,7 @@ async fn serve(
         inbox,
         jobs.clone(),
         started_ms,
+        bot.clock.clone(),
     );
     let synced = tokio::select! {
         token = syncer.first() => Some(token),
@@ -194,7 +192,7 @@ async fn serve(
     if let Some(token) = synced {
         handlers::queue_pending_invites(&client, &jobs).await;
         powers::tell_at_start(&bot).await;
-        charter::tell_new_version(&bot).await;
+        cmd::tell_new_version(&bot).await;
         info!(user = %user_id, "entraide is running");
         tokio::select! {
             () = syncer.forever(token) => warn!("sync ended"),

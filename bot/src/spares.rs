@@ -10,7 +10,7 @@ use std::{sync::Arc, time::Duration};
 use tokio::sync::oneshot;
 use tracing::{info, warn};
 
-use crate::{bot::Bot, effects::retry::persist, job::now_ms, matrix};
+use crate::{bot::Bot, effects::retry::persist, matrix};
 
 /// How long to wait before trying again after a spare room could not be made for good
 /// (transient failures are retried by [`persist`] itself).
@@ -64,7 +64,7 @@ async fn make(bot: &Bot) -> anyhow::Result<()> {
     })
     .await?;
     let room_id = room.room_id().as_str();
-    bot.store.record_joined(room_id, now_ms()).await?;
+    bot.store.record_joined(room_id, bot.clock.wall_ms()).await?;
     bot.store.add_spare(room_id, bot.now()).await?;
     info!(room = %room_id, "spare private room ready");
     Ok(())

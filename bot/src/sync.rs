@@ -12,7 +12,7 @@
 //! back to the last sync and its older events follow. Handled event ids keep any overlap
 //! from being handled twice.
 
-use std::{collections::HashSet, time::Duration};
+use std::{collections::HashSet, sync::Arc, time::Duration};
 
 use entraide_storage::Store;
 use matrix_sdk::{
@@ -30,8 +30,9 @@ use matrix_sdk::{
 use tracing::{debug, info, warn};
 
 use crate::{
+    clock::Clock,
     handlers::{message_job, reaction_job},
-    job::{Inbox, Job, Jobs, now_ms},
+    job::{Inbox, Job, Jobs},
 };
 
 /// Longest wait between two tries after a failed sync.
@@ -72,6 +73,8 @@ pub struct Syncer {
     /// Where history is never fetched past (ms): the bot's start, for rooms it joined
     /// before join times were recorded.
     started_ms: u64,
+    /// The bot's clock (its wall time: sync ends are compared with event times).
+    clock: Arc<Clock>,
 }
 
 impl Syncer {
@@ -83,9 +86,10 @@ impl Syncer {
         inbox: Inbox,
         jobs: Jobs,
         started_ms: u64,
+        clock: Arc<Clock>,
     ) -> Syncer {
         let synced_at = store.synced_at().ok().flatten().unwrap_or(0);
-        Syncer { client, store, own, inbox, jobs, synced_at, started_ms }
+        Syncer { client, store, own, inbox, jobs, synced_at, started_ms, clock }
     }
 
     /// Syncs once from where the client's store left off, without waiting for news
@@ -108,7 +112,7 @@ impl Syncer {
         loop {
             match self.client.sync_once(settings.clone()).await {
                 Ok(response) => {
-                    let ended = now_ms();
+                    let ended = self.clock.wall_ms();
                     let mut jobs = match first {
                         true => {
                             let mut jobs = self.catch_up_all(&response).await;

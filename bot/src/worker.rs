@@ -114,9 +114,10 @@ async fn on_message(bot: &Bot, written: Written, body: &str, html: Option<&str>)
     let Some(parsed) = parsed else {
         return;
     };
-    let Some(room) = matrix::joined(&bot.client, room_id.as_str()) else {
+    // A room the bot has left since: nothing to answer there.
+    if matrix::joined(&bot.client, room_id.as_str()).is_none() {
         return;
-    };
+    }
     // Transitions mark their event handled in their own store transaction.
     let in_transition = parsed.as_ref().is_ok_and(|parsed| {
         matches!(
@@ -143,7 +144,7 @@ async fn on_message(bot: &Bot, written: Written, body: &str, html: Option<&str>)
     let place = bot.place(&room_id);
     let roles = bot.roles(&sender);
     let ctx = Ctx {
-        room,
+        room: room_id,
         reply_to: ReplyTo { event, sender, quote: quote(body) },
         at,
         thread,

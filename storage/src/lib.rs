@@ -61,6 +61,7 @@
 //! this code or not.
 
 pub mod model;
+mod origin;
 mod privacy;
 mod profiles;
 mod retention;

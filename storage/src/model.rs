@@ -604,6 +604,22 @@ pub enum Action {
         /// The room.
         room: String,
     },
+    /// Takes a request out of the neighbourhood room it was written in, where the bot
+    /// may remove others' messages: the requester's direct chat opened (it becomes the
+    /// request's `origin_room`, where everything about it is said to them), the command
+    /// redacted, and a line in the room that says why and where the answer went. Where
+    /// the bot may not, or no direct chat can be opened, the request stays, answered in
+    /// the room.
+    MoveOut {
+        /// The neighbourhood room.
+        room: String,
+        /// The command.
+        event: String,
+        /// Its author (a Matrix user id).
+        user: String,
+        /// The language of the line in the room.
+        lang: Lang,
+    },
     /// Posts a volunteer's offer in a neighbourhood room (rendered when sent), and
     /// records the post.
     PostOffer {
@@ -656,6 +672,13 @@ pub enum Target {
     Coordination,
     /// The private room of the request's current claim.
     Private,
+    /// Where the request's requester is answered when the notice is sent (its
+    /// `origin_room`): the room it was asked in, or their direct chat once it moved
+    /// there ([`Action::MoveOut`]), where a reply to the command becomes a new message.
+    Requester {
+        /// The room the request was asked in.
+        asked_in: String,
+    },
     /// A person's direct chat with the bot, opened if need be.
     Direct {
         /// The person.

@@ -505,6 +505,10 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
             (Target::Coordination, r#"{"room":"coordination"}"#),
             (Target::Private, r#"{"room":"private"}"#),
             (Target::Direct { user: "@bob:x".to_owned() }, r#"{"room":"direct","user":"@bob:x"}"#),
+            (
+                Target::Requester { asked_in: "!tilleuls:x".to_owned() },
+                r#"{"room":"requester","asked_in":"!tilleuls:x"}"#,
+            ),
         ],
         |target| match target {
             Target::Id { .. } => 0,
@@ -512,8 +516,9 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
             Target::Coordination => 2,
             Target::Private => 3,
             Target::Direct { .. } => 4,
+            Target::Requester { .. } => 5,
         },
-        5,
+        6,
     )?;
     pinned_all(
         &[
@@ -595,6 +600,15 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
                 },
                 r#"{"action":"retire_post","room":"!tilleuls:x","event":"$post","key":"offer_post_taken"}"#,
             ),
+            (
+                Action::MoveOut {
+                    room: "!tilleuls:x".to_owned(),
+                    event: "$ask".to_owned(),
+                    user: "@marie:x".to_owned(),
+                    lang: Lang::Fr,
+                },
+                r#"{"action":"move_out","room":"!tilleuls:x","event":"$ask","user":"@marie:x","lang":"fr"}"#,
+            ),
         ],
         |action| match action {
             Action::Notice { .. } => 0,
@@ -610,8 +624,9 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
             Action::PostOffer { .. } => 10,
             Action::RetirePost { .. } => 11,
             Action::SendReport { .. } => 12,
+            Action::MoveOut { .. } => 13,
         },
-        13,
+        14,
     )?;
     Ok(())
 }

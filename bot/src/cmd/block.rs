@@ -9,25 +9,27 @@ use matrix_sdk::ruma::UserId;
 use tracing::info;
 
 use super::{Ctx, journal::announce};
-use crate::{bot::Bot, failure::Failure};
+use crate::{failure::Failure, scheme::Scheme};
 
 /// Blocks `user`'s requests, with `reason` in the audit.
 pub async fn apply(
-    bot: &Bot,
+    scheme: &Scheme,
     ctx: &Ctx,
     user: &UserId,
     reason: Option<&str>,
 ) -> Result<(), Failure> {
     let args = [("user", user.as_str())];
-    let block = Block { at: bot.now(), reason: reason.map(str::to_owned) };
-    let changed =
-        bot.store.set_blocked(user.as_str(), Some(block), ctx.sender().as_str(), bot.now()).await?;
+    let block = Block { at: scheme.now(), reason: reason.map(str::to_owned) };
+    let changed = scheme
+        .store
+        .set_blocked(user.as_str(), Some(block), ctx.sender().as_str(), scheme.now())
+        .await?;
     if !changed {
-        ctx.answer(bot, &bot.texts.render(ctx.lang, Key::AlreadyBlocked, &args), None);
+        ctx.answer(scheme, &scheme.texts.render(ctx.lang, Key::AlreadyBlocked, &args), None);
         return Ok(());
     }
     info!("requests blocked");
-    announce(bot, ctx, AuditAction::Block, Some(user), reason);
-    ctx.answer(bot, &bot.texts.render(ctx.lang, Key::Blocked, &args), None);
+    announce(scheme, ctx, AuditAction::Block, Some(user), reason);
+    ctx.answer(scheme, &scheme.texts.render(ctx.lang, Key::Blocked, &args), None);
     Ok(())
 }

@@ -9,18 +9,23 @@ use tracing::{error, info};
 
 use super::Ctx;
 use crate::{
-    bot::Bot,
     effects::plan,
     failure::{self, Failure},
+    scheme::Scheme,
 };
 
 /// Logs `note` as the feedback on request `number` (the private room's, else the
 /// author's latest request that was done).
-pub async fn apply(bot: &Bot, ctx: &Ctx, number: Option<u64>, note: &str) -> Result<(), Failure> {
+pub async fn apply(
+    scheme: &Scheme,
+    ctx: &Ctx,
+    number: Option<u64>,
+    note: &str,
+) -> Result<(), Failure> {
     let sender = ctx.sender().as_str();
     let number = match rules::request_number(number, ctx.place) {
         Some(number) => number,
-        None => bot
+        None => scheme
             .store
             .requests_of(sender)?
             .into_iter()
@@ -29,19 +34,23 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, number: Option<u64>, note: &str) -> Res
             .max()
             .ok_or(Failure::Usage(CommandKind::Feedback))?,
     };
-    match bot.store.feedback(number, sender, note, Some(ctx.event()), bot.now()).await {
+    match scheme.store.feedback(number, sender, note, Some(ctx.event()), scheme.now()).await {
         Ok(request) => {
             info!(request = number, "feedback");
-            ctx.answer(bot, &thanks(bot, ctx, &request), Some(&request));
+            ctx.answer(scheme, &thanks(scheme, ctx, &request), Some(&request));
             Ok(())
         }
         Err(TransitionError::NotClaimed { number, state }) => {
             // Refused: recorded nowhere, answered once.
-            if bot.mark_handled(&ctx.reply_to.event).await {
-                let state = bot.texts.text(ctx.lang, failure::state_key(&state), &[]);
+            if scheme.mark_handled(&ctx.reply_to.event).await {
+                let state = scheme.texts.text(ctx.lang, failure::state_key(&state), &[]);
                 let args = [("number", number.to_string()), ("state", state)];
                 let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                ctx.answer(bot, &bot.texts.render(ctx.lang, Key::FeedbackNotDone, &args), None);
+                ctx.answer(
+                    scheme,
+                    &scheme.texts.render(ctx.lang, Key::FeedbackNotDone, &args),
+                    None,
+                );
             }
             Ok(())
         }
@@ -49,16 +58,22 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, number: Option<u64>, note: &str) -> Res
     }
 }
 
-fn thanks(bot: &Bot, ctx: &Ctx, request: &Request) -> entraide_commands::Message {
-    bot.texts.render(ctx.lang, Key::FeedbackThanks, &[("number", &request.number.to_string())])
+fn thanks(scheme: &Scheme, ctx: &Ctx, request: &Request) -> entraide_commands::Message {
+    scheme.texts.render(ctx.lang, Key::FeedbackThanks, &[("number", &request.number.to_string())])
 }
 
 /// 👍 or 👎 (any skin tone) by the person who asked, in the private room of their
 /// request once it is done, is their feedback; any other reaction there is no answer.
-pub async fn by_reaction(bot: &Bot, room: &RoomId, event: &EventId, sender: &UserId, key: &str) {
+pub async fn by_reaction(
+    scheme: &Scheme,
+    room: &RoomId,
+    event: &EventId,
+    sender: &UserId,
+    key: &str,
+) {
     let Some(note) = thumb(key) else { return };
-    let Ok(Place::Private { request: number }) = bot.place(room) else { return };
-    let request = match bot.store.request(number) {
+    let Ok(Place::Private { request: number }) = scheme.place(room) else { return };
+    let request = match scheme.store.request(number) {
         Ok(Some(request)) => request,
         Ok(None) => return,
         Err(error) => {
@@ -69,15 +84,19 @@ pub async fn by_reaction(bot: &Bot, room: &RoomId, event: &EventId, sender: &Use
     if request.requester != sender.as_str() || !matches!(request.state, State::Done { .. }) {
         return;
     }
-    match bot.store.feedback(number, sender.as_str(), note, Some(event.as_str()), bot.now()).await {
+    match scheme
+        .store
+        .feedback(number, sender.as_str(), note, Some(event.as_str()), scheme.now())
+        .await
+    {
         Ok(request) => {
             info!(request = number, "feedback by reaction");
-            let message = bot.texts.render(
+            let message = scheme.texts.render(
                 request.lang,
                 Key::FeedbackThanks,
                 &[("number", &number.to_string())],
             );
-            bot.outbox.now(plan::notice_in(room, message, Shape::New, Some(sender.as_str())));
+            scheme.outbox.now(plan::notice_in(room, message, Shape::New, Some(sender.as_str())));
         }
         Err(TransitionError::AlreadyHandled) => {}
         Err(error) => error!(request = number, %error, "cannot record a feedback"),
@@ -86,9 +105,9 @@ pub async fn by_reaction(bot: &Bot, room: &RoomId, event: &EventId, sender: &Use
 
 /// What `!fait` owes the person who asked besides the news: the question of how it went,
 /// in the private room, mentioning them.
-pub fn ask(bot: &Bot, request: &Request) -> Option<Effect> {
+pub fn ask(scheme: &Scheme, request: &Request) -> Option<Effect> {
     let room = request.private_room.as_ref()?;
-    let message = bot.texts.render(
+    let message = scheme.texts.render(
         request.lang,
         Key::FeedbackAsk,
         &[("requester", request.requester.as_str())],

@@ -19,7 +19,7 @@ use matrix_sdk::ruma::UserId;
 use tracing::info;
 
 use super::{Ctx, journal::announce};
-use crate::{bot::Bot, effects::plan, failure::Failure};
+use crate::{effects::plan, failure::Failure, scheme::Scheme};
 
 /// Who asked for the erasure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,7 +32,7 @@ pub enum By {
 
 /// Says what would be erased and how to confirm; confirmed, forgets `user`.
 pub async fn apply(
-    bot: &Bot,
+    scheme: &Scheme,
     ctx: &Ctx,
     user: &UserId,
     confirmed: bool,
@@ -42,45 +42,45 @@ pub async fn apply(
         By::Themselves => CommandKind::ForgetMe,
         By::Coordinator => CommandKind::Erase,
     };
-    let say = |key: Key, args: &[(&str, &str)]| bot.texts.render(ctx.lang, key, args);
+    let say = |key: Key, args: &[(&str, &str)]| scheme.texts.render(ctx.lang, key, args);
     if !confirmed {
         let ask = match by {
             By::Themselves => say(Key::ForgetMeAsk, &[]),
             By::Coordinator => say(Key::EraseAsk, &[("user", user.as_str())]),
         };
-        ctx.answer(bot, &ask, None);
+        ctx.answer(scheme, &ask, None);
         return Ok(());
     }
-    let now = bot.now();
-    let data = bot.store.person_data(user.as_str(), now)?;
+    let now = scheme.now();
+    let data = scheme.store.person_data(user.as_str(), now)?;
     if knows_nothing(&data) {
         if by == By::Coordinator {
-            bot.store.record_erasure(ctx.sender().as_str(), now).await?;
-            announce(bot, ctx, AuditAction::Erase, None, None);
+            scheme.store.record_erasure(ctx.sender().as_str(), now).await?;
+            announce(scheme, ctx, AuditAction::Erase, None, None);
         }
         let key = match by {
             By::Themselves => Key::ForgetMeNothing,
             By::Coordinator => Key::EraseNothing,
         };
-        ctx.answer(bot, &say(key, &[]), None);
+        ctx.answer(scheme, &say(key, &[]), None);
         return Ok(());
     }
     // The private rooms of the claims they hold, which the store forgets with the claims.
-    let held: HashMap<u64, String> = bot
+    let held: HashMap<u64, String> = scheme
         .store
         .active_requests()?
         .into_iter()
         .filter(|request| request.state.holder() == Some(user.as_str()))
         .filter_map(|request| Some((request.number, request.private_room?)))
         .collect();
-    let forgotten = bot.store.forget(user.as_str(), now).await?;
+    let forgotten = scheme.store.forget(user.as_str(), now).await?;
     let actor = match by {
         By::Themselves => forgotten.pseudonym.as_str(),
         By::Coordinator => ctx.sender().as_str(),
     };
-    bot.store.record_erasure(actor, now).await?;
+    scheme.store.record_erasure(actor, now).await?;
     if by == By::Coordinator {
-        announce(bot, ctx, AuditAction::Erase, None, None);
+        announce(scheme, ctx, AuditAction::Erase, None, None);
     }
     info!(requests = forgotten.requests.len(), ?by, "a person forgotten");
 
@@ -91,15 +91,15 @@ pub async fn apply(
         }
     };
     let mut owed = owed_on_matrix(
-        bot,
+        scheme,
         user,
         &forgotten,
         &held,
         data.person.is_some_and(|p| p.status == VolunteerStatus::Vetted),
     )?;
-    answer_then_leave(bot, ctx, &done, &forgotten, &mut owed);
-    let queued = bot.store.owe(owed).await.map_err(|error| Failure::Transition(error, kind))?;
-    bot.outbox.journalled(queued);
+    answer_then_leave(scheme, ctx, &done, &forgotten, &mut owed);
+    let queued = scheme.store.owe(owed).await.map_err(|error| Failure::Transition(error, kind))?;
+    scheme.outbox.journalled(queued);
     Ok(())
 }
 
@@ -115,7 +115,7 @@ fn knows_nothing(data: &PersonData) -> bool {
 
 /// What forgetting `user` owes on Matrix, but for their direct chats.
 fn owed_on_matrix(
-    bot: &Bot,
+    scheme: &Scheme,
     user: &UserId,
     forgotten: &Forgotten,
     held: &HashMap<u64, String>,
@@ -133,13 +133,13 @@ fn owed_on_matrix(
     // Their requests: the bot's messages in their private rooms taken down (the intro
     // quotes the whole text); a claim under way is told that it ends.
     for &number in &forgotten.requests {
-        let Some(request) = bot.store.request(number)? else { continue };
+        let Some(request) = scheme.store.request(number)? else { continue };
         let Some(room) = request.private_room.as_deref() else { continue };
         owed.push(in_room(number, room, Action::Scrub { room: room.to_owned(), about: None }));
         if forgotten.cancelled.contains(&number) {
             let n = number.to_string();
             let message =
-                bot.texts.render(request.lang, Key::CancelledForgotten, &[("number", &n)]);
+                scheme.texts.render(request.lang, Key::CancelledForgotten, &[("number", &n)]);
             owed.push(in_room(
                 number,
                 room,
@@ -154,9 +154,9 @@ fn owed_on_matrix(
     }
     // The requests they held: given back, as a release owes.
     for &number in &forgotten.released {
-        let Some(request) = bot.store.request(number)? else { continue };
+        let Some(request) = scheme.store.request(number)? else { continue };
         let old_room = held.get(&number).map(String::as_str);
-        owed.extend(plan::release(bot, &request, old_room, user.as_str(), None));
+        owed.extend(plan::release(scheme, &request, old_room, user.as_str(), None));
     }
     // The relays of their requests.
     for (room, event) in &forgotten.redact {
@@ -165,15 +165,15 @@ fn owed_on_matrix(
     }
     // The bot's messages that name them in the rooms it shares with others: answers and
     // notices in neighbourhood rooms, threads in the volunteers room, the coordinators'.
-    let shared = bot.store.rooms_where(|kind| matches!(kind, RoomKind::Neighbourhood { .. }))?;
-    let own = [bot.rooms.volunteers.to_string(), bot.rooms.coordination.to_string()];
+    let shared = scheme.store.rooms_where(|kind| matches!(kind, RoomKind::Neighbourhood { .. }))?;
+    let own = [scheme.rooms.volunteers.to_string(), scheme.rooms.coordination.to_string()];
     for room in shared.iter().chain(&own) {
         let about = Some(user.to_string());
         owed.push(in_room(0, room, Action::Scrub { room: room.clone(), about }));
     }
     // No longer a vetted volunteer: out of the volunteers room.
     if was_vetted {
-        let room = bot.rooms.volunteers.to_string();
+        let room = scheme.rooms.volunteers.to_string();
         owed.push(in_room(0, &room, Action::Remove { room: room.clone(), user: user.to_string() }));
     }
     Ok(owed)
@@ -183,24 +183,24 @@ fn owed_on_matrix(
 /// when the command was written in one, the answer comes after the bot's older
 /// messages there are taken down, and before it leaves.
 fn answer_then_leave(
-    bot: &Bot,
+    scheme: &Scheme,
     ctx: &Ctx,
     done: &Message,
     forgotten: &Forgotten,
     owed: &mut Vec<Effect>,
 ) {
-    let here = ctx.room.room_id().as_str();
+    let here = ctx.room.as_str();
     let mut answered = false;
     for room in &forgotten.direct_rooms {
         let in_room = |action| Effect { request: 0, lane: room.clone(), urgent: false, action };
         owed.push(in_room(Action::Scrub { room: room.clone(), about: None }));
         if room == here && ctx.place == Place::Direct {
-            owed.push(ctx.reply(bot, done, None));
+            owed.push(ctx.reply(scheme, done, None));
             answered = true;
         }
         owed.push(in_room(Action::Leave { room: room.clone() }));
     }
     if !answered {
-        owed.push(ctx.reply(bot, done, None));
+        owed.push(ctx.reply(scheme, done, None));
     }
 }

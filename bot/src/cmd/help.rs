@@ -3,11 +3,11 @@
 use entraide_commands::rules;
 
 use super::Ctx;
-use crate::{bot::Bot, failure::Failure};
+use crate::{failure::Failure, scheme::Scheme};
 
 /// Answers with the help lines of what the author may use here.
-pub async fn apply(bot: &Bot, ctx: &Ctx) -> Result<(), Failure> {
-    let message = bot.texts.help(ctx.lang, &rules::allowed(ctx.roles, ctx.place));
-    ctx.answer(bot, &message, None);
+pub async fn apply(scheme: &Scheme, ctx: &Ctx) -> Result<(), Failure> {
+    let message = scheme.texts.help(ctx.lang, &rules::allowed(ctx.roles, ctx.place));
+    ctx.answer(scheme, &message, None);
     Ok(())
 }

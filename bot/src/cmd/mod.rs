@@ -13,6 +13,8 @@ mod block;
 mod cancel;
 mod charter;
 mod check;
+#[cfg(test)]
+mod desk;
 mod done;
 mod feedback;
 mod forget;
@@ -38,14 +40,13 @@ mod vet;
 mod volunteers;
 mod yes;
 
+pub use self::charter::tell_new_version;
+
 use entraide_commands::{Command, Key, Lang, Message, Place, Roles, rules};
 use entraide_storage::{Effect, Request, Root, Shape};
-use matrix_sdk::{
-    Room,
-    ruma::{EventId, OwnedEventId, RoomId, UserId},
-};
+use matrix_sdk::ruma::{EventId, OwnedEventId, OwnedRoomId, RoomId, UserId};
 
-use crate::{bot::Bot, effects::plan, failure::Failure, job::now_ms, matrix::ReplyTo};
+use crate::{bot::Bot, effects::plan, failure::Failure, matrix::ReplyTo, scheme::Scheme};
 
 /// How long after a command its answer says that it comes late.
 const LATE_MS: u64 = 5 * 60 * 1000;
@@ -54,7 +55,7 @@ const LATE_MS: u64 = 5 * 60 * 1000;
 #[derive(Debug)]
 pub struct Ctx {
     /// The room it was written in.
-    pub room: Room,
+    pub room: OwnedRoomId,
     /// The message, its author, and what a reply quotes of it.
     pub reply_to: ReplyTo,
     /// When it was written, in milliseconds since the epoch.
@@ -88,9 +89,9 @@ impl Ctx {
     /// relays stay readable: else the relay's of the request it is `about`, else the
     /// command's own. An answer that comes more than a few minutes after the command
     /// says so.
-    pub fn reply(&self, bot: &Bot, message: &Message, about: Option<&Request>) -> Effect {
-        let message = if now_ms().saturating_sub(self.at) > LATE_MS {
-            let notice = bot.texts.render(self.lang, Key::LateAnswer, &[]);
+    pub fn reply(&self, scheme: &Scheme, message: &Message, about: Option<&Request>) -> Effect {
+        let message = if scheme.clock.wall_ms().saturating_sub(self.at) > LATE_MS {
+            let notice = scheme.texts.render(self.lang, Key::LateAnswer, &[]);
             Message::lines([notice, message.clone()])
         } else {
             message.clone()
@@ -109,15 +110,15 @@ impl Ctx {
             (None, _) => Shape::Reply { to: plan::quote(&self.reply_to) },
         };
         let mention = self.by_reaction.then(|| self.sender().as_str());
-        let mut effect = plan::notice_in(self.room.room_id(), message, shape, mention);
+        let mut effect = plan::notice_in(&self.room, message, shape, mention);
         effect.request = about.map_or(0, |request| request.number);
         effect
     }
 
     /// Answers a command at once (see [`Ctx::reply`]); a stop before it is sent loses it.
     /// Answers that a transition owes are journalled with it instead.
-    pub fn answer(&self, bot: &Bot, message: &Message, about: Option<&Request>) {
-        bot.outbox.now(self.reply(bot, message, about));
+    pub fn answer(&self, scheme: &Scheme, message: &Message, about: Option<&Request>) {
+        scheme.outbox.now(self.reply(scheme, message, about));
     }
 }
 
@@ -204,24 +205,24 @@ pub async fn run(bot: &Bot, ctx: &Ctx, command: Command) -> Result<(), Failure> 
 
 /// What `!fait` or `!annuler` owes: the answer (`ack`), the private room told unless
 /// the command was written there (the answer says it), the relay retired with `relay`.
-fn closed(bot: &Bot, ctx: &Ctx, request: &Request, ack: Key, relay: Key) -> Vec<Effect> {
-    let message = bot.texts.render(ctx.lang, ack, &[("number", &request.number.to_string())]);
+fn closed(scheme: &Scheme, ctx: &Ctx, request: &Request, ack: Key, relay: Key) -> Vec<Effect> {
+    let message = scheme.texts.render(ctx.lang, ack, &[("number", &request.number.to_string())]);
     let in_private_room = ctx.place == (Place::Private { request: request.number });
-    let mut owed = vec![ctx.reply(bot, &message, Some(request))];
-    owed.extend(plan::close(bot, request, relay, (!in_private_room).then_some(&message)));
+    let mut owed = vec![ctx.reply(scheme, &message, Some(request))];
+    owed.extend(plan::close(scheme, request, relay, (!in_private_room).then_some(&message)));
     owed
 }
 
 /// The request a command is about: the number given, the private room's own request, or
 /// else the only active request matching `pred`; `None` when that leaves a doubt.
 fn which_request(
-    bot: &Bot,
+    scheme: &Scheme,
     ctx: &Ctx,
     given: Option<u64>,
     pred: impl Fn(&Request) -> bool,
 ) -> Result<Option<u64>, Failure> {
     match rules::request_number(given, ctx.place) {
         Some(number) => Ok(Some(number)),
-        None => Ok(bot.sole(pred)?),
+        None => Ok(scheme.sole(pred)?),
     }
 }

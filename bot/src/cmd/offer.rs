@@ -8,19 +8,19 @@ use entraide_storage::{NewRequest, Request, RoomKind};
 use tracing::info;
 
 use super::Ctx;
-use crate::{bot::Bot, effects::plan, failure::Failure};
+use crate::{effects::plan, failure::Failure, scheme::Scheme};
 
 /// Records the offer with its posts to make, and tells the volunteer where it goes.
-pub async fn apply(bot: &Bot, ctx: &Ctx, text: String) -> Result<(), Failure> {
+pub async fn apply(scheme: &Scheme, ctx: &Ctx, text: String) -> Result<(), Failure> {
     let volunteer = ctx.sender();
-    if bot.charter_outdated(volunteer)? {
+    if scheme.charter_outdated(volunteer)? {
         return Err(Failure::CharterOutdated);
     }
-    let areas = bot.store.person(volunteer.as_str())?.areas;
+    let areas = scheme.store.person(volunteer.as_str())?.areas;
     let mut rooms = Vec::new();
     let mut names = Vec::new();
-    for room in bot.store.rooms_where(|kind| matches!(kind, RoomKind::Neighbourhood { .. }))? {
-        let Some(RoomKind::Neighbourhood { name }) = bot.store.room_kind(&room)? else {
+    for room in scheme.store.rooms_where(|kind| matches!(kind, RoomKind::Neighbourhood { .. }))? {
+        let Some(RoomKind::Neighbourhood { name }) = scheme.store.room_kind(&room)? else {
             continue;
         };
         if areas.is_empty() || areas.contains(&name) {
@@ -33,12 +33,12 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, text: String) -> Result<(), Failure> {
     if rooms.is_empty() {
         return Err(Failure::NoNeighbourhoodRoom);
     }
-    let now = bot.now();
+    let now = scheme.now();
     let new = NewRequest {
         requester: volunteer.to_string(),
-        origin_room: ctx.room.room_id().to_string(),
+        origin_room: ctx.room.to_string(),
         neighbourhood: None,
-        reading: read_request(&text, now.with_timezone(&bot.config.timezone)),
+        reading: read_request(&text, now.with_timezone(&scheme.config.timezone)),
         text,
         lang: ctx.lang,
     };
@@ -46,17 +46,17 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, text: String) -> Result<(), Failure> {
     let owed = |request: &Request| {
         let number = request.number.to_string();
         let args = [("number", number.as_str()), ("rooms", names.as_str())];
-        let posted = bot.texts.render(ctx.lang, Key::OfferPosted, &args);
+        let posted = scheme.texts.render(ctx.lang, Key::OfferPosted, &args);
         let mut owed: Vec<_> = rooms.iter().map(|room| plan::post_offer(request, room)).collect();
-        owed.push(ctx.reply(bot, &posted, None));
+        owed.push(ctx.reply(scheme, &posted, None));
         owed
     };
-    let (request, queued) = bot
+    let (request, queued) = scheme
         .store
         .create_offer(new, &rooms, ctx.event(), now, owed)
         .await
         .map_err(|error| Failure::Transition(error, CommandKind::Offer))?;
     info!(request = request.number, rooms = rooms.len(), "offer posted");
-    bot.outbox.journalled(queued);
+    scheme.outbox.journalled(queued);
     Ok(())
 }

@@ -10,8 +10,8 @@ use entraide_storage::{Request, State};
 
 use super::Ctx;
 use crate::{
-    bot::Bot,
     failure::{Failure, state_key},
+    scheme::Scheme,
 };
 
 /// How many requests the list shows at most.
@@ -19,22 +19,22 @@ const SHOWN: usize = 50;
 
 /// Lists the requests `filter` names, of `neighbourhood` if given.
 pub async fn apply(
-    bot: &Bot,
+    scheme: &Scheme,
     ctx: &Ctx,
     filter: RequestFilter,
     neighbourhood: Option<&str>,
 ) -> Result<(), Failure> {
-    let (texts, lang) = (&bot.texts, ctx.lang);
+    let (texts, lang) = (&scheme.texts, ctx.lang);
     // The neighbourhood as the configuration names it, whatever the case and accents.
     let neighbourhood = match neighbourhood {
         None => None,
         Some(written) => {
-            let names = bot.neighbourhood_names()?;
+            let names = scheme.neighbourhood_names()?;
             match names.iter().find(|name| fold(name) == fold(written)) {
                 Some(name) => Some(name.clone()),
                 None => {
                     let args = [("name", written), ("names", &names.join(", "))];
-                    ctx.answer(bot, &texts.render(lang, Key::UnknownNeighbourhood, &args), None);
+                    ctx.answer(scheme, &texts.render(lang, Key::UnknownNeighbourhood, &args), None);
                     return Ok(());
                 }
             }
@@ -45,7 +45,7 @@ pub async fn apply(
         neighbourhood.is_none_or(|name| request.neighbourhood.as_deref() == Some(name))
     };
     let (requests, count) = match filter {
-        RequestFilter::All => bot.store.latest_requests(SHOWN, in_place)?,
+        RequestFilter::All => scheme.store.latest_requests(SHOWN, in_place)?,
         _ => {
             let wanted = |request: &Request| match filter {
                 // What waits for someone: a request for a volunteer, an offer for a
@@ -54,14 +54,14 @@ pub async fn apply(
                 RequestFilter::Claimed => matches!(request.state, State::Claimed { .. }),
                 _ => request.state.is_active(),
             };
-            let mut active = bot.store.active_requests()?;
+            let mut active = scheme.store.active_requests()?;
             active.retain(|request| wanted(request) && in_place(request));
             let count = active.len();
             active.truncate(SHOWN);
             (active, count)
         }
     };
-    let which = which(bot, lang, filter, neighbourhood);
+    let which = which(scheme, lang, filter, neighbourhood);
     let plain = filter == RequestFilter::Active && neighbourhood.is_none();
     let message = if requests.is_empty() {
         match plain {
@@ -79,38 +79,43 @@ pub async fn apply(
             ),
         };
         let mut lines = vec![header];
-        lines.extend(requests.iter().map(|request| line(bot, lang, request)));
+        lines.extend(requests.iter().map(|request| line(scheme, lang, request)));
         if count > requests.len() {
             let more = (count - requests.len()).to_string();
             lines.push(texts.render(lang, Key::RequestsMore, &[("count", &more)]));
         }
         Message::lines(lines)
     };
-    ctx.answer(bot, &message, None);
+    ctx.answer(scheme, &message, None);
     Ok(())
 }
 
 /// What the list is of, in words: "ouvertes, Les Tilleuls".
-fn which(bot: &Bot, lang: Lang, filter: RequestFilter, neighbourhood: Option<&str>) -> String {
+fn which(
+    scheme: &Scheme,
+    lang: Lang,
+    filter: RequestFilter,
+    neighbourhood: Option<&str>,
+) -> String {
     let key = match filter {
         RequestFilter::Active => Key::FilterActive,
         RequestFilter::Open => Key::FilterOpen,
         RequestFilter::Claimed => Key::FilterClaimed,
         RequestFilter::All => Key::FilterAll,
     };
-    let which = bot.texts.text(lang, key, &[]);
+    let which = scheme.texts.text(lang, key, &[]);
     match neighbourhood {
         Some(name) => {
-            bot.texts.text(lang, Key::FilterIn, &[("which", &which), ("neighbourhood", name)])
+            scheme.texts.text(lang, Key::FilterIn, &[("which", &which), ("neighbourhood", name)])
         }
         None => which,
     }
 }
 
 /// One request: open since when, held by whom since when, or how it ended.
-fn line(bot: &Bot, lang: Lang, request: &Request) -> Message {
-    let texts = &bot.texts;
-    let now = bot.now();
+fn line(scheme: &Scheme, lang: Lang, request: &Request) -> Message {
+    let texts = &scheme.texts;
+    let now = scheme.now();
     let age = |since: chrono::DateTime<chrono::Utc>| texts.age(lang, (now - since).num_minutes());
     let (key, extra) = match &request.state {
         State::Open => (Key::RequestsLineOpen, vec![("age", age(request.created_at))]),
@@ -125,5 +130,5 @@ fn line(bot: &Bot, lang: Lang, request: &Request) -> Message {
             (Key::RequestsLineClosed, vec![("state", texts.text(lang, state_key(closed), &[]))])
         }
     };
-    bot.about(request, lang, key, &extra)
+    scheme.about(request, lang, key, &extra)
 }

@@ -7,50 +7,50 @@ use entraide_storage::{LogEntry, Outcome, State, TransitionError};
 
 use super::Ctx;
 use crate::{
-    bot::Bot,
     failure::{Failure, state_key},
+    scheme::Scheme,
 };
 
 /// Answers with request `number`'s details and log.
-pub async fn apply(bot: &Bot, ctx: &Ctx, number: u64) -> Result<(), Failure> {
+pub async fn apply(scheme: &Scheme, ctx: &Ctx, number: u64) -> Result<(), Failure> {
     let lang = ctx.lang;
-    let Some(request) = bot.store.request(number)? else {
+    let Some(request) = scheme.store.request(number)? else {
         return Err(Failure::Transition(TransitionError::NoSuchRequest(number), CommandKind::Show));
     };
     let holder = match &request.state {
         State::Claimed { volunteer, .. } | State::Done { volunteer, .. } => {
-            bot.texts.text(lang, Key::RequestHolder, &[("volunteer", volunteer)])
+            scheme.texts.text(lang, Key::RequestHolder, &[("volunteer", volunteer)])
         }
         _ => String::new(),
     };
     let extra = [
         ("requester", request.requester.clone()),
-        ("created", date(bot, request.created_at)),
-        ("state", bot.texts.text(lang, state_key(&request.state), &[])),
+        ("created", date(scheme, request.created_at)),
+        ("state", scheme.texts.text(lang, state_key(&request.state), &[])),
         ("holder", holder),
     ];
-    let mut lines = vec![bot.about(&request, lang, Key::RequestDetails, &extra)];
-    lines.push(bot.texts.render(lang, Key::RequestLogHeader, &[]));
-    lines.extend(bot.store.log_of(number)?.iter().map(|entry| log_line(bot, lang, entry)));
-    ctx.answer(bot, &Message::lines(lines), None);
+    let mut lines = vec![scheme.about(&request, lang, Key::RequestDetails, &extra)];
+    lines.push(scheme.texts.render(lang, Key::RequestLogHeader, &[]));
+    lines.extend(scheme.store.log_of(number)?.iter().map(|entry| log_line(scheme, lang, entry)));
+    ctx.answer(scheme, &Message::lines(lines), None);
     Ok(())
 }
 
 /// A time as the commune reads it.
-fn date(bot: &Bot, at: chrono::DateTime<chrono::Utc>) -> String {
-    at.with_timezone(&bot.config.timezone).format("%d/%m/%Y %H:%M").to_string()
+fn date(scheme: &Scheme, at: chrono::DateTime<chrono::Utc>) -> String {
+    at.with_timezone(&scheme.config.timezone).format("%d/%m/%Y %H:%M").to_string()
 }
 
 /// One step of the log: when, what, who, and the volunteer's word when it was closed.
-fn log_line(bot: &Bot, lang: Lang, entry: &LogEntry) -> Message {
-    let outcome = bot.texts.text(lang, outcome_key(entry.outcome), &[]);
+fn log_line(scheme: &Scheme, lang: Lang, entry: &LogEntry) -> Message {
+    let outcome = scheme.texts.text(lang, outcome_key(entry.outcome), &[]);
     let note = entry.note.as_deref().map_or_else(String::new, |note| {
-        bot.texts.text(lang, Key::RequestLogNote, &[("note", note)])
+        scheme.texts.text(lang, Key::RequestLogNote, &[("note", note)])
     });
-    let at = date(bot, entry.at);
+    let at = date(scheme, entry.at);
     let args =
         [("at", at.as_str()), ("outcome", &outcome), ("actor", &entry.actor), ("note", &note)];
-    bot.texts.render(lang, Key::RequestLogLine, &args)
+    scheme.texts.render(lang, Key::RequestLogLine, &args)
 }
 
 /// The catalogue's name of a step.

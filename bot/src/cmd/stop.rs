@@ -5,18 +5,18 @@ use entraide_commands::{CommandKind, Key};
 use tracing::info;
 
 use super::Ctx;
-use crate::{bot::Bot, failure::Failure};
+use crate::{failure::Failure, scheme::Scheme};
 
 /// Stops the series request `number` belongs to (any of its occurrences).
-pub async fn apply(bot: &Bot, ctx: &Ctx, number: u64) -> Result<(), Failure> {
-    let latest = bot
+pub async fn apply(scheme: &Scheme, ctx: &Ctx, number: u64) -> Result<(), Failure> {
+    let latest = scheme
         .store
-        .stop_series(number, bot.now())
+        .stop_series(number, scheme.now())
         .await
         .map_err(|error| Failure::Transition(error, CommandKind::Stop))?;
     info!(request = latest.number, "series stopped");
-    let every = latest.repeat.as_ref().map(|series| bot.texts.repeat(ctx.lang, series.every));
+    let every = latest.repeat.as_ref().map(|series| scheme.texts.repeat(ctx.lang, series.every));
     let extra = [("every", every.unwrap_or_default())];
-    ctx.answer(bot, &bot.about(&latest, ctx.lang, Key::SeriesStopped, &extra), None);
+    ctx.answer(scheme, &scheme.about(&latest, ctx.lang, Key::SeriesStopped, &extra), None);
     Ok(())
 }

@@ -7,19 +7,19 @@ use matrix_sdk::ruma::UserId;
 use tracing::info;
 
 use super::{Ctx, journal::announce};
-use crate::{bot::Bot, failure::Failure};
+use crate::{failure::Failure, scheme::Scheme};
 
 /// Lifts the block on `user`'s requests.
-pub async fn apply(bot: &Bot, ctx: &Ctx, user: &UserId) -> Result<(), Failure> {
+pub async fn apply(scheme: &Scheme, ctx: &Ctx, user: &UserId) -> Result<(), Failure> {
     let args = [("user", user.as_str())];
     let changed =
-        bot.store.set_blocked(user.as_str(), None, ctx.sender().as_str(), bot.now()).await?;
+        scheme.store.set_blocked(user.as_str(), None, ctx.sender().as_str(), scheme.now()).await?;
     if !changed {
-        ctx.answer(bot, &bot.texts.render(ctx.lang, Key::NotBlocked, &args), None);
+        ctx.answer(scheme, &scheme.texts.render(ctx.lang, Key::NotBlocked, &args), None);
         return Ok(());
     }
     info!("requests unblocked");
-    announce(bot, ctx, AuditAction::Unblock, Some(user), None);
-    ctx.answer(bot, &bot.texts.render(ctx.lang, Key::Unblocked, &args), None);
+    announce(scheme, ctx, AuditAction::Unblock, Some(user), None);
+    ctx.answer(scheme, &scheme.texts.render(ctx.lang, Key::Unblocked, &args), None);
     Ok(())
 }

@@ -7,13 +7,13 @@ use entraide_commands::{Key, Message, VolunteerStatus};
 use entraide_storage::VolunteerSummary;
 
 use super::Ctx;
-use crate::{bot::Bot, failure::Failure};
+use crate::{failure::Failure, scheme::Scheme};
 
 /// Lists everyone with a volunteer record: vetted first, then banned, then the others,
 /// each group by id.
-pub async fn apply(bot: &Bot, ctx: &Ctx) -> Result<(), Failure> {
-    let (texts, lang) = (&bot.texts, ctx.lang);
-    let mut people = bot.store.volunteers()?;
+pub async fn apply(scheme: &Scheme, ctx: &Ctx) -> Result<(), Failure> {
+    let (texts, lang) = (&scheme.texts, ctx.lang);
+    let mut people = scheme.store.volunteers()?;
     let message = if people.is_empty() {
         texts.render(lang, Key::VolunteersEmpty, &[])
     } else {
@@ -27,18 +27,19 @@ pub async fn apply(bot: &Bot, ctx: &Ctx) -> Result<(), Failure> {
         });
         let count = people.len().to_string();
         let mut lines = vec![texts.render(lang, Key::VolunteersHeader, &[("count", &count)])];
-        lines.extend(people.iter().map(|summary| line(bot, ctx, summary)));
+        lines.extend(people.iter().map(|summary| line(scheme, ctx, summary)));
         Message::lines(lines)
     };
-    ctx.answer(bot, &message, None);
+    ctx.answer(scheme, &message, None);
     Ok(())
 }
 
 /// One volunteer's line.
-fn line(bot: &Bot, ctx: &Ctx, summary: &VolunteerSummary) -> Message {
-    let (texts, lang) = (&bot.texts, ctx.lang);
-    let date =
-        |at: DateTime<Utc>| at.with_timezone(&bot.config.timezone).format("%d/%m/%Y").to_string();
+fn line(scheme: &Scheme, ctx: &Ctx, summary: &VolunteerSummary) -> Message {
+    let (texts, lang) = (&scheme.texts, ctx.lang);
+    let date = |at: DateTime<Utc>| {
+        at.with_timezone(&scheme.config.timezone).format("%d/%m/%Y").to_string()
+    };
     let person = &summary.person;
     let status = texts.text(
         lang,
@@ -50,13 +51,13 @@ fn line(bot: &Bot, ctx: &Ctx, summary: &VolunteerSummary) -> Message {
         &[],
     );
     let mut details = vec![match &person.charter {
-        Some(signed) if signed.version == bot.charter.version => {
+        Some(signed) if signed.version == scheme.charter.version => {
             texts.text(lang, Key::StatusCharter, &[("date", &date(signed.at))])
         }
         Some(signed) => texts.text(lang, Key::StatusCharterOld, &[("date", &date(signed.at))]),
         None => texts.text(lang, Key::StatusNoCharter, &[]),
     }];
-    if let Some(pause) = person.pause.as_ref().filter(|_| person.is_paused(bot.now())) {
+    if let Some(pause) = person.pause.as_ref().filter(|_| person.is_paused(scheme.now())) {
         details.push(match pause.until {
             // The last day of the break, as the volunteer said it.
             Some(until) => {

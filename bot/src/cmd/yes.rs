@@ -7,36 +7,36 @@ use entraide_storage::{Request, RoomKind, State};
 use tracing::info;
 
 use super::{Ctx, request::within_limits};
-use crate::{bot::Bot, effects::plan, failure::Failure};
+use crate::{effects::plan, failure::Failure, scheme::Scheme};
 
 /// Takes up offer `number` for the command's author.
-pub async fn apply(bot: &Bot, ctx: &Ctx, number: u64) -> Result<(), Failure> {
+pub async fn apply(scheme: &Scheme, ctx: &Ctx, number: u64) -> Result<(), Failure> {
     let resident = ctx.sender().as_str();
-    let now = bot.now();
+    let now = scheme.now();
     // What stops a person's requests stops this one too.
     if !ctx.roles.coordinator {
-        if bot.store.person(resident)?.blocked.is_some() {
+        if scheme.store.person(resident)?.blocked.is_some() {
             return Err(Failure::Blocked);
         }
-        within_limits(bot, resident, now)?;
+        within_limits(scheme, resident, now)?;
     }
     let own = |offer: Request| offer.state == State::Offered && offer.requester == resident;
-    if bot.store.request(number)?.is_some_and(own) {
+    if scheme.store.request(number)?.is_some_and(own) {
         return Err(Failure::OwnOffer(number));
     }
-    let neighbourhood = match bot.store.room_kind(ctx.room.room_id().as_str())? {
+    let neighbourhood = match scheme.store.room_kind(ctx.room.as_str())? {
         Some(RoomKind::Neighbourhood { name }) => Some(name),
         _ => None,
     };
-    let told = bot.texts.render(ctx.lang, Key::OfferTaken, &[("number", &number.to_string())]);
+    let told = scheme.texts.render(ctx.lang, Key::OfferTaken, &[("number", &number.to_string())]);
     let owed = |request: &Request, volunteer: &str| {
         let mut owed =
-            plan::private_room_telling(request, volunteer, ctx.reply(bot, &told, Some(request)));
+            plan::private_room_telling(request, volunteer, ctx.reply(scheme, &told, Some(request)));
         owed.extend(plan::retire_posts(request, Key::OfferPostTaken));
         owed
     };
-    let room = ctx.room.room_id().as_str();
-    let (_, queued) = bot
+    let room = ctx.room.as_str();
+    let (_, queued) = scheme
         .store
         .take_offer(
             number,
@@ -51,6 +51,6 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, number: u64) -> Result<(), Failure> {
         .await
         .map_err(|error| Failure::Transition(error, CommandKind::Yes))?;
     info!(request = number, "offer taken up");
-    bot.outbox.journalled(queued);
+    scheme.outbox.journalled(queued);
     Ok(())
 }

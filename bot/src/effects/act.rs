@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use entraide_commands::{Key, Message, Period};
+use entraide_commands::{Key, Lang, Message, Period};
 use entraide_storage::{Action, Effect, Queued, Quote, Request, Root, State, Target};
 use matrix_sdk::{
     Room,
@@ -18,7 +18,6 @@ use tracing::{debug, error, info, warn};
 use super::{Item, plan, relay_id, report, retry::persist, rights};
 use crate::{
     bot::Bot,
-    job::now_ms,
     matrix::{self, Claim, ReplyTo, Shape},
 };
 
@@ -87,6 +86,9 @@ pub async fn carry_out(bot: &Bot, item: &Item) -> Acted {
                 _ => Ok(()),
             }
         }
+        (Action::MoveOut { room, event, user, lang }, Some(request)) => {
+            move_out(bot, request, room, event, user, *lang, txn).await
+        }
         (Action::Remove { room, user }, _) => remove(bot, room, user).await,
         (Action::Redact { room, event, reason }, _) => {
             rights::redact(bot, room, event, *reason).await
@@ -140,6 +142,10 @@ async fn target_room(
             .and_then(|r| r.private_room.as_deref())
             .and_then(|id| matrix::joined(&bot.client, id)),
         Target::Direct { user } => Some(rights::direct_chat(bot, &UserId::parse(user)?).await?),
+        Target::Requester { asked_in } => {
+            let origin = request.map_or(asked_in.as_str(), |r| r.origin_room.as_str());
+            matrix::joined(&bot.client, origin)
+        }
     })
 }
 
@@ -177,13 +183,69 @@ async fn notice(
             (to.as_ref().and_then(reply_to), root)
         }
     };
+    // Moved to the requester's direct chat since: a reply there could not point to the
+    // command, taken down in another room.
+    let moved = matches!(to, Target::Requester { asked_in } if room.room_id() != asked_in);
     let shape = match (&root, &answered) {
+        _ if moved => Shape::New,
         (Some(root), answered) => Shape::Thread(root, answered.as_ref()),
         (None, Some(answered)) => Shape::Reply(answered),
         (None, None) => Shape::New,
     };
     send(bot, &room, message, shape, &mentions, txn.as_deref()).await?;
     Ok(())
+}
+
+/// Takes `request` out of the neighbourhood room `room_id` where `user` wrote it (see
+/// [`Action::MoveOut`]): where the bot may remove others' messages there, their direct
+/// chat is opened and follows the request from now on, the command is redacted, and a
+/// line in the room tells them (named as they appear there) where the answer went.
+/// Resumed after a stop, a request already moved is not moved again.
+async fn move_out(
+    bot: &Bot,
+    request: &Request,
+    room_id: &str,
+    event: &str,
+    user: &str,
+    lang: Lang,
+    txn: Option<OwnedTransactionId>,
+) -> anyhow::Result<()> {
+    let (Some(room), Ok(user)) = (matrix::joined(&bot.client, room_id), UserId::parse(user)) else {
+        return Ok(());
+    };
+    if request.origin_room == room_id {
+        if !may_redact(bot, &room).await {
+            return Ok(());
+        }
+        let direct = match rights::direct_chat(bot, &user).await {
+            Ok(direct) => direct,
+            Err(error) => {
+                warn!(error = %format!("{error:#}"), "no direct chat: the request is answered in the room");
+                return Ok(());
+            }
+        };
+        bot.store.move_request(request.number, direct.room_id().as_str()).await?;
+    }
+    rights::redact(bot, room_id, event, Key::RequestMovedReason).await?;
+    let author = bot.name_in(room_id, &user).await;
+    let number = request.number.to_string();
+    let line = bot.texts.render(lang, Key::RequestMoved, &[("user", &author), ("number", &number)]);
+    send(bot, &room, &line, Shape::New, &[user], txn.as_deref()).await?;
+    Ok(())
+}
+
+/// Whether the bot may remove others' messages in `room`.
+async fn may_redact(bot: &Bot, room: &Room) -> bool {
+    let Some(me) = bot.client.user_id() else {
+        return false;
+    };
+    match room.power_levels().await {
+        Ok(levels) => levels.user_can_redact_event_of_other(me),
+        Err(error) => {
+            warn!(%error, "cannot read the power levels of a neighbourhood room");
+            false
+        }
+    }
 }
 
 /// Relays an open request and records the relay (which removes the effect).
@@ -321,7 +383,7 @@ async fn private_room(
         },
     };
     let room_id = room.room_id().as_str();
-    bot.store.record_joined(room_id, now_ms()).await?;
+    bot.store.record_joined(room_id, bot.clock.wall_ms()).await?;
     if let Err(error) = bot.store.set_private_room(number, room_id, bot.now(), claim.effect).await {
         // The claim ended while the room was readied: the spare serves no one now.
         if spare && let Err(error) = bot.store.drop_spare(room_id) {

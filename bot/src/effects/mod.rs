@@ -18,10 +18,7 @@ pub mod run;
 use entraide_storage::Request;
 use matrix_sdk::ruma::{EventId, OwnedEventId};
 
-pub use self::{
-    rights::direct_chat,
-    run::{Item, Outbox, Urgency},
-};
+pub use self::run::{Item, Outbox, Urgency};
 
 /// The relay message of a request, if it was relayed.
 pub fn relay_id(request: &Request) -> Option<OwnedEventId> {

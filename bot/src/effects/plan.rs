@@ -4,7 +4,7 @@ use entraide_commands::{Key, Message};
 use entraide_storage::{Action, Effect, Quote, Request, Root, Shape, Target};
 use matrix_sdk::ruma::RoomId;
 
-use crate::{bot::Bot, matrix::ReplyTo};
+use crate::{matrix::ReplyTo, scheme::Scheme};
 
 /// The lane of a claim's private room and of what must wait for it.
 pub const PRIVATE_LANE: &str = "private";
@@ -15,25 +15,25 @@ pub fn quote(to: &ReplyTo) -> Quote {
 }
 
 /// The lane of the volunteers room.
-fn volunteers_lane(bot: &Bot) -> String {
-    bot.rooms.volunteers.to_string()
+fn volunteers_lane(scheme: &Scheme) -> String {
+    scheme.rooms.volunteers.to_string()
 }
 
 /// The relay of an open request.
-pub fn relay(bot: &Bot, request: &Request) -> Effect {
+pub fn relay(scheme: &Scheme, request: &Request) -> Effect {
     Effect {
         request: request.number,
-        lane: volunteers_lane(bot),
+        lane: volunteers_lane(scheme),
         urgent: true,
         action: Action::Relay,
     }
 }
 
 /// The request's relay as it is now replaced by the status line `key`.
-pub fn retire_relay(bot: &Bot, request: &Request, key: Key) -> Effect {
+pub fn retire_relay(scheme: &Scheme, request: &Request, key: Key) -> Effect {
     Effect {
         request: request.number,
-        lane: volunteers_lane(bot),
+        lane: volunteers_lane(scheme),
         urgent: false,
         action: Action::RetireRelay { key, relay: request.relay_event.clone() },
     }
@@ -56,7 +56,7 @@ pub fn notice_in(room: &RoomId, message: Message, shape: Shape, mention: Option<
 
 /// Tells `to` something about `request` in its relay's thread, mentioning them.
 pub fn to_relay_thread(
-    bot: &Bot,
+    scheme: &Scheme,
     request: &Request,
     message: &Message,
     to: &str,
@@ -64,7 +64,7 @@ pub fn to_relay_thread(
 ) -> Effect {
     Effect {
         request: request.number,
-        lane: volunteers_lane(bot),
+        lane: volunteers_lane(scheme),
         urgent,
         action: Action::Notice {
             to: Target::Volunteers,
@@ -78,15 +78,15 @@ pub fn to_relay_thread(
 /// What a claim owes after the winner is told: the private room, the intro there, the
 /// requester told, the relay retired. All in the private room's lane: if the room cannot
 /// be made, none of the rest happens.
-pub fn private_room(bot: &Bot, request: &Request, volunteer: &str) -> Vec<Effect> {
+pub fn private_room(scheme: &Scheme, request: &Request, volunteer: &str) -> Vec<Effect> {
     let number = request.number.to_string();
-    let told = bot.texts.render(request.lang, Key::RequesterTold, &[("number", &number)]);
+    let told = scheme.texts.render(request.lang, Key::RequesterTold, &[("number", &number)]);
     let told = Effect {
         request: request.number,
         lane: PRIVATE_LANE.to_owned(),
         urgent: true,
         action: Action::Notice {
-            to: Target::Id { id: request.origin_room.clone() },
+            to: Target::Requester { asked_in: request.origin_room.clone() },
             message: told,
             shape: Shape::New,
             mention: Some(request.requester.clone()),
@@ -121,7 +121,7 @@ pub fn private_room_telling(request: &Request, volunteer: &str, mut told: Effect
 /// the volunteer's `!lacher` when it was written there), the volunteer out of it, the
 /// request relayed again.
 pub fn release(
-    bot: &Bot,
+    scheme: &Scheme,
     request: &Request,
     old_room: Option<&str>,
     volunteer: &str,
@@ -130,7 +130,8 @@ pub fn release(
     let mut owed = Vec::new();
     if let Some(room) = old_room {
         let number = request.number.to_string();
-        let message = bot.texts.render(request.lang, Key::ReleasedPrivate, &[("number", &number)]);
+        let message =
+            scheme.texts.render(request.lang, Key::ReleasedPrivate, &[("number", &number)]);
         let shape = command.map_or(Shape::New, |to| Shape::Reply { to: quote(to) });
         let in_room = |action| Effect {
             request: request.number,
@@ -147,15 +148,15 @@ pub fn release(
         owed.push(in_room(Action::Remove { room: room.to_owned(), user: volunteer.to_owned() }));
     }
     // Relayed anew; the relay claimed says it was given back.
-    owed.push(relay(bot, request));
-    owed.push(retire_relay(bot, request, Key::RelayReleased));
+    owed.push(relay(scheme, request));
+    owed.push(retire_relay(scheme, request, Key::RelayReleased));
     owed
 }
 
 /// What closing owes: the private room told (unless `tell_private` is `None`: the
 /// command was written there and its answer says it), the relay retired with `relay_key`.
 pub fn close(
-    bot: &Bot,
+    scheme: &Scheme,
     request: &Request,
     relay_key: Key,
     tell_private: Option<&Message>,
@@ -174,7 +175,7 @@ pub fn close(
             },
         });
     }
-    owed.push(retire_relay(bot, request, relay_key));
+    owed.push(retire_relay(scheme, request, relay_key));
     owed.extend(retire_posts(request, Key::OfferPostClosed));
     owed
 }

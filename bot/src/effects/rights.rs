@@ -17,7 +17,6 @@ use tracing::info;
 use super::{act::send, retry::persist};
 use crate::{
     bot::Bot,
-    job::now_ms,
     matrix::{self, Shape},
 };
 
@@ -176,7 +175,7 @@ pub async fn direct_chat(bot: &Bot, user: &UserId) -> anyhow::Result<Room> {
     }
     let room = persist("a direct chat", || async { Ok(bot.client.create_dm(user).await?) }).await?;
     bot.store.set_room_kind(room.room_id().as_str(), &theirs).await?;
-    bot.store.record_joined(room.room_id().as_str(), now_ms()).await?;
+    bot.store.record_joined(room.room_id().as_str(), bot.clock.wall_ms()).await?;
     info!(room = %room.room_id(), "opened a direct chat with a person");
     Ok(room)
 }
