@@ -7,10 +7,10 @@ use regex::Regex;
 use ruma_common::{OwnedUserId, UserId};
 
 use crate::{
+    fold::fold,
     parse::{Command, RequestFilter},
     period::read_period,
     profile::read_profile,
-    reading::fold,
 };
 
 /// Longest request text relayed to volunteers, in characters.

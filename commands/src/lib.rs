@@ -16,6 +16,7 @@
 
 pub mod args;
 pub mod catalogue;
+pub mod fold;
 pub mod mask;
 pub mod parse;
 pub mod period;
@@ -27,13 +28,12 @@ pub mod table;
 
 pub use args::{MAX_REQUEST_CHARS, Pill, pills};
 pub use catalogue::{Catalogue, CatalogueError, Key, Message, render_markup};
+pub use fold::fold;
 pub use mask::{Detail, Masked, mask};
 pub use parse::{Command, ParseError, Parsed, RequestFilter, parse, strip_reply_fallback};
 pub use period::{Period, Span, read_period};
 pub use profile::{AgeBand, Gender, Profile, ProfileAnswer, read_profile};
-pub use reading::{
-    Category, DayPart, Reading, Relation, Repeat, When, fold, read_repeat, read_request,
-};
+pub use reading::{Category, DayPart, Reading, Relation, Repeat, When, read_repeat, read_request};
 pub use reply::says_yes;
 pub use rules::{Place, Refusal, Roles, VolunteerStatus};
 pub use table::CommandKind;

@@ -10,9 +10,9 @@ use ruma_common::OwnedUserId;
 use crate::{
     Lang,
     args::{ArgError, Pill},
+    fold::fold,
     period::Span,
     profile::ProfileAnswer,
-    reading::fold,
     table::{self, CommandKind},
 };
 

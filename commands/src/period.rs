@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 use chrono::{Datelike, Days, Months, NaiveDate};
 use regex::Regex;
 
-use crate::reading::{fold, month_number};
+use crate::{fold::fold, reading::month_number};
 
 /// A period as written, before it is placed in the calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
