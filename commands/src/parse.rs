@@ -9,9 +9,10 @@ use ruma_common::OwnedUserId;
 
 use crate::{
     Lang,
-    args::{ArgError, Pill},
+    args::ArgError,
     fold::fold,
     period::Span,
+    pills::Pill,
     profile::ProfileAnswer,
     table::{self, CommandKind},
 };
@@ -300,7 +301,7 @@ impl ParseError {
 
 /// Parses a message body.
 ///
-/// `pills` are the people linked in the message's HTML body ([`crate::args::pills`]):
+/// `pills` are the people linked in the message's HTML body ([`crate::pills`]):
 /// clients turn `@Marie` into a pill whose plain body is only the display name, so a
 /// command that needs a person finds them there when the body holds no user id.
 ///
@@ -323,6 +324,11 @@ pub fn parse(body: &str, pills: &[Pill]) -> Option<Result<Parsed, ParseError>> {
 }
 
 /// Drops the quoted lines some clients put before a reply's own text.
+///
+/// Not ruma's `remove_plain_reply_fallback` (ruma-events, in the lock for the bot only):
+/// it drops a quote only when it starts with `> <@sender>`, the spec's form, whereas people
+/// also quote by hand (`> courses\n!prendre 3`) and a body that is all quote must read as
+/// nothing. Taking it would also make this pure crate depend on all of ruma-events.
 pub fn strip_reply_fallback(body: &str) -> &str {
     if !body.starts_with("> ") {
         return body;
@@ -956,7 +962,7 @@ mod tests {
         // Element puts the person replied to in the quoted part of the HTML body (and in
         // m.mentions, which the parser never sees).
         let html = r#"<mx-reply><blockquote><a href="https://matrix.to/#/@pierre:x.org">Pierre</a> bonjour</blockquote></mx-reply>!valider pierre"#;
-        let pills = crate::args::pills(html);
+        let pills = crate::pills(html);
         assert!(pills.is_empty());
         assert!(matches!(
             parse("> <@pierre:x.org> bonjour\n\n!valider pierre", &pills),
@@ -969,13 +975,19 @@ mod tests {
         let body = "> <@bob:x.org> Demande n°3\n> courses\n\n!prendre 3";
         assert_eq!(ok(body).command, Command::Take { number: 3 });
         assert_eq!(parse("> only a quote", &[]), None);
+        // Where this differs from ruma's `remove_plain_reply_fallback`: a quote without a
+        // sender, a quote without a line after it, a quote line that is only `>`.
+        assert_eq!(strip_reply_fallback("> courses\n!prendre 3"), "!prendre 3");
+        assert_eq!(strip_reply_fallback("> <@bob:x.org> !prendre 3"), "");
+        assert_eq!(strip_reply_fallback("> <@bob:x.org> a\n>\n!fait"), "!fait");
+        assert_eq!(strip_reply_fallback(">no space\n!fait"), ">no space\n!fait");
     }
 
     proptest! {
         #[test]
         fn parsing_never_panics(body in ".{0,300}") {
             let _ = parse(&body, &[]);
-            let _ = parse(&format!("!{body}"), &crate::args::pills(&body));
+            let _ = parse(&format!("!{body}"), &crate::pills(&body));
         }
 
         #[test]

@@ -5,9 +5,10 @@
 
 use crate::{
     Lang,
-    args::{self, ArgError, Pill},
+    args::{self, ArgError},
     catalogue::Key,
     parse::Command,
+    pills::Pill,
 };
 
 /// A command without its arguments.
