@@ -6,8 +6,8 @@ use lazy_regex::{Lazy, Regex, lazy_regex};
 use ruma_common::{OwnedUserId, UserId};
 
 use crate::{
+    command::{Command, RequestFilter},
     fold::fold,
-    parse::{Command, RequestFilter},
     period::read_period,
     pills::Pill,
     profile::read_profile,

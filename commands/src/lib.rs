@@ -16,6 +16,7 @@
 
 pub mod args;
 pub mod catalogue;
+pub mod command;
 pub mod fold;
 pub mod mask;
 pub mod parse;
@@ -29,16 +30,16 @@ pub mod table;
 
 pub use args::MAX_REQUEST_CHARS;
 pub use catalogue::{Catalogue, CatalogueError, Key, Message, render_markup};
+pub use command::{Command, CommandKind, RequestFilter};
 pub use fold::fold;
 pub use mask::{Detail, Masked, mask};
-pub use parse::{Command, ParseError, Parsed, RequestFilter, parse, strip_reply_fallback};
+pub use parse::{ParseError, Parsed, parse, strip_reply_fallback};
 pub use period::{Period, Span, read_period};
 pub use pills::{Pill, pills};
 pub use profile::{AgeBand, Gender, Profile, ProfileAnswer, read_profile};
 pub use reading::{Category, DayPart, Reading, Relation, Repeat, When, read_repeat, read_request};
 pub use reply::says_yes;
 pub use rules::{Place, Refusal, Roles, VolunteerStatus};
-pub use table::CommandKind;
 
 /// A language the bot speaks. French comes first.
 #[derive(

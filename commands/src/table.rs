@@ -6,85 +6,10 @@
 use crate::{
     Lang,
     args::{self, ArgError},
-    catalogue::Key,
-    parse::Command,
+    catalogue::{Catalogue, Key, Message},
+    command::{Command, CommandKind},
     pills::Pill,
 };
-
-/// A command without its arguments.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CommandKind {
-    /// `!demande` / `!request`
-    Request,
-    /// `!pour` / `!for`
-    For,
-    /// `!prendre` / `!take`
-    Take,
-    /// `!lacher` / `!release`
-    Release,
-    /// `!fait` / `!done`
-    Done,
-    /// `!annuler` / `!cancel`
-    Cancel,
-    /// `!avis` / `!feedback`
-    Feedback,
-    /// `!oui` / `!yes`
-    Yes,
-    /// `!benevole` / `!volunteer`
-    Charter,
-    /// `!accepte` / `!accept`
-    Accept,
-    /// `!pause` / `!break`
-    Pause,
-    /// `!dispo` / `!available`
-    Back,
-    /// `!quartiers` / `!areas`
-    Areas,
-    /// `!propose` / `!offer`
-    Offer,
-    /// `!valider` / `!vet`
-    Vet,
-    /// `!bannir` / `!ban`
-    Ban,
-    /// `!retirer` / `!unvet`
-    Unvet,
-    /// `!debannir` / `!unban`
-    Unban,
-    /// `!benevoles` / `!volunteers`
-    Volunteers,
-    /// `!journal` / `!log`
-    Journal,
-    /// `!verifier` / `!check`
-    Check,
-    /// `!demandes` / `!requests`
-    Requests,
-    /// `!confidentialite` / `!privacy`
-    Privacy,
-    /// `!mesdonnees` / `!mydata`
-    MyData,
-    /// `!oubliemoi` / `!forgetme`
-    ForgetMe,
-    /// `!effacer` / `!erase`
-    Erase,
-    /// `!attribuer` / `!assign`
-    Assign,
-    /// `!arreter` / `!stop`
-    Stop,
-    /// `!bloquer` / `!block`
-    Block,
-    /// `!debloquer` / `!unblock`
-    Unblock,
-    /// `!fiche` / `!show`, or `!demande <n>` / `!request <n>`
-    Show,
-    /// `!stats` / `!figures`
-    Stats,
-    /// `!rapport` / `!report`
-    Report,
-    /// `!profil` / `!profile`
-    Profile,
-    /// `!aide` / `!help`
-    Help,
-}
 
 /// Who may use a command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,6 +69,9 @@ pub struct Spec {
     pub rooms: &'static [RoomType],
     /// How its arguments are read.
     pub args: ArgParser,
+    /// Whether it moves a request (or an offer) from one state to another: the bot runs
+    /// such commands one at a time per request, in the order they were written.
+    pub transition: bool,
 }
 
 use RoomType::{Coordination, Direct, Neighbourhood, Private, Volunteers};
@@ -160,6 +88,7 @@ pub static COMMANDS: [Spec; 35] = [
         who: Who::Anyone,
         // Coordinators post in their own room for people who phoned in.
         rooms: &[Neighbourhood, Direct, Coordination],
+        transition: true,
         args: args::request,
     },
     Spec {
@@ -171,6 +100,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpFor,
         who: Who::Coordinator,
         rooms: &[Coordination, Direct],
+        transition: true,
         args: args::for_someone,
     },
     Spec {
@@ -182,6 +112,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpTake,
         who: Who::Volunteer,
         rooms: &[Volunteers, Direct],
+        transition: true,
         args: args::take,
     },
     Spec {
@@ -193,6 +124,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpRelease,
         who: Who::Volunteer,
         rooms: &[Volunteers, Direct, Private],
+        transition: true,
         args: args::release,
     },
     Spec {
@@ -204,6 +136,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpDone,
         who: Who::Volunteer,
         rooms: &[Volunteers, Direct, Private],
+        transition: true,
         args: args::done,
     },
     Spec {
@@ -216,6 +149,7 @@ pub static COMMANDS: [Spec; 35] = [
         who: Who::Anyone,
         // A volunteer withdraws an offer where they made it.
         rooms: &[Neighbourhood, Direct, Volunteers, Private, Coordination],
+        transition: true,
         args: args::cancel,
     },
     Spec {
@@ -227,6 +161,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpFeedback,
         who: Who::Anyone,
         rooms: &[Neighbourhood, Direct, Private],
+        transition: true,
         args: args::feedback,
     },
     Spec {
@@ -239,6 +174,7 @@ pub static COMMANDS: [Spec; 35] = [
         who: Who::Anyone,
         // Where offers are posted, and the direct chat.
         rooms: &[Neighbourhood, Direct],
+        transition: true,
         args: args::yes,
     },
     Spec {
@@ -251,6 +187,7 @@ pub static COMMANDS: [Spec; 35] = [
         who: Who::Anyone,
         // The charter itself goes to a direct chat.
         rooms: &[Neighbourhood, Direct, Volunteers],
+        transition: false,
         args: args::charter,
     },
     Spec {
@@ -262,6 +199,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpAccept,
         who: Who::Anyone,
         rooms: &[Neighbourhood, Direct, Volunteers],
+        transition: false,
         args: args::accept,
     },
     Spec {
@@ -273,6 +211,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpPause,
         who: Who::Volunteer,
         rooms: &[Direct, Volunteers],
+        transition: false,
         args: args::pause,
     },
     Spec {
@@ -284,6 +223,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpBack,
         who: Who::Volunteer,
         rooms: &[Direct, Volunteers],
+        transition: false,
         args: args::back,
     },
     Spec {
@@ -295,6 +235,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpAreas,
         who: Who::Volunteer,
         rooms: &[Direct, Volunteers],
+        transition: false,
         args: args::areas,
     },
     Spec {
@@ -306,6 +247,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpOffer,
         who: Who::Volunteer,
         rooms: &[Volunteers, Direct],
+        transition: true,
         args: args::offer,
     },
     Spec {
@@ -317,6 +259,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpVet,
         who: Who::Coordinator,
         rooms: &[Coordination, Direct],
+        transition: false,
         args: args::vet,
     },
     Spec {
@@ -328,6 +271,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpBan,
         who: Who::Coordinator,
         rooms: &[Coordination, Direct],
+        transition: false,
         args: args::ban,
     },
     Spec {
@@ -339,6 +283,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpUnvet,
         who: Who::Coordinator,
         rooms: &[Coordination, Direct],
+        transition: false,
         args: args::unvet,
     },
     Spec {
@@ -350,6 +295,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpUnban,
         who: Who::Coordinator,
         rooms: &[Coordination, Direct],
+        transition: false,
         args: args::unban,
     },
     Spec {
@@ -362,6 +308,7 @@ pub static COMMANDS: [Spec; 35] = [
         who: Who::Coordinator,
         // The list names people: never in a room residents share.
         rooms: &[Coordination, Direct],
+        transition: false,
         args: args::volunteers,
     },
     Spec {
@@ -373,6 +320,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpJournal,
         who: Who::Coordinator,
         rooms: &[Coordination, Direct],
+        transition: false,
         args: args::journal,
     },
     Spec {
@@ -384,6 +332,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpCheck,
         who: Who::Coordinator,
         rooms: &[Coordination, Direct],
+        transition: false,
         args: args::check,
     },
     Spec {
@@ -396,6 +345,7 @@ pub static COMMANDS: [Spec; 35] = [
         who: Who::Coordinator,
         // The list names volunteers: never in a room residents share.
         rooms: &[Coordination, Direct],
+        transition: false,
         args: args::requests,
     },
     Spec {
@@ -407,6 +357,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpPrivacy,
         who: Who::Anyone,
         rooms: RoomType::ALL,
+        transition: false,
         args: args::privacy,
     },
     Spec {
@@ -419,6 +370,7 @@ pub static COMMANDS: [Spec; 35] = [
         who: Who::Anyone,
         // A right of everyone's, wherever they are: the file itself goes to a direct chat.
         rooms: RoomType::ALL,
+        transition: false,
         args: args::my_data,
     },
     Spec {
@@ -430,6 +382,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpForgetMe,
         who: Who::Anyone,
         rooms: RoomType::ALL,
+        transition: false,
         args: args::forget_me,
     },
     Spec {
@@ -441,6 +394,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpErase,
         who: Who::Coordinator,
         rooms: &[Coordination, Direct],
+        transition: false,
         args: args::erase,
     },
     Spec {
@@ -452,6 +406,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpAssign,
         who: Who::Coordinator,
         rooms: &[Coordination, Direct],
+        transition: true,
         args: args::assign,
     },
     Spec {
@@ -463,6 +418,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpStop,
         who: Who::Coordinator,
         rooms: &[Coordination, Direct],
+        transition: false,
         args: args::stop,
     },
     Spec {
@@ -474,6 +430,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpBlock,
         who: Who::Coordinator,
         rooms: &[Coordination, Direct],
+        transition: false,
         args: args::block,
     },
     Spec {
@@ -485,6 +442,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpUnblock,
         who: Who::Coordinator,
         rooms: &[Coordination, Direct],
+        transition: false,
         args: args::unblock,
     },
     Spec {
@@ -496,6 +454,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpShow,
         who: Who::Coordinator,
         rooms: &[Coordination, Direct],
+        transition: false,
         args: args::show,
     },
     Spec {
@@ -507,6 +466,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpStats,
         who: Who::Coordinator,
         rooms: &[Coordination, Direct],
+        transition: false,
         args: args::stats,
     },
     Spec {
@@ -518,6 +478,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpReport,
         who: Who::Coordinator,
         rooms: &[Coordination, Direct],
+        transition: false,
         args: args::report,
     },
     Spec {
@@ -530,6 +491,7 @@ pub static COMMANDS: [Spec; 35] = [
         who: Who::Anyone,
         // An age and a gender are not said in a shared room.
         rooms: &[Direct],
+        transition: false,
         args: args::profile,
     },
     Spec {
@@ -541,6 +503,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpHelp,
         who: Who::Anyone,
         rooms: RoomType::ALL,
+        transition: false,
         args: args::help,
     },
 ];
@@ -557,6 +520,12 @@ impl CommandKind {
         &COMMANDS[self as usize]
     }
 
+    /// Whether this command moves a request (or an offer) from one state to another
+    /// ([`Spec::transition`]).
+    pub fn is_transition(self) -> bool {
+        self.spec().transition
+    }
+
     /// The command word in `lang`, without the `!`.
     pub fn word(self, lang: Lang) -> &'static str {
         let spec = self.spec();
@@ -564,6 +533,23 @@ impl CommandKind {
             Lang::Fr => spec.fr,
             Lang::En => spec.en,
         }
+    }
+}
+
+impl Catalogue {
+    /// The help for a list of commands: a header, then each command's help line.
+    pub fn help(&self, lang: Lang, kinds: &[CommandKind]) -> Message {
+        let header = self.render(lang, Key::HelpHeader, &[]);
+        let lines = kinds.iter().map(|kind| {
+            let line = self.render(lang, kind.spec().help, &[]);
+            Message { plain: format!("• {}", line.plain), html: format!("• {}", line.html) }
+        });
+        Message::lines(std::iter::once(header).chain(lines))
+    }
+
+    /// The usage line of a command.
+    pub fn usage(&self, lang: Lang, kind: CommandKind) -> Message {
+        self.render(lang, kind.spec().usage, &[])
     }
 }
 
@@ -608,6 +594,17 @@ mod tests {
             assert_eq!(lookup(spec.fr).map(|(_, l)| l), Some(Lang::Fr));
             assert_eq!(lookup(spec.en).map(|(_, l)| l), Some(Lang::En));
         }
+    }
+
+    #[test]
+    fn transitions_are_the_commands_that_move_a_request() {
+        let transitions: Vec<CommandKind> =
+            CommandKind::all().filter(|k| k.is_transition()).collect();
+        use CommandKind::*;
+        assert_eq!(
+            transitions,
+            [Request, For, Take, Release, Done, Cancel, Feedback, Yes, Offer, Assign]
+        );
     }
 
     #[test]
