@@ -3,16 +3,26 @@
 //!
 //! # Layout
 //!
+//! - [`command`]: what a person asks for, [`Command`] and [`CommandKind`]; a leaf that
+//!   imports none of the modules below.
 //! - [`table`]: the one table of commands (words, aliases, usage and help keys, who may
-//!   use each and where, how its arguments are read); everything below derives from it.
+//!   use each and where, whether it is a transition, how its arguments are read), and the
+//!   help and usage lines derived from it; everything below derives from it.
 //! - [`parse`]: a message body → a [`Command`] or a [`ParseError`] that says what was wrong.
-//! - [`args`]: each command's argument reader, and the pills of a message's HTML body.
-//! - [`reading`]: a request's free text → category, time and on-behalf ([`Reading`]).
+//! - [`args`]: each command's argument reader.
+//! - [`pills`]: the people linked in a message's HTML body.
+//! - [`fold`]: text folding (lower case, no accents), shared by all that reads text.
+//! - [`reading`]: a request's free text → category, time, on-behalf and repetition
+//!   ([`Reading`], [`Repeat`]), one reader per file.
+//! - [`period`]: the period a coordinator asks figures for.
+//! - [`profile`]: the optional profile (age band, gender) declared for the figures.
 //! - [`reply`]: a reply that says yes to a relay or an offer it answers.
-//! - [`mask`]: a request's free text with its contact details replaced by markers.
+//! - [`mask`]: a request's free text with its contact details replaced by markers; its
+//!   word lists in `mask/words.rs`.
 //! - [`rules`]: who may use which command, in which kind of room.
 //! - [`catalogue`]: every user-visible message, in French and English, from
-//!   `locales/*.toml`, with a commune's overrides.
+//!   `locales/*.toml`, with a commune's overrides; the message names ([`Key`]) in
+//!   `catalogue/key.rs`.
 
 pub mod args;
 pub mod catalogue;

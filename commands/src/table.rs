@@ -1,7 +1,11 @@
 //! The one table of commands: for each, its French and English words, its aliases, the
-//! catalogue keys of its usage and help lines, who may use it, where, and how its
-//! arguments are read. Parsing ([`crate::parse`]), help, usage lines and the rules
-//! ([`crate::rules`]) are all derived from it.
+//! catalogue keys of its usage and help lines, who may use it, where, whether it is a
+//! transition and how its arguments are read. Parsing ([`crate::parse`]), help and usage
+//! lines (rendered here) and the rules ([`crate::rules`]) are all derived from it.
+//!
+//! To add a command: a row here, its [`CommandKind`] and [`Command`] variants and argument
+//! reader ([`crate::args`]), its `usage_*` and `help_*` texts (a [`Key`] each, in both
+//! locale files) and a test.
 
 use crate::{
     Lang,

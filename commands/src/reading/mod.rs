@@ -2,12 +2,12 @@
 //! whom ([`Relation`]) and how often ([`Repeat`]). French and English, with or without
 //! accents.
 //!
-//! Everything works on [prepared](crate::fold::prepare) text (folded: lower case, no
+//! Everything works on prepared text (`crate::fold::prepare`: folded, lower case, no
 //! accents; each run of white space one space) with whole-word regexes built once. The
 //! current time comes in as an argument: nothing here reads the clock.
 //!
-//! One reader per file, each independent of the others: [`category`], [`when`],
-//! [`repeat`], [`relation`].
+//! One reader per file, each independent of the others: `category.rs`, `when.rs`,
+//! `repeat.rs`, `relation.rs`.
 
 mod category;
 mod relation;
