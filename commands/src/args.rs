@@ -1,16 +1,16 @@
 //! Each command's arguments: one reader per command, named in the command table, and the
-//! pieces they share (request numbers, user ids written in the command, pills).
+//! pieces they share (request numbers, user ids written in the command or linked as
+//! [pills](crate::pills)).
 
-use std::sync::LazyLock;
-
-use regex::Regex;
+use lazy_regex::{Lazy, Regex, lazy_regex};
 use ruma_common::{OwnedUserId, UserId};
 
 use crate::{
-    parse::{Command, RequestFilter},
+    command::{Command, RequestFilter},
+    fold::fold,
     period::read_period,
+    pills::Pill,
     profile::read_profile,
-    reading::fold,
 };
 
 /// Longest request text relayed to volunteers, in characters.
@@ -23,16 +23,6 @@ pub enum ArgError {
     Usage,
     /// A request text longer than [`MAX_REQUEST_CHARS`], with its length.
     TooLong(usize),
-}
-
-/// A mention of a person written in a message's HTML body: a link to the person (a
-/// "pill", which clients show as the person's name).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pill {
-    /// The person.
-    pub user: OwnedUserId,
-    /// The link's text, as the plain body shows it (usually the display name).
-    pub text: String,
 }
 
 /// `!demande <texte>`; `!demande <n>`, a number alone, is a coordinator's look at
@@ -173,9 +163,7 @@ pub fn areas(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
     if matches!(fold(args).trim_end_matches('.'), "aucun" | "aucune" | "none" | "tous" | "all") {
         return Ok(Command::Areas { names: Some(Vec::new()) });
     }
-    static SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\s*(?:[,;/+]|\bet\b|\band\b|&)\s*").expect("a valid pattern")
-    });
+    static SEPARATOR: Lazy<Regex> = lazy_regex!(r"(?i)\s*(?:[,;/+]|\bet\b|\band\b|&)\s*");
     let names: Vec<String> = SEPARATOR
         .split(args)
         .map(|name| name.trim().trim_end_matches('.').trim())
@@ -434,98 +422,12 @@ fn user_argument<'a>(args: &'a str, pills: &[Pill]) -> Option<(OwnedUserId, &'a 
     })
 }
 
-static REPLY: LazyLock<Regex> = LazyLock::new(|| {
-    #[allow(clippy::expect_used)]
-    Regex::new(r"(?is)<mx-reply>.*?</mx-reply>").expect("static regex")
-});
-
-static LINK: LazyLock<Regex> = LazyLock::new(|| {
-    #[allow(clippy::expect_used)]
-    Regex::new(r#"(?is)<a\s[^>]*?href\s*=\s*["']([^"']*)["'][^>]*>(.*?)</a\s*>"#)
-        .expect("static regex")
-});
-
-static TAG: LazyLock<Regex> = LazyLock::new(|| {
-    #[allow(clippy::expect_used)]
-    Regex::new(r"(?s)<[^>]*>").expect("static regex")
-});
-
-/// The pills of a message's HTML body, in order, leaving out the quoted message of a
-/// reply (`<mx-reply>`), whose pill names the person replied to.
-pub fn pills(html: &str) -> Vec<Pill> {
-    let html = REPLY.replace_all(html, "");
-    LINK.captures_iter(&html)
-        .filter_map(|link| {
-            let user = pill_user(link.get(1)?.as_str())?;
-            let text = unescape(&TAG.replace_all(link.get(2)?.as_str(), ""));
-            Some(Pill { user, text })
-        })
-        .collect()
-}
-
-/// The user a link points to: `https://matrix.to/#/@user:server` (percent-encoded or not,
-/// with or without `?via=`) or `matrix:u/user:server`.
-fn pill_user(href: &str) -> Option<OwnedUserId> {
-    let id = if let Some(rest) = href.strip_prefix("https://matrix.to/#/") {
-        rest.split('?').next()?.to_owned()
-    } else {
-        format!("@{}", href.strip_prefix("matrix:u/")?.split(['?', '/']).next()?)
-    };
-    let id = percent_encoding::percent_decode_str(&id).decode_utf8().ok()?;
-    UserId::parse(id.as_ref()).ok()
-}
-
-fn unescape(text: &str) -> String {
-    text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&nbsp;", " ")
-        .replace("&amp;", "&")
-}
-
 #[cfg(test)]
 mod tests {
-    use proptest::prelude::*;
-
     use super::*;
-
-    proptest! {
-        #[test]
-        fn reading_pills_never_panics(
-            before in "\\PC{0,40}", href in "\\PC{0,60}", text in "\\PC{0,40}", after in "\\PC{0,40}"
-        ) {
-            let html = format!("{before}<a href=\"{href}\">{text}</a>{after}<mx-reply>{text}");
-            let _ = pills(&html);
-            let _ = pills(&format!("<a href='https://matrix.to/#/{href}'>{text}</a>"));
-        }
-
-        #[test]
-        fn a_pill_of_anyone_names_them(localpart in "[a-z0-9._=-]{1,20}", name in "[A-Za-zéè ]{1,20}") {
-            let id = format!("@{localpart}:example.org");
-            let html = format!("!valider <a href=\"https://matrix.to/#/{id}\">{name}</a>");
-            let found = pills(&html);
-            prop_assert_eq!(found.len(), 1);
-            prop_assert_eq!(found[0].user.as_str(), id.as_str());
-        }
-    }
 
     fn user(id: &str) -> OwnedUserId {
         UserId::parse(id).unwrap_or_else(|e| panic!("{id}: {e}"))
-    }
-
-    #[test]
-    fn pills_come_from_links_to_people_outside_the_reply_quote() {
-        let html = r#"<mx-reply><blockquote><a href="https://matrix.to/#/!r:x/$e">In reply to</a> <a href="https://matrix.to/#/@pierre:x.org">Pierre</a><br>bonjour</blockquote></mx-reply>!valider <a href="https://matrix.to/#/%40marie%3Ax.org?via=x.org">Marie <b>Dupont</b></a> et <a href="matrix:u/paul:x.org?action=chat">Paul &amp; co</a> <a href="https://example.org">site</a>"#;
-        assert_eq!(
-            pills(html),
-            vec![
-                Pill { user: user("@marie:x.org"), text: "Marie Dupont".into() },
-                Pill { user: user("@paul:x.org"), text: "Paul & co".into() },
-            ]
-        );
-        assert_eq!(pills("!valider pierre"), vec![]);
-        assert_eq!(pills("<a href='https://matrix.to/#/not-a-user'>x</a>"), vec![]);
     }
 
     #[test]

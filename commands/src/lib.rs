@@ -3,40 +3,53 @@
 //!
 //! # Layout
 //!
+//! - [`command`]: what a person asks for, [`Command`] and [`CommandKind`]; a leaf that
+//!   imports none of the modules below.
 //! - [`table`]: the one table of commands (words, aliases, usage and help keys, who may
-//!   use each and where, how its arguments are read); everything below derives from it.
+//!   use each and where, whether it is a transition, how its arguments are read), and the
+//!   help and usage lines derived from it; everything below derives from it.
 //! - [`parse`]: a message body → a [`Command`] or a [`ParseError`] that says what was wrong.
-//! - [`args`]: each command's argument reader, and the pills of a message's HTML body.
-//! - [`reading`]: a request's free text → category, time and on-behalf ([`Reading`]).
+//! - [`args`]: each command's argument reader.
+//! - [`pills`]: the people linked in a message's HTML body.
+//! - [`fold`]: text folding (lower case, no accents), shared by all that reads text.
+//! - [`reading`]: a request's free text → category, time, on-behalf and repetition
+//!   ([`Reading`], [`Repeat`]), one reader per file.
+//! - [`period`]: the period a coordinator asks figures for.
+//! - [`profile`]: the optional profile (age band, gender) declared for the figures.
 //! - [`reply`]: a reply that says yes to a relay or an offer it answers.
-//! - [`mask`]: a request's free text with its contact details replaced by markers.
+//! - [`mask`]: a request's free text with its contact details replaced by markers; its
+//!   word lists in `mask/words.rs`.
 //! - [`rules`]: who may use which command, in which kind of room.
 //! - [`catalogue`]: every user-visible message, in French and English, from
-//!   `locales/*.toml`, with a commune's overrides.
+//!   `locales/*.toml`, with a commune's overrides; the message names ([`Key`]) in
+//!   `catalogue/key.rs`.
 
 pub mod args;
 pub mod catalogue;
+pub mod command;
+pub mod fold;
 pub mod mask;
 pub mod parse;
 pub mod period;
+pub mod pills;
 pub mod profile;
 pub mod reading;
 pub mod reply;
 pub mod rules;
 pub mod table;
 
-pub use args::{MAX_REQUEST_CHARS, Pill, pills};
+pub use args::MAX_REQUEST_CHARS;
 pub use catalogue::{Catalogue, CatalogueError, Key, Message, render_markup};
+pub use command::{Command, CommandKind, RequestFilter};
+pub use fold::fold;
 pub use mask::{Detail, Masked, mask};
-pub use parse::{Command, ParseError, Parsed, RequestFilter, parse, strip_reply_fallback};
+pub use parse::{ParseError, Parsed, parse, strip_reply_fallback};
 pub use period::{Period, Span, read_period};
+pub use pills::{Pill, pills};
 pub use profile::{AgeBand, Gender, Profile, ProfileAnswer, read_profile};
-pub use reading::{
-    Category, DayPart, Reading, Relation, Repeat, When, fold, read_repeat, read_request,
-};
+pub use reading::{Category, DayPart, Reading, Relation, Repeat, When, read_repeat, read_request};
 pub use reply::says_yes;
 pub use rules::{Place, Refusal, Roles, VolunteerStatus};
-pub use table::CommandKind;
 
 /// A language the bot speaks. French comes first.
 #[derive(

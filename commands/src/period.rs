@@ -2,12 +2,10 @@
 //! depuis le 01/09`): read from the command's words ([`read_period`]), then placed in the
 //! calendar ([`Span::resolve`]) from a given day, which the caller reads from its clock.
 
-use std::sync::LazyLock;
-
 use chrono::{Datelike, Days, Months, NaiveDate};
-use regex::Regex;
+use lazy_regex::{Lazy, Regex, lazy_regex};
 
-use crate::reading::{fold, month_number};
+use crate::{fold::fold, reading::month_number};
 
 /// A period as written, before it is placed in the calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,36 +133,22 @@ impl Span {
 }
 
 /// "2026-11", "11/2026".
-static NUMERIC_MONTH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:(?P<y1>[0-9]{4})-(?P<m1>[0-9]{1,2})|(?P<m2>[0-9]{1,2})/(?P<y2>[0-9]{4}))$")
-        .expect("static regex")
-});
+static NUMERIC_MONTH: Lazy<Regex> =
+    lazy_regex!(r"^(?:(?P<y1>[0-9]{4})-(?P<m1>[0-9]{1,2})|(?P<m2>[0-9]{1,2})/(?P<y2>[0-9]{4}))$");
 
 /// "novembre", "novembre 2026", "nov. 2026", "November 2026".
-static NAMED_MONTH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:en |in )?(?P<month>[a-z]+)\.?(?: (?:de |of )?(?P<year>[0-9]{4}))?$")
-        .expect("static regex")
-});
+static NAMED_MONTH: Lazy<Regex> =
+    lazy_regex!(r"^(?:en |in )?(?P<month>[a-z]+)\.?(?: (?:de |of )?(?P<year>[0-9]{4}))?$");
 
 /// "30j", "30 jours", "30d", "30 days", "les 30 derniers jours", "last 30 days".
-static LAST_DAYS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"^(?:les |the )?(?:last |past )?(?P<n>[0-9]{1,5}) ?(?:derniers? )?(?:j|jours?|d|days?)(?: derniers)?$",
-    )
-    .expect("static regex")
-});
+static LAST_DAYS: Lazy<Regex> = lazy_regex!(
+    r"^(?:les |the )?(?:last |past )?(?P<n>[0-9]{1,5}) ?(?:derniers? )?(?:j|jours?|d|days?)(?: derniers)?$"
+);
 
 /// "depuis le 01/09", "depuis le 1er septembre 2026", "since 01/09", "since September 1".
-static SINCE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(concat!(
-        r"^(?:depuis|since|a partir du|from) (?:le |the )?(?:",
-        r"(?P<d1>[0-9]{1,2})[/.-](?P<m1>[0-9]{1,2})(?:[/.-](?P<y1>[0-9]{4}))?",
-        r"|(?P<d2>[0-9]{1,2}|premier)(?:er|st|nd|rd|th)? (?:of )?(?P<m2>[a-z]+)\.?(?: (?P<y2>[0-9]{4}))?",
-        r"|(?P<m3>[a-z]+)\.? (?P<d3>[0-9]{1,2})(?:st|nd|rd|th)?(?:,? (?P<y3>[0-9]{4}))?",
-        r")$"
-    ))
-    .expect("static regex")
-});
+static SINCE: Lazy<Regex> = lazy_regex!(
+    r"^(?:depuis|since|a partir du|from) (?:le |the )?(?:(?P<d1>[0-9]{1,2})[/.-](?P<m1>[0-9]{1,2})(?:[/.-](?P<y1>[0-9]{4}))?|(?P<d2>[0-9]{1,2}|premier)(?:er|st|nd|rd|th)? (?:of )?(?P<m2>[a-z]+)\.?(?: (?P<y2>[0-9]{4}))?|(?P<m3>[a-z]+)\.? (?P<d3>[0-9]{1,2})(?:st|nd|rd|th)?(?:,? (?P<y3>[0-9]{4}))?)$"
+);
 
 /// The period a command's arguments name, or `None` when they name none. Nothing
 /// written is the current month.

@@ -2,7 +2,7 @@
 //! relay. People on a phone answer a post rather than copy its number; the bot knows
 //! which request the post stands for, so the reply only has to say yes.
 
-use crate::{Lang, fold, parse::strip_reply_fallback, table, table::CommandKind};
+use crate::{Lang, command::CommandKind, fold, parse::strip_reply_fallback, table};
 
 /// What a reply may say to take up what it answers, folded (lowercase, no accents), with
 /// the language it is in.

@@ -4,7 +4,10 @@
 //! on a request's state (who holds it, who asked) are enforced by the store's atomic
 //! transitions, so that a check and its change can never be separated.
 
-use crate::table::{CommandKind, RoomType, Who};
+use crate::{
+    command::CommandKind,
+    table::{RoomType, Who},
+};
 
 /// Where a volunteer stands with the scheme.
 #[derive(

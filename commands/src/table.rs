@@ -1,89 +1,19 @@
 //! The one table of commands: for each, its French and English words, its aliases, the
-//! catalogue keys of its usage and help lines, who may use it, where, and how its
-//! arguments are read. Parsing ([`crate::parse`]), help, usage lines and the rules
-//! ([`crate::rules`]) are all derived from it.
+//! catalogue keys of its usage and help lines, who may use it, where, whether it is a
+//! transition and how its arguments are read. Parsing ([`crate::parse`]), help and usage
+//! lines (rendered here) and the rules ([`crate::rules`]) are all derived from it.
+//!
+//! To add a command: a row here, its [`CommandKind`] and [`Command`] variants and argument
+//! reader ([`crate::args`]), its `usage_*` and `help_*` texts (a [`Key`] each, in both
+//! locale files) and a test.
 
 use crate::{
     Lang,
-    args::{self, ArgError, Pill},
-    catalogue::Key,
-    parse::Command,
+    args::{self, ArgError},
+    catalogue::{Catalogue, Key, Message},
+    command::{Command, CommandKind},
+    pills::Pill,
 };
-
-/// A command without its arguments.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CommandKind {
-    /// `!demande` / `!request`
-    Request,
-    /// `!pour` / `!for`
-    For,
-    /// `!prendre` / `!take`
-    Take,
-    /// `!lacher` / `!release`
-    Release,
-    /// `!fait` / `!done`
-    Done,
-    /// `!annuler` / `!cancel`
-    Cancel,
-    /// `!avis` / `!feedback`
-    Feedback,
-    /// `!oui` / `!yes`
-    Yes,
-    /// `!benevole` / `!volunteer`
-    Charter,
-    /// `!accepte` / `!accept`
-    Accept,
-    /// `!pause` / `!break`
-    Pause,
-    /// `!dispo` / `!available`
-    Back,
-    /// `!quartiers` / `!areas`
-    Areas,
-    /// `!propose` / `!offer`
-    Offer,
-    /// `!valider` / `!vet`
-    Vet,
-    /// `!bannir` / `!ban`
-    Ban,
-    /// `!retirer` / `!unvet`
-    Unvet,
-    /// `!debannir` / `!unban`
-    Unban,
-    /// `!benevoles` / `!volunteers`
-    Volunteers,
-    /// `!journal` / `!log`
-    Journal,
-    /// `!verifier` / `!check`
-    Check,
-    /// `!demandes` / `!requests`
-    Requests,
-    /// `!confidentialite` / `!privacy`
-    Privacy,
-    /// `!mesdonnees` / `!mydata`
-    MyData,
-    /// `!oubliemoi` / `!forgetme`
-    ForgetMe,
-    /// `!effacer` / `!erase`
-    Erase,
-    /// `!attribuer` / `!assign`
-    Assign,
-    /// `!arreter` / `!stop`
-    Stop,
-    /// `!bloquer` / `!block`
-    Block,
-    /// `!debloquer` / `!unblock`
-    Unblock,
-    /// `!fiche` / `!show`, or `!demande <n>` / `!request <n>`
-    Show,
-    /// `!stats` / `!figures`
-    Stats,
-    /// `!rapport` / `!report`
-    Report,
-    /// `!profil` / `!profile`
-    Profile,
-    /// `!aide` / `!help`
-    Help,
-}
 
 /// Who may use a command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,6 +73,9 @@ pub struct Spec {
     pub rooms: &'static [RoomType],
     /// How its arguments are read.
     pub args: ArgParser,
+    /// Whether it moves a request (or an offer) from one state to another: the bot runs
+    /// such commands one at a time per request, in the order they were written.
+    pub transition: bool,
 }
 
 use RoomType::{Coordination, Direct, Neighbourhood, Private, Volunteers};
@@ -159,6 +92,7 @@ pub static COMMANDS: [Spec; 35] = [
         who: Who::Anyone,
         // Coordinators post in their own room for people who phoned in.
         rooms: &[Neighbourhood, Direct, Coordination],
+        transition: true,
         args: args::request,
     },
     Spec {
@@ -170,6 +104,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpFor,
         who: Who::Coordinator,
         rooms: &[Coordination, Direct],
+        transition: true,
         args: args::for_someone,
     },
     Spec {
@@ -181,6 +116,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpTake,
         who: Who::Volunteer,
         rooms: &[Volunteers, Direct],
+        transition: true,
         args: args::take,
     },
     Spec {
@@ -192,6 +128,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpRelease,
         who: Who::Volunteer,
         rooms: &[Volunteers, Direct, Private],
+        transition: true,
         args: args::release,
     },
     Spec {
@@ -203,6 +140,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpDone,
         who: Who::Volunteer,
         rooms: &[Volunteers, Direct, Private],
+        transition: true,
         args: args::done,
     },
     Spec {
@@ -215,6 +153,7 @@ pub static COMMANDS: [Spec; 35] = [
         who: Who::Anyone,
         // A volunteer withdraws an offer where they made it.
         rooms: &[Neighbourhood, Direct, Volunteers, Private, Coordination],
+        transition: true,
         args: args::cancel,
     },
     Spec {
@@ -226,6 +165,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpFeedback,
         who: Who::Anyone,
         rooms: &[Neighbourhood, Direct, Private],
+        transition: true,
         args: args::feedback,
     },
     Spec {
@@ -238,6 +178,7 @@ pub static COMMANDS: [Spec; 35] = [
         who: Who::Anyone,
         // Where offers are posted, and the direct chat.
         rooms: &[Neighbourhood, Direct],
+        transition: true,
         args: args::yes,
     },
     Spec {
@@ -250,6 +191,7 @@ pub static COMMANDS: [Spec; 35] = [
         who: Who::Anyone,
         // The charter itself goes to a direct chat.
         rooms: &[Neighbourhood, Direct, Volunteers],
+        transition: false,
         args: args::charter,
     },
     Spec {
@@ -261,6 +203,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpAccept,
         who: Who::Anyone,
         rooms: &[Neighbourhood, Direct, Volunteers],
+        transition: false,
         args: args::accept,
     },
     Spec {
@@ -272,6 +215,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpPause,
         who: Who::Volunteer,
         rooms: &[Direct, Volunteers],
+        transition: false,
         args: args::pause,
     },
     Spec {
@@ -283,6 +227,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpBack,
         who: Who::Volunteer,
         rooms: &[Direct, Volunteers],
+        transition: false,
         args: args::back,
     },
     Spec {
@@ -294,6 +239,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpAreas,
         who: Who::Volunteer,
         rooms: &[Direct, Volunteers],
+        transition: false,
         args: args::areas,
     },
     Spec {
@@ -305,6 +251,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpOffer,
         who: Who::Volunteer,
         rooms: &[Volunteers, Direct],
+        transition: true,
         args: args::offer,
     },
     Spec {
@@ -316,6 +263,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpVet,
         who: Who::Coordinator,
         rooms: &[Coordination, Direct],
+        transition: false,
         args: args::vet,
     },
     Spec {
@@ -327,6 +275,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpBan,
         who: Who::Coordinator,
         rooms: &[Coordination, Direct],
+        transition: false,
         args: args::ban,
     },
     Spec {
@@ -338,6 +287,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpUnvet,
         who: Who::Coordinator,
         rooms: &[Coordination, Direct],
+        transition: false,
         args: args::unvet,
     },
     Spec {
@@ -349,6 +299,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpUnban,
         who: Who::Coordinator,
         rooms: &[Coordination, Direct],
+        transition: false,
         args: args::unban,
     },
     Spec {
@@ -361,6 +312,7 @@ pub static COMMANDS: [Spec; 35] = [
         who: Who::Coordinator,
         // The list names people: never in a room residents share.
         rooms: &[Coordination, Direct],
+        transition: false,
         args: args::volunteers,
     },
     Spec {
@@ -372,6 +324,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpJournal,
         who: Who::Coordinator,
         rooms: &[Coordination, Direct],
+        transition: false,
         args: args::journal,
     },
     Spec {
@@ -383,6 +336,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpCheck,
         who: Who::Coordinator,
         rooms: &[Coordination, Direct],
+        transition: false,
         args: args::check,
     },
     Spec {
@@ -395,6 +349,7 @@ pub static COMMANDS: [Spec; 35] = [
         who: Who::Coordinator,
         // The list names volunteers: never in a room residents share.
         rooms: &[Coordination, Direct],
+        transition: false,
         args: args::requests,
     },
     Spec {
@@ -406,6 +361,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpPrivacy,
         who: Who::Anyone,
         rooms: RoomType::ALL,
+        transition: false,
         args: args::privacy,
     },
     Spec {
@@ -418,6 +374,7 @@ pub static COMMANDS: [Spec; 35] = [
         who: Who::Anyone,
         // A right of everyone's, wherever they are: the file itself goes to a direct chat.
         rooms: RoomType::ALL,
+        transition: false,
         args: args::my_data,
     },
     Spec {
@@ -429,6 +386,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpForgetMe,
         who: Who::Anyone,
         rooms: RoomType::ALL,
+        transition: false,
         args: args::forget_me,
     },
     Spec {
@@ -440,6 +398,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpErase,
         who: Who::Coordinator,
         rooms: &[Coordination, Direct],
+        transition: false,
         args: args::erase,
     },
     Spec {
@@ -451,6 +410,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpAssign,
         who: Who::Coordinator,
         rooms: &[Coordination, Direct],
+        transition: true,
         args: args::assign,
     },
     Spec {
@@ -462,6 +422,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpStop,
         who: Who::Coordinator,
         rooms: &[Coordination, Direct],
+        transition: false,
         args: args::stop,
     },
     Spec {
@@ -473,6 +434,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpBlock,
         who: Who::Coordinator,
         rooms: &[Coordination, Direct],
+        transition: false,
         args: args::block,
     },
     Spec {
@@ -484,6 +446,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpUnblock,
         who: Who::Coordinator,
         rooms: &[Coordination, Direct],
+        transition: false,
         args: args::unblock,
     },
     Spec {
@@ -495,6 +458,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpShow,
         who: Who::Coordinator,
         rooms: &[Coordination, Direct],
+        transition: false,
         args: args::show,
     },
     Spec {
@@ -506,6 +470,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpStats,
         who: Who::Coordinator,
         rooms: &[Coordination, Direct],
+        transition: false,
         args: args::stats,
     },
     Spec {
@@ -517,6 +482,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpReport,
         who: Who::Coordinator,
         rooms: &[Coordination, Direct],
+        transition: false,
         args: args::report,
     },
     Spec {
@@ -529,6 +495,7 @@ pub static COMMANDS: [Spec; 35] = [
         who: Who::Anyone,
         // An age and a gender are not said in a shared room.
         rooms: &[Direct],
+        transition: false,
         args: args::profile,
     },
     Spec {
@@ -540,6 +507,7 @@ pub static COMMANDS: [Spec; 35] = [
         help: Key::HelpHelp,
         who: Who::Anyone,
         rooms: RoomType::ALL,
+        transition: false,
         args: args::help,
     },
 ];
@@ -556,6 +524,12 @@ impl CommandKind {
         &COMMANDS[self as usize]
     }
 
+    /// Whether this command moves a request (or an offer) from one state to another
+    /// ([`Spec::transition`]).
+    pub fn is_transition(self) -> bool {
+        self.spec().transition
+    }
+
     /// The command word in `lang`, without the `!`.
     pub fn word(self, lang: Lang) -> &'static str {
         let spec = self.spec();
@@ -563,6 +537,23 @@ impl CommandKind {
             Lang::Fr => spec.fr,
             Lang::En => spec.en,
         }
+    }
+}
+
+impl Catalogue {
+    /// The help for a list of commands: a header, then each command's help line.
+    pub fn help(&self, lang: Lang, kinds: &[CommandKind]) -> Message {
+        let header = self.render(lang, Key::HelpHeader, &[]);
+        let lines = kinds.iter().map(|kind| {
+            let line = self.render(lang, kind.spec().help, &[]);
+            Message { plain: format!("• {}", line.plain), html: format!("• {}", line.html) }
+        });
+        Message::lines(std::iter::once(header).chain(lines))
+    }
+
+    /// The usage line of a command.
+    pub fn usage(&self, lang: Lang, kind: CommandKind) -> Message {
+        self.render(lang, kind.spec().usage, &[])
     }
 }
 
@@ -607,6 +598,17 @@ mod tests {
             assert_eq!(lookup(spec.fr).map(|(_, l)| l), Some(Lang::Fr));
             assert_eq!(lookup(spec.en).map(|(_, l)| l), Some(Lang::En));
         }
+    }
+
+    #[test]
+    fn transitions_are_the_commands_that_move_a_request() {
+        let transitions: Vec<CommandKind> =
+            CommandKind::all().filter(|k| k.is_transition()).collect();
+        use CommandKind::*;
+        assert_eq!(
+            transitions,
+            [Request, For, Take, Release, Done, Cancel, Feedback, Yes, Offer, Assign]
+        );
     }
 
     #[test]
