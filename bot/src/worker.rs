@@ -119,21 +119,7 @@ async fn on_message(bot: &Bot, written: Written, body: &str, html: Option<&str>)
         return;
     }
     // Transitions mark their event handled in their own store transaction.
-    let in_transition = parsed.as_ref().is_ok_and(|parsed| {
-        matches!(
-            parsed.command.kind(),
-            CommandKind::Request
-                | CommandKind::For
-                | CommandKind::Take
-                | CommandKind::Release
-                | CommandKind::Done
-                | CommandKind::Cancel
-                | CommandKind::Assign
-                | CommandKind::Feedback
-                | CommandKind::Offer
-                | CommandKind::Yes
-        )
-    });
+    let in_transition = parsed.as_ref().is_ok_and(|parsed| parsed.command.kind().is_transition());
     if !first_time(bot, &event, in_transition).await {
         return;
     }
