@@ -14,14 +14,15 @@ use serde::{Deserialize, Serialize};
 use sled::{IVec, Transactional};
 
 use crate::{
-    SCHEMA_VERSION, Store, StoreError, TransitionError, abort_store, append_audit, append_log,
-    decode,
+    SCHEMA_VERSION, Store, StoreError, TransitionError,
+    codec::{decode, put, u64_from},
+    error::{abort_store, transition_error},
     model::{
         AUDIT, Action, AuditAction, AuditEntry, Category, EFFECTS, Effect, FollowUp, INFORMED, LOG,
         LogEntry, Outcome, PEOPLE, Person, ProfileRecord, REQUESTS, ROOMS, Request, RoomKind,
         Shape, State, Target,
     },
-    put, transition_error, u64_from,
+    transition::{append_audit, append_log},
 };
 
 /// The version of the [`PersonData`] format, apart from the store's schema: it grows when

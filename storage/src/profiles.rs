@@ -5,7 +5,11 @@
 use chrono::{DateTime, Utc};
 use entraide_commands::Profile;
 
-use crate::{PROFILES, ProfileRecord, Store, StoreError, decode, encode};
+use crate::{
+    Store, StoreError,
+    codec::{decode, encode},
+    model::{PROFILES, ProfileRecord},
+};
 
 impl Store {
     /// What `user` was asked and declared, if they were ever asked.

@@ -6,13 +6,13 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::{
-    Store, StoreError, decode, encode,
+    Store, StoreError,
+    codec::{decode, encode, u64_from},
     model::{
         AUDIT, AuditEntry, INFORMED, LOG, LogEntry, PEOPLE, Person, REQUESTS, Request, RoomKind,
         State,
     },
     privacy::{is_person, new_pseudonym},
-    u64_from,
 };
 
 /// What replaces a person's id once it is no longer needed to follow a request up: the

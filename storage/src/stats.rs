@@ -13,6 +13,7 @@ use serde::{Deserialize, de::IgnoredAny};
 
 use crate::{
     Store, StoreError,
+    codec::{decode, decode_error},
     model::{Category, LOG, Outcome, PEOPLE, Person, REQUESTS, TreeSpec, VolunteerStatus},
 };
 
@@ -258,7 +259,7 @@ fn first_from(
             continue;
         };
         let (key, bytes) = item?;
-        let at = time(&bytes).map_err(|source| crate::decode_error(spec, &key, source))?;
+        let at = time(&bytes).map_err(|source| decode_error(spec, &key, source))?;
         if at < target {
             low = number(&key).saturating_add(1);
         } else {
@@ -483,7 +484,7 @@ impl Store {
                     continue;
                 }
                 let entry: LogFacts<'_> = serde_json::from_slice(&bytes)
-                    .map_err(|source| crate::decode_error(LOG, &key, source))?;
+                    .map_err(|source| decode_error(LOG, &key, source))?;
                 if pending.remove(&entry.number) && entry.outcome == Outcome::Claimed {
                     log.first_claims.insert(entry.number, entry.at);
                 }
@@ -492,7 +493,7 @@ impl Store {
         let mut people = Vec::new();
         for item in self.people.iter() {
             let (key, bytes) = item?;
-            let person = crate::decode::<Person>(&bytes, PEOPLE, &key)?;
+            let person = decode::<Person>(&bytes, PEOPLE, &key)?;
             people.push((PEOPLE.key_text(&key), person));
         }
         Ok(finish(requests, log, &people, &self.declared_profiles()?, query.now))
@@ -512,7 +513,7 @@ impl Store {
         for item in self.requests.range(first.to_be_bytes()..) {
             let (key, bytes) = item?;
             let request: RequestFacts<'_> = serde_json::from_slice(&bytes)
-                .map_err(|source| crate::decode_error(REQUESTS, &key, source))?;
+                .map_err(|source| decode_error(REQUESTS, &key, source))?;
             if request.created_at >= end {
                 break;
             }
@@ -537,8 +538,8 @@ impl Store {
             if !may_count(&bytes) {
                 continue;
             }
-            let entry: LogFacts<'_> = serde_json::from_slice(&bytes)
-                .map_err(|source| crate::decode_error(LOG, &key, source))?;
+            let entry: LogFacts<'_> =
+                serde_json::from_slice(&bytes).map_err(|source| decode_error(LOG, &key, source))?;
             if entry.at >= end {
                 let next = <[u8; 8]>::try_from(key.as_ref()).map(u64::from_be_bytes).ok();
                 return Ok((tally, next));
