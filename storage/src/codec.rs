@@ -3,13 +3,14 @@
 //! tree and key.
 
 use serde::{Serialize, de::DeserializeOwned};
-use sled::transaction::TransactionalTree;
+use sled::{Tree, transaction::TransactionalTree};
 
 use crate::{
     error::{StoreError, TxResult, abort_store},
     model::TreeSpec,
 };
 
+/// Writes `value` under `key` in `tree` (described by `spec`), inside a transaction.
 pub(crate) fn put<T: Serialize>(
     tree: &TransactionalTree,
     spec: TreeSpec,
@@ -20,8 +21,19 @@ pub(crate) fn put<T: Serialize>(
     Ok(())
 }
 
+/// The JSON of `value`, to be stored in `tree`.
 pub(crate) fn encode<T: Serialize>(tree: TreeSpec, value: &T) -> Result<Vec<u8>, StoreError> {
     serde_json::to_vec(value).map_err(|source| StoreError::Encode { tree: tree.name, source })
+}
+
+/// The JSON value stored under `key` in `tree` (`spec`), if any; a value that does not
+/// decode is an error naming both.
+pub(crate) fn get<T: DeserializeOwned>(
+    tree: &Tree,
+    spec: TreeSpec,
+    key: &[u8],
+) -> Result<Option<T>, StoreError> {
+    tree.get(key)?.map(|bytes| decode(&bytes, spec, key)).transpose()
 }
 
 /// Decodes the JSON value stored under `key` in `tree`; an error names both.

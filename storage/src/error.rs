@@ -92,19 +92,34 @@ pub enum TransitionError {
     Store(#[from] StoreError),
 }
 
+/// What a closure run inside a sled transaction returns: its value, or why the
+/// transaction stops (a [`TransitionError`] aborts it, a conflict retries it).
 pub(crate) type TxResult<T> = Result<T, ConflictableTransactionError<TransitionError>>;
 
+/// Aborts a transaction with `error`: nothing it wrote is kept.
 pub(crate) fn abort<T>(error: TransitionError) -> TxResult<T> {
     Err(ConflictableTransactionError::Abort(error))
 }
 
+/// Aborts a transaction on a failure of the store (a value that does not decode).
 pub(crate) fn abort_store(error: StoreError) -> ConflictableTransactionError<TransitionError> {
     ConflictableTransactionError::Abort(TransitionError::Store(error))
 }
 
+/// Why a transaction did not happen: what aborted it, or sled's failure.
 pub(crate) fn transition_error(error: TransactionError<TransitionError>) -> TransitionError {
     match error {
         TransactionError::Abort(error) => error,
         TransactionError::Storage(error) => TransitionError::Store(StoreError::Sled(error)),
+    }
+}
+
+/// Why a transaction that only fails with the store did not happen (the people's records,
+/// an erasure): what aborted it is a [`StoreError`], and nothing else aborts it. Were a
+/// transition's refusal ever to get there, it is reported as a bug of the store.
+pub(crate) fn store_error(error: TransactionError<TransitionError>) -> StoreError {
+    match transition_error(error) {
+        TransitionError::Store(error) => error,
+        other => StoreError::Sled(sled::Error::ReportableBug(other.to_string())),
     }
 }

@@ -6,8 +6,8 @@ use sled::{Transactional, transaction::TransactionalTree};
 
 use crate::{
     Store,
-    codec::{decode, key_string, put},
-    error::{StoreError, TransitionError, TxResult, abort_store, transition_error},
+    codec::{decode, get, key_string, put},
+    error::{StoreError, TxResult, abort_store, store_error},
     model::{
         AUDIT, AuditAction, AuditEntry, Block, PEOPLE, Person, REQUESTS, Request, State,
         VolunteerStatus,
@@ -31,10 +31,7 @@ pub struct VolunteerSummary {
 impl Store {
     /// What the bot knows of a person (a default, unvetted record if nothing).
     pub fn person(&self, user_id: &str) -> Result<Person, StoreError> {
-        match self.people.get(user_id)? {
-            Some(bytes) => decode(&bytes, PEOPLE, user_id.as_bytes()),
-            None => Ok(Person::default()),
-        }
+        Ok(get(&self.people, PEOPLE, user_id.as_bytes())?.unwrap_or_default())
     }
 
     /// Sets a person's volunteer status; returns the status they had before.
@@ -82,10 +79,7 @@ impl Store {
             }
             Ok(old)
         });
-        let old = result.map_err(|error| match transition_error(error) {
-            TransitionError::Store(error) => error,
-            other => StoreError::Sled(sled::Error::ReportableBug(other.to_string())),
-        })?;
+        let old = result.map_err(store_error)?;
         self.flush().await?;
         Ok(old)
     }
@@ -104,10 +98,7 @@ impl Store {
             put(people, PEOPLE, user_id.as_bytes(), &person)?;
             Ok(out)
         });
-        let out = result.map_err(|error| match transition_error(error) {
-            TransitionError::Store(error) => error,
-            other => StoreError::Sled(sled::Error::ReportableBug(other.to_string())),
-        })?;
+        let out = result.map_err(store_error)?;
         self.flush().await?;
         Ok(out)
     }
@@ -156,10 +147,7 @@ impl Store {
             append_audit(audit, &entry)?;
             Ok(true)
         });
-        let changed = result.map_err(|error| match transition_error(error) {
-            TransitionError::Store(error) => error,
-            other => StoreError::Sled(sled::Error::ReportableBug(other.to_string())),
-        })?;
+        let changed = result.map_err(store_error)?;
         self.flush().await?;
         Ok(changed)
     }

@@ -6,7 +6,7 @@ use sled::Transactional;
 
 use crate::{
     Store,
-    codec::{decode, put, u64_from},
+    codec::{decode, get, put, u64_from},
     error::{StoreError, TransitionError, abort, transition_error},
     journal::Queued,
     model::{
@@ -379,11 +379,7 @@ impl Store {
 
     /// One request.
     pub fn request(&self, number: u64) -> Result<Option<Request>, StoreError> {
-        let key = number.to_be_bytes();
-        match self.requests.get(key)? {
-            Some(bytes) => Ok(Some(decode(&bytes, REQUESTS, &key)?)),
-            None => Ok(None),
-        }
+        get(&self.requests, REQUESTS, &number.to_be_bytes())
     }
 
     /// The requests that `keep`, in number order.

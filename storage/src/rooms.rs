@@ -2,7 +2,7 @@
 
 use crate::{
     Store,
-    codec::{decode, encode, key_string, u64_from},
+    codec::{decode, encode, get, key_string, u64_from},
     error::StoreError,
     model::{JOINED, ROOMS, RoomKind},
 };
@@ -10,10 +10,7 @@ use crate::{
 impl Store {
     /// What kind of room this is for the bot.
     pub fn room_kind(&self, room_id: &str) -> Result<Option<RoomKind>, StoreError> {
-        match self.rooms.get(room_id)? {
-            Some(bytes) => Ok(Some(decode(&bytes, ROOMS, room_id.as_bytes())?)),
-            None => Ok(None),
-        }
+        get(&self.rooms, ROOMS, room_id.as_bytes())
     }
 
     /// Records what kind of room this is.
