@@ -16,6 +16,8 @@
 //! - `codec`: how values are encoded in and decoded from the trees.
 //! - `transition`: what every transition shares: one step of a request's life, the
 //!   journal of effects, the log and audit appends, the request numbers.
+//! - `index`: the `by_requester` index of each person's requests, built at opening by
+//!   the migration to version 4 and kept by every transaction that writes a requester.
 //! - `requests`: creating requests, the steps of their life, reading them and the log.
 //! - `series`: requests that repeat ([`Store::create_series`], [`Store::next_occurrence`]).
 //! - `offers`: volunteers' offers, and a resident taking one up ([`Store::take_offer`]).
@@ -78,6 +80,7 @@
 
 mod codec;
 mod error;
+mod index;
 mod journal;
 mod meta;
 pub mod model;
@@ -101,8 +104,8 @@ use crate::{
     codec::u64_from,
     meta::META_SCHEMA,
     model::{
-        AUDIT, EFFECTS, HANDLED, INFORMED, JOINED, LOG, META, PEOPLE, PROFILES, RELAYS, REQUESTS,
-        ROOMS, SPARES,
+        AUDIT, BY_REQUESTER, EFFECTS, HANDLED, INFORMED, JOINED, LOG, META, PEOPLE, PROFILES,
+        RELAYS, REQUESTS, ROOMS, SPARES,
     },
 };
 pub use crate::{
@@ -124,14 +127,19 @@ pub use crate::{
 /// The schema this code reads and writes. Version 2 added the `effects` tree, the
 /// requests' `follow_up` and the follow-up outcomes; version 3 the `erased` outcome and
 /// the effects of an erasure (`redact`, `scrub`, `leave`, `send_data`) and the `audit`
-/// tree. An older store reads as it is.
-pub const SCHEMA_VERSION: u64 = 3;
+/// tree; version 4 the `by_requester` index, which opening an older store builds. An
+/// older store reads as it is.
+pub const SCHEMA_VERSION: u64 = 4;
+
+/// The first schema version with the `by_requester` index.
+const REQUESTER_INDEX_SINCE: u64 = 4;
 
 /// The store: one sled database with typed trees.
 #[derive(Debug, Clone)]
 pub struct Store {
     db: sled::Db,
     requests: Tree,
+    by_requester: Tree,
     log: Tree,
     people: Tree,
     rooms: Tree,
@@ -176,6 +184,7 @@ impl Store {
         let db = open_sled(path)?;
         let store = Store {
             requests: db.open_tree(REQUESTS.name)?,
+            by_requester: db.open_tree(BY_REQUESTER.name)?,
             log: db.open_tree(LOG.name)?,
             people: db.open_tree(PEOPLE.name)?,
             rooms: db.open_tree(ROOMS.name)?,
@@ -190,21 +199,25 @@ impl Store {
             meta: db.open_tree(META.name)?,
             db,
         };
-        match store.meta.get(META_SCHEMA)? {
-            None => {
-                store.meta.insert(META_SCHEMA, &SCHEMA_VERSION.to_be_bytes())?;
+        // `None`: a new database.
+        let found = match store.meta.get(META_SCHEMA)? {
+            Some(bytes) => Some(u64_from(&bytes, META, META_SCHEMA)?),
+            None => None,
+        };
+        if let Some(found) = found
+            && found > SCHEMA_VERSION
+        {
+            return Err(StoreError::SchemaTooNew { found, supported: SCHEMA_VERSION });
+        }
+        if found != Some(SCHEMA_VERSION) {
+            // Migrations, from `found` up (a new database has nothing to migrate). 1 → 2 → 3
+            // only added what reads as empty or default: nothing to rewrite. 3 → 4 builds
+            // the requester index. The version is written last: a migration cut short runs
+            // again at the next opening.
+            if found.is_some_and(|found| found < REQUESTER_INDEX_SINCE) {
+                store.build_requester_index()?;
             }
-            Some(bytes) => {
-                let found = u64_from(&bytes, META, META_SCHEMA)?;
-                if found > SCHEMA_VERSION {
-                    return Err(StoreError::SchemaTooNew { found, supported: SCHEMA_VERSION });
-                }
-                // 1 → 2 → 3 only added what reads as empty or default: nothing to rewrite.
-                // Future migrations run here, from `found` up.
-                if found < SCHEMA_VERSION {
-                    store.meta.insert(META_SCHEMA, &SCHEMA_VERSION.to_be_bytes())?;
-                }
-            }
+            store.meta.insert(META_SCHEMA, &SCHEMA_VERSION.to_be_bytes())?;
         }
         store.db.flush()?;
         Ok(store)

@@ -8,6 +8,7 @@ use crate::{
     Store,
     codec::put,
     error::{TransitionError, abort, transition_error},
+    index::reindex,
     journal::Queued,
     model::{Effect, FollowUp, Lang, NewRequest, Outcome, Post, REQUESTS, Request, State},
     transition::{append_log, get_request, journal},
@@ -79,9 +80,9 @@ impl Store {
         now: DateTime<Utc>,
         plan: impl Fn(&Request, &str) -> Vec<Effect>,
     ) -> Result<(Request, Vec<Queued>), TransitionError> {
-        let trees = (&self.requests, &self.log, &self.effects, &self.handled);
+        let trees = (&self.requests, &self.by_requester, &self.log, &self.effects, &self.handled);
         let done = trees
-            .transaction(|(requests, log, effects, handled)| {
+            .transaction(|(requests, by_requester, log, effects, handled)| {
                 if handled.get(event)?.is_some() {
                     return abort(TransitionError::AlreadyHandled);
                 }
@@ -91,6 +92,7 @@ impl Store {
                     return abort(TransitionError::NotOpen { number, state: request.state });
                 }
                 let volunteer = std::mem::replace(&mut request.requester, resident.to_owned());
+                reindex(by_requester, &volunteer, resident, number)?;
                 request.origin_room = origin_room.to_owned();
                 request.neighbourhood = neighbourhood.map(str::to_owned);
                 request.lang = lang;

@@ -8,6 +8,7 @@ use crate::{
     Store,
     codec::{decode, get, put, u64_from},
     error::{StoreError, TransitionError, abort, transition_error},
+    index::index,
     journal::Queued,
     model::{
         AuditAction, AuditEntry, Effect, FollowUp, LOG, LogEntry, NewRequest, Outcome, Post,
@@ -44,8 +45,16 @@ impl Store {
             true => (State::Open, Outcome::Created),
             false => (State::Offered, Outcome::Offered),
         };
-        let done = (&self.requests, &self.log, &self.meta, &self.handled, &self.effects)
-            .transaction(|(requests, log, meta, handled, effects)| {
+        let trees = (
+            &self.requests,
+            &self.by_requester,
+            &self.log,
+            &self.meta,
+            &self.handled,
+            &self.effects,
+        );
+        let done = trees
+            .transaction(|(requests, by_requester, log, meta, handled, effects)| {
                 if handled.get(event_id)?.is_some() {
                     return abort(TransitionError::AlreadyHandled);
                 }
@@ -57,6 +66,7 @@ impl Store {
                     ..fresh(&new, state.clone(), posts.clone())
                 };
                 put(requests, REQUESTS, &number.to_be_bytes(), &request)?;
+                index(by_requester, &new.requester, number)?;
                 append_log(log, now, number, &new.requester, outcome, None)?;
                 handled.insert(event_id, &now.timestamp().to_be_bytes())?;
                 let queued = journal(effects, plan(&request), &[])?;
@@ -427,7 +437,15 @@ impl Store {
 
     /// The requests `requester` made, oldest first.
     pub fn requests_of(&self, requester: &str) -> Result<Vec<Request>, StoreError> {
-        self.requests_where(|request| request.requester == requester)
+        let mut found = Vec::new();
+        for number in self.indexed_numbers(requester)? {
+            // `requests` has the last word: an index entry it does not bear out shows
+            // nothing.
+            if let Some(request) = self.request(number)?.filter(|r| r.requester == requester) {
+                found.push(request);
+            }
+        }
+        Ok(found)
     }
 
     /// The outcome log, oldest first.

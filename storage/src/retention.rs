@@ -173,7 +173,8 @@ impl Store {
         let closed_before = |number: u64, before| {
             !active.contains(&number) && ended.get(&number).is_some_and(|at| *at <= before)
         };
-        for (key, mut request) in requests {
+        for (_, mut request) in requests {
+            let requester = request.requester.clone();
             let mut changed = false;
             if closed_before(request.number, texts_before) && !request.text.is_empty() {
                 request.text.clear();
@@ -187,7 +188,7 @@ impl Store {
                 changed = true;
             }
             if changed {
-                self.requests.insert(key, encode(REQUESTS, &request)?)?;
+                self.rewrite_request(&request, &requester)?;
                 dirty = true;
             }
         }

@@ -8,6 +8,7 @@ use crate::{
     Store,
     codec::put,
     error::{StoreError, TransitionError, abort, transition_error},
+    index::index,
     journal::Queued,
     model::{Effect, NewRequest, Outcome, REQUESTS, Repeat, Request, Series, State},
     transition::{append_log, fresh, get_request, journal, next_number},
@@ -43,8 +44,8 @@ impl Store {
         now: DateTime<Utc>,
         plan: impl Fn(&Request) -> Vec<Effect>,
     ) -> Result<(Request, Vec<Queued>), TransitionError> {
-        let done = (&self.requests, &self.log, &self.meta, &self.effects)
-            .transaction(|(requests, log, meta, effects)| {
+        let done = (&self.requests, &self.by_requester, &self.log, &self.meta, &self.effects)
+            .transaction(|(requests, by_requester, log, meta, effects)| {
                 let mut before = get_request(requests, previous)?;
                 let goes_on = before.repeats_on();
                 let Some(series) = before.repeat.as_mut().filter(|_| goes_on) else {
@@ -61,6 +62,7 @@ impl Store {
                     ..fresh(&new, State::Open, Vec::new())
                 };
                 put(requests, REQUESTS, &number.to_be_bytes(), &request)?;
+                index(by_requester, &new.requester, number)?;
                 append_log(log, now, number, &new.requester, Outcome::Created, None)?;
                 let queued = journal(effects, plan(&request), &[])?;
                 Ok((request, queued))

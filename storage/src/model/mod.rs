@@ -26,6 +26,7 @@
 //! | `effects`  | sled-generated id, `u64` (monotonic)         | [`Effect`] not yet carried out         |
 //! | `spares`   | Matrix room id, UTF-8                        | [`Spare`]                              |
 //! | `informed` | Matrix user id, UTF-8                        | when told of their data, Unix ms, `u64`|
+//! | `by_requester` | requester id, NUL, request number, `u64` | empty: the index of [`Request`]s by requester |
 //! | `meta`     | `schema_version`, `next_request_number`,     | raw `u64`                              |
 //! |            | `synced_at` (Unix ms)                        |                                        |
 //! |            | `charter_version`: the charter the volunteers| UTF-8 text                             |
@@ -55,7 +56,7 @@
 //! A tree added here that holds a person's id or words must be handled by
 //! `Store::forget` (and by `Store::person_data`): the scans of `tests/rgpd.rs` go through
 //! every tree and will find what it leaves. Today, people are named in `requests`
-//! (requester, text, volunteer, who cancelled), `log` (actor, note), `people` (key, who
+//! (requester, text, volunteer, who cancelled), `by_requester` (the requester, in the key), `log` (actor, note), `people` (key, who
 //! changed it), `informed` (key), `rooms` (a direct chat's person) and `effects` (quotes,
 //! mentions, removals, volunteers, message texts). A pseudonym (`anonyme` or
 //! `anonyme-<hex>`) may stand where a user id stood: it never starts with `@`.
@@ -90,6 +91,8 @@ pub(crate) enum KeyForm {
     Number,
     /// UTF-8 text (a Matrix id or a name).
     Text,
+    /// UTF-8 text (a Matrix id or a pseudonym), a NUL byte and a big-endian `u64`.
+    TextThenNumber,
 }
 
 /// A tree of the store: its name in sled and how its keys are written.
@@ -128,6 +131,9 @@ pub(crate) const PROFILES: TreeSpec = TreeSpec { name: "profiles", keys: KeyForm
 pub(crate) const SPARES: TreeSpec = TreeSpec { name: "spares", keys: KeyForm::Text };
 /// Generated id → [`AuditEntry`]: what coordinators did.
 pub(crate) const AUDIT: TreeSpec = TreeSpec { name: "audit", keys: KeyForm::Number };
+/// Requester id, NUL, request number → nothing: the index of each person's requests.
+pub(crate) const BY_REQUESTER: TreeSpec =
+    TreeSpec { name: "by_requester", keys: KeyForm::TextThenNumber };
 /// Schema version, request counter, and when the last sync ended.
 pub(crate) const META: TreeSpec = TreeSpec { name: "meta", keys: KeyForm::Text };
 
@@ -145,6 +151,19 @@ impl TreeSpec {
                 Ok(text) => text.to_owned(),
                 Err(_) => format!("\"{}\" (not UTF-8)", key.escape_ascii()),
             },
+            KeyForm::TextThenNumber => {
+                let parts = key.len().checked_sub(9).map(|at| key.split_at(at));
+                let read = parts.and_then(|(text, rest)| match rest.split_first() {
+                    Some((0, number)) => {
+                        let number = u64::from_be_bytes(<[u8; 8]>::try_from(number).ok()?);
+                        Some(format!("{} #{number}", std::str::from_utf8(text).ok()?))
+                    }
+                    _ => None,
+                });
+                read.unwrap_or_else(|| {
+                    format!("\"{}\" (not an id, NUL and an 8-byte number)", key.escape_ascii())
+                })
+            }
         }
     }
 }
@@ -190,5 +209,16 @@ mod tests {
             assert_eq!(tree.key_text("@zoé:x".as_bytes()), "@zoé:x", "{}", tree.name);
         }
         assert_eq!(PEOPLE.key_text(b"@\xffx"), "\"@\\xffx\" (not UTF-8)");
+    }
+
+    #[test]
+    fn requester_index_keys_print_the_id_and_the_number() {
+        let mut key = b"@zo\xc3\xa9:x\0".to_vec();
+        key.extend_from_slice(&7_u64.to_be_bytes());
+        assert_eq!(BY_REQUESTER.key_text(&key), "@zoé:x #7");
+        assert_eq!(
+            BY_REQUESTER.key_text(b"@a:x"),
+            "\"@a:x\" (not an id, NUL and an 8-byte number)"
+        );
     }
 }

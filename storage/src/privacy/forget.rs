@@ -10,6 +10,7 @@ use crate::{
     Store, StoreError,
     codec::{decode, put},
     error::{abort_store, store_error},
+    index::reindex,
     model::{
         AUDIT, Action, AuditEntry, EFFECTS, Effect, FollowUp, LOG, LogEntry, Outcome, PEOPLE,
         Person, REQUESTS, ROOMS, Request, RoomKind, Shape, State, Target,
@@ -259,6 +260,7 @@ impl Store {
     ) -> Result<(Forgotten, Vec<String>), StoreError> {
         let trees = (
             &self.requests,
+            &self.by_requester,
             &self.log,
             &self.people,
             &self.informed,
@@ -269,7 +271,18 @@ impl Store {
             &self.profiles,
         );
         let done = trees.transaction(
-            |(requests, log, people, informed, rooms, joined, effects, audit, profiles)| {
+            |(
+                requests,
+                by_requester,
+                log,
+                people,
+                informed,
+                rooms,
+                joined,
+                effects,
+                audit,
+                profiles,
+            )| {
                 let mut pass = Forgotten::default();
                 let mut relays = Vec::new();
                 let direct: HashSet<&[u8]> = found.rooms.iter().map(|key| key.as_ref()).collect();
@@ -297,6 +310,7 @@ impl Store {
                             series.stopped = Some(now);
                         }
                         pseudonym.clone_into(&mut request.requester);
+                        reindex(by_requester, user_id, pseudonym, number)?;
                         request.text.clear();
                         if direct.contains(request.origin_room.as_bytes()) {
                             request.origin_room.clear();
