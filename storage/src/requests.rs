@@ -132,18 +132,8 @@ impl Store {
             request.follow_up = FollowUp { since: Some(now), done: Vec::new() };
             Ok(())
         };
-        let step = Change {
-            number,
-            actor: volunteer,
-            outcome: Outcome::Claimed,
-            note: None,
-            event,
-            now,
-            audit,
-        };
-        self.transition(step, &[], change, |request, ()| plan(request))
-            .await
-            .map(|(request, (), queued)| (request, queued))
+        let step = Change { audit, ..Change::new(number, volunteer, Outcome::Claimed, event, now) };
+        self.step(step, change, plan).await
     }
 
     /// Remembers the relay message of a request in the volunteers room, logs it, and
@@ -236,15 +226,7 @@ impl Store {
             request.follow_up = FollowUp { since: Some(now), done: Vec::new() };
             Ok(request.private_room.take())
         };
-        let step = Change {
-            number,
-            actor,
-            outcome: Outcome::Released,
-            note: None,
-            event,
-            now,
-            audit: None,
-        };
+        let step = Change::new(number, actor, Outcome::Released, event, now);
         self.transition(step, dropped, change, |request, room| plan(request, room.as_deref())).await
     }
 
@@ -263,18 +245,8 @@ impl Store {
             request.state = State::Done { volunteer: volunteer.to_owned(), at: now };
             Ok(())
         };
-        let step = Change {
-            number,
-            actor: volunteer,
-            outcome: Outcome::Done,
-            note,
-            event,
-            now,
-            audit: None,
-        };
-        self.transition(step, &[], change, |request, ()| plan(request))
-            .await
-            .map(|(request, (), queued)| (request, queued))
+        let step = Change { note, ..Change::new(number, volunteer, Outcome::Done, event, now) };
+        self.step(step, change, plan).await
     }
 
     /// Records how it went, as the person who asked a request that is done says it (a
@@ -298,13 +270,8 @@ impl Store {
             }
         };
         let step = Change {
-            number,
-            actor: requester,
-            outcome: Outcome::Feedback,
             note: Some(note),
-            event,
-            now,
-            audit: None,
+            ..Change::new(number, requester, Outcome::Feedback, event, now)
         };
         let no_effects = |_: &Request, _: &()| Vec::new();
         self.transition(step, &[], change, no_effects).await.map(|(request, (), _)| request)
@@ -331,18 +298,7 @@ impl Store {
             request.state = State::Cancelled { by: actor.to_owned(), at: now };
             Ok(())
         };
-        let step = Change {
-            number,
-            actor,
-            outcome: Outcome::Cancelled,
-            note: None,
-            event,
-            now,
-            audit: None,
-        };
-        self.transition(step, &[], change, |request, ()| plan(request))
-            .await
-            .map(|(request, (), queued)| (request, queued))
+        self.step(Change::new(number, actor, Outcome::Cancelled, event, now), change, plan).await
     }
 
     /// Takes a follow-up `step` for a request that waits, once per phase: records it
@@ -380,11 +336,7 @@ impl Store {
             }
             Ok(())
         };
-        let change_of =
-            Change { number, actor: "bot", outcome, note: None, event: None, now, audit: None };
-        self.transition(change_of, &[], change, |request, ()| plan(request))
-            .await
-            .map(|(request, (), queued)| (request, queued))
+        self.step(Change::new(number, "bot", outcome, None, now), change, plan).await
     }
 
     /// One request.

@@ -39,7 +39,33 @@ pub(crate) struct Change<'a> {
     pub(crate) audit: Option<&'a AuditEntry>,
 }
 
+impl<'a> Change<'a> {
+    /// A step with no note and nothing for the audit.
+    pub(crate) fn new(
+        number: u64,
+        actor: &'a str,
+        outcome: Outcome,
+        event: Option<&'a str>,
+        now: DateTime<Utc>,
+    ) -> Change<'a> {
+        Change { number, actor, outcome, note: None, event, now, audit: None }
+    }
+}
+
 impl Store {
+    /// A [`Store::transition`] that drops no effect and whose `change` returns nothing
+    /// more: the most common step.
+    pub(crate) async fn step(
+        &self,
+        step: Change<'_>,
+        change: impl Fn(&mut Request) -> Result<(), TransitionError>,
+        plan: impl Fn(&Request) -> Vec<Effect>,
+    ) -> Result<(Request, Vec<Queued>), TransitionError> {
+        self.transition(step, &[], change, |request, ()| plan(request))
+            .await
+            .map(|(request, (), queued)| (request, queued))
+    }
+
     /// One step of a request's life, atomically: reads the request, lets `change` check
     /// and modify it (an error changes nothing), writes it with its log entry, removes
     /// the `dropped` effects and records those `plan` gives, flushes.
