@@ -30,7 +30,7 @@ pub enum StoreError {
         /// Why.
         source: serde_json::Error,
     },
-    /// A copy of the store ([`Store::compact_into`]) was aimed at a database that holds
+    /// A copy of the store ([`Store::compact_into`](crate::Store::compact_into)) was aimed at a database that holds
     /// data already.
     #[error("{0} already holds a database with data")]
     NotEmpty(String),
