@@ -30,8 +30,8 @@ pub enum StoreError {
         /// Why.
         source: serde_json::Error,
     },
-    /// A copy of the store ([`Store::compact_into`](crate::Store::compact_into)) was aimed at a database that holds
-    /// data already.
+    /// A copy of the store ([`Store::compact_into`](crate::Store::compact_into)) was
+    /// aimed at a database that holds data already.
     #[error("{0} already holds a database with data")]
     NotEmpty(String),
     /// The store was written by a newer version of entraide.
