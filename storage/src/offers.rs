@@ -31,8 +31,8 @@ impl Store {
         self.create(new, posts, None, event_id, now, plan).await
     }
 
-    /// Remembers an offer's post in `room` (also for [`Store::request_by_relay`]), and removes the effect `finished` that sent
-    /// it from the journal. Returns the offer as it is now: one taken up or closed
+    /// Remembers an offer's post in `room` (also for [`Store::request_by_relay`]), and
+    /// removes the effect `finished` that sent it from the journal. Returns the offer as it is now: one taken up or closed
     /// meanwhile no longer wants the post (the caller retires it, nothing records it).
     pub async fn set_offer_post(
         &self,
