@@ -5,12 +5,16 @@
 use chrono::{DateTime, Utc};
 use entraide_commands::Profile;
 
-use crate::{PROFILES, ProfileRecord, Store, StoreError, decode, encode};
+use crate::{
+    Store, StoreError,
+    codec::{decode, encode, get},
+    model::{PROFILES, ProfileRecord},
+};
 
 impl Store {
     /// What `user` was asked and declared, if they were ever asked.
     pub fn profile(&self, user: &str) -> Result<Option<ProfileRecord>, StoreError> {
-        self.profiles.get(user)?.map(|bytes| decode(&bytes, PROFILES, user.as_bytes())).transpose()
+        get(&self.profiles, PROFILES, user.as_bytes())
     }
 
     /// Records that `user` is asked for their profile, unless they were asked before:

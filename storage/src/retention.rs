@@ -6,13 +6,13 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::{
-    Store, StoreError, decode, encode,
+    Store, StoreError,
+    codec::{decode, encode, u64_from},
     model::{
         AUDIT, AuditEntry, INFORMED, LOG, LogEntry, PEOPLE, Person, REQUESTS, Request, RoomKind,
         State,
     },
     privacy::{is_person, new_pseudonym},
-    u64_from,
 };
 
 /// What replaces a person's id once it is no longer needed to follow a request up: the
@@ -173,7 +173,8 @@ impl Store {
         let closed_before = |number: u64, before| {
             !active.contains(&number) && ended.get(&number).is_some_and(|at| *at <= before)
         };
-        for (key, mut request) in requests {
+        for (_, mut request) in requests {
+            let requester = request.requester.clone();
             let mut changed = false;
             if closed_before(request.number, texts_before) && !request.text.is_empty() {
                 request.text.clear();
@@ -187,7 +188,7 @@ impl Store {
                 changed = true;
             }
             if changed {
-                self.requests.insert(key, encode(REQUESTS, &request)?)?;
+                self.rewrite_request(&request, &requester)?;
                 dirty = true;
             }
         }

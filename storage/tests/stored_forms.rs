@@ -28,8 +28,8 @@ const CHANGED: &str = "if this fails, the on-disk format changed — bump SCHEMA
                        storage/tests/stored_forms.rs), or undo the change";
 
 #[test]
-fn the_pinned_forms_are_those_of_schema_version_3() {
-    assert_eq!(SCHEMA_VERSION, 3, "{CHANGED}");
+fn the_pinned_forms_are_those_of_schema_version_4() {
+    assert_eq!(SCHEMA_VERSION, 4, "{CHANGED}");
 }
 
 /// Checks that `value` is written as `form`, and that `form` reads back as `value`.
@@ -927,10 +927,17 @@ async fn keys_and_raw_values_keep_their_pinned_encoding() -> TestResult {
         entries(&db, "meta")?,
         vec![
             (b"next_request_number".to_vec(), vec![0, 0, 0, 0, 0, 0, 0, 2]),
-            (b"schema_version".to_vec(), vec![0, 0, 0, 0, 0, 0, 0, 3]),
+            (b"schema_version".to_vec(), vec![0, 0, 0, 0, 0, 0, 0, 4]),
         ],
         "{}",
         message("meta")
+    );
+    // The requester's id, a NUL byte, the number: a person's requests in number order.
+    assert_eq!(
+        entries(&db, "by_requester")?,
+        vec![(b"@famille:x\0\0\0\0\0\0\0\0\x01".to_vec(), Vec::new())],
+        "{}",
+        message("by_requester: requester id, NUL, request number → nothing")
     );
     assert_eq!(
         json_entries(&db, "requests")?,
@@ -1088,6 +1095,11 @@ async fn a_store_of_schema_version_1_opens_and_is_upgraded() -> TestResult {
             vec![Outcome::Created, Outcome::Relayed, Outcome::Claimed]
         );
         assert!(store.pending_effects()?.is_empty(), "a version-1 store owes nothing");
+        assert_eq!(
+            store.requests_of("@famille:x")?.into_iter().map(|r| r.number).collect::<Vec<_>>(),
+            vec![1],
+            "opening built the requester index"
+        );
         // Its requests take part in version 2's transitions, follow-up steps included…
         let (nudged, queued) =
             store.follow_up(1, Step::Nudge, at(9), |_| vec![full_effect()]).await?;

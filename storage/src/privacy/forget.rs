@@ -1,97 +1,25 @@
-//! The rights of the people whose data the store holds (GDPR Art. 15 and 17): what the
-//! store knows of a person ([`Store::person_data`]), forgetting them ([`Store::forget`]),
-//! and a copy of the store into fresh files ([`Store::compact_into`]).
+//! Forgetting a person (GDPR Art. 17): their id gives way to a pseudonym, their words go.
 
-use std::{
-    collections::{BTreeSet, HashMap, HashSet},
-    hash::{BuildHasher, RandomState},
-    path::Path,
-    sync::atomic::{AtomicU64, Ordering},
-};
+use std::collections::{BTreeSet, HashSet};
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use sled::{IVec, Transactional};
 
+use super::{is_direct_of, new_pseudonym};
 use crate::{
-    SCHEMA_VERSION, Store, StoreError, TransitionError, abort_store, append_audit, append_log,
-    decode,
+    Store, StoreError,
+    codec::{decode, put},
+    error::{abort_store, store_error},
+    index::reindex,
     model::{
-        AUDIT, Action, AuditAction, AuditEntry, Category, EFFECTS, Effect, FollowUp, INFORMED, LOG,
-        LogEntry, Outcome, PEOPLE, Person, ProfileRecord, REQUESTS, ROOMS, Request, RoomKind,
-        Shape, State, Target,
+        AUDIT, Action, AuditEntry, EFFECTS, Effect, FollowUp, LOG, LogEntry, Outcome, PEOPLE,
+        Person, REQUESTS, ROOMS, Request, RoomKind, Shape, State, Target,
     },
-    put, transition_error, u64_from,
+    transition::append_log,
 };
-
-/// The version of the [`PersonData`] format, apart from the store's schema: it grows when
-/// a field of the export changes meaning or goes.
-pub const PERSON_DATA_VERSION: u32 = 1;
-
-/// Every pseudonym [`Store::forget`] gives starts with this, followed by a dash and 16
-/// random hexadecimal digits. Like [`PSEUDONYM`](crate::PSEUDONYM), it cannot be a Matrix
-/// user id (those start with `@`).
-pub const PSEUDONYM_PREFIX: &str = "anonyme";
 
 /// The lane of the effects of a claim's private room (see [`Effect::lane`]).
 const PRIVATE_LANE: &str = "private";
-
-/// What the store holds about one person (GDPR Art. 15), to be handed to them as a file
-/// (pretty JSON).
-///
-/// Other people's ids are not theirs to read: wherever one appears in a record about
-/// this person, it is replaced by the other person's role, in French since the person
-/// reads it: `demandeur` (who asked), `bénévole` (a volunteer who took the request),
-/// `coordinateur` (anyone else: a coordinator who cancelled, gave back, vetted). `bot` and
-/// pseudonyms stay as they are. A request someone else made and this person helped with
-/// is reduced to what concerns the help ([`HelpedRequest`]): not its text, not who asked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PersonData {
-    /// [`PERSON_DATA_VERSION`].
-    pub version: u32,
-    /// The schema of the store it was read from ([`SCHEMA_VERSION`]).
-    pub store_schema: u64,
-    /// When it was put together.
-    pub generated_at: DateTime<Utc>,
-    /// The person's Matrix id.
-    pub user_id: String,
-    /// Their record as a volunteer (`people`), if any; `changed_by` is a role.
-    pub person: Option<Person>,
-    /// When they were told what becomes of their data (`informed`), if they were.
-    pub informed_at: Option<DateTime<Utc>>,
-    /// The optional profile they were asked for and declared (`profiles`), if asked.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile: Option<ProfileRecord>,
-    /// Their direct chats with the bot (`rooms`).
-    pub direct_rooms: Vec<String>,
-    /// The requests they made, whole, by number; volunteers and coordinators are roles.
-    pub requests: Vec<Request>,
-    /// The requests of others they took (or, as a coordinator, cancelled), by number.
-    pub helped: Vec<HelpedRequest>,
-    /// The outcome log entries they made, and every entry about a request they made,
-    /// oldest first; other people are roles.
-    pub log: Vec<LogEntry>,
-    /// What coordinators did about them (the coordinator as a role), and what they did
-    /// as a coordinator (without whom), oldest first.
-    #[serde(default)]
-    pub audit: Vec<AuditEntry>,
-}
-
-/// A request someone else made, as the volunteer who took it (or the coordinator who
-/// cancelled it) sees it in their data: not its text, not who asked.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HelpedRequest {
-    /// Its number.
-    pub number: u64,
-    /// Its neighbourhood.
-    pub neighbourhood: Option<String>,
-    /// What kind of help.
-    pub category: Category,
-    /// When it was posted.
-    pub created_at: DateTime<Utc>,
-    /// Where it stands now; other people are roles.
-    pub state: State,
-}
 
 /// What [`Store::forget`] did, and what it leaves to the bot on Matrix.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -175,104 +103,6 @@ impl Found {
 }
 
 impl Store {
-    /// Everything the store holds about `user_id` (GDPR Art. 15), as of `now`. See
-    /// [`PersonData`] for what is included and how other people appear in it. Reads
-    /// every request and the whole outcome log.
-    pub fn person_data(&self, user_id: &str, now: DateTime<Utc>) -> Result<PersonData, StoreError> {
-        let mut all = Vec::new();
-        for item in self.requests.iter() {
-            let (key, bytes) = item?;
-            all.push(decode::<Request>(&bytes, REQUESTS, &key)?);
-        }
-        let log = self.log()?;
-
-        // Who took each request at some point: volunteers, as opposed to coordinators.
-        let mut took: HashMap<u64, HashSet<&str>> = HashMap::new();
-        for entry in log.iter().filter(|entry| entry.outcome == Outcome::Claimed) {
-            took.entry(entry.number).or_default().insert(entry.actor.as_str());
-        }
-        let nobody = HashSet::new();
-        let claimers = |number: u64| took.get(&number).unwrap_or(&nobody);
-        let by_number: HashMap<u64, &Request> = all.iter().map(|r| (r.number, r)).collect();
-        let mut requests = Vec::new();
-        let mut helped = Vec::new();
-        let mut made = HashSet::new();
-        for request in &all {
-            let took = claimers(request.number);
-            if request.requester == user_id {
-                made.insert(request.number);
-                let mut mine = request.clone();
-                mine.state = state_seen_by(&request.state, user_id, request, took);
-                requests.push(mine);
-            } else if took.contains(user_id) || request.state.names(user_id) {
-                helped.push(HelpedRequest {
-                    number: request.number,
-                    neighbourhood: request.neighbourhood.clone(),
-                    category: request.reading.category,
-                    created_at: request.created_at,
-                    state: state_seen_by(&request.state, user_id, request, took),
-                });
-            }
-        }
-        let mut entries = Vec::new();
-        for entry in &log {
-            if entry.actor != user_id && !made.contains(&entry.number) {
-                continue;
-            }
-            let mut seen = entry.clone();
-            if let Some(request) = by_number.get(&entry.number) {
-                seen.actor = role(&entry.actor, user_id, request, claimers(entry.number));
-            }
-            entries.push(seen);
-        }
-
-        let person = match self.people.get(user_id)? {
-            Some(bytes) => {
-                let mut person: Person = decode(&bytes, PEOPLE, user_id.as_bytes())?;
-                person.changed_by = person.changed_by.map(|by| {
-                    if by == user_id || !is_person(&by) { by } else { COORDINATOR.to_owned() }
-                });
-                Some(person)
-            }
-            None => None,
-        };
-        let informed_at = match self.informed.get(user_id)? {
-            Some(bytes) => {
-                let ms = u64_from(&bytes, INFORMED, user_id.as_bytes())?;
-                i64::try_from(ms).ok().and_then(DateTime::from_timestamp_millis)
-            }
-            None => None,
-        };
-        let mut audit = Vec::new();
-        for mut entry in self.audit()? {
-            if entry.target.as_deref() == Some(user_id) {
-                if entry.actor != user_id && is_person(&entry.actor) {
-                    COORDINATOR.clone_into(&mut entry.actor);
-                }
-            } else if entry.actor == user_id {
-                entry.target = None;
-                entry.reason = None;
-            } else {
-                continue;
-            }
-            audit.push(entry);
-        }
-        Ok(PersonData {
-            version: PERSON_DATA_VERSION,
-            store_schema: SCHEMA_VERSION,
-            generated_at: now,
-            user_id: user_id.to_owned(),
-            person,
-            informed_at,
-            profile: self.profile(user_id)?,
-            direct_rooms: self.rooms_where(|kind| is_direct_of(kind, user_id))?,
-            requests,
-            helped,
-            log: entries,
-            audit,
-        })
-    }
-
     /// Forgets `user_id` (GDPR Art. 17), as of `now`:
     ///
     /// - the requests they made lose their text, the notes written on them and their
@@ -308,29 +138,6 @@ impl Store {
             self.flush().await?;
         }
         Ok(forgotten)
-    }
-
-    /// Records in the outcome log that `actor` (a coordinator, or the pseudonym of
-    /// someone who erased themselves) had someone's data erased at `now`: an entry about
-    /// no request (number 0), which does not say whose.
-    pub async fn record_erasure(&self, actor: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
-        let entry = AuditEntry {
-            at: now,
-            actor: actor.to_owned(),
-            action: AuditAction::Erase,
-            target: None,
-            reason: None,
-            request: None,
-        };
-        let result = (&self.log, &self.audit).transaction(|(log, audit)| {
-            append_log(log, now, 0, actor, Outcome::Erased, None)?;
-            append_audit(audit, &entry)
-        });
-        result.map_err(|error| match transition_error(error) {
-            TransitionError::Store(error) => error,
-            other => StoreError::Sled(sled::Error::ReportableBug(other.to_string())),
-        })?;
-        self.flush().await
     }
 
     /// [`Store::forget`] with a given pseudonym, not flushed; also says whether anything
@@ -453,6 +260,7 @@ impl Store {
     ) -> Result<(Forgotten, Vec<String>), StoreError> {
         let trees = (
             &self.requests,
+            &self.by_requester,
             &self.log,
             &self.people,
             &self.informed,
@@ -463,7 +271,18 @@ impl Store {
             &self.profiles,
         );
         let done = trees.transaction(
-            |(requests, log, people, informed, rooms, joined, effects, audit, profiles)| {
+            |(
+                requests,
+                by_requester,
+                log,
+                people,
+                informed,
+                rooms,
+                joined,
+                effects,
+                audit,
+                profiles,
+            )| {
                 let mut pass = Forgotten::default();
                 let mut relays = Vec::new();
                 let direct: HashSet<&[u8]> = found.rooms.iter().map(|key| key.as_ref()).collect();
@@ -491,6 +310,7 @@ impl Store {
                             series.stopped = Some(now);
                         }
                         pseudonym.clone_into(&mut request.requester);
+                        reindex(by_requester, user_id, pseudonym, number)?;
                         request.text.clear();
                         if direct.contains(request.origin_room.as_bytes()) {
                             request.origin_room.clear();
@@ -579,44 +399,7 @@ impl Store {
                 Ok((pass, relays))
             },
         );
-        done.map_err(|error| match transition_error(error) {
-            TransitionError::Store(error) => error,
-            // Nothing above aborts otherwise.
-            other => StoreError::Sled(sled::Error::ReportableBug(other.to_string())),
-        })
-    }
-
-    /// Copies every tree of the store, whatever its name, into a new sled database at
-    /// `path` and flushes it.
-    ///
-    /// sled is log-structured: a value rewritten or removed (by [`Store::forget`] or
-    /// [`Store::purge`]) is gone from what the store reads at once, but its old bytes
-    /// stay in the database's files until sled rewrites the segment that holds them,
-    /// which it does when it needs the space, not on demand (sled 0.34 offers no
-    /// compaction call; its `export`/`import` panic on I/O errors). The copy holds only
-    /// what the store reads now. To leave no trace on disk: stop the bot, copy, replace
-    /// the data directory's store by the copy, and erase the old one (with its backups).
-    ///
-    /// Refuses a `path` that already holds a database with data
-    /// ([`StoreError::NotEmpty`]). Must not run while the bot writes: the copy would not
-    /// be one moment's state.
-    pub fn compact_into(&self, path: &Path) -> Result<(), StoreError> {
-        let target = crate::open_sled(path)?;
-        for name in target.tree_names() {
-            if !target.open_tree(&name)?.is_empty() {
-                return Err(StoreError::NotEmpty(path.display().to_string()));
-            }
-        }
-        for name in self.db.tree_names() {
-            let from = self.db.open_tree(&name)?;
-            let into = target.open_tree(&name)?;
-            for item in from.iter() {
-                let (key, value) = item?;
-                into.insert(key, value)?;
-            }
-        }
-        target.flush()?;
-        Ok(())
+        done.map_err(store_error)
     }
 }
 
@@ -626,58 +409,6 @@ pub const FORGET_PASSES: usize = 3;
 /// How long a request's text must be (in characters) for a pending message that holds
 /// it to count as quoting it.
 const QUOTED_TEXT_MIN: usize = 8;
-
-/// The role that stands for anyone who is neither the requester nor a volunteer.
-const COORDINATOR: &str = "coordinateur";
-
-/// A Matrix user id (as opposed to `bot` or a pseudonym).
-pub(crate) fn is_person(id: &str) -> bool {
-    id.starts_with('@')
-}
-
-fn is_direct_of(kind: &RoomKind, user_id: &str) -> bool {
-    matches!(kind, RoomKind::Direct { user } if user == user_id)
-}
-
-/// `id` as `user_id` may read it in a record about `request`: their own id, `bot` and
-/// pseudonyms as they are, anyone else as a role. `took` are those who claimed it.
-fn role(id: &str, user_id: &str, request: &Request, took: &HashSet<&str>) -> String {
-    if id == user_id || !is_person(id) {
-        id.to_owned()
-    } else if id == request.requester {
-        "demandeur".to_owned()
-    } else if took.contains(id) || request.state.holder() == Some(id) {
-        "bénévole".to_owned()
-    } else {
-        COORDINATOR.to_owned()
-    }
-}
-
-/// A request's state as `user_id` may read it (see [`role`]).
-fn state_seen_by(state: &State, user_id: &str, request: &Request, took: &HashSet<&str>) -> State {
-    let mut state = state.clone();
-    match &mut state {
-        State::Claimed { volunteer, .. } | State::Done { volunteer, .. } => {
-            *volunteer = role(volunteer, user_id, request, took);
-        }
-        State::Cancelled { by, .. } => *by = role(by, user_id, request, took),
-        State::Open | State::Offered | State::Expired => {}
-    }
-    state
-}
-
-impl State {
-    /// Whether `user_id` is named in it (as the volunteer, or who cancelled).
-    fn names(&self, user_id: &str) -> bool {
-        match self {
-            State::Claimed { volunteer, .. } | State::Done { volunteer, .. } => {
-                volunteer == user_id
-            }
-            State::Cancelled { by, .. } => by == user_id,
-            State::Open | State::Offered | State::Expired => false,
-        }
-    }
-}
 
 /// Whether a pending effect names `user_id`, or quotes one of `texts` (the texts of
 /// their requests) in a message.
@@ -710,15 +441,4 @@ fn effect_names(effect: &Effect, user_id: &str, texts: &[String]) -> bool {
         | Action::Leave { .. }
         | Action::SendReport { .. } => false,
     }
-}
-
-/// A pseudonym nobody can link back to a user id: [`PSEUDONYM_PREFIX`], a dash and 64
-/// random bits. No random-number crate is in the workspace: the bits come from
-/// [`RandomState`], whose keys the standard library draws from the operating system's
-/// randomness, hashing a counter and the time (neither of which is secret; the keys are).
-pub(crate) fn new_pseudonym(now: DateTime<Utc>) -> String {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let bits = RandomState::new().hash_one((count, now.timestamp_nanos_opt()));
-    format!("{PSEUDONYM_PREFIX}-{bits:016x}")
 }

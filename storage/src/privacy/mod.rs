@@ -1,0 +1,123 @@
+//! The rights of the people whose data the store holds (GDPR Art. 15 and 17): what the
+//! store knows of a person ([`Store::person_data`]), forgetting them ([`Store::forget`]),
+//! and a copy of the store into fresh files ([`Store::compact_into`]).
+//!
+//! - `access`: what the store knows of a person ([`Store::person_data`], [`PersonData`]).
+//! - `forget`: forgetting them ([`Store::forget`], [`Forgotten`]).
+//! - here: what both share, the record of an erasure, and the copy into fresh files.
+
+mod access;
+mod forget;
+
+use std::{
+    hash::{BuildHasher, RandomState},
+    path::Path,
+    sync::atomic::{AtomicU64, Ordering},
+};
+
+use chrono::{DateTime, Utc};
+use sled::Transactional;
+
+pub use self::{
+    access::{HelpedRequest, PERSON_DATA_VERSION, PersonData},
+    forget::{FORGET_PASSES, Forgotten},
+};
+use crate::{
+    Store, StoreError,
+    error::store_error,
+    model::{AuditAction, AuditEntry, Outcome, RoomKind, State},
+    transition::{append_audit, append_log},
+};
+
+/// Every pseudonym [`Store::forget`] gives starts with this, followed by a dash and 16
+/// random hexadecimal digits. Like [`PSEUDONYM`](crate::PSEUDONYM), it cannot be a Matrix
+/// user id (those start with `@`).
+pub const PSEUDONYM_PREFIX: &str = "anonyme";
+
+impl Store {
+    /// Records in the outcome log that `actor` (a coordinator, or the pseudonym of
+    /// someone who erased themselves) had someone's data erased at `now`: an entry about
+    /// no request (number 0), which does not say whose.
+    pub async fn record_erasure(&self, actor: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let entry = AuditEntry {
+            at: now,
+            actor: actor.to_owned(),
+            action: AuditAction::Erase,
+            target: None,
+            reason: None,
+            request: None,
+        };
+        let result = (&self.log, &self.audit).transaction(|(log, audit)| {
+            append_log(log, now, 0, actor, Outcome::Erased, None)?;
+            append_audit(audit, &entry)
+        });
+        result.map_err(store_error)?;
+        self.flush().await
+    }
+
+    /// Copies every tree of the store, whatever its name, into a new sled database at
+    /// `path` and flushes it.
+    ///
+    /// sled is log-structured: a value rewritten or removed (by [`Store::forget`] or
+    /// [`Store::purge`]) is gone from what the store reads at once, but its old bytes
+    /// stay in the database's files until sled rewrites the segment that holds them,
+    /// which it does when it needs the space, not on demand (sled 0.34 offers no
+    /// compaction call; its `export`/`import` panic on I/O errors). The copy holds only
+    /// what the store reads now. To leave no trace on disk: stop the bot, copy, replace
+    /// the data directory's store by the copy, and erase the old one (with its backups).
+    ///
+    /// Refuses a `path` that already holds a database with data
+    /// ([`StoreError::NotEmpty`]). Must not run while the bot writes: the copy would not
+    /// be one moment's state.
+    pub fn compact_into(&self, path: &Path) -> Result<(), StoreError> {
+        let target = crate::open_sled(path)?;
+        for name in target.tree_names() {
+            if !target.open_tree(&name)?.is_empty() {
+                return Err(StoreError::NotEmpty(path.display().to_string()));
+            }
+        }
+        for name in self.db.tree_names() {
+            let from = self.db.open_tree(&name)?;
+            let into = target.open_tree(&name)?;
+            for item in from.iter() {
+                let (key, value) = item?;
+                into.insert(key, value)?;
+            }
+        }
+        target.flush()?;
+        Ok(())
+    }
+}
+
+/// A Matrix user id (as opposed to `bot` or a pseudonym).
+pub(crate) fn is_person(id: &str) -> bool {
+    id.starts_with('@')
+}
+
+fn is_direct_of(kind: &RoomKind, user_id: &str) -> bool {
+    matches!(kind, RoomKind::Direct { user } if user == user_id)
+}
+
+impl State {
+    /// Whether `user_id` is named in it (as the volunteer, or who cancelled).
+    fn names(&self, user_id: &str) -> bool {
+        match self {
+            State::Claimed { volunteer, .. } | State::Done { volunteer, .. } => {
+                volunteer == user_id
+            }
+            State::Cancelled { by, .. } => by == user_id,
+            State::Open | State::Offered | State::Expired => false,
+        }
+    }
+}
+
+/// A pseudonym nobody can link back to a user id: [`PSEUDONYM_PREFIX`], a dash and 64
+/// random bits. No random-number crate is in the workspace: the bits come from
+/// [`RandomState`], whose keys the standard library draws from the operating system's
+/// randomness, hashing a counter and the time (neither of which is secret; the keys are).
+pub(crate) fn new_pseudonym(now: DateTime<Utc>) -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let bits = RandomState::new().hash_one((count, now.timestamp_nanos_opt()));
+    format!("{PSEUDONYM_PREFIX}-{bits:016x}")
+}
