@@ -159,6 +159,26 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn where_the_commune_asks_for_profiles_the_first_acceptance_asks_once() -> Result<()> {
+        let mut desk = Desk::with(|config| config.figures.profile = true).await?;
+        accept(&desk.scheme, &desk.ctx(TILLEULS, PAUL)?).await?;
+        let owed = desk.owed();
+        assert_eq!(owed.len(), 3, "{owed:?}");
+        assert!(is_notice_to(&owed[2], &Target::Direct { user: PAUL.to_owned() }));
+        let old = Signature { at: desk.scheme.now(), version: "0000".to_owned() };
+        desk.scheme.store.update_person(PAUL, |person| person.charter = Some(old.clone())).await?;
+        accept(&desk.scheme, &desk.ctx(TILLEULS, PAUL)?).await?;
+        let owed = desk.owed();
+        assert_eq!(owed.len(), 2, "a new version accepted, not asked again: {owed:?}");
+        assert!(
+            !owed
+                .iter()
+                .any(|effect| is_notice_to(effect, &Target::Direct { user: PAUL.to_owned() }))
+        );
+        Ok(())
+    }
+
+    #[tokio::test]
     async fn accepting_the_same_version_again_changes_nothing_and_says_so() -> Result<()> {
         let mut desk = Desk::new().await?;
         accept(&desk.scheme, &desk.ctx(DIRECT, PAUL)?).await?;

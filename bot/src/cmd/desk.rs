@@ -217,3 +217,14 @@ impl Desk {
         Ok(request)
     }
 }
+
+/// The store lives in the desk's own directory, which goes with the desk.
+#[tokio::test]
+async fn the_desk_s_store_goes_with_it() -> Result<()> {
+    let desk = Desk::new().await?;
+    let dir = desk.dir().to_owned();
+    assert!(dir.join("store").exists());
+    drop(desk);
+    assert!(!dir.exists());
+    Ok(())
+}
