@@ -199,3 +199,32 @@ async fn the_desk_knows_its_rooms() -> Result<()> {
     assert!(desk.ctx(COORDINATION, AGENT)?.roles.coordinator);
     Ok(())
 }
+
+impl Desk {
+    /// Request `number` claimed by `volunteer`, with its private room `room` made (and
+    /// known to the store as such) when given; what either owes is not owed.
+    pub async fn claimed(
+        &self,
+        number: u64,
+        volunteer: &str,
+        room: Option<&str>,
+    ) -> Result<Request> {
+        let (store, now) = (&self.scheme.store, self.scheme.now());
+        let (mut request, _) = store.claim(number, volunteer, None, now, |_| Vec::new()).await?;
+        if let Some(room) = room {
+            request = store.set_private_room(number, room, now, 0).await?;
+        }
+        Ok(request)
+    }
+}
+
+/// The store lives in the desk's own directory, which goes with the desk.
+#[tokio::test]
+async fn the_desk_s_store_goes_with_it() -> Result<()> {
+    let desk = Desk::new().await?;
+    let dir = desk.dir().to_owned();
+    assert!(dir.join("store").exists());
+    drop(desk);
+    assert!(!dir.exists());
+    Ok(())
+}

@@ -93,3 +93,104 @@ pub fn announce_entry(scheme: &Scheme, ctx: &Ctx, entry: &AuditEntry) {
     let message = line(scheme, scheme.config.language, entry);
     scheme.outbox.now(plan::notice_in(&scheme.rooms.coordination, message, Shape::New, None));
 }
+
+#[cfg(test)]
+mod tests {
+    use entraide_commands::{Lang, VolunteerStatus};
+    use entraide_storage::{AuditAction, Block, Target};
+
+    use super::{SHOWN, announce, apply};
+    use crate::cmd::desk::{AGENT, COORDINATION, Desk, Result, VOLUNTEERS, is_notice_to, user};
+
+    #[tokio::test]
+    async fn an_empty_journal_says_so() -> Result<()> {
+        let mut desk = Desk::new().await?;
+        apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, None).await?;
+        let owed = desk.owed();
+        assert!(is_notice_to(&owed[0], &Target::Id { id: COORDINATION.to_owned() }));
+        assert_eq!(Desk::said(&owed), ["Le journal de la coordination est vide."]);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn entries_are_listed_oldest_first_with_who_what_whom_and_why() -> Result<()> {
+        let mut desk = Desk::new().await?;
+        let (store, now) = (&desk.scheme.store, desk.scheme.now());
+        store
+            .set_volunteer_status("@paul:x", VolunteerStatus::Vetted, "@lea:x", None, false, now)
+            .await?;
+        let block = Block { at: now, reason: Some("spam".to_owned()) };
+        store.set_blocked("@bob:x", Some(block), AGENT, now).await?;
+        apply(&desk.scheme, &desk.ctx_in(COORDINATION, AGENT, Lang::En)?, None).await?;
+        let said = Desk::said(&desk.owed());
+        let lines: Vec<&str> = said[0].lines().collect();
+        assert_eq!(lines.len(), 3, "{said:?}");
+        assert!(lines[0].contains("Coordinators' log: 2 action(s)"), "{said:?}");
+        assert!(lines[1].ends_with(" — @lea:x vetted @paul:x"), "{said:?}");
+        assert!(lines[2].ends_with(" — @agent:x blocked the requests of @bob:x — reason: spam"));
+        let at = now.with_timezone(&desk.scheme.config.timezone).format("%d/%m/%Y").to_string();
+        assert!(lines[1].starts_with(&at), "when, in the commune's time zone: {said:?}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn about_one_person_it_keeps_what_they_did_or_underwent() -> Result<()> {
+        let mut desk = Desk::new().await?;
+        desk.volunteer("@paul:x", VolunteerStatus::Vetted).await?;
+        let now = desk.scheme.now();
+        desk.scheme.store.set_blocked("@bob:x", Some(block(&desk)), "@lea:x", now).await?;
+        let ctx = desk.ctx(COORDINATION, AGENT)?;
+        apply(&desk.scheme, &ctx, Some(&user("@bob:x")?)).await?;
+        let said = Desk::said(&desk.owed());
+        assert!(said[0].contains("1 action(s)"), "{said:?}");
+        assert!(said[0].contains("@lea:x a bloqué les demandes de @bob:x"), "{said:?}");
+        apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, Some(&user("@lea:x")?)).await?;
+        assert!(Desk::said(&desk.owed())[0].contains("1 action(s)"), "as the actor");
+        apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, Some(&user("@nobody:x")?)).await?;
+        assert_eq!(Desk::said(&desk.owed()), ["Le journal de la coordination est vide."]);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn only_the_latest_entries_are_shown_but_all_are_counted() -> Result<()> {
+        let mut desk = Desk::new().await?;
+        let count = SHOWN + 5;
+        for n in 0..count {
+            let target = format!("@person{n:03}:x");
+            desk.scheme
+                .store
+                .set_blocked(&target, Some(block(&desk)), AGENT, desk.scheme.now())
+                .await?;
+        }
+        apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, None).await?;
+        let said = Desk::said(&desk.owed());
+        let lines: Vec<&str> = said[0].lines().collect();
+        assert!(lines[0].contains(&format!("{count} action(s)")), "{lines:?}");
+        assert_eq!(lines.len(), SHOWN + 1);
+        assert!(lines[1].ends_with("@person005:x"), "the oldest five left out: {lines:?}");
+        assert!(lines[SHOWN].ends_with(&format!("@person{:03}:x", count - 1)), "{lines:?}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn an_action_is_announced_in_the_coordination_room_unless_written_there() -> Result<()> {
+        let mut desk = Desk::new().await?;
+        let bob = user("@bob:x")?;
+        let ctx = desk.ctx_in(VOLUNTEERS, AGENT, Lang::En)?;
+        announce(&desk.scheme, &ctx, AuditAction::Ban, Some(&bob), Some("insultes"));
+        let owed = desk.owed();
+        assert_eq!(owed.len(), 1);
+        assert!(is_notice_to(&owed[0], &Target::Id { id: COORDINATION.to_owned() }));
+        let said = Desk::said(&owed);
+        assert!(said[0].ends_with("@agent:x a banni @bob:x — motif : insultes"), "{said:?}");
+
+        let ctx = desk.ctx(COORDINATION, AGENT)?;
+        announce(&desk.scheme, &ctx, AuditAction::Ban, Some(&bob), None);
+        assert!(desk.owed().is_empty(), "its answer says it there");
+        Ok(())
+    }
+
+    fn block(desk: &Desk) -> Block {
+        Block { at: desk.scheme.now(), reason: None }
+    }
+}

@@ -35,3 +35,43 @@ pub async fn apply(scheme: &Scheme, ctx: &Ctx) -> Result<(), Failure> {
     scheme.outbox.journalled(queued);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use entraide_commands::Lang;
+    use entraide_storage::{Action, Target};
+
+    use super::apply;
+    use crate::cmd::desk::{DIRECT, Desk, Result, TILLEULS, is_notice_to};
+
+    #[tokio::test]
+    async fn in_the_direct_chat_the_file_is_owed_after_what_was_said_there_and_nothing_else()
+    -> Result<()> {
+        let mut desk = Desk::new().await?;
+        apply(&desk.scheme, &desk.ctx(DIRECT, "@marie:x")?).await?;
+        let owed = desk.owed();
+        assert_eq!(owed.len(), 1, "{owed:?}");
+        assert_eq!(owed[0].lane, DIRECT);
+        assert_eq!(
+            owed[0].action,
+            Action::SendData { user: "@marie:x".to_owned(), lang: Lang::Fr }
+        );
+        assert_eq!(desk.scheme.store.pending_effects()?.len(), 1, "journalled");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn elsewhere_the_file_goes_in_the_person_s_lane_and_the_answer_says_where() -> Result<()>
+    {
+        let mut desk = Desk::new().await?;
+        apply(&desk.scheme, &desk.ctx_in(TILLEULS, "@bob:x", Lang::En)?).await?;
+        let owed = desk.owed();
+        assert_eq!(owed.len(), 2, "{owed:?}");
+        assert_eq!(owed[0].lane, "direct:@bob:x");
+        assert_eq!(owed[0].action, Action::SendData { user: "@bob:x".to_owned(), lang: Lang::En });
+        assert!(is_notice_to(&owed[1], &Target::Id { id: TILLEULS.to_owned() }));
+        assert_eq!(Desk::said(&owed), ["I have sent you your data in our direct chat."]);
+        assert_eq!(desk.scheme.store.pending_effects()?.len(), 2, "both journalled");
+        Ok(())
+    }
+}
