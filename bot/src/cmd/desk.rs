@@ -199,3 +199,14 @@ async fn the_desk_knows_its_rooms() -> Result<()> {
     assert!(desk.ctx(COORDINATION, AGENT)?.roles.coordinator);
     Ok(())
 }
+
+/// Each desk keeps its store, and the data its configuration names, in a directory of
+/// its own: tests do not share what they record.
+#[tokio::test]
+async fn each_desk_has_a_directory_of_its_own() -> Result<()> {
+    let (one, other) = (Desk::new().await?, Desk::new().await?);
+    assert_ne!(one.dir(), other.dir());
+    assert!(one.dir().join("store").is_dir());
+    assert!(one.scheme.config.data_dir.starts_with(one.dir()));
+    Ok(())
+}

@@ -26,10 +26,10 @@ pub async fn apply(scheme: &Scheme, ctx: &Ctx, user: &UserId) -> Result<(), Fail
 
 #[cfg(test)]
 mod tests {
-    use entraide_storage::{Action, AuditAction, Block, Target};
+    use entraide_storage::{AuditAction, Block, Target};
 
     use super::apply;
-    use crate::cmd::desk::{AGENT, COORDINATION, Desk, Result, VOLUNTEERS, user};
+    use crate::cmd::desk::{AGENT, COORDINATION, Desk, Result, VOLUNTEERS, is_notice_to, user};
 
     const BOB: &str = "@bob:x";
 
@@ -62,16 +62,9 @@ mod tests {
         let mut desk = blocked().await?;
         apply(&desk.scheme, &desk.ctx(VOLUNTEERS, AGENT)?, &user(BOB)?).await?;
         let owed = desk.owed();
-        let targets: Vec<&Target> = owed
-            .iter()
-            .filter_map(|effect| match &effect.action {
-                Action::Notice { to, .. } => Some(to),
-                _ => None,
-            })
-            .collect();
-        let coordination = Target::Id { id: COORDINATION.to_owned() };
-        let volunteers = Target::Id { id: VOLUNTEERS.to_owned() };
-        assert_eq!(targets, [&coordination, &volunteers], "{owed:?}");
+        assert_eq!(owed.len(), 2, "{owed:?}");
+        assert!(is_notice_to(&owed[0], &Target::Id { id: COORDINATION.to_owned() }), "{owed:?}");
+        assert!(is_notice_to(&owed[1], &Target::Id { id: VOLUNTEERS.to_owned() }), "{owed:?}");
         let said = Desk::said(&owed);
         assert!(
             said[0].contains("a débloqué les demandes de") && said[0].contains(BOB),
