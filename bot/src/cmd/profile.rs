@@ -89,3 +89,95 @@ fn describe(scheme: &Scheme, lang: Lang, profile: Profile) -> String {
     }
     parts.join(", ")
 }
+
+#[cfg(test)]
+mod tests {
+    use entraide_commands::{AgeBand, Gender, Lang, Profile, ProfileAnswer};
+    use entraide_storage::{Action, Shape, Target};
+
+    use super::{apply, ask_once};
+    use crate::cmd::desk::{DIRECT, Desk, Result, user};
+
+    const MARIE: &str = "@marie:x";
+    const OLDER_WOMAN: Profile =
+        Profile { age: Some(AgeBand::From75To84), gender: Some(Gender::Woman) };
+
+    /// A desk whose commune turned the question on.
+    async fn profiles_on() -> Result<Desk> {
+        Desk::with(|config| config.figures.profile = true).await
+    }
+
+    #[tokio::test]
+    async fn a_declared_profile_is_kept_and_said_back_then_shown() -> Result<()> {
+        let mut desk = profiles_on().await?;
+        apply(&desk.scheme, &desk.ctx(DIRECT, MARIE)?, ProfileAnswer::Set(OLDER_WOMAN)).await?;
+        let record = desk.scheme.store.profile(MARIE)?.ok_or("a profile record")?;
+        assert_eq!(record.profile, OLDER_WOMAN);
+        assert!(record.answered_at.is_some());
+        apply(&desk.scheme, &desk.ctx_in(DIRECT, MARIE, Lang::En)?, ProfileAnswer::Show).await?;
+        let said = Desk::said(&desk.owed());
+        assert_eq!(said.len(), 2, "{said:?}");
+        assert!(said[0].contains("c'est noté : 75 à 84 ans, femme"), "{said:?}");
+        assert!(said[1].contains("What I keep for the figures: 75 to 84, woman"), "{said:?}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn with_the_question_off_nothing_is_kept_but_erasing_still_works() -> Result<()> {
+        let mut desk = Desk::new().await?;
+        assert!(!desk.scheme.config.figures.profile, "off unless the commune turns it on");
+        apply(&desk.scheme, &desk.ctx(DIRECT, MARIE)?, ProfileAnswer::Set(OLDER_WOMAN)).await?;
+        assert_eq!(desk.scheme.store.profile(MARIE)?, None, "nothing kept");
+        // Kept while the question was on, then turned off: it can still be erased.
+        desk.scheme.store.set_profile(MARIE, Some(OLDER_WOMAN), desk.scheme.now()).await?;
+        apply(&desk.scheme, &desk.ctx(DIRECT, MARIE)?, ProfileAnswer::Clear).await?;
+        let record = desk.scheme.store.profile(MARIE)?.ok_or("the record stays")?;
+        assert_eq!(record.profile, Profile::default());
+        assert_eq!(record.answered_at, None);
+        let said = Desk::said(&desk.owed());
+        assert_eq!(said.len(), 2, "{said:?}");
+        assert!(said[0].contains("La commune ne recueille pas ces informations"), "{said:?}");
+        assert!(said[1].contains("C'est effacé"), "{said:?}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn showing_an_empty_or_erased_profile_says_none_is_kept() -> Result<()> {
+        let mut desk = profiles_on().await?;
+        apply(&desk.scheme, &desk.ctx(DIRECT, MARIE)?, ProfileAnswer::Show).await?;
+        apply(&desk.scheme, &desk.ctx(DIRECT, MARIE)?, ProfileAnswer::Set(OLDER_WOMAN)).await?;
+        apply(&desk.scheme, &desk.ctx(DIRECT, MARIE)?, ProfileAnswer::Clear).await?;
+        apply(&desk.scheme, &desk.ctx(DIRECT, MARIE)?, ProfileAnswer::Show).await?;
+        let said = Desk::said(&desk.owed());
+        assert_eq!(said.len(), 4, "{said:?}");
+        for shown in [&said[0], &said[3]] {
+            assert!(shown.contains("Je ne garde aucun profil pour vous"), "{said:?}");
+        }
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn the_question_is_asked_once_in_the_direct_chat_and_only_when_on() -> Result<()> {
+        let mut desk = Desk::new().await?;
+        let marie = user(MARIE)?;
+        ask_once(&desk.scheme, &marie, Lang::Fr).await?;
+        assert!(desk.owed().is_empty(), "off: not asked");
+        assert_eq!(desk.scheme.store.profile(MARIE)?, None, "nor counted as asked");
+
+        desk.scheme.config.figures.profile = true;
+        ask_once(&desk.scheme, &marie, Lang::Fr).await?;
+        ask_once(&desk.scheme, &marie, Lang::Fr).await?;
+        let owed = desk.owed();
+        assert_eq!(owed.len(), 1, "asked once: {owed:?}");
+        assert_eq!(owed[0].lane, format!("direct:{MARIE}"));
+        let Action::Notice { to, shape, .. } = &owed[0].action else {
+            return Err(format!("not a notice: {owed:?}").into());
+        };
+        assert_eq!(to, &Target::Direct { user: MARIE.to_owned() });
+        assert_eq!(shape, &Shape::New);
+        assert!(Desk::said(&owed)[0].contains("Une question facultative"), "{owed:?}");
+        let record = desk.scheme.store.profile(MARIE)?.ok_or("asked")?;
+        assert!(record.asked_at.is_some());
+        Ok(())
+    }
+}

@@ -32,3 +32,49 @@ pub async fn apply(scheme: &Scheme, ctx: &Ctx, span: Span) -> Result<(), Failure
     scheme.outbox.journalled(queued);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use entraide_commands::{Lang, Span};
+    use entraide_storage::Action;
+
+    use super::apply;
+    use crate::cmd::desk::{AGENT, COORDINATION, Desk, Result};
+
+    #[tokio::test]
+    async fn a_report_is_owed_once_journalled_in_the_room_it_was_asked_in() -> Result<()> {
+        let mut desk = Desk::new().await?;
+        let ctx = desk.ctx_in(COORDINATION, AGENT, Lang::En)?;
+        apply(&desk.scheme, &ctx, Span::LastMonth).await?;
+        let period = Span::LastMonth.resolve(desk.scheme.today()).ok_or("last month")?;
+        let owed = desk.owed();
+        assert_eq!(owed.len(), 1, "{owed:?}");
+        assert_eq!(owed[0].lane, COORDINATION);
+        assert_eq!(owed[0].request, 0);
+        let expected = Action::SendReport {
+            room: COORDINATION.to_owned(),
+            from: period.start,
+            to: period.end,
+            lang: Lang::En,
+        };
+        assert_eq!(owed[0].action, expected);
+        let pending = desk.scheme.store.pending_effects()?;
+        assert_eq!(pending.len(), 1, "journalled, to survive a restart");
+        assert_eq!(pending[0].effect.action, expected);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_period_that_has_not_begun_gets_the_usage_line_and_owes_no_report() -> Result<()> {
+        let mut desk = Desk::new().await?;
+        let next_year = Span::Year(desk.scheme.now().format("%Y").to_string().parse::<i32>()? + 1);
+        apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, next_year).await?;
+        let owed = desk.owed();
+        assert!(owed.iter().all(|effect| !matches!(effect.action, Action::SendReport { .. })));
+        let said = Desk::said(&owed);
+        assert_eq!(said.len(), 1, "{said:?}");
+        assert!(said[0].contains("Utilisation") && said[0].contains("!rapport"), "{said:?}");
+        assert!(desk.scheme.store.pending_effects()?.is_empty());
+        Ok(())
+    }
+}

@@ -132,3 +132,136 @@ fn line(scheme: &Scheme, lang: Lang, request: &Request) -> Message {
     };
     scheme.about(request, lang, key, &extra)
 }
+
+#[cfg(test)]
+mod tests {
+    use entraide_commands::{Lang, RequestFilter, read_request};
+    use entraide_storage::{NewRequest, RoomKind};
+
+    use super::apply;
+    use crate::cmd::desk::{AGENT, COORDINATION, Desk, Result};
+
+    const MARIE: &str = "@marie:x";
+    const PAUL: &str = "@paul:x";
+
+    /// A desk that also serves « Église », with, in this order: n°1 open in Les Tilleuls,
+    /// n°2 claimed by Paul in Église, n°3 cancelled, n°4 Paul's offer.
+    async fn desk() -> Result<Desk> {
+        let mut desk = Desk::new().await?;
+        let church = RoomKind::Neighbourhood { name: "Église".to_owned() };
+        desk.scheme.store.set_room_kind("!eglise:x", &church).await?;
+        desk.request(MARIE, "courses demain matin").await?;
+        let (scheme, now) = (&desk.scheme, desk.scheme.now());
+        let new = |requester: &str, neighbourhood: Option<&str>, text: &str| NewRequest {
+            requester: requester.to_owned(),
+            origin_room: "!eglise:x".to_owned(),
+            neighbourhood: neighbourhood.map(str::to_owned),
+            text: text.to_owned(),
+            reading: read_request(text, now.with_timezone(&scheme.config.timezone)),
+            lang: Lang::Fr,
+        };
+        let store = &scheme.store;
+        store
+            .create_request(new(MARIE, Some("Église"), "jardinage"), "$2:x", now, |_| Vec::new())
+            .await?;
+        store.claim(2, PAUL, None, now, |_| Vec::new()).await?;
+        store
+            .create_request(new(MARIE, Some("Église"), "ménage"), "$3:x", now, |_| Vec::new())
+            .await?;
+        store.cancel(3, MARIE, false, None, now, |_| Vec::new()).await?;
+        let offer = new(PAUL, None, "je vais au marché samedi");
+        store.create_offer(offer, &["!eglise:x".to_owned()], "$4:x", now, |_| Vec::new()).await?;
+        Ok(desk)
+    }
+
+    /// What the list says, once asked with `filter` and `neighbourhood`.
+    async fn listed(
+        desk: &mut Desk,
+        filter: RequestFilter,
+        neighbourhood: Option<&str>,
+    ) -> Result<String> {
+        apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, filter, neighbourhood).await?;
+        let mut said = Desk::said(&desk.owed());
+        assert_eq!(said.len(), 1, "one answer: {said:?}");
+        Ok(said.remove(0))
+    }
+
+    /// The numbers of the requests listed, in order.
+    fn numbers(said: &str) -> Vec<String> {
+        said.lines()
+            .filter_map(|line| line.strip_prefix("n°"))
+            .filter_map(|line| line.split(' ').next())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn by_default_what_is_under_way_is_listed_oldest_first_with_who_holds_it() -> Result<()> {
+        let mut desk = desk().await?;
+        let said = listed(&mut desk, RequestFilter::Active, None).await?;
+        assert!(said.contains("Demandes en cours : 3"), "{said}");
+        assert_eq!(numbers(&said), ["1", "2", "4"], "the cancelled one left out: {said}");
+        assert!(said.contains("Les Tilleuls — ") && said.contains("ouverte depuis"), "{said}");
+        assert!(said.contains(&format!("prise par {PAUL} depuis")), "{said}");
+        assert!(
+            said.contains("offre — ") && said.contains(&format!("proposée par {PAUL}")),
+            "{said}"
+        );
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn each_filter_keeps_its_own_and_all_lists_the_latest_first() -> Result<()> {
+        let mut desk = desk().await?;
+        let open = listed(&mut desk, RequestFilter::Open, None).await?;
+        assert!(open.contains("Demandes (ouvertes) : 2"), "{open}");
+        assert_eq!(numbers(&open), ["1", "4"], "open requests and offers: {open}");
+        let claimed = listed(&mut desk, RequestFilter::Claimed, None).await?;
+        assert!(claimed.contains("Demandes (prises) : 1"), "{claimed}");
+        assert_eq!(numbers(&claimed), ["2"]);
+        let all = listed(&mut desk, RequestFilter::All, None).await?;
+        assert!(all.contains("Demandes (toutes) : 4"), "{all}");
+        assert_eq!(numbers(&all), ["4", "3", "2", "1"], "newest first: {all}");
+        assert!(all.contains("annulée"), "how it ended: {all}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_neighbourhood_is_matched_whatever_its_case_and_accents() -> Result<()> {
+        let mut desk = desk().await?;
+        let said = listed(&mut desk, RequestFilter::All, Some("EGLISE")).await?;
+        assert!(said.contains("Demandes (toutes, Église) : 2"), "{said}");
+        assert_eq!(numbers(&said), ["3", "2"], "{said}");
+        let said = listed(&mut desk, RequestFilter::Open, Some("les tilleuls")).await?;
+        assert_eq!(numbers(&said), ["1"], "{said}");
+        let said = listed(&mut desk, RequestFilter::Claimed, Some("Les Tilleuls")).await?;
+        assert!(said.contains("Aucune demande (prises, Les Tilleuls)."), "{said}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn an_unknown_neighbourhood_is_answered_with_the_names_known() -> Result<()> {
+        let mut desk = desk().await?;
+        let said = listed(&mut desk, RequestFilter::Active, Some("Nulle Part")).await?;
+        assert!(said.contains("Je ne connais pas le quartier « Nulle Part »"), "{said}");
+        assert!(said.contains("Les Tilleuls, Église"), "the names, sorted: {said}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn an_empty_list_says_so_and_a_long_one_says_how_many_more() -> Result<()> {
+        let mut desk = Desk::new().await?;
+        let said = listed(&mut desk, RequestFilter::Active, None).await?;
+        assert!(said.contains("Aucune demande ouverte ni en cours."), "{said}");
+        for n in 0..51 {
+            desk.request(MARIE, &format!("courses {n}")).await?;
+        }
+        let said = listed(&mut desk, RequestFilter::Open, None).await?;
+        assert!(said.contains("Demandes (ouvertes) : 51"), "{said}");
+        let shown = numbers(&said);
+        assert_eq!(shown.len(), 50, "{said}");
+        assert_eq!(shown.first().map(String::as_str), Some("1"), "oldest first");
+        assert!(said.lines().last().is_some_and(|line| line.contains("… et 1 ")), "{said}");
+        Ok(())
+    }
+}

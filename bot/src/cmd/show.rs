@@ -74,3 +74,71 @@ fn outcome_key(outcome: Outcome) -> Key {
         Outcome::OfferTaken => Key::OutcomeOfferTaken,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use entraide_commands::Lang;
+    use entraide_storage::TransitionError;
+
+    use super::apply;
+    use crate::{
+        cmd::desk::{AGENT, COORDINATION, Desk, Result},
+        failure::Failure,
+    };
+
+    const MARIE: &str = "@marie:x";
+    const PAUL: &str = "@paul:x";
+    const PHONE: &str = "06 12 34 56 78";
+
+    #[tokio::test]
+    async fn a_request_is_shown_masked_with_who_made_it_who_holds_it_and_its_log() -> Result<()> {
+        let mut desk = Desk::new().await?;
+        desk.request(MARIE, &format!("courses demain matin, appelez-moi au {PHONE}")).await?;
+        let now = desk.scheme.now();
+        desk.scheme.store.claim(1, PAUL, None, now, |_| Vec::new()).await?;
+        let note = Some("tout s'est bien passé");
+        desk.scheme.store.done(1, PAUL, note, None, now, |_| Vec::new()).await?;
+        apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, 1).await?;
+        let owed = desk.owed();
+        assert_eq!(owed.len(), 1, "{owed:?}");
+        let said = &Desk::said(&owed)[0];
+        assert!(said.contains("Demande n°1"), "{said}");
+        assert!(!said.contains(PHONE), "the text masked, as the volunteers see it: {said}");
+        assert!(said.contains(&format!("Faite par {MARIE}")), "{said}");
+        assert!(said.contains(&format!("État : réalisée, par {PAUL}")), "{said}");
+        assert!(said.contains("Journal de la demande"), "{said}");
+        let log: Vec<&str> = said.lines().skip_while(|line| !line.contains("Journal")).collect();
+        assert_eq!(log.len(), 4, "the header and three steps: {log:?}");
+        assert!(log[1].contains(&format!("faite — {MARIE}")), "{log:?}");
+        assert!(log[2].contains(&format!("prise — {PAUL}")), "{log:?}");
+        assert!(
+            log[3].contains(&format!("réalisée — {PAUL} — « tout s'est bien passé »")),
+            "{log:?}"
+        );
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn an_open_request_is_shown_in_english_without_a_holder() -> Result<()> {
+        let mut desk = Desk::new().await?;
+        desk.request(MARIE, "courses demain matin").await?;
+        apply(&desk.scheme, &desk.ctx_in(COORDINATION, AGENT, Lang::En)?, 1).await?;
+        let said = &Desk::said(&desk.owed())[0];
+        assert!(said.contains("Request #1"), "{said}");
+        assert!(said.contains("The request's log:"), "{said}");
+        assert!(!said.contains(", by "), "nobody holds it: {said}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_request_that_does_not_exist_is_refused_and_nothing_is_said() -> Result<()> {
+        let mut desk = Desk::new().await?;
+        let refused = apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, 7).await;
+        assert!(
+            matches!(refused, Err(Failure::Transition(TransitionError::NoSuchRequest(7), _))),
+            "{refused:?}"
+        );
+        assert!(desk.owed().is_empty());
+        Ok(())
+    }
+}

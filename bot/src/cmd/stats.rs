@@ -26,3 +26,43 @@ pub async fn apply(scheme: &Scheme, ctx: &Ctx, span: Span) -> Result<(), Failure
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use entraide_commands::{Lang, Span};
+
+    use super::apply;
+    use crate::cmd::desk::{AGENT, COORDINATION, Desk, Result};
+
+    #[tokio::test]
+    async fn stats_is_answered_in_the_community_s_language_figures_in_the_command_s() -> Result<()>
+    {
+        let mut desk = Desk::with(|config| config.language = Lang::Fr).await?;
+        desk.request("@marie:x", "courses demain matin").await?;
+        let mut ctx = desk.ctx_in(COORDINATION, AGENT, Lang::En)?;
+        ctx.reply_to.quote = "!STATS".to_owned();
+        apply(&desk.scheme, &ctx, Span::ThisMonth).await?;
+        let mut ctx = desk.ctx_in(COORDINATION, AGENT, Lang::En)?;
+        ctx.reply_to.quote = "!figures last month".to_owned();
+        apply(&desk.scheme, &ctx, Span::ThisMonth).await?;
+        let owed = desk.owed();
+        assert_eq!(owed.len(), 2, "{owed:?}");
+        assert!(owed.iter().all(|effect| effect.lane == COORDINATION));
+        let said = Desk::said(&owed);
+        assert!(said[0].contains("Chiffres d'entraide — Saint-Martin"), "{said:?}");
+        assert!(said[0].contains("Les Tilleuls < 5"), "counted, fewer than five: {said:?}");
+        assert!(said[1].contains("entraide figures — Saint-Martin"), "{said:?}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_period_that_has_not_begun_gets_the_usage_line() -> Result<()> {
+        let mut desk = Desk::new().await?;
+        let next_year = Span::Year(desk.scheme.now().format("%Y").to_string().parse::<i32>()? + 1);
+        apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, next_year).await?;
+        let said = Desk::said(&desk.owed());
+        assert_eq!(said.len(), 1, "{said:?}");
+        assert!(said[0].contains("Utilisation") && said[0].contains("!stats 2026-11"), "{said:?}");
+        Ok(())
+    }
+}

@@ -112,7 +112,209 @@ fn is_claim(key: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_claim;
+    use entraide_commands::{Lang, VolunteerStatus};
+    use entraide_storage::{
+        Action, Effect, Root, Shape, Signature, State, Target, TransitionError,
+    };
+    use matrix_sdk::ruma::{EventId, RoomId};
+
+    use super::{apply, by_reaction, is_claim};
+    use crate::{
+        cmd::desk::{Desk, Result, VOLUNTEERS, user},
+        effects::plan::PRIVATE_LANE,
+        failure::Failure,
+    };
+
+    const MARIE: &str = "@marie:x";
+    const PAUL: &str = "@paul:x";
+    const JEANNE: &str = "@jeanne:x";
+    const RELAY: &str = "$relay1:x";
+
+    /// A desk with Marie's open request n°1, and Paul and Jeanne vetted, having accepted
+    /// today's charter.
+    async fn desk() -> Result<Desk> {
+        let mut desk = Desk::new().await?;
+        desk.request(MARIE, "courses demain matin : pain et lait").await?;
+        for volunteer in [PAUL, JEANNE] {
+            desk.volunteer(volunteer, VolunteerStatus::Vetted).await?;
+            sign(&desk, volunteer, &desk.scheme.charter.version.clone()).await?;
+        }
+        Ok(desk)
+    }
+
+    /// Records that `volunteer` accepted the charter of `version`.
+    async fn sign(desk: &Desk, volunteer: &str, version: &str) -> Result<()> {
+        let signature = Signature { at: desk.scheme.now(), version: version.to_owned() };
+        let sign = |person: &mut entraide_storage::Person| person.charter = Some(signature.clone());
+        desk.scheme.store.update_person(volunteer, sign).await?;
+        Ok(())
+    }
+
+    /// The kinds of what is owed, in order.
+    fn kinds(owed: &[Effect]) -> Vec<String> {
+        owed.iter()
+            .map(|effect| match &effect.action {
+                Action::PrivateRoom { volunteer } => format!("private room for {volunteer}"),
+                Action::Intro { volunteer } => format!("intro of {volunteer}"),
+                Action::Notice { to: Target::Requester { .. }, .. } => "requester told".to_owned(),
+                Action::Notice { to, .. } => format!("notice to {to:?}"),
+                Action::RetireRelay { key, .. } => format!("relay retired {key:?}"),
+                other => format!("{other:?}"),
+            })
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn a_claim_wins_the_request_and_owes_the_room_then_the_answer_then_the_rest() -> Result<()>
+    {
+        let mut desk = desk().await?;
+        let ctx = desk.ctx(VOLUNTEERS, PAUL)?;
+        apply(&desk.scheme, &ctx, 1).await?;
+        let request = desk.scheme.store.request(1)?.ok_or("request 1")?;
+        assert!(matches!(&request.state, State::Claimed { volunteer, .. } if volunteer == PAUL));
+        assert!(desk.scheme.store.is_handled(ctx.event())?, "marked handled with the claim");
+        let owed = desk.owed();
+        let volunteers = Target::Id { id: VOLUNTEERS.to_owned() };
+        assert_eq!(
+            kinds(&owed),
+            [
+                format!("private room for {PAUL}"),
+                format!("notice to {volunteers:?}"),
+                format!("intro of {PAUL}"),
+                "requester told".to_owned(),
+                "relay retired RelayTaken".to_owned(),
+            ]
+        );
+        assert!(owed.iter().all(|effect| effect.lane == PRIVATE_LANE && effect.request == 1));
+        // The answer goes in the relay's thread, as a reply to the command.
+        let Action::Notice { shape, .. } = &owed[1].action else {
+            return Err("the answer".into());
+        };
+        assert!(matches!(shape, Shape::Thread { root: Root::Relay, to: Some(_) }), "{shape:?}");
+        let said = Desk::said(&owed);
+        assert!(said[0].contains("La demande n°1 est pour vous"), "{said:?}");
+        assert!(said[1].contains("un·e bénévole a répondu à votre demande n°1"), "{said:?}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn the_volunteer_is_answered_in_their_language_the_requester_in_the_request_s()
+    -> Result<()> {
+        let mut desk = desk().await?;
+        apply(&desk.scheme, &desk.ctx_in(VOLUNTEERS, PAUL, Lang::En)?, 1).await?;
+        let said = Desk::said(&desk.owed());
+        assert!(said[0].contains("Request #1 is yours"), "{said:?}");
+        assert!(said[1].contains("Bonne nouvelle"), "{said:?}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_second_claim_loses_the_race_and_changes_nothing() -> Result<()> {
+        let mut desk = desk().await?;
+        apply(&desk.scheme, &desk.ctx(VOLUNTEERS, PAUL)?, 1).await?;
+        desk.owed();
+        let ctx = desk.ctx(VOLUNTEERS, JEANNE)?;
+        let lost = apply(&desk.scheme, &ctx, 1).await;
+        assert!(
+            matches!(
+                &lost,
+                Err(Failure::Transition(TransitionError::NotOpen { number: 1, state: State::Claimed { volunteer, .. } }, _))
+                    if volunteer == PAUL
+            ),
+            "{lost:?}"
+        );
+        let request = desk.scheme.store.request(1)?.ok_or("request 1")?;
+        assert!(matches!(&request.state, State::Claimed { volunteer, .. } if volunteer == PAUL));
+        assert!(desk.owed().is_empty());
+        assert!(!desk.scheme.store.is_handled(ctx.event())?, "a refused claim marks nothing");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn the_same_claim_twice_is_one_claim() -> Result<()> {
+        let mut desk = desk().await?;
+        let ctx = desk.ctx(VOLUNTEERS, PAUL)?;
+        apply(&desk.scheme, &ctx, 1).await?;
+        desk.owed();
+        let again = apply(&desk.scheme, &ctx, 1).await;
+        assert!(
+            matches!(again, Err(Failure::Transition(TransitionError::AlreadyHandled, _))),
+            "{again:?}"
+        );
+        assert!(desk.owed().is_empty());
+        assert_eq!(desk.scheme.store.log_of(1)?.len(), 2, "created, claimed once");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn an_outdated_charter_or_a_missing_request_is_refused_and_owes_nothing() -> Result<()> {
+        let mut desk = desk().await?;
+        sign(&desk, PAUL, "an older text").await?;
+        let ctx = desk.ctx(VOLUNTEERS, PAUL)?;
+        let refused = apply(&desk.scheme, &ctx, 1).await;
+        assert!(matches!(refused, Err(Failure::CharterOutdated)), "{refused:?}");
+        assert_eq!(desk.scheme.store.request(1)?.ok_or("request 1")?.state, State::Open);
+        assert!(!desk.scheme.store.is_handled(ctx.event())?);
+
+        let refused = apply(&desk.scheme, &desk.ctx(VOLUNTEERS, JEANNE)?, 9).await;
+        assert!(
+            matches!(refused, Err(Failure::Transition(TransitionError::NoSuchRequest(9), _))),
+            "{refused:?}"
+        );
+        assert!(desk.owed().is_empty());
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_raised_hand_on_a_relay_claims_and_answers_in_its_thread() -> Result<()> {
+        let mut desk = desk().await?;
+        desk.scheme.store.set_relay(1, RELAY, desk.scheme.now(), 0).await?;
+        let room = RoomId::parse(VOLUNTEERS)?;
+        let (event, target) = (EventId::parse("$hand1:x")?, EventId::parse(RELAY)?);
+        by_reaction(&desk.scheme, &room, &event, &user(PAUL)?, &target, "✋🏽").await;
+        let request = desk.scheme.store.request(1)?.ok_or("request 1")?;
+        assert!(matches!(&request.state, State::Claimed { volunteer, .. } if volunteer == PAUL));
+        let owed = desk.owed();
+        assert_eq!(kinds(&owed)[1], format!("notice to {:?}", Target::Volunteers));
+        let Action::Notice { shape, mention, .. } = &owed[1].action else {
+            return Err("the answer".into());
+        };
+        assert_eq!(shape, &Shape::Thread { root: Root::Relay, to: None });
+        assert_eq!(mention.as_deref(), Some(PAUL), "a reaction is answered by a mention");
+
+        // Any other emoji, or a reaction to something that is no relay, does nothing.
+        let other = EventId::parse("$hand2:x")?;
+        by_reaction(&desk.scheme, &room, &other, &user(JEANNE)?, &target, "👍").await;
+        let elsewhere = EventId::parse("$elsewhere:x")?;
+        by_reaction(&desk.scheme, &room, &other, &user(JEANNE)?, &elsewhere, "✋").await;
+        assert!(desk.owed().is_empty());
+        assert!(!desk.scheme.store.is_handled(other.as_str())?);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_raised_hand_of_someone_not_vetted_is_refused_once_in_the_relay_s_thread()
+    -> Result<()> {
+        let mut desk = desk().await?;
+        desk.scheme.store.set_relay(1, RELAY, desk.scheme.now(), 0).await?;
+        let room = RoomId::parse(VOLUNTEERS)?;
+        let (event, target) = (EventId::parse("$hand3:x")?, EventId::parse(RELAY)?);
+        let stranger = user("@inconnu:x")?;
+        by_reaction(&desk.scheme, &room, &event, &stranger, &target, "✋").await;
+        by_reaction(&desk.scheme, &room, &event, &stranger, &target, "✋").await;
+        assert_eq!(desk.scheme.store.request(1)?.ok_or("request 1")?.state, State::Open);
+        assert!(desk.scheme.store.is_handled(event.as_str())?, "a refusal is handled too");
+        let owed = desk.owed();
+        assert_eq!(owed.len(), 1, "refused once: {owed:?}");
+        let Action::Notice { to, shape, mention, .. } = &owed[0].action else {
+            return Err("the refusal".into());
+        };
+        assert_eq!(to, &Target::Id { id: VOLUNTEERS.to_owned() });
+        assert_eq!(shape, &Shape::Thread { root: Root::Event { id: RELAY.to_owned() }, to: None });
+        assert_eq!(mention.as_deref(), Some("@inconnu:x"));
+        assert!(Desk::said(&owed)[0].contains("validé·es par la coordination"), "{owed:?}");
+        Ok(())
+    }
 
     #[test]
     fn a_raised_hand_in_any_skin_tone_claims() {

@@ -84,3 +84,97 @@ fn line(scheme: &Scheme, ctx: &Ctx, summary: &VolunteerSummary) -> Message {
     ];
     texts.render(lang, Key::VolunteersLine, &args)
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeDelta;
+    use entraide_commands::{Lang, VolunteerStatus};
+    use entraide_storage::{Pause, Person, Signature};
+
+    use super::apply;
+    use crate::cmd::desk::{AGENT, COORDINATION, Desk, Result};
+
+    /// The volunteers' list, as it is answered now.
+    async fn listed(desk: &mut Desk, lang: Lang) -> Result<String> {
+        apply(&desk.scheme, &desk.ctx_in(COORDINATION, AGENT, lang)?).await?;
+        let mut said = Desk::said(&desk.owed());
+        assert_eq!(said.len(), 1, "one answer: {said:?}");
+        Ok(said.remove(0))
+    }
+
+    #[tokio::test]
+    async fn without_anyone_the_list_says_how_to_vet() -> Result<()> {
+        let mut desk = Desk::new().await?;
+        let said = listed(&mut desk, Lang::Fr).await?;
+        assert!(said.contains("Aucun·e bénévole pour l'instant"), "{said}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn vetted_come_first_then_banned_then_the_others_each_by_id() -> Result<()> {
+        let mut desk = Desk::new().await?;
+        for (user, status) in [
+            ("@zoe:x", VolunteerStatus::Vetted),
+            ("@bruno:x", VolunteerStatus::Unvetted),
+            ("@anna:x", VolunteerStatus::Banned),
+            ("@alice:x", VolunteerStatus::Vetted),
+        ] {
+            desk.volunteer(user, status).await?;
+        }
+        let said = listed(&mut desk, Lang::Fr).await?;
+        assert!(said.contains("Bénévoles : 4"), "{said}");
+        let order: Vec<&str> =
+            said.lines().skip(1).filter_map(|line| line.split(' ').next()).collect();
+        assert_eq!(order, ["@alice:x", "@zoe:x", "@anna:x", "@bruno:x"], "{said}");
+        assert!(said.contains("@anna:x — banni·e depuis le"), "{said}");
+        assert!(said.contains("@bruno:x — non validé·e depuis le"), "{said}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn each_line_says_the_charter_break_areas_and_what_they_did() -> Result<()> {
+        let mut desk = Desk::new().await?;
+        let now = desk.scheme.now();
+        let current = desk.scheme.charter.version.clone();
+        for user in ["@alice:x", "@bruno:x", "@chloe:x"] {
+            desk.volunteer(user, VolunteerStatus::Vetted).await?;
+        }
+        desk.request("@marie:x", "courses demain").await?;
+        let store = &desk.scheme.store;
+        let signed = |version: &str| Some(Signature { at: now, version: version.to_owned() });
+        let alice = |person: &mut Person| {
+            person.charter = signed(&current);
+            person.areas = vec!["Les Tilleuls".to_owned()];
+        };
+        store.update_person("@alice:x", alice).await?;
+        let bruno = |person: &mut Person| {
+            person.charter = signed("an older text");
+            person.pause = Some(Pause { since: now, until: None });
+        };
+        store.update_person("@bruno:x", bruno).await?;
+        // A break that is over is not said.
+        let over = Some(Pause { since: now - TimeDelta::days(3), until: Some(now) });
+        store.update_person("@chloe:x", |person: &mut Person| person.pause = over.clone()).await?;
+        store.claim(1, "@alice:x", None, now, |_| Vec::new()).await?;
+        store.done(1, "@alice:x", None, None, now, |_| Vec::new()).await?;
+
+        let said = listed(&mut desk, Lang::Fr).await?;
+        let line = |user: &str| {
+            said.lines().find(|line| line.starts_with(user)).map(str::to_owned).unwrap_or_default()
+        };
+        let (alice, bruno, chloe) = (line("@alice:x"), line("@bruno:x"), line("@chloe:x"));
+        assert!(alice.contains("charte acceptée le") && !alice.contains("ancienne"), "{alice}");
+        assert!(alice.contains("quartiers : Les Tilleuls"), "{alice}");
+        assert!(alice.contains("1 demande(s) menée(s) à bien"), "{alice}");
+        assert!(!alice.contains("jamais"), "active today: {alice}");
+        assert!(bruno.contains("(ancienne version)"), "{bruno}");
+        assert!(bruno.contains("en pause"), "{bruno}");
+        assert!(bruno.contains("0 demande(s)") && bruno.contains("dernière activité : jamais"));
+        assert!(chloe.contains("charte non acceptée"), "{chloe}");
+        assert!(!chloe.contains("en pause"), "{chloe}");
+
+        let said = listed(&mut desk, Lang::En).await?;
+        assert!(said.contains("Volunteers: 3"), "{said}");
+        Ok(())
+    }
+}
