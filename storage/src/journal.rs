@@ -5,7 +5,7 @@ use crate::{
     Store,
     codec::{decode, u64_from},
     error::{StoreError, TransitionError, transition_error},
-    model::{EFFECTS, Effect},
+    model::{EFFECTS, Effect, Lane},
     transition::journal,
 };
 
@@ -43,11 +43,11 @@ impl Store {
     }
 
     /// The ids of the effects still owed for request `number` in `lane`.
-    pub fn owed_in(&self, number: u64, lane: &str) -> Result<Vec<u64>, StoreError> {
+    pub fn owed_in(&self, number: u64, lane: &Lane) -> Result<Vec<u64>, StoreError> {
         Ok(self
             .pending_effects()?
             .into_iter()
-            .filter(|queued| queued.effect.request == number && queued.effect.lane == lane)
+            .filter(|queued| queued.effect.request == number && queued.effect.lane == *lane)
             .map(|queued| queued.id)
             .collect())
     }

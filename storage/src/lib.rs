@@ -112,9 +112,9 @@ pub use crate::{
     error::{StoreError, TransitionError},
     journal::Queued,
     model::{
-        Action, AuditAction, AuditEntry, Block, Effect, FollowUp, LogEntry, NewRequest, Outcome,
-        Pause, Person, Post, ProfileRecord, Quote, Repeat, Request, RoomKind, Root, Series, Shape,
-        Signature, Spare, State, Step, Target,
+        Action, AuditAction, AuditEntry, Block, Effect, FollowUp, Lane, LogEntry, NewRequest,
+        Outcome, Pause, Person, Post, ProfileRecord, Quote, Repeat, Request, RoomKind, Root,
+        Series, Shape, Signature, Spare, State, Step, Target,
     },
     people::VolunteerSummary,
     privacy::{

@@ -4,8 +4,8 @@
 use chrono::{DateTime, TimeZone, Utc};
 use entraide_commands::{Category, Key, Lang, Message, Reading, When};
 use entraide_storage::{
-    Action, Effect, FollowUp, NewRequest, Outcome, Queued, Request, Shape, State, Step, Store,
-    StoreError, Target, TransitionError,
+    Action, Effect, FollowUp, Lane, NewRequest, Outcome, Queued, Request, Shape, State, Step,
+    Store, StoreError, Target, TransitionError,
 };
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -29,7 +29,7 @@ fn at(minute: u32) -> DateTime<Utc> {
 fn notice(request: u64, lane: &str, text: &str) -> Effect {
     Effect {
         request,
-        lane: lane.to_owned(),
+        lane: Lane::from(lane.to_owned()),
         urgent: false,
         action: Action::Notice {
             to: Target::Id { id: lane.to_owned() },
@@ -42,14 +42,14 @@ fn notice(request: u64, lane: &str, text: &str) -> Effect {
 
 /// The relay of a request.
 fn relay(request: u64) -> Effect {
-    Effect { request, lane: "!volunteers:x".to_owned(), urgent: true, action: Action::Relay }
+    Effect { request, lane: Lane::room("!volunteers:x"), urgent: true, action: Action::Relay }
 }
 
 /// The private room of a claim.
 fn private_room(request: u64, volunteer: &str) -> Effect {
     Effect {
         request,
-        lane: "private".to_owned(),
+        lane: Lane::Private,
         urgent: true,
         action: Action::PrivateRoom { volunteer: volunteer.to_owned() },
     }
@@ -59,7 +59,7 @@ fn private_room(request: u64, volunteer: &str) -> Effect {
 fn intro(request: u64, volunteer: &str) -> Effect {
     Effect {
         request,
-        lane: "private".to_owned(),
+        lane: Lane::Private,
         urgent: false,
         action: Action::Intro { volunteer: volunteer.to_owned() },
     }
@@ -267,7 +267,7 @@ async fn a_release_drops_and_records_effects_atomically() -> TestResult {
         if let Some(room) = room {
             owed.push(Effect {
                 request: r.number,
-                lane: "private".to_owned(),
+                lane: Lane::Private,
                 urgent: false,
                 action: Action::Remove { room: room.to_owned(), user: "@alice:x".to_owned() },
             });
@@ -291,7 +291,7 @@ async fn a_release_drops_and_records_effects_atomically() -> TestResult {
             notice(n, "!volunteers:x", "open again"),
             Effect {
                 request: n,
-                lane: "private".to_owned(),
+                lane: Lane::Private,
                 urgent: false,
                 action: Action::Remove {
                     room: "!private:x".to_owned(),
@@ -362,7 +362,7 @@ async fn owe_journals_effects_of_no_transition() -> TestResult {
     assert!(store.pending_effects()?.is_empty());
     let edit = Effect {
         request: 3,
-        lane: "!volunteers:x".to_owned(),
+        lane: Lane::room("!volunteers:x"),
         urgent: false,
         action: Action::RetireRelay { key: Key::RelayDone, relay: None },
     };

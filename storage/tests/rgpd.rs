@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use entraide_commands::{Category, Key, Lang, Message, Reading, Relation, VolunteerStatus, When};
 use entraide_storage::{
-    Action, Effect, Forgotten, NewRequest, Outcome, PERSON_DATA_VERSION, PSEUDONYM,
+    Action, Effect, Forgotten, Lane, NewRequest, Outcome, PERSON_DATA_VERSION, PSEUDONYM,
     PSEUDONYM_PREFIX, PersonData, Purged, Quote, Request, Retention, RoomKind, SCHEMA_VERSION,
     Shape, State, Step, Store, StoreError, Target,
 };
@@ -64,7 +64,7 @@ fn none(_: &Request) -> Vec<Effect> {
 fn posted(request: &Request) -> Vec<Effect> {
     let confirmation = Effect {
         request: request.number,
-        lane: request.origin_room.clone(),
+        lane: Lane::room(&request.origin_room),
         urgent: true,
         action: Action::Notice {
             to: Target::Id { id: request.origin_room.clone() },
@@ -84,7 +84,7 @@ fn posted(request: &Request) -> Vec<Effect> {
     };
     let relay = Effect {
         request: request.number,
-        lane: VOLUNTEERS.to_owned(),
+        lane: Lane::room(VOLUNTEERS),
         urgent: true,
         action: Action::Relay,
     };
@@ -98,19 +98,19 @@ fn claimed(request: &Request) -> Vec<Effect> {
     vec![
         Effect {
             request: request.number,
-            lane: "private".to_owned(),
+            lane: Lane::Private,
             urgent: true,
             action: Action::PrivateRoom { volunteer: volunteer.clone() },
         },
         Effect {
             request: request.number,
-            lane: "private".to_owned(),
+            lane: Lane::Private,
             urgent: false,
             action: Action::Intro { volunteer },
         },
         Effect {
             request: request.number,
-            lane: VOLUNTEERS.to_owned(),
+            lane: Lane::room(VOLUNTEERS),
             urgent: false,
             action: Action::RetireRelay {
                 key: Key::RelayTaken,
@@ -513,7 +513,7 @@ async fn test_forget_a_volunteer_gives_back_what_they_hold_and_a_coordinator_lea
         store
             .pending_effects()?
             .iter()
-            .all(|q| q.effect.request != 7 || q.effect.lane != "private")
+            .all(|q| q.effect.request != 7 || q.effect.lane != Lane::Private)
     );
     assert_eq!(store.person(ALICE)?.status, VolunteerStatus::Unvetted);
     assert!(!store.vetted()?.contains(&ALICE.to_owned()));

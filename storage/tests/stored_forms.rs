@@ -13,10 +13,10 @@ use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, TimeZone, Utc};
 use entraide_storage::{
     SCHEMA_VERSION, Store,
     model::{
-        Action, AuditAction, AuditEntry, Block, Category, DayPart, Effect, FollowUp, Key, Lang,
-        LogEntry, Message, NewRequest, Outcome, Pause, Person, Post, Quote, Reading, Relation,
-        Repeat, Request, RoomKind, Root, Series, Shape, Signature, Spare, State, Step, Target,
-        VolunteerStatus, When,
+        Action, AuditAction, AuditEntry, Block, Category, DayPart, Effect, FollowUp, Key, Lane,
+        Lang, LogEntry, Message, NewRequest, Outcome, Pause, Person, Post, Quote, Reading,
+        Relation, Repeat, Request, RoomKind, Root, Series, Shape, Signature, Spare, State, Step,
+        Target, VolunteerStatus, When,
     },
 };
 use serde::{Serialize, de::DeserializeOwned};
@@ -184,7 +184,7 @@ const FULL_NOTICE: &str = concat!(
 /// [`full_notice`] as an effect of request 1, as the store journals it in
 /// [`keys_and_raw_values_keep_their_pinned_encoding`].
 fn full_effect() -> Effect {
-    Effect { request: 1, lane: "private".to_owned(), urgent: false, action: full_notice() }
+    Effect { request: 1, lane: Lane::Private, urgent: false, action: full_notice() }
 }
 
 const FULL_EFFECT: &str = concat!(
@@ -763,7 +763,7 @@ fn every_stored_record_keeps_its_pinned_form() -> TestResult {
     pinned(
         &Effect {
             request: 0,
-            lane: "!coordination:x".to_owned(),
+            lane: Lane::room("!coordination:x"),
             urgent: true,
             action: Action::Relay,
         },
@@ -839,7 +839,7 @@ async fn keys_and_raw_values_keep_their_pinned_encoding() -> TestResult {
         // rest stays in it.
         let confirmation = |request: &Request| Effect {
             request: request.number,
-            lane: request.origin_room.clone(),
+            lane: Lane::room(&request.origin_room),
             urgent: true,
             action: Action::Notice {
                 to: Target::Id { id: request.origin_room.clone() },
@@ -858,7 +858,7 @@ async fn keys_and_raw_values_keep_their_pinned_encoding() -> TestResult {
             .create_request(new, "$asked", at(0), |request| {
                 let relay = Effect {
                     request: request.number,
-                    lane: "!volunteers:x".to_owned(),
+                    lane: Lane::room("!volunteers:x"),
                     urgent: true,
                     action: Action::Relay,
                 };
@@ -871,13 +871,13 @@ async fn keys_and_raw_values_keep_their_pinned_encoding() -> TestResult {
             .claim(number, "@alice:x", None, at(2), |request| {
                 let private = Effect {
                     request: request.number,
-                    lane: "private".to_owned(),
+                    lane: Lane::Private,
                     urgent: true,
                     action: Action::PrivateRoom { volunteer: "@alice:x".to_owned() },
                 };
                 let edit = Effect {
                     request: request.number,
-                    lane: "!volunteers:x".to_owned(),
+                    lane: Lane::room("!volunteers:x"),
                     urgent: false,
                     action: Action::RetireRelay { key: Key::RelayTaken, relay: None },
                 };
@@ -1125,5 +1125,20 @@ async fn a_store_of_schema_version_1_opens_and_is_upgraded() -> TestResult {
     // What this version wrote over the version-1 request is there after a reopening.
     let store = Store::open(dir.path())?;
     assert_eq!(store.request(1)?.map(|r| r.follow_up.done), Some(vec![Step::Nudge]));
+    Ok(())
+}
+
+/// Lanes are stored as the text they always were: a room id, `private`, or `direct:` and
+/// a user id; every journal written before they were typed reads back the same.
+#[test]
+fn lanes_keep_their_stored_text() -> Result<(), Box<dyn std::error::Error>> {
+    for (lane, text) in [
+        (Lane::room("!volunteers:x"), r#""!volunteers:x""#),
+        (Lane::Private, r#""private""#),
+        (Lane::Direct("@marie:x".to_owned()), r#""direct:@marie:x""#),
+    ] {
+        assert_eq!(serde_json::to_string(&lane)?, text);
+        assert_eq!(serde_json::from_str::<Lane>(text)?, lane);
+    }
     Ok(())
 }

@@ -4,7 +4,7 @@
 //! it, and the coordinator's action in the audit.
 
 use entraide_commands::{CommandKind, Key, VolunteerStatus};
-use entraide_storage::{AuditAction, AuditEntry, Request};
+use entraide_storage::{AuditAction, AuditEntry, Lane, Request};
 use matrix_sdk::ruma::UserId;
 use tracing::info;
 
@@ -28,10 +28,9 @@ pub async fn apply(scheme: &Scheme, ctx: &Ctx, number: u64, user: &UserId) -> Re
         let mut owed = plan::private_room(scheme, request, user.as_str());
         // Once the room is there, in its lane, as for a claim: the volunteer told in the
         // relay's thread (mentioned, so that they are notified), the coordinator answered.
-        let mut to_volunteer = plan::to_relay_thread(scheme, request, &told, user.as_str(), true);
-        to_volunteer.lane = plan::PRIVATE_LANE.to_owned();
-        let mut answer = ctx.reply(scheme, &assigned, Some(request));
-        answer.lane = plan::PRIVATE_LANE.to_owned();
+        let to_volunteer =
+            plan::to_relay_thread(request, &told, user.as_str(), true, Lane::Private);
+        let answer = ctx.reply_in(scheme, &assigned, Some(request), Lane::Private);
         let after_room = 1.min(owed.len());
         owed.splice(after_room..after_room, [to_volunteer, answer]);
         owed
@@ -59,12 +58,12 @@ pub async fn apply(scheme: &Scheme, ctx: &Ctx, number: u64, user: &UserId) -> Re
 #[cfg(test)]
 mod tests {
     use entraide_commands::{CommandKind, Lang, VolunteerStatus};
+    use entraide_storage::Lane;
     use entraide_storage::{Action, AuditAction, Effect, RoomKind, State, Target, TransitionError};
 
     use super::apply;
     use crate::{
         cmd::desk::{AGENT, COORDINATION, Desk, Result, is_notice_to, user},
-        effects::plan::PRIVATE_LANE,
         failure::Failure,
     };
 
@@ -118,7 +117,7 @@ mod tests {
             ],
             "the room first, in its lane; written in the coordination room: not announced"
         );
-        assert!(owed.iter().all(|effect| effect.lane == PRIVATE_LANE && effect.request == 1));
+        assert!(owed.iter().all(|effect| effect.lane == Lane::Private && effect.request == 1));
         assert!(
             matches!(&owed[1].action, Action::Notice { mention: Some(m), .. } if m == PAUL),
             "the volunteer is mentioned"

@@ -2,7 +2,7 @@
 //! what they held is given back and relayed again.
 
 use entraide_commands::{Key, Message, VolunteerStatus};
-use entraide_storage::{AuditAction, Request, RoomKind};
+use entraide_storage::{AuditAction, Lane, Request, RoomKind};
 use matrix_sdk::{
     Room,
     ruma::{UserId, events::room::member::MembershipState},
@@ -58,7 +58,7 @@ pub(super) async fn give_back_all(
         if request.state.holder() != Some(user.as_str()) {
             continue;
         }
-        let dropped = bot.store.owed_in(request.number, plan::PRIVATE_LANE)?;
+        let dropped = bot.store.owed_in(request.number, &Lane::Private)?;
         let owed = |request: &Request, old_room: Option<&str>| {
             plan::release(bot, request, old_room, user.as_str(), None)
         };

@@ -3,7 +3,7 @@
 //! coordination room is told of a newcomer to meet.
 
 use entraide_commands::{Key, Message, Place, VolunteerStatus};
-use entraide_storage::{Action, Effect, Shape, Signature, Target};
+use entraide_storage::{Action, Effect, Lane, Shape, Signature, Target};
 use tracing::{error, info};
 
 use super::Ctx;
@@ -21,7 +21,7 @@ pub async fn send(scheme: &Scheme, ctx: &Ctx) -> Result<(), Failure> {
     let user = ctx.sender().to_string();
     scheme.outbox.now(Effect {
         request: 0,
-        lane: format!("direct:{user}"),
+        lane: Lane::Direct(user.to_string()),
         urgent: true,
         action: Action::Notice {
             to: Target::Direct { user },
@@ -102,6 +102,7 @@ pub async fn tell_new_version(scheme: &Scheme) {
 #[cfg(test)]
 mod tests {
     use entraide_commands::{Lang, VolunteerStatus};
+    use entraide_storage::Lane;
     use entraide_storage::{Action, Signature, Target};
 
     use super::{accept, send, tell_new_version};
@@ -132,7 +133,7 @@ mod tests {
         let owed = desk.owed();
         assert_eq!(owed.len(), 2);
         assert!(is_notice_to(&owed[0], &Target::Direct { user: PAUL.to_owned() }));
-        assert_eq!(owed[0].lane, format!("direct:{PAUL}"));
+        assert_eq!(owed[0].lane, Lane::Direct(PAUL.to_owned()));
         assert!(is_notice_to(&owed[1], &Target::Id { id: TILLEULS.to_owned() }));
         let said = Desk::said(&owed);
         assert!(said[0].contains("`!accept`"), "{said:?}");

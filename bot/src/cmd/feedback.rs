@@ -3,7 +3,7 @@
 //! question the bot asks them when the volunteer closes it.
 
 use entraide_commands::{CommandKind, Key, Place, rules};
-use entraide_storage::{Action, Effect, Request, Shape, State, Target, TransitionError};
+use entraide_storage::{Action, Effect, Lane, Request, Shape, State, Target, TransitionError};
 use matrix_sdk::ruma::{EventId, RoomId, UserId};
 use tracing::{error, info};
 
@@ -114,7 +114,7 @@ pub fn ask(scheme: &Scheme, request: &Request) -> Option<Effect> {
     );
     Some(Effect {
         request: request.number,
-        lane: room.clone(),
+        lane: Lane::room(&room),
         urgent: false,
         action: Action::Notice {
             to: Target::Private,
@@ -137,6 +137,7 @@ fn thumb(key: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use entraide_commands::{CommandKind, Lang};
+    use entraide_storage::Lane;
     use entraide_storage::{Action, Outcome, Shape, Target, TransitionError};
     use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId};
 
@@ -249,7 +250,7 @@ mod tests {
         assert_eq!(ask(&desk.scheme, &request), None, "no private room, no question");
         let request = desk.claimed(1, PAUL, Some(PRIVATE)).await?;
         let asked = ask(&desk.scheme, &request).ok_or("a question")?;
-        assert_eq!((asked.request, asked.lane.as_str()), (1, PRIVATE));
+        assert_eq!((asked.request, &asked.lane), (1, &Lane::room(PRIVATE)));
         let Action::Notice { to, message, shape, mention } = &asked.action else {
             return Err("a notice".into());
         };

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use entraide_commands::{CommandKind, Key, Message, Place, VolunteerStatus};
 use entraide_storage::{
-    Action, AuditAction, Effect, Forgotten, PersonData, RoomKind, Shape, Target,
+    Action, AuditAction, Effect, Forgotten, Lane, PersonData, RoomKind, Shape, Target,
 };
 use matrix_sdk::ruma::UserId;
 use tracing::info;
@@ -126,7 +126,7 @@ fn owed_on_matrix(
     // before taking messages down; a notice to the volunteer stays urgent.
     let in_room = |number: u64, room: &str, action: Action| Effect {
         request: number,
-        lane: room.to_owned(),
+        lane: Lane::room(room),
         urgent: matches!(action, Action::Notice { .. }),
         action,
     };
@@ -192,7 +192,7 @@ fn answer_then_leave(
     let here = ctx.room.as_str();
     let mut answered = false;
     for room in &forgotten.direct_rooms {
-        let in_room = |action| Effect { request: 0, lane: room.clone(), urgent: false, action };
+        let in_room = |action| Effect { request: 0, lane: Lane::room(room), urgent: false, action };
         owed.push(in_room(Action::Scrub { room: room.clone(), about: None }));
         if room == here && ctx.place == Place::Direct {
             owed.push(ctx.reply(scheme, done, None));

@@ -43,7 +43,7 @@ mod yes;
 pub use self::charter::tell_new_version;
 
 use entraide_commands::{Command, Key, Lang, Message, Place, Roles, rules};
-use entraide_storage::{Effect, Request, Root, Shape};
+use entraide_storage::{Action, Effect, Lane, Request, Root, Shape, Target};
 use matrix_sdk::ruma::{EventId, OwnedEventId, OwnedRoomId, RoomId, UserId};
 
 use crate::{bot::Bot, effects::plan, failure::Failure, matrix::ReplyTo, scheme::Scheme};
@@ -90,6 +90,32 @@ impl Ctx {
     /// command's own. An answer that comes more than a few minutes after the command
     /// says so.
     pub fn reply(&self, scheme: &Scheme, message: &Message, about: Option<&Request>) -> Effect {
+        self.reply_in(scheme, message, about, Lane::room(&self.room))
+    }
+
+    /// [`Ctx::reply`] in `lane`: after what `lane` holds before it (a claim's answer
+    /// waits for the private room, a request's confirmation for its relay).
+    pub fn reply_in(
+        &self,
+        scheme: &Scheme,
+        message: &Message,
+        about: Option<&Request>,
+        lane: Lane,
+    ) -> Effect {
+        let to = Target::Id { id: self.room.to_string() };
+        self.reply_with(scheme, message, about, lane, to)
+    }
+
+    /// [`Ctx::reply_in`], sent `to` a room resolved when it is sent (the requester's,
+    /// wherever their request is followed then).
+    pub fn reply_with(
+        &self,
+        scheme: &Scheme,
+        message: &Message,
+        about: Option<&Request>,
+        lane: Lane,
+        to: Target,
+    ) -> Effect {
         let message = if scheme.clock.wall_ms().saturating_sub(self.at) > LATE_MS {
             let notice = scheme.texts.render(self.lang, Key::LateAnswer, &[]);
             Message::lines([notice, message.clone()])
@@ -97,22 +123,27 @@ impl Ctx {
             message.clone()
         };
         // A reaction is not quoted: its author is mentioned instead (below).
-        let to = (!self.by_reaction).then(|| plan::quote(&self.reply_to));
+        let quoted = (!self.by_reaction).then(|| plan::quote(&self.reply_to));
         let shape = match (&self.thread, self.place) {
-            (Some(thread), _) => Shape::Thread { root: Root::Event { id: thread.to_string() }, to },
+            (Some(thread), _) => {
+                Shape::Thread { root: Root::Event { id: thread.to_string() }, to: quoted }
+            }
             (None, Place::Volunteers) => {
                 let root = match about {
                     Some(_) => Root::Relay,
                     None => Root::Event { id: self.reply_to.event.to_string() },
                 };
-                Shape::Thread { root, to }
+                Shape::Thread { root, to: quoted }
             }
             (None, _) => Shape::Reply { to: plan::quote(&self.reply_to) },
         };
-        let mention = self.by_reaction.then(|| self.sender().as_str());
-        let mut effect = plan::notice_in(&self.room, message, shape, mention);
-        effect.request = about.map_or(0, |request| request.number);
-        effect
+        let mention = self.by_reaction.then(|| self.sender().to_string());
+        Effect {
+            request: about.map_or(0, |request| request.number),
+            lane,
+            urgent: true,
+            action: Action::Notice { to, message, shape, mention },
+        }
     }
 
     /// Answers a command at once (see [`Ctx::reply`]); a stop before it is sent loses it.

@@ -2,7 +2,7 @@
 //! the bot keeps about them (GDPR Art. 15).
 
 use entraide_commands::{CommandKind, Key, Place};
-use entraide_storage::{Action, Effect};
+use entraide_storage::{Action, Effect, Lane};
 use tracing::info;
 
 use super::Ctx;
@@ -15,7 +15,7 @@ pub async fn apply(scheme: &Scheme, ctx: &Ctx) -> Result<(), Failure> {
     let in_direct_chat = ctx.place == Place::Direct;
     // In the direct chat, the file follows what was said there; elsewhere, one lane per
     // person, so that two requests never open two direct chats.
-    let lane = if in_direct_chat { ctx.room.to_string() } else { format!("direct:{user}") };
+    let lane = if in_direct_chat { Lane::room(&ctx.room) } else { Lane::Direct(user.to_string()) };
     let send = Effect {
         request: 0,
         lane,
@@ -39,6 +39,7 @@ pub async fn apply(scheme: &Scheme, ctx: &Ctx) -> Result<(), Failure> {
 #[cfg(test)]
 mod tests {
     use entraide_commands::Lang;
+    use entraide_storage::Lane;
     use entraide_storage::{Action, Target};
 
     use super::apply;
@@ -51,7 +52,7 @@ mod tests {
         apply(&desk.scheme, &desk.ctx(DIRECT, "@marie:x")?).await?;
         let owed = desk.owed();
         assert_eq!(owed.len(), 1, "{owed:?}");
-        assert_eq!(owed[0].lane, DIRECT);
+        assert_eq!(owed[0].lane, Lane::room(DIRECT));
         assert_eq!(
             owed[0].action,
             Action::SendData { user: "@marie:x".to_owned(), lang: Lang::Fr }
@@ -67,7 +68,7 @@ mod tests {
         apply(&desk.scheme, &desk.ctx_in(TILLEULS, "@bob:x", Lang::En)?).await?;
         let owed = desk.owed();
         assert_eq!(owed.len(), 2, "{owed:?}");
-        assert_eq!(owed[0].lane, "direct:@bob:x");
+        assert_eq!(owed[0].lane, Lane::Direct("@bob:x".to_owned()));
         assert_eq!(owed[0].action, Action::SendData { user: "@bob:x".to_owned(), lang: Lang::En });
         assert!(is_notice_to(&owed[1], &Target::Id { id: TILLEULS.to_owned() }));
         assert_eq!(Desk::said(&owed), ["I have sent you your data in our direct chat."]);

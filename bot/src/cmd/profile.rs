@@ -4,7 +4,7 @@
 //! to, asked once in their direct chat.
 
 use entraide_commands::{Key, Lang, Profile, ProfileAnswer};
-use entraide_storage::{Action, Effect, Shape, Target};
+use entraide_storage::{Action, Effect, Lane, Shape, Target};
 use matrix_sdk::ruma::UserId;
 use tracing::info;
 
@@ -66,7 +66,7 @@ pub async fn ask_once(scheme: &Scheme, user: &UserId, lang: Lang) -> Result<(), 
     }
     scheme.outbox.now(Effect {
         request: 0,
-        lane: format!("direct:{user}"),
+        lane: Lane::Direct(user.to_string()),
         urgent: false,
         action: Action::Notice {
             to: Target::Direct { user: user.to_string() },
@@ -93,6 +93,7 @@ fn describe(scheme: &Scheme, lang: Lang, profile: Profile) -> String {
 #[cfg(test)]
 mod tests {
     use entraide_commands::{AgeBand, Gender, Lang, Profile, ProfileAnswer};
+    use entraide_storage::Lane;
     use entraide_storage::{Action, Shape, Target};
 
     use super::{apply, ask_once};
@@ -169,7 +170,7 @@ mod tests {
         ask_once(&desk.scheme, &marie, Lang::Fr).await?;
         let owed = desk.owed();
         assert_eq!(owed.len(), 1, "asked once: {owed:?}");
-        assert_eq!(owed[0].lane, format!("direct:{MARIE}"));
+        assert_eq!(owed[0].lane, Lane::Direct(MARIE.to_owned()));
         let Action::Notice { to, shape, .. } = &owed[0].action else {
             return Err(format!("not a notice: {owed:?}").into());
         };

@@ -4,7 +4,7 @@ use entraide_commands::{CommandKind, Key, Place};
 use tracing::info;
 
 use super::{Ctx, which_request};
-use entraide_storage::Request;
+use entraide_storage::{Lane, Request};
 
 use crate::{effects::plan, failure::Failure, scheme::Scheme};
 
@@ -28,7 +28,7 @@ pub async fn apply(scheme: &Scheme, ctx: &Ctx, number: Option<u64>) -> Result<()
         owed
     };
     // What the claim still owed (the intro, telling the requester) is owed no more.
-    let dropped = scheme.store.owed_in(number, plan::PRIVATE_LANE)?;
+    let dropped = scheme.store.owed_in(number, &Lane::Private)?;
     let (_, _, queued) = scheme
         .store
         .release(number, sender, sender, false, Some(ctx.event()), scheme.now(), &dropped, owed)
@@ -42,12 +42,12 @@ pub async fn apply(scheme: &Scheme, ctx: &Ctx, number: Option<u64>) -> Result<()
 #[cfg(test)]
 mod tests {
     use entraide_commands::{CommandKind, Key, VolunteerStatus};
-    use entraide_storage::{Action, Effect, Shape, State, Target, TransitionError};
+    use entraide_storage::{Action, Effect, Lane, Shape, State, Target, TransitionError};
 
     use super::apply;
     use crate::{
         cmd::desk::{Desk, Result, VOLUNTEERS},
-        effects::plan::{self, PRIVATE_LANE},
+        effects::plan,
         failure::Failure,
     };
 
@@ -97,7 +97,7 @@ mod tests {
     async fn a_release_reopens_the_request_tells_the_room_removes_the_volunteer_and_relays_again()
     -> Result<()> {
         let mut desk = held().await?;
-        assert!(!desk.scheme.store.owed_in(1, PRIVATE_LANE)?.is_empty());
+        assert!(!desk.scheme.store.owed_in(1, &Lane::Private)?.is_empty());
         let ctx = desk.ctx(VOLUNTEERS, PAUL)?;
         apply(&desk.scheme, &ctx, Some(1)).await?;
         let request = desk.scheme.store.request(1)?.ok_or("request 1")?;
@@ -105,7 +105,7 @@ mod tests {
         assert_eq!(request.private_room, None);
         assert!(desk.scheme.store.is_handled(ctx.event())?);
         assert!(
-            desk.scheme.store.owed_in(1, PRIVATE_LANE)?.is_empty(),
+            desk.scheme.store.owed_in(1, &Lane::Private)?.is_empty(),
             "what the claim still owed is dropped"
         );
         let owed = desk.owed();
@@ -184,7 +184,7 @@ mod tests {
         let request = desk.scheme.store.request(1)?.ok_or("request 1")?;
         assert!(matches!(&request.state, State::Claimed { volunteer, .. } if volunteer == PAUL));
         assert_eq!(request.private_room.as_deref(), Some(PRIVATE));
-        assert!(!desk.scheme.store.owed_in(1, PRIVATE_LANE)?.is_empty(), "nothing dropped");
+        assert!(!desk.scheme.store.owed_in(1, &Lane::Private)?.is_empty(), "nothing dropped");
         assert!(desk.owed().is_empty());
         Ok(())
     }

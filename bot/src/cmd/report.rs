@@ -3,7 +3,7 @@
 //! CSV table, posted where they asked. Counts only, as `!stats`.
 
 use entraide_commands::{CommandKind, Span};
-use entraide_storage::{Action, Effect};
+use entraide_storage::{Action, Effect, Lane};
 use tracing::info;
 
 use super::Ctx;
@@ -19,7 +19,7 @@ pub async fn apply(scheme: &Scheme, ctx: &Ctx, span: Span) -> Result<(), Failure
     let room = ctx.room.to_string();
     let send = Effect {
         request: 0,
-        lane: room.clone(),
+        lane: Lane::room(&room),
         urgent: false,
         action: Action::SendReport { room, from: period.start, to: period.end, lang: ctx.lang },
     };
@@ -37,6 +37,7 @@ pub async fn apply(scheme: &Scheme, ctx: &Ctx, span: Span) -> Result<(), Failure
 mod tests {
     use entraide_commands::{Lang, Span};
     use entraide_storage::Action;
+    use entraide_storage::Lane;
 
     use super::apply;
     use crate::cmd::desk::{AGENT, COORDINATION, Desk, Result};
@@ -49,7 +50,7 @@ mod tests {
         let period = Span::LastMonth.resolve(desk.scheme.today()).ok_or("last month")?;
         let owed = desk.owed();
         assert_eq!(owed.len(), 1, "{owed:?}");
-        assert_eq!(owed[0].lane, COORDINATION);
+        assert_eq!(owed[0].lane, Lane::room(COORDINATION));
         assert_eq!(owed[0].request, 0);
         let expected = Action::SendReport {
             room: COORDINATION.to_owned(),

@@ -100,11 +100,8 @@ fn owed(
     // Said where the requester is followed when it is sent: a reply to the command in
     // its room, a new message in the direct chat once the request moved there.
     let answer = |message: Message| {
-        let mut effect = ctx.reply(scheme, &message, None);
-        if let Action::Notice { to, .. } = &mut effect.action {
-            *to = Target::Requester { asked_in: ctx.room.to_string() };
-        }
-        Effect { request: request.number, lane: lane.clone(), ..effect }
+        let to = Target::Requester { asked_in: ctx.room.to_string() };
+        ctx.reply_with(scheme, &message, Some(request), lane.clone(), to)
     };
     let mut owed = vec![relay];
     if move_out {
@@ -165,6 +162,7 @@ pub(super) fn within_limits(
 #[cfg(test)]
 mod tests {
     use entraide_commands::Lang;
+    use entraide_storage::Lane;
     use entraide_storage::{Action, Block, State, Target};
 
     use super::apply;
@@ -206,7 +204,9 @@ mod tests {
         let owed = desk.owed();
         let asked = format!("to requester asked in {TILLEULS}");
         assert_eq!(kinds(&owed), ["relay", "move_out", &asked, &asked]);
-        assert!(owed.iter().all(|effect| effect.lane == VOLUNTEERS && effect.request == 1));
+        assert!(
+            owed.iter().all(|effect| effect.lane == Lane::room(VOLUNTEERS) && effect.request == 1)
+        );
         let said = Desk::said(&owed);
         assert!(said[0].contains("Demande n°1"), "{said:?}");
         assert!(said[1].contains("données"), "the notice on personal data: {said:?}");

@@ -30,6 +30,7 @@ pub async fn apply(scheme: &Scheme, ctx: &Ctx, span: Span) -> Result<(), Failure
 #[cfg(test)]
 mod tests {
     use entraide_commands::{Lang, Span};
+    use entraide_storage::Lane;
 
     use super::apply;
     use crate::cmd::desk::{AGENT, COORDINATION, Desk, Result};
@@ -47,7 +48,7 @@ mod tests {
         apply(&desk.scheme, &ctx, Span::ThisMonth).await?;
         let owed = desk.owed();
         assert_eq!(owed.len(), 2, "{owed:?}");
-        assert!(owed.iter().all(|effect| effect.lane == COORDINATION));
+        assert!(owed.iter().all(|effect| effect.lane == Lane::room(COORDINATION)));
         let said = Desk::said(&owed);
         assert!(said[0].contains("Chiffres d'entraide — Saint-Martin"), "{said:?}");
         assert!(said[0].contains("Les Tilleuls < 5"), "counted, fewer than five: {said:?}");

@@ -5,7 +5,7 @@ use entraide_commands::{CommandKind, Key, Lang, Place, rules};
 use matrix_sdk::ruma::{EventId, RoomId, UserId};
 use tracing::{error, info};
 
-use entraide_storage::{Request, Root, Shape};
+use entraide_storage::{Lane, Request, Root, Shape};
 
 use super::Ctx;
 use crate::{
@@ -83,14 +83,13 @@ async fn claim(
     }
     let won = scheme.texts.render(lang, Key::ClaimWon, &[("number", &number.to_string())]);
     let owed = |request: &Request| {
-        let mut told = match command {
-            Some(ctx) => ctx.reply(scheme, &won, Some(request)),
-            None => plan::to_relay_thread(scheme, request, &won, volunteer.as_str(), true),
-        };
         // Told once the private room is there, in its lane: the invitations, which both
         // people wait for, do not share the homeserver with it; and if the room cannot
         // be made, the volunteer hears that the request was given back, not that it won.
-        told.lane = plan::PRIVATE_LANE.to_owned();
+        let told = match command {
+            Some(ctx) => ctx.reply_in(scheme, &won, Some(request), Lane::Private),
+            None => plan::to_relay_thread(request, &won, volunteer.as_str(), true, Lane::Private),
+        };
         let mut owed = plan::private_room(scheme, request, volunteer.as_str());
         owed.insert(1.min(owed.len()), told);
         owed
@@ -113,6 +112,7 @@ fn is_claim(key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use entraide_commands::{Lang, VolunteerStatus};
+    use entraide_storage::Lane;
     use entraide_storage::{
         Action, Effect, Root, Shape, Signature, State, Target, TransitionError,
     };
@@ -121,7 +121,6 @@ mod tests {
     use super::{apply, by_reaction, is_claim};
     use crate::{
         cmd::desk::{Desk, Result, VOLUNTEERS, user},
-        effects::plan::PRIVATE_LANE,
         failure::Failure,
     };
 
@@ -185,7 +184,7 @@ mod tests {
                 "relay retired RelayTaken".to_owned(),
             ]
         );
-        assert!(owed.iter().all(|effect| effect.lane == PRIVATE_LANE && effect.request == 1));
+        assert!(owed.iter().all(|effect| effect.lane == Lane::Private && effect.request == 1));
         // The answer goes in the relay's thread, as a reply to the command.
         let Action::Notice { shape, .. } = &owed[1].action else {
             return Err("the answer".into());

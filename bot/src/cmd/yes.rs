@@ -3,7 +3,7 @@
 //! two of them, as for a request a volunteer took.
 
 use entraide_commands::{CommandKind, Key};
-use entraide_storage::{Request, RoomKind, State};
+use entraide_storage::{Lane, Request, RoomKind, State};
 use tracing::info;
 
 use super::{Ctx, request::within_limits};
@@ -30,8 +30,11 @@ pub async fn apply(scheme: &Scheme, ctx: &Ctx, number: u64) -> Result<(), Failur
     };
     let told = scheme.texts.render(ctx.lang, Key::OfferTaken, &[("number", &number.to_string())]);
     let owed = |request: &Request, volunteer: &str| {
-        let mut owed =
-            plan::private_room_telling(request, volunteer, ctx.reply(scheme, &told, Some(request)));
+        let mut owed = plan::private_room_telling(
+            request,
+            volunteer,
+            ctx.reply_in(scheme, &told, Some(request), Lane::Private),
+        );
         owed.extend(plan::retire_posts(request, Key::OfferPostTaken));
         owed
     };
@@ -58,12 +61,12 @@ pub async fn apply(scheme: &Scheme, ctx: &Ctx, number: u64) -> Result<(), Failur
 #[cfg(test)]
 mod tests {
     use entraide_commands::{Key, Lang, VolunteerStatus, read_request};
+    use entraide_storage::Lane;
     use entraide_storage::{Action, Block, Effect, NewRequest, Outcome, State, TransitionError};
 
     use super::apply;
     use crate::{
         cmd::desk::{AGENT, Desk, Result, TILLEULS},
-        effects::plan::PRIVATE_LANE,
         failure::{Failure, Limit},
     };
 
@@ -133,7 +136,7 @@ mod tests {
                 format!("post {POST} in {TILLEULS} {:?}", Key::OfferPostTaken),
             ]
         );
-        assert!(owed[..4].iter().all(|effect| effect.lane == PRIVATE_LANE));
+        assert!(owed[..4].iter().all(|effect| effect.lane == Lane::Private));
         let said = Desk::said(&owed);
         assert!(said[0].contains("l'offre n°1 est pour vous"), "{said:?}");
         Ok(())

@@ -511,7 +511,7 @@ pub async fn give_back(bot: &Bot, item: &Item, mut dropped: Vec<u64>) {
     dropped.extend(item.id);
     let sorry = bot.texts.render(bot.config.language, Key::InternalError, &[]);
     let owed = |request: &Request, _: Option<&str>| {
-        vec![plan::to_relay_thread(bot, request, &sorry, volunteer, true)]
+        vec![plan::to_relay_thread(request, &sorry, volunteer, true, plan::volunteers_lane(bot))]
     };
     match bot.store.release(number, volunteer, "bot", true, None, bot.now(), &dropped, owed).await {
         Ok((_, _, queued)) => bot.outbox.journalled(queued),

@@ -1,13 +1,10 @@
 //! What each transition owes, as [`Effect`]s to journal with it. Pure: no I/O.
 
 use entraide_commands::{Key, Message};
-use entraide_storage::{Action, Effect, Quote, Request, Root, Shape, Target};
+use entraide_storage::{Action, Effect, Lane, Quote, Request, Root, Shape, Target};
 use matrix_sdk::ruma::RoomId;
 
 use crate::{matrix::ReplyTo, scheme::Scheme};
-
-/// The lane of a claim's private room and of what must wait for it.
-pub const PRIVATE_LANE: &str = "private";
 
 /// A stored quote of a person's message.
 pub fn quote(to: &ReplyTo) -> Quote {
@@ -15,8 +12,8 @@ pub fn quote(to: &ReplyTo) -> Quote {
 }
 
 /// The lane of the volunteers room.
-fn volunteers_lane(scheme: &Scheme) -> String {
-    scheme.rooms.volunteers.to_string()
+pub fn volunteers_lane(scheme: &Scheme) -> Lane {
+    Lane::room(&scheme.rooms.volunteers)
 }
 
 /// The relay of an open request.
@@ -43,7 +40,7 @@ pub fn retire_relay(scheme: &Scheme, request: &Request, key: Key) -> Effect {
 pub fn notice_in(room: &RoomId, message: Message, shape: Shape, mention: Option<&str>) -> Effect {
     Effect {
         request: 0,
-        lane: room.to_string(),
+        lane: Lane::room(room),
         urgent: true,
         action: Action::Notice {
             to: Target::Id { id: room.to_string() },
@@ -54,17 +51,18 @@ pub fn notice_in(room: &RoomId, message: Message, shape: Shape, mention: Option<
     }
 }
 
-/// Tells `to` something about `request` in its relay's thread, mentioning them.
+/// Tells `to` something about `request` in its relay's thread, mentioning them, in
+/// `lane` (the volunteers room's, or the private room's for what waits for it).
 pub fn to_relay_thread(
-    scheme: &Scheme,
     request: &Request,
     message: &Message,
     to: &str,
     urgent: bool,
+    lane: Lane,
 ) -> Effect {
     Effect {
         request: request.number,
-        lane: volunteers_lane(scheme),
+        lane,
         urgent,
         action: Action::Notice {
             to: Target::Volunteers,
@@ -83,7 +81,7 @@ pub fn private_room(scheme: &Scheme, request: &Request, volunteer: &str) -> Vec<
     let told = scheme.texts.render(request.lang, Key::RequesterTold, &[("number", &number)]);
     let told = Effect {
         request: request.number,
-        lane: PRIVATE_LANE.to_owned(),
+        lane: Lane::Private,
         urgent: true,
         action: Action::Notice {
             to: Target::Requester { asked_in: request.origin_room.clone() },
@@ -95,15 +93,10 @@ pub fn private_room(scheme: &Scheme, request: &Request, volunteer: &str) -> Vec<
     private_room_telling(request, volunteer, told)
 }
 
-/// [`private_room`], with `told` (put in the private room's lane) telling the requester.
-pub fn private_room_telling(request: &Request, volunteer: &str, mut told: Effect) -> Vec<Effect> {
-    let in_lane = |urgent, action| Effect {
-        request: request.number,
-        lane: PRIVATE_LANE.to_owned(),
-        urgent,
-        action,
-    };
-    told.lane = PRIVATE_LANE.to_owned();
+/// [`private_room`], with `told` (in the private room's lane) telling the requester.
+pub fn private_room_telling(request: &Request, volunteer: &str, told: Effect) -> Vec<Effect> {
+    let in_lane =
+        |urgent, action| Effect { request: request.number, lane: Lane::Private, urgent, action };
     vec![
         in_lane(true, Action::PrivateRoom { volunteer: volunteer.to_owned() }),
         in_lane(true, Action::Intro { volunteer: volunteer.to_owned() }),
@@ -135,7 +128,7 @@ pub fn release(
         let shape = command.map_or(Shape::New, |to| Shape::Reply { to: quote(to) });
         let in_room = |action| Effect {
             request: request.number,
-            lane: room.to_owned(),
+            lane: Lane::room(room),
             urgent: true,
             action,
         };
@@ -165,7 +158,7 @@ pub fn close(
     if let (Some(message), Some(room)) = (tell_private, &request.private_room) {
         owed.push(Effect {
             request: request.number,
-            lane: room.clone(),
+            lane: Lane::room(room),
             urgent: true,
             action: Action::Notice {
                 to: Target::Id { id: room.clone() },
@@ -184,7 +177,7 @@ pub fn close(
 pub fn post_offer(request: &Request, room: &str) -> Effect {
     Effect {
         request: request.number,
-        lane: room.to_owned(),
+        lane: Lane::room(room),
         urgent: true,
         action: Action::PostOffer { room: room.to_owned() },
     }
@@ -200,7 +193,7 @@ pub fn retire_posts(request: &Request, key: Key) -> Vec<Effect> {
             let event = post.event.clone()?;
             Some(Effect {
                 request: request.number,
-                lane: post.room.clone(),
+                lane: Lane::room(&post.room),
                 urgent: false,
                 action: Action::RetirePost { room: post.room.clone(), event, key },
             })

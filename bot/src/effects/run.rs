@@ -12,7 +12,7 @@ use std::{
     time::Duration,
 };
 
-use entraide_storage::{Effect, Queued};
+use entraide_storage::{Effect, Lane, Queued};
 use futures_util::FutureExt as _;
 use tokio::{
     sync::{Notify, Semaphore, mpsc, oneshot},
@@ -73,12 +73,12 @@ impl Outbox {
     }
 }
 
-/// A lane: the effects of one request in one room, in order.
-type Lane = (u64, String);
+/// A queue: the effects of one request in one lane, in order.
+type Queue = (u64, Lane);
 
 /// What the lanes share.
 struct Lanes {
-    queues: Mutex<HashMap<Lane, VecDeque<Item>>>,
+    queues: Mutex<HashMap<Queue, VecDeque<Item>>>,
     /// The urgent effects under way or ready to run (the bot's, shared with what must
     /// give way to them).
     urgency: Arc<Urgency>,
@@ -90,13 +90,13 @@ struct Lanes {
 }
 
 impl Lanes {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Lane, VecDeque<Item>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Queue, VecDeque<Item>>> {
         // A panic in a lane cannot leave the map inconsistent: every change is one call.
         self.queues.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Queues an item; returns its lane if the lane is new (it needs a task).
-    fn push(&self, item: Item) -> Option<Lane> {
+    fn push(&self, item: Item) -> Option<Queue> {
         let lane = (item.effect.request, item.effect.lane.clone());
         let mut queues = self.lock();
         if let Some(queue) = queues.get_mut(&lane) {
@@ -111,13 +111,13 @@ impl Lanes {
     }
 
     /// The item at the head of `lane`.
-    fn head(&self, lane: &Lane) -> Option<Item> {
+    fn head(&self, lane: &Queue) -> Option<Item> {
         self.lock().get(lane).and_then(|queue| queue.front().cloned())
     }
 
     /// Removes the head of `lane` (and, if `drop_rest`, everything behind it); returns
     /// the ids of the items dropped, and whether the lane is now empty (and gone).
-    fn pop(&self, lane: &Lane, drop_rest: bool) -> (Vec<u64>, bool) {
+    fn pop(&self, lane: &Queue, drop_rest: bool) -> (Vec<u64>, bool) {
         let mut queues = self.lock();
         let Some(queue) = queues.get_mut(lane) else {
             return (Vec::new(), true);
@@ -268,7 +268,7 @@ pub async fn dispatch(
 }
 
 /// Runs the effects of one lane in order, until it is empty or the bot stops.
-async fn run_lane(bot: Arc<Bot>, lanes: Arc<Lanes>, lane: Lane) {
+async fn run_lane(bot: Arc<Bot>, lanes: Arc<Lanes>, lane: Queue) {
     while let Some(item) = lanes.head(&lane) {
         if lanes.stopping.load(Ordering::SeqCst) {
             return;

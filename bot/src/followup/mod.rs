@@ -17,7 +17,7 @@ use std::{sync::Arc, time::Duration};
 use chrono::TimeDelta;
 use entraide_commands::{Key, Message};
 use entraide_storage::{
-    Action, Effect, Purged, Request, Retention, Shape, Step, Target, TransitionError,
+    Action, Effect, Lane, Purged, Request, Retention, Shape, Step, Target, TransitionError,
 };
 use tokio::sync::{mpsc::UnboundedSender, oneshot};
 use tracing::{error, info, warn};
@@ -84,7 +84,7 @@ pub async fn purge(bot: &Bot) {
     // The people forgotten: the relays of their requests taken down, their direct chats
     // emptied of the bot's messages and left.
     let in_room =
-        |room: &str, action| Effect { request: 0, lane: room.to_owned(), urgent: false, action };
+        |room: &str, action| Effect { request: 0, lane: Lane::room(room), urgent: false, action };
     let mut owed = Vec::new();
     for (room, event) in purged.redact {
         let reason = Key::RedactedForgotten;
@@ -136,7 +136,7 @@ pub async fn take_due_steps(bot: &Bot) {
 /// A notice about `request` in `to`, in the lane `lane`.
 fn notice(
     request: &Request,
-    lane: String,
+    lane: Lane,
     to: Target,
     message: Message,
     mention: Option<String>,
@@ -154,7 +154,7 @@ fn owed(bot: &Bot, request: &Request, step: Step, paused: bool) -> Vec<Effect> {
     let to_coordinators = |key: Key, extra: Option<(&'static str, String)>| {
         let extra: Vec<_> = extra.into_iter().chain([age.clone()]).collect();
         let message = bot.about(request, lang, key, &extra);
-        let lane = bot.rooms.coordination.to_string();
+        let lane = Lane::room(&bot.rooms.coordination);
         notice(request, lane, Target::Coordination, message, None, false)
     };
     let holder = || request.state.holder().map(str::to_owned);
@@ -162,7 +162,7 @@ fn owed(bot: &Bot, request: &Request, step: Step, paused: bool) -> Vec<Effect> {
         Step::Remind => {
             // In the main timeline, where volunteers see it.
             let message = bot.about(request, lang, Key::Reminder, std::slice::from_ref(&age));
-            let lane = bot.rooms.volunteers.to_string();
+            let lane = Lane::room(&bot.rooms.volunteers);
             vec![notice(request, lane, Target::Volunteers, message, None, false)]
         }
         Step::Escalate => vec![to_coordinators(Key::EscalatedOpen, None)],
@@ -171,8 +171,14 @@ fn owed(bot: &Bot, request: &Request, step: Step, paused: bool) -> Vec<Effect> {
             let told = bot.texts.render(request.lang, Key::OfferExpired, &[("number", &number)]);
             let origin = request.origin_room.clone();
             let to = Target::Id { id: origin.clone() };
-            let mut owed =
-                vec![notice(request, origin, to, told, Some(request.requester.clone()), true)];
+            let mut owed = vec![notice(
+                request,
+                Lane::room(&origin),
+                to,
+                told,
+                Some(request.requester.clone()),
+                true,
+            )];
             owed.extend(plan::retire_posts(request, Key::OfferPostClosed));
             owed
         }
@@ -187,7 +193,14 @@ fn owed(bot: &Bot, request: &Request, step: Step, paused: bool) -> Vec<Effect> {
             let origin = request.origin_room.clone();
             let to = Target::Id { id: origin.clone() };
             vec![
-                notice(request, origin, to, told, Some(request.requester.clone()), true),
+                notice(
+                    request,
+                    Lane::room(&origin),
+                    to,
+                    told,
+                    Some(request.requester.clone()),
+                    true,
+                ),
                 plan::retire_relay(bot, request, Key::RelayExpired),
                 to_coordinators(Key::ExpiredCoordination, None),
             ]
@@ -200,7 +213,7 @@ fn owed(bot: &Bot, request: &Request, step: Step, paused: bool) -> Vec<Effect> {
         Step::Nudge => {
             let number = request.number.to_string();
             let message = bot.texts.render(request.lang, Key::Nudge, &[("number", &number)]);
-            let lane = plan::PRIVATE_LANE.to_owned();
+            let lane = Lane::Private;
             vec![notice(request, lane, Target::Private, message, holder(), false)]
         }
         Step::EscalateClaim => {

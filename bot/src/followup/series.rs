@@ -12,7 +12,7 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, TimeZone, Utc};
 use chrono_tz::Tz;
 use entraide_commands::{Key, Reading, Repeat, When};
-use entraide_storage::{Action, Effect, NewRequest, Request, Shape, Target, TransitionError};
+use entraide_storage::{Action, Effect, Lane, NewRequest, Request, Shape, Target, TransitionError};
 use tracing::{error, info};
 
 use crate::{bot::Bot, effects::plan};
@@ -112,7 +112,7 @@ fn told(bot: &Bot, made: &Request, previous: &Request) -> Effect {
     let origin = made.origin_room.clone();
     Effect {
         request: made.number,
-        lane: origin.clone(),
+        lane: Lane::room(&origin),
         urgent: false,
         action: Action::Notice {
             to: Target::Id { id: origin },

@@ -13,14 +13,63 @@ use super::{Key, Lang, Message};
 pub struct Effect {
     /// The request it is about (0 for none).
     pub request: u64,
-    /// Effects of a request in the same lane run one after the other: the lane is the
-    /// room acted on (a room id, or `private` for the claim's private room).
-    pub lane: String,
+    /// Effects of a request in the same lane run one after the other.
+    pub lane: Lane,
     /// Urgent effects (confirmations, relays, the private room) go before the others
     /// when the homeserver limits the bot's rate.
     pub urgent: bool,
     /// What to do.
     pub action: Action,
+}
+
+/// Where an [`Effect`] waits its turn: the effects of one request in one lane run one
+/// after the other, lanes run side by side. Stored as text: a room id, `private`, or
+/// `direct:` and a user id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum Lane {
+    /// A room, by id: what the bot does there, in order.
+    Room(String),
+    /// The private room of the request's claim (its id is not known when the claim is
+    /// decided), and what must wait for it: if the room cannot be made, none of the rest
+    /// happens.
+    Private,
+    /// A person's direct chat with the bot (opened if need be), by the person's id.
+    Direct(String),
+}
+
+/// How [`Lane::Private`] is stored.
+const PRIVATE: &str = "private";
+/// What starts a stored [`Lane::Direct`].
+const DIRECT: &str = "direct:";
+
+impl From<String> for Lane {
+    fn from(text: String) -> Lane {
+        if text == PRIVATE {
+            return Lane::Private;
+        }
+        match text.strip_prefix(DIRECT) {
+            Some(user) => Lane::Direct(user.to_owned()),
+            None => Lane::Room(text),
+        }
+    }
+}
+
+impl From<Lane> for String {
+    fn from(lane: Lane) -> String {
+        match lane {
+            Lane::Room(room) => room,
+            Lane::Private => PRIVATE.to_owned(),
+            Lane::Direct(user) => format!("{DIRECT}{user}"),
+        }
+    }
+}
+
+impl Lane {
+    /// The lane of a room, by id.
+    pub fn room(id: impl ToString) -> Lane {
+        Lane::Room(id.to_string())
+    }
 }
 
 /// What an [`Effect`] does.

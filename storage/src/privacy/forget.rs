@@ -12,14 +12,11 @@ use crate::{
     error::{abort_store, store_error},
     index::reindex,
     model::{
-        AUDIT, Action, AuditEntry, EFFECTS, Effect, FollowUp, LOG, LogEntry, Outcome, PEOPLE,
+        AUDIT, Action, AuditEntry, EFFECTS, Effect, FollowUp, LOG, Lane, LogEntry, Outcome, PEOPLE,
         Person, REQUESTS, ROOMS, Request, RoomKind, Shape, State, Target,
     },
     transition::append_log,
 };
-
-/// The lane of the effects of a claim's private room (see [`Effect::lane`]).
-const PRIVATE_LANE: &str = "private";
 
 /// What [`Store::forget`] did, and what it leaves to the bot on Matrix.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -238,7 +235,7 @@ impl Store {
             let (key, bytes) = item?;
             let effect: Effect = decode(&bytes, EFFECTS, &key)?;
             let private_of_held =
-                found.held.contains(&effect.request) && effect.lane == PRIVATE_LANE;
+                found.held.contains(&effect.request) && effect.lane == Lane::Private;
             if found.made.contains(&effect.request)
                 || private_of_held
                 || effect_names(&effect, user_id, &texts)
