@@ -114,7 +114,7 @@ pub fn ask(scheme: &Scheme, request: &Request) -> Option<Effect> {
     );
     Some(Effect {
         request: request.number,
-        lane: Lane::room(&room),
+        lane: Lane::room(room),
         urgent: false,
         action: Action::Notice {
             to: Target::Private,
