@@ -135,6 +135,7 @@ mod tests {
                         on_behalf: None,
                     },
                     lang: Lang::Fr,
+                    informs: false,
                 };
                 store.create_request(new, event, at(0)?, |_| Vec::new()).await?;
             }

@@ -42,6 +42,7 @@ async fn fill(dir: &Path) -> Result<()> {
             text: "des courses, 3 rue des Lilas".to_owned(),
             reading: Reading { category: Category::Groceries, when: When::Asap, on_behalf: None },
             lang: Lang::Fr,
+            informs: false,
         };
         let (request, _) = store.create_request(new, &format!("$e{i}"), posted, none).await?;
         if i < 5 {

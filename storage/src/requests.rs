@@ -52,9 +52,11 @@ impl Store {
             &self.meta,
             &self.handled,
             &self.effects,
+            &self.informed,
         );
+        let informed_at = u64::try_from(now.timestamp_millis()).unwrap_or(0).to_be_bytes();
         let done = trees
-            .transaction(|(requests, by_requester, log, meta, handled, effects)| {
+            .transaction(|(requests, by_requester, log, meta, handled, effects, informed)| {
                 if handled.get(event_id)?.is_some() {
                     return abort(TransitionError::AlreadyHandled);
                 }
@@ -69,6 +71,9 @@ impl Store {
                 index(by_requester, &new.requester, number)?;
                 append_log(log, now, number, &new.requester, outcome, None)?;
                 handled.insert(event_id, &now.timestamp().to_be_bytes())?;
+                if new.informs && informed.get(new.requester.as_str())?.is_none() {
+                    informed.insert(new.requester.as_str(), &informed_at)?;
+                }
                 let queued = journal(effects, plan(&request), &[])?;
                 Ok((request, queued))
             })

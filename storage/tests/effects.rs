@@ -18,6 +18,7 @@ fn new_request(requester: &str) -> NewRequest {
         text: "courses pour ma mère".to_owned(),
         reading: Reading { category: Category::Groceries, when: When::Asap, on_behalf: None },
         lang: Lang::Fr,
+        informs: false,
     }
 }
 

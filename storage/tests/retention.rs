@@ -31,6 +31,7 @@ fn ask(requester: &str, text: &str) -> NewRequest {
         text: text.to_owned(),
         reading: Reading { category: Category::Groceries, when: When::Asap, on_behalf: None },
         lang: Lang::Fr,
+        informs: false,
     }
 }
 

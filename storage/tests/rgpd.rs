@@ -52,6 +52,7 @@ fn ask(requester: &str, origin: &str, text: &str, category: Category) -> NewRequ
         text: text.to_owned(),
         reading: Reading { category, when: When::Asap, on_behalf: Some(Relation::Mother) },
         lang: Lang::Fr,
+        informs: false,
     }
 }
 

@@ -37,6 +37,7 @@ fn ask(requester: &str, neighbourhood: Option<&str>, category: Category) -> NewR
             on_behalf: (category == Category::Visit).then_some(Relation::Mother),
         },
         lang: Lang::Fr,
+        informs: false,
     }
 }
 

@@ -19,6 +19,7 @@ fn new_request(requester: &str) -> NewRequest {
         text: "courses pour ma mère".to_owned(),
         reading: Reading { category: Category::Groceries, when: When::Asap, on_behalf: None },
         lang: Lang::Fr,
+        informs: false,
     }
 }
 
@@ -57,6 +58,22 @@ async fn numbers_are_sequential_and_an_event_makes_one_request() -> TestResult {
     ));
     assert!(store.is_handled("$e1")?);
     assert_eq!(store.active_requests()?.len(), 2);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_first_request_records_its_requester_informed_in_the_same_transaction() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let store = Store::open(dir.path())?;
+    store.create_request(new_request("@a:x"), "$e1", at(0), none).await?;
+    assert!(!store.is_informed("@a:x")?, "not told: not recorded");
+    let informing = NewRequest { informs: true, ..new_request("@a:x") };
+    store.create_request(informing.clone(), "$e2", at(1), none).await?;
+    assert!(store.is_informed("@a:x")?);
+    // Refused (the same event), it records nothing either.
+    let other = NewRequest { requester: "@b:x".to_owned(), ..informing };
+    assert!(store.create_request(other, "$e2", at(2), none).await.is_err());
+    assert!(!store.is_informed("@b:x")?);
     Ok(())
 }
 
@@ -441,6 +458,7 @@ fn new_offer(volunteer: &str) -> NewRequest {
         text: "je vais au marché samedi, besoin de quelque chose ?".to_owned(),
         reading: Reading { category: Category::Groceries, when: When::Asap, on_behalf: None },
         lang: Lang::Fr,
+        informs: false,
     }
 }
 

@@ -834,6 +834,7 @@ async fn keys_and_raw_values_keep_their_pinned_encoding() -> TestResult {
             text: "courses pour ma mère, jeudi 14h30".to_owned(),
             reading: full_reading()?,
             lang: Lang::Fr,
+            informs: false,
         };
         // Each transition owes what the bot would; what is finished leaves the journal, the
         // rest stays in it.
@@ -1113,6 +1114,7 @@ async fn a_store_of_schema_version_1_opens_and_is_upgraded() -> TestResult {
             text: "help".to_owned(),
             reading: Reading { category: Category::Other, when: When::Asap, on_behalf: None },
             lang: Lang::En,
+            informs: false,
         };
         let (second, _) = store.create_request(new, "$second", at(9), |_| Vec::new()).await?;
         assert_eq!(second.number, 2);

@@ -160,6 +160,7 @@ impl Desk {
             text: text.to_owned(),
             reading,
             lang: Lang::Fr,
+            informs: false,
         };
         let event = format!("$ask{}:x", fresh_number());
         let (request, _) = scheme.store.create_request(new, &event, now, |_| Vec::new()).await?;

@@ -41,6 +41,7 @@ pub async fn apply(scheme: &Scheme, ctx: &Ctx, text: String) -> Result<(), Failu
         reading: read_request(&text, now.with_timezone(&scheme.config.timezone)),
         text,
         lang: ctx.lang,
+        informs: false,
     };
     let names = names.join(", ");
     let owed = |request: &Request| {

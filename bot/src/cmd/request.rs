@@ -15,7 +15,8 @@ use crate::{
     scheme::Scheme,
 };
 
-/// Records the request (marking its event handled in the same transaction) with what it
+/// Records the request (marking its event handled, and the requester informed when
+/// they are told of their data, in the same transaction) with what it
 /// owes: the relay first, then, in the relay's lane, the request taken out of its
 /// neighbourhood room where that applies ([`moves_out`]), the confirmation, a series'
 /// notice and, the first time a person asks, the notice on their data. Nothing here
@@ -45,8 +46,14 @@ pub async fn apply(
     // Only the coordinators set up requests that repeat (regular calls and visits they
     // arrange); anyone else's "chaque mardi" is one request, for the next one.
     let every = if ctx.roles.coordinator { read_repeat(&text) } else { None };
+    let requester = ctx.sender().as_str();
+    // The first time a person asks, they are told what becomes of their data (GDPR
+    // Art. 13), after the confirmation; the transaction records it. The person who
+    // phoned is told by the coordinator, not the coordinator by the bot.
+    let inform = !phone_in && !scheme.store.is_informed(requester)?;
+    let move_out = !phone_in && moves_out(scheme, ctx);
     let new = NewRequest {
-        requester: ctx.sender().to_string(),
+        requester: requester.to_owned(),
         origin_room: match phone_in {
             true => scheme.rooms.coordination.to_string(),
             false => ctx.room.to_string(),
@@ -55,13 +62,8 @@ pub async fn apply(
         text,
         reading,
         lang: ctx.lang,
+        informs: inform,
     };
-    let requester = ctx.sender().as_str();
-    // The first time a person asks, they are told what becomes of their data (GDPR
-    // Art. 13), after the confirmation. The person who phoned is told by the
-    // coordinator, not the coordinator by the bot.
-    let inform = !phone_in && !scheme.store.is_informed(requester)?;
-    let move_out = !phone_in && moves_out(scheme, ctx);
     let owed = |request: &Request| owed(scheme, ctx, request, move_out, inform);
     let created = match every {
         Some(every) => scheme.store.create_series(new, every, ctx.event(), now, owed).await,
@@ -74,9 +76,6 @@ pub async fn apply(
     };
     info!(request = request.number, category = ?request.reading.category, "request posted");
     scheme.outbox.journalled(queued);
-    if inform {
-        scheme.store.first_contact(requester, scheme.clock.wall_ms()).await?;
-    }
     // A coordinator posting for someone who phoned is not the one helped.
     if !phone_in {
         super::profile::ask_once(scheme, ctx.sender(), ctx.lang).await?;

@@ -159,6 +159,7 @@ mod tests {
             text: text.to_owned(),
             reading: read_request(text, now.with_timezone(&scheme.config.timezone)),
             lang: Lang::Fr,
+            informs: false,
         };
         let store = &scheme.store;
         store

@@ -54,6 +54,7 @@ mod tests {
             text: CALL.to_owned(),
             reading: read_request(CALL, now),
             lang: Lang::Fr,
+            informs: false,
         }
     }
 

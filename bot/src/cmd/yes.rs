@@ -88,6 +88,7 @@ mod tests {
             text: text.to_owned(),
             reading: read_request(text, now.with_timezone(&scheme.config.timezone)),
             lang: Lang::Fr,
+            informs: false,
         };
         let rooms = [TILLEULS.to_owned()];
         scheme.store.create_offer(new, &rooms, "$offer1:x", now, |_| Vec::new()).await?;

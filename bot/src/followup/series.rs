@@ -89,6 +89,7 @@ pub async fn make_due(bot: &Bot) {
             text: request.text.clone(),
             reading: Reading { when: When::On { date: day, time, part }, ..request.reading },
             lang: request.lang,
+            informs: false,
         };
         let owed = |made: &Request| vec![plan::relay(bot, made), told(bot, made, &request)];
         match bot.store.next_occurrence(request.number, new, now, owed).await {

@@ -50,6 +50,7 @@ fn ask(requester: &str, neighbourhood: &str, category: Category) -> NewRequest {
         text: "des courses pour Mme Dupont, 06 12 34 56 78".to_owned(),
         reading: Reading { category, when: When::Asap, on_behalf: None },
         lang: Lang::Fr,
+        informs: false,
     }
 }
 

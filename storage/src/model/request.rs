@@ -73,6 +73,9 @@ pub struct NewRequest {
     pub reading: Reading,
     /// The requester's language.
     pub lang: Lang,
+    /// With this request the requester gets the notice on their data (their first):
+    /// recorded in the same transaction (see [`Store::is_informed`](crate::Store::is_informed)).
+    pub informs: bool,
 }
 
 /// A request for help.

@@ -516,6 +516,7 @@ async fn seed_request(store: &Store, i: u64, volunteers: u64) -> Result<State> {
         ),
         text,
         lang: Lang::Fr,
+        informs: false,
     };
     let no_effects = |_: &entraide_storage::Request| Vec::new();
     let (request, _) = store

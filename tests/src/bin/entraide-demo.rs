@@ -276,6 +276,7 @@ async fn last_month(store: &Store, month: Period, tz: Tz) -> Result<u64> {
                 on_behalf: (i % 3 != 1).then_some(Relation::Mother),
             },
             lang: Lang::Fr,
+            informs: false,
         };
         let (request, _) = store.create_request(new, &format!("$demo-{i}"), at, none).await?;
         let volunteer = format!("@benevole{}:demo", (i * 5) % 12);

@@ -223,6 +223,7 @@ async fn seed(store: &Store, args: &Args, now: DateTime<Utc>) -> Result<()> {
                     text: format!("demande ancienne {i}"),
                     reading: Reading { category, when: When::Asap, on_behalf: None },
                     lang: Lang::Fr,
+                    informs: false,
                 };
                 let event = format!("$seed-{i}:localhost");
                 store.create_request(new, &event, at, no_effects).await?;
