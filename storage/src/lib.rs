@@ -25,6 +25,9 @@
 //! - `spares`: private rooms made ahead of claims ([`Spare`]).
 //! - `people`: volunteer records, blocks, the notice on data, the audit
 //!   ([`VolunteerSummary`], [`AuditEntry`]).
+//! - `volunteers`: a coordinator's decision about a volunteer as one transition: status,
+//!   audit, the requests they held given back, the effects owed
+//!   ([`Store::change_volunteer`]).
 //! - `rooms`: what each room is ([`RoomKind`]), since when the bot serves it.
 //! - `meta`: the last sync, the charter's version, the handled events.
 //! - `privacy`: the rights of the people the store knows (GDPR Art. 15 and 17):
@@ -95,6 +98,7 @@ mod series;
 mod spares;
 mod stats;
 mod transition;
+mod volunteers;
 
 use std::path::Path;
 
@@ -112,11 +116,11 @@ pub use crate::{
     error::{StoreError, TransitionError},
     journal::Queued,
     model::{
-        Action, AuditAction, AuditEntry, Block, Effect, FollowUp, Lane, LogEntry, NewRequest,
-        Outcome, Pause, Person, Post, ProfileRecord, Quote, Repeat, Request, RoomKind, Root,
-        Series, Shape, Signature, Spare, State, Step, Target,
+        Action, AuditAction, AuditEntry, Block, Effect, FollowUp, Lane, LogEntry, Membership,
+        NewRequest, Outcome, Pause, Person, Post, ProfileRecord, Quote, Repeat, Request, RoomKind,
+        Root, Series, Shape, Signature, Spare, State, Step, Target,
     },
-    people::VolunteerSummary,
+    people::{StatusChange, VolunteerSummary},
     privacy::{
         FORGET_PASSES, Forgotten, HelpedRequest, PERSON_DATA_VERSION, PSEUDONYM_PREFIX, PersonData,
     },

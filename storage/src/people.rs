@@ -45,39 +45,8 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<VolunteerStatus, StoreError> {
         let result = (&self.people, &self.audit).transaction(|(people, audit)| {
-            let before = get_person(people, user_id)?;
-            let old = before.status;
-            // A block on their requests is not their volunteer status, nor are their
-            // charter, pause and areas: they stay.
-            let person = Person {
-                status,
-                changed_by: Some(by.to_owned()),
-                changed_at: Some(now),
-                reason: reason.map(str::to_owned),
-                ..before
-            };
-            put(people, PEOPLE, user_id.as_bytes(), &person)?;
-            let action = match (old, status) {
-                (old, new) if old == new => None,
-                (_, VolunteerStatus::Vetted) => Some(AuditAction::Vet),
-                (_, VolunteerStatus::Banned) => Some(AuditAction::Ban),
-                (VolunteerStatus::Banned, VolunteerStatus::Unvetted) => Some(AuditAction::Unban),
-                (_, VolunteerStatus::Unvetted) => Some(AuditAction::Unvet),
-            };
-            let overrode = (without_charter && action == Some(AuditAction::Vet))
-                .then_some(AuditAction::Override);
-            for action in action.into_iter().chain(overrode) {
-                let entry = AuditEntry {
-                    at: now,
-                    actor: by.to_owned(),
-                    action,
-                    target: Some(user_id.to_owned()),
-                    reason: reason.map(str::to_owned),
-                    request: None,
-                };
-                append_audit(audit, &entry)?;
-            }
-            Ok(old)
+            let change = StatusChange { user_id, status, by, reason, without_charter, now };
+            change.apply(people, audit)
         });
         let old = result.map_err(store_error)?;
         self.flush().await?;
@@ -220,6 +189,67 @@ impl Store {
     /// Whether `user_id` got the notice on their data.
     pub fn is_informed(&self, user_id: &str) -> Result<bool, StoreError> {
         Ok(self.informed.contains_key(user_id)?)
+    }
+}
+
+/// A coordinator's change of a volunteer's status, as the audit records it.
+#[derive(Debug, Clone, Copy)]
+pub struct StatusChange<'a> {
+    /// The person.
+    pub user_id: &'a str,
+    /// Their status from now on.
+    pub status: VolunteerStatus,
+    /// The coordinator.
+    pub by: &'a str,
+    /// Why, as the coordinator wrote it (a ban's reason, a vetting's note).
+    pub reason: Option<&'a str>,
+    /// Vetted without having accepted the charter, by the coordinator's decision.
+    pub without_charter: bool,
+    /// When.
+    pub now: DateTime<Utc>,
+}
+
+impl StatusChange<'_> {
+    /// Records the new status and its audit entries; returns the status before.
+    pub(crate) fn apply(
+        self,
+        people: &TransactionalTree,
+        audit: &TransactionalTree,
+    ) -> TxResult<VolunteerStatus> {
+        let StatusChange { user_id, status, by, reason, without_charter, now } = self;
+        let before = get_person(people, user_id)?;
+        let old = before.status;
+        // A block on their requests is not their volunteer status, nor are their
+        // charter, pause and areas: they stay.
+        let person = Person {
+            status,
+            changed_by: Some(by.to_owned()),
+            changed_at: Some(now),
+            reason: reason.map(str::to_owned),
+            ..before
+        };
+        put(people, PEOPLE, user_id.as_bytes(), &person)?;
+        let action = match (old, status) {
+            (old, new) if old == new => None,
+            (_, VolunteerStatus::Vetted) => Some(AuditAction::Vet),
+            (_, VolunteerStatus::Banned) => Some(AuditAction::Ban),
+            (VolunteerStatus::Banned, VolunteerStatus::Unvetted) => Some(AuditAction::Unban),
+            (_, VolunteerStatus::Unvetted) => Some(AuditAction::Unvet),
+        };
+        let overrode =
+            (without_charter && action == Some(AuditAction::Vet)).then_some(AuditAction::Override);
+        for action in action.into_iter().chain(overrode) {
+            let entry = AuditEntry {
+                at: now,
+                actor: by.to_owned(),
+                action,
+                target: Some(user_id.to_owned()),
+                reason: reason.map(str::to_owned),
+                request: None,
+            };
+            append_audit(audit, &entry)?;
+        }
+        Ok(old)
     }
 }
 

@@ -14,9 +14,9 @@ use entraide_storage::{
     SCHEMA_VERSION, Store,
     model::{
         Action, AuditAction, AuditEntry, Block, Category, DayPart, Effect, FollowUp, Key, Lane,
-        Lang, LogEntry, Message, NewRequest, Outcome, Pause, Person, Post, Quote, Reading,
-        Relation, Repeat, Request, RoomKind, Root, Series, Shape, Signature, Spare, State, Step,
-        Target, VolunteerStatus, When,
+        Lang, LogEntry, Membership, Message, NewRequest, Outcome, Pause, Person, Post, Quote,
+        Reading, Relation, Repeat, Request, RoomKind, Root, Series, Shape, Signature, Spare, State,
+        Step, Target, VolunteerStatus, When,
     },
 };
 use serde::{Serialize, de::DeserializeOwned};
@@ -609,6 +609,21 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
                 },
                 r#"{"action":"move_out","room":"!tilleuls:x","event":"$ask","user":"@marie:x","lang":"fr"}"#,
             ),
+            (
+                Action::Moderate {
+                    user: "@paul:x".to_owned(),
+                    change: Membership::Ban,
+                    lang: Lang::Fr,
+                    to: Target::Coordination,
+                    message: Message::default(),
+                    shape: Shape::New,
+                },
+                concat!(
+                    r#"{"action":"moderate","user":"@paul:x","change":"ban","lang":"fr","#,
+                    r#""to":{"room":"coordination"},"message":{"plain":"","html":""},"#,
+                    r#""shape":{"shape":"new"}}"#
+                ),
+            ),
         ],
         |action| match action {
             Action::Notice { .. } => 0,
@@ -625,8 +640,9 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
             Action::RetirePost { .. } => 11,
             Action::SendReport { .. } => 12,
             Action::MoveOut { .. } => 13,
+            Action::Moderate { .. } => 14,
         },
-        14,
+        15,
     )?;
     Ok(())
 }
@@ -1127,6 +1143,21 @@ async fn a_store_of_schema_version_1_opens_and_is_upgraded() -> TestResult {
     // What this version wrote over the version-1 request is there after a reopening.
     let store = Store::open(dir.path())?;
     assert_eq!(store.request(1)?.map(|r| r.follow_up.done), Some(vec![Step::Nudge]));
+    Ok(())
+}
+
+/// The changes of membership a coordinator's decision owes keep their names.
+#[test]
+fn memberships_keep_their_stored_names() -> Result<(), Box<dyn std::error::Error>> {
+    for (change, text) in [
+        (Membership::Ban, r#""ban""#),
+        (Membership::Unban, r#""unban""#),
+        (Membership::Remove, r#""remove""#),
+        (Membership::Welcome, r#""welcome""#),
+    ] {
+        assert_eq!(serde_json::to_string(&change)?, text);
+        assert_eq!(serde_json::from_str::<Membership>(text)?, change);
+    }
     Ok(())
 }
 

@@ -1,107 +1,110 @@
 //! `!bannir @personne [raison]` / `!ban @person [reason]`: a coordinator bans a volunteer;
-//! what they held is given back and relayed again.
+//! what they held is given back and relayed again, and they are banned from the rooms the
+//! bot manages.
 
-use entraide_commands::{Key, Message, VolunteerStatus};
-use entraide_storage::{AuditAction, Lane, Request, RoomKind};
-use matrix_sdk::{
-    Room,
-    ruma::{UserId, events::room::member::MembershipState},
-};
-use tracing::{info, warn};
+use entraide_commands::{CommandKind, Key, Message, VolunteerStatus};
+use entraide_storage::{AuditAction, Membership};
+use matrix_sdk::ruma::UserId;
+use tracing::info;
 
-use super::{Ctx, journal::announce};
-use crate::{
-    bot::Bot,
-    effects::plan,
-    failure::Failure,
-    powers::{Power, RoomsReport, membership},
+use super::{
+    Ctx,
+    journal::announcement,
+    status::{Decision, decide, numbers},
 };
+use crate::{failure::Failure, scheme::Scheme};
 
 /// Bans `user`: no longer vetted, their requests given back, banned from the rooms the
-/// bot manages.
+/// bot manages (once that is done, the answer says where).
 pub async fn apply(
-    bot: &Bot,
+    scheme: &Scheme,
     ctx: &Ctx,
     user: &UserId,
     reason: Option<&str>,
 ) -> Result<(), Failure> {
-    let by = ctx.sender().as_str();
-    let before = bot
-        .store
-        .set_volunteer_status(user.as_str(), VolunteerStatus::Banned, by, reason, false, bot.now())
-        .await?;
+    let decision = Decision {
+        user,
+        status: VolunteerStatus::Banned,
+        reason,
+        without_charter: false,
+        membership: Membership::Ban,
+        kind: CommandKind::Ban,
+    };
+    let lang = ctx.lang;
+    decide(scheme, ctx, decision, |before, released| {
+        let banned_before = before == VolunteerStatus::Banned;
+        let key = if banned_before { Key::AlreadyBanned } else { Key::Banned };
+        let mut parts = vec![scheme.texts.render(lang, key, &[("user", user.as_str())])];
+        if !released.is_empty() {
+            let numbers = numbers(released);
+            parts.push(scheme.texts.render(lang, Key::BannedReleased, &[("numbers", &numbers)]));
+        }
+        let told = (!banned_before)
+            .then(|| announcement(scheme, ctx, AuditAction::Ban, Some(user), reason))
+            .flatten();
+        (Message::lines(parts), told.into_iter().collect())
+    })
+    .await?;
     info!("volunteer banned");
-    if before != VolunteerStatus::Banned {
-        announce(bot, ctx, AuditAction::Ban, Some(user), reason);
-    }
-    let released = give_back_all(bot, user, by).await?;
-    let rooms = ban_everywhere(bot, user).await;
-    let key = if before == VolunteerStatus::Banned { Key::AlreadyBanned } else { Key::Banned };
-    let mut parts = vec![bot.texts.render(ctx.lang, key, &[("user", user.as_str())])];
-    if !released.is_empty() {
-        let numbers = released.join(", ");
-        parts.push(bot.texts.render(ctx.lang, Key::BannedReleased, &[("numbers", &numbers)]));
-    }
-    parts.extend(rooms.lines(bot, ctx.lang, Key::RoomsBanned, Some(Key::RoomsNotThere)));
-    ctx.answer(bot, &Message::lines(parts), None);
     Ok(())
 }
 
-/// Gives back every request `user` holds, as forced by `by`; returns their numbers.
-pub(super) async fn give_back_all(
-    bot: &Bot,
-    user: &UserId,
-    by: &str,
-) -> Result<Vec<String>, Failure> {
-    let mut released = Vec::new();
-    for request in bot.store.active_requests()? {
-        if request.state.holder() != Some(user.as_str()) {
-            continue;
-        }
-        let dropped = bot.store.owed_in(request.number, &Lane::Private)?;
-        let owed = |request: &Request, old_room: Option<&str>| {
-            plan::release(bot, request, old_room, user.as_str(), None)
-        };
-        match bot
-            .store
-            .release(request.number, user.as_str(), by, true, None, bot.now(), &dropped, owed)
-            .await
-        {
-            Ok((request, _, queued)) => {
-                bot.outbox.journalled(queued);
-                released.push(request.number.to_string());
-            }
-            Err(error) => {
-                warn!(request = request.number, %error, "cannot give back a volunteer's request")
-            }
-        }
-    }
-    Ok(released)
-}
+#[cfg(test)]
+mod tests {
+    use entraide_commands::VolunteerStatus;
+    use entraide_storage::{Action, Lane, Membership, Outcome, State};
 
-/// The rooms where a ban applies: the volunteers room, neighbourhood and private rooms.
-pub(super) fn managed_rooms(bot: &Bot) -> Vec<Room> {
-    let managed = |room: &Room| {
-        room.room_id() == bot.rooms.volunteers
-            || matches!(
-                bot.store.room_kind(room.room_id().as_str()),
-                Ok(Some(RoomKind::Private { .. } | RoomKind::Neighbourhood { .. }))
-            )
+    use super::apply;
+    use crate::cmd::{
+        desk::{AGENT, COORDINATION, Desk, Result, TILLEULS, user},
+        status::moderation_owed as moderation,
     };
-    bot.client.joined_rooms().into_iter().filter(managed).collect()
-}
 
-/// Bans `user` from every room the bot manages (also where they are not, so that they
-/// cannot join), as far as the bot has the power to, room by room; a room where they are
-/// banned already is left as it is. The reason stays in the store: a membership event
-/// would show it to every member of the room, residents included.
-async fn ban_everywhere(bot: &Bot, user: &UserId) -> RoomsReport {
-    let mut report = RoomsReport::default();
-    for room in managed_rooms(bot) {
-        if membership(&room, user).await == MembershipState::Ban {
-            continue;
-        }
-        report.act(bot, &room, Power::Ban, || room.ban_user(user, None)).await;
+    const PAUL: &str = "@paul:x";
+    #[tokio::test]
+    async fn a_ban_gives_back_what_they_held_and_owes_the_bans_with_the_answer_in_one_go()
+    -> Result<()> {
+        let mut desk = Desk::new().await?;
+        desk.volunteer(PAUL, VolunteerStatus::Vetted).await?;
+        desk.request("@marie:x", "courses demain").await?;
+        desk.claimed(1, PAUL, Some("!private-1:x")).await?;
+        let ctx = desk.ctx(COORDINATION, AGENT)?;
+        apply(&desk.scheme, &ctx, &user(PAUL)?, Some("absent")).await?;
+        let owed = desk.owed();
+        let store = &desk.scheme.store;
+        assert_eq!(store.person(PAUL)?.status, VolunteerStatus::Banned);
+        let request = store.request(1)?.ok_or("request 1")?;
+        assert_eq!(request.state, State::Open, "given back");
+        assert_eq!(request.private_room, None);
+        assert!(store.log_of(1)?.iter().any(|entry| entry.outcome == Outcome::Released));
+        // Given back: the private room told, the volunteer out of it, relayed anew.
+        assert!(owed.iter().any(|effect| matches!(effect.action, Action::Remove { .. })));
+        assert!(owed.iter().any(|effect| effect.action == Action::Relay));
+        let (change, answer) = moderation(&owed, PAUL).ok_or("the bans and the answer")?;
+        assert_eq!(change, Membership::Ban);
+        assert!(
+            answer.contains("est banni·e") && answer.contains("rendues") && answer.contains('1')
+        );
+        assert!(matches!(owed.last().map(|e| &e.action), Some(Action::Moderate { .. })), "last");
+        // Everything is in the journal: a stop resumes it.
+        assert_eq!(store.pending_effects()?.len(), owed.len());
+        Ok(())
     }
-    report
+
+    #[tokio::test]
+    async fn a_second_ban_says_so_and_is_announced_once() -> Result<()> {
+        let mut desk = Desk::new().await?;
+        desk.volunteer(PAUL, VolunteerStatus::Banned).await?;
+        let ctx = desk.ctx(TILLEULS, AGENT)?;
+        apply(&desk.scheme, &ctx, &user(PAUL)?, None).await?;
+        let owed = desk.owed();
+        let announced = owed.iter().filter(|effect| effect.lane == Lane::room(COORDINATION));
+        assert_eq!(announced.count(), 0, "banned already: nothing new to announce");
+        let answer = owed.iter().find_map(|effect| match &effect.action {
+            Action::Moderate { message, .. } => Some(message.plain.clone()),
+            _ => None,
+        });
+        assert!(answer.ok_or("answer")?.contains("déjà banni·e"));
+        Ok(())
+    }
 }

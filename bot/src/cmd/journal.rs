@@ -3,7 +3,7 @@
 //! announces each such action in the coordination room.
 
 use entraide_commands::{Key, Lang, Message, Place};
-use entraide_storage::{AuditAction, AuditEntry, Shape};
+use entraide_storage::{AuditAction, AuditEntry, Effect, Shape};
 use matrix_sdk::ruma::UserId;
 
 use super::Ctx;
@@ -74,6 +74,20 @@ pub fn announce(
     target: Option<&UserId>,
     reason: Option<&str>,
 ) {
+    if let Some(effect) = announcement(scheme, ctx, action, target, reason) {
+        scheme.outbox.now(effect);
+    }
+}
+
+/// What [`announce`] sends, to journal with a transition: nothing when the command was
+/// written in the coordination room.
+pub fn announcement(
+    scheme: &Scheme,
+    ctx: &Ctx,
+    action: AuditAction,
+    target: Option<&UserId>,
+    reason: Option<&str>,
+) -> Option<Effect> {
     let entry = AuditEntry {
         at: scheme.now(),
         actor: ctx.sender().to_string(),
@@ -82,16 +96,24 @@ pub fn announce(
         reason: reason.map(str::to_owned),
         request: None,
     };
-    announce_entry(scheme, ctx, &entry);
+    announcement_of(scheme, ctx, &entry)
 }
 
 /// Announces `entry` in the coordination room, unless the command was written there.
 pub fn announce_entry(scheme: &Scheme, ctx: &Ctx, entry: &AuditEntry) {
+    if let Some(effect) = announcement_of(scheme, ctx, entry) {
+        scheme.outbox.now(effect);
+    }
+}
+
+/// The notice that announces `entry`, unless the command was written in the
+/// coordination room.
+fn announcement_of(scheme: &Scheme, ctx: &Ctx, entry: &AuditEntry) -> Option<Effect> {
     if ctx.place == Place::Coordination {
-        return;
+        return None;
     }
     let message = line(scheme, scheme.config.language, entry);
-    scheme.outbox.now(plan::notice_in(&scheme.rooms.coordination, message, Shape::New, None));
+    Some(plan::notice_in(&scheme.rooms.coordination, message, Shape::New, None))
 }
 
 #[cfg(test)]

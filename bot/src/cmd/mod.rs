@@ -31,6 +31,7 @@ mod request;
 mod requests;
 mod show;
 mod stats;
+mod status;
 mod stop;
 mod take;
 mod unban;
@@ -116,15 +117,33 @@ impl Ctx {
         lane: Lane,
         to: Target,
     ) -> Effect {
-        let message = if scheme.clock.wall_ms().saturating_sub(self.at) > LATE_MS {
+        let message = self.in_time(scheme, message);
+        let shape = self.shape(about);
+        let mention = self.by_reaction.then(|| self.sender().to_string());
+        Effect {
+            request: about.map_or(0, |request| request.number),
+            lane,
+            urgent: true,
+            action: Action::Notice { to, message, shape, mention },
+        }
+    }
+
+    /// `message`, saying first that it comes late when it comes more than a few minutes
+    /// after the command.
+    pub fn in_time(&self, scheme: &Scheme, message: &Message) -> Message {
+        if scheme.clock.wall_ms().saturating_sub(self.at) > LATE_MS {
             let notice = scheme.texts.render(self.lang, Key::LateAnswer, &[]);
             Message::lines([notice, message.clone()])
         } else {
             message.clone()
-        };
-        // A reaction is not quoted: its author is mentioned instead (below).
+        }
+    }
+
+    /// How an answer relates to the command (see [`Ctx::reply`]).
+    pub fn shape(&self, about: Option<&Request>) -> Shape {
+        // A reaction is not quoted: its author is mentioned instead.
         let quoted = (!self.by_reaction).then(|| plan::quote(&self.reply_to));
-        let shape = match (&self.thread, self.place) {
+        match (&self.thread, self.place) {
             (Some(thread), _) => {
                 Shape::Thread { root: Root::Event { id: thread.to_string() }, to: quoted }
             }
@@ -136,13 +155,6 @@ impl Ctx {
                 Shape::Thread { root, to: quoted }
             }
             (None, _) => Shape::Reply { to: plan::quote(&self.reply_to) },
-        };
-        let mention = self.by_reaction.then(|| self.sender().to_string());
-        Effect {
-            request: about.map_or(0, |request| request.number),
-            lane,
-            urgent: true,
-            action: Action::Notice { to, message, shape, mention },
         }
     }
 

@@ -3,91 +3,119 @@
 //! coordinator decides, on record), with a note; the volunteer is invited into the
 //! volunteers room and welcomed there.
 
-use entraide_commands::{Key, Message, VolunteerStatus};
-use entraide_storage::{AuditAction, Shape};
-use matrix_sdk::ruma::{UserId, events::room::member::MembershipState};
+use entraide_commands::{CommandKind, Key, Message, VolunteerStatus};
+use entraide_storage::{AuditAction, Membership, Shape};
+use matrix_sdk::ruma::UserId;
 use tracing::info;
 
-use super::{Ctx, journal::announce};
-use crate::{
-    bot::Bot,
-    effects::plan,
-    failure::Failure,
-    powers::{Power, RoomsReport, membership},
+use super::{
+    Ctx,
+    journal::announcement,
+    status::{Decision, decide, moderate_only},
 };
+use crate::{effects::plan, failure::Failure, scheme::Scheme};
 
 /// Marks `user` vetted, lifts a ban in the volunteers room, and invites them there. Someone
 /// who never accepted the charter is vetted only `without_charter`, which the audit keeps.
 pub async fn apply(
-    bot: &Bot,
+    scheme: &Scheme,
     ctx: &Ctx,
     user: &UserId,
     note: Option<&str>,
     without_charter: bool,
 ) -> Result<(), Failure> {
-    let (texts, lang) = (&bot.texts, ctx.lang);
-    let person = bot.store.person(user.as_str())?;
+    let (texts, lang) = (&scheme.texts, ctx.lang);
+    let person = scheme.store.person(user.as_str())?;
     let args = [("user", user.as_str())];
     if person.status == VolunteerStatus::Vetted {
         // One who left the volunteers room is invited back.
-        let mut answer = vec![texts.render(lang, Key::AlreadyVetted, &args)];
-        answer.extend(invite(bot, user).await.lines(bot, lang, Key::RoomsInvited, None));
-        ctx.answer(bot, &Message::lines(answer), None);
-        return Ok(());
+        let answer = texts.render(lang, Key::AlreadyVetted, &args);
+        return moderate_only(scheme, ctx, user, Membership::Welcome, &answer).await;
     }
     let signed = person.charter.is_some();
     if !signed && !without_charter {
-        ctx.answer(bot, &texts.render(lang, Key::VetNeedsCharter, &args), None);
+        ctx.answer(scheme, &texts.render(lang, Key::VetNeedsCharter, &args), None);
         return Ok(());
     }
     let overrode = !signed;
-    let by = ctx.sender().as_str();
-    let before = bot
-        .store
-        .set_volunteer_status(user.as_str(), VolunteerStatus::Vetted, by, note, overrode, bot.now())
-        .await?;
+    let decision = Decision {
+        user,
+        status: VolunteerStatus::Vetted,
+        reason: note,
+        without_charter: overrode,
+        membership: Membership::Welcome,
+        kind: CommandKind::Vet,
+    };
+    decide(scheme, ctx, decision, |_, _| {
+        let mut first: Vec<_> =
+            announcement(scheme, ctx, AuditAction::Vet, Some(user), note).into_iter().collect();
+        if overrode {
+            first.extend(announcement(scheme, ctx, AuditAction::Override, Some(user), note));
+        }
+        let welcome = texts.render(scheme.config.language, Key::VolunteerWelcome, &args);
+        let volunteers = &scheme.rooms.volunteers;
+        first.push(plan::notice_in(volunteers, welcome, Shape::New, Some(user.as_str())));
+        let mut answer = vec![texts.render(lang, Key::Vetted, &args)];
+        if overrode {
+            answer.push(texts.render(lang, Key::VettedWithoutCharter, &[]));
+        }
+        if let Some(note) = note {
+            answer.push(texts.render(lang, Key::VettedNote, &[("note", note)]));
+        }
+        (Message::lines(answer), first)
+    })
+    .await?;
     info!(without_charter = overrode, "volunteer vetted");
-    announce(bot, ctx, AuditAction::Vet, Some(user), note);
-    if overrode {
-        announce(bot, ctx, AuditAction::Override, Some(user), note);
-    }
-    let mut unbanned = RoomsReport::default();
-    if before == VolunteerStatus::Banned
-        && let Some(volunteers) = bot.volunteers_room()
-        && membership(&volunteers, user).await == MembershipState::Ban
-    {
-        unbanned.act(bot, &volunteers, Power::Ban, || volunteers.unban_user(user, None)).await;
-    }
-    let invited = invite(bot, user).await;
-    if let Some(volunteers) = bot.volunteers_room() {
-        let welcome = texts.render(bot.config.language, Key::VolunteerWelcome, &args);
-        let welcome =
-            plan::notice_in(volunteers.room_id(), welcome, Shape::New, Some(user.as_str()));
-        bot.outbox.now(welcome);
-    }
-    let mut answer = vec![texts.render(lang, Key::Vetted, &args)];
-    if overrode {
-        answer.push(texts.render(lang, Key::VettedWithoutCharter, &[]));
-    }
-    if let Some(note) = note {
-        answer.push(texts.render(lang, Key::VettedNote, &[("note", note)]));
-    }
-    answer.extend(unbanned.lines(bot, lang, Key::RoomsUnbanned, None));
-    answer.extend(invited.lines(bot, lang, Key::RoomsInvited, None));
-    ctx.answer(bot, &Message::lines(answer), None);
     Ok(())
 }
 
-/// Invites `user` into the volunteers room unless they are in it or invited already.
-async fn invite(bot: &Bot, user: &UserId) -> RoomsReport {
-    let mut report = RoomsReport::default();
-    if let Some(volunteers) = bot.volunteers_room()
-        && !matches!(
-            membership(&volunteers, user).await,
-            MembershipState::Join | MembershipState::Invite
-        )
-    {
-        report.act(bot, &volunteers, Power::Invite, || volunteers.invite_user_by_id(user)).await;
+#[cfg(test)]
+mod tests {
+    use entraide_commands::VolunteerStatus;
+    use entraide_storage::{Action, Membership, Target};
+
+    use super::apply;
+    use crate::cmd::{
+        desk::{AGENT, COORDINATION, Desk, Result, user},
+        status::moderation_owed as moderation,
+    };
+
+    const PAUL: &str = "@paul:x";
+    #[tokio::test]
+    async fn vetting_needs_the_charter_unless_the_coordinator_says_without() -> Result<()> {
+        let mut desk = Desk::new().await?;
+        let ctx = desk.ctx(COORDINATION, AGENT)?;
+        apply(&desk.scheme, &ctx, &user(PAUL)?, None, false).await?;
+        assert_eq!(desk.scheme.store.person(PAUL)?.status, VolunteerStatus::Unvetted);
+        let owed = desk.owed();
+        assert_eq!(moderation(&owed, PAUL), None);
+        assert!(Desk::said(&owed)[0].contains("n'a pas encore accepté la charte"));
+
+        let ctx = desk.ctx(COORDINATION, AGENT)?;
+        apply(&desk.scheme, &ctx, &user(PAUL)?, Some("rencontré le 12"), true).await?;
+        assert_eq!(desk.scheme.store.person(PAUL)?.status, VolunteerStatus::Vetted);
+        let owed = desk.owed();
+        let welcome = Target::Id { id: desk.scheme.rooms.volunteers.to_string() };
+        assert!(owed.iter().any(|effect| matches!(
+            &effect.action,
+            Action::Notice { to, mention: Some(who), .. } if *to == welcome && who == PAUL
+        )));
+        let (change, answer) = moderation(&owed, PAUL).ok_or("moderation")?;
+        assert_eq!(change, Membership::Welcome);
+        assert!(answer.contains("validé·e") && answer.contains("rencontré le 12"), "{answer}");
+        Ok(())
     }
-    report
+
+    #[tokio::test]
+    async fn a_vetted_volunteer_vetted_again_is_only_invited_back() -> Result<()> {
+        let mut desk = Desk::new().await?;
+        desk.volunteer(PAUL, VolunteerStatus::Vetted).await?;
+        let audited = desk.scheme.store.audit()?.len();
+        apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, &user(PAUL)?, None, false).await?;
+        assert_eq!(desk.scheme.store.audit()?.len(), audited, "nothing new on record");
+        let (change, answer) = moderation(&desk.owed(), PAUL).ok_or("moderation")?;
+        assert_eq!(change, Membership::Welcome);
+        assert!(answer.contains("déjà"), "{answer}");
+        Ok(())
+    }
 }

@@ -15,7 +15,13 @@ use matrix_sdk::{
 };
 use tracing::{debug, error, info, warn};
 
-use super::{Item, plan, relay_id, report, retry::persist, rights};
+use super::{
+    Item,
+    moderate::{Decision, moderate},
+    plan, relay_id, report,
+    retry::persist,
+    rights,
+};
 use crate::{
     bot::Bot,
     matrix::{self, Claim, ReplyTo, Shape},
@@ -89,6 +95,10 @@ pub async fn carry_out(bot: &Bot, item: &Item) -> Acted {
         (Action::MoveOut { room, event, user, lang }, Some(request)) => {
             move_out(bot, request, room, event, user, *lang, txn).await
         }
+        (Action::Moderate { user, change, lang, to, message, shape }, _) => {
+            let decision = Decision { user, change: *change, lang: *lang, to, message, shape };
+            moderate(bot, request.as_ref(), decision, txn).await
+        }
         (Action::Remove { room, user }, _) => remove(bot, room, user).await,
         (Action::Redact { room, event, reason }, _) => {
             rights::redact(bot, room, event, *reason).await
@@ -157,7 +167,7 @@ fn reply_to(quote: &Quote) -> Option<ReplyTo> {
     })
 }
 
-async fn notice(
+pub(super) async fn notice(
     bot: &Bot,
     request: Option<&Request>,
     to: &Target,

@@ -9,6 +9,7 @@
 //! start, what a stop interrupted resumes before anything new.
 
 mod act;
+mod moderate;
 pub mod plan;
 mod report;
 pub mod retry;

@@ -157,6 +157,25 @@ pub enum Action {
         /// The language of the line in the room.
         lang: Lang,
     },
+    /// Changes a person's membership in the rooms the bot manages, room by room, as far
+    /// as it has the power to (a coordinator's ban, unban, unvetting or vetting), then
+    /// answers the coordinator: `message`, then what was done where, sent `to` as
+    /// `shape` says. Whatever is done already is left as it is, so that a resumed effect
+    /// does nothing twice.
+    Moderate {
+        /// The person (a Matrix user id).
+        user: String,
+        /// What to do.
+        change: Membership,
+        /// The language of the answer's room lines.
+        lang: Lang,
+        /// Where the answer goes.
+        to: Target,
+        /// The answer's first lines, decided with the transition.
+        message: Message,
+        /// How the answer relates to the command.
+        shape: Shape,
+    },
     /// Posts a volunteer's offer in a neighbourhood room (rendered when sent), and
     /// records the post.
     PostOffer {
@@ -192,6 +211,21 @@ pub enum Action {
         /// The language of the report.
         lang: Lang,
     },
+}
+
+/// A change of a person's membership in the rooms the bot manages ([`Action::Moderate`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Membership {
+    /// Banned from the volunteers, neighbourhood and private rooms (also where they are
+    /// not, so that they cannot join).
+    Ban,
+    /// Unbanned wherever they are banned.
+    Unban,
+    /// Out of the volunteers room, if they are in it or invited.
+    Remove,
+    /// Into the volunteers room: unbanned there if they were, invited unless they are in.
+    Welcome,
 }
 
 /// The room a notice goes to.

@@ -78,7 +78,7 @@ pub use entraide_commands::{
 };
 
 pub use self::{
-    effect::{Action, Effect, Lane, Quote, Root, Shape, Target},
+    effect::{Action, Effect, Lane, Membership, Quote, Root, Shape, Target},
     log::{AuditAction, AuditEntry, LogEntry, Outcome},
     person::{Block, Pause, Person, ProfileRecord, Signature},
     request::{FollowUp, NewRequest, Post, Request, Series, State, Step},

@@ -428,7 +428,9 @@ fn effect_names(effect: &Effect, user_id: &str, texts: &[String]) -> bool {
         }
         Action::PrivateRoom { volunteer } | Action::Intro { volunteer } => volunteer == user_id,
         Action::SendData { user, .. } | Action::Scrub { about: Some(user), .. } => user == user_id,
-        Action::Remove { user, .. } | Action::MoveOut { user, .. } => user == user_id,
+        Action::Remove { user, .. }
+        | Action::MoveOut { user, .. }
+        | Action::Moderate { user, .. } => user == user_id,
         Action::Relay
         | Action::RetireRelay { .. }
         | Action::PostOffer { .. }
