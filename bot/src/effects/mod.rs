@@ -5,10 +5,13 @@
 //! [`run`] dispatcher carries them out: the effects of one request in one lane (one room)
 //! in order, everything else concurrently, urgent ones first when the homeserver limits
 //! the bot's rate. [`act`] does each one idempotently (transaction ids, a marker in the
-//! private room's state) with retries ([`retry`]), and removes it from the journal. At
-//! start, what a stop interrupted resumes before anything new.
+//! private room's state) with retries ([`retry`]), and removes it from the journal; a
+//! claim's private room is made in `claim`, a coordinator's decision about a volunteer
+//! carried out room by room in `moderate`, a person's rights in `rights`. At start, what
+//! a stop interrupted resumes before anything new.
 
 mod act;
+mod claim;
 mod moderate;
 pub mod plan;
 mod report;
