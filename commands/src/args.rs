@@ -266,6 +266,11 @@ pub fn check(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
     if args.is_empty() { Ok(Command::Check) } else { Err(ArgError::Usage) }
 }
 
+/// `!version`: nothing after.
+pub fn version(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
+    if args.is_empty() { Ok(Command::Version) } else { Err(ArgError::Usage) }
+}
+
 /// `!demandes [ouvertes|prises|toutes|en cours] [quartier]`
 pub fn requests(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
     let (first, rest) = split_first(args);

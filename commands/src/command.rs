@@ -52,6 +52,8 @@ pub enum CommandKind {
     Journal,
     /// `!verifier` / `!check`
     Check,
+    /// `!version` / `!apropos` / `!about`
+    Version,
     /// `!demandes` / `!requests`
     Requests,
     /// `!confidentialite` / `!privacy`
@@ -187,6 +189,8 @@ pub enum Command {
     },
     /// Says where the bot lacks the powers it needs.
     Check,
+    /// Says which version runs, since when, and which rooms it serves.
+    Version,
     /// Lists requests: by default the open and claimed ones.
     Requests {
         /// Which.
@@ -286,6 +290,7 @@ impl Command {
             Command::Volunteers => CommandKind::Volunteers,
             Command::Journal { .. } => CommandKind::Journal,
             Command::Check => CommandKind::Check,
+            Command::Version => CommandKind::Version,
             Command::Requests { .. } => CommandKind::Requests,
             Command::Privacy => CommandKind::Privacy,
             Command::MyData => CommandKind::MyData,

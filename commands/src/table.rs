@@ -73,15 +73,16 @@ pub struct Spec {
     pub rooms: &'static [RoomType],
     /// How its arguments are read.
     pub args: ArgParser,
-    /// Whether it moves a request (or an offer) from one state to another: the bot runs
-    /// such commands one at a time per request, in the order they were written.
+    /// Whether it moves a request (or an offer) from one state to another in a store
+    /// transition that also marks its event handled (the worker marks the others
+    /// handled before running them).
     pub transition: bool,
 }
 
 use RoomType::{Coordination, Direct, Neighbourhood, Private, Volunteers};
 
 /// Every command, in the order `!aide` lists them.
-pub static COMMANDS: [Spec; 35] = [
+pub static COMMANDS: [Spec; 36] = [
     Spec {
         kind: CommandKind::Request,
         fr: "demande",
@@ -338,6 +339,18 @@ pub static COMMANDS: [Spec; 35] = [
         rooms: &[Coordination, Direct],
         transition: false,
         args: args::check,
+    },
+    Spec {
+        kind: CommandKind::Version,
+        fr: "version",
+        en: "about",
+        aliases: &[("apropos", Lang::Fr)],
+        usage: Key::UsageVersion,
+        help: Key::HelpVersion,
+        who: Who::Coordinator,
+        rooms: &[Coordination, Direct],
+        transition: false,
+        args: args::version,
     },
     Spec {
         kind: CommandKind::Requests,

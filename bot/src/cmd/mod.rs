@@ -37,6 +37,7 @@ mod take;
 mod unban;
 mod unblock;
 mod unvet;
+mod version;
 mod vet;
 mod volunteers;
 mod yes;
@@ -222,6 +223,7 @@ pub async fn run(bot: &Bot, ctx: &Ctx, command: Command) -> Result<(), Failure> 
         Command::Volunteers => volunteers::apply(bot, ctx).await,
         Command::Journal { user } => journal::apply(bot, ctx, user.as_deref()).await,
         Command::Check => check::apply(bot, ctx).await,
+        Command::Version => version::apply(bot, ctx).await,
         Command::Requests { filter, neighbourhood } => {
             requests::apply(bot, ctx, filter, neighbourhood.as_deref()).await
         }
