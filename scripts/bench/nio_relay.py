@@ -7,11 +7,12 @@ moderation), the way a typical nio bot is written: `sync_forever` with a long po
 callbacks awaited, end-to-end encryption on.
 
 Usage: nio_relay.py HOMESERVER USER_ID PASSWORD VOLUNTEERS_ROOM STORE_DIR
-Prints `ready` on stdout once its first sync is done and its keys are uploaded; stops
-when its stdin closes.
+Prints `ready <matrix-nio version>` on stdout once its first sync is done and its keys
+are uploaded; stops when its stdin closes.
 """
 
 import asyncio
+import importlib.metadata
 import os
 import sys
 
@@ -62,7 +63,7 @@ async def main() -> None:
         # The first loop of `sync_forever` syncs, then uploads the keys, then sets
         # `synced`: from then on the clients can encrypt to this device.
         await client.synced.wait()
-        print("ready", flush=True)
+        print(f"ready {importlib.metadata.version('matrix-nio')}", flush=True)
 
     syncing = asyncio.ensure_future(client.sync_forever(timeout=30_000))
     announcing = asyncio.ensure_future(announce())
