@@ -96,9 +96,8 @@ pub async fn compare(
         .create_room("Les Tilleuls (nio)", true, &[&nio.user_id, &family.user_id])
         .await?;
     let bot = NioBot::start(python, world, &nio, &nio_volunteers).await?;
-    let hop_room = coordinator
-        .create_room("Salle de test", true, &[&family.user_id, &alice.user_id])
-        .await?;
+    let hop_room =
+        coordinator.create_room("Salle de test", true, &[&family.user_id, &alice.user_id]).await?;
     join(alice, &nio_volunteers).await?;
     join(family, &nio_neighbourhood).await?;
     join(family, &hop_room).await?;
@@ -178,14 +177,18 @@ impl Setup<'_> {
             Path::Hop => {
                 let room = &self.hop_room;
                 let text = format!("bonjour {tag} {}", entraide_tests::unique_suffix());
-                timed(self.family, room, &text, self.alice, |m| m.room_id == *room && m.body == text)
-                    .await
+                timed(self.family, room, &text, self.alice, |m| {
+                    m.room_id == *room && m.body == text
+                })
+                .await
             }
             Path::Nio => {
                 let (room, volunteers) = (&self.nio_neighbourhood, &self.nio_volunteers);
                 let end = format!(" : {body}");
                 timed(self.family, room, &command, self.alice, |m| {
-                    m.room_id == *volunteers && m.sender == self.nio.user_id && m.body.ends_with(&end)
+                    m.room_id == *volunteers
+                        && m.sender == self.nio.user_id
+                        && m.body.ends_with(&end)
                 })
                 .await
             }
@@ -328,10 +331,7 @@ pub fn print(c: &Comparison, samples: usize, profile: &str) {
         );
     };
     row("raw hop: resident → volunteer, encrypted room", &c.hop);
-    row(
-        &format!("nio peer's relay (matrix-nio {}, E2E, `sync_forever`)", c.nio_version),
-        &c.nio,
-    );
+    row(&format!("nio peer's relay (matrix-nio {}, E2E, `sync_forever`)", c.nio_version), &c.nio);
     row("entraide's relay (bot not moderator: the request stays in the room)", &c.entraide);
     let alone = |name: &str, samples: &[Duration]| {
         println!(
