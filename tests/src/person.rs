@@ -203,6 +203,17 @@ impl Person {
         lock(&self.seen.messages).clone()
     }
 
+    /// How many messages were seen so far: with [`Person::seen_after`], a wait can look
+    /// only at what comes next instead of copying everything seen at each look.
+    pub fn seen_count(&self) -> usize {
+        lock(&self.seen.messages).len()
+    }
+
+    /// The messages seen after the first `skip`, oldest first.
+    pub fn seen_after(&self, skip: usize) -> Vec<Seen> {
+        lock(&self.seen.messages).get(skip..).map(<[Seen]>::to_vec).unwrap_or_default()
+    }
+
     /// The content of a file or an image someone sent (decrypted if it was encrypted).
     pub async fn download(&self, file: &impl MediaEventContent) -> Result<Vec<u8>> {
         self.client

@@ -1,5 +1,7 @@
 //! Measures the bot against a raw client-to-client hop on a local Synapse, in one run,
-//! and prints a table: latency medians and ratios (issue 6's targets: relay ≤ 2.05× the
+//! and prints tables: its relay beside the simplest peer's, a minimal matrix-nio relay
+//! bot timed by the same clients (issue 21, see `tests/bench/relay.rs`); latency medians
+//! and ratios (issue 6's targets: relay ≤ 2.05× the
 //! raw hop, from a plain and from an encrypted neighbourhood room, claim → both invited
 //! ≤ 4×), the throughput of a burst of requests (target
 //! ≥ 20 requests/s), and the bot's peak memory with a large store. A benchmark, not a
@@ -12,6 +14,12 @@
 // A benchmark's job is to print its table.
 #![allow(clippy::print_stdout)]
 
+// Beside this file's directory of binaries, so that Cargo does not take them for ones.
+#[path = "../../bench/nio.rs"]
+mod nio;
+#[path = "../../bench/relay.rs"]
+mod relay;
+
 use std::{
     collections::HashSet,
     path::{Path, PathBuf},
@@ -20,7 +28,7 @@ use std::{
 };
 
 use anyhow::{Context as _, Result, bail};
-use clap::Parser;
+use clap::{Parser, ValueEnum};
 use entraide::Config;
 use entraide_commands::{Key, Lang, VolunteerStatus};
 use entraide_storage::{NewRequest, Store};
@@ -52,9 +60,33 @@ struct Args {
     /// Vetted volunteers in that store.
     #[arg(long, default_value_t = 500)]
     memory_volunteers: usize,
+    /// Run only these parts (repeatable; all of them by default).
+    #[arg(long, value_enum)]
+    only: Vec<Part>,
+    /// Pause before each spaced request of the relay comparison, once the bot owes
+    /// nothing more, in milliseconds.
+    #[arg(long, default_value_t = 500)]
+    spacing_ms: u64,
+    /// The Python of the venv with matrix-nio, for the peer bot (by default,
+    /// `scripts/bench/install-nio.sh` makes it, or finds it made).
+    #[arg(long)]
+    nio_python: Option<PathBuf>,
     /// Internal: run only the bot configured in this directory, until stdin closes.
     #[arg(long, hide = true)]
     memory_child: Option<PathBuf>,
+}
+
+/// The parts of the benchmark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Part {
+    /// The relay beside the nio peer's, spaced and back to back, and a first request.
+    Relay,
+    /// The latency table: raw hops, relays from a plain and an encrypted room, claim.
+    Paths,
+    /// The two bursts of requests.
+    Burst,
+    /// The bot's peak memory with a large store.
+    Memory,
 }
 
 /// How often a latency measure looks for what it waits for.
@@ -92,22 +124,39 @@ async fn main() -> Result<()> {
         .with_writer(std::io::stderr)
         .try_init();
     let started = Instant::now();
+    let wanted = |part| args.only.is_empty() || args.only.contains(&part);
     let mut world = World::start(false).await?;
     let family = world.resident("famille").await?;
     let alice = world.volunteer("alice").await?;
-    let bruno = world.volunteer("bruno").await?;
-    // A second resident in the plain neighbourhood room, for the plain raw hop.
-    let neighbour = world.resident("voisin").await?;
     // An encrypted neighbourhood room too (Element encrypts new private rooms): a relay
     // from there crosses two encrypted hops, the raw encrypted hop's kind.
     let sealed = sealed_neighbourhood(&world, &family).await?;
 
+    // First, on a homeserver that has seen little else yet.
+    if wanted(Part::Relay) {
+        let python = nio::python(args.nio_python.as_deref()).await?;
+        let spacing = Duration::from_millis(args.spacing_ms);
+        let comparison =
+            relay::compare(&world, &family, &alice, &sealed, &python, args.samples, spacing)
+                .await?;
+        relay::print(&comparison, args.samples, PROFILE);
+        println!();
+    }
+    if !(wanted(Part::Paths) || wanted(Part::Burst) || wanted(Part::Memory)) {
+        println!("Run took {:.0} s.", started.elapsed().as_secs_f64());
+        return Ok(());
+    }
+
+    let bruno = world.volunteer("bruno").await?;
+    // A second resident in the plain neighbourhood room, for the plain raw hop.
+    let neighbour = world.resident("voisin").await?;
     let mut plain = Vec::new();
     let mut encrypted = Vec::new();
     let mut relay = Vec::new();
     let mut sealed_relay = Vec::new();
     let mut claim = Vec::new();
-    for i in 0..args.samples {
+    let path_samples = if wanted(Part::Paths) { args.samples } else { 0 };
+    for i in 0..path_samples {
         settle(&world).await?;
         plain.push(hop(&family, &neighbour, &world.neighbourhood, i).await?);
         settle(&world).await?;
@@ -122,90 +171,115 @@ async fn main() -> Result<()> {
         sealed_relay.push(took);
     }
 
-    let extra = args.burst_residents.saturating_sub(2);
-    let mut residents = try_join_all((0..extra).map(|i| {
-        let world = &world;
-        async move { world.resident(&format!("habitant{i}")).await }
-    }))
-    .await?;
-    residents.extend([family, neighbour]);
-    let burst = burst(&world, &residents[..args.burst_residents], &bruno, args.burst_each).await?;
-    let held =
-        burst_held(&mut world, &residents[..args.burst_residents], &bruno, args.burst_each).await?;
+    let bursts = if wanted(Part::Burst) {
+        let extra = args.burst_residents.saturating_sub(2);
+        let mut residents = try_join_all((0..extra).map(|i| {
+            let world = &world;
+            async move { world.resident(&format!("habitant{i}")).await }
+        }))
+        .await?;
+        residents.extend([family, neighbour]);
+        let residents = &residents[..args.burst_residents.min(residents.len())];
+        let burst = burst(&world, residents, &bruno, args.burst_each).await?;
+        let held = burst_held(&mut world, residents, &bruno, args.burst_each).await?;
+        let memory = if wanted(Part::Memory) {
+            let resident = residents.first().context("no resident")?;
+            Some(memory(&world, resident, &alice, &args).await?)
+        } else {
+            None
+        };
+        (Some((burst, held)), memory)
+    } else {
+        let memory = if wanted(Part::Memory) {
+            Some(memory(&world, &family, &alice, &args).await?)
+        } else {
+            None
+        };
+        (None, memory)
+    };
+    let (bursts, memory) = bursts;
 
-    let memory = memory(&world, &residents[0], &alice, &args).await?;
-
-    let (plain, encrypted) = (median(&mut plain), median(&mut encrypted));
-    let (relay, claim) = (median(&mut relay), median(&mut claim));
-    let sealed_relay = median(&mut sealed_relay);
     println!(
         "entraide benchmark ({PROFILE} build, local Synapse): latencies are medians of {} \
          samples; run took {:.0} s",
-        args.samples,
+        path_samples,
         started.elapsed().as_secs_f64()
     );
     println!();
     println!("| measure | result | × plain hop | × encrypted hop | target |");
     println!("|---|---|---|---|---|");
-    println!("| raw hop, plain room | p50 {} | 1.00× | | |", ms(plain));
-    println!(
-        "| raw hop, encrypted room | p50 {} | {} | 1.00× | |",
-        ms(encrypted),
-        ratio(encrypted, plain)
-    );
-    println!(
-        "| relay: `!demande` (plain room) → relay seen (encrypted room) | p50 {} | {} | {} | ≤ 2.05× |",
-        ms(relay),
-        ratio(relay, plain),
-        ratio(relay, encrypted)
-    );
-    println!(
-        "| relay: `!demande` (encrypted room) → relay seen (encrypted room) | p50 {} | {} | {} | ≤ 2.05× |",
-        ms(sealed_relay),
-        ratio(sealed_relay, plain),
-        ratio(sealed_relay, encrypted)
-    );
-    println!(
-        "| claim: ✋ → volunteer and requester invited | p50 {} | {} | {} | ≤ 4× |",
-        ms(claim),
-        ratio(claim, plain),
-        ratio(claim, encrypted)
-    );
-    println!(
-        "| burst: {} `!demande` from {} residents at once → all relays seen | {} | | | ≥ 20 requests/s |",
-        burst.posted,
-        args.burst_residents,
-        burst.result()
-    );
-    println!(
-        "| burst, bot's own pace: {} `!demande` posted while it was stopped → all relays seen after its start | {} | | | ≥ 20 requests/s |",
-        held.posted,
-        held.result()
-    );
-    println!(
-        "| memory: bot's peak RSS (VmHWM), {} requests and {} vetted volunteers in its store | {:.1} MiB | | | |",
-        args.memory_requests,
-        args.memory_volunteers,
-        mib(memory.peak_kib)
-    );
+    if wanted(Part::Paths) {
+        let (plain, encrypted) = (median(&plain), median(&encrypted));
+        let (relay, claim) = (median(&relay), median(&claim));
+        let sealed_relay = median(&sealed_relay);
+        println!("| raw hop, plain room | p50 {} | 1.00× | | |", ms(plain));
+        println!(
+            "| raw hop, encrypted room | p50 {} | {} | 1.00× | |",
+            ms(encrypted),
+            ratio(encrypted, plain)
+        );
+        println!(
+            "| relay: `!demande` (plain room) → relay seen (encrypted room) | p50 {} | {} | {} | ≤ 2.05× |",
+            ms(relay),
+            ratio(relay, plain),
+            ratio(relay, encrypted)
+        );
+        println!(
+            "| relay: `!demande` (encrypted room) → relay seen (encrypted room) | p50 {} | {} | {} | ≤ 2.05× |",
+            ms(sealed_relay),
+            ratio(sealed_relay, plain),
+            ratio(sealed_relay, encrypted)
+        );
+        println!(
+            "| claim: ✋ → volunteer and requester invited | p50 {} | {} | {} | ≤ 4× |",
+            ms(claim),
+            ratio(claim, plain),
+            ratio(claim, encrypted)
+        );
+    }
+    if let Some((burst, held)) = &bursts {
+        println!(
+            "| burst: {} `!demande` from {} residents at once → all relays seen | {} | | | ≥ 20 requests/s |",
+            burst.posted,
+            args.burst_residents,
+            burst.result()
+        );
+        println!(
+            "| burst, bot's own pace: {} `!demande` posted while it was stopped → all relays seen after its start | {} | | | ≥ 20 requests/s |",
+            held.posted,
+            held.result()
+        );
+    }
+    if let Some(memory) = &memory {
+        println!(
+            "| memory: bot's peak RSS (VmHWM), {} requests and {} vetted volunteers in its store | {:.1} MiB | | | |",
+            args.memory_requests,
+            args.memory_volunteers,
+            mib(memory.peak_kib)
+        );
+    }
     println!();
-    println!(
-        "Burst: every post sent after {}; first relay seen after {}, last after {}.",
-        secs(burst.posts_sent),
-        burst.first_relay.map_or_else(|| "never".to_owned(), secs),
-        burst.last_relay.map_or_else(|| "never".to_owned(), secs),
-    );
-    println!(
-        "Memory: store seeded in {} ({} open, {} claimed, {} done); the bot relayed {} \
-         requests with it in {}; resident memory when read {:.1} MiB.",
-        secs(memory.seeded_in),
-        memory.mix.open,
-        memory.mix.claimed,
-        memory.mix.done,
-        MEMORY_PROBES,
-        memory.probes.iter().map(|d| ms(*d)).collect::<Vec<_>>().join(", "),
-        mib(memory.rss_kib)
-    );
+    if let Some((burst, _)) = &bursts {
+        println!(
+            "Burst: every post sent after {}; first relay seen after {}, last after {}.",
+            secs(burst.posts_sent),
+            burst.first_relay.map_or_else(|| "never".to_owned(), secs),
+            burst.last_relay.map_or_else(|| "never".to_owned(), secs),
+        );
+    }
+    if let Some(memory) = &memory {
+        println!(
+            "Memory: store seeded in {} ({} open, {} claimed, {} done); the bot relayed {} \
+             requests with it in {}; resident memory when read {:.1} MiB.",
+            secs(memory.seeded_in),
+            memory.mix.open,
+            memory.mix.claimed,
+            memory.mix.done,
+            MEMORY_PROBES,
+            memory.probes.iter().map(|d| ms(*d)).collect::<Vec<_>>().join(", "),
+            mib(memory.rss_kib)
+        );
+    }
     Ok(())
 }
 
@@ -214,6 +288,11 @@ async fn main() -> Result<()> {
 /// to come back: each latency is measured on a quiet homeserver, the raw hops as the
 /// bot's paths.
 async fn settle(world: &World) -> Result<()> {
+    settle_for(world, SETTLE).await
+}
+
+/// [`settle`], then `pause` rather than [`SETTLE`].
+async fn settle_for(world: &World, pause: Duration) -> Result<()> {
     let bot = world.bot.as_ref().context("the bot")?;
     let deadline = Instant::now() + WAIT;
     while !bot.store.pending_effects()?.is_empty()
@@ -224,7 +303,7 @@ async fn settle(world: &World) -> Result<()> {
         }
         tokio::time::sleep(POLL).await;
     }
-    tokio::time::sleep(SETTLE).await;
+    tokio::time::sleep(pause).await;
     Ok(())
 }
 
@@ -740,7 +819,14 @@ async fn until(person: &Person, pred: impl Fn(&Seen) -> bool) -> Result<Seen> {
     }
 }
 
-fn median(samples: &mut [Duration]) -> Duration {
-    samples.sort_unstable();
-    samples.get(samples.len() / 2).copied().unwrap_or_default()
+fn median(samples: &[Duration]) -> Duration {
+    percentile(samples, 50)
+}
+
+/// The `p`th percentile of `samples` (nearest rank, the upper one when between two).
+fn percentile(samples: &[Duration], p: usize) -> Duration {
+    let mut sorted = samples.to_vec();
+    sorted.sort_unstable();
+    let rank = (sorted.len() * p / 100).min(sorted.len().saturating_sub(1));
+    sorted.get(rank).copied().unwrap_or_default()
 }
