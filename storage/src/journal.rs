@@ -1,12 +1,13 @@
 //! The journal of effects, the outbox of what transitions owe on Matrix: read, owed by
 //! no transition, finished.
 
+use sled::transaction::TransactionalTree;
+
 use crate::{
     Store,
-    codec::{decode, u64_from},
-    error::{StoreError, TransitionError, transition_error},
+    codec::{decode, put, u64_from},
+    error::{StoreError, TransitionError, TxResult, transition_error},
     model::{EFFECTS, Effect, Lane},
-    transition::journal,
 };
 
 /// An effect recorded in the journal, with its id there.
@@ -63,4 +64,23 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// Removes the `dropped` effects and records `effects` in the journal.
+pub(crate) fn journal(
+    tree: &TransactionalTree,
+    effects: Vec<Effect>,
+    dropped: &[u64],
+) -> TxResult<Vec<Queued>> {
+    for id in dropped {
+        tree.remove(&id.to_be_bytes())?;
+    }
+    let mut queued = Vec::with_capacity(effects.len());
+    for effect in effects {
+        // Monotonic across restarts: key order is the order effects were owed in.
+        let id = tree.generate_id()?;
+        put(tree, EFFECTS, &id.to_be_bytes(), &effect)?;
+        queued.push(Queued { id, effect });
+    }
+    Ok(queued)
 }

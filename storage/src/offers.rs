@@ -10,8 +10,9 @@ use crate::{
     error::{TransitionError, abort, transition_error},
     index::reindex,
     journal::Queued,
+    journal::journal,
     model::{Effect, FollowUp, Lang, NewRequest, Outcome, Post, REQUESTS, Request, State},
-    transition::{append_log, get_request, journal},
+    transition::{append_log, get_request},
 };
 
 impl Store {

@@ -10,11 +10,12 @@ use crate::{
     error::{StoreError, TransitionError, abort, transition_error},
     index::index,
     journal::Queued,
+    journal::journal,
     model::{
         AuditAction, AuditEntry, Effect, FollowUp, LOG, LogEntry, NewRequest, Outcome, Post,
         RELAYS, REQUESTS, ROOMS, Request, RoomKind, Series, State, Step,
     },
-    transition::{Change, append_log, fresh, get_request, journal, next_number},
+    transition::{Change, append_log, fresh, get_request, next_number},
 };
 
 impl Store {

@@ -10,8 +10,9 @@ use crate::{
     error::{StoreError, TransitionError, abort, transition_error},
     index::index,
     journal::Queued,
+    journal::journal,
     model::{Effect, NewRequest, Outcome, REQUESTS, Repeat, Request, Series, State},
-    transition::{append_log, fresh, get_request, journal, next_number},
+    transition::{append_log, fresh, get_request, next_number},
 };
 
 /// At most this many occurrences are followed from one to the next in one series.

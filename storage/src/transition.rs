@@ -12,11 +12,11 @@ use crate::{
     Store,
     codec::{decode, put, u64_from},
     error::{TransitionError, TxResult, abort, abort_store, transition_error},
-    journal::Queued,
+    journal::{Queued, journal},
     meta::META_NEXT_NUMBER,
     model::{
-        AUDIT, AuditEntry, EFFECTS, Effect, FollowUp, LOG, LogEntry, META, NewRequest, Outcome,
-        Post, REQUESTS, Request, State,
+        AUDIT, AuditEntry, Effect, FollowUp, LOG, LogEntry, META, NewRequest, Outcome, Post,
+        REQUESTS, Request, State,
     },
 };
 
@@ -100,25 +100,6 @@ impl Store {
         self.flush().await?;
         Ok(changed)
     }
-}
-
-/// Removes the `dropped` effects and records `effects` in the journal.
-pub(crate) fn journal(
-    tree: &TransactionalTree,
-    effects: Vec<Effect>,
-    dropped: &[u64],
-) -> TxResult<Vec<Queued>> {
-    for id in dropped {
-        tree.remove(&id.to_be_bytes())?;
-    }
-    let mut queued = Vec::with_capacity(effects.len());
-    for effect in effects {
-        // Monotonic across restarts: key order is the order effects were owed in.
-        let id = tree.generate_id()?;
-        put(tree, EFFECTS, &id.to_be_bytes(), &effect)?;
-        queued.push(Queued { id, effect });
-    }
-    Ok(queued)
 }
 
 /// Takes the next request number from the counter.

@@ -9,10 +9,11 @@ use crate::{
     codec::put,
     error::{TransitionError, transition_error},
     journal::Queued,
+    journal::journal,
     model::{Effect, FollowUp, Outcome, REQUESTS, Request, State, VolunteerStatus},
     people::StatusChange,
     requests::check_holder,
-    transition::{append_log, get_request, journal},
+    transition::{append_log, get_request},
 };
 
 impl Store {

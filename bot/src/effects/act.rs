@@ -6,10 +6,10 @@
 use std::time::Duration;
 
 use entraide_commands::{Key, Lang, Message, Period};
-use entraide_storage::{Action, Effect, Queued, Quote, Request, Root, State, Target};
+use entraide_storage::{Action, Effect, Queued, Request, State};
 use matrix_sdk::{
     Room,
-    ruma::{EventId, OwnedEventId, OwnedTransactionId, OwnedUserId, TransactionId, UserId},
+    ruma::{EventId, OwnedTransactionId, UserId},
 };
 use tracing::{debug, error, info, warn};
 
@@ -20,10 +20,11 @@ use super::{
     plan, relay_id, report,
     retry::persist,
     rights,
+    send::{direct_chat, notice, send},
 };
 use crate::{
     bot::Bot,
-    matrix::{self, ReplyTo, Shape},
+    matrix::{self, Shape},
 };
 
 /// How long what follows a relay waits, at most, for the bot's sync to bring it back.
@@ -122,89 +123,6 @@ pub async fn carry_out(bot: &Bot, item: &Item) -> Acted {
     Acted::Done
 }
 
-/// Sends a notice in `room` when it is the bot's turn there, retrying as
-/// [`persist`] does.
-pub(super) async fn send(
-    bot: &Bot,
-    room: &Room,
-    message: &Message,
-    shape: Shape<'_>,
-    mentions: &[OwnedUserId],
-    txn: Option<&TransactionId>,
-) -> anyhow::Result<OwnedEventId> {
-    let _turn = bot.sending.take(room).await;
-    persist("a notice", || matrix::send(room, message, shape, mentions, txn)).await
-}
-
-/// The room a notice goes to, if the bot is in it; a person's direct chat is opened if
-/// need be.
-async fn target_room(
-    bot: &Bot,
-    request: Option<&Request>,
-    to: &Target,
-) -> anyhow::Result<Option<Room>> {
-    Ok(match to {
-        Target::Id { id } => matrix::joined(&bot.client, id),
-        Target::Volunteers => bot.volunteers_room(),
-        Target::Coordination => matrix::joined(&bot.client, bot.rooms.coordination.as_str()),
-        Target::Private => request
-            .and_then(|r| r.private_room.as_deref())
-            .and_then(|id| matrix::joined(&bot.client, id)),
-        Target::Direct { user } => Some(rights::direct_chat(bot, &UserId::parse(user)?).await?),
-        Target::Requester { asked_in } => {
-            let origin = request.map_or(asked_in.as_str(), |r| r.origin_room.as_str());
-            matrix::joined(&bot.client, origin)
-        }
-    })
-}
-
-fn reply_to(quote: &Quote) -> Option<ReplyTo> {
-    Some(ReplyTo {
-        event: EventId::parse(&quote.event).ok()?,
-        sender: UserId::parse(&quote.sender).ok()?,
-        quote: quote.quote.clone(),
-    })
-}
-
-pub(super) async fn notice(
-    bot: &Bot,
-    request: Option<&Request>,
-    to: &Target,
-    message: &Message,
-    shape: &entraide_storage::Shape,
-    mention: Option<&str>,
-    txn: Option<OwnedTransactionId>,
-) -> anyhow::Result<()> {
-    let Some(room) = target_room(bot, request, to).await? else {
-        warn!(?to, "not in the room of a notice: skipped");
-        return Ok(());
-    };
-    let mentions: Vec<OwnedUserId> =
-        mention.and_then(|user| OwnedUserId::try_from(user).ok()).into_iter().collect();
-    let (answered, root): (Option<ReplyTo>, Option<OwnedEventId>) = match shape {
-        entraide_storage::Shape::New => (None, None),
-        entraide_storage::Shape::Reply { to } => (reply_to(to), None),
-        entraide_storage::Shape::Thread { root, to } => {
-            let root = match root {
-                Root::Event { id } => EventId::parse(id).ok(),
-                Root::Relay => request.and_then(relay_id),
-            };
-            (to.as_ref().and_then(reply_to), root)
-        }
-    };
-    // Moved to the requester's direct chat since: a reply there could not point to the
-    // command, taken down in another room.
-    let moved = matches!(to, Target::Requester { asked_in } if room.room_id() != asked_in);
-    let shape = match (&root, &answered) {
-        _ if moved => Shape::New,
-        (Some(root), answered) => Shape::Thread(root, answered.as_ref()),
-        (None, Some(answered)) => Shape::Reply(answered),
-        (None, None) => Shape::New,
-    };
-    send(bot, &room, message, shape, &mentions, txn.as_deref()).await?;
-    Ok(())
-}
-
 /// Takes `request` out of the neighbourhood room `room_id` where `user` wrote it (see
 /// [`Action::MoveOut`]): where the bot may remove others' messages there, their direct
 /// chat is opened and follows the request from now on, the command is redacted, and a
@@ -226,7 +144,7 @@ async fn move_out(
         if !may_redact(bot, &room).await {
             return Ok(());
         }
-        let direct = match rights::direct_chat(bot, &user).await {
+        let direct = match direct_chat(bot, &user).await {
             Ok(direct) => direct,
             Err(error) => {
                 warn!(error = %format!("{error:#}"), "no direct chat: the request is answered in the room");

@@ -12,7 +12,7 @@ use matrix_sdk::{
 };
 use tracing::{info, warn};
 
-use super::{act::send, retry::persist};
+use super::{retry::persist, send::send};
 use crate::{
     bot::Bot,
     matrix::{self, Claim, Shape},

@@ -18,6 +18,7 @@ mod report;
 pub mod retry;
 mod rights;
 pub mod run;
+mod send;
 
 use entraide_storage::Request;
 use matrix_sdk::ruma::{EventId, OwnedEventId};

@@ -12,7 +12,7 @@ use matrix_sdk::{
     ruma::{OwnedTransactionId, UserId, events::room::member::MembershipState},
 };
 
-use super::act::notice;
+use super::send::notice;
 use crate::{
     bot::Bot,
     powers::{Power, RoomsReport, membership},

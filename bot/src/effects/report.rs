@@ -10,7 +10,7 @@ use matrix_sdk::{
 };
 use tracing::info;
 
-use super::{act::send, retry::persist};
+use super::{retry::persist, send::send};
 use crate::{
     bot::Bot,
     matrix::{self, Shape},

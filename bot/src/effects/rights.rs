@@ -4,9 +4,7 @@
 //! a room left already is left.
 
 use entraide_commands::{Key, Lang};
-use entraide_storage::RoomKind;
 use matrix_sdk::{
-    Room,
     attachment::AttachmentConfig,
     room::MessagesOptions,
     ruma::{OwnedEventId, OwnedTransactionId, OwnedUserId, UserId, events::Mentions, serde::Raw},
@@ -14,7 +12,10 @@ use matrix_sdk::{
 use serde::Deserialize;
 use tracing::info;
 
-use super::{act::send, retry::persist};
+use super::{
+    retry::persist,
+    send::{direct_chat, send},
+};
 use crate::{
     bot::Bot,
     matrix::{self, Shape},
@@ -163,19 +164,4 @@ pub async fn send_data(
     .await?;
     info!(room = %room.room_id(), "a person's data sent to them");
     Ok(())
-}
-
-/// The person's direct chat with the bot: one the store knows and the bot is in, else a
-/// new one (encrypted, the person invited), recorded as theirs.
-pub async fn direct_chat(bot: &Bot, user: &UserId) -> anyhow::Result<Room> {
-    let theirs = RoomKind::Direct { user: user.to_string() };
-    let known = bot.store.rooms_where(|kind| *kind == theirs)?;
-    if let Some(room) = known.iter().find_map(|id| matrix::joined(&bot.client, id)) {
-        return Ok(room);
-    }
-    let room = persist("a direct chat", || async { Ok(bot.client.create_dm(user).await?) }).await?;
-    bot.store.set_room_kind(room.room_id().as_str(), &theirs).await?;
-    bot.store.record_joined(room.room_id().as_str(), bot.clock.wall_ms()).await?;
-    info!(room = %room.room_id(), "opened a direct chat with a person");
-    Ok(room)
 }
