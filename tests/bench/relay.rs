@@ -33,6 +33,9 @@ pub struct Comparison {
     pub hop: Modes,
     pub nio: Modes,
     pub entraide: Modes,
+    /// The peer: a new resident's first request (their first encrypted message in its
+    /// room, which sets up their sessions with its members' devices).
+    pub nio_first: Vec<Duration>,
     /// Entraide, bot moderator with `remove_requests`: a new resident's first request.
     pub first: Vec<Duration>,
     /// The same resident's second request, their direct chat made.
@@ -122,8 +125,9 @@ pub async fn compare(
     let measured = measure(&setup, samples, spacing).await;
     let nio_version = bot.version.clone();
     bot.stop().await;
-    let (hop, nio, entraide, first, second) = measured?;
-    Ok(Comparison { nio_version, spacing, hop, nio, entraide, first, second })
+    let (hop, nio, entraide, firsts, second) = measured?;
+    let (nio_first, first) = firsts;
+    Ok(Comparison { nio_version, spacing, hop, nio, entraide, nio_first, first, second })
 }
 
 /// The comparison proper, once everything is set up.
@@ -131,7 +135,7 @@ async fn measure(
     setup: &Setup<'_>,
     samples: usize,
     spacing: Duration,
-) -> Result<(Modes, Modes, Modes, Vec<Duration>, Vec<Duration>)> {
+) -> Result<(Modes, Modes, Modes, (Vec<Duration>, Vec<Duration>), Vec<Duration>)> {
     let paths = [Path::Hop, Path::Nio, Path::Entraide];
     // One of each first, not counted: the first encrypted send of each client and bot
     // sets up sessions and queries keys.
@@ -141,9 +145,12 @@ async fn measure(
     }
     let resident = setup.fresh_resident().await?;
     setup.first_and_second(&resident, spacing, "rodage").await?;
+    let newcomer = setup.fresh_nio_resident().await?;
+    settle_for(setup.world, spacing).await?;
+    setup.nio_first(&newcomer, "rodage").await?;
 
     let mut modes: [Modes; 3] = Default::default();
-    let (mut first, mut second) = (Vec::new(), Vec::new());
+    let (mut first, mut second, mut nio_first) = (Vec::new(), Vec::new(), Vec::new());
     // Spaced: the paths in turn, so that a slow moment of the machine falls on all.
     for i in 0..samples {
         let resident = setup.fresh_resident().await?;
@@ -154,6 +161,10 @@ async fn measure(
         let (one, two) = setup.first_and_second(&resident, spacing, &format!("{i}")).await?;
         first.push(one);
         second.push(two);
+        // The same for the peer: a resident new to its room, their first request.
+        let newcomer = setup.fresh_nio_resident().await?;
+        settle_for(setup.world, spacing).await?;
+        nio_first.push(setup.nio_first(&newcomer, &format!("{i}")).await?);
     }
     // Back to back: each request as soon as the previous one was seen, while entraide
     // still answers it (the confirmation comes after the relay).
@@ -164,7 +175,7 @@ async fn measure(
         }
     }
     let [hop, nio, entraide] = modes;
-    Ok((hop, nio, entraide, first, second))
+    Ok((hop, nio, entraide, (nio_first, first), second))
 }
 
 impl Setup<'_> {
@@ -235,6 +246,28 @@ impl Setup<'_> {
                 && texts.is_with(Lang::Fr, Key::Relay, &m.body, "text", &body)
         })
         .await
+    }
+
+    /// `newcomer`'s first `!demande` in the peer's neighbourhood room, until the
+    /// volunteer sees its relay.
+    async fn nio_first(&self, newcomer: &Person, tag: &str) -> Result<Duration> {
+        let body = format!("courses première {tag} {}", entraide_tests::unique_suffix());
+        let (room, volunteers) = (&self.nio_neighbourhood, &self.nio_volunteers);
+        let end = format!(" : {body}");
+        timed(newcomer, room, &format!("!demande {body}"), self.alice, |m| {
+            m.room_id == *volunteers && m.sender == self.nio.user_id && m.body.ends_with(&end)
+        })
+        .await
+    }
+
+    /// A new resident in the peer's neighbourhood room, who has never written there.
+    async fn fresh_nio_resident(&self) -> Result<Person> {
+        let person = Person::new(&self.world.synapse, "nouveau-nio").await?;
+        let room = self.world.coordinator.room(&self.nio_neighbourhood)?;
+        room.invite_user_by_id(&person.user_id).await?;
+        join(&person, &self.nio_neighbourhood).await?;
+        person.wait_member_joined(&self.nio_neighbourhood, &self.nio.user_id, WAIT).await?;
+        Ok(person)
     }
 
     /// A new resident in the moderated room, who has never asked anything.
@@ -342,8 +375,12 @@ pub fn print(c: &Comparison, samples: usize, profile: &str) {
         );
     };
     alone(
+        "nio peer's relay, a new resident's first request (their first message in its room)",
+        &c.nio_first,
+    );
+    alone(
         "entraide's relay, a new resident's first request (default: `remove_requests`, bot \
-         moderator; a direct chat made first)",
+         moderator; the request then moved to a direct chat made after the relay)",
         &c.first,
     );
     alone("entraide's relay, that resident's second request (same room)", &c.second);
@@ -352,5 +389,9 @@ pub fn print(c: &Comparison, samples: usize, profile: &str) {
         "entraide ÷ nio: {} spaced, {} back to back.",
         ratio(median(&c.entraide.spaced), median(&c.nio.spaced)),
         ratio(median(&c.entraide.back_to_back), median(&c.nio.back_to_back)),
+    );
+    println!(
+        "A new resident's first request, entraide ÷ nio: {}.",
+        ratio(median(&c.first), median(&c.nio_first)),
     );
 }
