@@ -131,8 +131,9 @@ impl Store {
         Ok(entries)
     }
 
-    /// Everyone the store has a volunteer record for, by id, with how many requests each
-    /// closed as done and when they last took or closed one.
+    /// Everyone who is or was a volunteer (accepted the charter, or a coordinator decided
+    /// about them), by id, with how many requests each closed as done and when they last
+    /// took or closed one; residents the store knows (blocked, a profile) are not listed.
     pub fn volunteers(&self) -> Result<Vec<VolunteerSummary>, StoreError> {
         let mut seen: std::collections::HashMap<String, (usize, Option<DateTime<Utc>>)> =
             std::collections::HashMap::new();
@@ -152,6 +153,14 @@ impl Store {
             let (key, bytes) = item?;
             let user = key_string(PEOPLE, &key)?;
             let person: Person = decode(&bytes, PEOPLE, &key)?;
+            // Someone the store knows only as a resident (blocked, or a declared profile)
+            // was never a volunteer: neither the charter, nor a coordinator's decision.
+            let volunteer = person.status != VolunteerStatus::Unvetted
+                || person.charter.is_some()
+                || person.changed_by.is_some();
+            if !volunteer {
+                continue;
+            }
             let (helped, last_active) = seen.get(&user).copied().unwrap_or_default();
             people.push(VolunteerSummary { user, person, helped, last_active });
         }

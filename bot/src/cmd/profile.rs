@@ -26,7 +26,7 @@ pub async fn apply(scheme: &Scheme, ctx: &Ctx, answer: ProfileAnswer) -> Result<
             info!("a profile erased");
             Key::ProfileCleared
         }
-        _ if !scheme.config.figures.profile => Key::ProfileOff,
+        ProfileAnswer::Set(_) if !scheme.config.figures.profile => Key::ProfileOff,
         ProfileAnswer::Set(profile) => {
             scheme.store.set_profile(user, Some(profile), scheme.now()).await?;
             info!("a profile declared");
@@ -38,6 +38,8 @@ pub async fn apply(scheme: &Scheme, ctx: &Ctx, answer: ProfileAnswer) -> Result<
             );
             return Ok(());
         }
+        // Showing too: what is kept is said, also after the commune turned the question
+        // off (until it is erased).
         ProfileAnswer::Show => {
             let kept = scheme.store.profile(user)?.map(|record| record.profile);
             match kept.filter(|profile| *profile != Profile::default()) {
@@ -48,6 +50,7 @@ pub async fn apply(scheme: &Scheme, ctx: &Ctx, answer: ProfileAnswer) -> Result<
                     ctx.answer(scheme, &message, None);
                     return Ok(());
                 }
+                None if !scheme.config.figures.profile => Key::ProfileOff,
                 None => Key::ProfileNone,
             }
         }
@@ -129,16 +132,19 @@ mod tests {
         assert!(!desk.scheme.config.figures.profile, "off unless the commune turns it on");
         apply(&desk.scheme, &desk.ctx(DIRECT, MARIE)?, ProfileAnswer::Set(OLDER_WOMAN)).await?;
         assert_eq!(desk.scheme.store.profile(MARIE)?, None, "nothing kept");
-        // Kept while the question was on, then turned off: it can still be erased.
+        // Kept while the question was on, then turned off: it is still shown as kept,
+        // and can be erased.
         desk.scheme.store.set_profile(MARIE, Some(OLDER_WOMAN), desk.scheme.now()).await?;
+        apply(&desk.scheme, &desk.ctx(DIRECT, MARIE)?, ProfileAnswer::Show).await?;
+        let shown = Desk::said(&desk.owed()[1..]);
+        assert!(!shown[0].contains("ne recueille pas"), "what is kept is said: {shown:?}");
         apply(&desk.scheme, &desk.ctx(DIRECT, MARIE)?, ProfileAnswer::Clear).await?;
         let record = desk.scheme.store.profile(MARIE)?.ok_or("the record stays")?;
         assert_eq!(record.profile, Profile::default());
         assert_eq!(record.answered_at, None);
         let said = Desk::said(&desk.owed());
-        assert_eq!(said.len(), 2, "{said:?}");
-        assert!(said[0].contains("La commune ne recueille pas ces informations"), "{said:?}");
-        assert!(said[1].contains("C'est effacé"), "{said:?}");
+        assert_eq!(said.len(), 1, "{said:?}");
+        assert!(said[0].contains("C'est effacé"), "{said:?}");
         Ok(())
     }
 

@@ -105,7 +105,12 @@ mod tests {
     #[tokio::test]
     async fn without_anyone_the_list_says_how_to_vet() -> Result<()> {
         let mut desk = Desk::new().await?;
+        // A resident blocked is known to the store, but is no volunteer.
+        let block = entraide_storage::Block { at: desk.scheme.now(), reason: None };
+        let now = desk.scheme.now();
+        desk.scheme.store.set_blocked("@bob:x", Some(block), AGENT, now).await?;
         let said = listed(&mut desk, Lang::Fr).await?;
+        assert!(!said.contains("@bob:x"), "{said}");
         assert!(said.contains("Aucun·e bénévole pour l'instant"), "{said}");
         Ok(())
     }
