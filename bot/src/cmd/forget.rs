@@ -204,3 +204,93 @@ fn answer_then_leave(
         owed.push(ctx.reply(scheme, done, None));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use entraide_commands::VolunteerStatus;
+    use entraide_storage::{Action, Lane, State, Target};
+
+    use super::{By, apply};
+    use crate::cmd::desk::{AGENT, COORDINATION, DIRECT, Desk, Result, TILLEULS, user};
+
+    const MARIE: &str = "@marie:x";
+    const PAUL: &str = "@paul:x";
+
+    #[tokio::test]
+    async fn unconfirmed_it_only_asks_and_forgets_nothing() -> Result<()> {
+        let mut desk = Desk::new().await?;
+        desk.request(MARIE, "courses demain").await?;
+        apply(&desk.scheme, &desk.ctx(DIRECT, MARIE)?, &user(MARIE)?, false, By::Themselves)
+            .await?;
+        let said = Desk::said(&desk.owed());
+        assert_eq!(said.len(), 1, "{said:?}");
+        let request = desk.scheme.store.request(1)?.ok_or("request 1")?;
+        assert_eq!(request.requester, MARIE, "nothing forgotten yet");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn confirmed_in_their_direct_chat_they_are_forgotten_answered_there_then_left()
+    -> Result<()> {
+        let mut desk = Desk::new().await?;
+        desk.request(MARIE, "courses demain").await?;
+        apply(&desk.scheme, &desk.ctx(DIRECT, MARIE)?, &user(MARIE)?, true, By::Themselves).await?;
+        let owed = desk.owed();
+        let store = &desk.scheme.store;
+        let request = store.request(1)?.ok_or("request 1")?;
+        assert_ne!(request.requester, MARIE, "a pseudonym in their place");
+        assert!(matches!(request.state, State::Cancelled { .. }), "{:?}", request.state);
+        // No tree names them but the journal of what is owed on Matrix (their direct
+        // chat, to leave), until it is carried out.
+        assert_eq!(store.trees_holding(MARIE.as_bytes())?, ["effects"]);
+        let in_direct: Vec<_> =
+            owed.iter().filter(|effect| effect.lane == Lane::room(DIRECT)).collect();
+        // Their direct chat: the bot's messages taken down, the answer, then it leaves.
+        assert!(matches!(in_direct.first().map(|e| &e.action), Some(Action::Scrub { .. })));
+        assert!(matches!(in_direct.last().map(|e| &e.action), Some(Action::Leave { .. })));
+        let answered = owed.iter().any(|effect| {
+            matches!(&effect.action, Action::Notice { to, .. }
+                if *to == Target::Id { id: DIRECT.to_owned() })
+        });
+        assert!(answered, "{owed:?}");
+        // Everything owed is journalled: a stop resumes it.
+        assert_eq!(store.pending_effects()?.len(), owed.len());
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_coordinator_erases_a_volunteer_whose_claim_goes_back_and_who_leaves_the_room()
+    -> Result<()> {
+        let mut desk = Desk::new().await?;
+        desk.volunteer(PAUL, VolunteerStatus::Vetted).await?;
+        desk.request(MARIE, "courses demain").await?;
+        desk.claimed(1, PAUL, Some("!private-1:x")).await?;
+        apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, &user(PAUL)?, true, By::Coordinator)
+            .await?;
+        let request = desk.scheme.store.request(1)?.ok_or("request 1")?;
+        assert_eq!(request.state, State::Open, "given back");
+        assert_eq!(request.requester, MARIE, "the requester is not the one forgotten");
+        let owed = desk.owed();
+        assert!(owed.iter().any(|effect| effect.action == Action::Relay), "relayed again");
+        let volunteers = desk.scheme.rooms.volunteers.to_string();
+        assert!(owed.iter().any(|effect| matches!(&effect.action,
+            Action::Remove { room, user } if *room == volunteers && user == PAUL)));
+        // Only what is owed on Matrix names them (removing them from the room).
+        assert_eq!(desk.scheme.store.trees_holding(PAUL.as_bytes())?, ["effects"]);
+        // On record without saying whose.
+        let erased = desk.scheme.store.audit()?;
+        assert!(erased.iter().all(|entry| entry.target.as_deref() != Some(PAUL)));
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn someone_the_store_does_not_know_is_said_so() -> Result<()> {
+        let mut desk = Desk::new().await?;
+        let ctx = desk.ctx(TILLEULS, "@inconnu:x")?;
+        apply(&desk.scheme, &ctx, &user("@inconnu:x")?, true, By::Themselves).await?;
+        let owed = desk.owed();
+        assert_eq!(owed.len(), 1, "only the answer: {owed:?}");
+        assert!(desk.scheme.store.pending_effects()?.is_empty());
+        Ok(())
+    }
+}
