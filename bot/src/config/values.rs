@@ -6,26 +6,35 @@ use std::{fmt, marker::PhantomData};
 use chrono_tz::Tz;
 use entraide_commands::Lang;
 use matrix_sdk::ruma::{OwnedRoomOrAliasId, OwnedUserId};
+use secrecy::{ExposeSecret, SecretString};
 use serde::{
     Deserialize, Deserializer,
     de::{self, DeserializeOwned, value::StrDeserializer},
 };
 use url::Url;
 
-/// The bot's password. Its `Debug` never shows it; [`Password::expose`] does.
-#[derive(Clone, Deserialize)]
+/// The bot's password (or the store's passphrase), held as a [`SecretString`]: its
+/// `Debug` never shows it, its memory is zeroed when it is dropped; [`Password::expose`]
+/// gives it where it is used.
+#[derive(Deserialize)]
 #[serde(transparent)]
-pub struct Password(String);
+pub struct Password(SecretString);
 
 impl Password {
     /// Wraps a password.
     pub fn new(password: impl Into<String>) -> Password {
-        Password(password.into())
+        Password(SecretString::from(password.into()))
     }
 
     /// The password itself, for logging in.
     pub fn expose(&self) -> &str {
-        &self.0
+        self.0.expose_secret()
+    }
+}
+
+impl Clone for Password {
+    fn clone(&self) -> Password {
+        Password::new(self.expose())
     }
 }
 
