@@ -13,15 +13,18 @@
 //! - `worker`: one job at a time: parse ([`entraide_commands`]), build the command's
 //!   context, run it; a failure becomes a reply (`failure`, a pure function). Decisions
 //!   are serialised here; nothing here waits for the homeserver.
-//! - `cmd`: one file per command, each with its `apply`: the store transition
-//!   ([`entraide_storage`]), journalled with the effects it owes (the answer included).
+//! - `cmd`: one file per command, each with its `apply`, which decides from the
+//!   `scheme` alone: one store transition ([`entraide_storage`]), journalled with the
+//!   effects it owes (the answer included); unit-tested without a homeserver.
 //! - `effects`: what transitions owe on Matrix (relay, edits, private room, telling the
 //!   requester), planned, dispatched by request and room, carried out idempotently with
 //!   retries, resumed at start.
 //! - `followup`: reminders, escalations, expiry and nudges for requests that wait, by the
 //!   bot's [`Clock`].
 //! - `invite`: accepting or declining invitations.
-//! - `bot`: the shared services and helpers every command uses.
+//! - `scheme`: what commands decide from (configuration, texts, charter, store, room ids,
+//!   the one [`Clock`], the outbox), and the helpers every command uses.
+//! - `bot`: the `Scheme` and the live Matrix client, for effects.
 //! - `charter`: the volunteers' charter and its version.
 //! - [`report`]: the commune's figures as a notice, a chart, a table and a summary.
 //! - [`run`]: starts everything and stops cleanly when `shutdown` resolves.

@@ -1,10 +1,13 @@
-//! One file per command: each `apply` receives the bot and the command's [`Ctx`], runs the
-//! command's store transition, answers, and carries out the effects it owes. Parsing and the rules of who
-//! may do what, where, live in `entraide_commands`.
+//! One file per command: each `apply` decides from the [`Scheme`] (the store, the
+//! configuration, the texts, the clock; no Matrix client) and the command's [`Ctx`], in
+//! one store transition that journals the effects it owes, the answer included; the
+//! effects act on Matrix afterwards. Each file's `mod tests` checks its decisions on
+//! `desk` (a real store, no homeserver). Parsing and the rules of who may do what,
+//! where, live in `entraide_commands`.
 //!
-//! To add a command: a row in `entraide_commands::table` (and its `Command` variant and
-//! argument reader), a file here with its `apply`, one arm in [`run`], its texts in both
-//! locale files, and its tests.
+//! To add a command: a row in `entraide_commands::table` (with its `Command` variant and
+//! argument reader), a file here with its `apply` and its tests, one arm in [`run`], its
+//! texts in both locale files (see the README's "Adding a command").
 
 mod areas;
 mod assign;
