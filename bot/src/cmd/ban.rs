@@ -10,7 +10,7 @@ use tracing::info;
 use super::{
     Ctx,
     journal::announcement,
-    status::{Decision, decide, numbers},
+    status::{Decision, Owed, decide, numbers},
 };
 use crate::{failure::Failure, scheme::Scheme};
 
@@ -42,7 +42,11 @@ pub async fn apply(
         let told = (!banned_before)
             .then(|| announcement(scheme, ctx, AuditAction::Ban, Some(user), reason))
             .flatten();
-        (Message::lines(parts), told.into_iter().collect())
+        Owed {
+            answer: Message::lines(parts),
+            before: told.into_iter().collect(),
+            after: Vec::new(),
+        }
     })
     .await?;
     info!("volunteer banned");

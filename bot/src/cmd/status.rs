@@ -33,8 +33,16 @@ pub struct Decision<'a> {
 }
 
 /// What a decision owes besides giving back and the memberships, from the status before
-/// and the requests given back: the answer's first lines, and effects that go first.
-pub type Owed = (Message, Vec<Effect>);
+/// and the requests given back.
+#[derive(Debug)]
+pub struct Owed {
+    /// The answer's first lines (what was done where follows them).
+    pub answer: Message,
+    /// Effects that go before the change of memberships (announcements).
+    pub before: Vec<Effect>,
+    /// Effects that wait for it, in its lane (a welcome, once they are invited).
+    pub after: Vec<Effect>,
+}
 
 /// Applies `decision` in one transition and hands what it owes to the outbox: first
 /// what giving back each request they held owes, then what `owed` adds, then the change
@@ -61,9 +69,10 @@ pub async fn decide(
             all.extend(plan::release(scheme, request, old_room.as_deref(), user, None));
         }
         let numbers: Vec<u64> = released.iter().map(|(request, _)| request.number).collect();
-        let (answer, first) = owed(before, &numbers);
-        all.extend(first);
+        let Owed { answer, before, after } = owed(before, &numbers);
+        all.extend(before);
         all.push(moderation(scheme, ctx, user, decision.membership, &answer));
+        all.extend(after);
         all
     };
     let (before, _, queued) = scheme
@@ -107,6 +116,11 @@ fn held_by(scheme: &Scheme, user: &str) -> Result<Vec<(u64, Vec<u64>)>, Failure>
     Ok(held)
 }
 
+/// The lane of the change of memberships and the answer: the command's room's.
+pub fn moderation_lane(ctx: &Ctx) -> Lane {
+    Lane::room(&ctx.room)
+}
+
 /// The change of memberships and the answer, in the command's lane.
 fn moderation(
     scheme: &Scheme,
@@ -117,7 +131,7 @@ fn moderation(
 ) -> Effect {
     Effect {
         request: 0,
-        lane: Lane::room(&ctx.room),
+        lane: moderation_lane(ctx),
         urgent: false,
         action: Action::Moderate {
             user: user.to_owned(),

@@ -9,7 +9,7 @@ use tracing::info;
 use super::{
     Ctx,
     journal::announcement,
-    status::{Decision, decide},
+    status::{Decision, Owed, decide},
 };
 use crate::{failure::Failure, scheme::Scheme};
 
@@ -30,7 +30,11 @@ pub async fn apply(scheme: &Scheme, ctx: &Ctx, user: &UserId) -> Result<(), Fail
     };
     decide(scheme, ctx, decision, |_, _| {
         let told = announcement(scheme, ctx, AuditAction::Unban, Some(user), None);
-        (scheme.texts.render(ctx.lang, Key::Unbanned, &args), told.into_iter().collect())
+        Owed {
+            answer: scheme.texts.render(ctx.lang, Key::Unbanned, &args),
+            before: told.into_iter().collect(),
+            after: Vec::new(),
+        }
     })
     .await?;
     info!("ban lifted");

@@ -10,7 +10,7 @@ use tracing::info;
 use super::{
     Ctx,
     journal::announcement,
-    status::{Decision, decide, numbers},
+    status::{Decision, Owed, decide, numbers},
 };
 use crate::{failure::Failure, scheme::Scheme};
 
@@ -42,7 +42,11 @@ pub async fn apply(
             parts.push(scheme.texts.render(lang, Key::BannedReleased, &[("numbers", &numbers)]));
         }
         let told = announcement(scheme, ctx, AuditAction::Unvet, Some(user), reason);
-        (Message::lines(parts), told.into_iter().collect())
+        Owed {
+            answer: Message::lines(parts),
+            before: told.into_iter().collect(),
+            after: Vec::new(),
+        }
     })
     .await?;
     info!("volunteer no longer vetted");

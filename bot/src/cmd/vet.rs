@@ -4,14 +4,14 @@
 //! volunteers room and welcomed there.
 
 use entraide_commands::{CommandKind, Key, Message, VolunteerStatus};
-use entraide_storage::{AuditAction, Membership, Shape};
+use entraide_storage::{AuditAction, Effect, Membership, Shape};
 use matrix_sdk::ruma::UserId;
 use tracing::info;
 
 use super::{
     Ctx,
     journal::announcement,
-    status::{Decision, decide, moderate_only},
+    status::{Decision, Owed, decide, moderate_only, moderation_lane},
 };
 use crate::{effects::plan, failure::Failure, scheme::Scheme};
 
@@ -52,9 +52,14 @@ pub async fn apply(
         if overrode {
             first.extend(announcement(scheme, ctx, AuditAction::Override, Some(user), note));
         }
+        // Welcomed once invited: in the lane of the change of memberships, after it.
         let welcome = texts.render(scheme.config.language, Key::VolunteerWelcome, &args);
         let volunteers = &scheme.rooms.volunteers;
-        first.push(plan::notice_in(volunteers, welcome, Shape::New, Some(user.as_str())));
+        let mention = Some(user.as_str());
+        let welcome = Effect {
+            lane: moderation_lane(ctx),
+            ..plan::notice_in(volunteers, welcome, Shape::New, mention)
+        };
         let mut answer = vec![texts.render(lang, Key::Vetted, &args)];
         if overrode {
             answer.push(texts.render(lang, Key::VettedWithoutCharter, &[]));
@@ -62,7 +67,7 @@ pub async fn apply(
         if let Some(note) = note {
             answer.push(texts.render(lang, Key::VettedNote, &[("note", note)]));
         }
-        (Message::lines(answer), first)
+        Owed { answer: Message::lines(answer), before: first, after: vec![welcome] }
     })
     .await?;
     info!(without_charter = overrode, "volunteer vetted");
