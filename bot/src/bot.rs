@@ -1,5 +1,5 @@
 //! The bot: the scheme's plain parts ([`Scheme`]) and the live Matrix client with what
-//! sending through it needs (turns per room, urgency, the bot's own echoes). Commands
+//! sending through it needs (turns per room, urgency, the bot's own echoes, when people last wrote). Commands
 //! decide from the [`Scheme`]; effects act through the client.
 
 use std::{ops::Deref, sync::Arc};
@@ -11,6 +11,7 @@ use crate::{
     echo::Echoes,
     effects::Urgency,
     matrix::{self, RoomTurns},
+    pace::Pace,
     scheme::Scheme,
 };
 
@@ -29,6 +30,8 @@ pub struct Bot {
     pub urgency: Arc<Urgency>,
     /// The bot's own messages as its sync brings them back.
     pub echoes: Arc<Echoes>,
+    /// When people last wrote to it.
+    pub pace: Arc<Pace>,
 }
 
 impl Deref for Bot {

@@ -24,34 +24,38 @@ use tracing::{debug, warn};
 use crate::{
     echo::Echoes,
     job::{Inbox, Job, Jobs},
+    pace::Pace,
 };
 
-/// What the handlers share: the bot's id, the sync's inbox, and where the bot's own
-/// messages are told to what waits for them.
+/// What the handlers share: the bot's id, the sync's inbox, where the bot's own messages
+/// are told to what waits for them, and where people writing is told.
 #[derive(Debug, Clone)]
 struct Sorter {
     own: OwnedUserId,
     inbox: Inbox,
     echoes: Arc<Echoes>,
+    pace: Arc<Pace>,
 }
 
 impl Sorter {
     fn queue(&self, job: Option<Job>) {
         if let Some(job) = job {
+            self.pace.arrived();
             self.inbox.put(job);
         }
     }
 }
 
-/// Registers the handlers; they put jobs in `inbox`, and tell `echoes` of the bot's own
-/// messages.
+/// Registers the handlers; they put jobs in `inbox`, tell `echoes` of the bot's own
+/// messages and `pace` of everyone else's.
 pub fn register(
     client: &Client,
     own: OwnedUserId,
     inbox: Inbox,
     echoes: Arc<Echoes>,
+    pace: Arc<Pace>,
 ) -> Vec<EventHandlerHandle> {
-    client.add_event_handler_context(Sorter { own, inbox, echoes });
+    client.add_event_handler_context(Sorter { own, inbox, echoes, pace });
     vec![
         client.add_event_handler(on_message),
         client.add_event_handler(on_reaction),

@@ -43,6 +43,7 @@ mod handlers;
 mod invite;
 mod job;
 mod matrix;
+mod pace;
 mod powers;
 pub mod register;
 pub mod report;
@@ -164,11 +165,18 @@ async fn serve(
         spare_taken: Default::default(),
         urgency: Default::default(),
         echoes: Default::default(),
+        pace: Default::default(),
     });
     // Handlers are in place before the first sync, which brings what people wrote while
     // the bot was stopped.
     let inbox = Inbox::default();
-    let handles = handlers::register(&client, user_id.clone(), inbox.clone(), bot.echoes.clone());
+    let handles = handlers::register(
+        &client,
+        user_id.clone(),
+        inbox.clone(),
+        bot.echoes.clone(),
+        bot.pace.clone(),
+    );
     let worker = tokio::spawn(worker::work(bot.clone(), queue, worker_stops, worker_starts));
     let mut syncer = Syncer::new(
         client.clone(),

@@ -3,7 +3,7 @@
 //! private room carries its claim in its state (the bot looks for it before making one),
 //! and what no longer applies (a relay for a request taken meanwhile) is skipped.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use entraide_commands::{Key, Lang, Message, Period};
 use entraide_storage::{Action, Effect, Queued, Request, State};
@@ -192,12 +192,15 @@ async fn relay(
     let message = bot.about(request, bot.config.language, Key::Relay, &[]);
     // The available volunteers of its neighbourhood are notified first.
     let mentions = bot.area_volunteers(request);
+    let sent = Instant::now();
     let relay = send(bot, &room, &message, Shape::New, &mentions, txn.as_deref()).await?;
     bot.store.set_relay(request.number, relay.as_str(), bot.now(), id.unwrap_or(0)).await?;
     info!(request = request.number, "relayed");
     // What follows in the lane (the requester's confirmation: "passed on to the
     // volunteers") waits until the homeserver has passed the relay on.
-    if !bot.echoes.wait(&relay, ECHO_WAIT).await {
+    if bot.echoes.wait(&relay, ECHO_WAIT).await {
+        bot.pace.passed_on(sent.elapsed());
+    } else {
         debug!(request = request.number, "the relay's echo is late: going on");
     }
     Ok(())

@@ -1,6 +1,7 @@
 //! The dispatcher: effects of one request in one lane run in order, lanes run
 //! concurrently, and an effect that is not urgent waits while an urgent one is ready to
-//! run, so that under rate limits confirmations and relays go first.
+//! run, so that under rate limits confirmations and relays go first. What follows a relay
+//! waits for a lull in what people write ([`crate::pace`]): relays before confirmations.
 
 use std::{
     collections::{HashMap, HashSet, VecDeque},
@@ -12,13 +13,13 @@ use std::{
     time::Duration,
 };
 
-use entraide_storage::{Effect, Lane, Queued};
+use entraide_storage::{Action, Effect, Lane, Queued};
 use futures_util::FutureExt as _;
 use tokio::{
     sync::{Notify, Semaphore, mpsc, oneshot},
     task::JoinSet,
 };
-use tracing::{error, info, warn};
+use tracing::{debug, error, info, warn};
 
 use super::act::{self, Acted};
 use crate::bot::Bot;
@@ -276,7 +277,7 @@ async fn run_lane(bot: Arc<Bot>, lanes: Arc<Lanes>, lane: Queue) {
         if !item.effect.urgent {
             lanes.urgency.wait_calm().await;
         }
-        let Ok(_permit) = lanes.slots.acquire().await else {
+        let Ok(permit) = lanes.slots.acquire().await else {
             // Never closed.
             return;
         };
@@ -291,6 +292,12 @@ async fn run_lane(bot: Arc<Bot>, lanes: Arc<Lanes>, lane: Queue) {
                 Acted::Done
             }
         };
+        drop(permit);
+        // What follows a relay (the requester's confirmation) gives way to what others
+        // have just written: their relays go first.
+        if matches!(item.effect.action, Action::Relay) && !bot.pace.lull().await {
+            debug!(request = item.effect.request, "no lull: going on all the same");
+        }
         let (dropped, empty) = lanes.pop(&lane, acted == Acted::RoomFailed);
         if item.resumed {
             lanes.resumed_one();
