@@ -63,7 +63,7 @@ fn none(_: &Request) -> Vec<Effect> {
     Vec::new()
 }
 
-/// What the bot owes when a request is posted: a confirmation quoting the person's
+/// What the bot owes when a request is posted: a confirmation replying to the person's
 /// message, and the relay.
 fn posted(request: &Request) -> Vec<Effect> {
     let confirmation = Effect {
@@ -80,7 +80,6 @@ fn posted(request: &Request) -> Vec<Effect> {
                 to: Quote {
                     event: format!("$asked{}", request.number),
                     sender: request.requester.clone(),
-                    quote: request.text.clone(),
                 },
             },
             mention: Some(request.requester.clone()),

@@ -207,8 +207,8 @@ impl Store {
     ///   the notes they wrote are erased;
     /// - their `people` and `informed` records go, and their direct chats from `rooms`
     ///   and `joined`;
-    /// - the pending effects about their requests, those naming them (mention, quote,
-    ///   removal, the volunteer of a private room or introduction, their id or a
+    /// - the pending effects about their requests, those naming them (mention, a reply to
+    ///   them, removal, the volunteer of a private room or introduction, their id or a
     ///   request's text in a message) and the private-room effects of the claims they
     ///   held are dropped.
     ///
@@ -549,7 +549,7 @@ fn effect_names(effect: &Effect, user_id: &str, texts: &[String]) -> bool {
             };
             mention.as_deref() == Some(user_id)
                 || matches!(to, Target::Direct { user } if user == user_id)
-                || quoted.is_some_and(|quote| quote.sender == user_id || in_text(&quote.quote))
+                || quoted.is_some_and(|quote| quote.sender == user_id)
                 || in_text(&message.plain)
                 || in_text(&message.html)
         }
