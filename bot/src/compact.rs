@@ -91,7 +91,7 @@ fn size(dir: &Path) -> anyhow::Result<u64> {
 mod tests {
     use chrono::{DateTime, Utc};
     use entraide_commands::{Category, Lang, Reading, When};
-    use entraide_storage::NewRequest;
+    use entraide_storage::{ErasedBy, NewRequest};
 
     use super::*;
 
@@ -139,7 +139,7 @@ mod tests {
                 };
                 store.create_request(new, event, at(0)?, |_| Vec::new()).await?;
             }
-            store.forget("@marie:x", at(60)?).await?;
+            store.forget("@marie:x", at(60)?, ErasedBy::Themselves, |_, _| Vec::new()).await?;
             assert!(
                 store.trees_holding(secret.as_bytes())?.is_empty(),
                 "the store reads it no more"

@@ -9,7 +9,7 @@ use std::{
 };
 
 use anyhow::Context as _;
-use entraide_commands::{Catalogue, Key, Lang, Message, catalogue::escape};
+use entraide_commands::{Catalogue, Key, Lang, Message};
 use entraide_storage::{RoomKind, Store};
 use futures_util::{FutureExt as _, future::try_join_all};
 use matrix_sdk::{
@@ -354,8 +354,6 @@ pub struct ReplyTo {
     pub event: OwnedEventId,
     /// Who wrote it.
     pub sender: OwnedUserId,
-    /// What the fallback quotes of it.
-    pub quote: String,
 }
 
 /// Where a notice goes.
@@ -372,8 +370,9 @@ pub enum Shape<'a> {
 }
 
 /// Sends a notice with a plain and an HTML body; replies mention the person answered,
-/// `mention` is notified too. With a transaction id, the homeserver sends it once however
-/// often it is asked to. Errors come back at once, unretried, for the caller's retries to
+/// `mention` is notified too. A reply is its `m.in_reply_to` relation and that mention:
+/// its bodies quote nothing (Matrix 1.13 removed reply fallbacks, MSC2781). With a
+/// transaction id, the homeserver sends it once however often it is asked to. Errors come back at once, unretried, for the caller's retries to
 /// see rate limits (and [`SessionRotated`]). Returns the notice's event id.
 pub async fn send(
     room: &Room,
@@ -395,11 +394,7 @@ pub async fn send(
             (to, Some(Relation::Thread(thread)))
         }
     };
-    let (plain, html) = match reply {
-        Some(to) => with_fallback(room.room_id(), to, message),
-        None => (message.plain.clone(), message.html.clone()),
-    };
-    let mut content = RoomMessageEventContent::notice_html(plain, html);
+    let mut content = RoomMessageEventContent::notice_html(&message.plain, &message.html);
     let notified = reply.map(|to| to.sender.clone()).into_iter().chain(mentions.iter().cloned());
     content = content.add_mentions(Mentions::with_user_ids(notified));
     content.relates_to = relation;
@@ -414,22 +409,6 @@ pub async fn send(
         }
         Err(panic) => std::panic::resume_unwind(panic),
     }
-}
-
-/// The plain and HTML bodies of a reply, with the quote of the message answered that
-/// clients without reply support show (the `mx-reply` fallback).
-fn with_fallback(room: &RoomId, to: &ReplyTo, message: &Message) -> (String, String) {
-    let plain = format!("> <{}> {}\n\n{}", to.sender, to.quote, message.plain);
-    let html = format!(
-        "<mx-reply><blockquote><a href=\"https://matrix.to/#/{room}/{event}\">In reply to</a> \
-         <a href=\"https://matrix.to/#/{sender}\">{sender}</a><br>{quote}</blockquote></mx-reply>{body}",
-        room = escape(room.as_str()),
-        event = escape(to.event.as_str()),
-        sender = escape(to.sender.as_str()),
-        quote = escape(&to.quote),
-        body = message.html,
-    );
-    (plain, html)
 }
 
 /// The room, if the bot has joined it.

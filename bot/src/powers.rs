@@ -9,11 +9,14 @@ use entraide_commands::{Key, Lang, Message};
 use entraide_storage::{RoomKind, Shape};
 use matrix_sdk::{
     Room,
-    ruma::{UserId, events::room::member::MembershipState},
+    ruma::{
+        OwnedRoomId, RoomId, UserId,
+        events::room::{member::MembershipState, power_levels::RoomPowerLevels},
+    },
 };
 use tracing::warn;
 
-use crate::{bot::Bot, effects::plan};
+use crate::{bot::Bot, effects::plan, scheme::Scheme};
 
 /// A power the bot may need in a room.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,38 +43,82 @@ pub struct Lacking {
     pub level: i64,
 }
 
-/// The rooms the bot manages where it lacks a power it needs.
-pub async fn lacking(bot: &Bot) -> Vec<Lacking> {
-    let Some(me) = bot.client.user_id() else { return Vec::new() };
-    let mut found = Vec::new();
+/// A room the bot manages, with its power levels as read from Matrix.
+#[derive(Debug, Clone)]
+pub struct RoomLevels {
+    /// The room.
+    pub room: OwnedRoomId,
+    /// Its name, or its id.
+    pub name: String,
+    /// Its power levels.
+    pub levels: RoomPowerLevels,
+}
+
+/// The powers the bot needs in `room`, by what it is to the scheme: none in a room it
+/// does not manage.
+pub fn needs(scheme: &Scheme, room: &RoomId) -> &'static [Power] {
+    if room == scheme.rooms.volunteers {
+        return &[Power::Invite, Power::Kick, Power::Ban];
+    }
+    match scheme.store.room_kind(room.as_str()) {
+        Ok(Some(RoomKind::Neighbourhood { .. })) if scheme.config.remove_requests => {
+            &[Power::Ban, Power::Redact]
+        }
+        Ok(Some(RoomKind::Neighbourhood { .. })) => &[Power::Ban],
+        _ => &[],
+    }
+}
+
+/// Reads the power levels of each room the bot manages (where it needs powers): the one
+/// Matrix read of `!verifier` and of the check at start. A room whose levels cannot be
+/// read is left out (and logged).
+pub async fn read_levels(bot: &Bot) -> Vec<RoomLevels> {
+    let mut read = Vec::new();
     for room in bot.client.joined_rooms() {
-        let needs: &[Power] = if room.room_id() == bot.rooms.volunteers {
-            &[Power::Invite, Power::Kick, Power::Ban]
-        } else {
-            match bot.store.room_kind(room.room_id().as_str()) {
-                Ok(Some(RoomKind::Neighbourhood { .. })) if bot.config.remove_requests => {
-                    &[Power::Ban, Power::Redact]
-                }
-                Ok(Some(RoomKind::Neighbourhood { .. })) => &[Power::Ban],
-                _ => continue,
-            }
-        };
-        if let Some(lacking) = lacking_in(&room, me, needs).await {
-            found.push(lacking);
+        if needs(bot, room.room_id()).is_empty() {
+            continue;
+        }
+        if let Some(levels) = levels_of(&room).await {
+            read.push(RoomLevels {
+                room: room.room_id().to_owned(),
+                name: room_name(&room),
+                levels,
+            });
         }
     }
+    read
+}
+
+/// The rooms among `rooms` where the bot lacks a power it needs, by name: decided from
+/// the levels read alone.
+pub fn lacking(scheme: &Scheme, rooms: &[RoomLevels]) -> Vec<Lacking> {
+    let me = &scheme.config.user_id;
+    let mut found: Vec<Lacking> = rooms
+        .iter()
+        .filter_map(|read| lacking_in(&read.levels, me, needs(scheme, &read.room), &read.name))
+        .collect();
     found.sort_by(|a, b| a.room.cmp(&b.room));
     found
 }
 
-async fn lacking_in(room: &Room, me: &UserId, needs: &[Power]) -> Option<Lacking> {
-    let levels = match room.power_levels().await {
-        Ok(levels) => levels,
+/// A room's power levels, or `None` (logged) when they cannot be read.
+async fn levels_of(room: &Room) -> Option<RoomPowerLevels> {
+    match room.power_levels().await {
+        Ok(levels) => Some(levels),
         Err(error) => {
             warn!(room = %room.room_id(), %error, "cannot read the power levels");
-            return None;
+            None
         }
-    };
+    }
+}
+
+/// What `me` lacks of `needs` under `levels` in the room called `name`, if anything.
+fn lacking_in(
+    levels: &RoomPowerLevels,
+    me: &UserId,
+    needs: &[Power],
+    name: &str,
+) -> Option<Lacking> {
     let mut powers = Vec::new();
     let mut level = 0_i64;
     for power in needs {
@@ -86,15 +133,15 @@ async fn lacking_in(room: &Room, me: &UserId, needs: &[Power]) -> Option<Lacking
             level = level.max(needed.into());
         }
     }
-    (!powers.is_empty()).then(|| Lacking { room: room_name(room), powers, level })
+    (!powers.is_empty()).then(|| Lacking { room: name.to_owned(), powers, level })
 }
 
 /// What to tell the coordinators about `lacking`, in `lang`.
-pub fn report(bot: &Bot, lang: Lang, lacking: &[Lacking]) -> Message {
+pub fn report(scheme: &Scheme, lang: Lang, lacking: &[Lacking]) -> Message {
     if lacking.is_empty() {
-        return bot.texts.render(lang, Key::PowersOk, &[]);
+        return scheme.texts.render(lang, Key::PowersOk, &[]);
     }
-    let mut lines = vec![bot.texts.render(lang, Key::PowersHeader, &[])];
+    let mut lines = vec![scheme.texts.render(lang, Key::PowersHeader, &[])];
     for Lacking { room, powers, level } in lacking {
         let names: Vec<String> = powers
             .iter()
@@ -105,19 +152,19 @@ pub fn report(bot: &Bot, lang: Lang, lacking: &[Lacking]) -> Message {
                     Power::Ban => Key::PowerBan,
                     Power::Redact => Key::PowerRedact,
                 };
-                bot.texts.text(lang, key, &[])
+                scheme.texts.text(lang, key, &[])
             })
             .collect();
         let args =
             [("room", room.as_str()), ("powers", &names.join(", ")), ("level", &level.to_string())];
-        lines.push(bot.texts.render(lang, Key::PowersLacking, &args));
+        lines.push(scheme.texts.render(lang, Key::PowersLacking, &args));
     }
     Message::lines(lines)
 }
 
 /// At start: tells the coordination room where the bot lacks powers, if anywhere.
 pub async fn tell_at_start(bot: &Bot) {
-    let lacking = lacking(bot).await;
+    let lacking = lacking(bot, &read_levels(bot).await);
     if lacking.is_empty() {
         return;
     }
@@ -157,7 +204,8 @@ impl RoomsReport {
     {
         let name = room_name(room);
         if let Some(me) = bot.client.user_id()
-            && let Some(lacking) = lacking_in(room, me, &[power]).await
+            && let Some(levels) = levels_of(room).await
+            && let Some(lacking) = lacking_in(&levels, me, &[power], &name)
         {
             self.no_power.push((name, lacking.level));
             return;

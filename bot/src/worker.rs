@@ -19,9 +19,6 @@ use crate::{
     matrix::{self, ReplyTo},
 };
 
-/// Longest quote of a command in a reply's fallback, in characters.
-const QUOTE_CHARS: usize = 40;
-
 /// Handles jobs until `stop` fires (or every sender is gone), then finishes those queued.
 /// Starts once `resumed` is told (or dropped): the effects a stop interrupted come first.
 pub async fn work(
@@ -131,7 +128,8 @@ async fn on_message(bot: &Bot, written: Written, body: &str, html: Option<&str>)
     let roles = bot.roles(&sender);
     let ctx = Ctx {
         room: room_id,
-        reply_to: ReplyTo { event, sender, quote: quote(body) },
+        reply_to: ReplyTo { event, sender },
+        word: first_word(body),
         at,
         thread,
         by_reaction: reaction,
@@ -191,27 +189,21 @@ async fn first_time(bot: &Bot, event: &OwnedEventId, in_transition: bool) -> boo
     bot.mark_handled(event).await
 }
 
-/// What a reply's fallback quotes of a command: its first word only, so that a reply
-/// never repeats a request's text (personal data) in a shared room.
-fn quote(body: &str) -> String {
-    let body = strip_reply_fallback(body).trim_start();
-    let first: String =
-        body.split_whitespace().next().unwrap_or("").chars().take(QUOTE_CHARS).collect();
-    if first.len() < body.trim_end().len() { format!("{first} …") } else { first }
+/// The first word of a message as written, a reply's fallback (from an older client)
+/// left out: the command's word.
+fn first_word(body: &str) -> String {
+    strip_reply_fallback(body).split_whitespace().next().unwrap_or_default().to_owned()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::quote;
+    use super::first_word;
 
     #[test]
-    fn a_reply_quotes_only_the_command_word() {
-        assert_eq!(quote("!demande courses pour Mme Martin, 06 12 34 56 78"), "!demande …");
-        assert_eq!(quote("!aide"), "!aide");
-        assert_eq!(quote("  !aide  "), "!aide");
-        assert_eq!(quote("> <@x:y> Demande n°3\n\n!prendre 3"), "!prendre …");
-        assert_eq!(quote(&format!("!{}", "x".repeat(100))).chars().count(), QUOTE_LEN);
+    fn the_command_word_is_the_first_after_a_reply_s_fallback() {
+        assert_eq!(first_word("!demande courses pour Mme Martin"), "!demande");
+        assert_eq!(first_word("  !aide  "), "!aide");
+        assert_eq!(first_word("> <@x:y> Demande n°3\n\n!prendre 3"), "!prendre");
+        assert_eq!(first_word(""), "");
     }
-
-    const QUOTE_LEN: usize = super::QUOTE_CHARS + 2;
 }

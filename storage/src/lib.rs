@@ -69,7 +69,9 @@
 //!   second purge at the same time changes nothing.
 //! - Both leave to the bot what only Matrix can do: redacting the bot's events that
 //!   carry the data ([`Forgotten::redact`], [`Purged::redact`]), leaving direct chats,
-//!   carrying out what a cancellation or a release owes. The store does not know the ids
+//!   carrying out what a cancellation or a release owes. `forget` journals what its plan
+//!   says that owes, with the record of the erasure, in the transaction that completes
+//!   it; `purge` returns it for the bot to journal. The store does not know the ids
 //!   of the bot's other messages (confirmations, the introduction in a private room),
 //!   nor can it reach what people wrote in their rooms.
 //! - "No tree holds" is what sled reads. sled is log-structured: old bytes stay in its
@@ -122,7 +124,8 @@ pub use crate::{
     },
     people::{StatusChange, VolunteerSummary},
     privacy::{
-        FORGET_PASSES, Forgotten, HelpedRequest, PERSON_DATA_VERSION, PSEUDONYM_PREFIX, PersonData,
+        ErasedBy, FORGET_PASSES, Forgotten, HelpedRequest, PERSON_DATA_VERSION, PSEUDONYM_PREFIX,
+        PersonData,
     },
     retention::{PSEUDONYM, Purged, Retention},
     stats::{ByState, Commune, Declared, FigureQuery, Figures, Load, SMALL, Volunteers},

@@ -241,7 +241,7 @@ impl Store {
             .collect();
         inactive.sort_unstable();
         for user in inactive {
-            let (forgotten, changed) = self.forget_as(user, &new_pseudonym(now), now)?;
+            let (forgotten, changed, _) = self.forget_as(user, &new_pseudonym(now), now, None)?;
             if changed {
                 purged.people += 1;
                 purged.redact.extend(forgotten.redact);

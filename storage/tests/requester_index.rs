@@ -5,7 +5,7 @@
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use entraide_commands::{Category, Lang, Reading, Repeat, When};
 use entraide_storage::{
-    Effect, NewRequest, PSEUDONYM, Request, Retention, SCHEMA_VERSION, Store, StoreError,
+    Effect, ErasedBy, NewRequest, PSEUDONYM, Request, Retention, SCHEMA_VERSION, Store, StoreError,
 };
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -88,7 +88,7 @@ async fn after_forget_the_index_knows_the_pseudonym_and_not_the_id() -> TestResu
     let dir = tempfile::tempdir()?;
     let store = Store::open(dir.path())?;
     fill(&store).await?;
-    let forgotten = store.forget("@a:x", at(9)).await?;
+    let forgotten = store.forget("@a:x", at(9), ErasedBy::Themselves, |_, _| Vec::new()).await?.0;
     assert!(store.requests_of("@a:x")?.is_empty());
     let theirs = store.requests_of(&forgotten.pseudonym)?;
     assert_eq!(numbers(&theirs), forgotten.requests);

@@ -3,14 +3,17 @@
 //! (`purge`), each checked by a scan of every tree of the database (`trees_holding`), so
 //! that a tree added later is covered too.
 
-use std::collections::BTreeMap;
+use std::{
+    cell::{Cell, RefCell},
+    collections::BTreeMap,
+};
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use entraide_commands::{Category, Key, Lang, Message, Reading, Relation, VolunteerStatus, When};
 use entraide_storage::{
-    Action, Effect, Forgotten, Lane, NewRequest, Outcome, PERSON_DATA_VERSION, PSEUDONYM,
-    PSEUDONYM_PREFIX, PersonData, Purged, Quote, Request, Retention, RoomKind, SCHEMA_VERSION,
-    Shape, State, Step, Store, StoreError, Target,
+    Action, AuditAction, Effect, ErasedBy, Forgotten, Lane, NewRequest, Outcome,
+    PERSON_DATA_VERSION, PSEUDONYM, PSEUDONYM_PREFIX, PersonData, Purged, Quote, Request,
+    Retention, RoomKind, SCHEMA_VERSION, Shape, State, Step, Store, StoreError, Target,
 };
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -60,7 +63,7 @@ fn none(_: &Request) -> Vec<Effect> {
     Vec::new()
 }
 
-/// What the bot owes when a request is posted: a confirmation quoting the person's
+/// What the bot owes when a request is posted: a confirmation replying to the person's
 /// message, and the relay.
 fn posted(request: &Request) -> Vec<Effect> {
     let confirmation = Effect {
@@ -77,7 +80,6 @@ fn posted(request: &Request) -> Vec<Effect> {
                 to: Quote {
                     event: format!("$asked{}", request.number),
                     sender: request.requester.clone(),
-                    quote: request.text.clone(),
                 },
             },
             mention: Some(request.requester.clone()),
@@ -371,7 +373,7 @@ async fn test_forget_leaves_no_trace_of_the_person_and_keeps_the_figures() -> Te
     let pending_before = store.pending_effects()?;
 
     let now = at(60);
-    let forgotten = store.forget(MARTIN, now).await?;
+    let forgotten = store.forget(MARTIN, now, ErasedBy::Themselves, |_, _| Vec::new()).await?.0;
     let pseudonym = forgotten.pseudonym.clone();
     assert!(pseudonym.starts_with(&format!("{PSEUDONYM_PREFIX}-")), "{pseudonym}");
     assert!(!pseudonym.contains("martin"));
@@ -426,7 +428,8 @@ async fn test_forget_leaves_no_trace_of_the_person_and_keeps_the_figures() -> Te
     );
 
     // The figures: the same requests by category; by state, two more cancelled, one open
-    // and one claimed fewer; every log entry still there, and the two cancellations.
+    // and one claimed fewer; every log entry still there, the two cancellations and the
+    // record of the erasure, by the pseudonym.
     let after = figures(&store)?;
     assert_eq!(after.categories, before.categories);
     let mut states = before.states.clone();
@@ -439,7 +442,12 @@ async fn test_forget_leaves_no_trace_of_the_person_and_keeps_the_figures() -> Te
     states.retain(|_, count| *count > 0);
     assert_eq!(after.states, states);
     let log_after = store.log()?;
-    assert_eq!(log_after.len(), log_before.len() + 2);
+    assert_eq!(log_after.len(), log_before.len() + 3);
+    let erased = log_after.last().ok_or("the record")?;
+    assert_eq!(
+        (erased.number, erased.outcome, erased.actor.as_str()),
+        (0, Outcome::Erased, pseudonym.as_str())
+    );
     for (old, new) in log_before.iter().zip(&log_after) {
         assert_eq!((old.number, old.outcome, old.at), (new.number, new.outcome, new.at));
         if old.actor == MARTIN {
@@ -467,10 +475,16 @@ async fn test_forget_leaves_no_trace_of_the_person_and_keeps_the_figures() -> Te
 
     // Forgetting her again changes nothing; nor does forgetting someone unknown.
     let log_len = store.log()?.len();
-    let again = store.forget(MARTIN, at(61)).await?;
+    let again = store.forget(MARTIN, at(61), ErasedBy::Themselves, |_, _| Vec::new()).await?.0;
     assert_eq!(again, Forgotten { pseudonym: again.pseudonym.clone(), ..Forgotten::default() });
     assert_ne!(again.pseudonym, pseudonym, "each forgetting draws its own pseudonym");
-    assert!(store.forget("@nobody:x", at(61)).await?.nothing_to_do());
+    assert!(
+        store
+            .forget("@nobody:x", at(61), ErasedBy::Themselves, |_, _| Vec::new())
+            .await?
+            .0
+            .nothing_to_do()
+    );
     assert_eq!(store.log()?.len(), log_len);
     let data = store.person_data(MARTIN, at(62))?;
     assert!(data.requests.is_empty() && data.log.is_empty() && data.direct_rooms.is_empty());
@@ -493,7 +507,7 @@ async fn test_forget_a_volunteer_gives_back_what_they_hold_and_a_coordinator_lea
     let before = figures(&store)?;
 
     // Alice holds 7 (with its private-room effects pending), did 1, gave back 3.
-    let forgotten = store.forget(ALICE, at(60)).await?;
+    let forgotten = store.forget(ALICE, at(60), ErasedBy::Themselves, |_, _| Vec::new()).await?.0;
     let pseudonym = forgotten.pseudonym.clone();
     assert_eq!(forgotten.released, [7]);
     assert!(forgotten.requests.is_empty() && forgotten.cancelled.is_empty());
@@ -509,7 +523,8 @@ async fn test_forget_a_volunteer_gives_back_what_they_hold_and_a_coordinator_lea
     );
     // She wrote the note on 1: her words go, the figures stay.
     nowhere(&store, MARTIN_NOTE)?;
-    assert_eq!(store.log()?.len(), before.outcomes.values().sum::<usize>() + 1);
+    // The release and the record of the erasure.
+    assert_eq!(store.log()?.len(), before.outcomes.values().sum::<usize>() + 2);
     assert!(
         store
             .pending_effects()?
@@ -520,7 +535,7 @@ async fn test_forget_a_volunteer_gives_back_what_they_hold_and_a_coordinator_lea
     assert!(!store.vetted()?.contains(&ALICE.to_owned()));
 
     // The agent vetted both volunteers and cancelled 8.
-    let forgotten = store.forget(AGENT, at(61)).await?;
+    let forgotten = store.forget(AGENT, at(61), ErasedBy::Themselves, |_, _| Vec::new()).await?.0;
     nowhere(&store, AGENT)?;
     assert_eq!(store.person(BRUNO)?.changed_by, Some(forgotten.pseudonym.clone()));
     assert_eq!(store.person(BRUNO)?.status, VolunteerStatus::Vetted);
@@ -528,6 +543,95 @@ async fn test_forget_a_volunteer_gives_back_what_they_hold_and_a_coordinator_lea
         matches!(store.request(8)?.map(|r| r.state), Some(State::Cancelled { by, .. }) if by == forgotten.pseudonym)
     );
     assert_eq!(store.request(8)?.map(|r| r.text), Some(DURAND_TEXTS[2].to_owned()));
+    Ok(())
+}
+
+#[tokio::test]
+async fn test_forget_journals_what_it_owes_and_its_record_with_it_in_one_call() -> TestResult {
+    let dir = tempfile::tempdir()?;
+    let store = Store::open(dir.path())?;
+    community(&store).await?;
+    let pending_before = store.pending_effects()?;
+    let audit_before = store.audit()?;
+
+    // What the bot would owe: a scrub naming her (so that an effect of the forgetting's
+    // own names her) and, for each request of hers, a notice saying what the plan saw.
+    let plans = Cell::new(0);
+    let seen = RefCell::new(Vec::new());
+    let plan = |forgotten: &Forgotten, changed: &[Request]| {
+        plans.set(plans.get() + 1);
+        seen.replace(changed.to_vec());
+        let mut owed = vec![Effect {
+            request: 0,
+            lane: Lane::room("!tilleuls:x"),
+            urgent: false,
+            action: Action::Scrub {
+                room: "!tilleuls:x".to_owned(),
+                about: Some(MARTIN.to_owned()),
+            },
+        }];
+        owed.extend(forgotten.direct_rooms.iter().map(|room| Effect {
+            request: 0,
+            lane: Lane::room(room),
+            urgent: false,
+            action: Action::Leave { room: room.clone() },
+        }));
+        owed
+    };
+    let (forgotten, queued) =
+        store.forget(MARTIN, at(60), ErasedBy::Coordinator(AGENT), plan).await?;
+
+    // One plan, from everything forgotten, seeing her requests as they now stand.
+    assert_eq!(plans.get(), 1, "its own effects that name her do not make another pass");
+    let seen = seen.take();
+    assert_eq!(seen.iter().map(|r| r.number).collect::<Vec<_>>(), forgotten.requests);
+    assert!(seen.iter().all(|r| r.requester == forgotten.pseudonym && r.text.is_empty()));
+    // Journalled: what the plan owes, once, after what others' requests still owe.
+    let owed: Vec<&Action> = queued.iter().map(|q| &q.effect.action).collect();
+    assert!(
+        matches!(owed.as_slice(), [Action::Scrub { .. }, Action::Leave { room }] if room == MARTIN_DM)
+    );
+    let pending = store.pending_effects()?;
+    assert_eq!(pending[pending.len() - queued.len()..], queued[..]);
+    let kept: Vec<_> = pending_before.into_iter().filter(|q| q.effect.request > 5).collect();
+    assert_eq!(pending[..pending.len() - queued.len()], kept[..]);
+    // Only what is owed on Matrix names her, until it is carried out.
+    assert_eq!(traces(&store, MARTIN)?, ["effects"]);
+    // The erasure on record, by the coordinator, saying not whose.
+    let audit = store.audit()?;
+    assert_eq!(audit.len(), audit_before.len() + 1);
+    let record = audit.last().ok_or("the record")?;
+    assert_eq!(
+        (record.actor.as_str(), record.action, record.target.as_deref()),
+        (AGENT, AuditAction::Erase, None)
+    );
+    let logged = store.log()?.pop().ok_or("a log")?;
+    assert_eq!((logged.number, logged.outcome, logged.actor.as_str()), (0, Outcome::Erased, AGENT));
+
+    // It lasts: all of it was flushed with the forgetting.
+    drop(store);
+    let store = Store::open(dir.path())?;
+    assert_eq!(store.pending_effects()?, pending);
+    assert_eq!(store.audit()?, audit);
+
+    // Once the bot carried out what it owed, nothing more to find: no plan, nothing
+    // owed, nothing on record.
+    for owed in &queued {
+        store.finish_effect(owed.id)?;
+    }
+    let pending = store.pending_effects()?;
+    let log_len = store.log()?.len();
+    let plans = Cell::new(0);
+    let (again, queued) = store
+        .forget(MARTIN, at(61), ErasedBy::Coordinator(AGENT), |_, _| {
+            plans.set(plans.get() + 1);
+            vec![Effect { request: 0, lane: Lane::Private, urgent: false, action: Action::Relay }]
+        })
+        .await?;
+    assert!(again.nothing_to_do() && queued.is_empty());
+    assert_eq!(plans.get(), 0);
+    assert_eq!(store.pending_effects()?, pending);
+    assert_eq!((store.log()?.len(), store.audit()?), (log_len, audit));
     Ok(())
 }
 
@@ -685,7 +789,7 @@ async fn test_compact_into_copies_every_tree_and_refuses_a_store_with_data() -> 
     }
     let store = Store::open(&old)?;
     community(&store).await?;
-    store.forget(MARTIN, at(60)).await?;
+    store.forget(MARTIN, at(60), ErasedBy::Themselves, |_, _| Vec::new()).await?;
     let copy = dir.path().join("new");
     store.compact_into(&copy)?;
     assert!(

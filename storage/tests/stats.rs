@@ -7,7 +7,7 @@ use entraide_commands::{
     AgeBand, Category, Gender, Lang, Profile, Reading, Relation, VolunteerStatus, When,
 };
 use entraide_storage::{
-    ByState, Effect, FigureQuery, Load, NewRequest, Request, Signature, Store, Volunteers,
+    ByState, Effect, ErasedBy, FigureQuery, Load, NewRequest, Request, Signature, Store, Volunteers,
 };
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -198,7 +198,7 @@ async fn declared_profiles_are_counted_apart_asked_once_given_and_forgotten() ->
     // In the person's data, then gone with them.
     let data = store.person_data("@a:x", at(3, 0))?;
     assert_eq!(data.profile.map(|record| record.profile), Some(woman_80));
-    store.forget("@a:x", at(3, 0)).await?;
+    store.forget("@a:x", at(3, 0), ErasedBy::Themselves, |_, _| Vec::new()).await?;
     assert_eq!(store.profile("@a:x")?, None);
     assert_eq!(store.figures(&query)?.declared_beneficiaries.answered, 3);
     Ok(())

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use chrono::{TimeZone, Utc};
 use entraide_commands::{Category, Lang, Reading, Repeat, VolunteerStatus, When};
 use entraide_storage::{
-    Effect, NewRequest, Outcome, Request, RoomKind, SCHEMA_VERSION, State, Step, Store, StoreError,
-    TransitionError,
+    Effect, ErasedBy, NewRequest, Outcome, Request, RoomKind, SCHEMA_VERSION, State, Step, Store,
+    StoreError, TransitionError,
 };
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -237,7 +237,7 @@ async fn a_series_makes_each_occurrence_once_and_stops() -> TestResult {
     // Forgetting the author stops a series that goes on.
     let other =
         store.create_series(new_request("@coord2:x"), Repeat::Daily, "$s2", at(6), none).await?.0;
-    store.forget("@coord2:x", at(7)).await?;
+    store.forget("@coord2:x", at(7), ErasedBy::Themselves, |_, _| Vec::new()).await?;
     let forgotten = store.request(other.number)?.ok_or("the series")?;
     assert!(forgotten.repeat.is_some_and(|series| series.stopped.is_some()));
     assert!(store.repeating()?.is_empty());

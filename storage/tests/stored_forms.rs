@@ -459,12 +459,10 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
         },
         2,
     )?;
-    let quote = || Quote {
-        event: "$asked".to_owned(),
-        sender: "@famille:x".to_owned(),
-        quote: "courses".to_owned(),
-    };
-    const QUOTE: &str = r#"{"event":"$asked","sender":"@famille:x","quote":"courses"}"#;
+    // A quote lost its `quote` (reply fallbacks dropped) within version 4: the forms
+    // written before still read, see `a_reply_journalled_with_its_quote_still_reads_without_it`.
+    let quote = || Quote { event: "$asked".to_owned(), sender: "@famille:x".to_owned() };
+    const QUOTE: &str = r#"{"event":"$asked","sender":"@famille:x"}"#;
     pinned_all(
         &[
             (Root::Event { id: "$root".to_owned() }, r#"{"root":"event","id":"$root"}"#),
@@ -786,12 +784,8 @@ fn every_stored_record_keeps_its_pinned_form() -> TestResult {
         r#"{"request":0,"lane":"!coordination:x","urgent":true,"action":{"action":"relay"}}"#,
     )?;
     pinned(
-        &Quote {
-            event: "$asked".to_owned(),
-            sender: "@famille:x".to_owned(),
-            quote: "courses pour ma mère".to_owned(),
-        },
-        r#"{"event":"$asked","sender":"@famille:x","quote":"courses pour ma mère"}"#,
+        &Quote { event: "$asked".to_owned(), sender: "@famille:x".to_owned() },
+        r#"{"event":"$asked","sender":"@famille:x"}"#,
     )?;
     pinned(
         &Message { plain: "a\nb".to_owned(), html: "a<br>b".to_owned() },
@@ -862,11 +856,7 @@ async fn keys_and_raw_values_keep_their_pinned_encoding() -> TestResult {
                 to: Target::Id { id: request.origin_room.clone() },
                 message: Message { plain: "n°1".to_owned(), html: "<b>n°1</b>".to_owned() },
                 shape: Shape::Reply {
-                    to: Quote {
-                        event: "$asked".to_owned(),
-                        sender: request.requester.clone(),
-                        quote: "courses".to_owned(),
-                    },
+                    to: Quote { event: "$asked".to_owned(), sender: request.requester.clone() },
                 },
                 mention: None,
             },
@@ -1048,7 +1038,7 @@ async fn keys_and_raw_values_keep_their_pinned_encoding() -> TestResult {
                 r#""to":{"room":"id","id":"!tilleuls:x"},"#,
                 r#""message":{"plain":"n°1","html":"<b>n°1</b>"},"#,
                 r#""shape":{"shape":"reply","#,
-                r#""to":{"event":"$asked","sender":"@famille:x","quote":"courses"}},"#,
+                r#""to":{"event":"$asked","sender":"@famille:x"}},"#,
                 r#""mention":null}}"#
             )
             .to_owned(),
@@ -1062,6 +1052,55 @@ async fn keys_and_raw_values_keep_their_pinned_encoding() -> TestResult {
         "{}",
         message("effects: generated id → Effect")
     );
+    Ok(())
+}
+
+/// A reply journalled before reply fallbacks were dropped (Matrix 1.13): its `quote`.
+const REPLY_WITH_QUOTE: &str = concat!(
+    r#"{"request":1,"lane":"!tilleuls:x","urgent":true,"action":{"action":"notice","#,
+    r#""to":{"room":"id","id":"!tilleuls:x"},"message":{"plain":"n°1","html":"<b>n°1</b>"},"#,
+    r#""shape":{"shape":"reply","to":{"event":"$asked","sender":"@famille:x","quote":"courses"}},"#,
+    r#""mention":null}}"#
+);
+
+#[tokio::test]
+async fn a_reply_journalled_with_its_quote_still_reads_without_it() -> TestResult {
+    let reply = Effect {
+        request: 1,
+        lane: Lane::room("!tilleuls:x"),
+        urgent: true,
+        action: Action::Notice {
+            to: Target::Id { id: "!tilleuls:x".to_owned() },
+            message: Message { plain: "n°1".to_owned(), html: "<b>n°1</b>".to_owned() },
+            shape: Shape::Reply {
+                to: Quote { event: "$asked".to_owned(), sender: "@famille:x".to_owned() },
+            },
+            mention: None,
+        },
+    };
+    let read: Effect = serde_json::from_str(REPLY_WITH_QUOTE).map_err(|error| {
+        format!("{CHANGED}\n(a reply with its quote no longer decodes: {error})")
+    })?;
+    assert_eq!(read, reply);
+    let thread: Shape = serde_json::from_str(concat!(
+        r#"{"shape":"thread","root":{"root":"relay"},"#,
+        r#""to":{"event":"$asked","sender":"@famille:x","quote":"!prendre …"}}"#
+    ))?;
+    let to = Some(Quote { event: "$asked".to_owned(), sender: "@famille:x".to_owned() });
+    assert_eq!(thread, Shape::Thread { root: Root::Relay, to });
+
+    // As a store of the same schema holds it, still owed after an upgrade.
+    let dir = tempfile::tempdir()?;
+    {
+        let db = entraide_storage::open_sled(dir.path())?;
+        db.open_tree("meta")?.insert("schema_version", &SCHEMA_VERSION.to_be_bytes())?;
+        db.open_tree("effects")?.insert(7_u64.to_be_bytes(), REPLY_WITH_QUOTE.as_bytes())?;
+        db.flush()?;
+    }
+    let store = Store::open(dir.path())?;
+    let pending = store.pending_effects()?;
+    assert_eq!(pending.len(), 1);
+    assert_eq!((pending[0].id, &pending[0].effect), (7, &reply));
     Ok(())
 }
 

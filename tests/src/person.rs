@@ -110,8 +110,9 @@ pub struct Seen {
 }
 
 impl Seen {
-    /// The message's own text: the plain body without the quote a reply starts with
-    /// (the `> <@sender> …` fallback lines and the blank line after them).
+    /// The message's own text: the plain body without the quote a reply from an older
+    /// client starts with (the `> <@sender> …` fallback lines and the blank line after
+    /// them; the bot sends none, Matrix 1.13 having removed them).
     pub fn text(&self) -> &str {
         if self.in_reply_to.is_none() {
             return &self.body;

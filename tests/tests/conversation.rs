@@ -1,5 +1,5 @@
-//! End-to-end scenarios of how the bot talks: answers as replies (with the fallbacks
-//! clients expect), threads in the volunteers room, a release in the private room without
+//! End-to-end scenarios of how the bot talks: answers as replies (a relation and a
+//! mention, no quote: Matrix 1.13 removed reply fallbacks), threads in the volunteers room, a release in the private room without
 //! a number, the person a coordinator vets, and a commune's own wording.
 
 use anyhow::{Context as _, Result, ensure};
@@ -19,7 +19,7 @@ use matrix_sdk::ruma::{
 };
 
 /// A command in a neighbourhood room is answered by a reply to it: `m.in_reply_to`, the
-/// person mentioned, the plain and HTML fallbacks quoting only the command word.
+/// person mentioned, and bodies that quote nothing (no reply fallback, Matrix 1.13).
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn test_answers_are_replies_that_never_quote_the_request() -> Result<()> {
     let world = World::start(false).await?;
@@ -27,11 +27,18 @@ async fn test_answers_are_replies_that_never_quote_the_request() -> Result<()> {
     let text = "!demande courses pour Mme Martin, 06 12 34 56 78, demain";
     let (_, confirmation) = world.ask_in(&family, &world.neighbourhood, text, Lang::Fr).await?;
 
+    // The reply relation (which `ask_in` waited for) and the person mentioned.
+    ensure!(confirmation.in_reply_to.is_some(), "not a reply: {confirmation:?}");
     assert_eq!(confirmation.mentions.as_deref(), Some(&[family.user_id.clone()][..]));
-    let quote = format!("> <{}> !demande …\n\n", family.user_id);
-    ensure!(confirmation.body.starts_with(&quote), "no fallback: {:?}", confirmation.body);
+    // No fallback: the bodies are the message alone.
+    ensure!(!confirmation.body.starts_with("> "), "a plain fallback: {:?}", confirmation.body);
+    ensure!(!confirmation.body.contains("!demande"), "the command quoted: {:?}", confirmation.body);
+    let whole = world.texts.is(Lang::Fr, Key::RequestConfirmed, &confirmation.body);
+    ensure!(whole, "more than the confirmation: {:?}", confirmation.body);
     let html = confirmation.html.as_deref().context("an HTML body")?;
-    ensure!(html.starts_with("<mx-reply><blockquote>"), "no HTML fallback: {html}");
+    for fallback in ["<mx-reply>", "<blockquote>", "In reply to", "!demande"] {
+        ensure!(!html.contains(fallback), "an HTML fallback ({fallback}): {html}");
+    }
     for body in [confirmation.body.as_str(), html] {
         ensure!(!body.contains("06 12 34 56 78"), "the reply repeats the request: {body}");
     }
@@ -88,6 +95,7 @@ async fn test_answers_in_the_volunteers_room_stay_in_threads() -> Result<()> {
     assert_eq!(won.thread_root.as_ref(), Some(&relay.event_id));
     assert_eq!(won.in_reply_to.as_ref(), Some(&take));
     assert_eq!(won.mentions.as_deref(), Some(&[volunteer.user_id.clone()][..]));
+    ensure!(!won.body.starts_with("> "), "a fallback in the thread: {:?}", won.body);
 
     let help = volunteer.send_text(&world.volunteers_room, "!aide").await?;
     let header = world.texts.text(Lang::Fr, Key::HelpHeader, &[]);

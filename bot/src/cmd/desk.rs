@@ -109,7 +109,8 @@ impl Desk {
         let event = OwnedEventId::try_from(format!("$cmd{}:x", fresh_number()))?;
         Ok(Ctx {
             room,
-            reply_to: ReplyTo { event, sender, quote: "!commande".to_owned() },
+            reply_to: ReplyTo { event, sender },
+            word: "!commande".to_owned(),
             at: self.scheme.clock.wall_ms(),
             thread: None,
             by_reaction: false,

@@ -61,14 +61,16 @@ const LATE_MS: u64 = 5 * 60 * 1000;
 pub struct Ctx {
     /// The room it was written in.
     pub room: OwnedRoomId,
-    /// The message, its author, and what a reply quotes of it.
+    /// The message and its author, whom answers reply to.
     pub reply_to: ReplyTo,
+    /// Its first word as written (the command's), for a word both languages share.
+    pub word: String,
     /// When it was written, in milliseconds since the epoch.
     pub at: u64,
     /// The thread it was written in, if any.
     pub thread: Option<OwnedEventId>,
     /// It was a reaction to the thread's root: answers mention its author rather than
-    /// quote it.
+    /// reply to it.
     pub by_reaction: bool,
     /// The language to answer in.
     pub lang: Lang,
@@ -145,7 +147,7 @@ impl Ctx {
 
     /// How an answer relates to the command (see [`Ctx::reply`]).
     pub fn shape(&self, about: Option<&Request>) -> Shape {
-        // A reaction is not quoted: its author is mentioned instead.
+        // A reaction is not replied to: its author is mentioned instead.
         let quoted = (!self.by_reaction).then(|| plan::quote(&self.reply_to));
         match (&self.thread, self.place) {
             (Some(thread), _) => {

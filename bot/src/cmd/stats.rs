@@ -11,9 +11,8 @@ use crate::{failure::Failure, scheme::Scheme};
 pub async fn apply(scheme: &Scheme, ctx: &Ctx, span: Span) -> Result<(), Failure> {
     // "!stats" is the word in both languages (the table lists it as French): it is
     // answered in the community's language.
-    let said = ctx.reply_to.quote.split_whitespace().next().map(fold);
-    let lang = match said.as_deref() {
-        Some("!stats") => scheme.config.language,
+    let lang = match fold(&ctx.word).as_str() {
+        "!stats" => scheme.config.language,
         _ => ctx.lang,
     };
     let report = match span.resolve(scheme.today()) {
@@ -41,10 +40,10 @@ mod tests {
         let mut desk = Desk::with(|config| config.language = Lang::Fr).await?;
         desk.request("@marie:x", "courses demain matin").await?;
         let mut ctx = desk.ctx_in(COORDINATION, AGENT, Lang::En)?;
-        ctx.reply_to.quote = "!STATS".to_owned();
+        ctx.word = "!STATS".to_owned();
         apply(&desk.scheme, &ctx, Span::ThisMonth).await?;
         let mut ctx = desk.ctx_in(COORDINATION, AGENT, Lang::En)?;
-        ctx.reply_to.quote = "!figures last month".to_owned();
+        ctx.word = "!figures".to_owned();
         apply(&desk.scheme, &ctx, Span::ThisMonth).await?;
         let owed = desk.owed();
         assert_eq!(owed.len(), 2, "{owed:?}");

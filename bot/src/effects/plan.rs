@@ -6,9 +6,9 @@ use matrix_sdk::ruma::RoomId;
 
 use crate::{matrix::ReplyTo, scheme::Scheme};
 
-/// A stored quote of a person's message.
+/// A person's message a notice answers, as stored.
 pub fn quote(to: &ReplyTo) -> Quote {
-    Quote { event: to.event.to_string(), sender: to.sender.to_string(), quote: to.quote.clone() }
+    Quote { event: to.event.to_string(), sender: to.sender.to_string() }
 }
 
 /// The lane of the volunteers room.

@@ -56,7 +56,6 @@ fn reply_to(quote: &Quote) -> Option<ReplyTo> {
     Some(ReplyTo {
         event: EventId::parse(&quote.event).ok()?,
         sender: UserId::parse(&quote.sender).ok()?,
-        quote: quote.quote.clone(),
     })
 }
 

@@ -277,15 +277,15 @@ pub enum Shape {
     },
 }
 
-/// A message a notice answers, and what a reply's fallback quotes of it.
+/// A message a notice answers: the reply relates to it and mentions its author. (Replies
+/// carry no quote of it: Matrix 1.13 removed reply fallbacks. The `quote` that effects
+/// journalled before held is ignored when they are read.)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Quote {
     /// Its event id.
     pub event: String,
     /// Its author.
     pub sender: String,
-    /// The quoted text.
-    pub quote: String,
 }
 
 /// A thread's root.

@@ -58,8 +58,8 @@
 //! every tree and will find what it leaves. Today, people are named in `requests`
 //! (requester, text, volunteer, who cancelled), `by_requester` (the requester, in the
 //! key), `log` (actor, note), `people` (key, who changed it), `informed` (key), `rooms`
-//! (a direct chat's person) and `effects` (quotes, mentions, removals, volunteers,
-//! message texts). A pseudonym (`anonyme` or
+//! (a direct chat's person) and `effects` (the person a reply answers, mentions,
+//! removals, volunteers, message texts). A pseudonym (`anonyme` or
 //! `anonyme-<hex>`) may stand where a user id stood: it never starts with `@`.
 //!
 //! [`SCHEMA_VERSION`]: crate::SCHEMA_VERSION

@@ -1,22 +1,46 @@
-//! Forgetting a person (GDPR Art. 17): their id gives way to a pseudonym, their words go.
+//! Forgetting a person (GDPR Art. 17): their id gives way to a pseudonym, their words go;
+//! the record of the erasure and what it owes on Matrix are journalled with it.
 
 use std::collections::{BTreeSet, HashSet};
 
 use chrono::{DateTime, Utc};
-use sled::{IVec, Transactional};
+use sled::{IVec, Transactional, transaction::TransactionalTree};
 
-use super::{is_direct_of, new_pseudonym};
+use super::{append_erasure, is_direct_of, new_pseudonym};
 use crate::{
     Store, StoreError,
     codec::{decode, put},
-    error::{abort_store, store_error},
+    error::{TxResult, abort_store, store_error},
     index::reindex,
+    journal::{Queued, journal},
     model::{
         AUDIT, Action, AuditEntry, EFFECTS, Effect, FollowUp, LOG, Lane, LogEntry, Outcome, PEOPLE,
         Person, REQUESTS, ROOMS, Request, RoomKind, Shape, State, Target,
     },
     transition::append_log,
 };
+
+/// Who had someone forgotten, as the record of the erasure names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErasedBy<'a> {
+    /// The person themselves: the record names their pseudonym.
+    Themselves,
+    /// A coordinator (their user id), for someone who asked by phone or letter.
+    Coordinator(&'a str),
+}
+
+/// A plan: the effects a forgetting owes, from what was forgotten and the requests it
+/// changed.
+type Plan<'a> = &'a dyn Fn(&Forgotten, &[Request]) -> Vec<Effect>;
+
+/// What a forgetting journals with the pass that completes it: the record of the erasure
+/// and what `plan` says it owes on Matrix.
+pub(crate) struct Erasure<'a> {
+    /// Who asked for it.
+    by: ErasedBy<'a>,
+    /// The effects owed, from what was forgotten and the requests it changed.
+    plan: Plan<'a>,
+}
 
 /// What [`Store::forget`] did, and what it leaves to the bot on Matrix.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -99,6 +123,74 @@ impl Found {
     }
 }
 
+/// What one pass of [`Store::forget`] is given.
+#[derive(Clone, Copy)]
+struct Pass<'a> {
+    /// Who is forgotten.
+    user_id: &'a str,
+    /// What stands for them.
+    pseudonym: &'a str,
+    /// When.
+    now: DateTime<Utc>,
+    /// The volunteers rooms the store knows, where the relays of their requests are.
+    volunteers: &'a [String],
+    /// What the pass before journalled, which this one replaces.
+    own: &'a [u64],
+    /// Whether no pass before changed anything (the erasure is recorded then).
+    first: bool,
+}
+
+/// What the passes of [`Store::forget`] forgot so far.
+#[derive(Debug, Clone, Default)]
+struct SoFar {
+    /// All but the relays' redactions.
+    forgotten: Forgotten,
+    /// The relays of the requests they made, by event id.
+    relays: BTreeSet<String>,
+}
+
+impl SoFar {
+    /// Adds what one pass forgot.
+    fn add(&mut self, pass: Forgotten, relays: Vec<String>) {
+        let forgotten = &mut self.forgotten;
+        forgotten.requests.extend(pass.requests);
+        forgotten.cancelled.extend(pass.cancelled);
+        forgotten.released.extend(pass.released);
+        forgotten.direct_rooms.extend(pass.direct_rooms);
+        forgotten.redact.extend(pass.redact);
+        self.relays.extend(relays);
+    }
+
+    /// What was forgotten, with the relays in each of the `volunteers` rooms to redact.
+    fn finish(&self, pseudonym: &str, volunteers: &[String]) -> Forgotten {
+        let mut forgotten = self.forgotten.clone();
+        pseudonym.clone_into(&mut forgotten.pseudonym);
+        for list in [&mut forgotten.requests, &mut forgotten.cancelled, &mut forgotten.released] {
+            list.sort_unstable();
+            list.dedup();
+        }
+        for event in &self.relays {
+            for room in volunteers {
+                forgotten.redact.push((room.clone(), event.clone()));
+            }
+        }
+        forgotten
+    }
+}
+
+/// The requests `forgotten` names (those they made, then those given back) as they
+/// stand in this transaction.
+fn changed_requests(requests: &TransactionalTree, forgotten: &Forgotten) -> TxResult<Vec<Request>> {
+    let mut changed = Vec::new();
+    for number in forgotten.requests.iter().chain(&forgotten.released) {
+        let key = number.to_be_bytes();
+        if let Some(bytes) = requests.get(key)? {
+            changed.push(decode(&bytes, REQUESTS, &key).map_err(abort_store)?);
+        }
+    }
+    Ok(changed)
+}
+
 impl Store {
     /// Forgets `user_id` (GDPR Art. 17), as of `now`:
     ///
@@ -115,71 +207,87 @@ impl Store {
     ///   the notes they wrote are erased;
     /// - their `people` and `informed` records go, and their direct chats from `rooms`
     ///   and `joined`;
-    /// - the pending effects about their requests, those naming them (mention, quote,
-    ///   removal, the volunteer of a private room or introduction, their id or a
+    /// - the pending effects about their requests, those naming them (mention, a reply to
+    ///   them, removal, the volunteer of a private room or introduction, their id or a
     ///   request's text in a message) and the private-room effects of the claims they
     ///   held are dropped.
     ///
     /// Handled event ids are kept: they name no one and go after a week. Spare rooms,
     /// relays (event id → number) and `meta` hold nothing about people.
     ///
+    /// The erasure is recorded (in the outcome log, about no request, and in the audit,
+    /// naming no one but `by`: the coordinator, or the pseudonym of someone who asked for
+    /// it themselves) and what `plan` says it owes on Matrix, from what was forgotten and
+    /// the requests it changed as they now stand (those they made, then those given
+    /// back), is journalled, in the same transaction as the pass that forgets them: a
+    /// crash loses neither the forgetting nor its record nor what it owes. Returns what was
+    /// forgotten and the effects journalled, for the bot to carry out. `plan` runs inside
+    /// the transaction: what it needs from other trees is read before.
+    ///
     /// Each pass is one sled transaction over every tree it changes, then a flush. A
     /// transition that slipped in between reading and writing is caught by the next pass
-    /// (at most [`FORGET_PASSES`]); it is meant to run as a decision of the worker, like
-    /// the others. Forgetting someone the store does not know changes nothing. See the
-    /// crate's documentation on what is left on disk.
-    pub async fn forget(&self, user_id: &str, now: DateTime<Utc>) -> Result<Forgotten, StoreError> {
+    /// (at most [`FORGET_PASSES`]), which journals what the whole forgetting owes in
+    /// place of what the pass before it journalled (nothing ran it yet: the bot gets the
+    /// effects once this returns); the erasure is recorded once. It is meant to run as a
+    /// decision of the worker, like the others. Forgetting someone the store does not know
+    /// changes nothing, records nothing and journals nothing. See the crate's
+    /// documentation on what is left on disk.
+    pub async fn forget(
+        &self,
+        user_id: &str,
+        now: DateTime<Utc>,
+        by: ErasedBy<'_>,
+        plan: impl Fn(&Forgotten, &[Request]) -> Vec<Effect>,
+    ) -> Result<(Forgotten, Vec<Queued>), StoreError> {
         let pseudonym = new_pseudonym(now);
-        let (forgotten, changed) = self.forget_as(user_id, &pseudonym, now)?;
+        let (forgotten, changed, queued) = {
+            // Not held across the flush: the plan need not be shared between threads.
+            let erasure = Erasure { by, plan: &plan };
+            self.forget_as(user_id, &pseudonym, now, Some(&erasure))?
+        };
         if changed {
             self.flush().await?;
         }
-        Ok(forgotten)
+        Ok((forgotten, queued))
     }
 
-    /// [`Store::forget`] with a given pseudonym, not flushed; also says whether anything
-    /// changed.
+    /// [`Store::forget`] with a given pseudonym, not flushed, recording and journalling
+    /// `erasure` if given; also says whether anything changed.
     pub(crate) fn forget_as(
         &self,
         user_id: &str,
         pseudonym: &str,
         now: DateTime<Utc>,
-    ) -> Result<(Forgotten, bool), StoreError> {
-        let mut forgotten = Forgotten { pseudonym: pseudonym.to_owned(), ..Forgotten::default() };
-        let mut relays = BTreeSet::new();
+        erasure: Option<&Erasure<'_>>,
+    ) -> Result<(Forgotten, bool, Vec<Queued>), StoreError> {
+        let mut so_far = SoFar::default();
+        let mut queued: Vec<Queued> = Vec::new();
         let mut changed = false;
+        // Read before any transaction; forgetting changes no volunteers room.
+        let mut volunteers: Option<Vec<String>> = None;
         for _ in 0..FORGET_PASSES {
-            let found = self.find(user_id)?;
+            // What an earlier pass journalled may name them: it is this forgetting's own,
+            // replaced by what the next pass journals.
+            let own: Vec<u64> = queued.iter().map(|owed| owed.id).collect();
+            let found = self.find(user_id, &own)?;
             if found.is_empty() {
                 break;
             }
+            let volunteers = match volunteers {
+                Some(ref rooms) => rooms,
+                None => volunteers.insert(self.rooms_where(|kind| *kind == RoomKind::Volunteers)?),
+            };
+            let pass = Pass { user_id, pseudonym, now, volunteers, own: &own, first: !changed };
+            (so_far, queued) = self.forget_found(&pass, &found, &so_far, erasure)?;
             changed = true;
-            let (pass, relayed) = self.forget_found(user_id, pseudonym, now, &found)?;
-            forgotten.requests.extend(pass.requests);
-            forgotten.cancelled.extend(pass.cancelled);
-            forgotten.released.extend(pass.released);
-            forgotten.direct_rooms.extend(pass.direct_rooms);
-            forgotten.redact.extend(pass.redact);
-            relays.extend(relayed);
         }
-        if !changed {
-            return Ok((forgotten, false));
-        }
-        for list in [&mut forgotten.requests, &mut forgotten.cancelled, &mut forgotten.released] {
-            list.sort_unstable();
-            list.dedup();
-        }
-        let volunteers = self.rooms_where(|kind| *kind == RoomKind::Volunteers)?;
-        for event in relays {
-            for room in &volunteers {
-                forgotten.redact.push((room.clone(), event.clone()));
-            }
-        }
-        Ok((forgotten, true))
+        let forgotten = so_far.finish(pseudonym, volunteers.as_deref().unwrap_or_default());
+        Ok((forgotten, changed, queued))
     }
 
     /// Reads every tree that can name a person, for what [`Store::forget`] must change.
-    fn find(&self, user_id: &str) -> Result<Found, StoreError> {
+    /// The effects `own` (journalled by this forgetting) are not looked at.
+    fn find(&self, user_id: &str, own: &[u64]) -> Result<Found, StoreError> {
         let mut found = Found::default();
         let mut texts = Vec::new();
         for item in self.requests.iter() {
@@ -233,6 +341,9 @@ impl Store {
         }
         for item in self.effects.iter() {
             let (key, bytes) = item?;
+            if own.iter().any(|id| *key == id.to_be_bytes()) {
+                continue;
+            }
             let effect: Effect = decode(&bytes, EFFECTS, &key)?;
             let private_of_held =
                 found.held.contains(&effect.request) && effect.lane == Lane::Private;
@@ -246,15 +357,18 @@ impl Store {
         Ok(found)
     }
 
-    /// Changes what `find` found, in one transaction; also returns the relays of the
-    /// requests they made.
+    /// Changes what `find` found, in one transaction; with an `erasure`, records it (on
+    /// the first pass) and journals what it owes for everything forgotten so far, in
+    /// place of what the pass before journalled. Returns everything forgotten so far and
+    /// what is journalled.
     fn forget_found(
         &self,
-        user_id: &str,
-        pseudonym: &str,
-        now: DateTime<Utc>,
+        pass: &Pass<'_>,
         found: &Found,
-    ) -> Result<(Forgotten, Vec<String>), StoreError> {
+        before: &SoFar,
+        erasure: Option<&Erasure<'_>>,
+    ) -> Result<(SoFar, Vec<Queued>), StoreError> {
+        let Pass { user_id, pseudonym, now, volunteers, own, first } = *pass;
         let trees = (
             &self.requests,
             &self.by_requester,
@@ -393,7 +507,20 @@ impl Store {
                         relays.push(relay.clone());
                     }
                 }
-                Ok((pass, relays))
+                let mut so_far = before.clone();
+                so_far.add(pass, relays);
+                let Some(erasure) = erasure else { return Ok((so_far, Vec::new())) };
+                if first {
+                    let actor = match erasure.by {
+                        ErasedBy::Themselves => pseudonym,
+                        ErasedBy::Coordinator(coordinator) => coordinator,
+                    };
+                    append_erasure(log, audit, actor, now)?;
+                }
+                let forgotten = so_far.finish(pseudonym, volunteers);
+                let changed = changed_requests(requests, &forgotten)?;
+                let queued = journal(effects, (erasure.plan)(&forgotten, &changed), own)?;
+                Ok((so_far, queued))
             },
         );
         done.map_err(store_error)
@@ -422,7 +549,7 @@ fn effect_names(effect: &Effect, user_id: &str, texts: &[String]) -> bool {
             };
             mention.as_deref() == Some(user_id)
                 || matches!(to, Target::Direct { user } if user == user_id)
-                || quoted.is_some_and(|quote| quote.sender == user_id || in_text(&quote.quote))
+                || quoted.is_some_and(|quote| quote.sender == user_id)
                 || in_text(&message.plain)
                 || in_text(&message.html)
         }

@@ -16,16 +16,17 @@ use std::{
 };
 
 use chrono::{DateTime, Utc};
-use sled::Transactional;
+use sled::{Transactional, transaction::TransactionalTree};
 
 pub use self::{
     access::{HelpedRequest, PERSON_DATA_VERSION, PersonData},
-    forget::{FORGET_PASSES, Forgotten},
+    forget::{ErasedBy, FORGET_PASSES, Forgotten},
 };
 use crate::{
     Store, StoreError,
-    error::store_error,
-    model::{AuditAction, AuditEntry, Outcome, RoomKind, State},
+    error::{TxResult, store_error},
+    journal::{Queued, journal},
+    model::{AuditAction, AuditEntry, Effect, Outcome, RoomKind, State},
     transition::{append_audit, append_log},
 };
 
@@ -35,24 +36,24 @@ use crate::{
 pub const PSEUDONYM_PREFIX: &str = "anonyme";
 
 impl Store {
-    /// Records in the outcome log that `actor` (a coordinator, or the pseudonym of
-    /// someone who erased themselves) had someone's data erased at `now`: an entry about
-    /// no request (number 0), which does not say whose.
-    pub async fn record_erasure(&self, actor: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
-        let entry = AuditEntry {
-            at: now,
-            actor: actor.to_owned(),
-            action: AuditAction::Erase,
-            target: None,
-            reason: None,
-            request: None,
-        };
-        let result = (&self.log, &self.audit).transaction(|(log, audit)| {
-            append_log(log, now, 0, actor, Outcome::Erased, None)?;
-            append_audit(audit, &entry)
-        });
-        result.map_err(store_error)?;
-        self.flush().await
+    /// Records in the outcome log that `actor` (a coordinator) had someone's data erased
+    /// at `now` although the store knew nothing of them (an erasure of someone it knows
+    /// is recorded by [`Store::forget`]): an entry about no request (number 0), which
+    /// does not say whose, and its audit entry; journals `owed` (the answer) with it.
+    pub async fn record_erasure(
+        &self,
+        actor: &str,
+        now: DateTime<Utc>,
+        owed: Vec<Effect>,
+    ) -> Result<Vec<Queued>, StoreError> {
+        let result =
+            (&self.log, &self.audit, &self.effects).transaction(|(log, audit, effects)| {
+                append_erasure(log, audit, actor, now)?;
+                journal(effects, owed.clone(), &[])
+            });
+        let queued = result.map_err(store_error)?;
+        self.flush().await?;
+        Ok(queued)
     }
 
     /// Copies every tree of the store, whatever its name, into a new sled database at
@@ -92,6 +93,26 @@ impl Store {
 /// A Matrix user id (as opposed to `bot` or a pseudonym).
 pub(crate) fn is_person(id: &str) -> bool {
     id.starts_with('@')
+}
+
+/// Appends the record of an erasure by `actor` at `now`: an outcome about no request
+/// (number 0) and an audit entry, neither saying whose.
+pub(crate) fn append_erasure(
+    log: &TransactionalTree,
+    audit: &TransactionalTree,
+    actor: &str,
+    now: DateTime<Utc>,
+) -> TxResult<()> {
+    let entry = AuditEntry {
+        at: now,
+        actor: actor.to_owned(),
+        action: AuditAction::Erase,
+        target: None,
+        reason: None,
+        request: None,
+    };
+    append_log(log, now, 0, actor, Outcome::Erased, None)?;
+    append_audit(audit, &entry)
 }
 
 fn is_direct_of(kind: &RoomKind, user_id: &str) -> bool {
