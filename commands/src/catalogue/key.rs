@@ -1,4 +1,6 @@
-//! The names of the catalogue's messages: one [`Key`] per text of `locales/*.toml`.
+//! The names of the catalogue's messages: one [`Key`] per text of `locales/*.toml`; each
+//! command's usage and help lines (`UsageTake`, `HelpTake`) come from its entry in the list
+//! of commands (`list.rs`), the others are listed here.
 
 /// Generates [`Key`]: the messages listed here and, from the list of commands, each
 /// command's usage and help lines.
