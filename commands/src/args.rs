@@ -1,6 +1,8 @@
-//! Each command's arguments: one reader per command, named in the command table, and the
-//! pieces they share (request numbers, user ids written in the command or linked as
-//! [pills](crate::pills)).
+//! The commands' arguments: the readers that the list of commands (`list.rs`) names,
+//! each returning a command's fields (a tuple of them, in their order) and shared by the
+//! commands whose arguments are alike, and the pieces they share (request numbers, user
+//! ids written in the command or linked as [pills](crate::pills)). A new command reuses
+//! a reader unless its arguments are unlike any other's.
 
 use lazy_regex::{Lazy, Regex, lazy_regex};
 use ruma_common::{OwnedUserId, UserId};
@@ -8,9 +10,9 @@ use ruma_common::{OwnedUserId, UserId};
 use crate::{
     command::{Command, RequestFilter},
     fold::fold,
-    period::read_period,
+    period::{Span, read_period},
     pills::Pill,
-    profile::read_profile,
+    profile::{ProfileAnswer, read_profile},
 };
 
 /// Longest request text relayed to volunteers, in characters.
@@ -26,72 +28,58 @@ pub enum ArgError {
 }
 
 /// `!demande <texte>`; `!demande <n>`, a number alone, is a coordinator's look at
-/// request `n` ([`show`]).
-pub fn request(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
-    if args.is_empty() {
-        return Err(ArgError::Usage);
+/// request `n` (`!fiche <n>`): the one reader that returns the whole command.
+pub fn request(args: &str, pills: &[Pill]) -> Result<Command, ArgError> {
+    match lone_number(args) {
+        Some(number) => Ok(Command::Show { number }),
+        None => text(args, pills).map(|text| Command::Request { text }),
     }
-    if let Some(number) = lone_number(args) {
-        return Ok(Command::Show { number });
+}
+
+/// A request's text (`!pour <texte>`, `!propose <texte>`): not empty, not a number alone,
+/// at most [`MAX_REQUEST_CHARS`].
+pub fn text(args: &str, _: &[Pill]) -> Result<String, ArgError> {
+    if args.is_empty() || lone_number(args).is_some() {
+        return Err(ArgError::Usage);
     }
     let chars = args.chars().count();
     if chars > MAX_REQUEST_CHARS {
         return Err(ArgError::TooLong(chars));
     }
-    Ok(Command::Request { text: args.to_owned() })
+    Ok(args.to_owned())
 }
 
-/// `!pour <texte>`: read as a request's text.
-pub fn for_someone(args: &str, pills: &[Pill]) -> Result<Command, ArgError> {
-    match request(args, pills)? {
-        Command::Request { text } => Ok(Command::For { text }),
-        _ => Err(ArgError::Usage),
+/// A number and nothing else (`!prendre <n>`, `!oui <n>`, `!arreter <n>`, `!fiche <n>`).
+pub fn number(args: &str, _: &[Pill]) -> Result<u64, ArgError> {
+    lone_number(args).ok_or(ArgError::Usage)
+}
+
+/// A number or nothing (`!lacher [n]`, `!annuler [n]`): the number is implied in the
+/// request's private room, or found by the bot.
+pub fn optional_number(args: &str, _: &[Pill]) -> Result<Option<u64>, ArgError> {
+    let mut words = args.split_whitespace();
+    match (words.next(), words.next()) {
+        (None, _) => Ok(None),
+        (Some(word), None) => parse_number(word).map(Some).ok_or(ArgError::Usage),
+        (Some(_), Some(_)) => Err(ArgError::Usage),
     }
-}
-
-/// `!prendre <n>`
-pub fn take(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
-    lone_number(args).map(|number| Command::Take { number }).ok_or(ArgError::Usage)
-}
-
-/// `!oui <n>`: the number of the offer taken up.
-pub fn yes(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
-    lone_number(args).map(|number| Command::Yes { number }).ok_or(ArgError::Usage)
-}
-
-/// `!propose <texte>`: read as a request's text (a number alone is no offer).
-pub fn offer(args: &str, pills: &[Pill]) -> Result<Command, ArgError> {
-    match request(args, pills)? {
-        Command::Request { text } => Ok(Command::Offer { text }),
-        _ => Err(ArgError::Usage),
-    }
-}
-
-/// `!lacher [n]`: the number is implied in the request's private room.
-pub fn release(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
-    optional_number(args).map(|number| Command::Release { number })
-}
-
-/// `!annuler [n]`
-pub fn cancel(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
-    optional_number(args).map(|number| Command::Cancel { number })
 }
 
 /// `!fait [n] [mot]`
-pub fn done(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
+pub fn number_and_note(args: &str, _: &[Pill]) -> Result<(Option<u64>, Option<String>), ArgError> {
     let (first, rest) = split_first(args);
-    match first.and_then(number) {
-        Some(n) => Ok(Command::Done { number: Some(n), note: non_empty(rest) }),
+    match first.and_then(parse_number) {
+        Some(n) => Ok((Some(n), non_empty(rest))),
         None if first.is_some_and(looks_numeric) => Err(ArgError::Usage),
-        None => Ok(Command::Done { number: None, note: non_empty(args) }),
+        None => Ok((None, non_empty(args))),
     }
 }
 
-/// `!valider @personne [sans charte] [note]`: "sans charte" (or "without charter")
-/// vets someone who has not accepted the charter, as the coordinator decides; the note
-/// ("rencontrée en mairie le 12") is kept with the vetting. A second person is a mistake,
-/// not a note.
-pub fn vet(args: &str, pills: &[Pill]) -> Result<Command, ArgError> {
+/// `!valider @personne [sans charte] [note]`: the person, the note and whether it goes
+/// without the charter. "sans charte" (or "without charter") vets someone who has not
+/// accepted the charter, as the coordinator decides; the note ("rencontrée en mairie le
+/// 12") is kept with the vetting. A second person is a mistake, not a note.
+pub fn vet(args: &str, pills: &[Pill]) -> Result<(OwnedUserId, Option<String>, bool), ArgError> {
     let (user, rest) = user_argument(args, pills).ok_or(ArgError::Usage)?;
     let (without_charter, note) = match strip_words(rest, WITHOUT_CHARTER) {
         Some(note) => (true, note),
@@ -101,8 +89,7 @@ pub fn vet(args: &str, pills: &[Pill]) -> Result<Command, ArgError> {
     if user_argument(note, pills).is_some() {
         return Err(ArgError::Usage);
     }
-    let note = non_empty(note);
-    Ok(Command::Vet { user, note, without_charter })
+    Ok((user, non_empty(note), without_charter))
 }
 
 /// How a coordinator says that a vetting goes without the charter, folded, word by word.
@@ -134,34 +121,32 @@ fn strip_words<'a>(text: &'a str, phrases: &[&[&str]]) -> Option<&'a str> {
     })
 }
 
-/// `!benevole`: whatever follows is ignored, the charter is for anyone who asks.
-pub fn charter(_: &str, _: &[Pill]) -> Result<Command, ArgError> {
-    Ok(Command::Charter)
+/// Whatever follows is ignored: "!accepte la charte", "!dispo à nouveau" or "!aide
+/// prendre" say the same as the word alone (`!benevole`, `!accepte`, `!dispo`,
+/// `!confidentialite`, `!aide`).
+pub fn ignored(_: &str, _: &[Pill]) -> Result<(), ArgError> {
+    Ok(())
 }
 
-/// `!accepte`: "!accepte la charte" says the same.
-pub fn accept(_: &str, _: &[Pill]) -> Result<Command, ArgError> {
-    Ok(Command::Accept)
+/// Nothing after the word (`!benevoles`, `!verifier`, `!version`, `!mesdonnees`).
+pub fn nothing(args: &str, _: &[Pill]) -> Result<(), ArgError> {
+    if args.is_empty() { Ok(()) } else { Err(ArgError::Usage) }
 }
 
-/// `!pause [jusqu'au …]`: the date is read by the bot, which knows today's date.
-pub fn pause(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
-    Ok(Command::Pause { until: non_empty(args) })
+/// Any text, or nothing (`!pause [jusqu'au …]`: the date is read by the bot, which knows
+/// today's date).
+pub fn optional_text(args: &str, _: &[Pill]) -> Result<Option<String>, ArgError> {
+    Ok(non_empty(args))
 }
 
-/// `!dispo`: "!dispo à nouveau" says the same.
-pub fn back(_: &str, _: &[Pill]) -> Result<Command, ArgError> {
-    Ok(Command::Back)
-}
-
-/// `!quartiers Centre, Les Tilleuls`; alone, the areas as they are; `aucun` / `none`:
-/// no preference.
-pub fn areas(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
+/// `!quartiers Centre, Les Tilleuls`; alone, the areas as they are (`None`); `aucun` /
+/// `none`: no preference (empty).
+pub fn areas(args: &str, _: &[Pill]) -> Result<Option<Vec<String>>, ArgError> {
     if args.is_empty() {
-        return Ok(Command::Areas { names: None });
+        return Ok(None);
     }
     if matches!(fold(args).trim_end_matches('.'), "aucun" | "aucune" | "none" | "tous" | "all") {
-        return Ok(Command::Areas { names: Some(Vec::new()) });
+        return Ok(Some(Vec::new()));
     }
     static SEPARATOR: Lazy<Regex> = lazy_regex!(r"(?i)\s*(?:[,;/+]|\bet\b|\band\b|&)\s*");
     let names: Vec<String> = SEPARATOR
@@ -173,106 +158,50 @@ pub fn areas(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
     if names.is_empty() {
         return Err(ArgError::Usage);
     }
-    Ok(Command::Areas { names: Some(names) })
+    Ok(Some(names))
 }
 
-/// `!bannir @personne [raison]`
-pub fn ban(args: &str, pills: &[Pill]) -> Result<Command, ArgError> {
+/// A person and, if any, why (`!bannir`, `!retirer`, `!bloquer @personne [raison]`).
+pub fn user_and_reason(
+    args: &str,
+    pills: &[Pill],
+) -> Result<(OwnedUserId, Option<String>), ArgError> {
     let (user, rest) = user_argument(args, pills).ok_or(ArgError::Usage)?;
-    Ok(Command::Ban { user, reason: non_empty(rest) })
+    Ok((user, non_empty(rest)))
 }
 
-/// `!retirer @personne [raison]`
-pub fn unvet(args: &str, pills: &[Pill]) -> Result<Command, ArgError> {
-    let (user, rest) = user_argument(args, pills).ok_or(ArgError::Usage)?;
-    Ok(Command::Unvet { user, reason: non_empty(rest) })
+/// A person and nothing else (`!debannir @personne`, `!debloquer @personne`).
+pub fn user(args: &str, pills: &[Pill]) -> Result<OwnedUserId, ArgError> {
+    match user_argument(args, pills) {
+        Some((user, "")) => Ok(user),
+        _ => Err(ArgError::Usage),
+    }
+}
+
+/// A person or nothing (`!journal [@personne]`).
+pub fn optional_user(args: &str, pills: &[Pill]) -> Result<Option<OwnedUserId>, ArgError> {
+    if args.is_empty() { Ok(None) } else { user(args, pills).map(Some) }
 }
 
 /// `!attribuer <n> @personne`
-pub fn assign(args: &str, pills: &[Pill]) -> Result<Command, ArgError> {
+pub fn number_and_user(args: &str, pills: &[Pill]) -> Result<(u64, OwnedUserId), ArgError> {
     let (first, rest) = split_first(args);
-    let number = first.and_then(number).ok_or(ArgError::Usage)?;
-    match user_argument(rest, pills) {
-        Some((user, "")) => Ok(Command::Assign { number, user }),
-        _ => Err(ArgError::Usage),
-    }
+    let number = first.and_then(parse_number).ok_or(ArgError::Usage)?;
+    Ok((number, user(rest, pills)?))
 }
 
-/// `!arreter <n>`
-pub fn stop(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
-    lone_number(args).map(|number| Command::Stop { number }).ok_or(ArgError::Usage)
-}
-
-/// `!bloquer @personne [raison]`
-pub fn block(args: &str, pills: &[Pill]) -> Result<Command, ArgError> {
-    let (user, rest) = user_argument(args, pills).ok_or(ArgError::Usage)?;
-    Ok(Command::Block { user, reason: non_empty(rest) })
-}
-
-/// `!debloquer @personne`
-pub fn unblock(args: &str, pills: &[Pill]) -> Result<Command, ArgError> {
-    match user_argument(args, pills) {
-        Some((user, "")) => Ok(Command::Unblock { user }),
-        _ => Err(ArgError::Usage),
-    }
-}
-
-/// `!stats [période]`
-pub fn stats(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
-    read_period(args).map(|period| Command::Stats { period }).ok_or(ArgError::Usage)
+/// A period (`!stats [période]`, `!rapport [période]`; nothing: this month).
+pub fn period(args: &str, _: &[Pill]) -> Result<Span, ArgError> {
+    read_period(args).ok_or(ArgError::Usage)
 }
 
 /// `!profil [âge] [genre]`
-pub fn profile(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
-    read_profile(args).map(|answer| Command::Profile { answer }).ok_or(ArgError::Usage)
-}
-
-/// `!rapport [période]`
-pub fn report(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
-    read_period(args).map(|period| Command::Report { period }).ok_or(ArgError::Usage)
-}
-
-/// `!fiche <n>`
-pub fn show(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
-    lone_number(args).map(|number| Command::Show { number }).ok_or(ArgError::Usage)
-}
-
-/// `!debannir @personne`
-pub fn unban(args: &str, pills: &[Pill]) -> Result<Command, ArgError> {
-    match user_argument(args, pills) {
-        Some((user, "")) => Ok(Command::Unban { user }),
-        _ => Err(ArgError::Usage),
-    }
-}
-
-/// `!benevoles`, with nothing after.
-pub fn volunteers(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
-    if args.is_empty() { Ok(Command::Volunteers) } else { Err(ArgError::Usage) }
-}
-
-/// `!journal [@personne]`
-pub fn journal(args: &str, pills: &[Pill]) -> Result<Command, ArgError> {
-    if args.is_empty() {
-        return Ok(Command::Journal { user: None });
-    }
-    match user_argument(args, pills) {
-        Some((user, "")) => Ok(Command::Journal { user: Some(user) }),
-        _ => Err(ArgError::Usage),
-    }
-}
-
-/// `!verifier`, with nothing after.
-pub fn check(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
-    if args.is_empty() { Ok(Command::Check) } else { Err(ArgError::Usage) }
-}
-
-/// `!version`: nothing after.
-pub fn version(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
-    if args.is_empty() { Ok(Command::Version) } else { Err(ArgError::Usage) }
+pub fn profile(args: &str, _: &[Pill]) -> Result<ProfileAnswer, ArgError> {
+    read_profile(args).ok_or(ArgError::Usage)
 }
 
 /// `!demandes [ouvertes|prises|toutes|en cours] [quartier]`
-pub fn requests(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
+pub fn requests(args: &str, _: &[Pill]) -> Result<(RequestFilter, Option<String>), ArgError> {
     let (first, rest) = split_first(args);
     let filter = first.and_then(|word| match fold(word).as_str() {
         "ouvertes" | "ouverte" | "ouverts" | "open" => Some(RequestFilter::Open),
@@ -290,27 +219,14 @@ pub fn requests(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
         (Some(_), _) => rest,
         (None, _) => args,
     };
-    Ok(Command::Requests {
-        filter: filter.unwrap_or_default(),
-        neighbourhood: non_empty(neighbourhood),
-    })
-}
-
-/// `!confidentialite`: whatever follows is ignored, the notice is for everyone.
-pub fn privacy(_: &str, _: &[Pill]) -> Result<Command, ArgError> {
-    Ok(Command::Privacy)
-}
-
-/// `!mesdonnees`, with nothing after.
-pub fn my_data(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
-    if args.is_empty() { Ok(Command::MyData) } else { Err(ArgError::Usage) }
+    Ok((filter.unwrap_or_default(), non_empty(neighbourhood)))
 }
 
 /// `!avis [n] <mot>`: how it went, in a word (or 👍 / 👎); the number is implied in the
 /// request's private room.
-pub fn feedback(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
+pub fn feedback(args: &str, _: &[Pill]) -> Result<(Option<u64>, String), ArgError> {
     let (first, rest) = split_first(args);
-    let (number, note) = match first.and_then(number) {
+    let (number, note) = match first.and_then(parse_number) {
         Some(n) => (Some(n), rest),
         None if first.is_some_and(looks_numeric) => return Err(ArgError::Usage),
         None => (None, args),
@@ -320,27 +236,12 @@ pub fn feedback(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
     if chars > MAX_REQUEST_CHARS {
         return Err(ArgError::TooLong(chars));
     }
-    Ok(Command::Feedback { number, note })
+    Ok((number, note))
 }
 
-/// `!oubliemoi [confirmer]`
-pub fn forget_me(args: &str, _: &[Pill]) -> Result<Command, ArgError> {
-    confirmation(args).map(|confirmed| Command::ForgetMe { confirmed })
-}
-
-/// `!effacer @personne [confirmer]`
-pub fn erase(args: &str, pills: &[Pill]) -> Result<Command, ArgError> {
-    let (user, rest) = user_argument(args, pills).ok_or(ArgError::Usage)?;
-    confirmation(rest).map(|confirmed| Command::Erase { user, confirmed })
-}
-
-/// Words that confirm an erasure, folded: people write "confirmer", "je confirme",
-/// "oui", "confirm", "yes"…
-const CONFIRMING: &[&str] = &["confirmer", "confirme", "oui", "confirm", "confirmed", "yes"];
-
-/// Whether `args` confirms (nothing: not yet); anything else is not understood, so
-/// that "non" never erases.
-fn confirmation(args: &str) -> Result<bool, ArgError> {
+/// `!oubliemoi [confirmer]`: whether it is confirmed (nothing: not yet); anything else is
+/// not understood, so that "non" never erases.
+pub fn confirmation(args: &str, _: &[Pill]) -> Result<bool, ArgError> {
     let folded = fold(args);
     let mut words = folded.split_whitespace().filter(|word| !matches!(*word, "je" | "i"));
     match (words.next(), words.next()) {
@@ -350,19 +251,15 @@ fn confirmation(args: &str) -> Result<bool, ArgError> {
     }
 }
 
-/// `!aide`: `!aide prendre` still deserves the help, so whatever follows is ignored.
-pub fn help(_: &str, _: &[Pill]) -> Result<Command, ArgError> {
-    Ok(Command::Help)
+/// `!effacer @personne [confirmer]`
+pub fn user_and_confirmation(args: &str, pills: &[Pill]) -> Result<(OwnedUserId, bool), ArgError> {
+    let (user, rest) = user_argument(args, pills).ok_or(ArgError::Usage)?;
+    Ok((user, confirmation(rest, pills)?))
 }
 
-fn optional_number(args: &str) -> Result<Option<u64>, ArgError> {
-    let mut words = args.split_whitespace();
-    match (words.next(), words.next()) {
-        (None, _) => Ok(None),
-        (Some(word), None) => number(word).map(Some).ok_or(ArgError::Usage),
-        (Some(_), Some(_)) => Err(ArgError::Usage),
-    }
-}
+/// Words that confirm an erasure, folded: people write "confirmer", "je confirme",
+/// "oui", "confirm", "yes"…
+const CONFIRMING: &[&str] = &["confirmer", "confirme", "oui", "confirm", "confirmed", "yes"];
 
 fn split_first(args: &str) -> (Option<&str>, &str) {
     match args.find(char::is_whitespace) {
@@ -380,14 +277,14 @@ fn non_empty(text: &str) -> Option<String> {
 /// A request number and nothing else.
 fn lone_number(args: &str) -> Option<u64> {
     let mut words = args.split_whitespace();
-    match (words.next().and_then(number), words.next()) {
+    match (words.next().and_then(parse_number), words.next()) {
         (Some(number), None) => Some(number),
         _ => None,
     }
 }
 
 /// A request number: `12`, `#12`, `n°12`, `no12`, `nº12`. Zero is no number.
-fn number(word: &str) -> Option<u64> {
+fn parse_number(word: &str) -> Option<u64> {
     let lower = word.to_lowercase();
     let digits = lower
         .strip_prefix('#')

@@ -3,13 +3,18 @@
 //!
 //! # Layout
 //!
+//! - `list.rs`: the one list of commands, `for_each_command!`: for each, its variant and
+//!   arguments, its words and aliases, who may use it and where, whether it is a
+//!   transition, its argument reader and the keys of its usage and help lines. A command
+//!   word found there names its variant, and its file in the bot (`Take`:
+//!   `bot/src/cmd/take.rs`). What follows is generated from it.
 //! - [`command`]: what a person asks for, [`Command`] and [`CommandKind`]; a leaf that
 //!   imports none of the modules below.
-//! - [`table`]: the one table of commands (words, aliases, usage and help keys, who may
-//!   use each and where, whether it is a transition, how its arguments are read), and the
-//!   help and usage lines derived from it; everything below derives from it.
+//! - [`table`]: the table of commands generated from the list ([`table::COMMANDS`]), the
+//!   lookup of a word, and the help and usage lines; everything below derives from it.
 //! - [`parse`]: a message body → a [`Command`] or a [`ParseError`] that says what was wrong.
-//! - [`args`]: each command's argument reader.
+//! - [`args`]: the argument readers the list names, each shared by the commands whose
+//!   arguments are alike.
 //! - [`pills`]: the people linked in a message's HTML body.
 //! - [`fold`]: text folding (lower case, no accents), shared by all that reads text.
 //! - [`reading`]: a request's free text → category, time, on-behalf and repetition
@@ -23,6 +28,10 @@
 //! - [`catalogue`]: every user-visible message, in French and English, from
 //!   `locales/*.toml`, with a commune's overrides; the message names ([`Key`]) in
 //!   `catalogue/key.rs`.
+
+// First, so that every module below can use `for_each_command!`.
+#[macro_use]
+mod list;
 
 pub mod args;
 pub mod catalogue;

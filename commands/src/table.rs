@@ -1,11 +1,12 @@
-//! The one table of commands: for each, its French and English words, its aliases, the
-//! catalogue keys of its usage and help lines, who may use it, where, whether it is a
-//! transition and how its arguments are read. Parsing ([`crate::parse`]), help and usage
-//! lines (rendered here) and the rules ([`crate::rules`]) are all derived from it.
+//! The table of commands, [`COMMANDS`], generated from the list (`list.rs`): for each,
+//! its French and English words, its aliases, the catalogue keys of its usage and help
+//! lines, who may use it, where, whether it is a transition and how its arguments are
+//! read. Parsing ([`crate::parse`]), help and usage lines (rendered here) and the rules
+//! ([`crate::rules`]) are all derived from it.
 //!
-//! To add a command: a row here, its [`CommandKind`] and [`Command`] variants and argument
-//! reader ([`crate::args`]), its `usage_*` and `help_*` texts (a [`Key`] each, in both
-//! locale files) and a test.
+//! To add a command: an entry in the list (`list.rs`), its `usage_*` and `help_*` texts
+//! in both locale files, and a test; a reader in [`crate::args`] only for arguments unlike
+//! any other command's.
 
 use crate::{
     Lang,
@@ -45,8 +46,14 @@ pub enum RoomType {
 
 impl RoomType {
     /// Every kind of room.
-    pub const ALL: &'static [RoomType] =
-        &[Neighbourhood, Direct, Volunteers, Coordination, Private, RoomType::Other];
+    pub const ALL: &'static [RoomType] = &[
+        Self::Neighbourhood,
+        Self::Direct,
+        Self::Volunteers,
+        Self::Coordination,
+        Self::Private,
+        Self::Other,
+    ];
 }
 
 /// Reads a command's arguments (the text after the command word, trimmed).
@@ -79,451 +86,61 @@ pub struct Spec {
     pub transition: bool,
 }
 
-use RoomType::{Coordination, Direct, Neighbourhood, Private, Volunteers};
+/// Generates [`COMMANDS`] from the list: one [`Spec`] per entry, in its order, so that
+/// [`CommandKind::spec`] finds a kind's row at the kind's index.
+macro_rules! define_table {
+    ($(
+        $(#[doc = $doc:literal])*
+        $kind:ident $({ $( $(#[doc = $field_doc:literal])* $field:ident : $type:ty ),* $(,)? })? => {
+            words: $fr:literal / $en:literal,
+            aliases: [$($alias:literal $alias_lang:ident),* $(,)?],
+            who: $who:ident,
+            rooms: $rooms:tt,
+            transition: $transition:literal,
+            $reading:ident: $reader:ident,
+            texts: $usage:ident / $help:ident $(,)?
+        }
+    )*) => {
+        /// How many commands there are.
+        const COUNT: usize = [$(CommandKind::$kind),*].len();
 
-/// Every command, in the order `!aide` lists them.
-pub static COMMANDS: [Spec; 36] = [
-    Spec {
-        kind: CommandKind::Request,
-        fr: "demande",
-        en: "request",
-        aliases: &[],
-        usage: Key::UsageRequest,
-        help: Key::HelpRequest,
-        who: Who::Anyone,
-        // Coordinators post in their own room for people who phoned in.
-        rooms: &[Neighbourhood, Direct, Coordination],
-        transition: true,
-        args: args::request,
-    },
-    Spec {
-        kind: CommandKind::For,
-        fr: "pour",
-        en: "for",
-        aliases: &[("telephone", Lang::Fr), ("phone", Lang::En)],
-        usage: Key::UsageFor,
-        help: Key::HelpFor,
-        who: Who::Coordinator,
-        rooms: &[Coordination, Direct],
-        transition: true,
-        args: args::for_someone,
-    },
-    Spec {
-        kind: CommandKind::Take,
-        fr: "prendre",
-        en: "take",
-        aliases: &[("prends", Lang::Fr), ("je-prends", Lang::Fr), ("claim", Lang::En)],
-        usage: Key::UsageTake,
-        help: Key::HelpTake,
-        who: Who::Volunteer,
-        rooms: &[Volunteers, Direct],
-        transition: true,
-        args: args::take,
-    },
-    Spec {
-        kind: CommandKind::Release,
-        fr: "lacher",
-        en: "release",
-        aliases: &[("rendre", Lang::Fr), ("liberer", Lang::Fr)],
-        usage: Key::UsageRelease,
-        help: Key::HelpRelease,
-        who: Who::Volunteer,
-        rooms: &[Volunteers, Direct, Private],
-        transition: true,
-        args: args::release,
-    },
-    Spec {
-        kind: CommandKind::Done,
-        fr: "fait",
-        en: "done",
-        aliases: &[("termine", Lang::Fr), ("fini", Lang::Fr)],
-        usage: Key::UsageDone,
-        help: Key::HelpDone,
-        who: Who::Volunteer,
-        rooms: &[Volunteers, Direct, Private],
-        transition: true,
-        args: args::done,
-    },
-    Spec {
-        kind: CommandKind::Cancel,
-        fr: "annuler",
-        en: "cancel",
-        aliases: &[("annule", Lang::Fr)],
-        usage: Key::UsageCancel,
-        help: Key::HelpCancel,
-        who: Who::Anyone,
-        // A volunteer withdraws an offer where they made it.
-        rooms: &[Neighbourhood, Direct, Volunteers, Private, Coordination],
-        transition: true,
-        args: args::cancel,
-    },
-    Spec {
-        kind: CommandKind::Feedback,
-        fr: "avis",
-        en: "feedback",
-        aliases: &[("merci", Lang::Fr)],
-        usage: Key::UsageFeedback,
-        help: Key::HelpFeedback,
-        who: Who::Anyone,
-        rooms: &[Neighbourhood, Direct, Private],
-        transition: true,
-        args: args::feedback,
-    },
-    Spec {
-        kind: CommandKind::Yes,
-        fr: "oui",
-        en: "yes",
-        aliases: &[("volontiers", Lang::Fr), ("je-veux", Lang::Fr)],
-        usage: Key::UsageYes,
-        help: Key::HelpYes,
-        who: Who::Anyone,
-        // Where offers are posted, and the direct chat.
-        rooms: &[Neighbourhood, Direct],
-        transition: true,
-        args: args::yes,
-    },
-    Spec {
-        kind: CommandKind::Charter,
-        fr: "benevole",
-        en: "volunteer",
-        aliases: &[("charte", Lang::Fr), ("charter", Lang::En)],
-        usage: Key::UsageCharter,
-        help: Key::HelpCharter,
-        who: Who::Anyone,
-        // The charter itself goes to a direct chat.
-        rooms: &[Neighbourhood, Direct, Volunteers],
-        transition: false,
-        args: args::charter,
-    },
-    Spec {
-        kind: CommandKind::Accept,
-        fr: "accepte",
-        en: "accept",
-        aliases: &[("j'accepte", Lang::Fr), ("accepter", Lang::Fr), ("signer", Lang::Fr)],
-        usage: Key::UsageAccept,
-        help: Key::HelpAccept,
-        who: Who::Anyone,
-        rooms: &[Neighbourhood, Direct, Volunteers],
-        transition: false,
-        args: args::accept,
-    },
-    Spec {
-        kind: CommandKind::Pause,
-        fr: "pause",
-        en: "break",
-        aliases: &[("absent", Lang::Fr), ("away", Lang::En)],
-        usage: Key::UsagePause,
-        help: Key::HelpPause,
-        who: Who::Volunteer,
-        rooms: &[Direct, Volunteers],
-        transition: false,
-        args: args::pause,
-    },
-    Spec {
-        kind: CommandKind::Back,
-        fr: "dispo",
-        en: "available",
-        aliases: &[("disponible", Lang::Fr), ("de-retour", Lang::Fr), ("back", Lang::En)],
-        usage: Key::UsageBack,
-        help: Key::HelpBack,
-        who: Who::Volunteer,
-        rooms: &[Direct, Volunteers],
-        transition: false,
-        args: args::back,
-    },
-    Spec {
-        kind: CommandKind::Areas,
-        fr: "quartiers",
-        en: "areas",
-        aliases: &[("quartier", Lang::Fr), ("area", Lang::En)],
-        usage: Key::UsageAreas,
-        help: Key::HelpAreas,
-        who: Who::Volunteer,
-        rooms: &[Direct, Volunteers],
-        transition: false,
-        args: args::areas,
-    },
-    Spec {
-        kind: CommandKind::Offer,
-        fr: "propose",
-        en: "offer",
-        aliases: &[("proposer", Lang::Fr), ("offre", Lang::Fr)],
-        usage: Key::UsageOffer,
-        help: Key::HelpOffer,
-        who: Who::Volunteer,
-        rooms: &[Volunteers, Direct],
-        transition: true,
-        args: args::offer,
-    },
-    Spec {
-        kind: CommandKind::Vet,
-        fr: "valider",
-        en: "vet",
-        aliases: &[],
-        usage: Key::UsageVet,
-        help: Key::HelpVet,
-        who: Who::Coordinator,
-        rooms: &[Coordination, Direct],
-        transition: false,
-        args: args::vet,
-    },
-    Spec {
-        kind: CommandKind::Ban,
-        fr: "bannir",
-        en: "ban",
-        aliases: &[("bannis", Lang::Fr)],
-        usage: Key::UsageBan,
-        help: Key::HelpBan,
-        who: Who::Coordinator,
-        rooms: &[Coordination, Direct],
-        transition: false,
-        args: args::ban,
-    },
-    Spec {
-        kind: CommandKind::Unvet,
-        fr: "retirer",
-        en: "unvet",
-        aliases: &[("devalider", Lang::Fr)],
-        usage: Key::UsageUnvet,
-        help: Key::HelpUnvet,
-        who: Who::Coordinator,
-        rooms: &[Coordination, Direct],
-        transition: false,
-        args: args::unvet,
-    },
-    Spec {
-        kind: CommandKind::Unban,
-        fr: "debannir",
-        en: "unban",
-        aliases: &[],
-        usage: Key::UsageUnban,
-        help: Key::HelpUnban,
-        who: Who::Coordinator,
-        rooms: &[Coordination, Direct],
-        transition: false,
-        args: args::unban,
-    },
-    Spec {
-        kind: CommandKind::Volunteers,
-        fr: "benevoles",
-        en: "volunteers",
-        aliases: &[],
-        usage: Key::UsageVolunteers,
-        help: Key::HelpVolunteers,
-        who: Who::Coordinator,
-        // The list names people: never in a room residents share.
-        rooms: &[Coordination, Direct],
-        transition: false,
-        args: args::volunteers,
-    },
-    Spec {
-        kind: CommandKind::Journal,
-        fr: "journal",
-        en: "log",
-        aliases: &[("audit", Lang::En)],
-        usage: Key::UsageJournal,
-        help: Key::HelpJournal,
-        who: Who::Coordinator,
-        rooms: &[Coordination, Direct],
-        transition: false,
-        args: args::journal,
-    },
-    Spec {
-        kind: CommandKind::Check,
-        fr: "verifier",
-        en: "check",
-        aliases: &[],
-        usage: Key::UsageCheck,
-        help: Key::HelpCheck,
-        who: Who::Coordinator,
-        rooms: &[Coordination, Direct],
-        transition: false,
-        args: args::check,
-    },
-    Spec {
-        kind: CommandKind::Version,
-        fr: "version",
-        en: "about",
-        aliases: &[("apropos", Lang::Fr)],
-        usage: Key::UsageVersion,
-        help: Key::HelpVersion,
-        who: Who::Coordinator,
-        rooms: &[Coordination, Direct],
-        transition: false,
-        args: args::version,
-    },
-    Spec {
-        kind: CommandKind::Requests,
-        fr: "demandes",
-        en: "requests",
-        aliases: &[("liste", Lang::Fr), ("list", Lang::En)],
-        usage: Key::UsageRequests,
-        help: Key::HelpRequests,
-        who: Who::Coordinator,
-        // The list names volunteers: never in a room residents share.
-        rooms: &[Coordination, Direct],
-        transition: false,
-        args: args::requests,
-    },
-    Spec {
-        kind: CommandKind::Privacy,
-        fr: "confidentialite",
-        en: "privacy",
-        aliases: &[("vie-privee", Lang::Fr), ("rgpd", Lang::Fr), ("gdpr", Lang::En)],
-        usage: Key::UsagePrivacy,
-        help: Key::HelpPrivacy,
-        who: Who::Anyone,
-        rooms: RoomType::ALL,
-        transition: false,
-        args: args::privacy,
-    },
-    Spec {
-        kind: CommandKind::MyData,
-        fr: "mesdonnees",
-        en: "mydata",
-        aliases: &[("mes-donnees", Lang::Fr), ("my-data", Lang::En)],
-        usage: Key::UsageMyData,
-        help: Key::HelpMyData,
-        who: Who::Anyone,
-        // A right of everyone's, wherever they are: the file itself goes to a direct chat.
-        rooms: RoomType::ALL,
-        transition: false,
-        args: args::my_data,
-    },
-    Spec {
-        kind: CommandKind::ForgetMe,
-        fr: "oubliemoi",
-        en: "forgetme",
-        aliases: &[("oublie-moi", Lang::Fr), ("oubliez-moi", Lang::Fr), ("forget-me", Lang::En)],
-        usage: Key::UsageForgetMe,
-        help: Key::HelpForgetMe,
-        who: Who::Anyone,
-        rooms: RoomType::ALL,
-        transition: false,
-        args: args::forget_me,
-    },
-    Spec {
-        kind: CommandKind::Erase,
-        fr: "effacer",
-        en: "erase",
-        aliases: &[("efface", Lang::Fr)],
-        usage: Key::UsageErase,
-        help: Key::HelpErase,
-        who: Who::Coordinator,
-        rooms: &[Coordination, Direct],
-        transition: false,
-        args: args::erase,
-    },
-    Spec {
-        kind: CommandKind::Assign,
-        fr: "attribuer",
-        en: "assign",
-        aliases: &[("confier", Lang::Fr)],
-        usage: Key::UsageAssign,
-        help: Key::HelpAssign,
-        who: Who::Coordinator,
-        rooms: &[Coordination, Direct],
-        transition: true,
-        args: args::assign,
-    },
-    Spec {
-        kind: CommandKind::Stop,
-        fr: "arreter",
-        en: "stop",
-        aliases: &[("fin-serie", Lang::Fr), ("stop-series", Lang::En)],
-        usage: Key::UsageStop,
-        help: Key::HelpStop,
-        who: Who::Coordinator,
-        rooms: &[Coordination, Direct],
-        transition: false,
-        args: args::stop,
-    },
-    Spec {
-        kind: CommandKind::Block,
-        fr: "bloquer",
-        en: "block",
-        aliases: &[],
-        usage: Key::UsageBlock,
-        help: Key::HelpBlock,
-        who: Who::Coordinator,
-        rooms: &[Coordination, Direct],
-        transition: false,
-        args: args::block,
-    },
-    Spec {
-        kind: CommandKind::Unblock,
-        fr: "debloquer",
-        en: "unblock",
-        aliases: &[],
-        usage: Key::UsageUnblock,
-        help: Key::HelpUnblock,
-        who: Who::Coordinator,
-        rooms: &[Coordination, Direct],
-        transition: false,
-        args: args::unblock,
-    },
-    Spec {
-        kind: CommandKind::Show,
-        fr: "fiche",
-        en: "show",
-        aliases: &[("detail", Lang::Fr), ("details", Lang::En)],
-        usage: Key::UsageShow,
-        help: Key::HelpShow,
-        who: Who::Coordinator,
-        rooms: &[Coordination, Direct],
-        transition: false,
-        args: args::show,
-    },
-    Spec {
-        kind: CommandKind::Stats,
-        fr: "stats",
-        en: "figures",
-        aliases: &[("statistiques", Lang::Fr), ("chiffres", Lang::Fr), ("statistics", Lang::En)],
-        usage: Key::UsageStats,
-        help: Key::HelpStats,
-        who: Who::Coordinator,
-        rooms: &[Coordination, Direct],
-        transition: false,
-        args: args::stats,
-    },
-    Spec {
-        kind: CommandKind::Report,
-        fr: "rapport",
-        en: "report",
-        aliases: &[("bilan", Lang::Fr)],
-        usage: Key::UsageReport,
-        help: Key::HelpReport,
-        who: Who::Coordinator,
-        rooms: &[Coordination, Direct],
-        transition: false,
-        args: args::report,
-    },
-    Spec {
-        kind: CommandKind::Profile,
-        fr: "profil",
-        en: "profile",
-        aliases: &[],
-        usage: Key::UsageProfile,
-        help: Key::HelpProfile,
-        who: Who::Anyone,
-        // An age and a gender are not said in a shared room.
-        rooms: &[Direct],
-        transition: false,
-        args: args::profile,
-    },
-    Spec {
-        kind: CommandKind::Help,
-        fr: "aide",
-        en: "help",
-        aliases: &[("aidez-moi", Lang::Fr)],
-        usage: Key::UsageHelp,
-        help: Key::HelpHelp,
-        who: Who::Anyone,
-        rooms: RoomType::ALL,
-        transition: false,
-        args: args::help,
-    },
-];
+        /// Every command, in the order `!aide` lists them.
+        pub static COMMANDS: [Spec; COUNT] = [$(
+            Spec {
+                kind: CommandKind::$kind,
+                fr: $fr,
+                en: $en,
+                aliases: &[$(($alias, Lang::$alias_lang)),*],
+                usage: Key::$usage,
+                help: Key::$help,
+                who: Who::$who,
+                rooms: define_table!(@rooms $rooms),
+                transition: $transition,
+                args: define_table!(@reader $reading $reader $kind $({ $($field),* })?),
+            },
+        )*];
+    };
+    (@rooms everywhere) => { RoomType::ALL };
+    (@rooms [$($room:ident),* $(,)?]) => { &[$(RoomType::$room),*] };
+    // The reader returns the whole command.
+    (@reader parse $reader:ident $kind:ident $($fields:tt)?) => { args::$reader };
+    // The reader returns the variant's fields, in their order.
+    (@reader args $reader:ident $kind:ident) => {
+        |text, pills| args::$reader(text, pills).map(|()| Command::$kind)
+    };
+    (@reader args $reader:ident $kind:ident { $($field:ident),* }) => {
+        {
+            // One field is read as itself, not as a one-element tuple.
+            #[allow(unused_parens)]
+            let read: ArgParser = |text, pills| {
+                args::$reader(text, pills).map(|($($field),*)| Command::$kind { $($field),* })
+            };
+            read
+        }
+    };
+}
+
+for_each_command!(define_table);
 
 impl CommandKind {
     /// Every command, in the order `!aide` lists them.
@@ -533,7 +150,7 @@ impl CommandKind {
 
     /// This command's row in the table.
     pub fn spec(self) -> &'static Spec {
-        // The table lists the kinds in declaration order; a test keeps it so.
+        // Both are generated from the list, in its order; a test keeps it so.
         &COMMANDS[self as usize]
     }
 

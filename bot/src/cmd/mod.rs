@@ -5,9 +5,15 @@
 //! `desk` (a real store, no homeserver). Parsing and the rules of who may do what,
 //! where, live in `entraide_commands`.
 //!
-//! To add a command: a row in `entraide_commands::table` (with its `Command` variant and
-//! argument reader), a file here with its `apply` and its tests, one arm in [`run`], its
-//! texts in both locale files (see the README's "Adding a command").
+//! A command's file is named after its variant in the list of commands
+//! (`commands/src/list.rs`: `Take` is `take.rs`); a few files hold two commands that
+//! share their decisions (`request.rs`: `!demande` and `!pour`; `charter.rs`: `!benevole`
+//! and `!accepte`; `pause.rs`: `!pause` and `!dispo`; `forget.rs`: `!oubliemoi` and
+//! `!effacer`).
+//!
+//! To add a command: its entry in the list, a file here with its `apply` and its tests,
+//! its `mod` line and one arm in [`run`], its texts in both locale files (see the README's
+//! "Adding a command").
 
 mod areas;
 mod assign;
@@ -201,6 +207,12 @@ fn bare_emoji(key: &str) -> &str {
 }
 
 /// Checks that the author may use `command` here, then applies it.
+///
+/// The dispatch is written out rather than generated from the list: each `apply` takes
+/// its arguments in the form its decisions need (a borrowed user id or note, a flag for
+/// `!pour`, the sender for `!oubliemoi`, the Matrix client for `!verifier`), which one
+/// arm says plainly. The match has no catch-all: a command without its arm does not
+/// compile.
 pub async fn run(bot: &Bot, ctx: &Ctx, command: Command) -> Result<(), Failure> {
     let kind = command.kind();
     rules::check(kind, ctx.roles, ctx.place).map_err(|refusal| Failure::Refused(refusal, kind))?;
