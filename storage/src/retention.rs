@@ -8,11 +8,13 @@ use chrono::{DateTime, TimeDelta, Utc};
 use crate::{
     Store, StoreError,
     codec::{decode, encode, u64_from},
+    journal::Queued,
     model::{
         AUDIT, AuditEntry, INFORMED, LOG, LogEntry, PEOPLE, Person, REQUESTS, Request, RoomKind,
         State,
     },
-    privacy::{is_person, new_pseudonym},
+    model::{Action, Effect, Key, Lane},
+    privacy::{Erasure, Forgotten, is_person, new_pseudonym},
 };
 
 /// What replaces a person's id once it is no longer needed to follow a request up: the
@@ -61,12 +63,11 @@ pub struct Purged {
     pub people: usize,
     /// Handled event ids pruned.
     pub handled: usize,
-    /// The bot's events that carry the data of the people forgotten, as (room, event):
-    /// see [`Forgotten::redact`](crate::Forgotten::redact).
-    pub redact: Vec<(String, String)>,
-    /// The direct chats of the people forgotten: see
-    /// [`Forgotten::direct_rooms`](crate::Forgotten::direct_rooms).
-    pub direct_rooms: Vec<String>,
+    /// What forgetting them owes on Matrix, journalled with each forgetting: the bot's
+    /// events that carry their data redacted (see
+    /// [`Forgotten::redact`](crate::Forgotten::redact)), their direct chats emptied of
+    /// the bot's messages and left.
+    pub owed: Vec<Queued>,
 }
 
 impl Store {
@@ -83,7 +84,10 @@ impl Store {
     ///   their volunteer record and whoever's they changed, the notice they got. A
     ///   request they made or hold that is still open or claimed counts as activity now,
     ///   so nothing is ever cancelled or given back here. Someone known only through a
-    ///   direct chat (no dated record) is left alone;
+    ///   direct chat (no dated record) is left alone. What forgetting each one owes on
+    ///   Matrix (their relays redacted, their direct chats emptied and left) is
+    ///   journalled in the transaction that forgets them ([`Purged::owed`]), no erasure
+    ///   recorded: the bot carries it out even after a crash;
     /// - puts [`PSEUDONYM`] for the coordinator and the person of audit entries at least
     ///   `log_actors` old, and erases their reason;
     /// - prunes the handled event ids at least `handled_events` old.
@@ -240,13 +244,17 @@ impl Store {
             .map(|(user, _)| user)
             .collect();
         inactive.sort_unstable();
-        for user in inactive {
-            let (forgotten, changed, _) = self.forget_as(user, &new_pseudonym(now), now, None)?;
-            if changed {
-                purged.people += 1;
-                purged.redact.extend(forgotten.redact);
-                purged.direct_rooms.extend(forgotten.direct_rooms);
-                dirty = true;
+        {
+            // Not held across the flush: the plan need not be shared between threads.
+            let erasure = Erasure { by: None, plan: &owed_by_forgetting };
+            for user in inactive {
+                let (_, changed, owed) =
+                    self.forget_as(user, &new_pseudonym(now), now, Some(&erasure))?;
+                if changed {
+                    purged.people += 1;
+                    purged.owed.extend(owed);
+                    dirty = true;
+                }
             }
         }
 
@@ -326,4 +334,24 @@ fn pseudonymise_request(request: &mut Request, direct: &HashSet<String>) -> bool
         State::Open | State::Offered | State::Expired => {}
     }
     changed
+}
+
+/// What forgetting someone for inactivity owes on Matrix: the relays of their requests
+/// taken down, their direct chats emptied of the bot's messages and left.
+fn owed_by_forgetting(forgotten: &Forgotten, _: &[Request]) -> Vec<Effect> {
+    let in_room =
+        |room: &str, action| Effect { request: 0, lane: Lane::room(room), urgent: false, action };
+    let mut owed = Vec::new();
+    for (room, event) in &forgotten.redact {
+        let (room, event) = (room.clone(), event.clone());
+        owed.push(in_room(
+            &room,
+            Action::Redact { room: room.clone(), event, reason: Key::RedactedForgotten },
+        ));
+    }
+    for room in &forgotten.direct_rooms {
+        owed.push(in_room(room, Action::Scrub { room: room.clone(), about: None }));
+        owed.push(in_room(room, Action::Leave { room: room.clone() }));
+    }
+    owed
 }

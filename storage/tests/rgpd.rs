@@ -731,9 +731,15 @@ async fn test_purge_removes_what_retention_says_when_it_is_due_and_not_before() 
     assert_eq!((vetting.actor.as_str(), vetting.target.as_deref()), (PSEUDONYM, Some(PSEUDONYM)));
     let purged = store.purge(day(731), &RETENTION).await?;
     assert_eq!(purged.people, 2, "{purged:?}");
-    assert_eq!(purged.direct_rooms, [MARTIN_DM]);
-    // Her request's people were pseudonymised a year ago: no relay is hers any more.
-    assert!(purged.redact.is_empty());
+    // Her request's people were pseudonymised a year ago: no relay is hers any more; her
+    // direct chat is emptied and left, journalled with her forgetting.
+    assert_eq!(owed_actions(&purged), [scrub(MARTIN_DM), leave(MARTIN_DM)]);
+    assert_eq!(store.pending_effects()?, purged.owed);
+    // Until the bot has carried them out, only those effects name her direct chat.
+    assert_eq!(traces(&store, MARTIN_DM)?, ["effects"]);
+    for owed in &purged.owed {
+        store.finish_effect(owed.id)?;
+    }
     for needle in [MARTIN, ALICE, MARTIN_DM] {
         nowhere(&store, needle)?;
     }
@@ -749,9 +755,10 @@ async fn test_purge_removes_what_retention_says_when_it_is_due_and_not_before() 
 }
 
 #[tokio::test]
-async fn test_purge_forgets_an_inactive_person_everywhere_and_lists_what_to_redact() -> TestResult {
+async fn test_purge_forgets_an_inactive_person_everywhere_and_journals_what_it_owes() -> TestResult
+{
     // With actors kept longer than people, the people purge is what forgets them: as
-    // `forget` does, relays and direct chat listed for the bot.
+    // `forget` does, relays and direct chat owed on Matrix, journalled with it.
     let retention = Retention { log_actors: TimeDelta::days(1000), ..RETENTION };
     let dir = tempfile::tempdir()?;
     let store = Store::open(dir.path())?;
@@ -766,8 +773,19 @@ async fn test_purge_forgets_an_inactive_person_everywhere_and_lists_what_to_reda
     assert_eq!(store.purge(day(731), &retention).await?.people, 0, "active until day 2");
     let purged = store.purge(day(733), &retention).await?;
     assert_eq!(purged.people, 2, "Mme Martin and Alice: {purged:?}");
-    assert_eq!(purged.redact, [(VOLUNTEERS.to_owned(), "$relay-done".to_owned())]);
-    assert_eq!(purged.direct_rooms, [MARTIN_DM]);
+    let relay = Action::Redact {
+        room: VOLUNTEERS.to_owned(),
+        event: "$relay-done".to_owned(),
+        reason: Key::RedactedForgotten,
+    };
+    assert_eq!(owed_actions(&purged), [relay, scrub(MARTIN_DM), leave(MARTIN_DM)]);
+    // Journalled in the forgetting's own transactions: a crash after it loses none.
+    assert_eq!(store.pending_effects()?, purged.owed);
+    // Until the bot has carried them out, only those effects name her direct chat.
+    assert_eq!(traces(&store, MARTIN_DM)?, ["effects"]);
+    for owed in &purged.owed {
+        store.finish_effect(owed.id)?;
+    }
     for needle in [MARTIN, ALICE, MARTIN_DM] {
         nowhere(&store, needle)?;
     }
@@ -817,4 +835,17 @@ async fn test_compact_into_copies_every_tree_and_refuses_a_store_with_data() -> 
         .await?;
     assert_eq!(next.number, 9);
     Ok(())
+}
+
+/// What a purge journalled, in order.
+fn owed_actions(purged: &Purged) -> Vec<Action> {
+    purged.owed.iter().map(|owed| owed.effect.action.clone()).collect()
+}
+
+fn scrub(room: &str) -> Action {
+    Action::Scrub { room: room.to_owned(), about: None }
+}
+
+fn leave(room: &str) -> Action {
+    Action::Leave { room: room.to_owned() }
 }

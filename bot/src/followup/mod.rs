@@ -81,26 +81,9 @@ pub async fn purge(bot: &Bot) {
         handled = purged.handled,
         "retention applied"
     );
-    // The people forgotten: the relays of their requests taken down, their direct chats
-    // emptied of the bot's messages and left.
-    let in_room =
-        |room: &str, action| Effect { request: 0, lane: Lane::room(room), urgent: false, action };
-    let mut owed = Vec::new();
-    for (room, event) in purged.redact {
-        let reason = Key::RedactedForgotten;
-        owed.push(in_room(&room, Action::Redact { room: room.clone(), event, reason }));
-    }
-    for room in purged.direct_rooms {
-        owed.push(in_room(&room, Action::Scrub { room: room.clone(), about: None }));
-        owed.push(in_room(&room, Action::Leave { room: room.clone() }));
-    }
-    if owed.is_empty() {
-        return;
-    }
-    match bot.store.owe(owed).await {
-        Ok(queued) => bot.outbox.journalled(queued),
-        Err(error) => error!(%error, "cannot journal what the retention periods owe"),
-    }
+    // The people forgotten: what it owes (their relays taken down, their direct chats
+    // emptied and left) was journalled with each forgetting.
+    bot.outbox.journalled(purged.owed);
 }
 
 /// Makes the occurrences of repeating requests that are due, then takes every step due

@@ -31,15 +31,16 @@ pub enum ErasedBy<'a> {
 
 /// A plan: the effects a forgetting owes, from what was forgotten and the requests it
 /// changed.
-type Plan<'a> = &'a dyn Fn(&Forgotten, &[Request]) -> Vec<Effect>;
+pub(crate) type Plan<'a> = &'a dyn Fn(&Forgotten, &[Request]) -> Vec<Effect>;
 
 /// What a forgetting journals with the pass that completes it: the record of the erasure
 /// and what `plan` says it owes on Matrix.
 pub(crate) struct Erasure<'a> {
-    /// Who asked for it.
-    by: ErasedBy<'a>,
+    /// Who asked for it; nobody for a forgetting of the retention periods, which records
+    /// no erasure.
+    pub(crate) by: Option<ErasedBy<'a>>,
     /// The effects owed, from what was forgotten and the requests it changed.
-    plan: Plan<'a>,
+    pub(crate) plan: Plan<'a>,
 }
 
 /// What [`Store::forget`] did, and what it leaves to the bot on Matrix.
@@ -242,7 +243,7 @@ impl Store {
         let pseudonym = new_pseudonym(now);
         let (forgotten, changed, queued) = {
             // Not held across the flush: the plan need not be shared between threads.
-            let erasure = Erasure { by, plan: &plan };
+            let erasure = Erasure { by: Some(by), plan: &plan };
             self.forget_as(user_id, &pseudonym, now, Some(&erasure))?
         };
         if changed {
@@ -510,8 +511,8 @@ impl Store {
                 let mut so_far = before.clone();
                 so_far.add(pass, relays);
                 let Some(erasure) = erasure else { return Ok((so_far, Vec::new())) };
-                if first {
-                    let actor = match erasure.by {
+                if first && let Some(by) = erasure.by {
+                    let actor = match by {
                         ErasedBy::Themselves => pseudonym,
                         ErasedBy::Coordinator(coordinator) => coordinator,
                     };

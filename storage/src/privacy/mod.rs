@@ -18,6 +18,7 @@ use std::{
 use chrono::{DateTime, Utc};
 use sled::{Transactional, transaction::TransactionalTree};
 
+pub(crate) use self::forget::Erasure;
 pub use self::{
     access::{HelpedRequest, PERSON_DATA_VERSION, PersonData},
     forget::{ErasedBy, FORGET_PASSES, Forgotten},
