@@ -68,10 +68,11 @@
 //!   `forget`), old handled event ids. Nothing is removed before it is due, and a
 //!   second purge at the same time changes nothing.
 //! - Both leave to the bot what only Matrix can do: redacting the bot's events that
-//!   carry the data ([`Forgotten::redact`], [`Purged::redact`]), leaving direct chats,
-//!   carrying out what a cancellation or a release owes. `forget` journals what its plan
-//!   says that owes, with the record of the erasure, in the transaction that completes
-//!   it; `purge` returns it for the bot to journal. The store does not know the ids
+//!   carry the data ([`Forgotten::redact`]), leaving direct chats, carrying out what a
+//!   cancellation or a release owes. `forget` journals what its plan says that owes,
+//!   with the record of the erasure, in the transaction that completes it; `purge`
+//!   journals the redactions and the direct chats left with each person it forgets
+//!   ([`Purged::owed`]). The store does not know the ids
 //!   of the bot's other messages (confirmations, the introduction in a private room),
 //!   nor can it reach what people wrote in their rooms.
 //! - "No tree holds" is what sled reads. sled is log-structured: old bytes stay in its

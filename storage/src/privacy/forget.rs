@@ -4,9 +4,9 @@
 use std::collections::{BTreeSet, HashSet};
 
 use chrono::{DateTime, Utc};
-use sled::{IVec, Transactional, transaction::TransactionalTree};
+use sled::{Transactional, transaction::TransactionalTree};
 
-use super::{append_erasure, is_direct_of, new_pseudonym};
+use super::{append_erasure, find::Found, new_pseudonym};
 use crate::{
     Store, StoreError,
     codec::{decode, put},
@@ -14,8 +14,8 @@ use crate::{
     index::reindex,
     journal::{Queued, journal},
     model::{
-        AUDIT, Action, AuditEntry, EFFECTS, Effect, FollowUp, LOG, Lane, LogEntry, Outcome, PEOPLE,
-        Person, REQUESTS, ROOMS, Request, RoomKind, Shape, State, Target,
+        AUDIT, Action, AuditEntry, EFFECTS, Effect, FollowUp, LOG, LogEntry, Outcome, PEOPLE,
+        Person, REQUESTS, ROOMS, Request, RoomKind, State,
     },
     transition::append_log,
 };
@@ -82,45 +82,6 @@ impl Forgotten {
             && self.released.is_empty()
             && self.redact.is_empty()
             && self.direct_rooms.is_empty()
-    }
-}
-
-/// What one pass of [`Store::forget`] found to change, by key.
-#[derive(Debug, Default)]
-struct Found {
-    /// Requests they made or are named in.
-    requests: Vec<IVec>,
-    /// The numbers of the requests they made.
-    made: HashSet<u64>,
-    /// The numbers of the requests they hold.
-    held: HashSet<u64>,
-    /// Log entries they made, or with a note about a request they made.
-    log: Vec<IVec>,
-    /// Their record, and the records of the people they vetted or banned.
-    people: Vec<IVec>,
-    /// Whether they were told of their data.
-    informed: bool,
-    /// Whether they were asked for a profile.
-    profile: bool,
-    /// Their direct chats.
-    rooms: Vec<IVec>,
-    /// Effects about a request they made or naming them, and the private-room effects of
-    /// the claims they held.
-    effects: Vec<IVec>,
-    /// Audit entries they made or that are about them.
-    audit: Vec<IVec>,
-}
-
-impl Found {
-    fn is_empty(&self) -> bool {
-        self.requests.is_empty()
-            && self.log.is_empty()
-            && self.people.is_empty()
-            && !self.informed
-            && !self.profile
-            && self.rooms.is_empty()
-            && self.effects.is_empty()
-            && self.audit.is_empty()
     }
 }
 
@@ -284,78 +245,6 @@ impl Store {
         }
         let forgotten = so_far.finish(pseudonym, volunteers.as_deref().unwrap_or_default());
         Ok((forgotten, changed, queued))
-    }
-
-    /// Reads every tree that can name a person, for what [`Store::forget`] must change.
-    /// The effects `own` (journalled by this forgetting) are not looked at.
-    fn find(&self, user_id: &str, own: &[u64]) -> Result<Found, StoreError> {
-        let mut found = Found::default();
-        let mut texts = Vec::new();
-        for item in self.requests.iter() {
-            let (key, bytes) = item?;
-            let request: Request = decode(&bytes, REQUESTS, &key)?;
-            let made = request.requester == user_id;
-            if made {
-                found.made.insert(request.number);
-                // A shorter text could be any word of a message.
-                if request.text.chars().count() >= QUOTED_TEXT_MIN {
-                    texts.push(request.text.clone());
-                }
-            }
-            if request.state.holder() == Some(user_id) {
-                found.held.insert(request.number);
-            }
-            if made || request.state.names(user_id) {
-                found.requests.push(key);
-            }
-        }
-        for item in self.log.iter() {
-            let (key, bytes) = item?;
-            let entry: LogEntry = decode(&bytes, LOG, &key)?;
-            let about = found.made.contains(&entry.number);
-            if entry.actor == user_id || (about && entry.note.is_some()) {
-                found.log.push(key);
-            }
-        }
-        for item in self.people.iter() {
-            let (key, bytes) = item?;
-            let person: Person = decode(&bytes, PEOPLE, &key)?;
-            if *key == *user_id.as_bytes() || person.changed_by.as_deref() == Some(user_id) {
-                found.people.push(key);
-            }
-        }
-        found.informed = self.informed.contains_key(user_id)?;
-        found.profile = self.profiles.contains_key(user_id)?;
-        for item in self.audit.iter() {
-            let (key, bytes) = item?;
-            let entry: AuditEntry = decode(&bytes, AUDIT, &key)?;
-            if entry.actor == user_id || entry.target.as_deref() == Some(user_id) {
-                found.audit.push(key);
-            }
-        }
-        for item in self.rooms.iter() {
-            let (key, bytes) = item?;
-            let kind: RoomKind = decode(&bytes, ROOMS, &key)?;
-            if is_direct_of(&kind, user_id) {
-                found.rooms.push(key);
-            }
-        }
-        for item in self.effects.iter() {
-            let (key, bytes) = item?;
-            if own.iter().any(|id| *key == id.to_be_bytes()) {
-                continue;
-            }
-            let effect: Effect = decode(&bytes, EFFECTS, &key)?;
-            let private_of_held =
-                found.held.contains(&effect.request) && effect.lane == Lane::Private;
-            if found.made.contains(&effect.request)
-                || private_of_held
-                || effect_names(&effect, user_id, &texts)
-            {
-                found.effects.push(key);
-            }
-        }
-        Ok(found)
     }
 
     /// Changes what `find` found, in one transaction; with an `erasure`, records it (on
@@ -530,42 +419,3 @@ impl Store {
 
 /// How many times [`Store::forget`] looks again for what a concurrent transition wrote.
 pub const FORGET_PASSES: usize = 3;
-
-/// How long a request's text must be (in characters) for a pending message that holds
-/// it to count as quoting it.
-const QUOTED_TEXT_MIN: usize = 8;
-
-/// Whether a pending effect names `user_id`, or quotes one of `texts` (the texts of
-/// their requests) in a message.
-fn effect_names(effect: &Effect, user_id: &str, texts: &[String]) -> bool {
-    let in_text = |text: &str| {
-        text.contains(user_id) || texts.iter().any(|quoted| text.contains(quoted.as_str()))
-    };
-    match &effect.action {
-        Action::Notice { to, message, shape, mention } => {
-            let quoted = match shape {
-                Shape::New => None,
-                Shape::Reply { to } => Some(to),
-                Shape::Thread { to, .. } => to.as_ref(),
-            };
-            mention.as_deref() == Some(user_id)
-                || matches!(to, Target::Direct { user } if user == user_id)
-                || quoted.is_some_and(|quote| quote.sender == user_id)
-                || in_text(&message.plain)
-                || in_text(&message.html)
-        }
-        Action::PrivateRoom { volunteer } | Action::Intro { volunteer } => volunteer == user_id,
-        Action::SendData { user, .. } | Action::Scrub { about: Some(user), .. } => user == user_id,
-        Action::Remove { user, .. }
-        | Action::MoveOut { user, .. }
-        | Action::Moderate { user, .. } => user == user_id,
-        Action::Relay
-        | Action::RetireRelay { .. }
-        | Action::PostOffer { .. }
-        | Action::RetirePost { .. }
-        | Action::Redact { .. }
-        | Action::Scrub { about: None, .. }
-        | Action::Leave { .. }
-        | Action::SendReport { .. } => false,
-    }
-}

@@ -7,6 +7,7 @@
 //! - here: what both share, the record of an erasure, and the copy into fresh files.
 
 mod access;
+mod find;
 mod forget;
 
 use std::{
