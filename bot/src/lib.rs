@@ -35,6 +35,7 @@ mod clock;
 mod cmd;
 pub mod compact;
 pub mod config;
+mod coordination;
 mod echo;
 mod effects;
 mod failure;
@@ -170,13 +171,14 @@ async fn serve(
     // Handlers are in place before the first sync, which brings what people wrote while
     // the bot was stopped.
     let inbox = Inbox::default();
-    let handles = handlers::register(
+    let mut handles = handlers::register(
         &client,
         user_id.clone(),
         inbox.clone(),
         bot.echoes.clone(),
         bot.pace.clone(),
     );
+    handles.push(coordination::watch(&client, bot.clone()));
     let worker = tokio::spawn(worker::work(bot.clone(), queue, worker_stops, worker_starts));
     let mut syncer = Syncer::new(
         client.clone(),
@@ -203,6 +205,7 @@ async fn serve(
     if let Some(token) = synced {
         handlers::queue_pending_invites(&client, &jobs).await;
         powers::tell_at_start(&bot).await;
+        coordination::tell_at_start(&bot).await;
         cmd::tell_new_version(&bot).await;
         info!(user = %user_id, "entraide is running");
         tokio::select! {

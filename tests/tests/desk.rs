@@ -913,3 +913,29 @@ async fn test_the_desk_in_english_from_a_phone_in_to_done_and_the_daily_limit() 
     ensure!(store.active_requests()?.len() == before, "nothing recorded");
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn test_someone_in_the_coordination_room_who_is_no_coordinator_is_warned_about() -> Result<()>
+{
+    let mut world = World::start(false).await?;
+    // The agent hands over to a colleague: the configuration names the colleague alone,
+    // and the agent, still in the coordination room, would read everything posted there.
+    let colleague = Person::new(&world.synapse, "relais").await?;
+    let bot = world.bot.take().context("the bot")?;
+    let (mut config, kept, clock) = (bot.config.clone(), bot.store.clone(), bot.clock.clone());
+    bot.stop().await?;
+    config.coordinators = vec![colleague.user_id.clone()];
+    world.bot = Some(RunningBot::start_by(config, kept, clock));
+
+    // At start the bot says so in the room, naming the agent.
+    let agent = world.coordinator.user_id.as_str();
+    world
+        .coordinator
+        .wait_for("the warning", WAIT, |m| {
+            m.room_id == world.coordination_room
+                && m.sender == world.bot_id
+                && world.texts.is_with(Lang::Fr, Key::CoordinationOpen, m.text(), "people", agent)
+        })
+        .await?;
+    Ok(())
+}

@@ -1,29 +1,41 @@
 //! `!verifier` / `!check`: where the bot lacks the powers it needs, and which power
-//! level to give it there.
+//! level to give it there; who is in the coordination room without being a coordinator.
 //!
 //! The power levels of the rooms the bot manages are read from Matrix first
 //! ([`powers::read_levels`]); what it lacks and what it answers are decided from them
 //! and the [`Scheme`] alone ([`answer`]).
 
+use entraide_commands::Message;
+use matrix_sdk::ruma::OwnedUserId;
+
 use super::Ctx;
 use crate::{
     bot::Bot,
+    coordination,
     failure::Failure,
     powers::{self, RoomLevels},
     scheme::Scheme,
 };
 
-/// Answers with the rooms where the bot lacks powers, or that all is well.
+/// Answers with the rooms where the bot lacks powers, or that all is well, and who is
+/// in the coordination room without being a coordinator.
 pub async fn apply(bot: &Bot, ctx: &Ctx) -> Result<(), Failure> {
     let rooms = powers::read_levels(bot).await;
-    answer(bot, ctx, &rooms);
+    let members = coordination::members(bot).await;
+    answer(bot, ctx, &rooms, &members);
     Ok(())
 }
 
-/// Answers from the power levels read in `rooms`.
-fn answer(scheme: &Scheme, ctx: &Ctx, rooms: &[RoomLevels]) {
+/// Answers from the power levels read in `rooms` and the coordination room's `members`.
+fn answer(scheme: &Scheme, ctx: &Ctx, rooms: &[RoomLevels], members: &[OwnedUserId]) {
     let lacking = powers::lacking(scheme, rooms);
-    ctx.answer(scheme, &powers::report(scheme, ctx.lang, &lacking), None);
+    let report = powers::report(scheme, ctx.lang, &lacking);
+    let strangers = coordination::strangers(scheme, members);
+    let message = match strangers.is_empty() {
+        true => report,
+        false => Message::lines([report, coordination::warning(scheme, ctx.lang, &strangers)]),
+    };
+    ctx.answer(scheme, &message, None);
 }
 
 #[cfg(test)]
@@ -73,11 +85,32 @@ mod tests {
             ),
             (Lang::En, "All is well: I have the powers I need in every room I manage."),
         ] {
-            answer(&desk.scheme, &desk.ctx_in(COORDINATION, AGENT, lang)?, &rooms);
+            answer(&desk.scheme, &desk.ctx_in(COORDINATION, AGENT, lang)?, &rooms, &[]);
             let owed = desk.owed();
             assert!(is_notice_to(&owed[0], &Target::Id { id: COORDINATION.to_owned() }));
             assert_eq!(Desk::said(&owed), [said]);
         }
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn someone_in_the_coordination_room_who_is_no_coordinator_is_named() -> Result<()> {
+        let mut desk = Desk::new().await?;
+        let rooms = [room(VOLUNTEERS, "Bénévoles", 50)?, room(TILLEULS, "Les Tilleuls", 100)?];
+        let members: [OwnedUserId; 3] =
+            [AGENT.try_into()?, BOT.try_into()?, "@voisin:x".try_into()?];
+        answer(&desk.scheme, &desk.ctx_in(COORDINATION, AGENT, Lang::Fr)?, &rooms, &members);
+        let owed = desk.owed();
+        let said = Desk::said(&owed);
+        let [said] = said.as_slice() else { panic!("one answer: {said:?}") };
+        let mut lines = said.lines();
+        assert_eq!(
+            lines.next(),
+            Some("Tout va bien : j'ai les pouvoirs qu'il me faut dans chaque salon que je gère.")
+        );
+        let warning = lines.next().unwrap_or_default();
+        assert!(warning.contains("pas réservé aux coordinateurs"), "{warning}");
+        assert!(warning.contains("@voisin:x") && !warning.contains(AGENT), "{warning}");
         Ok(())
     }
 
@@ -88,7 +121,7 @@ mod tests {
         let mut tilleuls = room(TILLEULS, "Les Tilleuls", 0)?;
         tilleuls.levels.redact = int!(60);
         let rooms = [room(VOLUNTEERS, "Bénévoles", 50)?, tilleuls];
-        answer(&desk.scheme, &desk.ctx_in(COORDINATION, AGENT, Lang::Fr)?, &rooms);
+        answer(&desk.scheme, &desk.ctx_in(COORDINATION, AGENT, Lang::Fr)?, &rooms, &[]);
         let said = Desk::said(&desk.owed());
         let lines: Vec<&str> = said[0].lines().collect();
         assert_eq!(lines.len(), 2, "{said:?}");
@@ -99,7 +132,7 @@ mod tests {
              demande du salon) — donnez-moi le niveau 60 dans ce salon (Paramètres → Rôles et \
              permissions)."
         );
-        answer(&desk.scheme, &desk.ctx_in(COORDINATION, AGENT, Lang::En)?, &rooms);
+        answer(&desk.scheme, &desk.ctx_in(COORDINATION, AGENT, Lang::En)?, &rooms, &[]);
         let said = Desk::said(&desk.owed());
         assert!(said[0].contains("I lack powers in these rooms"), "{said:?}");
         assert!(
@@ -121,7 +154,7 @@ mod tests {
         tilleuls.levels.redact = int!(100);
         // A room it does not manage (a direct chat, say) needs nothing.
         let rooms = [tilleuls, room("!elsewhere:x", "Ailleurs", 0)?];
-        answer(&desk.scheme, &desk.ctx_in(COORDINATION, AGENT, Lang::En)?, &rooms);
+        answer(&desk.scheme, &desk.ctx_in(COORDINATION, AGENT, Lang::En)?, &rooms, &[]);
         assert_eq!(
             Desk::said(&desk.owed()),
             ["All is well: I have the powers I need in every room I manage."]
@@ -129,7 +162,7 @@ mod tests {
         // In the volunteers room it must invite, remove and ban: a level of 0 lacks the
         // last two (inviting needs 0).
         let rooms = [room(VOLUNTEERS, "Bénévoles", 0)?];
-        answer(&desk.scheme, &desk.ctx_in(COORDINATION, AGENT, Lang::En)?, &rooms);
+        answer(&desk.scheme, &desk.ctx_in(COORDINATION, AGENT, Lang::En)?, &rooms, &[]);
         let said = Desk::said(&desk.owed());
         assert!(
             said[0].ends_with(

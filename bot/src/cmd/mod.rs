@@ -23,7 +23,7 @@ mod cancel;
 mod charter;
 mod check;
 #[cfg(test)]
-mod desk;
+pub(crate) mod desk;
 mod done;
 mod feedback;
 mod forget;

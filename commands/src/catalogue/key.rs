@@ -262,6 +262,7 @@ macro_rules! define_key {
             PowerKick,
             PowerBan,
             PowerRedact,
+            CoordinationOpen,
             AuditVet,
             AuditUnvet,
             AuditBan,
