@@ -43,6 +43,20 @@ impl Message {
         }
         out
     }
+
+    /// Joins messages paragraph after paragraph (a blank line between them).
+    pub fn paragraphs(parts: impl IntoIterator<Item = Message>) -> Message {
+        let mut out = Message::default();
+        for (i, part) in parts.into_iter().enumerate() {
+            if i > 0 {
+                out.plain.push_str("\n\n");
+                out.html.push_str("<br><br>");
+            }
+            out.plain.push_str(&part.plain);
+            out.html.push_str(&part.html);
+        }
+        out
+    }
 }
 
 const BUILTIN: [(Lang, &str); 2] = [

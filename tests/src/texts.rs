@@ -50,14 +50,28 @@ impl Texts {
         )
     }
 
-    /// Whether `text` is `key` in `lang` (with any arguments).
+    /// [`Texts::args`] of `text`, or of some of its paragraphs in a row: the bot says
+    /// several things in one message where a message of their own would cost a turn
+    /// under rate limits (a first request's confirmation carries the notice on personal
+    /// data).
+    pub fn args_within(&self, lang: Lang, key: Key, text: &str) -> Option<HashMap<String, String>> {
+        // The fewest paragraphs first: a placeholder must not reach over into the next.
+        let paragraphs: Vec<&str> = text.split("\n\n").collect();
+        (1..=paragraphs.len()).find_map(|size| {
+            paragraphs.windows(size).find_map(|these| self.args(lang, key, &these.join("\n\n")))
+        })
+    }
+
+    /// Whether `text` is `key` in `lang` (with any arguments), exactly.
     pub fn is(&self, lang: Lang, key: Key, text: &str) -> bool {
         self.args(lang, key, text).is_some()
     }
 
-    /// Whether `text` is `key` in `lang` with `name` set to `value`.
+    /// Whether `text` is, or has paragraphs that are, `key` in `lang` with `name` set to
+    /// `value`.
     pub fn is_with(&self, lang: Lang, key: Key, text: &str, name: &str, value: &str) -> bool {
-        self.args(lang, key, text).is_some_and(|args| args.get(name).is_some_and(|v| v == value))
+        self.args_within(lang, key, text)
+            .is_some_and(|args| args.get(name).is_some_and(|v| v == value))
     }
 
     /// Whether `text` is `key` in `lang` about request `number`.
@@ -65,16 +79,17 @@ impl Texts {
         self.is_with(lang, key, text, "number", &number.to_string())
     }
 
-    /// Whether a message the bot sent is `key` in `lang` (its own text, after a reply's
-    /// quote).
+    /// Whether a message the bot sent is, or has paragraphs that are, `key` in `lang`.
     pub fn says(&self, seen: &Seen, lang: Lang, key: Key) -> bool {
-        self.is(lang, key, seen.text())
+        self.args_within(lang, key, seen.text()).is_some()
     }
 
-    /// The request number in `text`, when it is `key` in `lang`.
+    /// The request number in `text`, when it is (or has paragraphs that are) `key` in
+    /// `lang`.
     pub fn number(&self, lang: Lang, key: Key, text: &str) -> Result<u64> {
-        let args =
-            self.args(lang, key, text).with_context(|| format!("{text:?} is not {key:?}"))?;
+        let args = self
+            .args_within(lang, key, text)
+            .with_context(|| format!("{text:?} is not {key:?}"))?;
         let number = args.get("number").with_context(|| format!("{key:?} has no number"))?;
         Ok(number.parse()?)
     }
@@ -125,6 +140,18 @@ mod tests {
         assert!(!texts.is(Lang::Fr, Key::DoneAck, &rendered));
         assert!(!texts.is(Lang::En, Key::CancelledAck, &rendered));
         assert!(!texts.is(Lang::Fr, Key::CancelledAck, &format!("x {rendered}")));
+        Ok(())
+    }
+
+    #[test]
+    fn a_text_said_in_some_paragraphs_of_a_message_is_found_there_only() -> Result<()> {
+        let texts = Texts::builtin()?;
+        let confirmed = texts.text(Lang::Fr, Key::CancelledAck, &[("number", "12")]);
+        let done = texts.text(Lang::Fr, Key::DoneAck, &[("number", "7")]);
+        let both = format!("{confirmed}\n\n{done}");
+        assert_eq!(texts.number(Lang::Fr, Key::CancelledAck, &both)?, 12);
+        assert_eq!(texts.number(Lang::Fr, Key::DoneAck, &both)?, 7);
+        assert!(!texts.is(Lang::Fr, Key::CancelledAck, &both), "`is` is the whole message");
         Ok(())
     }
 }

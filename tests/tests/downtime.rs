@@ -16,14 +16,13 @@ use matrix_sdk::ruma::OwnedEventId;
 /// room): the bot fetches what it has not handled from each room's history at start.
 const WHILE_DOWN: usize = 14;
 
-/// The bot's answers to `command` that `person` saw (but the notice on personal data).
+/// The bot's answers to `command` that `person` saw (a person's first request brings the
+/// notice on their data in the same message).
 fn answers(world: &World, person: &Person, command: &OwnedEventId) -> usize {
     person
         .seen()
         .iter()
         .filter(|m| m.sender == world.bot_id && m.in_reply_to.as_ref() == Some(command))
-        // A person's first request also brings the notice on their data.
-        .filter(|m| !world.texts.says(m, Lang::Fr, Key::PrivacyNotice))
         .count()
 }
 

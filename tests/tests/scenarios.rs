@@ -180,7 +180,16 @@ fn assert_about(
     text: &str,
 ) -> Result<()> {
     let expected = about(world, lang, key, number, extra)?;
-    ensure!(expected.iter().any(|e| e == text), "{text:?} is not {key:?}, one of {expected:?}");
+    // A person's first request is confirmed with the notice on their data in the same
+    // message, after a blank line.
+    let said = |e: &String| {
+        e == text
+            || text
+                .strip_prefix(e.as_str())
+                .and_then(|rest| rest.strip_prefix("\n\n"))
+                .is_some_and(|notice| world.texts.is(lang, Key::PrivacyNotice, notice))
+    };
+    ensure!(expected.iter().any(said), "{text:?} is not {key:?}, one of {expected:?}");
     Ok(())
 }
 

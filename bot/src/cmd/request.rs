@@ -48,7 +48,7 @@ pub async fn apply(
     let every = if ctx.roles.coordinator { read_repeat(&text) } else { None };
     let requester = ctx.sender().as_str();
     // The first time a person asks, they are told what becomes of their data (GDPR
-    // Art. 13), after the confirmation; the transaction records it. The person who
+    // Art. 13), in the confirmation; the transaction records it. The person who
     // phoned is told by the coordinator, not the coordinator by the bot.
     let inform = !phone_in && !scheme.store.is_informed(requester)?;
     let move_out = !phone_in && moves_out(scheme, ctx);
@@ -85,8 +85,9 @@ pub async fn apply(
 
 /// What a new request owes, in one lane (the relay's), in this order: the relay, which
 /// someone waits for at the other end; the request taken out of its room (`move_out`);
-/// the confirmation, which says it was passed on; a series' notice; the notice on
-/// personal data (`inform`).
+/// the confirmation, which says it was passed on, with a series' notice and the notice
+/// on personal data (`inform`) in the same message: under rate limits every message
+/// counts, and a message of their own would hold the next person's relay back.
 fn owed(
     scheme: &Scheme,
     ctx: &Ctx,
@@ -116,18 +117,19 @@ fn owed(
             },
         });
     }
-    owed.push(answer(scheme.about(request, ctx.lang, Key::RequestConfirmed, &[])));
+    let mut said = vec![scheme.about(request, ctx.lang, Key::RequestConfirmed, &[])];
     if let Some(series) = &request.repeat {
         let ahead = scheme.config.follow_up.repeat_ahead.as_secs() / 60;
         let extra = [
             ("every", scheme.texts.repeat(ctx.lang, series.every)),
             ("ahead", scheme.texts.age(ctx.lang, i64::try_from(ahead).unwrap_or(i64::MAX))),
         ];
-        owed.push(answer(scheme.about(request, ctx.lang, Key::SeriesStarted, &extra)));
+        said.push(scheme.about(request, ctx.lang, Key::SeriesStarted, &extra));
     }
     if inform {
-        owed.push(answer(scheme.privacy_notice(ctx.lang)));
+        said.push(scheme.privacy_notice(ctx.lang));
     }
+    owed.push(answer(Message::paragraphs(said)));
     owed
 }
 
@@ -202,13 +204,15 @@ mod tests {
         assert!(desk.scheme.store.is_informed(MARIE)?);
         let owed = desk.owed();
         let asked = format!("to requester asked in {TILLEULS}");
-        assert_eq!(kinds(&owed), ["relay", "move_out", &asked, &asked]);
+        assert_eq!(kinds(&owed), ["relay", "move_out", &asked], "one message to the requester");
         assert!(
             owed.iter().all(|effect| effect.lane == Lane::room(VOLUNTEERS) && effect.request == 1)
         );
         let said = Desk::said(&owed);
-        assert!(said[0].contains("Demande n°1"), "{said:?}");
-        assert!(said[1].contains("données"), "the notice on personal data: {said:?}");
+        let [said] = said.as_slice() else { panic!("one answer: {said:?}") };
+        let (confirmed, notice) = said.split_once("\n\n").ok_or("two paragraphs")?;
+        assert!(confirmed.contains("Demande n°1"), "{said:?}");
+        assert!(notice.contains("données"), "the notice on personal data in the same: {said:?}");
         Ok(())
     }
 
@@ -229,7 +233,7 @@ mod tests {
         let mut desk = Desk::new().await?;
         apply(&desk.scheme, &desk.ctx(DIRECT, MARIE)?, ASK.to_owned(), false).await?;
         let asked = format!("to requester asked in {DIRECT}");
-        assert_eq!(kinds(&desk.owed()), ["relay", &asked, &asked]);
+        assert_eq!(kinds(&desk.owed()), ["relay", &asked], "confirmed and told of their data");
 
         let mut desk = Desk::with(|config| config.remove_requests = false).await?;
         apply(&desk.scheme, &desk.ctx(TILLEULS, MARIE)?, ASK.to_owned(), false).await?;
@@ -248,7 +252,12 @@ mod tests {
         assert!(request.repeat.is_some(), "a coordinator's request may repeat");
         assert!(!desk.scheme.store.is_informed(AGENT)?, "the coordinator is not the one helped");
         let asked = format!("to requester asked in {COORDINATION}");
-        assert_eq!(kinds(&desk.owed()), ["relay", &asked, &asked], "confirmed, series explained");
+        let owed = desk.owed();
+        assert_eq!(kinds(&owed), ["relay", &asked], "confirmed, series explained");
+        let said = Desk::said(&owed);
+        let (confirmed, series) = said[0].split_once("\n\n").ok_or("two paragraphs")?;
+        assert!(confirmed.contains("Request #1"), "{said:?}");
+        assert!(series.contains("`!stop 1`"), "{said:?}");
         Ok(())
     }
 
