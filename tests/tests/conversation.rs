@@ -33,8 +33,11 @@ async fn test_answers_are_replies_that_never_quote_the_request() -> Result<()> {
     // No fallback: the bodies are the message alone.
     ensure!(!confirmation.body.starts_with("> "), "a plain fallback: {:?}", confirmation.body);
     ensure!(!confirmation.body.contains("!demande"), "the command quoted: {:?}", confirmation.body);
-    let whole = world.texts.is(Lang::Fr, Key::RequestConfirmed, &confirmation.body);
-    ensure!(whole, "more than the confirmation: {:?}", confirmation.body);
+    // The confirmation, then (a first request) the notice on personal data: nothing else.
+    let (confirmed, notice) =
+        confirmation.body.split_once("\n\n").context("the notice after the confirmation")?;
+    ensure!(world.texts.is(Lang::Fr, Key::RequestConfirmed, confirmed), "{:?}", confirmation.body);
+    ensure!(world.texts.is(Lang::Fr, Key::PrivacyNotice, notice), "{:?}", confirmation.body);
     let html = confirmation.html.as_deref().context("an HTML body")?;
     for fallback in ["<mx-reply>", "<blockquote>", "In reply to", "!demande"] {
         ensure!(!html.contains(fallback), "an HTML fallback ({fallback}): {html}");
