@@ -101,6 +101,25 @@ async fn ten_residents_post_at_once(world: &World, setup: Instant) -> Result<()>
     let commands: Vec<OwnedEventId> = join_all(sends).await.into_iter().collect::<Result<_>>()?;
     eprintln!("the {RESIDENTS} requests were posted in {:?}", posted.elapsed());
 
+    // The relays first, as the bot sends them: what the volunteers wait for.
+    let store = world.bot()?.store.clone();
+    let recorded: BTreeSet<u64> =
+        wait_until("a request of every resident", RATE_LIMITED_WAIT, || {
+            let mut numbers = BTreeSet::new();
+            for resident in &residents {
+                let theirs = store.requests_of(resident.user_id.as_str()).unwrap_or_default();
+                numbers.extend(theirs.iter().map(|request| request.number));
+            }
+            async move { (numbers.len() == RESIDENTS).then_some(numbers) }
+        })
+        .await?;
+    wait_until("a relay of every request", RATE_LIMITED_WAIT, || {
+        let all = recorded.iter().all(|&n| !world.relays_seen(&volunteer, n).is_empty());
+        async move { all.then_some(()) }
+    })
+    .await?;
+    eprintln!("all {RESIDENTS} relayed {:?} after posting", posted.elapsed());
+
     let mut numbers = BTreeSet::new();
     for (i, (resident, command)) in residents.iter().zip(&commands).enumerate() {
         let confirmation = resident
@@ -115,18 +134,8 @@ async fn ten_residents_post_at_once(world: &World, setup: Instant) -> Result<()>
         ensure!(numbers.insert(number), "request number {number} was given twice");
     }
     eprintln!("all {RESIDENTS} confirmed {:?} after posting", posted.elapsed());
-    ensure!(
-        numbers.len() == RESIDENTS,
-        "{} request numbers for {RESIDENTS} requests",
-        numbers.len()
-    );
+    ensure!(numbers == recorded, "confirmed {numbers:?}, recorded {recorded:?}");
 
-    wait_until("a relay of every request", RATE_LIMITED_WAIT, || {
-        let all = numbers.iter().all(|&n| !world.relays_seen(&volunteer, n).is_empty());
-        async move { all.then_some(()) }
-    })
-    .await?;
-    eprintln!("all {RESIDENTS} relayed {:?} after posting", posted.elapsed());
     for &number in &numbers {
         wait_log_for(world, number, &[Outcome::Created, Outcome::Relayed], RATE_LIMITED_WAIT)
             .await?;
