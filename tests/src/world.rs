@@ -248,6 +248,15 @@ impl World {
         let volunteers = self.volunteers_room.clone();
         person.accept_invite(WAIT, move |room| room.room_id() == volunteers).await?;
         person.wait_member_joined(&self.volunteers_room, &self.bot_id, WAIT).await?;
+        // The welcome follows the invitation: waited for here, so that a scenario counting
+        // what the bot says in the volunteers room starts after it.
+        let texts = &self.texts;
+        person
+            .wait_for("the welcome in the volunteers room", WAIT, |m| {
+                m.room_id == self.volunteers_room
+                    && texts.is_with(Lang::Fr, Key::VolunteerWelcome, m.text(), "user", user)
+            })
+            .await?;
         Ok(())
     }
 
