@@ -19,6 +19,8 @@
 //! - [`fold`]: text folding (lower case, no accents), shared by all that reads text.
 //! - [`reading`]: a request's free text → category, time, on-behalf and repetition
 //!   ([`Reading`], [`Repeat`]), one reader per file.
+//! - [`register`]: the commune's alert register: what an entry holds, the readers of a
+//!   coordinator's sentence and of a spreadsheet, the préfet's export.
 //! - [`period`]: the period a coordinator asks figures for.
 //! - [`profile`]: the optional profile (age band, gender) declared for the figures.
 //! - [`reply`]: a reply that says yes to a relay or an offer it answers.
@@ -43,6 +45,7 @@ pub mod period;
 pub mod pills;
 pub mod profile;
 pub mod reading;
+pub mod register;
 pub mod reply;
 pub mod rules;
 pub mod table;
