@@ -50,6 +50,13 @@ pub async fn members(bot: &Bot) -> Vec<OwnedUserId> {
     }
 }
 
+/// Whether register data may be posted in the coordination room now (R121-7): the bot
+/// is in it, and every member, joined or invited, is a coordinator or the bot.
+pub async fn is_closed(bot: &Bot) -> bool {
+    let members = members(bot).await;
+    !members.is_empty() && strangers(bot, &members).is_empty()
+}
+
 /// Warns in the coordination room if someone who is not a coordinator is in it.
 pub async fn tell_at_start(bot: &Bot) {
     let strangers = strangers(bot, &members(bot).await);

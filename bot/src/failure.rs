@@ -79,7 +79,10 @@ impl Failure {
             | TransitionError::NotClaimed { number, .. }
             | TransitionError::NotRepeating(number)
             | TransitionError::StepNotDue { number, .. } => Some(*number),
-            TransitionError::AlreadyHandled | TransitionError::Store(_) => None,
+            TransitionError::AlreadyHandled
+            | TransitionError::NoSuchEntry(_)
+            | TransitionError::EntryUnchanged(_)
+            | TransitionError::Store(_) => None,
         }
     }
 
@@ -144,6 +147,8 @@ pub fn message(texts: &Catalogue, failure: &Failure, lang: Lang) -> Option<Messa
             TransitionError::NotHolder(number) => with_number(Key::NotHolder, *number),
             TransitionError::NotRequester(number) => with_number(Key::NotRequester, *number),
             TransitionError::NotRepeating(number) => with_number(Key::NotRepeating, *number),
+            TransitionError::NoSuchEntry(number) => with_number(Key::NoSuchEntry, *number),
+            TransitionError::EntryUnchanged(number) => with_number(Key::EntryUnchanged, *number),
             TransitionError::Store(_) => render(Key::InternalError, &[]),
         },
         Failure::Blocked => render(Key::RequestBlocked, &[]),

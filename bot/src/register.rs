@@ -43,6 +43,9 @@ pub fn record(config: &Config, texts: &Catalogue, lang: Lang) -> String {
         record.push_str("\n\n");
         record.push_str(&texts.text(lang, Key::RegisterProfile, &[]));
     }
+    // The alert register is a processing of its own, with its own legal basis.
+    record.push_str("\n\n");
+    record.push_str(&texts.text(lang, Key::RegisterAlert, &[]));
     record
 }
 
@@ -78,6 +81,8 @@ mod tests {
             "article 30",
             "la commune de Saint-Martin",
             "le CCAS, 01 23 45 67 89",
+            "R121-2 à R121-12",
+            "obligation légale",
             "30 jours",
             "730 jours",
             "https://matrix.example.org",

@@ -8,7 +8,7 @@ use lazy_regex::{Lazy, Regex, lazy_regex};
 use ruma_common::{OwnedUserId, UserId};
 
 use crate::{
-    command::{Command, RequestFilter},
+    command::{AlertAsk, Command, RegistryView, RequestFilter},
     fold::fold,
     period::{Span, read_period},
     pills::Pill,
@@ -188,6 +188,78 @@ pub fn number_and_user(args: &str, pills: &[Pill]) -> Result<(u64, OwnedUserId),
     let (first, rest) = split_first(args);
     let number = first.and_then(parse_number).ok_or(ArgError::Usage)?;
     Ok((number, user(rest, pills)?))
+}
+
+/// `!corriger <n> <champ> [valeur]`: the entry, the field's name as written, the new
+/// value (empty: cleared).
+pub fn amend(args: &str, _: &[Pill]) -> Result<(u64, String, String), ArgError> {
+    let (first, rest) = split_first(args);
+    let number = first.and_then(parse_number).ok_or(ArgError::Usage)?;
+    let (field, value) = split_first(rest);
+    let field = field.ok_or(ArgError::Usage)?;
+    // "adresse : 14 rue …", "adresse = …": the separator is no part of the value.
+    let value = value.trim_start_matches([':', '=']).trim();
+    Ok((number, field.trim_end_matches([':', '=']).to_owned(), value.to_owned()))
+}
+
+/// A number and, if any, why (`!desinscrire <n> [raison]`).
+pub fn number_and_reason(args: &str, _: &[Pill]) -> Result<(u64, Option<String>), ArgError> {
+    let (first, rest) = split_first(args);
+    let number = first.and_then(parse_number).ok_or(ArgError::Usage)?;
+    Ok((number, non_empty(rest)))
+}
+
+/// `!registre`, `!registre <n>`, `!registre export`.
+pub fn registry(args: &str, _: &[Pill]) -> Result<RegistryView, ArgError> {
+    if args.is_empty() {
+        return Ok(RegistryView::Summary);
+    }
+    if let Some(number) = lone_number(args) {
+        return Ok(RegistryView::Entry(number));
+    }
+    match fold(args).as_str() {
+        "export" | "exporter" | "exporte" | "csv" | "prefet" | "prefecture" | "pour le prefet" => {
+            Ok(RegistryView::Export)
+        }
+        _ => Err(ArgError::Usage),
+    }
+}
+
+/// Words that open a sign-up to the register, folded.
+const SIGN_UP: &[&str] =
+    &["inscription", "inscrire", "inscris", "inscrivez", "signup", "sign-up", "register", "enrol"];
+/// Words that ask to come off it, folded.
+const LEAVE: &[&str] = &[
+    "retrait",
+    "retirer",
+    "desinscription",
+    "desinscrire",
+    "desinscris",
+    "remove",
+    "leave",
+    "unenrol",
+    "unregister",
+];
+
+/// `!alerte inscription <ce que la personne écrit>`, `!alerte retrait`.
+pub fn alert(args: &str, _: &[Pill]) -> Result<AlertAsk, ArgError> {
+    let (first, rest) = split_first(args);
+    let first = fold(first.unwrap_or_default());
+    let first = first.trim_end_matches([':', ',']);
+    if LEAVE.contains(&first) && rest.is_empty() {
+        return Ok(AlertAsk::Leave);
+    }
+    if SIGN_UP.contains(&first) {
+        let rest = rest.trim_start_matches([':', ',']).trim();
+        if rest.is_empty() {
+            return Err(ArgError::Usage);
+        }
+        if rest.chars().count() > MAX_REQUEST_CHARS {
+            return Err(ArgError::TooLong(rest.chars().count()));
+        }
+        return Ok(AlertAsk::SignUp(rest.to_owned()));
+    }
+    Err(ArgError::Usage)
 }
 
 /// A period (`!stats [période]`, `!rapport [période]`; nothing: this month).

@@ -53,6 +53,27 @@ macro_rules! define_commands {
 
 for_each_command!(define_commands);
 
+/// What `!registre` shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RegistryView {
+    /// How many are on it, pending, and acknowledgements due.
+    #[default]
+    Summary,
+    /// One entry, whole.
+    Entry(u64),
+    /// The whole register as a CSV file, for the préfet (R121-8).
+    Export,
+}
+
+/// What a resident asks with `!alerte`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AlertAsk {
+    /// To be on the register (for themself or a relative): what they wrote.
+    SignUp(String),
+    /// To come off it: the entries they asked for.
+    Leave,
+}
+
 /// Which requests `!demandes` lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum RequestFilter {

@@ -52,14 +52,16 @@ pub mod table;
 
 pub use args::MAX_REQUEST_CHARS;
 pub use catalogue::{Catalogue, CatalogueError, Key, Message, render_markup};
-pub use command::{Command, CommandKind, RequestFilter};
+pub use command::{AlertAsk, Command, CommandKind, RegistryView, RequestFilter};
 pub use fold::fold;
 pub use mask::{Detail, Masked, mask};
 pub use parse::{ParseError, Parsed, parse, strip_reply_fallback};
 pub use period::{Period, Span, read_period};
 pub use pills::{Pill, pills};
 pub use profile::{AgeBand, Gender, Profile, ProfileAnswer, read_profile};
-pub use reading::{Category, DayPart, Reading, Relation, Repeat, When, read_repeat, read_request};
+pub use reading::{
+    Category, DayPart, Reading, Relation, Repeat, When, read_relation, read_repeat, read_request,
+};
 pub use reply::says_yes;
 pub use rules::{Place, Refusal, Roles, VolunteerStatus};
 

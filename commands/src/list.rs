@@ -510,6 +510,109 @@ macro_rules! for_each_command {
                 args: profile,
                 texts: UsageProfile / HelpProfile,
             }
+            /// A coordinator enters someone on the commune's alert register, in one
+            /// sentence (name, age, address, phones, emergency contact, who asked).
+            Enrol {
+                /// The sentence, trimmed.
+                text: String,
+            } => {
+                words: "inscrire" / "enrol",
+                aliases: ["inscris" Fr, "enroll" En],
+                who: Coordinator,
+                // Register data: never where residents or volunteers read.
+                rooms: [Coordination, Direct],
+                transition: true,
+                args: text,
+                texts: UsageEnrol / HelpEnrol,
+            }
+            /// A coordinator corrects one field of a register entry.
+            Amend {
+                /// The entry.
+                number: u64,
+                /// The field's name, as written.
+                field: String,
+                /// Its new value (empty: cleared).
+                value: String,
+            } => {
+                words: "corriger" / "amend",
+                aliases: ["corrige" Fr, "correct" En],
+                who: Coordinator,
+                rooms: [Coordination, Direct],
+                transition: false,
+                args: amend,
+                texts: UsageAmend / HelpAmend,
+            }
+            /// A coordinator records that a registration was acknowledged (R121-6).
+            Acknowledge {
+                /// The entry.
+                number: u64,
+            } => {
+                words: "accuse" / "acknowledge",
+                aliases: ["accuser" Fr, "ack" En],
+                who: Coordinator,
+                rooms: [Coordination, Direct],
+                transition: false,
+                args: number,
+                texts: UsageAcknowledge / HelpAcknowledge,
+            }
+            /// A coordinator records that a person registered by someone else was told
+            /// and agreed: the entry counts.
+            ConfirmEntry {
+                /// The entry.
+                number: u64,
+            } => {
+                words: "confirmer" / "confirm",
+                aliases: ["confirme" Fr],
+                who: Coordinator,
+                rooms: [Coordination, Direct],
+                transition: false,
+                args: number,
+                texts: UsageConfirmEntry / HelpConfirmEntry,
+            }
+            /// A coordinator takes someone off the register (R121-11).
+            Unenrol {
+                /// The entry.
+                number: u64,
+                /// Why, for the audit.
+                reason: Option<String>,
+            } => {
+                words: "desinscrire" / "unenrol",
+                aliases: ["desinscris" Fr, "unenroll" En],
+                who: Coordinator,
+                rooms: [Coordination, Direct],
+                transition: false,
+                args: number_and_reason,
+                texts: UsageUnenrol / HelpUnenrol,
+            }
+            /// A coordinator reads the register: a summary, one entry, or the préfet's
+            /// export as a file.
+            Registry {
+                /// What.
+                view: RegistryView,
+            } => {
+                words: "registre" / "registry",
+                aliases: ["inscrits" Fr],
+                who: Coordinator,
+                rooms: [Coordination, Direct],
+                transition: false,
+                args: registry,
+                texts: UsageRegistry / HelpRegistry,
+            }
+            /// A resident asks, in a direct chat, to be on the alert register (for
+            /// themself or a relative), or to come off it.
+            Alert {
+                /// What they ask.
+                ask: AlertAsk,
+            } => {
+                words: "alerte" / "alert",
+                aliases: [],
+                who: Anyone,
+                // What they give is personal: a direct chat only.
+                rooms: [Direct],
+                transition: true,
+                args: alert,
+                texts: UsageAlert / HelpAlert,
+            }
             /// Lists the commands this person may use here.
             Help => {
                 words: "aide" / "help",

@@ -327,6 +327,12 @@ mod tests {
                 CommandKind::Show,
                 CommandKind::Stats,
                 CommandKind::Report,
+                CommandKind::Enrol,
+                CommandKind::Amend,
+                CommandKind::Acknowledge,
+                CommandKind::ConfirmEntry,
+                CommandKind::Unenrol,
+                CommandKind::Registry,
                 CommandKind::Help
             ]
         );

@@ -80,8 +80,8 @@ pub struct Spec {
     pub rooms: &'static [RoomType],
     /// How its arguments are read.
     pub args: ArgParser,
-    /// Whether it moves a request (or an offer) from one state to another in a store
-    /// transition that also marks its event handled (the worker marks the others
+    /// Whether it moves a request (or an offer) from one state to another, or enters
+    /// someone on the register, in a store transition that also marks its event handled (the worker marks the others
     /// handled before running them).
     pub transition: bool,
 }
@@ -231,13 +231,13 @@ mod tests {
     }
 
     #[test]
-    fn transitions_are_the_commands_that_move_a_request() {
+    fn transitions_are_the_commands_that_move_a_request_or_enter_the_register() {
         let transitions: Vec<CommandKind> =
             CommandKind::all().filter(|k| k.is_transition()).collect();
         use CommandKind::*;
         assert_eq!(
             transitions,
-            [Request, For, Take, Release, Done, Cancel, Feedback, Yes, Offer, Assign]
+            [Request, For, Take, Release, Done, Cancel, Feedback, Yes, Offer, Assign, Enrol, Alert]
         );
     }
 

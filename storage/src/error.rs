@@ -87,6 +87,13 @@ pub enum TransitionError {
         /// The step.
         step: Step,
     },
+    /// No register entry has this number.
+    #[error("no register entry #{0}")]
+    NoSuchEntry(u64),
+    /// The register entry is not in the state the change needs (confirming an entry
+    /// already active).
+    #[error("register entry #{0} does not need this")]
+    EntryUnchanged(u64),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -38,6 +38,8 @@
 //!   every tree that checks it.
 //! - `stats`: the figures for the commune ([`Store::figures`]), counts only.
 //! - `profiles`: the optional profiles people declare for the figures.
+//! - `register`: the commune's alert register, apart from requests ([`Registration`],
+//!   [`Store::enrol`], [`Store::change_entry`], [`Store::unenrol`], [`Store::import`]).
 //!
 //! Trees and keys, in short (see [`model`]): `requests` and `log` are keyed by big-endian
 //! `u64` (numeric order is key order); `people`, `rooms`, `handled` and `relays` by Matrix
@@ -94,6 +96,7 @@ mod offers;
 mod people;
 mod privacy;
 mod profiles;
+mod register;
 mod requests;
 mod retention;
 mod rooms;
@@ -112,16 +115,17 @@ use crate::{
     meta::META_SCHEMA,
     model::{
         AUDIT, BY_REQUESTER, EFFECTS, HANDLED, INFORMED, JOINED, LOG, META, PEOPLE, PROFILES,
-        RELAYS, REQUESTS, ROOMS, SPARES,
+        REGISTER, RELAYS, REQUESTS, ROOMS, SPARES,
     },
 };
 pub use crate::{
     error::{StoreError, TransitionError},
     journal::Queued,
     model::{
-        Action, AuditAction, AuditEntry, Block, Effect, FollowUp, Lane, LogEntry, Membership,
-        NewRequest, Outcome, Pause, Person, Post, ProfileRecord, Quote, Repeat, Request, RoomKind,
-        Root, Series, Shape, Signature, Spare, State, Step, Target,
+        ACKNOWLEDGE_WITHIN, Action, AskedBy, Asker, AuditAction, AuditEntry, Block, Born, Contact,
+        Effect, Enrolment, FollowUp, Lane, LogEntry, Membership, NewEntry, NewRequest, Outcome,
+        Particulars, Pause, Person, Post, ProfileRecord, Quote, Registration, Repeat, Request,
+        RoomKind, Root, Series, Shape, Signature, Spare, State, Step, Target, ThirdParty, Way,
     },
     people::{StatusChange, VolunteerSummary},
     privacy::{
@@ -135,9 +139,11 @@ pub use crate::{
 /// The schema this code reads and writes. Version 2 added the `effects` tree, the
 /// requests' `follow_up` and the follow-up outcomes; version 3 the `erased` outcome and
 /// the effects of an erasure (`redact`, `scrub`, `leave`, `send_data`) and the `audit`
-/// tree; version 4 the `by_requester` index, which opening an older store builds. An
-/// older store reads as it is.
-pub const SCHEMA_VERSION: u64 = 4;
+/// tree; version 4 the `by_requester` index, which opening an older store builds;
+/// version 5 the alert register (`register` tree, its audit actions and the audit's
+/// `entry`, the `confidential` target and the `send_register` effect), which reads as
+/// empty in an older store. An older store reads as it is.
+pub const SCHEMA_VERSION: u64 = 5;
 
 /// The first schema version with the `by_requester` index.
 const REQUESTER_INDEX_SINCE: u64 = 4;
@@ -159,6 +165,7 @@ pub struct Store {
     informed: Tree,
     audit: Tree,
     profiles: Tree,
+    register: Tree,
     meta: Tree,
 }
 
@@ -204,6 +211,7 @@ impl Store {
             informed: db.open_tree(INFORMED.name)?,
             audit: db.open_tree(AUDIT.name)?,
             profiles: db.open_tree(PROFILES.name)?,
+            register: db.open_tree(REGISTER.name)?,
             meta: db.open_tree(META.name)?,
             db,
         };
@@ -220,7 +228,8 @@ impl Store {
         if found != Some(SCHEMA_VERSION) {
             // Migrations, from `found` up (a new database has nothing to migrate). 1 → 2 → 3
             // only added what reads as empty or default: nothing to rewrite. 3 → 4 builds
-            // the requester index. The version is written last: a migration cut short runs
+            // the requester index; 4 → 5 only adds the register, empty. The version is
+            // written last: a migration cut short runs
             // again at the next opening.
             if found.is_some_and(|found| found < REQUESTER_INDEX_SINCE) {
                 store.build_requester_index()?;

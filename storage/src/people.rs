@@ -110,6 +110,7 @@ impl Store {
                 target: Some(user_id.to_owned()),
                 reason: block.as_ref().and_then(|block| block.reason.clone()),
                 request: None,
+                entry: None,
             };
             person.blocked = block.clone();
             put(people, PEOPLE, user_id.as_bytes(), &person)?;
@@ -255,6 +256,7 @@ impl StatusChange<'_> {
                 target: Some(user_id.to_owned()),
                 reason: reason.map(str::to_owned),
                 request: None,
+                entry: None,
             };
             append_audit(audit, &entry)?;
         }

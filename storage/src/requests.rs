@@ -117,6 +117,7 @@ impl Store {
             target: Some(volunteer.to_owned()),
             reason: None,
             request: Some(number),
+            entry: None,
         };
         self.claim_for(number, volunteer, event, now, Some(&entry), plan).await
     }

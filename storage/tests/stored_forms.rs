@@ -28,8 +28,8 @@ const CHANGED: &str = "if this fails, the on-disk format changed — bump SCHEMA
                        storage/tests/stored_forms.rs), or undo the change";
 
 #[test]
-fn the_pinned_forms_are_those_of_schema_version_4() {
-    assert_eq!(SCHEMA_VERSION, 4, "{CHANGED}");
+fn the_pinned_forms_are_those_of_schema_version_5() {
+    assert_eq!(SCHEMA_VERSION, 5, "{CHANGED}");
 }
 
 /// Checks that `value` is written as `form`, and that `form` reads back as `value`.
@@ -292,6 +292,13 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
             (AuditAction::Block, r#""block""#),
             (AuditAction::Unblock, r#""unblock""#),
             (AuditAction::Override, r#""override""#),
+            (AuditAction::Enrol, r#""enrol""#),
+            (AuditAction::Amend, r#""amend""#),
+            (AuditAction::Acknowledge, r#""acknowledge""#),
+            (AuditAction::ConfirmEntry, r#""confirm_entry""#),
+            (AuditAction::Unenrol, r#""unenrol""#),
+            (AuditAction::Import, r#""import""#),
+            (AuditAction::Export, r#""export""#),
         ],
         |action| match action {
             AuditAction::Vet => 0,
@@ -303,8 +310,15 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
             AuditAction::Block => 6,
             AuditAction::Unblock => 7,
             AuditAction::Override => 8,
+            AuditAction::Enrol => 9,
+            AuditAction::Amend => 10,
+            AuditAction::Acknowledge => 11,
+            AuditAction::ConfirmEntry => 12,
+            AuditAction::Unenrol => 13,
+            AuditAction::Import => 14,
+            AuditAction::Export => 15,
         },
-        9,
+        16,
     )?;
     pinned(
         &AuditEntry {
@@ -314,6 +328,7 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
             target: Some("@paul:x".to_owned()),
             reason: Some("absent".to_owned()),
             request: None,
+            entry: None,
         },
         r#"{"at":"2026-11-23T10:07:00Z","actor":"@agent:x","action":"ban","target":"@paul:x","reason":"absent"}"#,
     )?;
@@ -325,8 +340,21 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
             target: Some("@marie:x".to_owned()),
             reason: None,
             request: Some(12),
+            entry: None,
         },
         r#"{"at":"2026-11-23T10:08:00Z","actor":"@agent:x","action":"assign","target":"@marie:x","reason":null,"request":12}"#,
+    )?;
+    pinned(
+        &AuditEntry {
+            at: at(9),
+            actor: "@agent:x".to_owned(),
+            action: AuditAction::Unenrol,
+            target: None,
+            reason: Some("à sa demande".to_owned()),
+            request: None,
+            entry: Some(4),
+        },
+        r#"{"at":"2026-11-23T10:09:00Z","actor":"@agent:x","action":"unenrol","target":null,"reason":"à sa demande","entry":4}"#,
     )?;
     pinned_all(
         &[
@@ -507,6 +535,10 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
                 Target::Requester { asked_in: "!tilleuls:x".to_owned() },
                 r#"{"room":"requester","asked_in":"!tilleuls:x"}"#,
             ),
+            (
+                Target::Confidential { asked_by: "@agent:x".to_owned() },
+                r#"{"room":"confidential","asked_by":"@agent:x"}"#,
+            ),
         ],
         |target| match target {
             Target::Id { .. } => 0,
@@ -515,8 +547,9 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
             Target::Private => 3,
             Target::Direct { .. } => 4,
             Target::Requester { .. } => 5,
+            Target::Confidential { .. } => 6,
         },
-        6,
+        7,
     )?;
     pinned_all(
         &[
@@ -622,6 +655,16 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
                     r#""shape":{"shape":"new"}}"#
                 ),
             ),
+            (
+                Action::SendRegister {
+                    to: Target::Confidential { asked_by: "@agent:x".to_owned() },
+                    lang: Lang::Fr,
+                },
+                concat!(
+                    r#"{"action":"send_register","to":{"room":"confidential","#,
+                    r#""asked_by":"@agent:x"},"lang":"fr"}"#
+                ),
+            ),
         ],
         |action| match action {
             Action::Notice { .. } => 0,
@@ -639,8 +682,9 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
             Action::SendReport { .. } => 12,
             Action::MoveOut { .. } => 13,
             Action::Moderate { .. } => 14,
+            Action::SendRegister { .. } => 15,
         },
-        15,
+        16,
     )?;
     Ok(())
 }
@@ -658,6 +702,79 @@ fn every_message_key_is_stored_under_its_locale_name() -> TestResult {
         assert_eq!(serde_json::from_str::<Key>(&json)?, key);
     }
     assert_eq!(serde_json::to_string(&Key::RelayTaken)?, r#""relay_taken""#);
+    Ok(())
+}
+
+#[test]
+fn a_register_entry_keeps_its_pinned_form() -> TestResult {
+    use entraide_storage::{
+        AskedBy, Asker, Born, Contact, Enrolment, Particulars, Registration, ThirdParty, Way,
+    };
+    let born_on = chrono::NaiveDate::from_ymd_opt(2026, 7, 1).ok_or("a date")?;
+    let entry = Registration {
+        number: 3,
+        particulars: Particulars {
+            name: "Mme Lefèvre".to_owned(),
+            born: Some(Born::Age { years: 87, on: born_on }),
+            address: Some("12 rue des Lilas".to_owned()),
+            area: Some("Centre".to_owned()),
+            phones: vec!["05 56 12 34 56".to_owned()],
+            contact: Some(Contact {
+                name: "sa fille".to_owned(),
+                phone: Some("06 11 22 33 44".to_owned()),
+                matrix: Some("@claire:x".to_owned()),
+            }),
+            services: Some("aide à domicile".to_owned()),
+            doctor: Some("Dr Roux".to_owned()),
+            asked_by: AskedBy::ThirdParty(ThirdParty {
+                kind: Asker::Family,
+                words: "sa fille".to_owned(),
+            }),
+            notes: Some("entend mal".to_owned()),
+            family_told: true,
+        },
+        status: Enrolment::Pending,
+        asked_at: at(1),
+        way: Way::Chat,
+        entered_by: "@claire:x".to_owned(),
+        acknowledged: Some(at(2)),
+        reminded: true,
+        confirmed_at: at(1),
+    };
+    pinned(
+        &entry,
+        concat!(
+            r#"{"number":3,"particulars":{"name":"Mme Lefèvre","born":{"age":{"years":87,"#,
+            r#""on":"2026-07-01"}},"address":"12 rue des Lilas","area":"Centre","#,
+            r#""phones":["05 56 12 34 56"],"contact":{"name":"sa fille","#,
+            r#""phone":"06 11 22 33 44","matrix":"@claire:x"},"services":"aide à domicile","#,
+            r#""doctor":"Dr Roux","asked_by":{"third_party":{"kind":"family","#,
+            r#""words":"sa fille"}},"notes":"entend mal","family_told":true},"#,
+            r#""status":"pending","asked_at":"2026-11-23T10:01:00Z","way":"chat","#,
+            r#""entered_by":"@claire:x","acknowledged":"2026-11-23T10:02:00Z","#,
+            r#""reminded":true,"confirmed_at":"2026-11-23T10:01:00Z"}"#
+        ),
+    )?;
+    pinned(&Born::Date(born_on), r#"{"date":"2026-07-01"}"#)?;
+    pinned(&Born::Year(1938), r#"{"year":1938}"#)?;
+    pinned(&AskedBy::Themself, r#""themself""#)?;
+    for (kind, form) in [
+        (Asker::Family, r#""family""#),
+        (Asker::Neighbour, r#""neighbour""#),
+        (Asker::Carer, r#""carer""#),
+        (Asker::Doctor, r#""doctor""#),
+        (Asker::Other, r#""other""#),
+    ] {
+        pinned(&kind, form)?;
+    }
+    for (way, form) in [
+        (Way::Coordinator, r#""coordinator""#),
+        (Way::Chat, r#""chat""#),
+        (Way::Import, r#""import""#),
+    ] {
+        pinned(&way, form)?;
+    }
+    pinned(&Enrolment::Active, r#""active""#)?;
     Ok(())
 }
 
@@ -934,7 +1051,7 @@ async fn keys_and_raw_values_keep_their_pinned_encoding() -> TestResult {
         entries(&db, "meta")?,
         vec![
             (b"next_request_number".to_vec(), vec![0, 0, 0, 0, 0, 0, 0, 2]),
-            (b"schema_version".to_vec(), vec![0, 0, 0, 0, 0, 0, 0, 4]),
+            (b"schema_version".to_vec(), vec![0, 0, 0, 0, 0, 0, 0, 5]),
         ],
         "{}",
         message("meta")

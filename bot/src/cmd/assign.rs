@@ -50,6 +50,7 @@ pub async fn apply(scheme: &Scheme, ctx: &Ctx, number: u64, user: &UserId) -> Re
         target: Some(user.to_string()),
         reason: None,
         request: Some(number),
+        entry: None,
     };
     announce_entry(scheme, ctx, &entry);
     Ok(())

@@ -48,8 +48,15 @@ pub fn line(scheme: &Scheme, lang: Lang, entry: &AuditEntry) -> Message {
             AuditAction::Block => Key::AuditBlock,
             AuditAction::Unblock => Key::AuditUnblock,
             AuditAction::Override => Key::AuditOverride,
+            AuditAction::Enrol => Key::AuditEnrol,
+            AuditAction::Amend => Key::AuditAmend,
+            AuditAction::Acknowledge => Key::AuditAcknowledge,
+            AuditAction::ConfirmEntry => Key::AuditConfirmEntry,
+            AuditAction::Unenrol => Key::AuditUnenrol,
+            AuditAction::Import => Key::AuditImport,
+            AuditAction::Export => Key::AuditExport,
         },
-        &[("number", &entry.request.map(|n| n.to_string()).unwrap_or_default())],
+        &[("number", &entry.request.or(entry.entry).map(|n| n.to_string()).unwrap_or_default())],
     );
     let reason = entry.reason.as_deref().map_or_else(String::new, |reason| {
         scheme.texts.text(lang, Key::JournalReason, &[("reason", reason)])
@@ -95,6 +102,7 @@ pub fn announcement(
         target: target.map(ToString::to_string),
         reason: reason.map(str::to_owned),
         request: None,
+        entry: None,
     };
     announcement_of(scheme, ctx, &entry)
 }

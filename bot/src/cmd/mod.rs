@@ -15,6 +15,9 @@
 //! its `mod` line and one arm in [`run`], its texts in both locale files (see the README's
 //! "Adding a command").
 
+mod acknowledge;
+mod alert;
+mod amend;
 mod areas;
 mod assign;
 mod ban;
@@ -22,9 +25,11 @@ mod block;
 mod cancel;
 mod charter;
 mod check;
+mod confirm_entry;
 #[cfg(test)]
 pub(crate) mod desk;
 mod done;
+mod enrol;
 mod feedback;
 mod forget;
 mod help;
@@ -34,6 +39,7 @@ mod offer;
 mod pause;
 mod privacy;
 mod profile;
+pub(crate) mod registry;
 mod release;
 mod report;
 mod request;
@@ -45,6 +51,7 @@ mod stop;
 mod take;
 mod unban;
 mod unblock;
+mod unenrol;
 mod unvet;
 mod version;
 mod vet;
@@ -261,6 +268,17 @@ pub async fn run(bot: &Bot, ctx: &Ctx, command: Command) -> Result<(), Failure> 
         Command::Stats { period } => stats::apply(bot, ctx, period).await,
         Command::Report { period } => report::apply(bot, ctx, period).await,
         Command::Profile { answer } => profile::apply(bot, ctx, answer).await,
+        Command::Enrol { text } => enrol::apply(bot, ctx, &text).await,
+        Command::Amend { number, field, value } => {
+            amend::apply(bot, ctx, number, &field, &value).await
+        }
+        Command::Acknowledge { number } => acknowledge::apply(bot, ctx, number).await,
+        Command::ConfirmEntry { number } => confirm_entry::apply(bot, ctx, number).await,
+        Command::Unenrol { number, reason } => {
+            unenrol::apply(bot, ctx, number, reason.as_deref()).await
+        }
+        Command::Registry { view } => registry::apply(bot, ctx, view).await,
+        Command::Alert { ask } => alert::apply(bot, ctx, &ask).await,
         Command::Help => help::apply(bot, ctx).await,
     }
 }

@@ -17,7 +17,7 @@ use super::{
     Item,
     claim::{intro, private_room},
     moderate::{Decision, moderate},
-    plan, relay_id, report,
+    plan, register, relay_id, report,
     retry::persist,
     rights,
     send::{direct_chat, notice, send},
@@ -109,6 +109,9 @@ pub async fn carry_out(bot: &Bot, item: &Item) -> Acted {
         (Action::SendReport { room, from, to, lang }, _) => {
             let period = Period { start: *from, end: *to };
             report::send_report(bot, room, period, *lang, txn).await
+        }
+        (Action::SendRegister { to, lang }, _) => {
+            register::send_register(bot, to, *lang, txn).await
         }
         (_, None) => Err(anyhow::anyhow!("the request is not in the store")),
     };

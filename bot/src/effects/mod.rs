@@ -7,13 +7,14 @@
 //! the bot's rate. [`act`] does each one idempotently (transaction ids, a marker in the
 //! private room's state) with retries ([`retry`]), and removes it from the journal; a
 //! claim's private room is made in `claim`, a coordinator's decision about a volunteer
-//! carried out room by room in `moderate`, a person's rights in `rights`. At start, what
+//! carried out room by room in `moderate`, a person's rights in `rights`, the register's export in `register`. At start, what
 //! a stop interrupted resumes before anything new.
 
 mod act;
 mod claim;
 mod moderate;
 pub mod plan;
+mod register;
 mod report;
 pub mod retry;
 mod rights;

@@ -49,7 +49,7 @@ pub async fn send_report(
 
 /// Uploads and posts one file when it is the bot's turn in `room`: the chart as an image,
 /// else as a file.
-async fn attach(
+pub(super) async fn attach(
     bot: &Bot,
     room: &Room,
     name: &str,

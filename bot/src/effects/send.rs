@@ -2,7 +2,7 @@
 //! room resolved when it is sent (the requester's, a person's direct chat opened if need
 //! be), the reply or thread it belongs to.
 
-use entraide_commands::Message;
+use entraide_commands::{Key, Message};
 use entraide_storage::{Quote, Request, RoomKind, Root, Target};
 use matrix_sdk::{
     Room,
@@ -13,6 +13,7 @@ use tracing::{info, warn};
 use super::{relay_id, retry::persist};
 use crate::{
     bot::Bot,
+    coordination,
     matrix::{self, ReplyTo, Shape},
 };
 
@@ -49,7 +50,31 @@ async fn target_room(
             let origin = request.map_or(asked_in.as_str(), |r| r.origin_room.as_str());
             matrix::joined(&bot.client, origin)
         }
+        Target::Confidential { asked_by } => Some(confidential_room(bot, asked_by).await?),
     })
+}
+
+/// Where register data goes (see [`Target::Confidential`]): the coordination room while
+/// it is closed, else the direct chat of the coordinator who asked.
+pub async fn confidential_room(bot: &Bot, asked_by: &str) -> anyhow::Result<Room> {
+    if coordination::is_closed(bot).await
+        && let Some(room) = matrix::joined(&bot.client, bot.rooms.coordination.as_str())
+    {
+        return Ok(room);
+    }
+    direct_chat(bot, &UserId::parse(asked_by)?).await
+}
+
+/// `message`, sent to `room` for `to`: register data sent privately because the
+/// coordination room is not closed says why first.
+pub fn explained(bot: &Bot, to: &Target, room: &Room, message: &Message) -> Message {
+    let lang = bot.config.language;
+    match to {
+        Target::Confidential { .. } if room.room_id() != bot.rooms.coordination => {
+            Message::lines([bot.texts.render(lang, Key::ConfidentialHere, &[]), message.clone()])
+        }
+        _ => message.clone(),
+    }
 }
 
 fn reply_to(quote: &Quote) -> Option<ReplyTo> {
@@ -85,9 +110,14 @@ pub async fn notice(
             (to.as_ref().and_then(reply_to), root)
         }
     };
-    // Moved to the requester's direct chat since: a reply there could not point to the
-    // command, taken down in another room.
-    let moved = matches!(to, Target::Requester { asked_in } if room.room_id() != asked_in);
+    // Moved to the requester's direct chat since, or register data sent privately: a
+    // reply there could not point to the command, in another room.
+    let moved = match to {
+        Target::Requester { asked_in } => room.room_id() != asked_in,
+        Target::Confidential { .. } => room.room_id() != bot.rooms.coordination,
+        _ => false,
+    };
+    let message = &explained(bot, to, &room, message);
     let shape = match (&root, &answered) {
         _ if moved => Shape::New,
         (Some(root), answered) => Shape::Thread(root, answered.as_ref()),

@@ -10,6 +10,7 @@
 //! serialised with the commands'.
 
 mod due;
+mod register;
 mod series;
 
 use std::{sync::Arc, time::Duration};
@@ -86,10 +87,12 @@ pub async fn purge(bot: &Bot) {
     bot.outbox.journalled(purged.owed);
 }
 
-/// Makes the occurrences of repeating requests that are due, then takes every step due
-/// now, each once, journalled with what it owes.
+/// Makes the occurrences of repeating requests that are due, reminds the coordinators of
+/// the register's acknowledgements due, then takes every step due now, each once,
+/// journalled with what it owes.
 pub async fn take_due_steps(bot: &Bot) {
     series::make_due(bot).await;
+    register::remind(bot).await;
     let now = bot.now();
     let active = match bot.store.active_requests() {
         Ok(active) => active,

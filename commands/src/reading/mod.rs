@@ -48,6 +48,11 @@ pub fn read_request(text: &str, now: DateTime<Tz>) -> Reading {
     }
 }
 
+/// For whom a text says the help is, if not the writer ("pour ma mère" → mother).
+pub fn read_relation(text: &str) -> Option<Relation> {
+    relation::read(&prepare(text))
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used)]
 mod tests;

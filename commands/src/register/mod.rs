@@ -6,8 +6,12 @@
 //!
 //! Pure: time comes in as `today`, files as bytes.
 
+mod relative;
+
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
+
+pub use self::relative::read_relative;
 
 /// What the register holds about one person (R121-3, R121-6): never relayed to the
 /// volunteers, only read by the coordinators and the callers they name.

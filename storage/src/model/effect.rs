@@ -199,6 +199,14 @@ pub enum Action {
         /// The language of the message with the file.
         lang: Lang,
     },
+    /// Sends the register as a CSV file for the préfet (R121-8), read when it is sent,
+    /// with a notice that says how many entries it holds.
+    SendRegister {
+        /// Where ([`Target::Confidential`]).
+        to: Target,
+        /// The language of the notice and of the file's header.
+        lang: Lang,
+    },
     /// Posts the report of a period in a room (a coordinator's `!rapport`): the figures,
     /// a chart and a table, computed when it is sent.
     SendReport {
@@ -254,6 +262,13 @@ pub enum Target {
     Direct {
         /// The person.
         user: String,
+    },
+    /// Register data (R121-7: the coordinators and the callers they name only): the
+    /// coordination room while every member is one of them, else the direct chat of the
+    /// coordinator who asked. Decided when it is sent.
+    Confidential {
+        /// The coordinator who asked (a Matrix user id).
+        asked_by: String,
     },
 }
 

@@ -65,6 +65,20 @@ pub enum AuditAction {
     Unblock,
     /// Vetted a volunteer who had not accepted the charter (recorded with the vetting).
     Override,
+    /// Entered someone on the alert register.
+    Enrol,
+    /// Corrected a field of a register entry.
+    Amend,
+    /// Recorded that a registration was acknowledged.
+    Acknowledge,
+    /// Recorded that a person registered by someone else agreed.
+    ConfirmEntry,
+    /// Took someone off the register.
+    Unenrol,
+    /// Imported a spreadsheet into the register.
+    Import,
+    /// Exported the register (for the préfet, R121-8).
+    Export,
 }
 
 /// One line of the audit of the coordinators' actions.
@@ -83,6 +97,9 @@ pub struct AuditEntry {
     /// The request it was about, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request: Option<u64>,
+    /// The register entry it was about, if any (its number, never the person's name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<u64>,
 }
 
 /// One line of the outcome log.

@@ -27,8 +27,9 @@
 //! | `spares`   | Matrix room id, UTF-8                        | [`Spare`]                              |
 //! | `informed` | Matrix user id, UTF-8                        | when told of their data, Unix ms, `u64`|
 //! | `by_requester` | requester id, NUL, request number, `u64` | empty: the index of [`Request`]s by requester |
+//! | `register` | entry number, `u64`                          | [`Registration`]                       |
 //! | `meta`     | `schema_version`, `next_request_number`,     | raw `u64`                              |
-//! |            | `synced_at` (Unix ms)                        |                                        |
+//! |            | `next_entry_number`, `synced_at` (Unix ms)   |                                        |
 //! |            | `charter_version`: the charter the volunteers| UTF-8 text                             |
 //! |            | were last told of                            |                                        |
 //!
@@ -41,6 +42,8 @@
 //!   and [`Pause`].
 //! - In `rooms`: [`RoomKind`].
 //! - In `spares`: [`Spare`].
+//! - In `register`: [`Registration`], and inside it [`Enrolment`], [`Way`] and
+//!   [`Particulars`] (with [`Born`], [`Contact`], [`AskedBy`], [`ThirdParty`] and [`Asker`]).
 //! - In `effects`: [`Effect`], and inside it [`Action`], [`Target`], [`Shape`], [`Quote`],
 //!   [`Root`], and [`Message`] and [`Key`] from `entraide-commands`.
 //!
@@ -58,8 +61,9 @@
 //! every tree and will find what it leaves. Today, people are named in `requests`
 //! (requester, text, volunteer, who cancelled), `by_requester` (the requester, in the
 //! key), `log` (actor, note), `people` (key, who changed it), `informed` (key), `rooms`
-//! (a direct chat's person) and `effects` (the person a reply answers, mentions,
-//! removals, volunteers, message texts). A pseudonym (`anonyme` or
+//! (a direct chat's person), `effects` (the person a reply answers, mentions,
+//! removals, volunteers, message texts) and `register` (who entered an entry, the
+//! emergency contact's account). A pseudonym (`anonyme` or
 //! `anonyme-<hex>`) may stand where a user id stood: it never starts with `@`.
 //!
 //! [`SCHEMA_VERSION`]: crate::SCHEMA_VERSION
@@ -69,9 +73,11 @@
 mod effect;
 mod log;
 mod person;
+mod register;
 mod request;
 mod room;
 
+pub use entraide_commands::register::{AskedBy, Asker, Born, Contact, Particulars, ThirdParty};
 pub use entraide_commands::{
     Category, DayPart, Key, Lang, Message, Profile, Reading, Relation, Repeat, VolunteerStatus,
     When,
@@ -81,6 +87,7 @@ pub use self::{
     effect::{Action, Effect, Lane, Membership, Quote, Root, Shape, Target},
     log::{AuditAction, AuditEntry, LogEntry, Outcome},
     person::{Block, Pause, Person, ProfileRecord, Signature},
+    register::{ACKNOWLEDGE_WITHIN, Enrolment, NewEntry, Registration, Way},
     request::{FollowUp, NewRequest, Post, Request, Series, State, Step},
     room::{RoomKind, Spare},
 };
@@ -135,6 +142,8 @@ pub(crate) const AUDIT: TreeSpec = TreeSpec { name: "audit", keys: KeyForm::Numb
 /// Requester id, NUL, request number → nothing: the index of each person's requests.
 pub(crate) const BY_REQUESTER: TreeSpec =
     TreeSpec { name: "by_requester", keys: KeyForm::TextThenNumber };
+/// Entry number → [`Registration`]: the alert register.
+pub(crate) const REGISTER: TreeSpec = TreeSpec { name: "register", keys: KeyForm::Number };
 /// Schema version, request counter, and when the last sync ended.
 pub(crate) const META: TreeSpec = TreeSpec { name: "meta", keys: KeyForm::Text };
 

@@ -10,8 +10,8 @@ use crate::{
     SCHEMA_VERSION, Store, StoreError,
     codec::{decode, u64_from},
     model::{
-        AuditEntry, Category, INFORMED, LogEntry, Outcome, PEOPLE, Person, ProfileRecord, REQUESTS,
-        Request, State,
+        AuditEntry, Category, Contact, INFORMED, LogEntry, Outcome, PEOPLE, Person, ProfileRecord,
+        REQUESTS, Registration, Request, State, Way,
     },
 };
 
@@ -58,6 +58,13 @@ pub struct PersonData {
     /// as a coordinator (without whom), oldest first.
     #[serde(default)]
     pub audit: Vec<AuditEntry>,
+    /// The alert register's entries they asked for in a direct chat (for themself or a
+    /// relative), whole.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub register: Vec<Registration>,
+    /// What the register holds about them as someone's emergency contact (without whose).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub emergency_contact: Vec<Contact>,
 }
 
 /// A request someone else made, as the volunteer who took it (or the coordinator who
@@ -159,6 +166,18 @@ impl Store {
             }
             audit.push(entry);
         }
+        // A coordinator who entered people on the register is not given their entries:
+        // those they asked for in chat are theirs to read.
+        let register =
+            self.entries_where(|entry| entry.way == Way::Chat && entry.entered_by == user_id)?;
+        let emergency_contact = self
+            .entries_where(|entry| {
+                entry.particulars.contact.as_ref().and_then(|c| c.matrix.as_deref())
+                    == Some(user_id)
+            })?
+            .into_iter()
+            .filter_map(|entry| entry.particulars.contact)
+            .collect();
         Ok(PersonData {
             version: PERSON_DATA_VERSION,
             store_schema: SCHEMA_VERSION,
@@ -172,6 +191,8 @@ impl Store {
             helped,
             log: entries,
             audit,
+            register,
+            emergency_contact,
         })
     }
 }

@@ -10,8 +10,8 @@ use crate::{
     Store, StoreError,
     codec::decode,
     model::{
-        AUDIT, Action, AuditEntry, EFFECTS, Effect, LOG, Lane, LogEntry, PEOPLE, Person, REQUESTS,
-        ROOMS, Request, RoomKind, Shape, Target,
+        AUDIT, Action, AuditEntry, EFFECTS, Effect, LOG, Lane, LogEntry, PEOPLE, Person, REGISTER,
+        REQUESTS, ROOMS, Registration, Request, RoomKind, Shape, Target,
     },
 };
 
@@ -39,6 +39,8 @@ pub(super) struct Found {
     pub(super) effects: Vec<IVec>,
     /// Audit entries they made or that are about them.
     pub(super) audit: Vec<IVec>,
+    /// Register entries they entered or name them as the emergency contact.
+    pub(super) register: Vec<IVec>,
 }
 
 impl Found {
@@ -51,13 +53,20 @@ impl Found {
             && self.rooms.is_empty()
             && self.effects.is_empty()
             && self.audit.is_empty()
+            && self.register.is_empty()
     }
 }
 
 impl Store {
     /// Reads every tree that can name a person, for what [`Store::forget`] must change.
-    /// The effects `own` (journalled by this forgetting) are not looked at.
-    pub(super) fn find(&self, user_id: &str, own: &[u64]) -> Result<Found, StoreError> {
+    /// The effects `own` (journalled by this forgetting) are not looked at; the register
+    /// only if `register`.
+    pub(super) fn find(
+        &self,
+        user_id: &str,
+        own: &[u64],
+        register: bool,
+    ) -> Result<Found, StoreError> {
         let mut found = Found::default();
         let mut texts = Vec::new();
         for item in self.requests.iter() {
@@ -100,6 +109,13 @@ impl Store {
             let entry: AuditEntry = decode(&bytes, AUDIT, &key)?;
             if entry.actor == user_id || entry.target.as_deref() == Some(user_id) {
                 found.audit.push(key);
+            }
+        }
+        for item in self.register.iter().filter(|_| register) {
+            let (key, bytes) = item?;
+            let entry: Registration = decode(&bytes, REGISTER, &key)?;
+            if entry.names(user_id) {
+                found.register.push(key);
             }
         }
         for item in self.rooms.iter() {
@@ -146,13 +162,14 @@ fn effect_names(effect: &Effect, user_id: &str, texts: &[String]) -> bool {
                 Shape::Thread { to, .. } => to.as_ref(),
             };
             mention.as_deref() == Some(user_id)
-                || matches!(to, Target::Direct { user } if user == user_id)
+                || target_names(to, user_id)
                 || quoted.is_some_and(|quote| quote.sender == user_id)
                 || in_text(&message.plain)
                 || in_text(&message.html)
         }
         Action::PrivateRoom { volunteer } | Action::Intro { volunteer } => volunteer == user_id,
         Action::SendData { user, .. } | Action::Scrub { about: Some(user), .. } => user == user_id,
+        Action::SendRegister { to, .. } => target_names(to, user_id),
         Action::Remove { user, .. }
         | Action::MoveOut { user, .. }
         | Action::Moderate { user, .. } => user == user_id,
@@ -164,5 +181,17 @@ fn effect_names(effect: &Effect, user_id: &str, texts: &[String]) -> bool {
         | Action::Scrub { about: None, .. }
         | Action::Leave { .. }
         | Action::SendReport { .. } => false,
+    }
+}
+
+/// Whether a notice's destination names `user_id`.
+fn target_names(to: &Target, user_id: &str) -> bool {
+    match to {
+        Target::Direct { user } | Target::Confidential { asked_by: user } => user == user_id,
+        Target::Id { .. }
+        | Target::Volunteers
+        | Target::Coordination
+        | Target::Private
+        | Target::Requester { .. } => false,
     }
 }

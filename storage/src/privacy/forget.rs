@@ -15,7 +15,7 @@ use crate::{
     journal::{Queued, journal},
     model::{
         AUDIT, Action, AuditEntry, EFFECTS, Effect, FollowUp, LOG, LogEntry, Outcome, PEOPLE,
-        Person, REQUESTS, ROOMS, Request, RoomKind, State,
+        Person, REGISTER, REQUESTS, ROOMS, Registration, Request, RoomKind, State,
     },
     transition::append_log,
 };
@@ -227,11 +227,14 @@ impl Store {
         let mut changed = false;
         // Read before any transaction; forgetting changes no volunteers room.
         let mut volunteers: Option<Vec<String>> = None;
+        // The register is kept by its own rules (removal on request, the yearly round),
+        // not by the retention periods: only an erasure asked for touches it.
+        let register = erasure.is_some_and(|erasure| erasure.by.is_some());
         for _ in 0..FORGET_PASSES {
             // What an earlier pass journalled may name them: it is this forgetting's own,
             // replaced by what the next pass journals.
             let own: Vec<u64> = queued.iter().map(|owed| owed.id).collect();
-            let found = self.find(user_id, &own)?;
+            let found = self.find(user_id, &own, register)?;
             if found.is_empty() {
                 break;
             }
@@ -270,6 +273,7 @@ impl Store {
             &self.effects,
             &self.audit,
             &self.profiles,
+            &self.register,
         );
         let done = trees.transaction(
             |(
@@ -283,6 +287,7 @@ impl Store {
                 effects,
                 audit,
                 profiles,
+                register,
             )| {
                 let mut pass = Forgotten::default();
                 let mut relays = Vec::new();
@@ -387,6 +392,26 @@ impl Store {
                         entry.reason = None;
                     }
                     put(audit, AUDIT, key, &entry)?;
+                }
+                for key in &found.register {
+                    let Some(bytes) = register.get(key)? else { continue };
+                    let mut entry: Registration =
+                        decode(&bytes, REGISTER, key).map_err(abort_store)?;
+                    // Their own registration, asked in chat, goes with them (R121-11); an
+                    // entry of someone else stays, without them.
+                    if entry.is_own(user_id) {
+                        register.remove(key)?;
+                        continue;
+                    }
+                    if entry.entered_by == user_id {
+                        pseudonym.clone_into(&mut entry.entered_by);
+                    }
+                    if let Some(contact) = entry.particulars.contact.as_mut()
+                        && contact.matrix.as_deref() == Some(user_id)
+                    {
+                        contact.matrix = None;
+                    }
+                    put(register, REGISTER, key, &entry)?;
                 }
                 for key in &found.effects {
                     let Some(bytes) = effects.remove(key)? else { continue };

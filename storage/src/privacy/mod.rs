@@ -112,6 +112,7 @@ pub(crate) fn append_erasure(
         target: None,
         reason: None,
         request: None,
+        entry: None,
     };
     append_log(log, now, 0, actor, Outcome::Erased, None)?;
     append_audit(audit, &entry)

@@ -1,0 +1,32 @@
+//! `!accuse <n°>` / `!acknowledge <no.>`: a coordinator records that a registration was
+//! acknowledged (R121-6: within eight days of the request); the reminders stop.
+
+use entraide_commands::{CommandKind, Key};
+use entraide_storage::{AuditAction, Registration, TransitionError};
+use tracing::info;
+
+use super::Ctx;
+use crate::{failure::Failure, scheme::Scheme};
+
+/// Records the acknowledgement of entry `number`, once.
+pub async fn apply(scheme: &Scheme, ctx: &Ctx, number: u64) -> Result<(), Failure> {
+    let now = scheme.now();
+    let change = |entry: &mut Registration| match entry.acknowledged {
+        Some(_) => Err(TransitionError::EntryUnchanged(entry.number)),
+        None => {
+            entry.acknowledged = Some(now);
+            Ok(())
+        }
+    };
+    let said = scheme.texts.render(ctx.lang, Key::Acknowledged, &[("number", &number.to_string())]);
+    let plan = |_: &Registration| vec![ctx.reply(scheme, &said, None)];
+    let actor = ctx.sender().as_str();
+    let (_, queued) = scheme
+        .store
+        .change_entry(number, actor, Some(AuditAction::Acknowledge), None, now, change, plan)
+        .await
+        .map_err(|error| Failure::Transition(error, CommandKind::Acknowledge))?;
+    scheme.outbox.journalled(queued);
+    info!(entry = number, "registration acknowledged");
+    Ok(())
+}
