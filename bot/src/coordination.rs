@@ -51,10 +51,14 @@ pub async fn members(bot: &Bot) -> Vec<OwnedUserId> {
 }
 
 /// Whether register data may be posted in the coordination room now (R121-7): the bot
-/// is in it, and every member, joined or invited, is a coordinator or the bot.
+/// is in it, and every member, joined or invited, is a coordinator, a caller who
+/// accepted the confidentiality clause, or the bot.
 pub async fn is_closed(bot: &Bot) -> bool {
     let members = members(bot).await;
-    !members.is_empty() && strangers(bot, &members).is_empty()
+    let sworn = |user: &OwnedUserId| {
+        bot.store.person(user.as_str()).is_ok_and(|person| person.is_sworn_caller())
+    };
+    !members.is_empty() && strangers(bot, &members).iter().all(sworn)
 }
 
 /// Warns in the coordination room if someone who is not a coordinator is in it.

@@ -75,8 +75,9 @@ async fn on_reaction(ev: OriginalSyncReactionEvent, room: Room, sorter: Ctx<Sort
     sorter.queue(reaction_job(room.room_id(), ev, &sorter.own));
 }
 
-/// The job for a text message someone else wrote; `None` for the bot's own messages,
-/// edits (they would replay a command) and anything but `m.text` (notices are bots' talk).
+/// The job for a text message or a file someone else wrote; `None` for the bot's own
+/// messages, edits (they would replay a command) and anything but `m.text` and `m.file`
+/// (notices are bots' talk).
 pub fn message_job(
     room: &RoomId,
     ev: OriginalSyncRoomMessageEvent,
@@ -92,8 +93,18 @@ pub fn message_job(
         Some(Relation::Reply(reply)) => (None, Some(reply.in_reply_to.event_id.clone())),
         _ => (None, None),
     };
-    let MessageType::Text(text) = ev.content.msgtype else {
-        return None;
+    let text = match ev.content.msgtype {
+        MessageType::Text(text) => text,
+        MessageType::File(file) => {
+            return Some(Job::File {
+                room: room.to_owned(),
+                event: ev.event_id,
+                at: ev.origin_server_ts.0.into(),
+                sender: ev.sender,
+                file: Box::new(file),
+            });
+        }
+        _ => return None,
     };
     let html = text.formatted.filter(|f| f.format == MessageFormat::Html).map(|f| f.body);
     Some(Job::Message {

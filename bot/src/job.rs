@@ -2,7 +2,9 @@
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use matrix_sdk::ruma::{OwnedEventId, OwnedRoomId, OwnedUserId};
+use matrix_sdk::ruma::{
+    OwnedEventId, OwnedRoomId, OwnedUserId, events::room::message::FileMessageEventContent,
+};
 use tracing::debug;
 
 /// Where jobs go: unbounded, so that the sync loop never waits on the worker.
@@ -89,6 +91,19 @@ pub enum Job {
         /// The reaction's key (an emoji).
         key: String,
     },
+    /// A file someone posted (maybe a spreadsheet for the register).
+    File {
+        /// Where.
+        room: OwnedRoomId,
+        /// Its event id.
+        event: OwnedEventId,
+        /// When the homeserver received it, in milliseconds since the epoch.
+        at: u64,
+        /// Who posted it.
+        sender: OwnedUserId,
+        /// The file (boxed: it is much larger than the other jobs).
+        file: Box<FileMessageEventContent>,
+    },
     /// Every job of a sync before this one is handled: the sync's end becomes the point
     /// the next start catches up from.
     Synced {
@@ -114,7 +129,9 @@ impl Job {
     /// The event it comes from, for events people sent.
     pub fn event(&self) -> Option<&OwnedEventId> {
         match self {
-            Job::Message { event, .. } | Job::Reaction { event, .. } => Some(event),
+            Job::Message { event, .. } | Job::Reaction { event, .. } | Job::File { event, .. } => {
+                Some(event)
+            }
             _ => None,
         }
     }
@@ -122,7 +139,7 @@ impl Job {
     /// When its event was sent (ms since the epoch); 0 for the bot's own jobs.
     pub fn at(&self) -> u64 {
         match self {
-            Job::Message { at, .. } | Job::Reaction { at, .. } => *at,
+            Job::Message { at, .. } | Job::Reaction { at, .. } | Job::File { at, .. } => *at,
             _ => 0,
         }
     }

@@ -26,6 +26,8 @@
 //!   the one [`Clock`], the outbox), and the helpers every command uses.
 //! - `bot`: the `Scheme` and the live Matrix client, for effects.
 //! - `charter`: the volunteers' charter and its version.
+//! - [`sheets`]: spreadsheets in and out of the alert register (import, the préfet's
+//!   export).
 //! - [`report`]: the commune's figures as a notice, a chart, a table and a summary.
 //! - [`run`]: starts everything and stops cleanly when `shutdown` resolves.
 
@@ -50,6 +52,7 @@ pub mod register;
 pub mod report;
 mod scheme;
 mod session;
+pub mod sheets;
 mod spares;
 mod sync;
 mod worker;

@@ -56,6 +56,28 @@ enum Task {
         #[arg(long)]
         lang: Option<String>,
     },
+    /// Imports a commune's spreadsheet (CSV) into the alert register, and says which rows
+    /// were taken, merged and refused. Run it with the bot stopped, or post the file in
+    /// the coordination room instead.
+    #[command(name = "importer-registre", alias = "import-register")]
+    ImportRegister {
+        /// The CSV file (UTF-8 or Windows-1252, `;`, `,` or tab between cells).
+        file: PathBuf,
+    },
+    /// Writes the alert register for the préfet (R121-8): the active entries as a CSV
+    /// file. Reads a copy of the store: it works while the bot runs, and on a backup.
+    #[command(name = "exporter-registre", alias = "export-register")]
+    ExportRegister {
+        /// The file to write.
+        #[arg(long = "sortie", alias = "out")]
+        out: PathBuf,
+        /// The store to read, e.g. a backup copy; by default the bot's.
+        #[arg(long = "magasin", alias = "store")]
+        store: Option<PathBuf>,
+        /// The language of the header: fr or en; by default the community's.
+        #[arg(long)]
+        lang: Option<String>,
+    },
 }
 
 #[tokio::main]
@@ -81,6 +103,10 @@ async fn main() -> ExitCode {
         Some(Task::Compact) => return compact(&config),
         Some(Task::Report { period, out, store, lang }) => {
             return report(&config, period.as_deref(), out, store.as_deref(), lang.as_deref());
+        }
+        Some(Task::ImportRegister { file }) => return import_register(&config, file).await,
+        Some(Task::ExportRegister { out, store, lang }) => {
+            return export_register(&config, out, store.as_deref(), lang.as_deref());
         }
         None => {}
     }
@@ -187,6 +213,60 @@ fn report(
                 }
             }
             ExitCode::SUCCESS
+        }
+        Err(err) => {
+            error!("{err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Imports `file` into the register, printing the report.
+async fn import_register(config: &Config, file: &Path) -> ExitCode {
+    let texts = match load_texts(config) {
+        Ok(texts) => texts,
+        Err(err) => {
+            error!("{err:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let now = chrono::Utc::now();
+    let today = now.with_timezone(&config.timezone).date_naive();
+    let lang = config.language;
+    match entraide::sheets::import_file(&config.data_dir, file, &texts, lang, now, today).await {
+        Ok(report) => {
+            let printed = writeln!(std::io::stdout(), "{}", report.plain);
+            if printed.is_ok() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+        }
+        Err(err) => {
+            error!("{err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Writes the préfet's export of the register to `out`.
+fn export_register(
+    config: &Config,
+    out: &Path,
+    store: Option<&Path>,
+    lang: Option<&str>,
+) -> ExitCode {
+    let lang = match lang.map(|code| (code, Lang::from_code(code))) {
+        None => config.language,
+        Some((_, Some(lang))) => lang,
+        Some((code, None)) => {
+            error!("unknown language {code:?}: fr or en");
+            return ExitCode::from(2);
+        }
+    };
+    let today = chrono::Utc::now().with_timezone(&config.timezone).date_naive();
+    let default_store = config.data_dir.join("store");
+    let store = store.unwrap_or(&default_store);
+    match entraide::sheets::export_file(store, out, lang, today, config.timezone) {
+        Ok(count) => {
+            let said = writeln!(std::io::stdout(), "{}: {count}", out.display());
+            if said.is_ok() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
         }
         Err(err) => {
             error!("{err:#}");

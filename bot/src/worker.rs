@@ -16,6 +16,7 @@ use crate::{
     failure::{self, Failure},
     followup, invite,
     job::Job,
+    sheets,
     matrix::{self, ReplyTo},
 };
 
@@ -46,8 +47,13 @@ pub async fn work(
         let Some(job) = job else { break };
         match job {
             // History from before the bot joined the room is not for it.
-            Job::Message { room, at, .. } | Job::Reaction { room, at, .. }
+            Job::Message { room, at, .. }
+            | Job::Reaction { room, at, .. }
+            | Job::File { room, at, .. }
                 if at < bot.serves_since(&room) => {}
+            Job::File { room, event, sender, file, .. } => {
+                sheets::from_room(&bot, &room, event, &sender, *file).await;
+            }
             Job::Message { room, event, at, sender, body, html, thread, answers } => {
                 let message = Written { room, event, at, sender, thread, answers, reaction: false };
                 on_message(&bot, message, &body, html.as_deref()).await;

@@ -225,6 +225,27 @@ pub fn registry(args: &str, _: &[Pill]) -> Result<RegistryView, ArgError> {
     }
 }
 
+/// Words that take someone off the callers, folded.
+const REMOVE: &[&str] = &["retirer", "retire", "enlever", "supprimer", "remove", "off", "-"];
+
+/// `!appelant` (the list), `!appelant @personne`, `!appelant retirer @personne` (or the
+/// word after the person).
+pub fn caller(args: &str, pills: &[Pill]) -> Result<(Option<OwnedUserId>, bool), ArgError> {
+    if args.is_empty() {
+        return Ok((None, false));
+    }
+    let (first, rest) = split_first(args);
+    if first.is_some_and(|word| REMOVE.contains(&fold(word).as_str())) {
+        return Ok((Some(user(rest, pills)?), true));
+    }
+    let (person, rest) = user_argument(args, pills).ok_or(ArgError::Usage)?;
+    match rest {
+        "" => Ok((Some(person), false)),
+        word if REMOVE.contains(&fold(word).as_str()) => Ok((Some(person), true)),
+        _ => Err(ArgError::Usage),
+    }
+}
+
 /// Words that open a sign-up to the register, folded.
 const SIGN_UP: &[&str] =
     &["inscription", "inscrire", "inscris", "inscrivez", "signup", "sign-up", "register", "enrol"];

@@ -598,6 +598,33 @@ macro_rules! for_each_command {
                 args: registry,
                 texts: UsageRegistry / HelpRegistry,
             }
+            /// A coordinator names someone a caller of the alert register (R121-7), or
+            /// takes them off; alone, lists the callers.
+            Caller {
+                /// Who; `None`: list the callers.
+                user: Option<OwnedUserId>,
+                /// Take them off the callers.
+                remove: bool,
+            } => {
+                words: "appelant" / "caller",
+                aliases: ["appelante" Fr, "appelants" Fr, "callers" En],
+                who: Coordinator,
+                rooms: [Coordination, Direct],
+                transition: false,
+                args: caller,
+                texts: UsageCaller / HelpCaller,
+            }
+            /// A caller accepts the confidentiality clause: from then on, they are given
+            /// their lists.
+            Pledge => {
+                words: "engagement" / "pledge",
+                aliases: ["jemengage" Fr],
+                who: Anyone,
+                rooms: [Direct],
+                transition: false,
+                args: nothing,
+                texts: UsagePledge / HelpPledge,
+            }
             /// A resident asks, in a direct chat, to be on the alert register (for
             /// themself or a relative), or to come off it.
             Alert {

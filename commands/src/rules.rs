@@ -333,6 +333,7 @@ mod tests {
                 CommandKind::ConfirmEntry,
                 CommandKind::Unenrol,
                 CommandKind::Registry,
+                CommandKind::Caller,
                 CommandKind::Help
             ]
         );

@@ -94,6 +94,9 @@ pub enum TransitionError {
     /// already active).
     #[error("register entry #{0} does not need this")]
     EntryUnchanged(u64),
+    /// The person is not a caller of the register.
+    #[error("not a caller")]
+    NotCaller,
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),

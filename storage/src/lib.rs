@@ -38,6 +38,8 @@
 //!   every tree that checks it.
 //! - `stats`: the figures for the commune ([`Store::figures`]), counts only.
 //! - `profiles`: the optional profiles people declare for the figures.
+//! - `callers`: the register's callers, named and sworn ([`Store::name_caller`],
+//!   [`Store::accept_caller_clause`]).
 //! - `register`: the commune's alert register, apart from requests ([`Registration`],
 //!   [`Store::enrol`], [`Store::change_entry`], [`Store::unenrol`], [`Store::import`]).
 //!
@@ -86,6 +88,7 @@
 //! [`Store::trees_holding`], which scans every tree of the database by name, known to
 //! this code or not.
 
+mod callers;
 mod codec;
 mod error;
 mod index;
@@ -122,10 +125,11 @@ pub use crate::{
     error::{StoreError, TransitionError},
     journal::Queued,
     model::{
-        ACKNOWLEDGE_WITHIN, Action, AskedBy, Asker, AuditAction, AuditEntry, Block, Born, Contact,
-        Effect, Enrolment, FollowUp, Lane, LogEntry, Membership, NewEntry, NewRequest, Outcome,
-        Particulars, Pause, Person, Post, ProfileRecord, Quote, Registration, Repeat, Request,
-        RoomKind, Root, Series, Shape, Signature, Spare, State, Step, Target, ThirdParty, Way,
+        ACKNOWLEDGE_WITHIN, Action, AskedBy, Asker, AuditAction, AuditEntry, Block, Born, Caller,
+        Contact, Effect, Enrolment, FollowUp, Lane, LogEntry, Membership, NewEntry, NewRequest,
+        Outcome, Particulars, Pause, Person, Post, ProfileRecord, Quote, Registration, Repeat,
+        Request, RoomKind, Root, Series, Shape, Signature, Spare, State, Step, Target, ThirdParty,
+        Way,
     },
     people::{StatusChange, VolunteerSummary},
     privacy::{

@@ -220,3 +220,31 @@ async fn an_erasure_takes_a_persons_own_entry_and_their_account_out_of_others() 
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn callers_are_named_on_record_and_read_nothing_before_they_accept_the_clause() -> TestResult
+{
+    let dir = tempfile::tempdir()?;
+    let store = Store::open(dir.path())?;
+    let refused = store.accept_caller_clause(CLAIRE, "v1", at(0), |_| Vec::new()).await;
+    assert!(matches!(refused, Err(TransitionError::NotCaller)), "{refused:?}");
+    let (person, changed, _) =
+        store.name_caller(CLAIRE, AGENT, true, at(0), |_, _| Vec::new()).await?;
+    assert!(changed && person.caller.is_some() && !person.is_sworn_caller());
+    let (_, again, _) = store.name_caller(CLAIRE, AGENT, true, at(1), |_, _| Vec::new()).await?;
+    assert!(!again, "named twice changes nothing");
+    let (person, _) = store.accept_caller_clause(CLAIRE, "v1", at(2), |_| Vec::new()).await?;
+    assert!(person.is_sworn_caller());
+    let twice = store.accept_caller_clause(CLAIRE, "v1", at(3), |_| Vec::new()).await;
+    assert!(matches!(twice, Err(TransitionError::AlreadyHandled)), "{twice:?}");
+    assert_eq!(store.callers()?.len(), 1);
+    let (person, changed, _) =
+        store.name_caller(CLAIRE, AGENT, false, at(4), |_, _| Vec::new()).await?;
+    assert!(changed && person.caller.is_none());
+    let actions: Vec<AuditAction> = store.audit()?.iter().map(|line| line.action).collect();
+    assert_eq!(
+        actions,
+        [AuditAction::NameCaller, AuditAction::CallerAccepted, AuditAction::UnnameCaller]
+    );
+    Ok(())
+}

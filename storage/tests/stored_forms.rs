@@ -13,8 +13,8 @@ use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, TimeZone, Utc};
 use entraide_storage::{
     SCHEMA_VERSION, Store,
     model::{
-        Action, AuditAction, AuditEntry, Block, Category, DayPart, Effect, FollowUp, Key, Lane,
-        Lang, LogEntry, Membership, Message, NewRequest, Outcome, Pause, Person, Post, Quote,
+        Action, AuditAction, AuditEntry, Block, Caller, Category, DayPart, Effect, FollowUp, Key,
+        Lane, Lang, LogEntry, Membership, Message, NewRequest, Outcome, Pause, Person, Post, Quote,
         Reading, Relation, Repeat, Request, RoomKind, Root, Series, Shape, Signature, Spare, State,
         Step, Target, VolunteerStatus, When,
     },
@@ -144,6 +144,10 @@ fn full_person() -> Person {
         charter: Some(Signature { at: at(2), version: "0123456789ab".to_owned() }),
         pause: Some(Pause { since: at(3), until: Some(at(8)) }),
         areas: vec!["Les Tilleuls".to_owned(), "Centre".to_owned()],
+        caller: Some(Caller {
+            since: at(3),
+            accepted: Some(Signature { at: at(4), version: "ab12".to_owned() }),
+        }),
     }
 }
 
@@ -152,7 +156,8 @@ const FULL_PERSON: &str = concat!(
     r#""reason":"rude","blocked":{"at":"2026-11-23T10:09:00Z","reason":"spam"},"#,
     r#""charter":{"at":"2026-11-23T10:02:00Z","version":"0123456789ab"},"#,
     r#""pause":{"since":"2026-11-23T10:03:00Z","until":"2026-11-23T10:08:00Z"},"#,
-    r#""areas":["Les Tilleuls","Centre"]}"#
+    r#""areas":["Les Tilleuls","Centre"],"caller":{"since":"2026-11-23T10:03:00Z","#,
+    r#""accepted":{"at":"2026-11-23T10:04:00Z","version":"ab12"}}}"#
 );
 
 /// A person as stores written before blocks were kept: read as not blocked.
@@ -299,6 +304,9 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
             (AuditAction::Unenrol, r#""unenrol""#),
             (AuditAction::Import, r#""import""#),
             (AuditAction::Export, r#""export""#),
+            (AuditAction::NameCaller, r#""name_caller""#),
+            (AuditAction::UnnameCaller, r#""unname_caller""#),
+            (AuditAction::CallerAccepted, r#""caller_accepted""#),
         ],
         |action| match action {
             AuditAction::Vet => 0,
@@ -317,8 +325,11 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
             AuditAction::Unenrol => 13,
             AuditAction::Import => 14,
             AuditAction::Export => 15,
+            AuditAction::NameCaller => 16,
+            AuditAction::UnnameCaller => 17,
+            AuditAction::CallerAccepted => 18,
         },
-        16,
+        19,
     )?;
     pinned(
         &AuditEntry {
@@ -710,7 +721,7 @@ fn a_register_entry_keeps_its_pinned_form() -> TestResult {
     use entraide_storage::{
         AskedBy, Asker, Born, Contact, Enrolment, Particulars, Registration, ThirdParty, Way,
     };
-    let born_on = chrono::NaiveDate::from_ymd_opt(2026, 7, 1).ok_or("a date")?;
+    let born_on = NaiveDate::from_ymd_opt(2026, 7, 1).ok_or("a date")?;
     let entry = Registration {
         number: 3,
         particulars: Particulars {
@@ -913,7 +924,14 @@ fn every_stored_record_keeps_its_pinned_form() -> TestResult {
     let before: Person = serde_json::from_str(PERSON_BEFORE_BLOCKS)?;
     assert_eq!(
         before,
-        Person { blocked: None, charter: None, pause: None, areas: Vec::new(), ..full_person() },
+        Person {
+            blocked: None,
+            charter: None,
+            pause: None,
+            areas: Vec::new(),
+            caller: None,
+            ..full_person()
+        },
         "{CHANGED}"
     );
     pinned(
@@ -1037,6 +1055,7 @@ async fn keys_and_raw_values_keep_their_pinned_encoding() -> TestResult {
                 bob.charter.clone_from(&person.charter);
                 bob.pause.clone_from(&person.pause);
                 bob.areas.clone_from(&person.areas);
+                bob.caller.clone_from(&person.caller);
             })
             .await?;
         let tilleuls = RoomKind::Neighbourhood { name: "Les Tilleuls".to_owned() };

@@ -22,6 +22,7 @@ mod areas;
 mod assign;
 mod ban;
 mod block;
+mod caller;
 mod cancel;
 mod charter;
 mod check;
@@ -37,6 +38,7 @@ mod journal;
 mod my_data;
 mod offer;
 mod pause;
+mod pledge;
 mod privacy;
 mod profile;
 pub(crate) mod registry;
@@ -279,6 +281,8 @@ pub async fn run(bot: &Bot, ctx: &Ctx, command: Command) -> Result<(), Failure> 
         }
         Command::Registry { view } => registry::apply(bot, ctx, view).await,
         Command::Alert { ask } => alert::apply(bot, ctx, &ask).await,
+        Command::Caller { user, remove } => caller::apply(bot, ctx, user.as_deref(), remove).await,
+        Command::Pledge => pledge::apply(bot, ctx).await,
         Command::Help => help::apply(bot, ctx).await,
     }
 }

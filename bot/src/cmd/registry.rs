@@ -211,9 +211,11 @@ pub fn next_steps(scheme: &Scheme, lang: Lang, entry: &Registration) -> Vec<Mess
 pub fn unreadable(error: &EntryError) -> Key {
     match error {
         EntryError::NoName => Key::EntryNoName,
-        EntryError::NoWayToReach => Key::EntryNoWay,
-        EntryError::BadBirth => Key::EntryBadBirth,
-        _ => Key::EntryBadValue,
+        EntryError::Unreachable => Key::EntryNoWay,
+        EntryError::BornInFuture | EntryError::TooOld | EntryError::NoSuchDate => {
+            Key::EntryBadBirth
+        }
+        EntryError::Unreadable(_) => Key::EntryBadValue,
     }
 }
 

@@ -3,11 +3,8 @@
 //! Each of the two has its own transaction id, derived from the effect's: a retry after a
 //! crash posts neither twice.
 
-use entraide_commands::{
-    Key, Lang,
-    register::{ExportRow, write_csv},
-};
-use entraide_storage::{Enrolment, Target};
+use entraide_commands::{Key, Lang};
+use entraide_storage::Target;
 use matrix_sdk::ruma::OwnedTransactionId;
 use tracing::info;
 
@@ -15,7 +12,7 @@ use super::{
     report::attach,
     send::{confidential_room, explained, send},
 };
-use crate::{bot::Bot, matrix, matrix::Shape};
+use crate::{bot::Bot, matrix, matrix::Shape, sheets};
 
 /// Sends the active entries of the register, read from the store now, `to` where it
 /// says, in `lang`.
@@ -34,26 +31,16 @@ pub async fn send_register(
         other => anyhow::bail!("the register is not sent to {other:?}"),
     };
     let today = bot.today();
-    let active: Vec<_> = bot.store.entries_where(|entry| entry.status == Enrolment::Active)?;
-    let zone = bot.config.timezone;
-    let rows: Vec<ExportRow<'_>> = active
-        .iter()
-        .map(|entry| ExportRow {
-            number: entry.number,
-            particulars: &entry.particulars,
-            registered_on: entry.asked_at.with_timezone(&zone).date_naive(),
-            state: "",
-        })
-        .collect();
-    let csv = write_csv(&rows, lang, today).into_bytes();
+    let (csv, count) = sheets::export(&bot.store, lang, today, bot.config.timezone)?;
+    let csv = csv.into_bytes();
     let date = today.format("%d/%m/%Y").to_string();
-    let count = active.len().to_string();
+    let count = count.to_string();
     let notice = bot.texts.render(lang, Key::RegistryExport, &[("date", &date), ("count", &count)]);
     let notice = explained(bot, to, &room, &notice);
     let part = |name: &str| txn.as_ref().map(|id| OwnedTransactionId::from(format!("{id}.{name}")));
     send(bot, &room, &notice, Shape::New, &[], part("text").as_deref()).await?;
     let name = format!("registre-{}.csv", today.format("%Y-%m-%d"));
     attach(bot, &room, &name, &mime::TEXT_CSV, csv, false, part("csv")).await?;
-    info!(entries = active.len(), "the register sent");
+    info!("the register sent");
     Ok(())
 }

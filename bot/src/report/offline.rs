@@ -33,13 +33,7 @@ pub fn write(
     order: &Order<'_>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<Vec<PathBuf>> {
-    if !order.store.join("db").exists() {
-        anyhow::bail!("no store in {}", order.store.display());
-    }
-    let copy = tempfile::tempdir().context("cannot make a folder for the store's copy")?;
-    copy_dir(order.store, &copy.path().join("store"))
-        .with_context(|| format!("cannot copy the store {}", order.store.display()))?;
-    let store = Store::open(&copy.path().join("store")).context("cannot open the store's copy")?;
+    let (_copy, store) = open_copy(order.store)?;
     // Phone-ins are the requests followed in the coordination room.
     let coordination = store
         .rooms_where(|kind| *kind == RoomKind::Coordination)?
@@ -73,6 +67,19 @@ pub fn write(
         written.push(path);
     }
     Ok(written)
+}
+
+/// A copy of the store in `from`, opened: it can be read while the bot runs (sled locks
+/// the original), and from a backup copy. The copy goes with the folder returned.
+pub fn open_copy(from: &Path) -> anyhow::Result<(tempfile::TempDir, Store)> {
+    if !from.join("db").exists() {
+        anyhow::bail!("no store in {}", from.display());
+    }
+    let copy = tempfile::tempdir().context("cannot make a folder for the store's copy")?;
+    copy_dir(from, &copy.path().join("store"))
+        .with_context(|| format!("cannot copy the store {}", from.display()))?;
+    let store = Store::open(&copy.path().join("store")).context("cannot open the store's copy")?;
+    Ok((copy, store))
 }
 
 /// Copies the folder `from` into a new folder `to`, recursively.

@@ -79,6 +79,12 @@ pub enum AuditAction {
     Import,
     /// Exported the register (for the préfet, R121-8).
     Export,
+    /// Named someone a caller of the register (R121-7).
+    NameCaller,
+    /// Took someone off the callers.
+    UnnameCaller,
+    /// A caller accepted the confidentiality clause (the actor is the caller).
+    CallerAccepted,
 }
 
 /// One line of the audit of the coordinators' actions.

@@ -38,8 +38,8 @@
 //! - In `requests`: [`Request`], and inside it [`State`], [`Reading`] (with [`Category`],
 //!   [`When`], [`DayPart`] and [`Relation`]) and [`Lang`].
 //! - In `log`: [`LogEntry`], and inside it [`Outcome`].
-//! - In `people`: [`Person`], and inside it [`VolunteerStatus`], [`Block`], [`Signature`]
-//!   and [`Pause`].
+//! - In `people`: [`Person`], and inside it [`VolunteerStatus`], [`Block`], [`Signature`],
+//!   [`Pause`] and [`Caller`].
 //! - In `rooms`: [`RoomKind`].
 //! - In `spares`: [`Spare`].
 //! - In `register`: [`Registration`], and inside it [`Enrolment`], [`Way`] and
@@ -86,7 +86,7 @@ pub use entraide_commands::{
 pub use self::{
     effect::{Action, Effect, Lane, Membership, Quote, Root, Shape, Target},
     log::{AuditAction, AuditEntry, LogEntry, Outcome},
-    person::{Block, Pause, Person, ProfileRecord, Signature},
+    person::{Block, Caller, Pause, Person, ProfileRecord, Signature},
     register::{ACKNOWLEDGE_WITHIN, Enrolment, NewEntry, Registration, Way},
     request::{FollowUp, NewRequest, Post, Request, Series, State, Step},
     room::{RoomKind, Spare},

@@ -42,6 +42,10 @@ pub struct Person {
     /// relays of their requests mention them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub areas: Vec<String>,
+    /// Named by a coordinator to call the people of the alert register (R121-7); who
+    /// named them is in the audit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caller: Option<Caller>,
 }
 
 impl Person {
@@ -51,7 +55,25 @@ impl Person {
     }
 }
 
-/// An acceptance of the volunteer's charter.
+/// A caller of the alert register.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Caller {
+    /// Since when, in UTC.
+    pub since: DateTime<Utc>,
+    /// Their acceptance of the callers' confidentiality clause: until then, they are
+    /// given no register data.
+    pub accepted: Option<Signature>,
+}
+
+impl Person {
+    /// Whether they are a caller who accepted the confidentiality clause: one who may
+    /// read register data.
+    pub fn is_sworn_caller(&self) -> bool {
+        self.caller.as_ref().is_some_and(|caller| caller.accepted.is_some())
+    }
+}
+
+/// An acceptance of the volunteer's charter (or of the callers' clause).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Signature {
     /// When, in UTC.
