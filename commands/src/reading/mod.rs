@@ -17,13 +17,13 @@ mod when;
 use chrono::DateTime;
 use chrono_tz::Tz;
 
-pub(crate) use self::when::month_number;
 pub use self::{
     category::Category,
     relation::Relation,
     repeat::{Repeat, read_repeat},
     when::{DayPart, When},
 };
+pub(crate) use self::{relation::read as read_relation, when::month_number};
 use crate::fold::prepare;
 
 /// What the bot understood of a request's free text.
