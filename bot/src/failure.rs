@@ -82,6 +82,7 @@ impl Failure {
             TransitionError::AlreadyHandled
             | TransitionError::NoSuchEntry(_)
             | TransitionError::EntryUnchanged(_)
+            | TransitionError::NotCaller
             | TransitionError::Store(_) => None,
         }
     }
@@ -149,6 +150,7 @@ pub fn message(texts: &Catalogue, failure: &Failure, lang: Lang) -> Option<Messa
             TransitionError::NotRepeating(number) => with_number(Key::NotRepeating, *number),
             TransitionError::NoSuchEntry(number) => with_number(Key::NoSuchEntry, *number),
             TransitionError::EntryUnchanged(number) => with_number(Key::EntryUnchanged, *number),
+            TransitionError::NotCaller => render(Key::PledgeNotCaller, &[]),
             TransitionError::Store(_) => render(Key::InternalError, &[]),
         },
         Failure::Blocked => render(Key::RequestBlocked, &[]),

@@ -84,9 +84,10 @@ pub fn plan(
     let mut new = Vec::new();
     for row in sheet.rows {
         let known = by_name.get(&name_key(&row.particulars.name)).and_then(|candidates| {
-            candidates.iter().map(|at| &register[*at]).find(|entry| {
-                entry.particulars.same_person(&row.particulars)
-            })
+            candidates
+                .iter()
+                .map(|at| &register[*at])
+                .find(|entry| entry.particulars.same_person(&row.particulars))
         });
         match known {
             Some(entry) => merged
@@ -237,7 +238,8 @@ pub async fn from_room(
 /// save as CSV).
 fn is_spreadsheet(file: &FileMessageEventContent) -> bool {
     let name = file.filename.as_deref().unwrap_or(&file.body).to_lowercase();
-    let named = [".csv", ".tsv", ".txt", ".xlsx", ".xls", ".ods"].iter().any(|end| name.ends_with(end));
+    let named =
+        [".csv", ".tsv", ".txt", ".xlsx", ".xls", ".ods"].iter().any(|end| name.ends_with(end));
     let typed = file
         .info
         .as_ref()
@@ -280,8 +282,7 @@ pub async fn import_file(
     now: DateTime<Utc>,
     today: NaiveDate,
 ) -> anyhow::Result<Message> {
-    let bytes =
-        std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let store = Store::open(&data_dir.join("store")).context(
         "cannot open the store: is the bot running? Stop it first, or post the file in the \
          coordination room",

@@ -16,8 +16,8 @@ use crate::{
     failure::{self, Failure},
     followup, invite,
     job::Job,
-    sheets,
     matrix::{self, ReplyTo},
+    sheets,
 };
 
 /// Handles jobs until `stop` fires (or every sender is gone), then finishes those queued.

@@ -59,7 +59,12 @@ fn clause_to(scheme: &Scheme, user: &UserId) -> Effect {
         request: 0,
         lane: Lane::room(&scheme.rooms.coordination),
         urgent: false,
-        action: Action::Notice { to, message: clause(scheme).message, shape: Shape::New, mention: None },
+        action: Action::Notice {
+            to,
+            message: clause(scheme).message,
+            shape: Shape::New,
+            mention: None,
+        },
     }
 }
 

@@ -55,6 +55,9 @@ pub fn line(scheme: &Scheme, lang: Lang, entry: &AuditEntry) -> Message {
             AuditAction::Unenrol => Key::AuditUnenrol,
             AuditAction::Import => Key::AuditImport,
             AuditAction::Export => Key::AuditExport,
+            AuditAction::NameCaller => Key::AuditNameCaller,
+            AuditAction::UnnameCaller => Key::AuditUnnameCaller,
+            AuditAction::CallerAccepted => Key::AuditCallerAccepted,
         },
         &[("number", &entry.request.or(entry.entry).map(|n| n.to_string()).unwrap_or_default())],
     );

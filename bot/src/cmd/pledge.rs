@@ -15,9 +15,13 @@ pub async fn apply(scheme: &Scheme, ctx: &Ctx) -> Result<(), Failure> {
     let plan = |_: &Person| {
         let told = scheme.texts.render(ctx.lang, Key::CallerSworn, &[]);
         let lang = scheme.config.language;
-        let coordinators = scheme.texts.render(lang, Key::CallerSwornCoordination, &[("user", user)]);
+        let coordinators =
+            scheme.texts.render(lang, Key::CallerSwornCoordination, &[("user", user)]);
         let coordination = &scheme.rooms.coordination;
-        vec![ctx.reply(scheme, &told, None), plan::notice_in(coordination, coordinators, Shape::New, None)]
+        vec![
+            ctx.reply(scheme, &told, None),
+            plan::notice_in(coordination, coordinators, Shape::New, None),
+        ]
     };
     match scheme.store.accept_caller_clause(user, &version, scheme.now(), plan).await {
         Ok((_, queued)) => {
@@ -51,8 +55,13 @@ mod tests {
         apply(&desk.scheme, &desk.ctx(DIRECT, "@marie:x")?).await?;
         assert!(Desk::said(&desk.owed())[0].contains("rien à accepter"));
         let marie = owned_user_id!("@marie:x");
-        crate::cmd::caller::apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, Some(&marie), false)
-            .await?;
+        crate::cmd::caller::apply(
+            &desk.scheme,
+            &desk.ctx(COORDINATION, AGENT)?,
+            Some(&marie),
+            false,
+        )
+        .await?;
         desk.owed();
         apply(&desk.scheme, &desk.ctx(DIRECT, "@marie:x")?).await?;
         let said = Desk::said(&desk.owed());

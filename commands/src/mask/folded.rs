@@ -1,23 +1,24 @@
 //! The folded copy of a text that [`super::mask`] searches, with a map back to the
-//! original: folding is [`crate::fold::fold_char`], character by character.
+//! original: folding is [`crate::fold::fold_char`], character by character. The alert
+//! register's readers ([`crate::register`]) search it too.
 
 use std::ops::Range;
 
 use crate::fold::fold_char;
 
 /// The folded text and, for each of its bytes, the original character it came from.
-pub(super) struct Folded<'a> {
+pub(crate) struct Folded<'a> {
     original: &'a str,
     /// Lower case, no accents, every white space a plain space, every dash a hyphen,
     /// every apostrophe `'`.
-    pub(super) text: String,
+    pub(crate) text: String,
     /// For each byte of `text`, the byte range of the original character it came from.
     from: Vec<Range<usize>>,
 }
 
 impl<'a> Folded<'a> {
     /// Folds `original`, remembering where each folded byte came from.
-    pub(super) fn new(original: &'a str) -> Self {
+    pub(crate) fn new(original: &'a str) -> Self {
         let mut text = String::with_capacity(original.len());
         let mut from = Vec::with_capacity(original.len());
         for (at, c) in original.char_indices() {
@@ -31,7 +32,7 @@ impl<'a> Folded<'a> {
     }
 
     /// The original byte range a non-empty folded range came from.
-    pub(super) fn original(&self, range: Range<usize>) -> Option<Range<usize>> {
+    pub(crate) fn original(&self, range: Range<usize>) -> Option<Range<usize>> {
         let start = self.from.get(range.start)?.start;
         let end = self.from.get(range.end.checked_sub(1)?)?.end;
         (start < end).then_some(start..end)

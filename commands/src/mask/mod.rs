@@ -20,10 +20,8 @@ use std::{collections::BTreeSet, ops::Range};
 
 use lazy_regex::{Lazy, Regex, lazy_regex};
 
-use self::{
-    folded::Folded,
-    words::{MONTHS, SURE_STREET_TYPES, is_name_word, is_particle, is_stop},
-};
+pub(crate) use self::folded::Folded;
+use self::words::{MONTHS, SURE_STREET_TYPES, is_name_word, is_particle, is_stop};
 use crate::Lang;
 
 /// A kind of contact detail that [`mask`] hides.
@@ -101,6 +99,24 @@ pub fn mask(text: &str, lang: Lang) -> Masked {
     }
     out.push_str(&text[copied..]);
     Masked { text: out, details }
+}
+
+/// The phone numbers in `text`, as byte ranges of it, in order: what [`mask`] would hide
+/// as [`Detail::Phone`]. For the alert register's readers, which keep what masking hides.
+pub(crate) fn phone_ranges(text: &str) -> Vec<Range<usize>> {
+    let folded = Folded::new(text);
+    let mut spans = Vec::new();
+    phones(&folded, &mut spans);
+    spans.into_iter().filter_map(|(range, _)| folded.original(range)).collect()
+}
+
+/// The street addresses, buildings, flats and floors in `text`, as byte ranges of it, in
+/// order: what [`mask`] would hide as [`Detail::Address`].
+pub(crate) fn address_ranges(text: &str) -> Vec<Range<usize>> {
+    let folded = Folded::new(text);
+    let mut spans = Vec::new();
+    addresses(&folded, &mut spans);
+    merge(spans).into_iter().filter_map(|(range, _)| folded.original(range)).collect()
 }
 
 /// Sorts the spans and merges those that overlap, keeping the kind that comes first in

@@ -110,7 +110,8 @@ static SOMEONE: Lazy<Regex> = lazy_regex!(
 );
 
 /// Who a [prepared](crate::fold::prepare) text says the help is for, if not the writer.
-pub(super) fn read(text: &str) -> Option<Relation> {
+/// Also reads who asked for a registration in the alert register ([`crate::register`]).
+pub(crate) fn read(text: &str) -> Option<Relation> {
     let mut found: Vec<(usize, Relation)> = Vec::new();
     for caps in RELATION.captures_iter(text) {
         let Some((word, relation)) = RELATION_WORDS

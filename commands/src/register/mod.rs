@@ -5,13 +5,74 @@
 //! the préfet's export ([`write_csv`]).
 //!
 //! Pure: time comes in as `today`, files as bytes.
+//!
+//! One reader per file, each value read by the same reader wherever it comes from (a
+//! sentence, a correction, a spreadsheet's cell):
+//!
+//! - `entry.rs`: a coordinator's sentence → [`Particulars`] ([`read_entry`]).
+//! - `field.rs`: a field's name → [`Field`] ([`read_field`]), one field corrected
+//!   ([`Particulars::set`]).
+//! - `csv.rs`: a commune's spreadsheet → [`Sheet`] ([`read_csv`]).
+//! - `person.rs`: whether two entries are the same person, and their merge
+//!   ([`Particulars::same_person`], [`Particulars::merge`]).
+//! - `export.rs`: the register for the préfet ([`write_csv`]).
+//! - The values: `born.rs` (an age or a date of birth), `phone.rs` (found where
+//!   [`crate::mask`] finds them), `contact.rs`, `asker.rs` (who asked, with
+//!   [`crate::reading`]'s relation words), `consent.rs` (yes, no, "accord famille"),
+//!   `text.rs` (what every value shares: blanks, trimming).
+//! - `relative.rs`: who a resident asks a registration for ("pour ma mère …",
+//!   [`read_relative`]).
 
+mod asker;
+mod born;
+mod consent;
+mod contact;
+mod csv;
+mod entry;
+mod export;
+mod field;
+mod person;
+mod phone;
 mod relative;
+mod text;
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-pub use self::relative::read_relative;
+pub use self::{
+    csv::{Refusal, Row, RowProblem, Sheet, SheetError, read_csv},
+    entry::read_entry,
+    export::{ExportRow, write_csv},
+    field::read_field,
+    person::name_key,
+    relative::read_relative,
+};
+
+/// Why an entry, or a correction of one, was not taken. Each variant is one message to
+/// the coordinator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+pub enum EntryError {
+    /// No name: the first segment that is not a phone number, an age or an address names
+    /// the person, and there was none (or the correction would clear the name).
+    #[error("no name")]
+    NoName,
+    /// Neither a phone number nor an address: the callers could not reach the person.
+    #[error("neither a phone number nor an address")]
+    Unreachable,
+    /// A date of birth (or year) after today.
+    #[error("born after today")]
+    BornInFuture,
+    /// An age over 120 years, or a date of birth that makes one.
+    #[error("older than 120 years")]
+    TooOld,
+    /// A date that does not exist, such as 31/02/1938.
+    #[error("no such date")]
+    NoSuchDate,
+    /// A value this field cannot take: no phone number in it, no age nor date of birth,
+    /// neither yes nor no.
+    #[error("cannot read this value for {0:?}")]
+    Unreadable(Field),
+}
 
 /// What the register holds about one person (R121-3, R121-6): never relayed to the
 /// volunteers, only read by the coordinators and the callers they name.
@@ -79,6 +140,19 @@ impl Born {
             }
         };
         u16::try_from(years).ok()
+    }
+
+    /// The years the person may have been born in: one for a date or a year, two for an
+    /// age (before or after their birthday).
+    pub fn birth_years(self) -> std::ops::RangeInclusive<i32> {
+        match self {
+            Born::Date(date) => date.year()..=date.year(),
+            Born::Year(year) => year..=year,
+            Born::Age { years, on } => {
+                let latest = on.year() - i32::from(years);
+                latest - 1..=latest
+            }
+        }
     }
 }
 
@@ -159,3 +233,7 @@ pub enum Field {
     /// [`Particulars::family_told`].
     FamilyTold,
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests;
