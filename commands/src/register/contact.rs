@@ -49,6 +49,7 @@ pub(super) fn read(text: &str) -> Option<Contact> {
     }
     name.push_str(&text[at..]);
     let name = trim_piece(&name);
+    let name = if name.chars().any(char::is_alphanumeric) { name } else { String::new() };
     if name.is_empty() && phone.is_none() && matrix.is_none() {
         return None;
     }

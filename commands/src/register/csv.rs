@@ -266,6 +266,13 @@ pub fn read_csv(bytes: &[u8], today: NaiveDate) -> Result<Sheet, SheetError> {
     if text.trim().is_empty() {
         return Err(SheetError::Empty);
     }
+    // The csv crate counts a record's line before the "\n" of a "\r\n" that ended the
+    // one before; old Macs end lines with "\r" alone.
+    let text = if text.contains('\r') {
+        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        text
+    };
     let delimiter = delimiter(&text);
     let mut records = ::csv::ReaderBuilder::new()
         .has_headers(false)

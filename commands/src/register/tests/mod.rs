@@ -4,7 +4,9 @@ use chrono::NaiveDate;
 
 use super::*;
 
+mod csv;
 mod entry;
+mod field;
 
 /// Monday 23 November 2026.
 fn today() -> NaiveDate {
