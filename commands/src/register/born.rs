@@ -139,12 +139,37 @@ pub(super) fn read_value(value: &str, today: NaiveDate) -> Result<Option<Born>, 
         };
         return check(born, today).map(Some);
     }
+    if let Some(date) = plain_date(trimmed) {
+        return date
+            .map_err(|_| EntryError::NoSuchDate)
+            .and_then(|date| check(Born::Date(date), today))
+            .map(Some);
+    }
     let found = find(trimmed, today, &[]).ok_or(unreadable)?;
     let rest = format!("{}{}", &trimmed[..found.range.start], &trimmed[found.range.end..]);
     if rest.chars().any(char::is_alphanumeric) {
         return Err(unreadable);
     }
     found.born.map(Some)
+}
+
+/// "03/04/1938" as spreadsheets write dates, read without [`BORN`] (a spreadsheet has
+/// thousands): `None` when the value is written otherwise, an error when no such day is.
+fn plain_date(value: &str) -> Option<Result<NaiveDate, ()>> {
+    let mut parts = value.split('/');
+    let (day, month, year) = (parts.next()?, parts.next()?, parts.next()?);
+    let digits = |part: &str, sizes: &[usize]| {
+        sizes.contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit())
+    };
+    if parts.next().is_some()
+        || !digits(day, &[1, 2])
+        || !digits(month, &[1, 2])
+        || !digits(year, &[4])
+    {
+        return None;
+    }
+    let (day, month, year) = (day.parse().ok()?, month.parse().ok()?, year.parse().ok()?);
+    Some(NaiveDate::from_ymd_opt(year, month, day).ok_or(()))
 }
 
 /// A date as spreadsheets store it, a number of days since 30 December 1899 ("14000"),
