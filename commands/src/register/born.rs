@@ -14,7 +14,7 @@ use crate::{mask::Folded, reading::month_number};
 /// American style, month first); a year alone needs a word before it ("né en", "born").
 static BORN: Lazy<Regex> = lazy_regex!(
     r"(?x)
-    (?P<label>\b(?:nee?s?|ne\(e\)s?|born|date\ de\ naissance|date\ of\ birth|naissance|ddn|dob|d\.o\.b\.?|birth\ ?date|birthday|annee\ de\ naissance|year\ of\ birth|birth\ year)\s*(?:[:=]\s*)?(?:(?:le|on|the|en|in)\s+)?)?
+    (?P<label>\b(?:nee?s?|ne\(e\)s?|born|date\ de\ naissance|date\ of\ birth|naissance|ddn|dob|d\.o\.b\.?|birth\ ?date|birthday|annee\ de\ naissance|year\ of\ birth|birth\ year)\s*(?:[:=]\s*)?(?:(?:le|on|en|in)\s+)?(?:the\s+)?)?
     (?:
         \b(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4}|\d{2})\b
       | \b(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})\b
