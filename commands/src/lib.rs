@@ -19,8 +19,12 @@
 //! - [`fold`]: text folding (lower case, no accents), shared by all that reads text.
 //! - [`reading`]: a request's free text → category, time, on-behalf and repetition
 //!   ([`Reading`], [`Repeat`]), one reader per file.
-//! - [`register`]: the commune's alert register: what an entry holds, the readers of a
-//!   coordinator's sentence and of a spreadsheet, the préfet's export.
+//! - [`register`]: the commune's alert register: what an entry holds
+//!   ([`register::Particulars`]), the readers of a coordinator's sentence
+//!   ([`register::read_entry`]), of a correction ([`register::read_field`],
+//!   [`register::Particulars::set`]) and of a spreadsheet ([`register::read_csv`]), the
+//!   merge of a person listed twice, the préfet's export ([`register::write_csv`]); one
+//!   reader per file.
 //! - [`period`]: the period a coordinator asks figures for.
 //! - [`profile`]: the optional profile (age band, gender) declared for the figures.
 //! - [`reply`]: a reply that says yes to a relay or an offer it answers.

@@ -14,7 +14,7 @@ use crate::{mask::Folded, reading::month_number};
 /// American style, month first); a year alone needs a word before it ("né en", "born").
 static BORN: Lazy<Regex> = lazy_regex!(
     r"(?x)
-    (?P<label>\b(?:nee?s?|ne\(e\)s?|born|date\ de\ naissance|date\ of\ birth|naissance|ddn|dob|d\.o\.b\.?|birth\ ?date|birthday|annee\ de\ naissance|year\ of\ birth|birth\ year)\s*(?:[:=]\s*)?(?:(?:le|on|the|en|in)\s+)?)?
+    (?P<label>\b(?:nee?s?|ne\(e\)s?|born|date\ de\ naissance|date\ of\ birth|naissance|ddn|dob|d\.o\.b\.?|birth\ ?date|birthday|annee\ de\ naissance|year\ of\ birth|birth\ year)\s*(?:[:=]\s*)?(?:(?:le|on|en|in)\s+)?(?:the\s+)?)?
     (?:
         \b(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>\d{4}|\d{2})\b
       | \b(?P<iy>\d{4})-(?P<im>\d{1,2})-(?P<id>\d{1,2})\b
@@ -139,12 +139,37 @@ pub(super) fn read_value(value: &str, today: NaiveDate) -> Result<Option<Born>, 
         };
         return check(born, today).map(Some);
     }
+    if let Some(date) = plain_date(trimmed) {
+        return date
+            .map_err(|_| EntryError::NoSuchDate)
+            .and_then(|date| check(Born::Date(date), today))
+            .map(Some);
+    }
     let found = find(trimmed, today, &[]).ok_or(unreadable)?;
     let rest = format!("{}{}", &trimmed[..found.range.start], &trimmed[found.range.end..]);
     if rest.chars().any(char::is_alphanumeric) {
         return Err(unreadable);
     }
     found.born.map(Some)
+}
+
+/// "03/04/1938" as spreadsheets write dates, read without [`BORN`] (a spreadsheet has
+/// thousands): `None` when the value is written otherwise, an error when no such day is.
+fn plain_date(value: &str) -> Option<Result<NaiveDate, ()>> {
+    let mut parts = value.split('/');
+    let (day, month, year) = (parts.next()?, parts.next()?, parts.next()?);
+    let digits = |part: &str, sizes: &[usize]| {
+        sizes.contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit())
+    };
+    if parts.next().is_some()
+        || !digits(day, &[1, 2])
+        || !digits(month, &[1, 2])
+        || !digits(year, &[4])
+    {
+        return None;
+    }
+    let (day, month, year) = (day.parse().ok()?, month.parse().ok()?, year.parse().ok()?);
+    Some(NaiveDate::from_ymd_opt(year, month, day).ok_or(()))
 }
 
 /// A date as spreadsheets store it, a number of days since 30 December 1899 ("14000"),

@@ -29,9 +29,13 @@ pub(super) fn read(text: &str) -> Option<Contact> {
     if is_blank(text) {
         return None;
     }
-    let mut cut: Vec<std::ops::Range<usize>> = matrix_ids(text);
+    // Most contacts are a name alone: no need to search for an id or a number.
+    let mut cut: Vec<std::ops::Range<usize>> =
+        if text.contains('@') { matrix_ids(text) } else { Vec::new() };
     let matrix = cut.first().map(|range| text[range.clone()].to_owned());
-    let phones: Vec<phone::Found> = phone::find(text)
+    let digits = text.bytes().any(|b| b.is_ascii_digit());
+    let phones: Vec<phone::Found> = if digits { phone::find(text) } else { Vec::new() };
+    let phones: Vec<phone::Found> = phones
         .into_iter()
         .filter(|found| !cut.iter().any(|c| c.start < found.whole.end && found.whole.start < c.end))
         .collect();
@@ -49,6 +53,7 @@ pub(super) fn read(text: &str) -> Option<Contact> {
     }
     name.push_str(&text[at..]);
     let name = trim_piece(&name);
+    let name = if name.chars().any(char::is_alphanumeric) { name } else { String::new() };
     if name.is_empty() && phone.is_none() && matrix.is_none() {
         return None;
     }

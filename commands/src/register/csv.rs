@@ -13,12 +13,13 @@ use chrono::NaiveDate;
 use encoding_rs::{UTF_16LE, WINDOWS_1252};
 
 use super::{
-    AskedBy, Born, Contact, EntryError, Particulars, ThirdParty, asker, born, consent, contact,
+    AskedBy, Born, Contact, EntryError, Particulars, ThirdParty, asker, born,
+    columns::{Column, column},
+    consent, contact,
     person::name_key,
     phone,
     text::{clean, is_blank, optional},
 };
-use crate::fold::fold;
 
 /// What a spreadsheet gave.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -79,181 +80,6 @@ pub enum SheetError {
     NoRows,
 }
 
-/// What a column holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Column {
-    Civility,
-    FirstName,
-    LastName,
-    FullName,
-    Born,
-    Age,
-    Address,
-    Postcode,
-    Town,
-    Area,
-    Phone,
-    ContactName,
-    ContactPhone,
-    ContactMatrix,
-    Doctor,
-    Services,
-    AskedBy,
-    AskerKind,
-    Notes,
-    FamilyTold,
-}
-
-/// Column names as written in a header, folded with anything but letters and digits a
-/// space. Those not here are recognised by [`column_by_words`].
-const COLUMNS: &[(&str, Column)] = &[
-    ("civilite", Column::Civility),
-    ("civ", Column::Civility),
-    ("titre", Column::Civility),
-    ("title", Column::Civility),
-    ("prenom", Column::FirstName),
-    ("prenoms", Column::FirstName),
-    ("first name", Column::FirstName),
-    ("firstname", Column::FirstName),
-    ("given name", Column::FirstName),
-    ("forename", Column::FirstName),
-    ("nom", Column::LastName),
-    ("nom de famille", Column::LastName),
-    ("nom d usage", Column::LastName),
-    ("nom de naissance", Column::LastName),
-    ("last name", Column::LastName),
-    ("lastname", Column::LastName),
-    ("surname", Column::LastName),
-    ("family name", Column::LastName),
-    ("nom complet", Column::FullName),
-    ("nom prenom", Column::FullName),
-    ("nom et prenom", Column::FullName),
-    ("prenom nom", Column::FullName),
-    ("nom prenoms", Column::FullName),
-    ("identite", Column::FullName),
-    ("name", Column::FullName),
-    ("full name", Column::FullName),
-    ("cp", Column::Postcode),
-    ("code postal", Column::Postcode),
-    ("postcode", Column::Postcode),
-    ("post code", Column::Postcode),
-    ("zip", Column::Postcode),
-    ("ville", Column::Town),
-    ("commune", Column::Town),
-    ("localite", Column::Town),
-    ("town", Column::Town),
-    ("city", Column::Town),
-];
-
-/// A header's name → what its column holds, by its words when [`COLUMNS`] does not have
-/// it ("Téléphone du contact", "Date de naissance (jj/mm/aaaa)").
-fn column(header: &str) -> Option<Column> {
-    let words = fold(header)
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ");
-    COLUMNS.iter().find(|(name, _)| *name == words).map(|(_, column)| *column).or_else(|| {
-        let words: Vec<&str> = words.split(' ').collect();
-        column_by_words(&words)
-    })
-}
-
-/// What a column holds, by the words of its name.
-fn column_by_words(words: &[&str]) -> Option<Column> {
-    let has = |list: &[&str]| words.iter().any(|w| list.contains(w));
-    let contact = has(&[
-        "contact",
-        "contacts",
-        "prevenir",
-        "urgence",
-        "emergency",
-        "kin",
-        "referent",
-        "referente",
-        "proche",
-        "aidant",
-        "aidante",
-    ]);
-    let phone = has(&[
-        "tel",
-        "tels",
-        "telephone",
-        "telephones",
-        "phone",
-        "phones",
-        "portable",
-        "mobile",
-        "fixe",
-        "numero",
-        "numeros",
-        "gsm",
-        "cell",
-        "landline",
-    ]);
-    let asker = has(&[
-        "demandeur",
-        "demandeuse",
-        "demande",
-        "asker",
-        "asked",
-        "requested",
-        "requester",
-        "behalf",
-    ]);
-    Some(if has(&["matrix", "mxid"]) {
-        if !contact {
-            return None;
-        }
-        Column::ContactMatrix
-    } else if asker && has(&["lien", "qualite", "type", "kind", "relation", "relationship"]) {
-        Column::AskerKind
-    } else if asker {
-        Column::AskedBy
-    } else if contact && phone {
-        Column::ContactPhone
-    } else if contact {
-        Column::ContactName
-    } else if has(&["naissance", "birth", "dob", "ddn", "born", "ne", "nee"]) {
-        Column::Born
-    } else if has(&["age", "ages"]) {
-        Column::Age
-    } else if phone {
-        Column::Phone
-    } else if has(&["postal", "postcode", "zip"]) {
-        Column::Postcode
-    } else if has(&["adresse", "address", "rue", "street", "domicile"]) {
-        Column::Address
-    } else if has(&["quartier", "secteur", "area", "neighbourhood", "neighborhood", "district"]) {
-        Column::Area
-    } else if has(&["medecin", "docteur", "doctor", "gp", "generaliste"]) {
-        Column::Doctor
-    } else if has(&["service", "services", "intervenant", "intervenants", "aide", "aides"]) {
-        Column::Services
-    } else if has(&["accord", "consent", "consentement", "famille", "family"]) {
-        Column::FamilyTold
-    } else if has(&[
-        "note",
-        "notes",
-        "observation",
-        "observations",
-        "remarque",
-        "remarques",
-        "commentaire",
-        "commentaires",
-        "comment",
-        "comments",
-    ]) {
-        Column::Notes
-    } else if has(&["prenom", "prenoms", "first", "forename"]) {
-        Column::FirstName
-    } else if has(&["nom", "name", "surname"]) {
-        Column::LastName
-    } else {
-        return None;
-    })
-}
-
 /// How many rows may come before the header (a title, a date, blank lines).
 const HEADER_SEARCH: usize = 20;
 
@@ -266,6 +92,13 @@ pub fn read_csv(bytes: &[u8], today: NaiveDate) -> Result<Sheet, SheetError> {
     if text.trim().is_empty() {
         return Err(SheetError::Empty);
     }
+    // The csv crate counts a record's line before the "\n" of a "\r\n" that ended the
+    // one before; old Macs end lines with "\r" alone.
+    let text = if text.contains('\r') {
+        Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
+    } else {
+        text
+    };
     let delimiter = delimiter(&text);
     let mut records = ::csv::ReaderBuilder::new()
         .has_headers(false)
@@ -356,11 +189,14 @@ fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, SheetError> {
     } else {
         WINDOWS_1252.decode_without_bom_handling(bytes).0
     };
-    let control = text
-        .chars()
-        .filter(|&c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0c'))
-        .count();
-    if text.contains('\0') || control * 100 > text.chars().count().max(1) {
+    // The start of a file tells text from binary.
+    let sample = text.chars().take(100_000);
+    let (mut control, mut all) = (0usize, 0usize);
+    for c in sample {
+        all += 1;
+        control += usize::from(c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0c'));
+    }
+    if text.contains('\0') || control * 100 > all.max(1) {
         return Err(SheetError::NotText);
     }
     Ok(text)

@@ -127,7 +127,8 @@ fn segments(text: &str) -> Vec<String> {
         if piece.is_empty() {
             continue;
         }
-        let year_follows = piece.len() >= 4 && piece[..4].chars().all(|c| c.is_ascii_digit());
+        let year_follows =
+            piece.as_bytes().get(..4).is_some_and(|start| start.iter().all(u8::is_ascii_digit));
         match out.last_mut() {
             Some(before) if year_follows && MONTH_DAY.is_match(&crate::fold::fold(before)) => {
                 before.push_str(", ");

@@ -145,7 +145,7 @@ impl Particulars {
         match field {
             Field::Name => {
                 let name = trim_piece(value);
-                if !name.chars().any(char::is_alphabetic) {
+                if is_blank(&name) || !name.chars().any(char::is_alphabetic) {
                     return Err(EntryError::NoName);
                 }
                 self.name = name;

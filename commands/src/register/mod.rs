@@ -12,12 +12,13 @@
 //! - `entry.rs`: a coordinator's sentence → [`Particulars`] ([`read_entry`]).
 //! - `field.rs`: a field's name → [`Field`] ([`read_field`]), one field corrected
 //!   ([`Particulars::set`]).
-//! - `csv.rs`: a commune's spreadsheet → [`Sheet`] ([`read_csv`]).
+//! - `csv.rs`: a commune's spreadsheet → [`Sheet`] ([`read_csv`]); its column names in
+//!   `columns.rs`.
 //! - `person.rs`: whether two entries are the same person, and their merge
 //!   ([`Particulars::same_person`], [`Particulars::merge`]).
 //! - `export.rs`: the register for the préfet ([`write_csv`]).
 //! - The values: `born.rs` (an age or a date of birth), `phone.rs` (found where
-//!   [`crate::mask`] finds them), `contact.rs`, `asker.rs` (who asked, with
+//!   [`crate::mask()`] finds them), `contact.rs`, `asker.rs` (who asked, with
 //!   [`crate::reading`]'s relation words), `consent.rs` (yes, no, "accord famille"),
 //!   `text.rs` (what every value shares: blanks, trimming).
 //! - `relative.rs`: who a resident asks a registration for ("pour ma mère …",
@@ -25,6 +26,7 @@
 
 mod asker;
 mod born;
+mod columns;
 mod consent;
 mod contact;
 mod csv;

@@ -44,6 +44,15 @@ fn label_start(before: &str) -> Option<usize> {
 /// phone characters with six digits or more that [`find`] does not take (a short foreign
 /// number) is kept as written.
 pub(super) fn read_list(value: &str) -> Vec<String> {
+    // Most cells hold one French number, written plainly: no need to search.
+    let plain = value.trim();
+    if plain.len() <= 14
+        && plain.starts_with('0')
+        && plain.bytes().all(|b| b.is_ascii_digit() || b == b' ' || b == b'.')
+        && plain.bytes().filter(u8::is_ascii_digit).count() == 10
+    {
+        return vec![normalise(plain)];
+    }
     let found: Vec<String> = find(value).into_iter().map(|found| found.number).collect();
     if !found.is_empty() {
         return found;

@@ -1,19 +1,55 @@
 //! What every value of the register shares: blanks that clear a field, white space made
 //! plain, the punctuation and stray words trimmed from a piece of a sentence.
 
-use lazy_regex::{Lazy, Regex, lazy_regex};
-
 use crate::fold::prepare;
 
 /// Values that say "nothing here": they clear an optional field, and a spreadsheet's cell
-/// holding one is empty. Prepared (folded, one space).
-static BLANK: Lazy<Regex> = lazy_regex!(
-    r"^(?:|-+|/|\?+|\.+|aucune?|neant|rien|sans(?: objet)?|pas de|non renseignee?|nc|n\.?c\.?|n/?a|na|inconnue?|none|nothing|nil|unknown|not known|n/k|nk|null)$"
-);
+/// holding one is empty. Folded, one space between words; a value of dashes, slashes,
+/// dots or question marks alone is one too.
+const BLANKS: &[&str] = &[
+    "",
+    "aucun",
+    "aucune",
+    "neant",
+    "rien",
+    "sans",
+    "sans objet",
+    "pas de",
+    "non renseigne",
+    "non renseignee",
+    "nc",
+    "n.c",
+    "na",
+    "n/a",
+    "inconnu",
+    "inconnue",
+    "none",
+    "nothing",
+    "nil",
+    "unknown",
+    "not known",
+    "n/k",
+    "nk",
+    "null",
+];
 
 /// Whether `value` says "nothing here" ("", "aucun", "none", "-", "n/a", "inconnu").
 pub(super) fn is_blank(value: &str) -> bool {
-    BLANK.is_match(prepare(value).trim_end_matches([' ', '.', ':']))
+    let trimmed = value.trim().trim_end_matches([' ', '.', ':']);
+    // Spreadsheets have thousands of cells: most are told from a blank without folding.
+    // The longest blank is "non renseignée", and none holds a digit.
+    if trimmed.len() > 20 || trimmed.bytes().any(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    if value.trim().chars().all(|c| "-/?.".contains(c)) {
+        return true;
+    }
+    let folded = if trimmed.is_ascii() {
+        trimmed.split_ascii_whitespace().collect::<Vec<_>>().join(" ").to_ascii_lowercase()
+    } else {
+        prepare(trimmed)
+    };
+    BLANKS.contains(&folded.as_str())
 }
 
 /// The value with every run of white space made one space, trimmed.
@@ -49,6 +85,9 @@ const STRAY: &[&str] = &[
     "and",
     "ou",
     "or",
+    "au",
+    "at",
+    "sur",
     "adresse",
     "address",
     "ne",

@@ -302,6 +302,26 @@ fn test_read_entry_phrasings() {
             "Mme Lefèvre, 1938-04-03, 05 56 12 34 56",
             Particulars { born: Some(Born::Date(date(1938, 4, 3))), ..lefevre() },
         ),
+        (
+            "Mme Lefèvre, born on the 3rd of April 1938, 05 56 12 34 56",
+            Particulars { born: Some(Born::Date(date(1938, 4, 3))), ..lefevre() },
+        ),
+        (
+            "Mme Lefèvre, 05 56 12 34 56, prévenir son fils Marc au 06 22 33 44 55",
+            Particulars {
+                contact: contact("son fils Marc", Some("06 22 33 44 55"), None),
+                ..lefevre()
+            },
+        ),
+        (
+            "Mme Lefèvre, âgée de 87 ans, inscrite par l'assistante sociale, SW1A 1AA",
+            Particulars {
+                born: age(87),
+                address: some("SW1A 1AA"),
+                asked_by: third(Asker::Other, "l'assistante sociale"),
+                ..person("Mme Lefèvre")
+            },
+        ),
         // The same number twice is one number.
         ("Mme Lefèvre, 05 56 12 34 56, tél 0556123456", lefevre()),
     ];

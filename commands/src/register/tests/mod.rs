@@ -4,7 +4,11 @@ use chrono::NaiveDate;
 
 use super::*;
 
+mod csv;
 mod entry;
+mod export;
+mod field;
+mod props;
 
 /// Monday 23 November 2026.
 fn today() -> NaiveDate {
