@@ -181,6 +181,9 @@ async fn test_the_register_is_kept_in_chat_and_read_only_where_the_law_lets_it()
     resident.accept_invite(WAIT, move |r| r.room_id() == room).await?;
     let skip_resident = resident.seen().len();
     world.coordinator.send_text(&coordination, "!registre 1").await?;
+    // In a direct chat the bot opens with the coordinator.
+    let coordination_id = coordination.clone();
+    world.coordinator.accept_invite(WAIT, move |room| room.room_id() != coordination_id).await?;
     let private = world
         .coordinator
         .wait_for("the entry, privately", WAIT, |m| {
