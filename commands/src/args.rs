@@ -8,7 +8,9 @@ use lazy_regex::{Lazy, Regex, lazy_regex};
 use ruma_common::{OwnedUserId, UserId};
 
 use crate::{
-    command::{AlertAsk, Command, RegistryView, RequestFilter},
+    command::{
+        AlertAsk, CallSaid, CampaignAsk, CampaignKind, Command, RegistryView, RequestFilter,
+    },
     fold::fold,
     period::{Span, read_period},
     pills::Pill,
@@ -244,6 +246,97 @@ pub fn caller(args: &str, pills: &[Pill]) -> Result<(Option<OwnedUserId>, bool),
         word if REMOVE.contains(&fold(word).as_str()) => Ok((Some(person), true)),
         _ => Err(ArgError::Usage),
     }
+}
+
+/// `!campagne` (the board), `!campagne canicule` / `grand froid` / `appels` / a free
+/// name (start), `!campagne fin` (end).
+pub fn campaign(args: &str, _: &[Pill]) -> Result<CampaignAsk, ArgError> {
+    let folded = fold(args);
+    let folded = folded.trim();
+    Ok(match folded {
+        "" | "tableau" | "etat" | "point" | "board" | "status" => CampaignAsk::Board,
+        "fin" | "terminer" | "termine" | "arret" | "arreter" | "stop" | "end" | "over" => {
+            CampaignAsk::End
+        }
+        "canicule" | "chaleur" | "vague de chaleur" | "heatwave" | "heat wave" | "heat" => {
+            CampaignAsk::Start(CampaignKind::Heatwave)
+        }
+        "grand froid" | "froid" | "vague de froid" | "cold" | "cold spell" | "cold wave" => {
+            CampaignAsk::Start(CampaignKind::Cold)
+        }
+        "appels" | "appels mensuelle" | "appels mensuels" | "mensuelle" | "tournee" | "routine"
+        | "calls" | "monthly" | "round" => CampaignAsk::Start(CampaignKind::Routine),
+        _ if args.chars().count() > 60 => return Err(ArgError::Usage),
+        _ => CampaignAsk::Start(CampaignKind::Named(args.trim().to_owned())),
+    })
+}
+
+/// Words that say a call reached the person, all well (folded, whole argument).
+const REACHED: &[&str] = &[
+    "ok",
+    "joint",
+    "jointe",
+    "joints",
+    "bien",
+    "va bien",
+    "tout va bien",
+    "repond",
+    "a repondu",
+    "reached",
+    "fine",
+    "all well",
+    "answered",
+    "well",
+];
+/// Words that say nobody answered.
+const NO_ANSWER: &[&str] = &[
+    "absent",
+    "absente",
+    "pas de reponse",
+    "sans reponse",
+    "repond pas",
+    "ne repond pas",
+    "injoignable",
+    "repondeur",
+    "messagerie",
+    "noanswer",
+    "no answer",
+    "no reply",
+    "voicemail",
+];
+/// Words that say someone must go to the door.
+const VISIT: &[&str] = &["visite", "passer", "aller voir", "visit", "go round", "door"];
+/// Words that open what the person needs.
+const NEEDS: &[&str] = &["besoin", "a besoin", "a besoin de", "needs", "need"];
+
+/// `!appel <n> ok|absent|besoin <ce qu'il faut>|visite`.
+pub fn call(args: &str, _: &[Pill]) -> Result<(u64, CallSaid), ArgError> {
+    let (first, rest) = split_first(args);
+    let number = first.and_then(parse_number).ok_or(ArgError::Usage)?;
+    let rest = rest.trim_start_matches([':', ',', '-', '—']).trim();
+    let folded = fold(rest);
+    let folded = folded.trim_end_matches(['.', '!']).trim();
+    if REACHED.contains(&folded) {
+        return Ok((number, CallSaid::Reached));
+    }
+    if NO_ANSWER.contains(&folded) {
+        return Ok((number, CallSaid::NoAnswer));
+    }
+    if VISIT.contains(&folded) {
+        return Ok((number, CallSaid::Visit));
+    }
+    // The longest opening first: "a besoin de courses" keeps "courses".
+    let mut openings: Vec<&&str> = NEEDS.iter().collect();
+    openings.sort_by_key(|words| std::cmp::Reverse(words.len()));
+    for opening in openings {
+        if let Some(after) = strip_words(rest, &[&opening.split(' ').collect::<Vec<_>>()]) {
+            let what = after.trim_start_matches([':', ',']).trim();
+            if !what.is_empty() {
+                return Ok((number, CallSaid::NeedsHelp(what.to_owned())));
+            }
+        }
+    }
+    Err(ArgError::Usage)
 }
 
 /// Words that open a sign-up to the register, folded.

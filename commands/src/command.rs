@@ -65,6 +65,44 @@ pub enum RegistryView {
     Export,
 }
 
+/// What a check-in campaign is for.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CampaignKind {
+    /// A heat wave (the ORSEC heat plan).
+    Heatwave,
+    /// A cold spell (the cold-wave plan, November to March).
+    Cold,
+    /// The calm days' round: everyone called regularly.
+    Routine,
+    /// Another crisis, by the name the coordinator gave it (a lockdown, a flood).
+    Named(String),
+}
+
+/// What a coordinator asks with `!campagne`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CampaignAsk {
+    /// The board: where the running campaign stands.
+    Board,
+    /// Start one.
+    Start(CampaignKind),
+    /// End the running one, with its report.
+    End,
+}
+
+/// How a caller says a call went (`!appel`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallSaid {
+    /// Reached, all well.
+    Reached,
+    /// No answer.
+    NoAnswer,
+    /// Reached, and needs this.
+    NeedsHelp(String),
+    /// Someone must go to the door.
+    Visit,
+}
+
 /// What a resident asks with `!alerte`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AlertAsk {

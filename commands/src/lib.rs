@@ -56,7 +56,10 @@ pub mod table;
 
 pub use args::MAX_REQUEST_CHARS;
 pub use catalogue::{Catalogue, CatalogueError, Key, Message, render_markup};
-pub use command::{AlertAsk, Command, CommandKind, RegistryView, RequestFilter};
+pub use command::{
+    AlertAsk, CallSaid, CampaignAsk, CampaignKind, Command, CommandKind, RegistryView,
+    RequestFilter,
+};
 pub use fold::fold;
 pub use mask::{Detail, Masked, mask};
 pub use parse::{ParseError, Parsed, parse, strip_reply_fallback};

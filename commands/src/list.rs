@@ -625,6 +625,36 @@ macro_rules! for_each_command {
                 args: nothing,
                 texts: UsagePledge / HelpPledge,
             }
+            /// A coordinator starts a check-in campaign over the register, shows where
+            /// it stands, or ends it with its report.
+            Campaign {
+                /// What.
+                ask: CampaignAsk,
+            } => {
+                words: "campagne" / "campaign",
+                aliases: ["alerte-canicule" Fr, "plan" Fr],
+                who: Coordinator,
+                rooms: [Coordination, Direct],
+                transition: false,
+                args: campaign,
+                texts: UsageCampaign / HelpCampaign,
+            }
+            /// A caller (or a coordinator) records a call of a campaign.
+            Call {
+                /// The register entry called.
+                number: u64,
+                /// How it went.
+                said: CallSaid,
+            } => {
+                words: "appel" / "call",
+                aliases: ["appele" Fr, "called" En],
+                who: Anyone,
+                // Where the lists are: the caller's direct chat (or the coordinators').
+                rooms: [Direct, Coordination],
+                transition: false,
+                args: call,
+                texts: UsageCall / HelpCall,
+            }
             /// A resident asks, in a direct chat, to be on the alert register (for
             /// themself or a relative), or to come off it.
             Alert {

@@ -334,6 +334,8 @@ mod tests {
                 CommandKind::Unenrol,
                 CommandKind::Registry,
                 CommandKind::Caller,
+                CommandKind::Campaign,
+                CommandKind::Call,
                 CommandKind::Help
             ]
         );

@@ -97,6 +97,18 @@ pub enum TransitionError {
     /// The person is not a caller of the register.
     #[error("not a caller")]
     NotCaller,
+    /// A campaign runs already.
+    #[error("campaign #{0} is running")]
+    CampaignRunning(u64),
+    /// The campaign is over.
+    #[error("campaign #{0} is over")]
+    CampaignOver(u64),
+    /// No campaign has this number.
+    #[error("no campaign #{0}")]
+    NoSuchCampaign(u64),
+    /// The register entry is on no list of the campaign.
+    #[error("register entry #{0} is on no list")]
+    NotOnList(u64),
     /// The store failed.
     #[error(transparent)]
     Store(#[from] StoreError),

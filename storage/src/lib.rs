@@ -40,6 +40,8 @@
 //! - `profiles`: the optional profiles people declare for the figures.
 //! - `callers`: the register's callers, named and sworn ([`Store::name_caller`],
 //!   [`Store::accept_caller_clause`]).
+//! - `campaigns`: check-in campaigns over the register ([`Campaign`], [`CheckIn`],
+//!   [`Store::start_campaign`], [`Store::record_call`], [`Store::next_round`]).
 //! - `register`: the commune's alert register, apart from requests ([`Registration`],
 //!   [`Store::enrol`], [`Store::change_entry`], [`Store::unenrol`], [`Store::import`]).
 //!
@@ -89,6 +91,7 @@
 //! this code or not.
 
 mod callers;
+mod campaigns;
 mod codec;
 mod error;
 mod index;
@@ -113,23 +116,16 @@ use std::path::Path;
 
 use sled::Tree;
 
-use crate::{
-    codec::u64_from,
-    meta::META_SCHEMA,
-    model::{
-        AUDIT, BY_REQUESTER, EFFECTS, HANDLED, INFORMED, JOINED, LOG, META, PEOPLE, PROFILES,
-        REGISTER, RELAYS, REQUESTS, ROOMS, SPARES,
-    },
-};
 pub use crate::{
+    campaigns::{Assigned, CallRule},
     error::{StoreError, TransitionError},
     journal::Queued,
     model::{
-        ACKNOWLEDGE_WITHIN, Action, AskedBy, Asker, AuditAction, AuditEntry, Block, Born, Caller,
-        Contact, Effect, Enrolment, FollowUp, Lane, LogEntry, Membership, NewEntry, NewRequest,
-        Outcome, Particulars, Pause, Person, Post, ProfileRecord, Quote, Registration, Repeat,
-        Request, RoomKind, Root, Series, Shape, Signature, Spare, State, Step, Target, ThirdParty,
-        Way,
+        ACKNOWLEDGE_WITHIN, Action, AskedBy, Asker, Attempt, AuditAction, AuditEntry, Block, Born,
+        CallOutcome, Caller, Campaign, CampaignKind, CheckIn, CheckStatus, Contact, Effect,
+        Enrolment, FollowUp, Lane, LogEntry, Membership, NewEntry, NewRequest, Outcome,
+        Particulars, Pause, Person, Post, ProfileRecord, Quote, Registration, Repeat, Request,
+        RoomKind, Root, Series, Shape, Signature, Spare, State, Step, Target, ThirdParty, Way,
     },
     people::{StatusChange, VolunteerSummary},
     privacy::{
@@ -139,14 +135,23 @@ pub use crate::{
     retention::{PSEUDONYM, Purged, Retention},
     stats::{ByState, Commune, Declared, FigureQuery, Figures, Load, SMALL, Volunteers},
 };
+use crate::{
+    codec::u64_from,
+    meta::META_SCHEMA,
+    model::{
+        AUDIT, BY_REQUESTER, CAMPAIGNS, CHECKINS, EFFECTS, HANDLED, INFORMED, JOINED, LOG, META,
+        PEOPLE, PROFILES, REGISTER, RELAYS, REQUESTS, ROOMS, SPARES,
+    },
+};
 
 /// The schema this code reads and writes. Version 2 added the `effects` tree, the
 /// requests' `follow_up` and the follow-up outcomes; version 3 the `erased` outcome and
 /// the effects of an erasure (`redact`, `scrub`, `leave`, `send_data`) and the `audit`
 /// tree; version 4 the `by_requester` index, which opening an older store builds;
-/// version 5 the alert register (`register` tree, its audit actions and the audit's
-/// `entry`, the `confidential` target and the `send_register` effect), which reads as
-/// empty in an older store. An older store reads as it is.
+/// version 5 the alert register and its campaigns (the `register`, `campaigns` and
+/// `checkins` trees, their audit actions and the audit's `entry`, callers in `people`,
+/// the `confidential` target and the `send_register` effect), which read as empty in an
+/// older store. An older store reads as it is.
 pub const SCHEMA_VERSION: u64 = 5;
 
 /// The first schema version with the `by_requester` index.
@@ -170,6 +175,8 @@ pub struct Store {
     audit: Tree,
     profiles: Tree,
     register: Tree,
+    campaigns: Tree,
+    checkins: Tree,
     meta: Tree,
 }
 
@@ -216,6 +223,8 @@ impl Store {
             audit: db.open_tree(AUDIT.name)?,
             profiles: db.open_tree(PROFILES.name)?,
             register: db.open_tree(REGISTER.name)?,
+            campaigns: db.open_tree(CAMPAIGNS.name)?,
+            checkins: db.open_tree(CHECKINS.name)?,
             meta: db.open_tree(META.name)?,
             db,
         };

@@ -15,6 +15,8 @@ pub(crate) const META_SCHEMA: &[u8] = b"schema_version";
 pub(crate) const META_NEXT_NUMBER: &[u8] = b"next_request_number";
 
 /// The next register entry's number.
+/// The next campaign's number.
+pub(crate) const META_NEXT_CAMPAIGN: &[u8] = b"next_campaign_number";
 pub(crate) const META_NEXT_ENTRY: &[u8] = b"next_entry_number";
 pub(crate) const META_SYNCED_AT: &[u8] = b"synced_at";
 

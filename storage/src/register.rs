@@ -81,8 +81,8 @@ impl Store {
         Ok(done)
     }
 
-    /// Takes entry `number` off the register (R121-11: at any time, on request): nothing
-    /// of it is kept but the audit line, which names its number and `reason`. Returns it
+    /// Takes entry `number` off the register (R121-11: at any time, on request), with its
+    /// check-ins in campaigns: nothing of it is kept but the audit line, which names its number and `reason`. Returns it
     /// as it was, with the effects `plan` gives.
     pub async fn unenrol(
         &self,
@@ -92,10 +92,15 @@ impl Store {
         now: DateTime<Utc>,
         plan: impl Fn(&Registration) -> Vec<Effect>,
     ) -> Result<(Registration, Vec<Queued>), TransitionError> {
-        let done = (&self.register, &self.audit, &self.effects)
-            .transaction(|(register, audit, effects)| {
+        // Read first: its check-ins in campaigns go with it.
+        let checks = self.checkins_of_entry(number)?;
+        let done = (&self.register, &self.checkins, &self.audit, &self.effects)
+            .transaction(|(register, checkins, audit, effects)| {
                 let entry = get_entry(register, number)?;
                 register.remove(&number.to_be_bytes())?;
+                for key in &checks {
+                    checkins.remove(key)?;
+                }
                 let line = audited(now, actor, AuditAction::Unenrol, number, reason);
                 append_audit(audit, &line)?;
                 let queued = journal(effects, plan(&entry), &[])?;
@@ -164,6 +169,18 @@ impl Store {
         self.audit.transaction(|audit| append_audit(audit, &line)).map_err(transition_error)?;
         self.flush().await?;
         Ok(())
+    }
+
+    /// The keys of `entry`'s check-ins, in every campaign.
+    pub(crate) fn checkins_of_entry(&self, entry: u64) -> Result<Vec<sled::IVec>, StoreError> {
+        let mut keys = Vec::new();
+        for key in self.checkins.iter().keys() {
+            let key = key?;
+            if key.get(8..) == Some(&entry.to_be_bytes()[..]) {
+                keys.push(key);
+            }
+        }
+        Ok(keys)
     }
 
     /// One register entry.

@@ -248,3 +248,91 @@ async fn callers_are_named_on_record_and_read_nothing_before_they_accept_the_cla
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_campaign_calls_round_after_round_retries_escalates_and_hands_over() -> TestResult {
+    use entraide_storage::{Assigned, CallOutcome, CallRule, CampaignKind, CheckStatus};
+    let dir = tempfile::tempdir()?;
+    let store = Store::open(dir.path())?;
+    for n in 0..3 {
+        let new = entry(
+            person(&format!("Personne {n}"), &format!("05 56 00 00 0{n}")),
+            Way::Coordinator,
+            AGENT,
+        );
+        store.enrol(new, None, at(0), |_| Vec::new()).await?;
+    }
+    let lists: Vec<Assigned> = (1..=3)
+        .map(|entry| Assigned {
+            entry,
+            caller: if entry == 3 { LOUISE } else { CLAIRE }.to_owned(),
+            area: None,
+        })
+        .collect();
+    let (campaign, _) = store
+        .start_campaign(CampaignKind::Heatwave, AGENT, &lists, at(1), |_, checks| {
+            assert_eq!(checks.len(), 3, "the plan sees every check-in");
+            Vec::new()
+        })
+        .await?;
+    assert_eq!((campaign.number, campaign.round), (1, 1));
+    let again =
+        store.start_campaign(CampaignKind::Cold, AGENT, &lists, at(1), |_, _| Vec::new()).await;
+    assert!(matches!(again, Err(TransitionError::CampaignRunning(1))), "{again:?}");
+
+    let rule = CallRule { retry_after: TimeDelta::hours(2), attempts: 2 };
+    let hour = |h: i64| at(1) + TimeDelta::hours(h);
+    store.record_call(1, 1, CLAIRE, CallOutcome::Reached, rule, hour(1), |_| Vec::new()).await?;
+    let (check, _) = store
+        .record_call(1, 2, CLAIRE, CallOutcome::NoAnswer, rule, hour(1), |_| Vec::new())
+        .await?;
+    assert_eq!((check.status, check.retry_at), (CheckStatus::NoAnswer, Some(hour(3))));
+    let early = store.retry_due(1, 2, hour(2), |_| Vec::new()).await;
+    assert!(matches!(early, Err(TransitionError::EntryUnchanged(2))), "not before its time");
+    store.retry_due(1, 2, hour(3), |_| Vec::new()).await?;
+    let twice = store.retry_due(1, 2, hour(4), |_| Vec::new()).await;
+    assert!(twice.is_err(), "reminded once");
+    let (check, _) = store
+        .record_call(1, 2, CLAIRE, CallOutcome::NoAnswer, rule, hour(4), |_| Vec::new())
+        .await?;
+    assert_eq!(check.status, CheckStatus::Escalated, "two calls unanswered");
+    let off =
+        store.record_call(1, 9, CLAIRE, CallOutcome::Reached, rule, hour(4), |_| Vec::new()).await;
+    assert!(matches!(off, Err(TransitionError::NotOnList(9))), "{off:?}");
+
+    // Louise said nothing: her open check-in goes to Claire; a closed one would stay.
+    let (moved, _) = store.hand_over(1, LOUISE, CLAIRE, |_| Vec::new()).await?;
+    assert_eq!(moved.iter().map(|c| c.entry).collect::<Vec<_>>(), [3]);
+    assert!(store.hand_over(1, LOUISE, CLAIRE, |_| Vec::new()).await.is_err(), "nothing left");
+
+    let soon = store.next_round(1, TimeDelta::hours(24), hour(5), |_, _| Vec::new()).await;
+    assert!(soon.is_err(), "not before the round's time");
+    let (next, _) = store
+        .next_round(1, TimeDelta::hours(24), hour(25), |_, checks| {
+            assert!(checks.iter().all(|c| c.status == CheckStatus::Waiting));
+            Vec::new()
+        })
+        .await?;
+    assert_eq!(next.round, 2);
+    assert_eq!(store.checkin(1, 2)?.ok_or("check-in 2")?.attempts.len(), 2, "the calls stay");
+
+    // An entry taken off the register leaves the lists.
+    store.unenrol(3, AGENT, None, hour(26), |_| Vec::new()).await?;
+    assert_eq!(store.checkins(1)?.len(), 2);
+    let (over, _) = store.end_campaign(1, AGENT, hour(30), |_| Vec::new()).await?;
+    assert_eq!(over.ended_at, Some(hour(30)));
+    let late =
+        store.record_call(1, 1, CLAIRE, CallOutcome::Reached, rule, hour(31), |_| Vec::new()).await;
+    assert!(matches!(late, Err(TransitionError::CampaignOver(1))), "{late:?}");
+    assert!(store.running_campaign()?.is_none());
+
+    // Claire forgotten: the lists keep the calls, under a pseudonym.
+    store.forget(CLAIRE, hour(32), ErasedBy::Themselves, |_, _| Vec::new()).await?;
+    assert!(
+        store.trees_holding(CLAIRE.as_bytes())?.is_empty(),
+        "{:?}",
+        store.trees_holding(CLAIRE.as_bytes())
+    );
+    assert_eq!(store.checkin(1, 2)?.ok_or("check-in 2")?.attempts.len(), 2);
+    Ok(())
+}

@@ -307,6 +307,8 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
             (AuditAction::NameCaller, r#""name_caller""#),
             (AuditAction::UnnameCaller, r#""unname_caller""#),
             (AuditAction::CallerAccepted, r#""caller_accepted""#),
+            (AuditAction::StartCampaign, r#""start_campaign""#),
+            (AuditAction::EndCampaign, r#""end_campaign""#),
         ],
         |action| match action {
             AuditAction::Vet => 0,
@@ -328,8 +330,10 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
             AuditAction::NameCaller => 16,
             AuditAction::UnnameCaller => 17,
             AuditAction::CallerAccepted => 18,
+            AuditAction::StartCampaign => 19,
+            AuditAction::EndCampaign => 20,
         },
-        19,
+        21,
     )?;
     pinned(
         &AuditEntry {
@@ -786,6 +790,72 @@ fn a_register_entry_keeps_its_pinned_form() -> TestResult {
         pinned(&way, form)?;
     }
     pinned(&Enrolment::Active, r#""active""#)?;
+    Ok(())
+}
+
+#[test]
+fn a_campaign_and_its_checkins_keep_their_pinned_form() -> TestResult {
+    use entraide_storage::{Attempt, CallOutcome, Campaign, CampaignKind, CheckIn, CheckStatus};
+    pinned(
+        &Campaign {
+            number: 2,
+            kind: CampaignKind::Named("confinement".to_owned()),
+            started_at: at(1),
+            started_by: "@agent:x".to_owned(),
+            round: 3,
+            round_started: at(2),
+            ended_at: None,
+        },
+        concat!(
+            r#"{"number":2,"kind":{"named":"confinement"},"started_at":"2026-11-23T10:01:00Z","#,
+            r#""started_by":"@agent:x","round":3,"round_started":"2026-11-23T10:02:00Z","#,
+            r#""ended_at":null}"#
+        ),
+    )?;
+    for (kind, form) in [
+        (CampaignKind::Heatwave, r#""heatwave""#),
+        (CampaignKind::Cold, r#""cold""#),
+        (CampaignKind::Routine, r#""routine""#),
+    ] {
+        pinned(&kind, form)?;
+    }
+    pinned(
+        &CheckIn {
+            campaign: 2,
+            entry: 7,
+            caller: "@zoe:x".to_owned(),
+            area: Some("Centre".to_owned()),
+            status: CheckStatus::NoAnswer,
+            attempts: vec![Attempt {
+                at: at(3),
+                round: 1,
+                by: "@zoe:x".to_owned(),
+                outcome: CallOutcome::NoAnswer,
+            }],
+            retry_at: Some(at(5)),
+        },
+        concat!(
+            r#"{"campaign":2,"entry":7,"caller":"@zoe:x","area":"Centre","status":"no_answer","#,
+            r#""attempts":[{"at":"2026-11-23T10:03:00Z","round":1,"by":"@zoe:x","#,
+            r#""outcome":"no_answer"}],"retry_at":"2026-11-23T10:05:00Z"}"#
+        ),
+    )?;
+    for (status, form) in [
+        (CheckStatus::Waiting, r#""waiting""#),
+        (CheckStatus::Reached, r#""reached""#),
+        (CheckStatus::NeedsHelp, r#""needs_help""#),
+        (CheckStatus::Visit, r#""visit""#),
+        (CheckStatus::Escalated, r#""escalated""#),
+    ] {
+        pinned(&status, form)?;
+    }
+    for (outcome, form) in [
+        (CallOutcome::Reached, r#""reached""#),
+        (CallOutcome::NeedsHelp, r#""needs_help""#),
+        (CallOutcome::Visit, r#""visit""#),
+    ] {
+        pinned(&outcome, form)?;
+    }
     Ok(())
 }
 

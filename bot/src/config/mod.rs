@@ -103,6 +103,8 @@ pub struct Config {
     pub controller: Option<String>,
     /// When the bot follows up on requests that wait.
     pub follow_up: FollowUp,
+    /// The rhythm of check-in campaigns (crisis mode).
+    pub campaign: CampaignConfig,
     /// How long personal data is kept.
     pub retention: Retention,
     /// How much one person may ask.
@@ -264,6 +266,8 @@ struct File {
     #[serde(default)]
     follow_up: FollowUp,
     #[serde(default)]
+    campaign: CampaignConfig,
+    #[serde(default)]
     retention: Retention,
     #[serde(default)]
     limits: Limits,
@@ -410,6 +414,7 @@ impl Config {
             neighbourhoods.push(Neighbourhood { room: n.room.0, name: n.name, commune });
         }
         check_follow_up(&file.follow_up)?;
+        check_campaign(&file.campaign)?;
         if file.limits.open_requests == 0 || file.limits.requests_per_day == 0 {
             return invalid("limits", "each limit must allow at least one request".to_owned());
         }
@@ -435,12 +440,69 @@ impl Config {
             neighbourhoods,
             contact,
             follow_up: file.follow_up,
+            campaign: file.campaign,
             retention: file.retention,
             limits: file.limits,
             figures: file.figures,
             controller: file.community.controller,
         })
     }
+}
+
+/// The rhythm of a check-in campaign (crisis mode). Written as "2h", "1d".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CampaignConfig {
+    /// A person not reached is to be called again this long after the last try.
+    #[serde(with = "humantime_serde")]
+    pub retry_after: Duration,
+    /// After this many calls without an answer in a round, the coordinators are alerted
+    /// with the emergency contact and the address.
+    pub attempts: u32,
+    /// A round of calls starts again this often, until the campaign ends.
+    #[serde(with = "humantime_serde")]
+    pub round_every: Duration,
+    /// A caller who recorded nothing for this long while people on their list wait has
+    /// them handed to another caller.
+    #[serde(with = "humantime_serde")]
+    pub quiet_after: Duration,
+}
+
+impl Default for CampaignConfig {
+    /// Again after two hours, alert after three unanswered calls, a round a day, a quiet
+    /// caller's list handed over after four hours.
+    fn default() -> CampaignConfig {
+        CampaignConfig {
+            retry_after: 2 * HOUR,
+            attempts: 3,
+            round_every: 24 * HOUR,
+            quiet_after: 4 * HOUR,
+        }
+    }
+}
+
+/// Each delay is positive, at least one call is made, and a retry fits in a round.
+fn check_campaign(campaign: &CampaignConfig) -> Result<(), ConfigError> {
+    let CampaignConfig { retry_after, attempts, round_every, quiet_after } = *campaign;
+    for (option, delay) in [
+        ("campaign.retry_after", retry_after),
+        ("campaign.round_every", round_every),
+        ("campaign.quiet_after", quiet_after),
+    ] {
+        if delay.is_zero() {
+            return invalid(option, "expected a delay longer than zero, such as \"2h\"".to_owned());
+        }
+    }
+    if attempts == 0 {
+        return invalid("campaign.attempts", "at least one call is made".to_owned());
+    }
+    if retry_after >= round_every {
+        return invalid(
+            "campaign.retry_after",
+            "a person not reached is called again within the round (round_every)".to_owned(),
+        );
+    }
+    Ok(())
 }
 
 /// Each delay is positive, and each step of a phase comes after the one before it.

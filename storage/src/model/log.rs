@@ -85,6 +85,10 @@ pub enum AuditAction {
     UnnameCaller,
     /// A caller accepted the confidentiality clause (the actor is the caller).
     CallerAccepted,
+    /// Started a check-in campaign (its number in `entry`).
+    StartCampaign,
+    /// Ended a check-in campaign (its number in `entry`).
+    EndCampaign,
 }
 
 /// One line of the audit of the coordinators' actions.

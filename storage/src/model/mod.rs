@@ -28,6 +28,8 @@
 //! | `informed` | Matrix user id, UTF-8                        | when told of their data, Unix ms, `u64`|
 //! | `by_requester` | requester id, NUL, request number, `u64` | empty: the index of [`Request`]s by requester |
 //! | `register` | entry number, `u64`                          | [`Registration`]                       |
+//! | `campaigns` | campaign number, `u64`                      | [`Campaign`]                           |
+//! | `checkins` | campaign number, `u64`, then entry number, `u64` | [`CheckIn`]                        |
 //! | `meta`     | `schema_version`, `next_request_number`,     | raw `u64`                              |
 //! |            | `next_entry_number`, `synced_at` (Unix ms)   |                                        |
 //! |            | `charter_version`: the charter the volunteers| UTF-8 text                             |
@@ -42,6 +44,8 @@
 //!   [`Pause`] and [`Caller`].
 //! - In `rooms`: [`RoomKind`].
 //! - In `spares`: [`Spare`].
+//! - In `campaigns`: [`Campaign`] and [`CampaignKind`]; in `checkins`: [`CheckIn`],
+//!   [`CheckStatus`], [`Attempt`] and [`CallOutcome`].
 //! - In `register`: [`Registration`], and inside it [`Enrolment`], [`Way`] and
 //!   [`Particulars`] (with [`Born`], [`Contact`], [`AskedBy`], [`ThirdParty`] and [`Asker`]).
 //! - In `effects`: [`Effect`], and inside it [`Action`], [`Target`], [`Shape`], [`Quote`],
@@ -70,6 +74,7 @@
 //! [`Store::open`]: crate::Store::open
 //! [`Store::create_request`]: crate::Store::create_request
 
+mod campaign;
 mod effect;
 mod log;
 mod person;
@@ -79,11 +84,12 @@ mod room;
 
 pub use entraide_commands::register::{AskedBy, Asker, Born, Contact, Particulars, ThirdParty};
 pub use entraide_commands::{
-    Category, DayPart, Key, Lang, Message, Profile, Reading, Relation, Repeat, VolunteerStatus,
-    When,
+    CampaignKind, Category, DayPart, Key, Lang, Message, Profile, Reading, Relation, Repeat,
+    VolunteerStatus, When,
 };
 
 pub use self::{
+    campaign::{Attempt, CallOutcome, Campaign, CheckIn, CheckStatus},
     effect::{Action, Effect, Lane, Membership, Quote, Root, Shape, Target},
     log::{AuditAction, AuditEntry, LogEntry, Outcome},
     person::{Block, Caller, Pause, Person, ProfileRecord, Signature},
@@ -101,6 +107,8 @@ pub(crate) enum KeyForm {
     Text,
     /// UTF-8 text (a Matrix id or a pseudonym), a NUL byte and a big-endian `u64`.
     TextThenNumber,
+    /// Two big-endian `u64`.
+    TwoNumbers,
 }
 
 /// A tree of the store: its name in sled and how its keys are written.
@@ -142,6 +150,10 @@ pub(crate) const AUDIT: TreeSpec = TreeSpec { name: "audit", keys: KeyForm::Numb
 /// Requester id, NUL, request number → nothing: the index of each person's requests.
 pub(crate) const BY_REQUESTER: TreeSpec =
     TreeSpec { name: "by_requester", keys: KeyForm::TextThenNumber };
+/// Campaign number → [`Campaign`].
+pub(crate) const CAMPAIGNS: TreeSpec = TreeSpec { name: "campaigns", keys: KeyForm::Number };
+/// Campaign number and entry number, both big-endian → [`CheckIn`].
+pub(crate) const CHECKINS: TreeSpec = TreeSpec { name: "checkins", keys: KeyForm::TwoNumbers };
 /// Entry number → [`Registration`]: the alert register.
 pub(crate) const REGISTER: TreeSpec = TreeSpec { name: "register", keys: KeyForm::Number };
 /// Schema version, request counter, and when the last sync ended.
@@ -160,6 +172,15 @@ impl TreeSpec {
             KeyForm::Text => match std::str::from_utf8(key) {
                 Ok(text) => text.to_owned(),
                 Err(_) => format!("\"{}\" (not UTF-8)", key.escape_ascii()),
+            },
+            KeyForm::TwoNumbers => match (key.get(..8), key.get(8..)) {
+                (Some(first), Some(second)) if key.len() == 16 => {
+                    let number = |bytes: &[u8]| {
+                        <[u8; 8]>::try_from(bytes).map(u64::from_be_bytes).unwrap_or_default()
+                    };
+                    format!("{} #{}", number(first), number(second))
+                }
+                _ => format!("\"{}\" (not two 8-byte numbers)", key.escape_ascii()),
             },
             KeyForm::TextThenNumber => {
                 let parts = key.len().checked_sub(9).map(|at| key.split_at(at));

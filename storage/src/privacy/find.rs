@@ -10,8 +10,8 @@ use crate::{
     Store, StoreError,
     codec::decode,
     model::{
-        AUDIT, Action, AuditEntry, EFFECTS, Effect, LOG, Lane, LogEntry, PEOPLE, Person, REGISTER,
-        REQUESTS, ROOMS, Registration, Request, RoomKind, Shape, Target,
+        AUDIT, Action, AuditEntry, CHECKINS, CheckIn, EFFECTS, Effect, LOG, Lane, LogEntry, PEOPLE,
+        Person, REGISTER, REQUESTS, ROOMS, Registration, Request, RoomKind, Shape, Target,
     },
 };
 
@@ -41,6 +41,8 @@ pub(super) struct Found {
     pub(super) audit: Vec<IVec>,
     /// Register entries they entered or name them as the emergency contact.
     pub(super) register: Vec<IVec>,
+    /// Check-ins they call or called, and those of their own registration.
+    pub(super) checkins: Vec<IVec>,
 }
 
 impl Found {
@@ -54,6 +56,7 @@ impl Found {
             && self.effects.is_empty()
             && self.audit.is_empty()
             && self.register.is_empty()
+            && self.checkins.is_empty()
     }
 }
 
@@ -116,6 +119,19 @@ impl Store {
             let entry: Registration = decode(&bytes, REGISTER, &key)?;
             if entry.names(user_id) {
                 found.register.push(key);
+            }
+        }
+        let own_entries: Vec<u64> = found
+            .register
+            .iter()
+            .filter_map(|key| <[u8; 8]>::try_from(key.as_ref()).ok().map(u64::from_be_bytes))
+            .collect();
+        for item in self.checkins.iter() {
+            let (key, bytes) = item?;
+            let check: CheckIn = decode(&bytes, CHECKINS, &key)?;
+            let calls = check.caller == user_id || check.attempts.iter().any(|a| a.by == user_id);
+            if calls || (register && own_entries.contains(&check.entry)) {
+                found.checkins.push(key);
             }
         }
         for item in self.rooms.iter() {

@@ -14,8 +14,8 @@ use crate::{
     index::reindex,
     journal::{Queued, journal},
     model::{
-        AUDIT, Action, AuditEntry, EFFECTS, Effect, FollowUp, LOG, LogEntry, Outcome, PEOPLE,
-        Person, REGISTER, REQUESTS, ROOMS, Registration, Request, RoomKind, State,
+        AUDIT, Action, AuditEntry, CHECKINS, CheckIn, EFFECTS, Effect, FollowUp, LOG, LogEntry,
+        Outcome, PEOPLE, Person, REGISTER, REQUESTS, ROOMS, Registration, Request, RoomKind, State,
     },
     transition::append_log,
 };
@@ -274,6 +274,7 @@ impl Store {
             &self.audit,
             &self.profiles,
             &self.register,
+            &self.checkins,
         );
         let done = trees.transaction(
             |(
@@ -288,6 +289,7 @@ impl Store {
                 audit,
                 profiles,
                 register,
+                checkins,
             )| {
                 let mut pass = Forgotten::default();
                 let mut relays = Vec::new();
@@ -412,6 +414,28 @@ impl Store {
                         contact.matrix = None;
                     }
                     put(register, REGISTER, key, &entry)?;
+                }
+                let mut gone = HashSet::new();
+                for key in &found.register {
+                    if register.get(key)?.is_none() {
+                        gone.extend(<[u8; 8]>::try_from(key.as_ref()).ok().map(u64::from_be_bytes));
+                    }
+                }
+                for key in &found.checkins {
+                    let Some(bytes) = checkins.get(key)? else { continue };
+                    let mut check: CheckIn = decode(&bytes, CHECKINS, key).map_err(abort_store)?;
+                    // The check-ins of their own registration, gone with it.
+                    if gone.contains(&check.entry) {
+                        checkins.remove(key)?;
+                        continue;
+                    }
+                    if check.caller == user_id {
+                        pseudonym.clone_into(&mut check.caller);
+                    }
+                    for attempt in check.attempts.iter_mut().filter(|a| a.by == user_id) {
+                        pseudonym.clone_into(&mut attempt.by);
+                    }
+                    put(checkins, CHECKINS, key, &check)?;
                 }
                 for key in &found.effects {
                     let Some(bytes) = effects.remove(key)? else { continue };
