@@ -83,6 +83,10 @@ impl Failure {
             | TransitionError::NoSuchEntry(_)
             | TransitionError::EntryUnchanged(_)
             | TransitionError::NotCaller
+            | TransitionError::CampaignRunning(_)
+            | TransitionError::CampaignOver(_)
+            | TransitionError::NoSuchCampaign(_)
+            | TransitionError::NotOnList(_)
             | TransitionError::Store(_) => None,
         }
     }
@@ -151,6 +155,11 @@ pub fn message(texts: &Catalogue, failure: &Failure, lang: Lang) -> Option<Messa
             TransitionError::NoSuchEntry(number) => with_number(Key::NoSuchEntry, *number),
             TransitionError::EntryUnchanged(number) => with_number(Key::EntryUnchanged, *number),
             TransitionError::NotCaller => render(Key::PledgeNotCaller, &[]),
+            TransitionError::CampaignRunning(number) => with_number(Key::CampaignRunning, *number),
+            TransitionError::CampaignOver(_) | TransitionError::NoSuchCampaign(_) => {
+                render(Key::CallNoCampaign, &[])
+            }
+            TransitionError::NotOnList(number) => with_number(Key::CallNotYours, *number),
             TransitionError::Store(_) => render(Key::InternalError, &[]),
         },
         Failure::Blocked => render(Key::RequestBlocked, &[]),

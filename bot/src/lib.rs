@@ -26,12 +26,15 @@
 //!   the one [`Clock`], the outbox), and the helpers every command uses.
 //! - `bot`: the `Scheme` and the live Matrix client, for effects.
 //! - `charter`: the volunteers' charter and its version.
+//! - `campaign`: check-in campaigns over the alert register as decisions (who calls
+//!   whom, the lists, the alerts, the board, the report).
 //! - [`sheets`]: spreadsheets in and out of the alert register (import, the préfet's
 //!   export).
 //! - [`report`]: the commune's figures as a notice, a chart, a table and a summary.
 //! - [`run`]: starts everything and stops cleanly when `shutdown` resolves.
 
 mod bot;
+mod campaign;
 mod charter;
 mod clock;
 mod cmd;

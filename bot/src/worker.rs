@@ -142,6 +142,7 @@ async fn on_message(bot: &Bot, written: Written, body: &str, html: Option<&str>)
         lang,
         place: place.as_ref().map_or(Place::Other, |place| *place),
         roles: roles.as_ref().map_or_else(|_| Default::default(), |roles| *roles),
+        handled_as: None,
     };
     let result = match (parsed, place, roles) {
         (Err(error), _, _) => Err(Failure::Parse(error)),

@@ -307,7 +307,7 @@ const NO_ANSWER: &[&str] = &[
 /// Words that say someone must go to the door.
 const VISIT: &[&str] = &["visite", "passer", "aller voir", "visit", "go round", "door"];
 /// Words that open what the person needs.
-const NEEDS: &[&str] = &["besoin", "a besoin", "a besoin de", "needs", "need"];
+const NEEDS: &[&str] = &["besoin", "besoin de", "a besoin", "a besoin de", "needs", "need"];
 
 /// `!appel <n> ok|absent|besoin <ce qu'il faut>|visite`.
 pub fn call(args: &str, _: &[Pill]) -> Result<(u64, CallSaid), ArgError> {

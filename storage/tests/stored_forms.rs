@@ -680,6 +680,17 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
                     r#""asked_by":"@agent:x"},"lang":"fr"}"#
                 ),
             ),
+            (
+                Action::SendFile {
+                    room: "!coordination:x".to_owned(),
+                    name: "campagne-1.csv".to_owned(),
+                    text: "tour;personnes\r\n".to_owned(),
+                },
+                concat!(
+                    r#"{"action":"send_file","room":"!coordination:x","name":"campagne-1.csv","#,
+                    r#""text":"tour;personnes\r\n"}"#
+                ),
+            ),
         ],
         |action| match action {
             Action::Notice { .. } => 0,
@@ -698,8 +709,9 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
             Action::MoveOut { .. } => 13,
             Action::Moderate { .. } => 14,
             Action::SendRegister { .. } => 15,
+            Action::SendFile { .. } => 16,
         },
-        16,
+        17,
     )?;
     Ok(())
 }

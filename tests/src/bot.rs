@@ -70,6 +70,7 @@ pub fn config_for(
         neighbourhoods: Vec::new(),
         contact: None,
         follow_up: entraide::config::FollowUp::default(),
+        campaign: entraide::config::CampaignConfig::default(),
         controller: None,
         retention: entraide::config::Retention::default(),
         // Scenarios where one person posts many requests (a downtime backlog, the crash

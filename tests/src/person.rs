@@ -357,6 +357,24 @@ impl Person {
         self.send(room_id, RoomMessageEventContent::text_plain(body)).await
     }
 
+    /// Posts `data` as the file `name` of type `kind` (encrypted in an encrypted room, as
+    /// clients do) and returns its event id.
+    pub async fn send_file(
+        &self,
+        room_id: &RoomId,
+        name: &str,
+        kind: &mime::Mime,
+        data: Vec<u8>,
+    ) -> Result<OwnedEventId> {
+        let config = matrix_sdk::attachment::AttachmentConfig::new();
+        let response = self
+            .room(room_id)?
+            .send_attachment(name, kind, data, config)
+            .await
+            .with_context(|| format!("{} posting a file in {room_id}", self.localpart))?;
+        Ok(response.event_id)
+    }
+
     /// Sends any message content (a reply, a thread message, an edit…) and
     /// returns its event id.
     pub async fn send(

@@ -255,3 +255,223 @@ async fn test_the_coordinators_are_reminded_of_an_acknowledgement_before_it_is_l
     ensure!(reminders == 1, "{reminders} reminders");
     Ok(())
 }
+
+/// The numbers of the register entries on the lists `person` was sent, in `room`.
+fn listed(world: &World, person: &Person, room: &RoomId) -> Vec<u64> {
+    let mut numbers: Vec<u64> = person
+        .seen()
+        .iter()
+        .filter(|m| m.room_id == room && m.sender == world.bot_id)
+        .flat_map(|m| {
+            m.text()
+                .lines()
+                .filter_map(|line| world.texts.args(Lang::Fr, Key::CampaignListLine, line))
+                .filter_map(|args| args.get("number")?.parse().ok())
+                .collect::<Vec<u64>>()
+        })
+        .collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    numbers
+}
+
+/// `person`'s direct chat with the bot, once the bot opened it and they joined.
+async fn direct_of(world: &World, person: &Person) -> Result<matrix_sdk::ruma::OwnedRoomId> {
+    // The only invitation left: the neighbourhood room's was accepted as they came in.
+    let neighbourhood = world.neighbourhood.clone();
+    person.accept_invite(WAIT, move |room| room.room_id() != neighbourhood).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn test_a_heatwave_campaign_from_the_spreadsheet_to_the_report() -> Result<()> {
+    let mut world = World::start(false).await?;
+    let coordination = world.coordination_room.clone();
+    let volunteer = world.volunteer("benevole").await?;
+
+    // The commune's spreadsheet: 30 people, and two rows that cannot make an entry.
+    let mut csv = "Nom;Prénom;Âge;Adresse;Téléphone;Quartier;Contact d'urgence\r\n".to_owned();
+    for n in 1..=30 {
+        let area = if n % 2 == 0 { "Centre" } else { "Les Tilleuls" };
+        csv.push_str(&format!(
+            "Martin{n};Jeanne;{};{n} rue des Lilas;05 56 00 00 {n:02};{area};sa fille 06 11 22 33 {n:02}\r\n",
+            70 + n
+        ));
+    }
+    csv.push_str(";;80;1 rue Haute;05 56 99 99 99;Centre;\r\n");
+    csv.push_str("Roux;Anne;85;;;Centre;\r\n");
+    let posted = world
+        .coordinator
+        .send_file(&coordination, "registre.csv", &mime::TEXT_CSV, csv.into_bytes())
+        .await?;
+    let report = world
+        .coordinator
+        .wait_for("the import's report", WAIT, |m| m.in_reply_to.as_ref() == Some(&posted))
+        .await?;
+    let done = line(&world, &report, Lang::Fr, Key::ImportDone)?;
+    ensure!(done.get("taken").map(String::as_str) == Some("30"), "{}", report.body);
+    ensure!(done.get("refused").map(String::as_str) == Some("2"), "{}", report.body);
+    let store = world.bot()?.store.clone();
+    ensure!(store.register()?.len() == 30, "30 entries");
+
+    // Three callers named; one never accepts the clause and is given nothing.
+    let alice = world.resident("alice").await?;
+    let bob = world.resident("bob").await?;
+    let carol = world.resident("carol").await?;
+    let mut directs = Vec::new();
+    for caller in [&alice, &bob, &carol] {
+        ask(&world, &coordination, &format!("!appelant {}", caller.user_id)).await?;
+        let direct = direct_of(&world, caller).await?;
+        caller
+            .wait_for("the clause", WAIT, |m| {
+                m.room_id == direct && m.text().contains("!engagement")
+            })
+            .await?;
+        directs.push(direct);
+    }
+    for (caller, direct) in [(&alice, &directs[0]), (&bob, &directs[1])] {
+        let sworn = answer_to(&world, caller, direct, "!engagement").await?;
+        ensure!(world.texts.is(Lang::Fr, Key::CallerSworn, sworn.text()), "{}", sworn.body);
+    }
+
+    // The campaign: the two sworn callers get 15 each, privately; Carol nothing.
+    let started = ask(&world, &coordination, "!campagne canicule").await?;
+    let said = line(&world, &started, Lang::Fr, Key::CampaignStarted)?;
+    ensure!(said.get("count").map(String::as_str) == Some("30"), "{}", started.body);
+    ensure!(said.get("callers").map(String::as_str) == Some("2"), "{}", started.body);
+    let (alice_dm, bob_dm, carol_dm) = (directs[0].clone(), directs[1].clone(), directs[2].clone());
+    for (caller, direct) in [(&alice, &alice_dm), (&bob, &bob_dm)] {
+        wait_until_listed(&world, caller, direct, 15).await?;
+    }
+    ensure!(listed(&world, &carol, &carol_dm).is_empty(), "Carol never pledged");
+    let (alices, bobs) = (listed(&world, &alice, &alice_dm), listed(&world, &bob, &bob_dm));
+    ensure!(alices.iter().all(|n| !bobs.contains(n)), "{alices:?} {bobs:?}");
+
+    // Alice: one reached, one who needs groceries (a request relayed to the volunteers).
+    let reached = answer_to(&world, &alice, &alice_dm, &format!("!appel {} ok", alices[0])).await?;
+    ensure!(
+        world.texts.is_about(Lang::Fr, Key::CallReached, reached.text(), alices[0]),
+        "{}",
+        reached.body
+    );
+    let needs = format!("!appel {} besoin de courses pour demain matin", alices[1]);
+    answer_to(&world, &alice, &alice_dm, &needs).await?;
+    world
+        .coordinator
+        .wait_for("the need, to the coordinators", WAIT, |m| {
+            m.room_id == coordination
+                && m.text().contains("courses pour demain matin")
+                && m.text().contains("rue des Lilas")
+        })
+        .await?;
+    volunteer
+        .wait_for("the need relayed", WAIT, |m| {
+            m.room_id == world.volunteers_room && m.text().contains("courses pour demain matin")
+        })
+        .await?;
+    // Someone else's person, or a stranger's call, is refused.
+    let not_hers = answer_to(&world, &alice, &alice_dm, &format!("!appel {} ok", bobs[0])).await?;
+    ensure!(
+        world.texts.is_about(Lang::Fr, Key::CallNotYours, not_hers.text(), bobs[0]),
+        "{}",
+        not_hers.body
+    );
+    let carols = answer_to(&world, &carol, &carol_dm, &format!("!appel {} ok", bobs[0])).await?;
+    ensure!(
+        world.texts.is_about(Lang::Fr, Key::CallNotYours, carols.text(), bobs[0]),
+        "{}",
+        carols.body
+    );
+
+    // Bob: no answer, three times, reminded in between; then the coordinators alerted.
+    let clock = world.bot()?.clock.clone();
+    let two_hours = std::time::Duration::from_secs(2 * 3600 + 60);
+    let missed = format!("!appel {} absent", bobs[0]);
+    answer_to(&world, &bob, &bob_dm, &missed).await?;
+    for _ in 0..2 {
+        clock.advance(two_hours);
+        bob.wait_for("the reminder to call again", WAIT, |m| {
+            m.room_id == bob_dm
+                && m.text()
+                    .lines()
+                    .any(|l| world.texts.is_about(Lang::Fr, Key::CallRetry, l, bobs[0]))
+                && !m.text().is_empty()
+        })
+        .await?;
+        answer_to(&world, &bob, &bob_dm, &missed).await?;
+    }
+    let alert = world
+        .coordinator
+        .wait_for("the alert", WAIT, |m| {
+            m.room_id == coordination
+                && world.texts.is_about(Lang::Fr, Key::AlertEscalated, first(m), bobs[0])
+        })
+        .await?;
+    ensure!(alert.text().contains("06 11 22 33"), "the emergency contact: {}", alert.body);
+    // Alice said nothing for four hours: her open calls go to Bob.
+    world
+        .coordinator
+        .wait_for("the hand-over", WAIT, |m| {
+            m.room_id == coordination
+                && world.texts.args(Lang::Fr, Key::CampaignHandedOver, m.text()).is_some()
+        })
+        .await?;
+    wait_until_listed(&world, &bob, &bob_dm, 28).await?;
+
+    // A restart mid-campaign loses nothing: Bob goes on, the board tells where it stands.
+    let bot = world.bot.take().context("the bot")?;
+    let (config, kept, clock) = (bot.config.clone(), bot.store.clone(), bot.clock.clone());
+    bot.stop().await?;
+    world.bot = Some(entraide_tests::bot::RunningBot::start_by(config, kept, clock));
+    let after = answer_to(&world, &bob, &bob_dm, &format!("!appel {} ok", alices[2])).await?;
+    ensure!(
+        world.texts.is_about(Lang::Fr, Key::CallReached, after.text(), alices[2]),
+        "{}",
+        after.body
+    );
+    let board = ask(&world, &coordination, "!campagne").await?;
+    let counts = line(&world, &board, Lang::Fr, Key::BoardCounts)?;
+    ensure!(counts.get("reached").map(String::as_str) == Some("2"), "{}", board.body);
+    ensure!(counts.get("needs").map(String::as_str) == Some("1"), "{}", board.body);
+    ensure!(counts.get("escalated").map(String::as_str) == Some("1"), "{}", board.body);
+    ensure!(!board.text().contains("Martin"), "no names on the board: {}", board.body);
+
+    // The end: the report, and its table without a name.
+    let skip = world.coordinator.seen().len();
+    let over = ask(&world, &coordination, "!campagne fin").await?;
+    let report = line(&world, &over, Lang::Fr, Key::CampaignReport)?;
+    ensure!(report.get("people").map(String::as_str) == Some("30"), "{}", over.body);
+    ensure!(report.get("escalations").map(String::as_str) == Some("1"), "{}", over.body);
+    let file = world
+        .coordinator
+        .wait_for("the report's table", WAIT, |m| {
+            m.room_id == coordination && m.sender == world.bot_id && m.file.is_some()
+        })
+        .await?;
+    ensure!(world.coordinator.seen_after(skip).iter().any(|m| m.event_id == file.event_id));
+    let table = String::from_utf8(
+        world.coordinator.download(file.file.as_ref().context("a file")?).await?,
+    )?;
+    ensure!(table.lines().nth(1) == Some("1;30;3;"), "{table}");
+    ensure!(!table.contains("Martin"), "{table}");
+    let none = ask(&world, &coordination, "!campagne").await?;
+    ensure!(world.texts.is(Lang::Fr, Key::CampaignNone, none.text()), "{}", none.body);
+    Ok(())
+}
+
+/// The first line of a message.
+fn first(m: &Seen) -> &str {
+    m.text().lines().next().unwrap_or_default()
+}
+
+/// Waits until `person` was sent at least `count` people on their lists in `room`.
+async fn wait_until_listed(
+    world: &World,
+    person: &Person,
+    room: &RoomId,
+    count: usize,
+) -> Result<()> {
+    entraide_tests::wait_until("the list", WAIT, || async {
+        (listed(world, person, room).len() >= count).then_some(())
+    })
+    .await
+}

@@ -117,6 +117,7 @@ impl Desk {
             lang,
             place,
             roles,
+            handled_as: None,
         })
     }
 

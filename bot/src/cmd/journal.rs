@@ -58,6 +58,8 @@ pub fn line(scheme: &Scheme, lang: Lang, entry: &AuditEntry) -> Message {
             AuditAction::NameCaller => Key::AuditNameCaller,
             AuditAction::UnnameCaller => Key::AuditUnnameCaller,
             AuditAction::CallerAccepted => Key::AuditCallerAccepted,
+            AuditAction::StartCampaign => Key::AuditStartCampaign,
+            AuditAction::EndCampaign => Key::AuditEndCampaign,
         },
         &[("number", &entry.request.or(entry.entry).map(|n| n.to_string()).unwrap_or_default())],
     );

@@ -22,7 +22,9 @@ mod areas;
 mod assign;
 mod ban;
 mod block;
+mod call;
 mod caller;
+mod campaign;
 mod cancel;
 mod charter;
 mod check;
@@ -72,7 +74,7 @@ use crate::{bot::Bot, effects::plan, failure::Failure, matrix::ReplyTo, scheme::
 const LATE_MS: u64 = 5 * 60 * 1000;
 
 /// Everything about the message that carried a command, worked out once.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Ctx {
     /// The room it was written in.
     pub room: OwnedRoomId,
@@ -93,6 +95,10 @@ pub struct Ctx {
     pub place: Place,
     /// Who the author is to the bot.
     pub roles: Roles,
+    /// The key the store marks handled for what the command decides, when it is not the
+    /// message's own id: a call of a campaign that makes a request (`!appel n besoin …`)
+    /// is one event, already marked, and the request another decision.
+    pub handled_as: Option<String>,
 }
 
 impl Ctx {
@@ -101,9 +107,10 @@ impl Ctx {
         &self.reply_to.sender
     }
 
-    /// The command's event id, as the store keys handled events.
+    /// The command's event id, as the store keys handled events (see
+    /// [`Ctx::handled_as`]).
     pub fn event(&self) -> &str {
-        self.reply_to.event.as_str()
+        self.handled_as.as_deref().unwrap_or(self.reply_to.event.as_str())
     }
 
     /// The answer to a command, as an effect: a reply to it, in the thread it was
@@ -283,6 +290,8 @@ pub async fn run(bot: &Bot, ctx: &Ctx, command: Command) -> Result<(), Failure> 
         Command::Alert { ask } => alert::apply(bot, ctx, &ask).await,
         Command::Caller { user, remove } => caller::apply(bot, ctx, user.as_deref(), remove).await,
         Command::Pledge => pledge::apply(bot, ctx).await,
+        Command::Campaign { ask } => campaign::apply(bot, ctx, ask).await,
+        Command::Call { number, said } => call::apply(bot, ctx, number, said).await,
         Command::Help => help::apply(bot, ctx).await,
     }
 }

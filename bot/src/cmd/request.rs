@@ -111,7 +111,7 @@ fn owed(
             urgent: true,
             action: Action::MoveOut {
                 room: ctx.room.to_string(),
-                event: ctx.event().to_owned(),
+                event: ctx.reply_to.event.to_string(),
                 user: ctx.sender().to_string(),
                 lang: ctx.lang,
             },

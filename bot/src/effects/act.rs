@@ -110,6 +110,9 @@ pub async fn carry_out(bot: &Bot, item: &Item) -> Acted {
             let period = Period { start: *from, end: *to };
             report::send_report(bot, room, period, *lang, txn).await
         }
+        (Action::SendFile { room, name, text }, _) => {
+            register::send_file(bot, room, name, text, txn).await
+        }
         (Action::SendRegister { to, lang }, _) => {
             register::send_register(bot, to, *lang, txn).await
         }

@@ -9,6 +9,7 @@
 //! daily for the retention periods); the worker takes the steps, so that decisions stay
 //! serialised with the commands'.
 
+mod campaign;
 mod due;
 mod register;
 mod series;
@@ -88,11 +89,12 @@ pub async fn purge(bot: &Bot) {
 }
 
 /// Makes the occurrences of repeating requests that are due, reminds the coordinators of
-/// the register's acknowledgements due, then takes every step due now, each once,
-/// journalled with what it owes.
+/// the register's acknowledgements due, takes the running campaign's steps, then takes
+/// every step due now, each once, journalled with what it owes.
 pub async fn take_due_steps(bot: &Bot) {
     series::make_due(bot).await;
     register::remind(bot).await;
+    campaign::take_due_steps(bot).await;
     let now = bot.now();
     let active = match bot.store.active_requests() {
         Ok(active) => active,

@@ -207,6 +207,16 @@ pub enum Action {
         /// The language of the notice and of the file's header.
         lang: Lang,
     },
+    /// Posts a small text file decided with the transition (a campaign's report table, no
+    /// names) in a room.
+    SendFile {
+        /// The room.
+        room: String,
+        /// The file's name, which says its kind (`.csv`).
+        name: String,
+        /// Its content.
+        text: String,
+    },
     /// Posts the report of a period in a room (a coordinator's `!rapport`): the figures,
     /// a chart and a table, computed when it is sent.
     SendReport {

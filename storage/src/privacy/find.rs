@@ -196,7 +196,8 @@ fn effect_names(effect: &Effect, user_id: &str, texts: &[String]) -> bool {
         | Action::Redact { .. }
         | Action::Scrub { about: None, .. }
         | Action::Leave { .. }
-        | Action::SendReport { .. } => false,
+        | Action::SendReport { .. }
+        | Action::SendFile { .. } => false,
     }
 }
 

@@ -1,0 +1,386 @@
+//! Check-in campaigns over the alert register: who calls whom ([`assign`]), the callers'
+//! lists, the alerts to the coordinators, the board and the end report, as messages. All
+//! decided from plain values; the commands (`cmd/campaign.rs`, `cmd/call.rs`) and the
+//! follow-up (`followup/campaign.rs`) journal them.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, TimeDelta, Utc};
+use entraide_commands::{CampaignKind, Key, Lang, Message};
+use entraide_storage::{
+    Action, Assigned, CallOutcome, Campaign, CheckIn, CheckStatus, Effect, Lane, Registration,
+    Shape, Target,
+};
+
+use crate::scheme::Scheme;
+
+/// Entries a list message holds at most (a Matrix event stays well under its size limit).
+const PER_MESSAGE: usize = 40;
+
+/// Who calls whom: each entry given to one of `callers` (sorted, at least one), by
+/// neighbourhood and evenly. A neighbourhood stays with one caller while their share
+/// allows; the rest go to whoever has the fewest.
+pub fn assign(entries: &[Registration], callers: &[String]) -> Vec<Assigned> {
+    if callers.is_empty() {
+        return Vec::new();
+    }
+    let mut by_area: BTreeMap<Option<String>, Vec<&Registration>> = BTreeMap::new();
+    for entry in entries {
+        by_area.entry(entry.particulars.area.clone()).or_default().push(entry);
+    }
+    // Largest neighbourhoods first, so that the small ones fill the gaps.
+    let mut areas: Vec<(Option<String>, Vec<&Registration>)> = by_area.into_iter().collect();
+    areas.sort_by_key(|(_, people)| std::cmp::Reverse(people.len()));
+    let share = entries.len().div_ceil(callers.len());
+    let mut load: Vec<usize> = vec![0; callers.len()];
+    let mut assigned = Vec::with_capacity(entries.len());
+    for (area, people) in areas {
+        let mut current: Option<usize> = None;
+        for entry in people {
+            let caller = match current {
+                Some(at) if load[at] < share => at,
+                _ => {
+                    let least = (0..callers.len()).min_by_key(|at| (load[*at], *at)).unwrap_or(0);
+                    current = Some(least);
+                    least
+                }
+            };
+            load[caller] += 1;
+            assigned.push(Assigned {
+                entry: entry.number,
+                caller: callers[caller].clone(),
+                area: area.clone(),
+            });
+        }
+    }
+    assigned.sort_by_key(|assigned| assigned.entry);
+    assigned
+}
+
+/// The campaign's name as messages say it.
+pub fn name(scheme: &Scheme, lang: Lang, kind: &CampaignKind) -> String {
+    match kind {
+        CampaignKind::Heatwave => scheme.texts.text(lang, Key::CampaignHeatwave, &[]),
+        CampaignKind::Cold => scheme.texts.text(lang, Key::CampaignCold, &[]),
+        CampaignKind::Routine => scheme.texts.text(lang, Key::CampaignRoutine, &[]),
+        CampaignKind::Named(name) => name.clone(),
+    }
+}
+
+/// The lists of `checks` (this round's), one or a few messages per caller, each sent in
+/// the caller's direct chat. `entries` holds the register's entries by number.
+pub fn lists(
+    scheme: &Scheme,
+    campaign: &Campaign,
+    checks: &[CheckIn],
+    entries: &HashMap<u64, Registration>,
+) -> Vec<Effect> {
+    let lang = scheme.config.language;
+    let mut by_caller: BTreeMap<&str, Vec<&CheckIn>> = BTreeMap::new();
+    for check in checks {
+        by_caller.entry(check.caller.as_str()).or_default().push(check);
+    }
+    let title = name(scheme, lang, &campaign.kind);
+    let mut owed = Vec::new();
+    for (caller, mine) in by_caller {
+        let count = mine.len().to_string();
+        let round = campaign.round.to_string();
+        let args = [("name", title.as_str()), ("round", &round), ("count", &count)];
+        let header = scheme.texts.render(lang, Key::CampaignListHeader, &args);
+        for (at, chunk) in mine.chunks(PER_MESSAGE).enumerate() {
+            let mut lines = if at == 0 { vec![header.clone()] } else { Vec::new() };
+            for check in chunk {
+                if let Some(entry) = entries.get(&check.entry) {
+                    lines.push(list_line(scheme, lang, entry));
+                }
+            }
+            owed.push(to_caller(caller, Message::lines(lines)));
+        }
+    }
+    owed
+}
+
+/// One person on a list: number, name, age, phones, address, emergency contact, notes.
+pub fn list_line(scheme: &Scheme, lang: Lang, entry: &Registration) -> Message {
+    let texts = &scheme.texts;
+    let person = &entry.particulars;
+    let age = person
+        .born
+        .and_then(|born| born.age_on(scheme.today()))
+        .map(|age| texts.text(lang, Key::CampaignListAge, &[("age", &age.to_string())]))
+        .unwrap_or_default();
+    let none = texts.text(lang, Key::ValueNone, &[]);
+    let phones = if person.phones.is_empty() { none.clone() } else { person.phones.join(", ") };
+    let contact = person
+        .contact
+        .as_ref()
+        .map(|c| {
+            let who = [Some(c.name.as_str()), c.phone.as_deref()]
+                .into_iter()
+                .flatten()
+                .filter(|part| !part.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            texts.text(lang, Key::CampaignListContact, &[("contact", &who)])
+        })
+        .unwrap_or_default();
+    let notes = person
+        .notes
+        .as_deref()
+        .map(|notes| texts.text(lang, Key::CampaignListNotes, &[("notes", notes)]))
+        .unwrap_or_default();
+    let number = entry.number.to_string();
+    let address = person.address.clone().unwrap_or(none);
+    let args = [
+        ("number", number.as_str()),
+        ("name", &person.name),
+        ("age", &age),
+        ("phones", &phones),
+        ("address", &address),
+        ("contact", &contact),
+        ("notes", &notes),
+    ];
+    texts.render(lang, Key::CampaignListLine, &args)
+}
+
+/// A notice to `caller` in their direct chat with the bot (opened if need be), in a lane
+/// of its own per caller, so that a caller's messages keep their order.
+pub fn to_caller(caller: &str, message: Message) -> Effect {
+    Effect {
+        request: 0,
+        lane: Lane::room(format!("direct:{caller}")),
+        urgent: false,
+        action: Action::Notice {
+            to: Target::Direct { user: caller.to_owned() },
+            message,
+            shape: Shape::New,
+            mention: None,
+        },
+    }
+}
+
+/// What the coordinators are told when a call needs them (an escalation, a need, a
+/// visit), with what they need to act (address, emergency contact): register data, so
+/// sent where [`Target::Confidential`] says, on behalf of the coordinator who started
+/// the campaign.
+pub fn alert(
+    scheme: &Scheme,
+    campaign: &Campaign,
+    check: &CheckIn,
+    entry: &Registration,
+    what: Option<&str>,
+) -> Option<Effect> {
+    let lang = scheme.config.language;
+    let texts = &scheme.texts;
+    let person = &entry.particulars;
+    let none = texts.text(lang, Key::ValueNone, &[]);
+    let contact = person
+        .contact
+        .as_ref()
+        .map(|c| [c.name.clone(), c.phone.clone().unwrap_or_default()].join(" "))
+        .unwrap_or_else(|| none.clone());
+    let key = match check.status {
+        CheckStatus::Escalated => Key::AlertEscalated,
+        CheckStatus::NeedsHelp => Key::AlertNeeds,
+        CheckStatus::Visit => Key::AlertVisit,
+        CheckStatus::Waiting | CheckStatus::Reached | CheckStatus::NoAnswer => return None,
+    };
+    let args = [
+        ("name", name(scheme, lang, &campaign.kind)),
+        ("number", entry.number.to_string()),
+        ("tries", check.unanswered(campaign.round).to_string()),
+        ("person", person.name.clone()),
+        ("address", person.address.clone().unwrap_or_else(|| none.clone())),
+        ("contact", contact),
+        ("phones", person.phones.join(", ")),
+        ("what", what.unwrap_or_default().to_owned()),
+        ("caller", check.attempts.last().map(|a| a.by.clone()).unwrap_or_default()),
+    ];
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    Some(Effect {
+        request: 0,
+        lane: Lane::room(&scheme.rooms.coordination),
+        urgent: true,
+        action: Action::Notice {
+            to: Target::Confidential { asked_by: campaign.started_by.clone() },
+            message: texts.render(lang, key, &args),
+            shape: Shape::New,
+            mention: None,
+        },
+    })
+}
+
+/// The board: counts, by neighbourhood, by caller, and the oldest not reached first. No
+/// name: the numbers point to `!registre n°`.
+pub fn board(scheme: &Scheme, lang: Lang, campaign: &Campaign, checks: &[CheckIn]) -> Message {
+    let texts = &scheme.texts;
+    let count = |status: CheckStatus| checks.iter().filter(|c| c.status == status).count();
+    let since = crate::cmd::registry::day(scheme, campaign.started_at);
+    let header = [
+        ("name", name(scheme, lang, &campaign.kind)),
+        ("number", campaign.number.to_string()),
+        ("round", campaign.round.to_string()),
+        ("since", since),
+        ("total", checks.len().to_string()),
+    ];
+    let counts = [
+        ("reached", count(CheckStatus::Reached).to_string()),
+        ("waiting", count(CheckStatus::Waiting).to_string()),
+        ("no_answer", count(CheckStatus::NoAnswer).to_string()),
+        ("needs", count(CheckStatus::NeedsHelp).to_string()),
+        ("visit", count(CheckStatus::Visit).to_string()),
+        ("escalated", count(CheckStatus::Escalated).to_string()),
+    ];
+    let mut lines = vec![render(scheme, lang, Key::BoardHeader, &header)];
+    lines.push(render(scheme, lang, Key::BoardCounts, &counts));
+    let mut areas: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut callers: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    let no_area = texts.text(lang, Key::BoardNoArea, &[]);
+    for check in checks {
+        let area = areas.entry(check.area.clone().unwrap_or_else(|| no_area.clone())).or_default();
+        area.1 += 1;
+        area.0 += usize::from(check.status.reached());
+        let caller = callers.entry(check.caller.as_str()).or_default();
+        caller.1 += 1;
+        caller.0 += usize::from(!check.status.open());
+    }
+    for (area, (reached, total)) in areas {
+        let args = [("area", area), ("reached", reached.to_string()), ("total", total.to_string())];
+        lines.push(render(scheme, lang, Key::BoardArea, &args));
+    }
+    for (caller, (done, total)) in callers {
+        let args = [
+            ("caller", caller.to_owned()),
+            ("done", done.to_string()),
+            ("total", total.to_string()),
+        ];
+        lines.push(render(scheme, lang, Key::BoardCaller, &args));
+    }
+    // The oldest not reached: by the last call (never called: the round's start).
+    let mut waiting: Vec<&CheckIn> = checks.iter().filter(|c| c.status.open()).collect();
+    waiting.sort_by_key(|c| (c.last_call().unwrap_or(campaign.round_started), c.entry));
+    if !waiting.is_empty() {
+        let numbers: Vec<String> =
+            waiting.iter().take(20).map(|c| format!("n°{}", c.entry)).collect();
+        lines.push(render(scheme, lang, Key::BoardOldest, &[("numbers", numbers.join(", "))]));
+    }
+    Message::lines(lines)
+}
+
+/// A round's figures for the report: people on the lists, reached, and how long until
+/// everyone was reached (if they were).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoundFigures {
+    /// The round, from 1.
+    pub round: u32,
+    /// People on the lists.
+    pub people: usize,
+    /// Reached in that round.
+    pub reached: usize,
+    /// From the round's start to the last person reached, when all were.
+    pub all_within: Option<TimeDelta>,
+}
+
+/// The figures of each round of `campaign`, from the calls recorded. The start of a
+/// round before the last is not stored: it is the first call of the round, else the
+/// campaign's start plus whole rounds.
+pub fn rounds(campaign: &Campaign, checks: &[CheckIn], every: TimeDelta) -> Vec<RoundFigures> {
+    (1..=campaign.round)
+        .map(|round| {
+            let start = if round == campaign.round {
+                campaign.round_started
+            } else {
+                campaign.started_at + every * i32::try_from(round - 1).unwrap_or(i32::MAX)
+            };
+            let reached_at: Vec<DateTime<Utc>> = checks
+                .iter()
+                .filter_map(|check| {
+                    check
+                        .attempts
+                        .iter()
+                        .find(|a| {
+                            a.round == round
+                                && matches!(
+                                    a.outcome,
+                                    CallOutcome::Reached | CallOutcome::NeedsHelp
+                                )
+                        })
+                        .map(|a| a.at)
+                })
+                .collect();
+            let all = reached_at.len() == checks.len() && !checks.is_empty();
+            RoundFigures {
+                round,
+                people: checks.len(),
+                reached: reached_at.len(),
+                all_within: all
+                    .then(|| reached_at.iter().max().map(|last| *last - start))
+                    .flatten(),
+            }
+        })
+        .collect()
+}
+
+/// The report's CSV: one row per round, no name.
+pub fn report_csv(lang: Lang, rounds: &[RoundFigures]) -> String {
+    let header = match lang {
+        Lang::Fr => "tour;personnes;jointes;toutes jointes en (minutes)",
+        Lang::En => "round;people;reached;all reached within (minutes)",
+    };
+    let mut csv = format!("{header}\r\n");
+    for round in rounds {
+        let within = round.all_within.map(|d| d.num_minutes().to_string()).unwrap_or_default();
+        csv.push_str(&format!("{};{};{};{within}\r\n", round.round, round.people, round.reached));
+    }
+    csv
+}
+
+fn render(scheme: &Scheme, lang: Lang, key: Key, args: &[(&str, String)]) -> Message {
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    scheme.texts.render(lang, key, &args)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+    use entraide_commands::register::Particulars;
+    use entraide_storage::{Enrolment, Registration, Way};
+
+    use super::assign;
+
+    fn entry(number: u64, area: &str) -> Registration {
+        let at = Utc.with_ymd_and_hms(2026, 7, 1, 9, 0, 0).single().unwrap_or_default();
+        Registration {
+            number,
+            particulars: Particulars {
+                name: format!("P{number}"),
+                area: Some(area.to_owned()),
+                ..Particulars::default()
+            },
+            status: Enrolment::Active,
+            asked_at: at,
+            way: Way::Import,
+            entered_by: "@agent:x".to_owned(),
+            acknowledged: Some(at),
+            reminded: false,
+            confirmed_at: at,
+        }
+    }
+
+    #[test]
+    fn lists_are_even_and_keep_a_neighbourhood_together_while_they_can() {
+        let entries: Vec<Registration> =
+            (1..=10).map(|n| entry(n, if n <= 6 { "Centre" } else { "Tilleuls" })).collect();
+        let callers = ["@a:x".to_owned(), "@b:x".to_owned()];
+        let assigned = assign(&entries, &callers);
+        assert_eq!(assigned.len(), 10);
+        let of = |caller: &str| assigned.iter().filter(|a| a.caller == caller).count();
+        assert_eq!((of("@a:x"), of("@b:x")), (5, 5), "evenly");
+        let tilleuls: Vec<&str> =
+            assigned.iter().filter(|a| a.entry > 6).map(|a| a.caller.as_str()).collect();
+        assert!(tilleuls.iter().all(|c| *c == tilleuls[0]), "Tilleuls with one caller");
+        assert!(assign(&entries, &[]).is_empty());
+        let alone = assign(&entries, &["@a:x".to_owned()]);
+        assert!(alone.iter().all(|a| a.caller == "@a:x"));
+    }
+}
