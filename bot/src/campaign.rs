@@ -215,7 +215,7 @@ pub fn alert(
 pub fn board(scheme: &Scheme, lang: Lang, campaign: &Campaign, checks: &[CheckIn]) -> Message {
     let texts = &scheme.texts;
     let count = |status: CheckStatus| checks.iter().filter(|c| c.status == status).count();
-    let since = crate::cmd::registry::day(scheme, campaign.started_at);
+    let since = scheme.day(campaign.started_at);
     let header = [
         ("name", name(scheme, lang, &campaign.kind)),
         ("number", campaign.number.to_string()),

@@ -87,6 +87,11 @@ impl Scheme {
         self.clock.now()
     }
 
+    /// The day of `at` in the community's time zone, as messages write it (25/12/2026).
+    pub fn day(&self, at: DateTime<Utc>) -> String {
+        at.with_timezone(&self.config.timezone).format("%d/%m/%Y").to_string()
+    }
+
     /// Today in the community's time zone.
     pub fn today(&self) -> NaiveDate {
         self.now().with_timezone(&self.config.timezone).date_naive()

@@ -10,10 +10,10 @@ use entraide_storage::{CallOutcome, CallRule, CheckIn, CheckStatus, TransitionEr
 use tracing::info;
 
 use super::Ctx;
-use crate::{bot::Bot, campaign, failure::Failure};
+use crate::{campaign, failure::Failure, scheme::Scheme};
 
 /// Records how the call of entry `number` went.
-pub async fn apply(bot: &Bot, ctx: &Ctx, number: u64, said: CallSaid) -> Result<(), Failure> {
+pub async fn apply(bot: &Scheme, ctx: &Ctx, number: u64, said: CallSaid) -> Result<(), Failure> {
     let lang = ctx.lang;
     let texts = &bot.texts;
     let with_number = |key: Key| texts.render(lang, key, &[("number", &number.to_string())]);
@@ -109,4 +109,98 @@ pub async fn apply(bot: &Bot, ctx: &Ctx, number: u64, said: CallSaid) -> Result<
         super::request::apply(bot, &need, format!("{what}{area}"), true).await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use entraide_commands::{CallSaid, CampaignAsk, CampaignKind, register::read_entry};
+    use entraide_storage::{Action, CheckStatus, NewEntry, Target, Way};
+
+    use super::apply;
+    use crate::cmd::desk::{AGENT, COORDINATION, DIRECT, Desk, Result};
+
+    /// A desk with two entries on the register and a heat-wave campaign the agent calls.
+    async fn running() -> Result<Desk> {
+        let mut desk = Desk::new().await?;
+        for text in [
+            "Mme Lefèvre, 87 ans, 12 rue des Lilas, 05 56 12 34 56, contact sa fille 06 11 22 33 44",
+            "M. Roux, 90 ans, 3 place du Marché, 05 56 00 00 00",
+        ] {
+            let particulars = read_entry(text, desk.scheme.today())?;
+            let new = NewEntry { particulars, way: Way::Coordinator, entered_by: AGENT.to_owned() };
+            desk.scheme.store.enrol(new, None, desk.scheme.now(), |_| Vec::new()).await?;
+        }
+        let ctx = desk.ctx(COORDINATION, AGENT)?;
+        crate::cmd::campaign::apply(&desk.scheme, &ctx, CampaignAsk::Start(CampaignKind::Heatwave))
+            .await?;
+        desk.owed();
+        Ok(desk)
+    }
+
+    #[tokio::test]
+    async fn a_call_is_recorded_by_its_caller_only_and_nothing_without_a_campaign() -> Result<()> {
+        let mut desk = Desk::new().await?;
+        apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, 1, CallSaid::Reached).await?;
+        assert!(Desk::said(&desk.owed())[0].contains("Aucune campagne"));
+        let mut desk = running().await?;
+        // The bench's direct chat is Marie's: she calls nobody.
+        apply(&desk.scheme, &desk.ctx(DIRECT, "@marie:x")?, 1, CallSaid::Reached).await?;
+        assert!(Desk::said(&desk.owed())[0].contains("pas sur votre liste"));
+        apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, 7, CallSaid::Reached).await?;
+        assert!(Desk::said(&desk.owed())[0].contains("pas sur votre liste"));
+        apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, 1, CallSaid::Reached).await?;
+        assert!(Desk::said(&desk.owed())[0].contains("joint·e, tout va bien"));
+        assert_eq!(
+            desk.scheme.store.checkin(1, 1)?.ok_or("check-in")?.status,
+            CheckStatus::Reached
+        );
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn three_unanswered_calls_alert_the_coordinators_with_the_contact() -> Result<()> {
+        let mut desk = running().await?;
+        for _ in 0..2 {
+            apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, 1, CallSaid::NoAnswer).await?;
+            let said = Desk::said(&desk.owed());
+            assert_eq!(said.len(), 1, "to the caller only: {said:?}");
+        }
+        apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, 1, CallSaid::NoAnswer).await?;
+        let owed = desk.owed();
+        let alert = owed.iter().find_map(|effect| match &effect.action {
+            Action::Notice { to: Target::Confidential { asked_by }, message, .. } => {
+                Some((asked_by, message))
+            }
+            _ => None,
+        });
+        let (asked_by, message) = alert.ok_or("the alert")?;
+        assert_eq!(asked_by, AGENT);
+        assert!(
+            message.plain.contains("06 11 22 33 44") && message.plain.contains("12 rue des Lilas"),
+            "{}",
+            message.plain
+        );
+        assert_eq!(
+            desk.scheme.store.checkin(1, 1)?.ok_or("check-in")?.status,
+            CheckStatus::Escalated
+        );
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_need_becomes_a_request_and_an_alert() -> Result<()> {
+        let mut desk = running().await?;
+        let said = CallSaid::NeedsHelp("courses pour demain".to_owned());
+        apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, 2, said).await?;
+        let owed = desk.owed();
+        assert!(owed.iter().any(|e| matches!(e.action, Action::Relay)), "relayed: {owed:?}");
+        let alerted = Desk::said(&owed);
+        assert!(
+            alerted.iter().any(|s| s.contains("a besoin de") && s.contains("place du Marché")),
+            "{alerted:?}"
+        );
+        let request = desk.scheme.store.request(1)?.ok_or("request 1")?;
+        assert!(request.text.contains("courses pour demain"), "{}", request.text);
+        Ok(())
+    }
 }

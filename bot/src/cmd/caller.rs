@@ -8,7 +8,7 @@ use entraide_storage::{Action, Effect, Lane, Person, Shape, Target};
 use matrix_sdk::ruma::UserId;
 use tracing::info;
 
-use super::{Ctx, registry};
+use super::Ctx;
 use crate::{charter::Charter, failure::Failure, scheme::Scheme};
 
 /// Lists the callers, names `user` one, or takes them off (`remove`).
@@ -81,7 +81,7 @@ fn list(scheme: &Scheme, ctx: &Ctx) -> Result<Message, Failure> {
             Some(signed) => (Key::CallerLineSworn, signed.at),
             None => (Key::CallerLineWaiting, caller.since),
         };
-        let date = registry::day(scheme, at);
+        let date = scheme.day(at);
         lines.push(scheme.texts.render(ctx.lang, key, &[("user", user), ("date", &date)]));
     }
     Ok(Message::lines(lines))

@@ -11,7 +11,7 @@ use entraide_commands::{CampaignAsk, CampaignKind, CommandKind, Key, Message};
 use entraide_storage::{Action, Campaign, Effect, Enrolment, Lane, Registration, TransitionError};
 use tracing::info;
 
-use super::{Ctx, registry};
+use super::Ctx;
 use crate::{campaign, failure::Failure, scheme::Scheme};
 
 /// Does what `ask` says.
@@ -168,8 +168,8 @@ fn report(
     let args = [
         ("name", campaign::name(scheme, lang, &over.kind)),
         ("number", over.number.to_string()),
-        ("from", registry::day(scheme, over.started_at)),
-        ("to", registry::day(scheme, over.ended_at.unwrap_or(over.started_at))),
+        ("from", scheme.day(over.started_at)),
+        ("to", scheme.day(over.ended_at.unwrap_or(over.started_at))),
         ("people", checks.len().to_string()),
         ("rounds", over.round.to_string()),
         ("calls", calls.to_string()),
@@ -198,4 +198,72 @@ fn report(
     }
     lines.push(scheme.texts.render(lang, Key::CampaignReportFollows, &[]));
     (Message::lines(lines), campaign::report_csv(lang, &rounds))
+}
+
+#[cfg(test)]
+mod tests {
+    use entraide_commands::{CampaignAsk, CampaignKind, register::read_entry};
+    use entraide_storage::{Action, NewEntry, Target, Way};
+
+    use super::apply;
+    use crate::cmd::desk::{AGENT, COORDINATION, Desk, Result};
+
+    #[tokio::test]
+    async fn with_no_sworn_caller_the_coordinator_holds_every_list() -> Result<()> {
+        let mut desk = Desk::new().await?;
+        let start = || CampaignAsk::Start(CampaignKind::Heatwave);
+        apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, start()).await?;
+        assert!(Desk::said(&desk.owed())[0].contains("aucune inscription active"));
+        for n in 1..=3 {
+            let text = format!("Personne {n}, 80 ans, {n} rue Haute, 05 56 00 00 0{n}");
+            let particulars = read_entry(&text, desk.scheme.today())?;
+            let new = NewEntry { particulars, way: Way::Coordinator, entered_by: AGENT.to_owned() };
+            desk.scheme.store.enrol(new, None, desk.scheme.now(), |_| Vec::new()).await?;
+        }
+        apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, start()).await?;
+        let owed = desk.owed();
+        let said = Desk::said(&owed);
+        assert!(
+            said[0].contains("3 personne(s)") && said[0].contains("vous gardez toutes les listes"),
+            "{said:?}"
+        );
+        let agent = Target::Direct { user: AGENT.to_owned() };
+        let list = owed.iter().find_map(|e| match &e.action {
+            Action::Notice { to, message, .. } if *to == agent => Some(message.plain.clone()),
+            _ => None,
+        });
+        let list = list.ok_or("the list")?;
+        assert!(
+            list.contains("Personne 1")
+                && list.contains("Personne 3")
+                && list.contains("05 56 00 00 02"),
+            "{list}"
+        );
+        apply(
+            &desk.scheme,
+            &desk.ctx(COORDINATION, AGENT)?,
+            CampaignAsk::Start(CampaignKind::Cold),
+        )
+        .await?;
+        assert!(Desk::said(&desk.owed())[0].contains("est en cours"));
+
+        apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, CampaignAsk::Board).await?;
+        let board = Desk::said(&desk.owed()).remove(0);
+        assert!(
+            board.contains("pas encore appelées : 3") && !board.contains("Personne"),
+            "{board}"
+        );
+
+        apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, CampaignAsk::End).await?;
+        let owed = desk.owed();
+        assert!(Desk::said(&owed)[0].contains("Bilan de la campagne canicule"));
+        let table = owed.iter().find_map(|e| match &e.action {
+            Action::SendFile { text, .. } => Some(text.clone()),
+            _ => None,
+        });
+        assert_eq!(table.ok_or("the table")?.lines().nth(1), Some("1;3;0;"));
+        apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, CampaignAsk::Board).await?;
+        assert!(Desk::said(&desk.owed())[0].contains("Aucune campagne"));
+        Ok(())
+    }
 }

@@ -43,7 +43,7 @@ mod pause;
 mod pledge;
 mod privacy;
 mod profile;
-pub(crate) mod registry;
+mod registry;
 mod release;
 mod report;
 mod request;

@@ -3,7 +3,6 @@
 //! only), one entry whole, or the préfet's export as a CSV file (R121-8). Also what the
 //! other register commands share: an entry as a card, and where register data goes.
 
-use chrono::{DateTime, Utc};
 use entraide_commands::{
     CommandKind, Key, Lang, Message, Place, RegistryView,
     register::{AskedBy, Born, EntryError, Field, Particulars},
@@ -87,14 +86,14 @@ pub fn summary(scheme: &Scheme, lang: Lang, register: &[Registration]) -> Messag
     for entry in pending {
         let args = [
             ("number", entry.number.to_string()),
-            ("date", day(scheme, entry.asked_at)),
+            ("date", scheme.day(entry.asked_at)),
             ("way", scheme.texts.text(lang, way_key(entry.way), &[])),
         ];
         lines.push(render(scheme, lang, Key::RegistryPendingLine, &args));
     }
     for entry in due {
         let args =
-            [("number", entry.number.to_string()), ("date", day(scheme, entry.acknowledge_by()))];
+            [("number", entry.number.to_string()), ("date", scheme.day(entry.acknowledge_by()))];
         lines.push(render(scheme, lang, Key::RegistryDueLine, &args));
     }
     Message::lines(lines)
@@ -109,7 +108,7 @@ pub fn card(scheme: &Scheme, lang: Lang, entry: &Registration) -> Message {
     let args = [
         ("number", entry.number.to_string()),
         ("status", scheme.texts.text(lang, status, &[])),
-        ("date", day(scheme, entry.asked_at)),
+        ("date", scheme.day(entry.asked_at)),
         ("way", scheme.texts.text(lang, way_key(entry.way), &[])),
     ];
     let mut lines = vec![render(scheme, lang, Key::EntryHeader, &args)];
@@ -200,7 +199,7 @@ pub fn next_steps(scheme: &Scheme, lang: Lang, entry: &Registration) -> Vec<Mess
         });
     }
     if entry.acknowledged.is_none() {
-        let date = day(scheme, entry.acknowledge_by());
+        let date = scheme.day(entry.acknowledge_by());
         let args = [("date", date.as_str()), ("number", &number)];
         lines.push(scheme.texts.render(lang, Key::AcknowledgeDue, &args));
     }
@@ -228,12 +227,66 @@ fn way_key(way: Way) -> Key {
     }
 }
 
-/// A day in the commune's time zone, as messages write it.
-pub fn day(scheme: &Scheme, at: DateTime<Utc>) -> String {
-    at.with_timezone(&scheme.config.timezone).format("%d/%m/%Y").to_string()
-}
-
 fn render(scheme: &Scheme, lang: Lang, key: Key, args: &[(&str, String)]) -> Message {
     let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
     scheme.texts.render(lang, key, &args)
+}
+
+#[cfg(test)]
+mod tests {
+    use entraide_commands::RegistryView;
+    use entraide_storage::{Action, AuditAction, NewEntry, Target, Way};
+
+    use super::apply;
+    use crate::cmd::desk::{AGENT, COORDINATION, DIRECT, Desk, Result};
+
+    async fn one_entry(desk: &Desk, text: &str) -> Result<()> {
+        let particulars = entraide_commands::register::read_entry(text, desk.scheme.today())?;
+        let new = NewEntry { particulars, way: Way::Coordinator, entered_by: AGENT.to_owned() };
+        desk.scheme.store.enrol(new, None, desk.scheme.now(), |_| Vec::new()).await?;
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn the_summary_names_numbers_an_entry_and_the_export_go_where_the_law_lets_them()
+    -> Result<()> {
+        let mut desk = Desk::new().await?;
+        apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, RegistryView::Summary).await?;
+        assert!(Desk::said(&desk.owed())[0].contains("Le registre est vide"));
+        one_entry(&desk, "Mme Lefèvre, 87 ans, 05 56 12 34 56, demandé par sa fille").await?;
+        apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, RegistryView::Summary).await?;
+        let summary = Desk::said(&desk.owed()).remove(0);
+        assert!(
+            summary.contains("0 personne(s) inscrite(s), 1 en attente") && summary.contains("n°1"),
+            "{summary}"
+        );
+        assert!(!summary.contains("Lefèvre"), "{summary}");
+
+        apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, RegistryView::Entry(1)).await?;
+        let owed = desk.owed();
+        assert!(
+            matches!(&owed[0].action, Action::Notice { to: Target::Confidential { .. }, message, .. } if message.plain.contains("Lefèvre"))
+        );
+        // Asked in a direct chat, it is answered there.
+        apply(&desk.scheme, &desk.ctx(DIRECT, AGENT)?, RegistryView::Entry(1)).await?;
+        let owed = desk.owed();
+        assert!(
+            matches!(&owed[0].action, Action::Notice { to: Target::Id { id }, .. } if id == DIRECT)
+        );
+        assert!(
+            apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, RegistryView::Entry(9))
+                .await
+                .is_err()
+        );
+
+        apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, RegistryView::Export).await?;
+        let owed = desk.owed();
+        assert!(matches!(
+            &owed[0].action,
+            Action::SendRegister { to: Target::Confidential { .. }, .. }
+        ));
+        let last = desk.scheme.store.audit()?.pop().ok_or("audit")?;
+        assert_eq!(last.action, AuditAction::Export);
+        Ok(())
+    }
 }

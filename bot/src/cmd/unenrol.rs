@@ -27,3 +27,34 @@ pub async fn apply(
     info!(entry = number, "taken off the register");
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use entraide_storage::{AuditAction, NewEntry, Way};
+
+    use super::apply;
+    use crate::cmd::desk::{AGENT, COORDINATION, Desk, Result};
+
+    async fn one_entry(desk: &Desk, text: &str) -> Result<()> {
+        let particulars = entraide_commands::register::read_entry(text, desk.scheme.today())?;
+        let new = NewEntry { particulars, way: Way::Coordinator, entered_by: AGENT.to_owned() };
+        desk.scheme.store.enrol(new, None, desk.scheme.now(), |_| Vec::new()).await?;
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn an_entry_goes_whole_with_only_its_number_and_reason_in_the_audit() -> Result<()> {
+        let mut desk = Desk::new().await?;
+        one_entry(&desk, "Mme Lefèvre, 87 ans, 05 56 12 34 56").await?;
+        apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, 1, Some("à sa demande")).await?;
+        assert!(Desk::said(&desk.owed())[0].contains("retirée du registre"));
+        assert!(desk.scheme.store.register()?.is_empty());
+        assert!(desk.scheme.store.trees_holding("Lefèvre".as_bytes())?.is_empty());
+        let last = desk.scheme.store.audit()?.pop().ok_or("audit")?;
+        assert_eq!(
+            (last.action, last.entry, last.reason.as_deref()),
+            (AuditAction::Unenrol, Some(1), Some("à sa demande"))
+        );
+        Ok(())
+    }
+}

@@ -7,7 +7,7 @@ use entraide_commands::Key;
 use entraide_storage::{Registration, Shape, TransitionError};
 use tracing::{error, info};
 
-use crate::{bot::Bot, cmd::registry, effects::plan};
+use crate::{bot::Bot, effects::plan};
 
 /// How long before the acknowledgement is due the coordinators are reminded.
 pub const REMIND_BEFORE: TimeDelta = TimeDelta::days(2);
@@ -30,7 +30,7 @@ pub async fn remind(bot: &Bot) {
     let lang = bot.config.language;
     for entry in due {
         let number = entry.number.to_string();
-        let date = registry::day(bot, entry.acknowledge_by());
+        let date = bot.day(entry.acknowledge_by());
         let args = [("number", number.as_str()), ("date", date.as_str())];
         let message = bot.texts.render(lang, Key::AcknowledgeReminder, &args);
         let change = |entry: &mut Registration| {
