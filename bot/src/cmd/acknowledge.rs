@@ -33,22 +33,15 @@ pub async fn apply(scheme: &Scheme, ctx: &Ctx, number: u64) -> Result<(), Failur
 
 #[cfg(test)]
 mod tests {
-    use entraide_storage::{AuditAction, NewEntry, Way};
+    use entraide_storage::AuditAction;
 
     use super::apply;
     use crate::cmd::desk::{AGENT, COORDINATION, Desk, Result};
 
-    async fn one_entry(desk: &Desk, text: &str) -> Result<()> {
-        let particulars = entraide_commands::register::read_entry(text, desk.scheme.today())?;
-        let new = NewEntry { particulars, way: Way::Coordinator, entered_by: AGENT.to_owned() };
-        desk.scheme.store.enrol(new, None, desk.scheme.now(), |_| Vec::new()).await?;
-        Ok(())
-    }
-
     #[tokio::test]
     async fn an_acknowledgement_is_recorded_once_and_audited() -> Result<()> {
         let mut desk = Desk::new().await?;
-        one_entry(&desk, "Mme Lefèvre, 87 ans, 05 56 12 34 56").await?;
+        desk.enrol("Mme Lefèvre, 87 ans, 05 56 12 34 56").await?;
         apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, 1).await?;
         assert!(
             Desk::said(&desk.owed())[0].contains("Accusé de réception de l'inscription n°1 noté")

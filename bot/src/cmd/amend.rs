@@ -87,25 +87,13 @@ fn field_name(field: Field) -> &'static str {
 
 #[cfg(test)]
 mod tests {
-    use entraide_storage::{NewEntry, Way};
-
     use super::apply;
     use crate::cmd::desk::{AGENT, COORDINATION, Desk, Result};
-
-    async fn one_entry(desk: &Desk) -> Result<()> {
-        let particulars = entraide_commands::register::read_entry(
-            "Mme Lefèvre, 87 ans, 12 rue des Lilas, 05 56 12 34 56",
-            desk.scheme.today(),
-        )?;
-        let new = NewEntry { particulars, way: Way::Coordinator, entered_by: AGENT.to_owned() };
-        desk.scheme.store.enrol(new, None, desk.scheme.now(), |_| Vec::new()).await?;
-        Ok(())
-    }
 
     #[tokio::test]
     async fn a_field_is_corrected_and_audited_without_its_value() -> Result<()> {
         let mut desk = Desk::new().await?;
-        one_entry(&desk).await?;
+        desk.enrol("Mme Lefèvre, 87 ans, 12 rue des Lilas, 05 56 12 34 56").await?;
         let ctx = desk.ctx(COORDINATION, AGENT)?;
         apply(&desk.scheme, &ctx, 1, "adresse", "14 rue des Lilas").await?;
         let entry = desk.scheme.store.entry(1)?.ok_or("entry 1")?;
@@ -122,7 +110,7 @@ mod tests {
     #[tokio::test]
     async fn an_unknown_field_a_missing_entry_or_a_bad_value_change_nothing() -> Result<()> {
         let mut desk = Desk::new().await?;
-        one_entry(&desk).await?;
+        desk.enrol("Mme Lefèvre, 87 ans, 12 rue des Lilas, 05 56 12 34 56").await?;
         let before = desk.scheme.store.entry(1)?;
         let ctx = desk.ctx(COORDINATION, AGENT)?;
         apply(&desk.scheme, &ctx, 1, "couleur", "bleu").await?;

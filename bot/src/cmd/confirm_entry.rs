@@ -34,22 +34,15 @@ pub async fn apply(scheme: &Scheme, ctx: &Ctx, number: u64) -> Result<(), Failur
 
 #[cfg(test)]
 mod tests {
-    use entraide_storage::{Enrolment, NewEntry, Way};
+    use entraide_storage::Enrolment;
 
     use super::apply;
     use crate::cmd::desk::{AGENT, COORDINATION, Desk, Result};
 
-    async fn one_entry(desk: &Desk, text: &str) -> Result<()> {
-        let particulars = entraide_commands::register::read_entry(text, desk.scheme.today())?;
-        let new = NewEntry { particulars, way: Way::Coordinator, entered_by: AGENT.to_owned() };
-        desk.scheme.store.enrol(new, None, desk.scheme.now(), |_| Vec::new()).await?;
-        Ok(())
-    }
-
     #[tokio::test]
     async fn a_pending_entry_counts_once_confirmed_an_active_one_needs_nothing() -> Result<()> {
         let mut desk = Desk::new().await?;
-        one_entry(&desk, "Mme Lefèvre, 87 ans, 05 56 12 34 56, demandé par sa fille").await?;
+        desk.enrol("Mme Lefèvre, 87 ans, 05 56 12 34 56, demandé par sa fille").await?;
         assert_eq!(desk.scheme.store.entry(1)?.ok_or("entry")?.status, Enrolment::Pending);
         apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, 1).await?;
         assert!(Desk::said(&desk.owed())[0].contains("confirmée"));

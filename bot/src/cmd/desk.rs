@@ -121,6 +121,20 @@ impl Desk {
         })
     }
 
+    /// Enters on the register, as the agent, the person `text` describes (as `!inscrire`
+    /// reads it).
+    pub async fn enrol(&self, text: &str) -> Result<()> {
+        let particulars = entraide_commands::register::read_entry(text, self.scheme.today())?;
+        let entered_by = AGENT.to_owned();
+        let new = entraide_storage::NewEntry {
+            particulars,
+            way: entraide_storage::Way::Coordinator,
+            entered_by,
+        };
+        self.scheme.store.enrol(new, None, self.scheme.now(), |_| Vec::new()).await?;
+        Ok(())
+    }
+
     /// The effects owed since the last call, in the order they were handed over.
     pub fn owed(&mut self) -> Vec<Effect> {
         let mut owed = Vec::new();

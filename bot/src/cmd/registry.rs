@@ -235,17 +235,10 @@ fn render(scheme: &Scheme, lang: Lang, key: Key, args: &[(&str, String)]) -> Mes
 #[cfg(test)]
 mod tests {
     use entraide_commands::RegistryView;
-    use entraide_storage::{Action, AuditAction, NewEntry, Target, Way};
+    use entraide_storage::{Action, AuditAction, Target};
 
     use super::apply;
     use crate::cmd::desk::{AGENT, COORDINATION, DIRECT, Desk, Result};
-
-    async fn one_entry(desk: &Desk, text: &str) -> Result<()> {
-        let particulars = entraide_commands::register::read_entry(text, desk.scheme.today())?;
-        let new = NewEntry { particulars, way: Way::Coordinator, entered_by: AGENT.to_owned() };
-        desk.scheme.store.enrol(new, None, desk.scheme.now(), |_| Vec::new()).await?;
-        Ok(())
-    }
 
     #[tokio::test]
     async fn the_summary_names_numbers_an_entry_and_the_export_go_where_the_law_lets_them()
@@ -253,7 +246,7 @@ mod tests {
         let mut desk = Desk::new().await?;
         apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, RegistryView::Summary).await?;
         assert!(Desk::said(&desk.owed())[0].contains("Le registre est vide"));
-        one_entry(&desk, "Mme Lefèvre, 87 ans, 05 56 12 34 56, demandé par sa fille").await?;
+        desk.enrol("Mme Lefèvre, 87 ans, 05 56 12 34 56, demandé par sa fille").await?;
         apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, RegistryView::Summary).await?;
         let summary = Desk::said(&desk.owed()).remove(0);
         assert!(

@@ -30,22 +30,15 @@ pub async fn apply(
 
 #[cfg(test)]
 mod tests {
-    use entraide_storage::{AuditAction, NewEntry, Way};
+    use entraide_storage::AuditAction;
 
     use super::apply;
     use crate::cmd::desk::{AGENT, COORDINATION, Desk, Result};
 
-    async fn one_entry(desk: &Desk, text: &str) -> Result<()> {
-        let particulars = entraide_commands::register::read_entry(text, desk.scheme.today())?;
-        let new = NewEntry { particulars, way: Way::Coordinator, entered_by: AGENT.to_owned() };
-        desk.scheme.store.enrol(new, None, desk.scheme.now(), |_| Vec::new()).await?;
-        Ok(())
-    }
-
     #[tokio::test]
     async fn an_entry_goes_whole_with_only_its_number_and_reason_in_the_audit() -> Result<()> {
         let mut desk = Desk::new().await?;
-        one_entry(&desk, "Mme Lefèvre, 87 ans, 05 56 12 34 56").await?;
+        desk.enrol("Mme Lefèvre, 87 ans, 05 56 12 34 56").await?;
         apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, 1, Some("à sa demande")).await?;
         assert!(Desk::said(&desk.owed())[0].contains("retirée du registre"));
         assert!(desk.scheme.store.register()?.is_empty());
