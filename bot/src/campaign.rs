@@ -210,6 +210,34 @@ pub fn alert(
     })
 }
 
+/// What the emergency contact is told of a round's outcome, in a direct chat with them:
+/// only when the person agreed (`family_told`) and the contact has a Matrix account;
+/// only when there is news (reached, or not reached and the coordinators alerted).
+pub fn family(scheme: &Scheme, check: &CheckIn, entry: &Registration) -> Option<Effect> {
+    let person = &entry.particulars;
+    let account = person.contact.as_ref()?.matrix.as_deref().filter(|_| person.family_told)?;
+    let lang = scheme.config.language;
+    let time = check
+        .attempts
+        .last()
+        .map(|attempt| {
+            attempt.at.with_timezone(&scheme.config.timezone).format("%H:%M").to_string()
+        })
+        .unwrap_or_default();
+    let contact = scheme
+        .config
+        .contact
+        .clone()
+        .unwrap_or_else(|| scheme.texts.text(lang, Key::ContactDefault, &[]));
+    let args = [("person", person.name.as_str()), ("time", &time), ("contact", &contact)];
+    let key = match check.status {
+        CheckStatus::Reached | CheckStatus::NeedsHelp => Key::FamilyReached,
+        CheckStatus::Escalated | CheckStatus::Visit => Key::FamilyNotReached,
+        CheckStatus::Waiting | CheckStatus::NoAnswer => return None,
+    };
+    Some(to_caller(account, scheme.texts.render(lang, key, &args)))
+}
+
 /// The board: counts, by neighbourhood, by caller, and the oldest not reached first. No
 /// name: the numbers point to `!registre n°`.
 pub fn board(scheme: &Scheme, lang: Lang, campaign: &Campaign, checks: &[CheckIn]) -> Message {

@@ -475,3 +475,43 @@ async fn wait_until_listed(
     })
     .await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn test_the_family_is_told_only_with_the_persons_consent() -> Result<()> {
+    let world = World::start(false).await?;
+    let coordination = world.coordination_room.clone();
+    let son = world.resident("fils").await?;
+    let daughter = world.resident("fille").await?;
+    let with = format!(
+        "!inscrire Mme Blanc, 88 ans, 7 rue Basse, 05 56 55 55 55, contact son fils {}, accord famille",
+        son.user_id
+    );
+    ask(&world, &coordination, &with).await?;
+    let without = format!(
+        "!inscrire Mme Noir, 91 ans, 9 rue Basse, 05 56 66 66 66, contact sa fille {}",
+        daughter.user_id
+    );
+    ask(&world, &coordination, &without).await?;
+    let store = world.bot()?.store.clone();
+    let blanc = store.entry(1)?.context("entry 1")?;
+    ensure!(blanc.particulars.family_told, "{blanc:?}");
+    ensure!(!store.entry(2)?.context("entry 2")?.particulars.family_told);
+
+    // No caller: the coordinator calls both, from the coordination room.
+    ask(&world, &coordination, "!campagne canicule").await?;
+    ask(&world, &coordination, "!appel 1 ok").await?;
+    let direct = direct_of(&world, &son).await?;
+    let news =
+        son.wait_for("the news", WAIT, |m| m.room_id == direct && m.sender == world.bot_id).await?;
+    let args =
+        world.texts.args(Lang::Fr, Key::FamilyReached, news.text()).context(news.body.clone())?;
+    ensure!(args.get("person").map(String::as_str) == Some("Mme Blanc"), "{}", news.body);
+    ask(&world, &coordination, "!appel 2 ok").await?;
+    ask(&world, &coordination, "!campagne").await?;
+    let theirs = entraide_storage::RoomKind::Direct { user: daughter.user_id.to_string() };
+    ensure!(
+        store.rooms_where(|kind| *kind == theirs)?.is_empty(),
+        "without consent, nothing is sent"
+    );
+    Ok(())
+}

@@ -3,7 +3,9 @@
 //! caller is reminded to try again after `campaign.retry_after`, and after
 //! `campaign.attempts` tries in the round the coordinators are alerted with the
 //! emergency contact and the address. A need becomes a request of the scheme at once,
-//! and the coordinators are told; a visit alerts them.
+//! and the coordinators are told; a visit alerts them. With the person's consent, their
+//! emergency contact is told the news in a direct chat (reached; not reached, the
+//! coordination is going round).
 
 use entraide_commands::{CallSaid, CommandKind, Key, Message};
 use entraide_storage::{CallOutcome, CallRule, CheckIn, CheckStatus, TransitionError};
@@ -78,6 +80,7 @@ pub async fn apply(bot: &Scheme, ctx: &Ctx, number: u64, said: CallSaid) -> Resu
         };
         let mut owed = vec![ctx.reply(bot, &answer, None)];
         owed.extend(campaign::alert(bot, &running, check, &entry, what));
+        owed.extend(campaign::family(bot, check, &entry));
         owed
     };
     let recorded = bot

@@ -433,6 +433,8 @@ macro_rules! define_key {
             AlertNothing,
             AlertLeftCoordination,
             RegisterAlert,
+            FamilyReached,
+            FamilyNotReached,
             AuditStartCampaign,
             AuditEndCampaign,
             CampaignHeatwave,
