@@ -5,14 +5,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{DateTime, TimeDelta, Utc};
-use entraide_commands::{CampaignKind, Key, Lang, Message};
+use entraide_commands::{Key, Lang, Message};
 use entraide_storage::{
-    Action, Assigned, CallOutcome, Campaign, CheckIn, CheckStatus, Effect, Lane, Registration,
-    Shape, Target,
+    Action, Assigned, Campaign, CheckIn, CheckStatus, Effect, Lane, Registration, Shape, Target,
 };
 
-use crate::scheme::Scheme;
+use crate::{effects::plan, scheme::Scheme};
 
 /// Entries a list message holds at most (a Matrix event stays well under its size limit).
 const PER_MESSAGE: usize = 40;
@@ -57,16 +55,6 @@ pub fn assign(entries: &[Registration], callers: &[String]) -> Vec<Assigned> {
     assigned
 }
 
-/// The campaign's name as messages say it.
-pub fn name(scheme: &Scheme, lang: Lang, kind: &CampaignKind) -> String {
-    match kind {
-        CampaignKind::Heatwave => scheme.texts.text(lang, Key::CampaignHeatwave, &[]),
-        CampaignKind::Cold => scheme.texts.text(lang, Key::CampaignCold, &[]),
-        CampaignKind::Routine => scheme.texts.text(lang, Key::CampaignRoutine, &[]),
-        CampaignKind::Named(name) => name.clone(),
-    }
-}
-
 /// The lists of `checks` (this round's), one or a few messages per caller, each sent in
 /// the caller's direct chat. `entries` holds the register's entries by number.
 pub fn lists(
@@ -80,7 +68,7 @@ pub fn lists(
     for check in checks {
         by_caller.entry(check.caller.as_str()).or_default().push(check);
     }
-    let title = name(scheme, lang, &campaign.kind);
+    let title = scheme.texts.campaign(lang, &campaign.kind);
     let mut owed = Vec::new();
     for (caller, mine) in by_caller {
         let count = mine.len().to_string();
@@ -94,7 +82,7 @@ pub fn lists(
                     lines.push(list_line(scheme, lang, entry));
                 }
             }
-            owed.push(to_caller(caller, Message::lines(lines)));
+            owed.push(plan::direct(caller, Message::lines(lines)));
         }
     }
     owed
@@ -143,22 +131,6 @@ pub fn list_line(scheme: &Scheme, lang: Lang, entry: &Registration) -> Message {
     texts.render(lang, Key::CampaignListLine, &args)
 }
 
-/// A notice to `caller` in their direct chat with the bot (opened if need be), in a lane
-/// of its own per caller, so that a caller's messages keep their order.
-pub fn to_caller(caller: &str, message: Message) -> Effect {
-    Effect {
-        request: 0,
-        lane: Lane::room(format!("direct:{caller}")),
-        urgent: false,
-        action: Action::Notice {
-            to: Target::Direct { user: caller.to_owned() },
-            message,
-            shape: Shape::New,
-            mention: None,
-        },
-    }
-}
-
 /// What the coordinators are told when a call needs them (an escalation, a need, a
 /// visit), with what they need to act (address, emergency contact): register data, so
 /// sent where [`Target::Confidential`] says, on behalf of the coordinator who started
@@ -186,7 +158,7 @@ pub fn alert(
         CheckStatus::Waiting | CheckStatus::Reached | CheckStatus::NoAnswer => return None,
     };
     let args = [
-        ("name", name(scheme, lang, &campaign.kind)),
+        ("name", scheme.texts.campaign(lang, &campaign.kind)),
         ("number", entry.number.to_string()),
         ("tries", check.unanswered(campaign.round).to_string()),
         ("person", person.name.clone()),
@@ -235,32 +207,34 @@ pub fn family(scheme: &Scheme, check: &CheckIn, entry: &Registration) -> Option<
         CheckStatus::Escalated | CheckStatus::Visit => Key::FamilyNotReached,
         CheckStatus::Waiting | CheckStatus::NoAnswer => return None,
     };
-    Some(to_caller(account, scheme.texts.render(lang, key, &args)))
+    Some(plan::direct(account, scheme.texts.render(lang, key, &args)))
+}
+
+/// Brings the board of `campaign` up to date in the coordination room (posted and
+/// pinned the first time).
+pub fn board_effect(scheme: &Scheme, campaign: u64, lang: Lang) -> Effect {
+    Effect {
+        request: 0,
+        lane: Lane::room(&scheme.rooms.coordination),
+        urgent: false,
+        action: Action::Board { campaign, lang },
+    }
 }
 
 /// The board: counts, by neighbourhood, by caller, and the oldest not reached first. No
 /// name: the numbers point to `!registre n°`.
 pub fn board(scheme: &Scheme, lang: Lang, campaign: &Campaign, checks: &[CheckIn]) -> Message {
     let texts = &scheme.texts;
-    let count = |status: CheckStatus| checks.iter().filter(|c| c.status == status).count();
     let since = scheme.day(campaign.started_at);
     let header = [
-        ("name", name(scheme, lang, &campaign.kind)),
+        ("name", scheme.texts.campaign(lang, &campaign.kind)),
         ("number", campaign.number.to_string()),
         ("round", campaign.round.to_string()),
         ("since", since),
         ("total", checks.len().to_string()),
     ];
-    let counts = [
-        ("reached", count(CheckStatus::Reached).to_string()),
-        ("waiting", count(CheckStatus::Waiting).to_string()),
-        ("no_answer", count(CheckStatus::NoAnswer).to_string()),
-        ("needs", count(CheckStatus::NeedsHelp).to_string()),
-        ("visit", count(CheckStatus::Visit).to_string()),
-        ("escalated", count(CheckStatus::Escalated).to_string()),
-    ];
-    let mut lines = vec![render(scheme, lang, Key::BoardHeader, &header)];
-    lines.push(render(scheme, lang, Key::BoardCounts, &counts));
+    let mut lines =
+        vec![render(scheme, lang, Key::BoardHeader, &header), counts(scheme, lang, checks)];
     let mut areas: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut callers: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     let no_area = texts.text(lang, Key::BoardNoArea, &[]);
@@ -292,75 +266,29 @@ pub fn board(scheme: &Scheme, lang: Lang, campaign: &Campaign, checks: &[CheckIn
             waiting.iter().take(20).map(|c| format!("n°{}", c.entry)).collect();
         lines.push(render(scheme, lang, Key::BoardOldest, &[("numbers", numbers.join(", "))]));
     }
+    lines.push(match campaign.ended_at {
+        Some(ended) => render(scheme, lang, Key::BoardEnded, &[("day", scheme.day(ended))]),
+        None => {
+            let time = scheme.now().with_timezone(&scheme.config.timezone).format("%H:%M");
+            render(scheme, lang, Key::BoardUpdated, &[("time", time.to_string())])
+        }
+    });
     Message::lines(lines)
 }
 
-/// A round's figures for the report: people on the lists, reached, and how long until
-/// everyone was reached (if they were).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RoundFigures {
-    /// The round, from 1.
-    pub round: u32,
-    /// People on the lists.
-    pub people: usize,
-    /// Reached in that round.
-    pub reached: usize,
-    /// From the round's start to the last person reached, when all were.
-    pub all_within: Option<TimeDelta>,
-}
-
-/// The figures of each round of `campaign`, from the calls recorded. The start of a
-/// round before the last is not stored: it is the first call of the round, else the
-/// campaign's start plus whole rounds.
-pub fn rounds(campaign: &Campaign, checks: &[CheckIn], every: TimeDelta) -> Vec<RoundFigures> {
-    (1..=campaign.round)
-        .map(|round| {
-            let start = if round == campaign.round {
-                campaign.round_started
-            } else {
-                campaign.started_at + every * i32::try_from(round - 1).unwrap_or(i32::MAX)
-            };
-            let reached_at: Vec<DateTime<Utc>> = checks
-                .iter()
-                .filter_map(|check| {
-                    check
-                        .attempts
-                        .iter()
-                        .find(|a| {
-                            a.round == round
-                                && matches!(
-                                    a.outcome,
-                                    CallOutcome::Reached | CallOutcome::NeedsHelp
-                                )
-                        })
-                        .map(|a| a.at)
-                })
-                .collect();
-            let all = reached_at.len() == checks.len() && !checks.is_empty();
-            RoundFigures {
-                round,
-                people: checks.len(),
-                reached: reached_at.len(),
-                all_within: all
-                    .then(|| reached_at.iter().max().map(|last| *last - start))
-                    .flatten(),
-            }
-        })
-        .collect()
-}
-
-/// The report's CSV: one row per round, no name.
-pub fn report_csv(lang: Lang, rounds: &[RoundFigures]) -> String {
-    let header = match lang {
-        Lang::Fr => "tour;personnes;jointes;toutes jointes en (minutes)",
-        Lang::En => "round;people;reached;all reached within (minutes)",
-    };
-    let mut csv = format!("{header}\r\n");
-    for round in rounds {
-        let within = round.all_within.map(|d| d.num_minutes().to_string()).unwrap_or_default();
-        csv.push_str(&format!("{};{};{};{within}\r\n", round.round, round.people, round.reached));
-    }
-    csv
+/// The board's counts line: reached, not yet called, no answer, needs help, visit,
+/// escalated.
+pub fn counts(scheme: &Scheme, lang: Lang, checks: &[CheckIn]) -> Message {
+    let count = |status: CheckStatus| checks.iter().filter(|c| c.status == status).count();
+    let counts = [
+        ("reached", count(CheckStatus::Reached).to_string()),
+        ("waiting", count(CheckStatus::Waiting).to_string()),
+        ("no_answer", count(CheckStatus::NoAnswer).to_string()),
+        ("needs", count(CheckStatus::NeedsHelp).to_string()),
+        ("visit", count(CheckStatus::Visit).to_string()),
+        ("escalated", count(CheckStatus::Escalated).to_string()),
+    ];
+    render(scheme, lang, Key::BoardCounts, &counts)
 }
 
 fn render(scheme: &Scheme, lang: Lang, key: Key, args: &[(&str, String)]) -> Message {
@@ -392,6 +320,7 @@ mod tests {
             acknowledged: Some(at),
             reminded: false,
             confirmed_at: at,
+            review_asked: None,
         }
     }
 

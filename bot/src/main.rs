@@ -56,6 +56,23 @@ enum Task {
         #[arg(long)]
         lang: Option<String>,
     },
+    /// Writes the report of a check-in campaign to a folder: the notice (text), the
+    /// chart (PNG) and the table (CSV), without any name, for the préfecture. Reads a
+    /// copy of the store: it works while the bot runs, and on a backup copy.
+    #[command(name = "bilan-campagne", alias = "campaign-report")]
+    CampaignReport {
+        /// The campaign's number; by default the last one.
+        number: Option<u64>,
+        /// The folder to write to (made if need be).
+        #[arg(long = "sortie", alias = "out", default_value = ".")]
+        out: PathBuf,
+        /// The store to read, e.g. a backup copy; by default the bot's.
+        #[arg(long = "magasin", alias = "store")]
+        store: Option<PathBuf>,
+        /// The language: fr or en; by default the community's.
+        #[arg(long)]
+        lang: Option<String>,
+    },
     /// Imports a commune's spreadsheet (CSV) into the alert register, and says which rows
     /// were taken, merged and refused. Run it with the bot stopped, or post the file in
     /// the coordination room instead.
@@ -103,6 +120,9 @@ async fn main() -> ExitCode {
         Some(Task::Compact) => return compact(&config),
         Some(Task::Report { period, out, store, lang }) => {
             return report(&config, period.as_deref(), out, store.as_deref(), lang.as_deref());
+        }
+        Some(Task::CampaignReport { number, out, store, lang }) => {
+            return campaign_report(&config, *number, out, store.as_deref(), lang.as_deref());
         }
         Some(Task::ImportRegister { file }) => return import_register(&config, file).await,
         Some(Task::ExportRegister { out, store, lang }) => {
@@ -167,16 +187,7 @@ fn report(
     store: Option<&Path>,
     lang: Option<&str>,
 ) -> ExitCode {
-    let lang = match lang {
-        None => config.language,
-        Some(code) => match Lang::from_code(code) {
-            Some(lang) => lang,
-            None => {
-                error!("unknown language {code:?}: fr or en");
-                return ExitCode::from(2);
-            }
-        },
-    };
+    let Some(lang) = language(config, lang) else { return ExitCode::from(2) };
     let now = chrono::Utc::now();
     let today = now.with_timezone(&config.timezone).date_naive();
     let span = match period {
@@ -204,7 +215,47 @@ fn report(
         folder: out,
         store: store.unwrap_or(&default_store),
     };
-    match entraide::report::offline::write(config, &texts, &order, now) {
+    written(entraide::report::offline::write(config, &texts, &order, now))
+}
+
+/// The language asked (`fr`, `en`), else the community's; `None` (said) if unknown.
+fn language(config: &Config, code: Option<&str>) -> Option<Lang> {
+    let Some(code) = code else { return Some(config.language) };
+    let lang = Lang::from_code(code);
+    if lang.is_none() {
+        error!("unknown language {code:?}: fr or en");
+    }
+    lang
+}
+
+/// Writes the report of campaign `number` (the last by default) to `out`, saying which
+/// files.
+fn campaign_report(
+    config: &Config,
+    number: Option<u64>,
+    out: &Path,
+    store: Option<&Path>,
+    lang: Option<&str>,
+) -> ExitCode {
+    let Some(lang) = language(config, lang) else { return ExitCode::from(2) };
+    let texts = match load_texts(config) {
+        Ok(texts) => texts,
+        Err(err) => {
+            error!("{err:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let default_store = config.data_dir.join("store");
+    let store = store.unwrap_or(&default_store);
+    let now = chrono::Utc::now();
+    written(entraide::report::offline::write_campaign(
+        config, &texts, number, lang, out, store, now,
+    ))
+}
+
+/// Prints the files written, one a line, or why none was.
+fn written(files: anyhow::Result<Vec<PathBuf>>) -> ExitCode {
+    match files {
         Ok(files) => {
             let mut stdout = std::io::stdout();
             for file in files {
@@ -252,14 +303,7 @@ fn export_register(
     store: Option<&Path>,
     lang: Option<&str>,
 ) -> ExitCode {
-    let lang = match lang.map(|code| (code, Lang::from_code(code))) {
-        None => config.language,
-        Some((_, Some(lang))) => lang,
-        Some((code, None)) => {
-            error!("unknown language {code:?}: fr or en");
-            return ExitCode::from(2);
-        }
-    };
+    let Some(lang) = language(config, lang) else { return ExitCode::from(2) };
     let today = chrono::Utc::now().with_timezone(&config.timezone).date_naive();
     let default_store = config.data_dir.join("store");
     let store = store.unwrap_or(&default_store);

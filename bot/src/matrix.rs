@@ -30,7 +30,7 @@ use matrix_sdk::{
                 guest_access::{GuestAccess, RoomGuestAccessEventContent},
                 history_visibility::{HistoryVisibility, RoomHistoryVisibilityEventContent},
                 member::MembershipState,
-                message::{Relation, RoomMessageEventContent},
+                message::{Relation, ReplacementMetadata, RoomMessageEventContent},
             },
         },
         int,
@@ -367,6 +367,9 @@ pub enum Shape<'a> {
     /// message if there is one (written in the thread, or the command the thread answers),
     /// else with the root as the fallback reply for clients without threads.
     Thread(&'a EventId, Option<&'a ReplyTo>),
+    /// In place of the bot's own earlier message (an edit: clients show the new text
+    /// where the old one was).
+    Edit(&'a EventId),
 }
 
 /// Sends a notice with a plain and an HTML body; replies mention the person answered,
@@ -382,7 +385,7 @@ pub async fn send(
     txn: Option<&TransactionId>,
 ) -> anyhow::Result<OwnedEventId> {
     let (reply, relation) = match shape {
-        Shape::New => (None, None),
+        Shape::New | Shape::Edit(_) => (None, None),
         Shape::Reply(to) => {
             (Some(to), Some(Relation::Reply(Reply::with_event_id(to.event.clone()))))
         }
@@ -398,6 +401,9 @@ pub async fn send(
     let notified = reply.map(|to| to.sender.clone()).into_iter().chain(mentions.iter().cloned());
     content = content.add_mentions(Mentions::with_user_ids(notified));
     content.relates_to = relation;
+    if let Shape::Edit(original) = shape {
+        content = content.make_replacement(ReplacementMetadata::new(original.to_owned(), None));
+    }
     let mut sending = room.send(content).with_request_config(RequestConfig::new().disable_retry());
     if let Some(txn) = txn {
         sending = sending.with_transaction_id(txn.to_owned());

@@ -248,11 +248,28 @@ pub fn caller(args: &str, pills: &[Pill]) -> Result<(Option<OwnedUserId>, bool),
     }
 }
 
+/// Words that ask for a campaign's report, folded.
+const REPORT: &[&str] = &["bilan", "rapport", "compte rendu", "report", "summary"];
+
 /// `!campagne` (the board), `!campagne canicule` / `grand froid` / `appels` / a free
-/// name (start), `!campagne fin` (end).
+/// name (start), `!campagne fin` (end), `!campagne bilan [n°]` (a report).
 pub fn campaign(args: &str, _: &[Pill]) -> Result<CampaignAsk, ArgError> {
     let folded = fold(args);
     let folded = folded.trim();
+    let report = REPORT.iter().find_map(|word| {
+        folded.strip_prefix(word).filter(|rest| rest.is_empty() || rest.starts_with(' '))
+    });
+    if let Some(rest) = report {
+        if rest.trim().is_empty() {
+            return Ok(CampaignAsk::Report(None));
+        }
+        // The number as written ("n°3" folds to something else).
+        let number = match rest.split_whitespace().count() {
+            1 => args.split_whitespace().last().and_then(lone_number),
+            _ => None,
+        };
+        return number.map(|n| CampaignAsk::Report(Some(n))).ok_or(ArgError::Usage);
+    }
     Ok(match folded {
         "" | "tableau" | "etat" | "point" | "board" | "status" => CampaignAsk::Board,
         "fin" | "terminer" | "termine" | "arret" | "arreter" | "stop" | "end" | "over" => {
@@ -342,6 +359,8 @@ pub fn call(args: &str, _: &[Pill]) -> Result<(u64, CallSaid), ArgError> {
 /// Words that open a sign-up to the register, folded.
 const SIGN_UP: &[&str] =
     &["inscription", "inscrire", "inscris", "inscrivez", "signup", "sign-up", "register", "enrol"];
+/// Words that ask to stay on it, folded.
+const STAY: &[&str] = &["rester", "reste", "maintien", "maintenir", "oui", "stay", "keep", "yes"];
 /// Words that ask to come off it, folded.
 const LEAVE: &[&str] = &[
     "retrait",
@@ -362,6 +381,9 @@ pub fn alert(args: &str, _: &[Pill]) -> Result<AlertAsk, ArgError> {
     let first = first.trim_end_matches([':', ',']);
     if LEAVE.contains(&first) && rest.is_empty() {
         return Ok(AlertAsk::Leave);
+    }
+    if STAY.contains(&first) && rest.is_empty() {
+        return Ok(AlertAsk::Stay);
     }
     if SIGN_UP.contains(&first) {
         let rest = rest.trim_start_matches([':', ',']).trim();

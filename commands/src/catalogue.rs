@@ -231,6 +231,17 @@ impl Catalogue {
         self.text(lang, key, &[])
     }
 
+    /// A campaign's name as messages say it ("canicule"; a free name as written).
+    pub fn campaign(&self, lang: Lang, kind: &crate::CampaignKind) -> String {
+        let key = match kind {
+            crate::CampaignKind::Heatwave => Key::CampaignHeatwave,
+            crate::CampaignKind::Cold => Key::CampaignCold,
+            crate::CampaignKind::Routine => Key::CampaignRoutine,
+            crate::CampaignKind::Named(name) => return name.clone(),
+        };
+        self.text(lang, key, &[])
+    }
+
     /// A category's name in `lang`.
     pub fn category(&self, lang: Lang, category: Category) -> String {
         let key = match category {

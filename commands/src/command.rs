@@ -88,6 +88,9 @@ pub enum CampaignAsk {
     Start(CampaignKind),
     /// End the running one, with its report.
     End,
+    /// The report of a campaign: the one numbered, else the running one so far, else
+    /// the last one.
+    Report(Option<u64>),
 }
 
 /// How a caller says a call went (`!appel`).
@@ -110,6 +113,8 @@ pub enum AlertAsk {
     SignUp(String),
     /// To come off it: the entries they asked for.
     Leave,
+    /// To stay on it (the yearly question's answer): the entries they asked for.
+    Stay,
 }
 
 /// Which requests `!demandes` lists.

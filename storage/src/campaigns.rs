@@ -80,6 +80,8 @@ impl Store {
                     round: 1,
                     round_started: now,
                     ended_at: None,
+                    board: None,
+                    board_shown: None,
                 };
                 put(campaigns, CAMPAIGNS, &number.to_be_bytes(), &campaign)?;
                 let mut made = Vec::with_capacity(lists.len());
@@ -259,6 +261,53 @@ impl Store {
                 running.ended_at = Some(now);
                 put(campaigns, CAMPAIGNS, &campaign.to_be_bytes(), &running)?;
                 append_audit(audit, &audited(now, by, AuditAction::EndCampaign, campaign))?;
+                let queued = journal(effects, plan(&running), &[])?;
+                Ok((running, queued))
+            })
+            .map_err(transition_error)?;
+        self.flush().await?;
+        Ok(done)
+    }
+
+    /// Records the board's message of `campaign` (an event id in the coordination room).
+    pub async fn set_board(&self, campaign: u64, event: &str) -> Result<Campaign, TransitionError> {
+        let done = self
+            .campaigns
+            .transaction(|campaigns| {
+                let mut kept = get_campaign(campaigns, campaign)?;
+                kept.board = Some(event.to_owned());
+                put(campaigns, CAMPAIGNS, &campaign.to_be_bytes(), &kept)?;
+                Ok(kept)
+            })
+            .map_err(transition_error)?;
+        self.flush().await?;
+        Ok(done)
+    }
+
+    /// The board of `campaign` is to be brought up to date (a call was recorded since it
+    /// was last, `every` ago or more): taken once, with the effects `plan` gives (the
+    /// edit); [`TransitionError::EntryUnchanged`] if it is not due.
+    pub async fn show_board(
+        &self,
+        campaign: u64,
+        changed: DateTime<Utc>,
+        every: TimeDelta,
+        now: DateTime<Utc>,
+        plan: impl Fn(&Campaign) -> Vec<Effect>,
+    ) -> Result<(Campaign, Vec<Queued>), TransitionError> {
+        let done = (&self.campaigns, &self.effects)
+            .transaction(|(campaigns, effects)| {
+                let mut running = get_campaign(campaigns, campaign)?;
+                let shown = running.board_shown.unwrap_or(running.started_at);
+                let due = running.ended_at.is_none()
+                    && running.board.is_some()
+                    && changed > shown
+                    && now >= shown + every;
+                if !due {
+                    return abort(TransitionError::EntryUnchanged(campaign));
+                }
+                running.board_shown = Some(now);
+                put(campaigns, CAMPAIGNS, &campaign.to_be_bytes(), &running)?;
                 let queued = journal(effects, plan(&running), &[])?;
                 Ok((running, queued))
             })

@@ -124,8 +124,9 @@ pub use crate::{
         ACKNOWLEDGE_WITHIN, Action, AskedBy, Asker, Attempt, AuditAction, AuditEntry, Block, Born,
         CallOutcome, Caller, Campaign, CampaignKind, CheckIn, CheckStatus, Contact, Effect,
         Enrolment, FollowUp, Lane, LogEntry, Membership, NewEntry, NewRequest, Outcome,
-        Particulars, Pause, Person, Post, ProfileRecord, Quote, Registration, Repeat, Request,
-        RoomKind, Root, Series, Shape, Signature, Spare, State, Step, Target, ThirdParty, Way,
+        Particulars, Pause, Person, Post, ProfileRecord, Quote, REVIEW_EVERY, Registration, Repeat,
+        Request, RoomKind, Root, Series, Shape, Signature, Spare, State, Step, Target, ThirdParty,
+        Way,
     },
     people::{StatusChange, VolunteerSummary},
     privacy::{

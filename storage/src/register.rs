@@ -81,6 +81,39 @@ impl Store {
         Ok(done)
     }
 
+    /// Changes each of entries `numbers` as `change` says, all at once, as the bot's own
+    /// bookkeeping (not audited); those it refuses, or gone, are left as they are. `plan`
+    /// is told those changed; [`TransitionError::EntryUnchanged`] when none was.
+    pub async fn change_entries(
+        &self,
+        numbers: &[u64],
+        change: impl Fn(&mut Registration) -> Result<(), TransitionError>,
+        plan: impl Fn(&[Registration]) -> Vec<Effect>,
+    ) -> Result<(Vec<Registration>, Vec<Queued>), TransitionError> {
+        let done = (&self.register, &self.effects)
+            .transaction(|(register, effects)| {
+                let mut changed = Vec::new();
+                for number in numbers {
+                    let key = number.to_be_bytes();
+                    let Some(bytes) = register.get(key)? else { continue };
+                    let mut entry: Registration =
+                        decode(&bytes, REGISTER, &key).map_err(abort_store)?;
+                    if change(&mut entry).is_ok() {
+                        put(register, REGISTER, &key, &entry)?;
+                        changed.push(entry);
+                    }
+                }
+                if changed.is_empty() {
+                    return abort(TransitionError::EntryUnchanged(0));
+                }
+                let queued = journal(effects, plan(&changed), &[])?;
+                Ok((changed, queued))
+            })
+            .map_err(transition_error)?;
+        self.flush().await?;
+        Ok(done)
+    }
+
     /// Takes entry `number` off the register (R121-11: at any time, on request), with its
     /// check-ins in campaigns: nothing of it is kept but the audit line, which names its number and `reason`. Returns it
     /// as it was, with the effects `plan` gives.
@@ -236,6 +269,7 @@ fn insert(
         acknowledged: (new.way == Way::Import).then_some(now),
         reminded: false,
         confirmed_at: now,
+        review_asked: None,
     };
     put(register, REGISTER, &number.to_be_bytes(), &entry)?;
     Ok(entry)

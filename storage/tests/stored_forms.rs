@@ -681,15 +681,16 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
                 ),
             ),
             (
-                Action::SendFile {
+                Action::CampaignReport {
                     room: "!coordination:x".to_owned(),
-                    name: "campagne-1.csv".to_owned(),
-                    text: "tour;personnes\r\n".to_owned(),
+                    campaign: 1,
+                    lang: Lang::Fr,
                 },
-                concat!(
-                    r#"{"action":"send_file","room":"!coordination:x","name":"campagne-1.csv","#,
-                    r#""text":"tour;personnes\r\n"}"#
-                ),
+                r#"{"action":"campaign_report","room":"!coordination:x","campaign":1,"lang":"fr"}"#,
+            ),
+            (
+                Action::Board { campaign: 2, lang: Lang::Fr },
+                r#"{"action":"board","campaign":2,"lang":"fr"}"#,
             ),
         ],
         |action| match action {
@@ -709,9 +710,10 @@ fn every_variant_of_every_stored_enum_keeps_its_pinned_form() -> TestResult {
             Action::MoveOut { .. } => 13,
             Action::Moderate { .. } => 14,
             Action::SendRegister { .. } => 15,
-            Action::SendFile { .. } => 16,
+            Action::CampaignReport { .. } => 16,
+            Action::Board { .. } => 17,
         },
-        17,
+        18,
     )?;
     Ok(())
 }
@@ -767,6 +769,7 @@ fn a_register_entry_keeps_its_pinned_form() -> TestResult {
         acknowledged: Some(at(2)),
         reminded: true,
         confirmed_at: at(1),
+        review_asked: Some(at(3)),
     };
     pinned(
         &entry,
@@ -779,7 +782,8 @@ fn a_register_entry_keeps_its_pinned_form() -> TestResult {
             r#""words":"sa fille"}},"notes":"entend mal","family_told":true},"#,
             r#""status":"pending","asked_at":"2026-11-23T10:01:00Z","way":"chat","#,
             r#""entered_by":"@claire:x","acknowledged":"2026-11-23T10:02:00Z","#,
-            r#""reminded":true,"confirmed_at":"2026-11-23T10:01:00Z"}"#
+            r#""reminded":true,"confirmed_at":"2026-11-23T10:01:00Z","#,
+            r#""review_asked":"2026-11-23T10:03:00Z"}"#
         ),
     )?;
     pinned(&Born::Date(born_on), r#"{"date":"2026-07-01"}"#)?;
@@ -808,21 +812,28 @@ fn a_register_entry_keeps_its_pinned_form() -> TestResult {
 #[test]
 fn a_campaign_and_its_checkins_keep_their_pinned_form() -> TestResult {
     use entraide_storage::{Attempt, CallOutcome, Campaign, CampaignKind, CheckIn, CheckStatus};
+    let campaign = Campaign {
+        number: 2,
+        kind: CampaignKind::Named("confinement".to_owned()),
+        started_at: at(1),
+        started_by: "@agent:x".to_owned(),
+        round: 3,
+        round_started: at(2),
+        ended_at: None,
+        board: None,
+        board_shown: None,
+    };
+    let form = concat!(
+        r#"{"number":2,"kind":{"named":"confinement"},"started_at":"2026-11-23T10:01:00Z","#,
+        r#""started_by":"@agent:x","round":3,"round_started":"2026-11-23T10:02:00Z","#,
+        r#""ended_at":null"#
+    );
+    pinned(&campaign, &format!("{form}}}"))?;
+    let boarded =
+        Campaign { board: Some("$board".to_owned()), board_shown: Some(at(3)), ..campaign };
     pinned(
-        &Campaign {
-            number: 2,
-            kind: CampaignKind::Named("confinement".to_owned()),
-            started_at: at(1),
-            started_by: "@agent:x".to_owned(),
-            round: 3,
-            round_started: at(2),
-            ended_at: None,
-        },
-        concat!(
-            r#"{"number":2,"kind":{"named":"confinement"},"started_at":"2026-11-23T10:01:00Z","#,
-            r#""started_by":"@agent:x","round":3,"round_started":"2026-11-23T10:02:00Z","#,
-            r#""ended_at":null}"#
-        ),
+        &boarded,
+        &format!(r#"{form},"board":"$board","board_shown":"2026-11-23T10:03:00Z"}}"#),
     )?;
     for (kind, form) in [
         (CampaignKind::Heatwave, r#""heatwave""#),

@@ -343,6 +343,17 @@ async fn test_a_heatwave_campaign_from_the_spreadsheet_to_the_report() -> Result
         wait_until_listed(&world, caller, direct, 15).await?;
     }
     ensure!(listed(&world, &carol, &carol_dm).is_empty(), "Carol never pledged");
+    // The board: one message in the coordination room, pinned.
+    let posted = world
+        .coordinator
+        .wait_for("the board, posted", WAIT, |m| is_board(&world, m, &coordination))
+        .await?;
+    let pins = world.coordinator.room(&coordination)?;
+    entraide_tests::wait_until("the board pinned", WAIT, || async {
+        let pinned = pins.load_pinned_events().await.ok().flatten().unwrap_or_default();
+        pinned.contains(&posted.event_id).then_some(())
+    })
+    .await?;
     let (alices, bobs) = (listed(&world, &alice, &alice_dm), listed(&world, &bob, &bob_dm));
     ensure!(alices.iter().all(|n| !bobs.contains(n)), "{alices:?} {bobs:?}");
 
@@ -429,11 +440,25 @@ async fn test_a_heatwave_campaign_from_the_spreadsheet_to_the_report() -> Result
         after.body
     );
     let board = ask(&world, &coordination, "!campagne").await?;
+    ensure!(world.texts.is(Lang::Fr, Key::BoardPinned, first(&board)), "{}", board.body);
     let counts = line(&world, &board, Lang::Fr, Key::BoardCounts)?;
     ensure!(counts.get("reached").map(String::as_str) == Some("2"), "{}", board.body);
     ensure!(counts.get("needs").map(String::as_str) == Some("1"), "{}", board.body);
     ensure!(counts.get("escalated").map(String::as_str) == Some("1"), "{}", board.body);
     ensure!(!board.text().contains("Martin"), "no names on the board: {}", board.body);
+    // The pinned board was edited to match, never posted again.
+    world
+        .coordinator
+        .wait_for("the board, edited", WAIT, |m| {
+            m.replaces.as_ref() == Some(&posted.event_id)
+                && line(&world, m, Lang::Fr, Key::BoardCounts)
+                    .is_ok_and(|c| c.get("reached").map(String::as_str) == Some("2"))
+        })
+        .await?;
+    let boards = world.coordinator.seen();
+    let boards =
+        boards.iter().filter(|m| is_board(&world, m, &coordination) && m.replaces.is_none());
+    ensure!(boards.count() == 1, "one board, edited in place");
 
     // The end: the report, and its table without a name.
     let skip = world.coordinator.seen().len();
@@ -453,9 +478,46 @@ async fn test_a_heatwave_campaign_from_the_spreadsheet_to_the_report() -> Result
     )?;
     ensure!(table.lines().nth(1) == Some("1;30;3;"), "{table}");
     ensure!(!table.contains("Martin"), "{table}");
+    // The chart of people reached over the round: a PNG that decodes.
+    let chart = world
+        .coordinator
+        .wait_for("the report's chart", WAIT, |m| {
+            m.room_id == coordination && m.sender == world.bot_id && m.image.is_some()
+        })
+        .await?;
+    let image = chart.image.context("an image")?;
+    ensure!(image.body == "campagne-1.png", "{}", image.body);
+    let png = world.coordinator.download(&image).await?;
+    let decoded = png::Decoder::new(std::io::Cursor::new(png)).read_info()?;
+    ensure!(decoded.info().width == 1200, "{:?}", decoded.info());
+    // Asked again later, the report is the same.
+    let again = ask(&world, &coordination, "!campagne bilan 1").await?;
+    ensure!(line(&world, &again, Lang::Fr, Key::CampaignReport)? == report, "{}", again.body);
+    // The board's last edit says it is over, and it is no longer pinned.
+    world
+        .coordinator
+        .wait_for("the board's last edit", WAIT, |m| {
+            m.replaces.as_ref() == Some(&posted.event_id)
+                && m.text()
+                    .lines()
+                    .any(|l| world.texts.args(Lang::Fr, Key::BoardEnded, l).is_some())
+        })
+        .await?;
+    entraide_tests::wait_until("the board unpinned", WAIT, || async {
+        let pinned = pins.load_pinned_events().await.ok().flatten().unwrap_or_default();
+        (!pinned.contains(&posted.event_id)).then_some(())
+    })
+    .await?;
     let none = ask(&world, &coordination, "!campagne").await?;
     ensure!(world.texts.is(Lang::Fr, Key::CampaignNone, none.text()), "{}", none.body);
     Ok(())
+}
+
+/// Whether `m` is the bot's campaign board (or an edit of it) in `room`.
+fn is_board(world: &World, m: &Seen, room: &RoomId) -> bool {
+    m.room_id == room
+        && m.sender == world.bot_id
+        && world.texts.args(Lang::Fr, Key::BoardHeader, first(m)).is_some()
 }
 
 /// The first line of a message.
@@ -513,5 +575,58 @@ async fn test_the_family_is_told_only_with_the_persons_consent() -> Result<()> {
         store.rooms_where(|kind| *kind == theirs)?.is_empty(),
         "without consent, nothing is sent"
     );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn test_the_yearly_round_asks_whether_people_stay_on_the_register() -> Result<()> {
+    let world = World::start(false).await?;
+    let coordination = world.coordination_room.clone();
+    // One entered by a coordinator, one asked online by the person herself.
+    ask(&world, &coordination, "!inscrire M. Petit, 80 ans, 2 rue Haute, 05 56 77 77 77").await?;
+    let jeanne = world.resident("jeanne").await?;
+    let direct = jeanne.create_dm(&world.bot_id, false).await?;
+    let signup = "!alerte inscription Jeanne Roux, 82 ans, 3 place du Marché, 05 56 00 00 00";
+    answer_to(&world, &jeanne, &direct, signup).await?;
+    ask(&world, &coordination, "!confirmer 2").await?;
+
+    // A year on: she is asked in her chat, the coordinators are given the other number.
+    let clock = world.bot()?.clock.clone();
+    clock.advance(std::time::Duration::from_secs(366 * 86_400));
+    let due = world
+        .coordinator
+        .wait_for("the yearly round", WAIT, |m| {
+            m.room_id == coordination
+                && world.texts.args(Lang::Fr, Key::ReviewDue, m.text()).is_some()
+        })
+        .await?;
+    let args = world.texts.args(Lang::Fr, Key::ReviewDue, due.text()).context("the numbers")?;
+    ensure!(args.get("numbers").map(String::as_str) == Some("n°1"), "{}", due.body);
+    ensure!(!due.text().contains("Petit"), "numbers only in the room: {}", due.body);
+    let asked = jeanne
+        .wait_for("the yearly question", WAIT, |m| {
+            m.room_id == direct && world.texts.args(Lang::Fr, Key::ReviewAsk, m.text()).is_some()
+        })
+        .await?;
+    ensure!(asked.text().contains("n°2"), "{}", asked.body);
+
+    // Both stay: she answers, the coordinator confirms after calling him.
+    let stayed = answer_to(&world, &jeanne, &direct, "!alerte rester").await?;
+    ensure!(
+        world.texts.args(Lang::Fr, Key::AlertStayed, stayed.text()).is_some(),
+        "{}",
+        stayed.body
+    );
+    let kept = ask(&world, &coordination, "!confirmer 1").await?;
+    ensure!(world.texts.args(Lang::Fr, Key::EntryRenewed, kept.text()).is_some(), "{}", kept.body);
+    let store = world.bot()?.store.clone();
+    let now = world.bot()?.clock.now();
+    for number in [1, 2] {
+        let entry = store.entry(number)?.context("the entry")?;
+        ensure!(
+            entry.review_asked.is_none() && now - entry.confirmed_at < chrono::TimeDelta::hours(1),
+            "{entry:?}"
+        );
+    }
     Ok(())
 }

@@ -3,13 +3,14 @@
 //! 82 ans, …"). The entry is pending until the coordinators check with the person
 //! (R121-6); they are told its number, no more (they read it with `!registre n°`).
 //! `!alerte retrait` / `!alert remove` takes off every entry the person asked for
-//! (R121-11).
+//! (R121-11); `!alerte rester` / `!alert stay`, the answer to the yearly question, keeps
+//! them for another year.
 
 use entraide_commands::{
     AlertAsk, CommandKind, Key, Message,
     register::{AskedBy, Particulars, read_entry, read_relative},
 };
-use entraide_storage::{NewEntry, Registration, Shape, Way};
+use entraide_storage::{NewEntry, REVIEW_EVERY, Registration, Shape, TransitionError, Way};
 use tracing::info;
 
 use super::{Ctx, registry};
@@ -20,6 +21,7 @@ pub async fn apply(scheme: &Scheme, ctx: &Ctx, ask: &AlertAsk) -> Result<(), Fai
     match ask {
         AlertAsk::SignUp(text) => sign_up(scheme, ctx, text).await,
         AlertAsk::Leave => leave(scheme, ctx).await,
+        AlertAsk::Stay => stay(scheme, ctx).await,
     }
 }
 
@@ -96,6 +98,40 @@ async fn leave(scheme: &Scheme, ctx: &Ctx) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The yearly question's answer: the person's own entry stays, and they are asked again
+/// in a year. A relative's entry is the coordinators' to check with the person.
+async fn stay(scheme: &Scheme, ctx: &Ctx) -> Result<(), Failure> {
+    let sender = ctx.sender().to_string();
+    let theirs: Vec<u64> = scheme
+        .store
+        .entries_where(|entry| entry.is_own(&sender))?
+        .iter()
+        .map(|entry| entry.number)
+        .collect();
+    let now = scheme.now();
+    let date = scheme.day(now + REVIEW_EVERY);
+    let plan = |kept: &[Registration]| {
+        let count = kept.len().to_string();
+        let args = [("count", count.as_str()), ("date", date.as_str())];
+        vec![ctx.reply(scheme, &scheme.texts.render(ctx.lang, Key::AlertStayed, &args), None)]
+    };
+    let renew = |entry: &mut Registration| {
+        entry.renew(now);
+        Ok(())
+    };
+    match scheme.store.change_entries(&theirs, renew, plan).await {
+        Ok((kept, queued)) => {
+            scheme.outbox.journalled(queued);
+            info!(entries = kept.len(), "asked online to stay on the register");
+        }
+        Err(TransitionError::EntryUnchanged(_)) => {
+            ctx.answer(scheme, &scheme.texts.render(ctx.lang, Key::AlertStayNone, &[]), None);
+        }
+        Err(error) => return Err(Failure::Transition(error, CommandKind::Alert)),
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use entraide_commands::{AlertAsk, register::AskedBy};
@@ -128,11 +164,30 @@ mod tests {
             "the coordination room is told the number only: {said:?}"
         );
 
+        // The yearly question about her mother is the coordinators' to ask her mother.
+        let ctx = desk.ctx(DIRECT, MARIE)?;
+        apply(&desk.scheme, &ctx, &AlertAsk::Stay).await?;
+        assert!(Desk::said(&desk.owed())[0].contains("rien à maintenir"));
+
         let ctx = desk.ctx(DIRECT, MARIE)?;
         apply(&desk.scheme, &ctx, &AlertAsk::Leave).await?;
         assert!(desk.scheme.store.register()?.is_empty());
         let said = Desk::said(&desk.owed());
         assert!(said.iter().any(|s| s.contains("1 inscription")), "{said:?}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_resident_keeps_their_own_entry_another_year() -> Result<()> {
+        let mut desk = Desk::new().await?;
+        let ask = AlertAsk::SignUp("Paul Roux, 80 ans, 5 rue Haute, 05 56 11 11 11".to_owned());
+        apply(&desk.scheme, &desk.ctx(DIRECT, "@paul:x")?, &ask).await?;
+        desk.owed();
+        apply(&desk.scheme, &desk.ctx(DIRECT, "@paul:x")?, &AlertAsk::Stay).await?;
+        let said = Desk::said(&desk.owed());
+        assert!(said[0].contains("1 inscription(s) maintenue(s)"), "{said:?}");
+        let entry = desk.scheme.store.entry(1)?.ok_or("entry 1")?;
+        assert!(entry.confirmed_at > entry.asked_at && entry.review_asked.is_none(), "{entry:?}");
         Ok(())
     }
 }

@@ -2,8 +2,10 @@
 //! a coordinator starts a check-in campaign over the register: every active entry gets
 //! a check-in, spread among the sworn callers by neighbourhood and evenly (with none, the
 //! coordinator holds every list), each caller's list sent in their direct chat.
-//! `!campagne` shows the board; `!campagne fin` ends it and posts its report (a notice
-//! and a CSV, no names).
+//! The board is one message pinned in the coordination room, posted at the start and
+//! edited as calls are recorded; `!campagne` brings it up to date (and shows it whole
+//! anywhere else); `!campagne fin` ends it and posts its report (a notice, a chart and
+//! a CSV, no names), which `!campagne bilan [n°]` shows again.
 
 use std::collections::HashMap;
 
@@ -12,7 +14,7 @@ use entraide_storage::{Action, Campaign, Effect, Enrolment, Lane, Registration, 
 use tracing::info;
 
 use super::Ctx;
-use crate::{campaign, failure::Failure, scheme::Scheme};
+use crate::{campaign, failure::Failure, report::campaign::campaign_report, scheme::Scheme};
 
 /// Does what `ask` says.
 pub async fn apply(scheme: &Scheme, ctx: &Ctx, ask: CampaignAsk) -> Result<(), Failure> {
@@ -20,18 +22,26 @@ pub async fn apply(scheme: &Scheme, ctx: &Ctx, ask: CampaignAsk) -> Result<(), F
         CampaignAsk::Board => board(scheme, ctx),
         CampaignAsk::Start(kind) => start(scheme, ctx, kind).await,
         CampaignAsk::End => end(scheme, ctx).await,
+        CampaignAsk::Report(number) => report(scheme, ctx, number),
     }
 }
 
 fn board(scheme: &Scheme, ctx: &Ctx) -> Result<(), Failure> {
-    let said = match scheme.store.running_campaign()? {
-        Some(running) => {
-            let checks = scheme.store.checkins(running.number)?;
-            campaign::board(scheme, ctx.lang, &running, &checks)
-        }
-        None => scheme.texts.render(ctx.lang, Key::CampaignNone, &[]),
+    let Some(running) = scheme.store.running_campaign()? else {
+        ctx.answer(scheme, &scheme.texts.render(ctx.lang, Key::CampaignNone, &[]), None);
+        return Ok(());
     };
+    let checks = scheme.store.checkins(running.number)?;
+    if ctx.room != scheme.rooms.coordination {
+        ctx.answer(scheme, &campaign::board(scheme, ctx.lang, &running, &checks), None);
+        return Ok(());
+    }
+    // In the coordination room the board is one pinned message, brought up to date;
+    // the answer points to it with the counts.
+    let pinned = scheme.texts.render(ctx.lang, Key::BoardPinned, &[]);
+    let said = Message::lines([pinned, campaign::counts(scheme, ctx.lang, &checks)]);
     ctx.answer(scheme, &said, None);
+    scheme.outbox.now(campaign::board_effect(scheme, running.number, ctx.lang));
     Ok(())
 }
 
@@ -57,7 +67,7 @@ async fn start(scheme: &Scheme, ctx: &Ctx, kind: CampaignKind) -> Result<(), Fai
     let entries: HashMap<u64, Registration> =
         active.into_iter().map(|entry| (entry.number, entry)).collect();
     let plan = |running: &Campaign, checks: &[entraide_storage::CheckIn]| {
-        let name = campaign::name(scheme, ctx.lang, &running.kind);
+        let name = scheme.texts.campaign(ctx.lang, &running.kind);
         let args = [
             ("name", name),
             ("number", running.number.to_string()),
@@ -70,6 +80,7 @@ async fn start(scheme: &Scheme, ctx: &Ctx, kind: CampaignKind) -> Result<(), Fai
             said.push(scheme.texts.render(ctx.lang, Key::CampaignNoCaller, &[]));
         }
         let mut owed = vec![ctx.reply(scheme, &Message::lines(said), None)];
+        owed.push(campaign::board_effect(scheme, running.number, ctx.lang));
         owed.extend(campaign::lists(scheme, running, checks, &entries));
         owed
     };
@@ -105,22 +116,13 @@ async fn end(scheme: &Scheme, ctx: &Ctx) -> Result<(), Failure> {
         return Ok(());
     };
     let checks = scheme.store.checkins(running.number)?;
-    let every = chrono::TimeDelta::from_std(scheme.config.campaign.round_every)
-        .unwrap_or(chrono::TimeDelta::MAX);
     let plan = |over: &Campaign| {
-        let (notice, csv) = report(scheme, ctx, over, &checks, every);
+        let report =
+            campaign_report(&scheme.texts, &scheme.config, ctx.lang, over, &checks, scheme.now());
         vec![
-            ctx.reply(scheme, &notice, None),
-            Effect {
-                request: 0,
-                lane: Lane::room(&ctx.room),
-                urgent: false,
-                action: Action::SendFile {
-                    room: ctx.room.to_string(),
-                    name: format!("campagne-{}.csv", over.number),
-                    text: csv,
-                },
-            },
+            campaign::board_effect(scheme, over.number, ctx.lang),
+            ctx.reply(scheme, &report.notice, None),
+            files(ctx, over.number),
         ]
     };
     let (over, queued) = scheme
@@ -133,80 +135,50 @@ async fn end(scheme: &Scheme, ctx: &Ctx) -> Result<(), Failure> {
     Ok(())
 }
 
-/// The end report: a notice (people, rounds, calls, reached, visits, alerts, and each
-/// round's time until everyone was reached) and its table as CSV. No names.
-fn report(
-    scheme: &Scheme,
-    ctx: &Ctx,
-    over: &Campaign,
-    checks: &[entraide_storage::CheckIn],
-    every: chrono::TimeDelta,
-) -> (Message, String) {
-    use entraide_storage::CallOutcome;
-    let lang = ctx.lang;
-    let rounds = campaign::rounds(over, checks, every);
-    let calls: usize = checks.iter().map(|c| c.attempts.len()).sum();
-    let outcome = |kind: CallOutcome| {
-        checks.iter().flat_map(|c| &c.attempts).filter(|a| a.outcome == kind).count()
+/// The report of campaign `number`, else of the running one so far, else of the last.
+fn report(scheme: &Scheme, ctx: &Ctx, number: Option<u64>) -> Result<(), Failure> {
+    let shown = match number {
+        Some(number) => scheme.store.campaign(number)?,
+        None => scheme.store.campaigns()?.pop(),
     };
-    let reached = checks
-        .iter()
-        .filter(|c| {
-            c.attempts
-                .iter()
-                .any(|a| matches!(a.outcome, CallOutcome::Reached | CallOutcome::NeedsHelp))
-        })
-        .count();
-    let escalations = checks
-        .iter()
-        .map(|c| {
-            (1..=over.round)
-                .filter(|round| c.unanswered(*round) >= scheme.config.campaign.attempts as usize)
-                .count()
-        })
-        .sum::<usize>();
-    let args = [
-        ("name", campaign::name(scheme, lang, &over.kind)),
-        ("number", over.number.to_string()),
-        ("from", scheme.day(over.started_at)),
-        ("to", scheme.day(over.ended_at.unwrap_or(over.started_at))),
-        ("people", checks.len().to_string()),
-        ("rounds", over.round.to_string()),
-        ("calls", calls.to_string()),
-        ("reached", reached.to_string()),
-        ("visits", outcome(CallOutcome::Visit).to_string()),
-        ("escalations", escalations.to_string()),
-    ];
-    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let mut lines = vec![scheme.texts.render(lang, Key::CampaignReport, &args)];
-    for round in &rounds {
-        let all = round
-            .all_within
-            .map(|within| {
-                let time = scheme.texts.age(lang, within.num_minutes());
-                scheme.texts.text(lang, Key::CampaignReportAll, &[("time", &time)])
-            })
-            .unwrap_or_default();
-        let args = [
-            ("round", round.round.to_string()),
-            ("reached", round.reached.to_string()),
-            ("people", round.people.to_string()),
-            ("all", all),
-        ];
-        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        lines.push(scheme.texts.render(lang, Key::CampaignReportRound, &args));
+    let Some(shown) = shown else {
+        let said = match number {
+            Some(number) => scheme.texts.render(
+                ctx.lang,
+                Key::CampaignReportNone,
+                &[("number", &number.to_string())],
+            ),
+            None => scheme.texts.render(ctx.lang, Key::CampaignReportNever, &[]),
+        };
+        ctx.answer(scheme, &said, None);
+        return Ok(());
+    };
+    let checks = scheme.store.checkins(shown.number)?;
+    let report =
+        campaign_report(&scheme.texts, &scheme.config, ctx.lang, &shown, &checks, scheme.now());
+    ctx.answer(scheme, &report.notice, None);
+    scheme.outbox.now(files(ctx, shown.number));
+    Ok(())
+}
+
+/// The report's chart and table, posted where the command was written.
+fn files(ctx: &Ctx, campaign: u64) -> Effect {
+    Effect {
+        request: 0,
+        lane: Lane::room(&ctx.room),
+        urgent: false,
+        action: Action::CampaignReport { room: ctx.room.to_string(), campaign, lang: ctx.lang },
     }
-    lines.push(scheme.texts.render(lang, Key::CampaignReportFollows, &[]));
-    (Message::lines(lines), campaign::report_csv(lang, &rounds))
 }
 
 #[cfg(test)]
 mod tests {
-    use entraide_commands::{CampaignAsk, CampaignKind, register::read_entry};
+    use entraide_commands::{CampaignAsk, CampaignKind, Lang, register::read_entry};
     use entraide_storage::{Action, NewEntry, Target, Way};
 
     use super::apply;
     use crate::cmd::desk::{AGENT, COORDINATION, Desk, Result};
+    use crate::report::campaign::campaign_report;
 
     #[tokio::test]
     async fn with_no_sworn_caller_the_coordinator_holds_every_list() -> Result<()> {
@@ -257,11 +229,22 @@ mod tests {
         apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, CampaignAsk::End).await?;
         let owed = desk.owed();
         assert!(Desk::said(&owed)[0].contains("Bilan de la campagne canicule"));
-        let table = owed.iter().find_map(|e| match &e.action {
-            Action::SendFile { text, .. } => Some(text.clone()),
-            _ => None,
-        });
-        assert_eq!(table.ok_or("the table")?.lines().nth(1), Some("1;3;0;"));
+        assert!(
+            owed.iter().any(|e| matches!(e.action, Action::CampaignReport { campaign: 1, .. }))
+        );
+        let over = desk.scheme.store.campaign(1)?.ok_or("the campaign")?;
+        let checks = desk.scheme.store.checkins(1)?;
+        let scheme = &desk.scheme;
+        let report =
+            campaign_report(&scheme.texts, &scheme.config, Lang::Fr, &over, &checks, scheme.now());
+        assert_eq!(report.csv().lines().nth(1), Some("1;3;0;"));
+        let png = report.png()?;
+        let decoded = png::Decoder::new(std::io::Cursor::new(png)).read_info()?;
+        assert_eq!((decoded.info().width, decoded.info().height), crate::report::SIZE);
+        apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, CampaignAsk::Report(None)).await?;
+        assert!(Desk::said(&desk.owed())[0].contains("Bilan de la campagne canicule"));
+        apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, CampaignAsk::Report(Some(9))).await?;
+        assert!(Desk::said(&desk.owed())[0].contains("Pas de campagne n°9"));
         apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, CampaignAsk::Board).await?;
         assert!(Desk::said(&desk.owed())[0].contains("Aucune campagne"));
         Ok(())

@@ -14,7 +14,7 @@ use matrix_sdk::{
 use tracing::{debug, error, info, warn};
 
 use super::{
-    Item,
+    Item, board,
     claim::{intro, private_room},
     moderate::{Decision, moderate},
     plan, register, relay_id, report,
@@ -110,9 +110,10 @@ pub async fn carry_out(bot: &Bot, item: &Item) -> Acted {
             let period = Period { start: *from, end: *to };
             report::send_report(bot, room, period, *lang, txn).await
         }
-        (Action::SendFile { room, name, text }, _) => {
-            register::send_file(bot, room, name, text, txn).await
+        (Action::CampaignReport { room, campaign, lang }, _) => {
+            report::send_campaign_report(bot, room, *campaign, *lang, txn).await
         }
+        (Action::Board { campaign, lang }, _) => board::show(bot, *campaign, *lang, txn).await,
         (Action::SendRegister { to, lang }, _) => {
             register::send_register(bot, to, *lang, txn).await
         }

@@ -7,10 +7,11 @@
 //! the bot's rate. [`act`] does each one idempotently (transaction ids, a marker in the
 //! private room's state) with retries ([`retry`]), and removes it from the journal; a
 //! claim's private room is made in `claim`, a coordinator's decision about a volunteer
-//! carried out room by room in `moderate`, a person's rights in `rights`, the register's export in `register`. At start, what
+//! carried out room by room in `moderate`, a person's rights in `rights`, the register's export in `register`, a campaign's pinned board in `board`. At start, what
 //! a stop interrupted resumes before anything new.
 
 mod act;
+mod board;
 mod claim;
 mod moderate;
 pub mod plan;

@@ -36,6 +36,22 @@ pub fn retire_relay(scheme: &Scheme, request: &Request, key: Key) -> Effect {
     }
 }
 
+/// A notice for `user` in their direct chat with the bot (opened if need be), after
+/// what that chat already waits for.
+pub fn direct(user: &str, message: Message) -> Effect {
+    Effect {
+        request: 0,
+        lane: Lane::Direct(user.to_owned()),
+        urgent: false,
+        action: Action::Notice {
+            to: Target::Direct { user: user.to_owned() },
+            message,
+            shape: Shape::New,
+            mention: None,
+        },
+    }
+}
+
 /// A notice in a given room, about no request in particular.
 pub fn notice_in(room: &RoomId, message: Message, shape: Shape, mention: Option<&str>) -> Effect {
     Effect {

@@ -1,8 +1,7 @@
 //! Sending the register as a CSV file for the préfet (R121-8): a notice that says how
 //! many are on it, then the file, where register data may go ([`Target::Confidential`]).
 //! Each of the two has its own transaction id, derived from the effect's: a retry after a
-//! crash posts neither twice. Also a small file decided with its transition (a
-//! campaign's report table).
+//! crash posts neither twice.
 
 use entraide_commands::{Key, Lang};
 use entraide_storage::Target;
@@ -44,17 +43,4 @@ pub async fn send_register(
     attach(bot, &room, &name, &mime::TEXT_CSV, csv, false, part("csv")).await?;
     info!("the register sent");
     Ok(())
-}
-
-/// Posts `text` as the file `name` in `room` (a campaign's report table).
-pub async fn send_file(
-    bot: &Bot,
-    room: &str,
-    name: &str,
-    text: &str,
-    txn: Option<OwnedTransactionId>,
-) -> anyhow::Result<()> {
-    let Some(room) = matrix::joined(&bot.client, room) else { return Ok(()) };
-    let data = text.as_bytes().to_vec();
-    attach(bot, &room, name, &mime::TEXT_CSV, data, false, txn).await
 }

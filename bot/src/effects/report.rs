@@ -1,5 +1,5 @@
 //! Posting a period's report (a coordinator's `!rapport`): the figures' notice, then the
-//! chart as an image and the table as a CSV file. Each of the three has its own
+//! chart as an image and the table as a CSV file; and a campaign's chart and table. Each of the three has its own
 //! transaction id, derived from the effect's: a retry after a crash posts none twice.
 
 use entraide_commands::{Key, Lang, Message, Period};
@@ -44,6 +44,38 @@ pub async fn send_report(
     let csv = csv.into_bytes();
     attach(bot, &room, &format!("{stem}.csv"), &mime::TEXT_CSV, csv, false, part("csv")).await?;
     info!(room = %room.room_id(), "a report posted");
+    Ok(())
+}
+
+/// Posts the chart and the table of campaign `number`'s report in `room`, read from the
+/// store now.
+pub async fn send_campaign_report(
+    bot: &Bot,
+    room: &str,
+    number: u64,
+    lang: Lang,
+    txn: Option<OwnedTransactionId>,
+) -> anyhow::Result<()> {
+    let Some(room) = matrix::joined(&bot.client, room) else { return Ok(()) };
+    let drawn = tokio::task::block_in_place(|| -> anyhow::Result<_> {
+        let Some(over) = bot.store.campaign(number)? else { return Ok(None) };
+        let checks = bot.store.checkins(number)?;
+        let report = crate::report::campaign::campaign_report(
+            &bot.texts,
+            &bot.config,
+            lang,
+            &over,
+            &checks,
+            bot.now(),
+        );
+        Ok(Some((report.png()?, report.csv(), report.file_stem())))
+    })?;
+    let Some((png, csv, stem)) = drawn else { return Ok(()) };
+    let part = |name: &str| txn.as_ref().map(|id| OwnedTransactionId::from(format!("{id}.{name}")));
+    attach(bot, &room, &format!("{stem}.png"), &mime::IMAGE_PNG, png, true, part("png")).await?;
+    let csv = csv.into_bytes();
+    attach(bot, &room, &format!("{stem}.csv"), &mime::TEXT_CSV, csv, false, part("csv")).await?;
+    info!(campaign = number, "a campaign's report posted");
     Ok(())
 }
 

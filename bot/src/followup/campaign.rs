@@ -1,7 +1,7 @@
 //! The running campaign's steps due with time, each taken once by the store: the caller
 //! reminded to call again someone who did not answer, the next round (every check-in
 //! waits again, the lists sent again), and the open calls of a caller who went quiet
-//! handed to another. Driven by the same watcher as requests: a step that fell due while
+//! handed to another; the pinned board brought up to date after calls. Driven by the same watcher as requests: a step that fell due while
 //! the bot was down is taken at start.
 
 use std::collections::{BTreeMap, HashMap};
@@ -12,6 +12,10 @@ use entraide_storage::{Campaign, CheckIn, Registration, Shape, TransitionError};
 use tracing::{error, info};
 
 use crate::{bot::Bot, campaign, effects::plan};
+
+/// How often, at most, the pinned board is edited: each edit is a message, and under
+/// the homeserver's rate limits each one delays the next person's relay.
+const BOARD_EVERY: TimeDelta = TimeDelta::minutes(1);
 
 /// Takes the steps of the running campaign that are due now.
 pub async fn take_due_steps(bot: &Bot) {
@@ -48,7 +52,7 @@ async fn steps(bot: &Bot, running: &Campaign) -> Result<(), TransitionError> {
                 ("name", &entry.particulars.name),
                 ("phones", &phones),
             ];
-            vec![campaign::to_caller(&check.caller, bot.texts.render(lang, Key::CallRetry, &args))]
+            vec![plan::direct(&check.caller, bot.texts.render(lang, Key::CallRetry, &args))]
         };
         match bot.store.retry_due(running.number, check.entry, now, plan).await {
             Ok((_, queued)) => bot.outbox.journalled(queued),
@@ -59,11 +63,12 @@ async fn steps(bot: &Bot, running: &Campaign) -> Result<(), TransitionError> {
 
     // The next round.
     let plan = |next: &Campaign, all: &[CheckIn]| {
-        let name = campaign::name(bot, lang, &next.kind);
+        let name = bot.texts.campaign(lang, &next.kind);
         let round = next.round.to_string();
         let told =
             bot.texts.render(lang, Key::CampaignNewRound, &[("name", &name), ("round", &round)]);
         let mut owed = vec![plan::notice_in(&bot.rooms.coordination, told, Shape::New, None)];
+        owed.push(campaign::board_effect(bot, next.number, lang));
         owed.extend(campaign::lists(bot, next, all, &entries));
         owed
     };
@@ -75,6 +80,17 @@ async fn steps(bot: &Bot, running: &Campaign) -> Result<(), TransitionError> {
         }
         Err(TransitionError::EntryUnchanged(_)) => {}
         Err(error) => return Err(error),
+    }
+
+    // The pinned board, at most once a minute, after calls were recorded.
+    let changed = checks.iter().filter_map(CheckIn::last_call).max();
+    if let Some(changed) = changed {
+        let plan = |_: &Campaign| vec![campaign::board_effect(bot, running.number, lang)];
+        match bot.store.show_board(running.number, changed, BOARD_EVERY, now, plan).await {
+            Ok((_, queued)) => bot.outbox.journalled(queued),
+            Err(TransitionError::EntryUnchanged(_)) => {}
+            Err(error) => return Err(error),
+        }
     }
 
     // A caller who went quiet: their open calls to the least loaded of the others.
@@ -134,18 +150,18 @@ fn handed_over(
     entries: &HashMap<u64, Registration>,
 ) -> Vec<entraide_storage::Effect> {
     let lang = bot.config.language;
-    let name = campaign::name(bot, lang, &running.kind);
+    let name = bot.texts.campaign(lang, &running.kind);
     let count = moved.len().to_string();
     let quiet = bot.texts.age(
         lang,
         TimeDelta::from_std(bot.config.campaign.quiet_after).map_or(0, |d| d.num_minutes()),
     );
     let args = [("name", name.as_str()), ("count", &count), ("to", to)];
-    let mut owed =
-        vec![campaign::to_caller(from, bot.texts.render(lang, Key::CampaignHandover, &args))];
+    let mut owed = vec![plan::direct(from, bot.texts.render(lang, Key::CampaignHandover, &args))];
     owed.extend(campaign::lists(bot, running, moved, entries));
     let args = [("from", from), ("quiet", &quiet), ("count", &count), ("to", to)];
     let told = bot.texts.render(lang, Key::CampaignHandedOver, &args);
     owed.push(plan::notice_in(&bot.rooms.coordination, told, Shape::New, None));
+    owed.push(campaign::board_effect(bot, running.number, lang));
     owed
 }

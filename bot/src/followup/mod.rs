@@ -94,6 +94,7 @@ pub async fn purge(bot: &Bot) {
 pub async fn take_due_steps(bot: &Bot) {
     series::make_due(bot).await;
     register::remind(bot).await;
+    register::review(bot).await;
     campaign::take_due_steps(bot).await;
     let now = bot.now();
     let active = match bot.store.active_requests() {

@@ -15,7 +15,7 @@ use plotters::{
     },
 };
 
-use super::{Report, WAIT_KEYS, Week};
+use super::{Report, WAIT_KEYS, Week, campaign::CampaignReport};
 use entraide_storage::SMALL;
 
 /// The chart's size in pixels: portrait, for a phone and for a printed page.
@@ -60,12 +60,25 @@ pub enum ChartError {
 
 /// The chart as a PNG image.
 pub(super) fn png(report: &Report<'_>) -> Result<Vec<u8>, ChartError> {
+    encode(|area| draw(report, area).map_err(|error| error.to_string()))
+}
+
+/// A campaign's chart as a PNG image: for each round, the people reached over the hours
+/// since it began.
+pub(super) fn rounds_png(report: &CampaignReport<'_>) -> Result<Vec<u8>, ChartError> {
+    encode(|area| draw_rounds(report, area).map_err(|error| error.to_string()))
+}
+
+/// What `draw` draws on a page of [`SIZE`], as a PNG image.
+fn encode(
+    draw: impl FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>) -> Result<(), String>,
+) -> Result<Vec<u8>, ChartError> {
     font()?;
     let (width, height) = SIZE;
     let mut pixels = vec![0u8; usize::try_from(width * height * 3).unwrap_or(0)];
     {
         let area = BitMapBackend::with_buffer(&mut pixels, SIZE).into_drawing_area();
-        draw(report, &area).map_err(|error| ChartError::Draw(error.to_string()))?;
+        draw(&area).map_err(ChartError::Draw)?;
         area.present().map_err(|error| ChartError::Draw(error.to_string()))?;
     }
     let mut out = Vec::new();
@@ -274,6 +287,69 @@ fn draw_waits<DB: DrawingBackend>(report: &Report<'_>, area: &DrawingArea<DB, Sh
         chart.draw_series(std::iter::once(Text::new(mark, at, style.clone())))?;
     }
     Ok(())
+}
+
+/// People reached over the hours of each round: a step up each time someone is, one
+/// line per round, and the people on the lists as the line to reach.
+fn draw_rounds<DB: DrawingBackend>(
+    report: &CampaignReport<'_>,
+    area: &DrawingArea<DB, Shift>,
+) -> Drawn<DB> {
+    area.fill(&WHITE)?;
+    let hours = |after: &chrono::TimeDelta| after.num_seconds() as f64 / 3600.0;
+    let people = report.rounds.iter().map(|round| round.people).max().unwrap_or(0);
+    let people = u32::try_from(people).unwrap_or(u32::MAX);
+    let longest = report
+        .rounds
+        .iter()
+        .filter_map(|round| round.reached_after.last())
+        .map(hours)
+        .fold(1.0, f64::max)
+        .ceil();
+    let number = report.campaign.number.to_string();
+    let title =
+        report.text(Key::ChartCampaignTitle, &[("name", &report.name), ("number", &number)]);
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, (FAMILY, 30))
+        .margin(24)
+        .x_label_area_size(90)
+        .y_label_area_size(80)
+        .build_cartesian_2d(0.0..longest, 0..people.max(1) * 11 / 10 + 1)?;
+    chart
+        .configure_mesh()
+        .x_desc(report.text(Key::ChartHours, &[]))
+        .y_desc(report.text(Key::ChartReached, &[]))
+        .label_style((FAMILY, 22))
+        .axis_desc_style((FAMILY, 24))
+        .draw()?;
+    let on_lists = report.text(Key::ChartOnLists, &[("people", &people.to_string())]);
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            vec![(0.0, people), (longest, people)],
+            BLACK.stroke_width(2),
+        )))?
+        .label(on_lists)
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 24, y)], BLACK.stroke_width(2)));
+    for (index, round) in report.rounds.iter().enumerate() {
+        let colour = COLOURS[index % COLOURS.len()];
+        let mut points = vec![(0.0, 0)];
+        for (count, after) in (0u32..).zip(&round.reached_after) {
+            points.push((hours(after), count));
+            points.push((hours(after), count + 1));
+        }
+        let label = report.text(Key::ChartRound, &[("round", &round.round.to_string())]);
+        chart
+            .draw_series(std::iter::once(PathElement::new(points, colour.stroke_width(4))))?
+            .label(label)
+            .legend(move |(x, y)| Rectangle::new([(x, y - 8), (x + 24, y + 8)], colour.filled()));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .label_font((FAMILY, 22))
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .draw()
 }
 
 /// `count` bars side by side (plotters' segmented range holds its end as a segment).

@@ -9,7 +9,9 @@
 //! - `table`: the CSV.
 //! - `chart`: the two charts, on any plotters backend.
 //! - [`offline`]: `entraide rapport`, the files written to a folder.
+//! - [`campaign`]: a check-in campaign's report (its notice, chart and table).
 
+pub mod campaign;
 mod chart;
 pub mod offline;
 mod summary;

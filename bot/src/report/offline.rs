@@ -1,6 +1,6 @@
 //! `entraide rapport`: the report of a period written to a folder from the store alone,
 //! without Matrix — the chart (PNG and SVG), the table (CSV) and a one-page summary
-//! (Markdown). It reads a copy of the store, so it works while the bot runs (sled lets
+//! (Markdown); `entraide bilan-campagne`: a campaign's (the notice, chart and table). It reads a copy of the store, so it works while the bot runs (sled lets
 //! one process open a store) and never changes the store or a backup it is given.
 
 use std::path::{Path, PathBuf};
@@ -60,6 +60,43 @@ pub fn write(
         (path("svg"), report.svg()?.into_bytes()),
         (path("csv"), report.csv().into_bytes()),
         (path("md"), report.markdown(&format!("{stem}.png"), &format!("{stem}.csv")).into_bytes()),
+    ];
+    let mut written = Vec::new();
+    for (path, bytes) in files {
+        std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// Writes the report of campaign `number` (else of the last one) from the store in
+/// `from` to `folder`, and returns the files' paths: the notice (text), the chart (PNG)
+/// and the table (CSV).
+pub fn write_campaign(
+    config: &Config,
+    texts: &Catalogue,
+    number: Option<u64>,
+    lang: Lang,
+    folder: &Path,
+    from: &Path,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<PathBuf>> {
+    let (_copy, store) = open_copy(from)?;
+    let campaign = match number {
+        Some(number) => store.campaign(number)?.with_context(|| format!("no campaign {number}"))?,
+        None => store.campaigns()?.pop().context("no campaign has run yet")?,
+    };
+    let checks = store.checkins(campaign.number)?;
+    drop(store);
+    let report = super::campaign::campaign_report(texts, config, lang, &campaign, &checks, now);
+    std::fs::create_dir_all(folder)
+        .with_context(|| format!("cannot make the folder {}", folder.display()))?;
+    let stem = report.file_stem();
+    let path = |extension: &str| folder.join(format!("{stem}.{extension}"));
+    let files = [
+        (path("txt"), format!("{}\n", report.notice.plain).into_bytes()),
+        (path("png"), report.png()?),
+        (path("csv"), report.csv().into_bytes()),
     ];
     let mut written = Vec::new();
     for (path, bytes) in files {

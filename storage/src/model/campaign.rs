@@ -22,6 +22,13 @@ pub struct Campaign {
     pub round_started: DateTime<Utc>,
     /// When it ended; `None` while it runs.
     pub ended_at: Option<DateTime<Utc>>,
+    /// The board's pinned message in the coordination room (an event id), once posted:
+    /// edited from then on rather than posted again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub board: Option<String>,
+    /// When the follow-up last brought the board up to date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub board_shown: Option<DateTime<Utc>>,
 }
 
 /// One registered person's check-in in a campaign.

@@ -207,15 +207,24 @@ pub enum Action {
         /// The language of the notice and of the file's header.
         lang: Lang,
     },
-    /// Posts a small text file decided with the transition (a campaign's report table, no
-    /// names) in a room.
-    SendFile {
+    /// Posts a campaign's report's files in a room, drawn from the store when sent: the
+    /// chart (PNG) and the table (CSV), no names (the notice goes with the transition).
+    CampaignReport {
         /// The room.
         room: String,
-        /// The file's name, which says its kind (`.csv`).
-        name: String,
-        /// Its content.
-        text: String,
+        /// The campaign.
+        campaign: u64,
+        /// The language of the chart and of the table's header.
+        lang: Lang,
+    },
+    /// Brings a campaign's board up to date in the coordination room, rendered from the
+    /// store when carried out: posted and pinned the first time (and recorded in the
+    /// campaign), edited after that; the edit made once the campaign ended unpins it.
+    Board {
+        /// The campaign.
+        campaign: u64,
+        /// The board's language.
+        lang: Lang,
     },
     /// Posts the report of a period in a room (a coordinator's `!rapport`): the figures,
     /// a chart and a table, computed when it is sent.

@@ -93,7 +93,7 @@ pub use self::{
     effect::{Action, Effect, Lane, Membership, Quote, Root, Shape, Target},
     log::{AuditAction, AuditEntry, LogEntry, Outcome},
     person::{Block, Caller, Pause, Person, ProfileRecord, Signature},
-    register::{ACKNOWLEDGE_WITHIN, Enrolment, NewEntry, Registration, Way},
+    register::{ACKNOWLEDGE_WITHIN, Enrolment, NewEntry, REVIEW_EVERY, Registration, Way},
     request::{FollowUp, NewRequest, Post, Request, Series, State, Step},
     room::{RoomKind, Spare},
 };

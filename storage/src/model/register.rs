@@ -8,6 +8,10 @@ use serde::{Deserialize, Serialize};
 /// The acknowledgement of a registration is due within eight days of the request (R121-6).
 pub const ACKNOWLEDGE_WITHIN: TimeDelta = TimeDelta::days(8);
 
+/// How long after they last said so a person is asked whether they still want to be on
+/// the register: the yearly round.
+pub const REVIEW_EVERY: TimeDelta = TimeDelta::days(365);
+
 /// One person on the register.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Registration {
@@ -30,12 +34,27 @@ pub struct Registration {
     /// When the person last said they want to stay on it (at entry, then each yearly
     /// round).
     pub confirmed_at: DateTime<Utc>,
+    /// When the yearly question went out (to the person, or to the coordinators), until
+    /// it is answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_asked: Option<DateTime<Utc>>,
 }
 
 impl Registration {
     /// When the acknowledgement is due.
     pub fn acknowledge_by(&self) -> DateTime<Utc> {
         self.asked_at + ACKNOWLEDGE_WITHIN
+    }
+
+    /// When the person is to be asked whether they still want to be on it.
+    pub fn review_due(&self) -> DateTime<Utc> {
+        self.confirmed_at + REVIEW_EVERY
+    }
+
+    /// Records that the person wants to stay on it, now: the next question in a year.
+    pub fn renew(&mut self, now: DateTime<Utc>) {
+        self.confirmed_at = now;
+        self.review_asked = None;
     }
 
     /// Whether the registration was asked by someone else than the person.

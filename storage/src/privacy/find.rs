@@ -197,7 +197,8 @@ fn effect_names(effect: &Effect, user_id: &str, texts: &[String]) -> bool {
         | Action::Scrub { about: None, .. }
         | Action::Leave { .. }
         | Action::SendReport { .. }
-        | Action::SendFile { .. } => false,
+        | Action::CampaignReport { .. }
+        | Action::Board { .. } => false,
     }
 }
 

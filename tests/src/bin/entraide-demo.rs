@@ -1,7 +1,8 @@
 //! Tries entraide on a throwaway local Synapse: registers the bot, a coordinator, two
 //! volunteers and a family member, creates a neighbourhood room, runs the bot and prints
 //! the logins. With `--story`, scripted people play a whole request and the conversation
-//! is printed as a transcript.
+//! is printed as a transcript; with `--figures`, a month's report; with `--campagne`, a
+//! heat-wave campaign's board and report.
 
 // A demo's job is to print for the person who runs it.
 #![allow(clippy::print_stdout)]
@@ -15,8 +16,13 @@ use anyhow::{Context as _, Result};
 use chrono::{TimeDelta, TimeZone};
 use clap::Parser;
 use entraide::config::Tz;
-use entraide_commands::{Category, Key, Lang, Period, Reading, Relation, Span, When};
-use entraide_storage::{NewRequest, Request, Store};
+use entraide_commands::{
+    CampaignKind, Category, Key, Lang, Period, Reading, Relation, Span, When,
+    register::{Born, Particulars},
+};
+use entraide_storage::{
+    Assigned, CallOutcome, CallRule, NewEntry, NewRequest, Request, Store, Way,
+};
 use entraide_tests::{
     Person, Seen, Synapse, Texts,
     bot::RunningBot,
@@ -40,6 +46,12 @@ struct Args {
     /// folder, and exit.
     #[arg(long)]
     figures: bool,
+    /// Seed a register of 30 people and two days of a heat-wave campaign (through the
+    /// store's own transitions), then, as a coordinator would, show the board
+    /// (`!campagne`) and end it (`!campagne fin`); save the report's chart and table in
+    /// the demo's folder, and exit.
+    #[arg(long)]
+    campagne: bool,
     /// Where the throwaway homeserver and the bot keep their data (wiped at start).
     #[arg(long, default_value = "demo-data")]
     dir: PathBuf,
@@ -80,6 +92,11 @@ async fn main() -> Result<()> {
         let month = Span::LastMonth.resolve(today).context("last month")?;
         let seeded = last_month(&store, month, config.timezone).await?;
         println!("Seeded {seeded} closed requests in {}.", month.start.format("%Y-%m"));
+    }
+    if args.campagne {
+        let coordinator = synapse.user_id("coordination");
+        let people = heatwave(&store, &coordinator).await?;
+        println!("Seeded a register of {people} and two rounds of a heat-wave campaign.");
     }
     let bot = RunningBot::start(config, store);
     let bot_id = OwnedUserId::try_from(synapse.user_id("entraide"))?;
@@ -125,6 +142,11 @@ async fn main() -> Result<()> {
 
     if args.figures {
         let result = figures(&texts, &bot_id, &coordinator, &coordination, &dir).await;
+        bot.stop().await?;
+        return result;
+    }
+    if args.campagne {
+        let result = campaign(&texts, &bot_id, &coordinator, &coordination, &dir).await;
         bot.stop().await?;
         return result;
     }
@@ -311,14 +333,164 @@ async fn figures(
         })
         .await?;
     println!("[Coordination] entraide: {}", notice.text().replace('\n', "\n    "));
+    save_report(coordinator, &from_bot, dir).await
+}
+
+/// The register a small commune might keep: 30 people in two neighbourhoods.
+fn register() -> Vec<Particulars> {
+    const NAMES: [&str; 30] = [
+        "Mme Andrée Martin",
+        "M. Louis Bernard",
+        "Mme Jeanne Thomas",
+        "M. Marcel Petit",
+        "Mme Yvette Robert",
+        "M. Roger Richard",
+        "Mme Simone Durand",
+        "M. André Dubois",
+        "Mme Paulette Moreau",
+        "M. René Laurent",
+        "Mme Odette Simon",
+        "M. Henri Michel",
+        "Mme Germaine Lefèvre",
+        "M. Georges Leroy",
+        "Mme Lucienne Roux",
+        "M. Maurice David",
+        "Mme Colette Bertrand",
+        "M. Pierre Morel",
+        "Mme Raymonde Fournier",
+        "M. Jean Girard",
+        "Mme Denise Bonnet",
+        "M. Robert Dupont",
+        "Mme Marcelle Lambert",
+        "M. Lucien Fontaine",
+        "Mme Huguette Rousseau",
+        "M. Gilbert Vincent",
+        "Mme Ginette Muller",
+        "M. Albert Lefebvre",
+        "Mme Suzanne Faure",
+        "M. Fernand André",
+    ];
+    (0u16..)
+        .zip(NAMES)
+        .map(|(i, name)| Particulars {
+            name: name.to_owned(),
+            born: Some(Born::Year(1930 + i32::from(i % 15))),
+            address: Some(format!("{} rue des Lilas", i + 1)),
+            area: Some(if i % 2 == 0 { "Centre" } else { "Les Tilleuls" }.to_owned()),
+            phones: vec![format!("05 56 00 {:02} {:02}", i / 10, i % 100)],
+            ..Particulars::default()
+        })
+        .collect()
+}
+
+/// Seeds the register and a heat-wave campaign started two days ago: in each round the
+/// coordinator reached people over the morning, one needed groceries, one did not
+/// answer three times (the coordinators were alerted). Returns how many are registered.
+async fn heatwave(store: &Store, coordinator: &str) -> Result<usize> {
+    let now = chrono::Utc::now();
+    // The next round falls due an hour after the bot starts, not at once.
+    let start = now - TimeDelta::hours(47);
+    let people = register();
+    let mut lists = Vec::new();
+    for particulars in &people {
+        let area = particulars.area.clone();
+        let new = NewEntry {
+            particulars: particulars.clone(),
+            way: Way::Import,
+            entered_by: coordinator.to_owned(),
+        };
+        let (entry, _) = store.enrol(new, None, start - TimeDelta::days(30), |_| vec![]).await?;
+        lists.push(Assigned { entry: entry.number, caller: coordinator.to_owned(), area });
+    }
+    let kind = CampaignKind::Heatwave;
+    let (campaign, _) =
+        store.start_campaign(kind, coordinator, &lists, start, |_, _| vec![]).await?;
+    let rule = CallRule { retry_after: TimeDelta::hours(2), attempts: 3 };
+    for round in 0..2 {
+        let began = start + TimeDelta::days(round);
+        if round > 0 {
+            store.next_round(campaign.number, TimeDelta::days(1), began, |_, _| vec![]).await?;
+        }
+        for (minutes, assigned) in (0i64..).zip(&lists) {
+            // The last one never answers: three calls, two hours apart.
+            let (outcome, tries) = match assigned.entry {
+                30 => (CallOutcome::NoAnswer, 3),
+                7 if round == 0 => (CallOutcome::NeedsHelp, 1),
+                _ => (CallOutcome::Reached, 1),
+            };
+            for attempt in 0..tries {
+                // Quicker the second day: the calls are known.
+                let at =
+                    began + TimeDelta::minutes(20 + minutes * (12 - 4 * round) + attempt * 120);
+                let (number, entry) = (campaign.number, assigned.entry);
+                store
+                    .record_call(number, entry, coordinator, outcome, rule, at, |_| vec![])
+                    .await?;
+            }
+        }
+    }
+    Ok(people.len())
+}
+
+/// The coordinator looks at the board and ends the campaign; the report's chart and
+/// table are saved in `dir`.
+async fn campaign(
+    texts: &Texts,
+    bot: &OwnedUserId,
+    coordinator: &Person,
+    coordination: &OwnedRoomId,
+    dir: &Path,
+) -> Result<()> {
+    println!();
+    let from_bot = |m: &Seen| m.sender == *bot && m.room_id == *coordination;
+    for command in ["!campagne", "!campagne fin"] {
+        println!("[Coordination] coordination: {command}");
+        let sent = coordinator.send_text(coordination, command).await?;
+        let answer = coordinator
+            .wait_for(command, STEP, |m| from_bot(m) && m.in_reply_to.as_ref() == Some(&sent))
+            .await?;
+        println!("[Coordination] entraide: {}", answer.text().replace('\n', "\n    "));
+        // The board is posted (and pinned) once, before the campaign ends.
+        coordinator
+            .wait_for("the board", STEP, |m| {
+                from_bot(m)
+                    && texts
+                        .args(
+                            Lang::Fr,
+                            Key::BoardHeader,
+                            m.text().lines().next().unwrap_or_default(),
+                        )
+                        .is_some()
+            })
+            .await?;
+    }
+    let board = coordinator
+        .wait_for("the board", STEP, |m| {
+            from_bot(m)
+                && m.text().lines().any(|l| texts.args(Lang::Fr, Key::BoardEnded, l).is_some())
+        })
+        .await?;
+    println!(
+        "[Coordination] entraide (the pinned board): {}",
+        board.text().replace('\n', "\n    ")
+    );
+    save_report(coordinator, &from_bot, dir).await
+}
+
+/// Waits for the chart and the table the bot posts after a report's notice, and saves
+/// them in `dir`.
+async fn save_report(
+    coordinator: &Person,
+    from_bot: &impl Fn(&Seen) -> bool,
+    dir: &Path,
+) -> Result<()> {
     let chart =
         coordinator.wait_for("the chart", STEP, |m| from_bot(m) && m.image.is_some()).await?;
     let image = chart.image.context("an image")?;
     let table =
         coordinator.wait_for("the table", STEP, |m| from_bot(m) && m.file.is_some()).await?;
     let file = table.file.context("a file")?;
-    let png = dir.join(&image.body);
-    std::fs::write(&png, coordinator.download(&image).await?)?;
+    std::fs::write(dir.join(&image.body), coordinator.download(&image).await?)?;
     std::fs::write(dir.join(&file.body), coordinator.download(&file).await?)?;
     println!("[Coordination] entraide: 🖼️ {}   📄 {}", image.body, file.body);
     println!("── The chart and the table are in {} ──", dir.display());

@@ -1,0 +1,214 @@
+//! A campaign's report (`!campagne fin`, `!campagne bilan`, `entraide bilan-campagne`):
+//! the notice (people on the lists, rounds, calls, reached, visits, alerts, and each
+//! round's time until everyone was reached), a chart of the people reached over the hours
+//! of each round, and the table as CSV. Counts only: no name, no number of the register.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use entraide_commands::{Catalogue, Key, Lang, Message};
+use entraide_storage::{CallOutcome, Campaign, CheckIn};
+
+use super::chart::{self, ChartError};
+use crate::config::Config;
+
+/// A round's figures: people on the lists, and how long after the round began each
+/// one reached was.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoundFigures {
+    /// The round, from 1.
+    pub round: u32,
+    /// People on the lists.
+    pub people: usize,
+    /// For each person reached in the round, the time from its start; earliest first.
+    pub reached_after: Vec<TimeDelta>,
+}
+
+impl RoundFigures {
+    /// How many were reached.
+    pub fn reached(&self) -> usize {
+        self.reached_after.len()
+    }
+
+    /// From the round's start to the last person reached, when all were.
+    pub fn all_within(&self) -> Option<TimeDelta> {
+        let all = self.people > 0 && self.reached() == self.people;
+        all.then(|| self.reached_after.last().copied()).flatten()
+    }
+}
+
+/// A campaign's report, with what is needed to show it.
+#[derive(Debug)]
+pub struct CampaignReport<'a> {
+    /// The texts.
+    pub texts: &'a Catalogue,
+    /// The language of every line.
+    pub lang: Lang,
+    /// The campaign.
+    pub campaign: Campaign,
+    /// The campaign's name as said ("canicule").
+    pub name: String,
+    /// Each round's figures.
+    pub rounds: Vec<RoundFigures>,
+    /// The notice.
+    pub notice: Message,
+}
+
+impl CampaignReport<'_> {
+    /// The name of the report's files, without extension.
+    pub fn file_stem(&self) -> String {
+        format!("campagne-{}", self.campaign.number)
+    }
+
+    /// The chart as a PNG image.
+    pub fn png(&self) -> Result<Vec<u8>, ChartError> {
+        chart::rounds_png(self)
+    }
+
+    /// The table: one row per round.
+    pub fn csv(&self) -> String {
+        let header = match self.lang {
+            Lang::Fr => "tour;personnes;jointes;toutes jointes en (minutes)",
+            Lang::En => "round;people;reached;all reached within (minutes)",
+        };
+        let mut csv = format!("{header}\r\n");
+        for round in &self.rounds {
+            let within = round.all_within().map(|d| d.num_minutes().to_string());
+            let within = within.unwrap_or_default();
+            let (number, people, reached) = (round.round, round.people, round.reached());
+            csv.push_str(&format!("{number};{people};{reached};{within}\r\n"));
+        }
+        csv
+    }
+
+    /// `key`'s plain text in the report's language.
+    pub(super) fn text(&self, key: Key, args: &[(&str, &str)]) -> String {
+        self.texts.text(self.lang, key, args)
+    }
+}
+
+/// The report of `over` (ended or not, `now` its end so far) from its check-ins, in
+/// `lang`.
+pub fn campaign_report<'a>(
+    texts: &'a Catalogue,
+    config: &Config,
+    lang: Lang,
+    over: &Campaign,
+    checks: &[CheckIn],
+    now: DateTime<Utc>,
+) -> CampaignReport<'a> {
+    let every = TimeDelta::from_std(config.campaign.round_every).unwrap_or(TimeDelta::MAX);
+    let rounds = rounds(over, checks, every);
+    let name = texts.campaign(lang, &over.kind);
+    let said = Said { texts, lang, config };
+    let notice = said.notice(over, checks, &name, &rounds, now);
+    CampaignReport { texts, lang, campaign: over.clone(), name, rounds, notice }
+}
+
+/// What the notice is said with.
+struct Said<'a> {
+    texts: &'a Catalogue,
+    lang: Lang,
+    config: &'a Config,
+}
+
+impl Said<'_> {
+    /// The notice: the campaign's figures, each round's, and what follows.
+    fn notice(
+        &self,
+        over: &Campaign,
+        checks: &[CheckIn],
+        name: &str,
+        rounds: &[RoundFigures],
+        now: DateTime<Utc>,
+    ) -> Message {
+        let calls: usize = checks.iter().map(|c| c.attempts.len()).sum();
+        let outcome = |kind: CallOutcome| {
+            checks.iter().flat_map(|c| &c.attempts).filter(|a| a.outcome == kind).count()
+        };
+        let reached = checks
+            .iter()
+            .filter(|c| {
+                c.attempts
+                    .iter()
+                    .any(|a| matches!(a.outcome, CallOutcome::Reached | CallOutcome::NeedsHelp))
+            })
+            .count();
+        let attempts = usize::try_from(self.config.campaign.attempts).unwrap_or(usize::MAX);
+        let escalations = checks
+            .iter()
+            .map(|c| (1..=over.round).filter(|round| c.unanswered(*round) >= attempts).count())
+            .sum::<usize>();
+        let args = [
+            ("name", name.to_owned()),
+            ("number", over.number.to_string()),
+            ("from", self.day(over.started_at)),
+            ("to", self.day(over.ended_at.unwrap_or(now))),
+            ("people", checks.len().to_string()),
+            ("rounds", over.round.to_string()),
+            ("calls", calls.to_string()),
+            ("reached", reached.to_string()),
+            ("visits", outcome(CallOutcome::Visit).to_string()),
+            ("escalations", escalations.to_string()),
+        ];
+        let mut lines = vec![self.render(Key::CampaignReport, &args)];
+        for round in rounds {
+            let all = round
+                .all_within()
+                .map(|within| {
+                    let time = self.texts.age(self.lang, within.num_minutes());
+                    self.texts.text(self.lang, Key::CampaignReportAll, &[("time", &time)])
+                })
+                .unwrap_or_default();
+            let args = [
+                ("round", round.round.to_string()),
+                ("reached", round.reached().to_string()),
+                ("people", round.people.to_string()),
+                ("all", all),
+            ];
+            lines.push(self.render(Key::CampaignReportRound, &args));
+        }
+        lines.push(self.texts.render(self.lang, Key::CampaignReportFollows, &[]));
+        Message::lines(lines)
+    }
+
+    /// The day of `at` in the community's time zone (25/12/2026).
+    fn day(&self, at: DateTime<Utc>) -> String {
+        at.with_timezone(&self.config.timezone).format("%d/%m/%Y").to_string()
+    }
+
+    fn render(&self, key: Key, args: &[(&str, String)]) -> Message {
+        let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        self.texts.render(self.lang, key, &args)
+    }
+}
+
+/// The figures of each round of `campaign`, from the calls recorded. The start of a
+/// round before the last is not stored: it is the campaign's start plus whole rounds.
+pub fn rounds(campaign: &Campaign, checks: &[CheckIn], every: TimeDelta) -> Vec<RoundFigures> {
+    (1..=campaign.round)
+        .map(|round| {
+            let start = if round == campaign.round {
+                campaign.round_started
+            } else {
+                campaign.started_at + every * i32::try_from(round - 1).unwrap_or(i32::MAX)
+            };
+            let mut reached_after: Vec<TimeDelta> = checks
+                .iter()
+                .filter_map(|check| first_reached(check, round))
+                .map(|at| (at - start).max(TimeDelta::zero()))
+                .collect();
+            reached_after.sort();
+            RoundFigures { round, people: checks.len(), reached_after }
+        })
+        .collect()
+}
+
+/// When `check` was first reached in `round`.
+fn first_reached(check: &CheckIn, round: u32) -> Option<DateTime<Utc>> {
+    check
+        .attempts
+        .iter()
+        .find(|a| {
+            a.round == round && matches!(a.outcome, CallOutcome::Reached | CallOutcome::NeedsHelp)
+        })
+        .map(|a| a.at)
+}
