@@ -44,6 +44,7 @@ mod coordination;
 mod echo;
 mod effects;
 mod failure;
+mod family;
 mod followup;
 mod handlers;
 mod invite;

@@ -14,7 +14,7 @@ use crate::{
     bot::Bot,
     cmd::{self, Ctx},
     failure::{self, Failure},
-    followup, invite,
+    family, followup, invite,
     job::Job,
     matrix::{self, ReplyTo},
     sheets,
@@ -115,6 +115,8 @@ async fn on_message(bot: &Bot, written: Written, body: &str, html: Option<&str>)
         parsed => parsed,
     };
     let Some(parsed) = parsed else {
+        // An emergency contact answering the news of a campaign.
+        family::heard(bot, &room_id, &sender, &event, body).await;
         return;
     };
     // A room the bot has left since: nothing to answer there.

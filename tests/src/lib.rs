@@ -12,6 +12,7 @@
 //!   syncs in the background and records every message and reaction it sees;
 //!   [`wait_until`], the one polling helper every wait goes through.
 //! - [`bot`]: the bot under test, run in this process ([`bot::RunningBot`]).
+//! - [`crowd`]: residents who all post at once, what they get and how long it takes.
 //! - [`process`]: the bot under test as a separate OS process, the `entraide` binary
 //!   ([`process::BotProcess`]), which a test can kill with SIGKILL and start again.
 //! - [`texts`]: what the bot is expected to say, from its own catalogue.
@@ -22,6 +23,7 @@
 //! tests of one binary run side by side without sharing accounts or rooms.
 
 pub mod bot;
+pub mod crowd;
 pub mod person;
 pub mod process;
 pub mod synapse;

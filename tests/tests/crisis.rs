@@ -568,6 +568,23 @@ async fn test_the_family_is_told_only_with_the_persons_consent() -> Result<()> {
     let args =
         world.texts.args(Lang::Fr, Key::FamilyReached, news.text()).context(news.body.clone())?;
     ensure!(args.get("person").map(String::as_str) == Some("Mme Blanc"), "{}", news.body);
+    // He answers there: the coordination hears it, he is told so.
+    son.send_text(&direct, "Merci, je passe la voir ce soir").await?;
+    let thanks = son
+        .wait_for("the thanks", WAIT, |m| {
+            m.room_id == direct && world.texts.is(Lang::Fr, Key::FamilyPassedOn, m.text())
+        })
+        .await?;
+    ensure!(world.texts.is(Lang::Fr, Key::FamilyPassedOn, thanks.text()), "{}", thanks.body);
+    let heard = world
+        .coordinator
+        .wait_for("the son's answer", WAIT, |m| {
+            m.room_id == coordination && m.text().contains("je passe la voir ce soir")
+        })
+        .await?;
+    let args =
+        world.texts.args(Lang::Fr, Key::FamilyWrote, heard.text()).context(heard.body.clone())?;
+    ensure!(args.get("number").map(String::as_str) == Some("1"), "{}", heard.body);
     ask(&world, &coordination, "!appel 2 ok").await?;
     ask(&world, &coordination, "!campagne").await?;
     let theirs = entraide_storage::RoomKind::Direct { user: daughter.user_id.to_string() };
@@ -628,5 +645,91 @@ async fn test_the_yearly_round_asks_whether_people_stay_on_the_register() -> Res
             "{entry:?}"
         );
     }
+    Ok(())
+}
+
+/// What no one but the coordinators and the sworn callers may read of entry 1 in
+/// [`test_no_one_else_reads_the_register_by_any_command_in_any_room`].
+const SECRETS: [&str; 4] = ["Secret", "impasse Cachée", "05 99 88 77 66", "06 55 44 33 22"];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn test_no_one_else_reads_the_register_by_any_command_in_any_room() -> Result<()> {
+    let world = World::start(false).await?;
+    let coordination = world.coordination_room.clone();
+    ask(
+        &world,
+        &coordination,
+        "!inscrire Mme Secret, 90 ans, 7 impasse Cachée, 05 99 88 77 66, contact son fils \
+         06 55 44 33 22",
+    )
+    .await?;
+    // A campaign runs: with no caller named, the coordinator holds its list.
+    ask(&world, &coordination, "!campagne canicule").await?;
+
+    let volunteer = world.volunteer("benevole").await?;
+    let resident = world.resident("habitant").await?;
+    let stranger = Person::new(&world.synapse, "inconnu").await?;
+    let mut tries = Vec::new();
+    for person in [&volunteer, &resident, &stranger] {
+        let direct = person.create_dm(&world.bot_id, false).await?;
+        tries.push((person, direct));
+    }
+    tries.push((&volunteer, world.volunteers_room.clone()));
+    tries.push((&resident, world.neighbourhood.clone()));
+    let commands = [
+        "!registre",
+        "!registre 1",
+        "!registre export",
+        "!appel 1 ok",
+        "!appel 1 besoin de pain",
+        "!campagne",
+        "!campagne bilan",
+        "!campagne fin",
+        "!appelant @inconnu:localhost",
+        "!engagement",
+        "!corriger 1 adresse 1 rue Neuve",
+        "!confirmer 1",
+        "!accuse 1",
+        "!desinscrire 1",
+        "!inscrire M. Essai, 05 00 00 00 00",
+        "!alerte retrait",
+    ];
+    let mut unanswered = Vec::new();
+    for (person, room) in &tries {
+        for command in commands {
+            let sent = person.send_text(room, command).await?;
+            let answered = person
+                .wait_for(command, WAIT / 3, |m| {
+                    m.sender == world.bot_id && m.in_reply_to.as_ref() == Some(&sent)
+                })
+                .await;
+            match answered {
+                Ok(answer) => {
+                    let leak = SECRETS.iter().find(|secret| answer.text().contains(**secret));
+                    ensure!(
+                        leak.is_none(),
+                        "{command} by {} leaks: {}",
+                        person.user_id,
+                        answer.body
+                    );
+                }
+                Err(_) => unanswered.push(format!("{command} by {} in {room}", person.user_id)),
+            }
+        }
+    }
+    ensure!(unanswered.is_empty(), "no answer to {unanswered:?}");
+    // Nothing reached them any other way either, and the register is as it was.
+    for (person, _) in &tries {
+        for seen in person.seen() {
+            let leak = SECRETS.iter().find(|secret| seen.text().contains(**secret));
+            ensure!(leak.is_none(), "{} saw {}", person.user_id, seen.body);
+        }
+    }
+    let store = world.bot()?.store.clone();
+    let entry = store.entry(1)?.context("entry 1")?;
+    ensure!(entry.particulars.address.as_deref() == Some("7 impasse Cachée"), "{entry:?}");
+    ensure!(store.entry(2)?.is_none(), "nobody else enters anyone");
+    ensure!(store.running_campaign()?.is_some(), "the campaign still runs");
+    ensure!(store.callers()?.is_empty(), "nobody else names a caller");
     Ok(())
 }

@@ -2,19 +2,15 @@
 //! with many residents posting at once, and a homeserver that goes down and comes back
 //! while the bot keeps running.
 
-use std::{
-    collections::{BTreeMap, BTreeSet},
-    time::Duration,
-};
+use std::{collections::BTreeMap, time::Duration};
 
 use anyhow::{Context as _, Result, ensure};
 use entraide_commands::{Key, Lang};
 use entraide_storage::Outcome;
 use entraide_tests::{
-    Limits, Person, wait_until,
+    Limits, Person, crowd, wait_until,
     world::{WAIT, World, join_private_room},
 };
-use futures_util::future::join_all;
 use matrix_sdk::ruma::OwnedEventId;
 use tokio::time::Instant;
 
@@ -82,72 +78,28 @@ async fn test_ten_residents_posting_at_once_under_default_rate_limits() -> Resul
 /// The body of [`test_ten_residents_posting_at_once_under_default_rate_limits`], from
 /// `setup`, the start of the world.
 async fn ten_residents_post_at_once(world: &World, setup: Instant) -> Result<()> {
-    let volunteer = world.volunteer("benevole").await?;
-    // One after the other: the coordinator's invitations and the joins in the
-    // neighbourhood room are rate limited too (10 at once, then one every 3 seconds and
-    // one a second), and the people's clients retry after a 429 only a few times.
-    let mut residents = Vec::with_capacity(RESIDENTS);
-    for i in 1..=RESIDENTS {
-        residents.push(world.resident(&format!("habitant{i}")).await?);
-    }
+    let crowd = crowd::gather(world, RESIDENTS).await?;
     eprintln!("setup: {RESIDENTS} residents and a volunteer in {:?}", setup.elapsed());
+    let rush = crowd::rush(world, &crowd, RATE_LIMITED_WAIT).await?;
+    eprintln!("the {RESIDENTS} requests were posted in {:?}", rush.posted_in);
+    eprintln!("all {RESIDENTS} relayed {:?} after posting", rush.relayed_after);
+    eprintln!("all {RESIDENTS} confirmed {:?} after posting", rush.confirmed_after);
+    let (residents, commands, numbers) = (&crowd.residents, &rush.commands, &rush.confirmed);
+    ensure!(*numbers == rush.recorded, "confirmed {numbers:?}, recorded {:?}", rush.recorded);
+    let volunteer = &crowd.volunteer;
 
-    let posted = Instant::now();
-    let sends = residents.iter().enumerate().map(|(i, resident)| {
-        let text = format!("!demande courses pour le foyer {}", i + 1);
-        let room = world.neighbourhood.clone();
-        async move { resident.send_text(&room, &text).await }
-    });
-    let commands: Vec<OwnedEventId> = join_all(sends).await.into_iter().collect::<Result<_>>()?;
-    eprintln!("the {RESIDENTS} requests were posted in {:?}", posted.elapsed());
-
-    // The relays first, as the bot sends them: what the volunteers wait for.
-    let store = world.bot()?.store.clone();
-    let recorded: BTreeSet<u64> =
-        wait_until("a request of every resident", RATE_LIMITED_WAIT, || {
-            let mut numbers = BTreeSet::new();
-            for resident in &residents {
-                let theirs = store.requests_of(resident.user_id.as_str()).unwrap_or_default();
-                numbers.extend(theirs.iter().map(|request| request.number));
-            }
-            async move { (numbers.len() == RESIDENTS).then_some(numbers) }
-        })
-        .await?;
-    wait_until("a relay of every request", RATE_LIMITED_WAIT, || {
-        let all = recorded.iter().all(|&n| !world.relays_seen(&volunteer, n).is_empty());
-        async move { all.then_some(()) }
-    })
-    .await?;
-    eprintln!("all {RESIDENTS} relayed {:?} after posting", posted.elapsed());
-
-    let mut numbers = BTreeSet::new();
-    for (i, (resident, command)) in residents.iter().zip(&commands).enumerate() {
-        let confirmation = resident
-            .wait_for(&format!("the confirmation of resident {}", i + 1), RATE_LIMITED_WAIT, |m| {
-                m.room_id == world.neighbourhood
-                    && m.sender == world.bot_id
-                    && m.in_reply_to.as_ref() == Some(command)
-                    && world.texts.says(m, Lang::Fr, Key::RequestConfirmed)
-            })
-            .await?;
-        let number = world.texts.number(Lang::Fr, Key::RequestConfirmed, confirmation.text())?;
-        ensure!(numbers.insert(number), "request number {number} was given twice");
-    }
-    eprintln!("all {RESIDENTS} confirmed {:?} after posting", posted.elapsed());
-    ensure!(numbers == recorded, "confirmed {numbers:?}, recorded {recorded:?}");
-
-    for &number in &numbers {
+    for &number in numbers {
         wait_log_for(world, number, &[Outcome::Created, Outcome::Relayed], RATE_LIMITED_WAIT)
             .await?;
     }
 
     tokio::time::sleep(SETTLE).await;
-    for (i, (resident, command)) in residents.iter().zip(&commands).enumerate() {
+    for (i, (resident, command)) in residents.iter().zip(commands).enumerate() {
         let n = confirmations(world, resident, command);
         ensure!(n == 1, "resident {} got {n} confirmations", i + 1);
     }
-    for &number in &numbers {
-        let relays = world.relays_seen(&volunteer, number).len();
+    for &number in numbers {
+        let relays = world.relays_seen(volunteer, number).len();
         ensure!(relays == 1, "request {number} was relayed {relays} times");
         let log = world.bot()?.store.log_of(number)?;
         let outcomes: Vec<Outcome> = log.iter().map(|e| e.outcome).collect();

@@ -440,6 +440,8 @@ macro_rules! define_key {
             RegisterAlert,
             FamilyReached,
             FamilyNotReached,
+            FamilyWrote,
+            FamilyPassedOn,
             AuditStartCampaign,
             AuditEndCampaign,
             CampaignHeatwave,

@@ -15,6 +15,8 @@
 #![allow(clippy::print_stdout)]
 
 // Beside this file's directory of binaries, so that Cargo does not take them for ones.
+#[path = "../../bench/crisis.rs"]
+mod crisis;
 #[path = "../../bench/nio.rs"]
 mod nio;
 #[path = "../../bench/relay.rs"]
@@ -31,7 +33,7 @@ use anyhow::{Context as _, Result, bail};
 use clap::{Parser, ValueEnum};
 use entraide::Config;
 use entraide_commands::{Key, Lang, VolunteerStatus};
-use entraide_storage::{NewRequest, Store};
+use entraide_storage::{Assigned, NewRequest, Store};
 use entraide_tests::{
     Person, Seen,
     bot::PASSWORD,
@@ -60,6 +62,15 @@ struct Args {
     /// Vetted volunteers in that store.
     #[arg(long, default_value_t = 500)]
     memory_volunteers: usize,
+    /// Residents posting at once under Synapse's default rate limits.
+    #[arg(long, default_value_t = 10)]
+    rush_residents: usize,
+    /// People on the register of the campaign.
+    #[arg(long, default_value_t = 10_000)]
+    campaign_people: usize,
+    /// Sworn callers of the campaign.
+    #[arg(long, default_value_t = 50)]
+    campaign_callers: usize,
     /// Run only these parts (repeatable; all of them by default).
     #[arg(long, value_enum)]
     only: Vec<Part>,
@@ -87,6 +98,10 @@ enum Part {
     Burst,
     /// The bot's peak memory with a large store.
     Memory,
+    /// Residents posting at once under Synapse's default rate limits.
+    Defaults,
+    /// A campaign over a large register.
+    Campaign,
 }
 
 /// How often a latency measure looks for what it waits for.
@@ -142,7 +157,18 @@ async fn main() -> Result<()> {
         relay::print(&comparison, args.samples, PROFILE);
         println!();
     }
-    if !(wanted(Part::Paths) || wanted(Part::Burst) || wanted(Part::Memory)) {
+    // On a homeserver of its own, with Synapse's default rate limits.
+    let defaults = if wanted(Part::Defaults) {
+        Some(crisis::defaults(args.rush_residents).await?)
+    } else {
+        None
+    };
+    let later = [Part::Paths, Part::Burst, Part::Memory, Part::Campaign];
+    if !later.into_iter().any(wanted) {
+        if defaults.is_some() {
+            table_header(0, started);
+            crisis::rows(defaults.as_ref(), None);
+        }
         println!("Run took {:.0} s.", started.elapsed().as_secs_f64());
         return Ok(());
     }
@@ -198,16 +224,14 @@ async fn main() -> Result<()> {
         (None, memory)
     };
     let (bursts, memory) = bursts;
+    // Last: its register stays in the store.
+    let campaign = if wanted(Part::Campaign) {
+        Some(crisis::campaign(&world, args.campaign_people, args.campaign_callers).await?)
+    } else {
+        None
+    };
 
-    println!(
-        "entraide benchmark ({PROFILE} build, local Synapse): latencies are medians of {} \
-         samples; run took {:.0} s",
-        path_samples,
-        started.elapsed().as_secs_f64()
-    );
-    println!();
-    println!("| measure | result | × plain hop | × encrypted hop | target |");
-    println!("|---|---|---|---|---|");
+    table_header(path_samples, started);
     if wanted(Part::Paths) {
         let (plain, encrypted) = (median(&plain), median(&encrypted));
         let (relay, claim) = (median(&relay), median(&claim));
@@ -252,13 +276,17 @@ async fn main() -> Result<()> {
     }
     if let Some(memory) = &memory {
         println!(
-            "| memory: bot's peak RSS (VmHWM), {} requests and {} vetted volunteers in its store | {:.1} MiB | | | |",
+            "| memory: bot's peak RSS (VmHWM), {} requests, {} vetted volunteers, {} registered in a campaign of {} callers in its store | {:.1} MiB | | | |",
             args.memory_requests,
             args.memory_volunteers,
+            args.campaign_people,
+            args.campaign_callers,
             mib(memory.peak_kib)
         );
     }
+    crisis::rows(defaults.as_ref(), campaign.as_ref());
     println!();
+    crisis::notes(campaign.as_ref());
     if let Some((burst, _)) = &bursts {
         println!(
             "Burst: every post sent after {}; first relay seen after {}, last after {}.",
@@ -281,6 +309,19 @@ async fn main() -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// The table's title and header.
+fn table_header(path_samples: usize, started: Instant) {
+    println!(
+        "entraide benchmark ({PROFILE} build, local Synapse): latencies are medians of {} \
+         samples; run took {:.0} s",
+        path_samples,
+        started.elapsed().as_secs_f64()
+    );
+    println!();
+    println!("| measure | result | × plain hop | × encrypted hop | target |");
+    println!("|---|---|---|---|---|");
 }
 
 /// Waits until the bot has carried out everything it owes (a claim's intro and relay
@@ -503,6 +544,7 @@ async fn memory(
         // Closed again before the child opens it: sled allows one opening at a time.
         let store = entraide::open_store(&config)?;
         let mix = seed(&store, args.memory_requests, args.memory_volunteers).await?;
+        seed_campaign(&store, args.campaign_people, args.campaign_callers).await?;
         store.flush().await?;
         mix
     };
@@ -571,6 +613,30 @@ async fn seed(store: &Store, requests: u64, volunteers: usize) -> Result<Mix> {
         }
     }
     Ok(mix)
+}
+
+/// Adds to `store` a register of `people` and a heat-wave campaign running over it,
+/// shared round-robin among `callers` sworn callers (their lists counted as sent).
+async fn seed_campaign(store: &Store, people: usize, callers: usize) -> Result<()> {
+    let coordinator = "@agent.ccas:localhost";
+    let now = chrono::Utc::now();
+    let numbers =
+        store.import(&crisis::register(people, coordinator), &[], coordinator, now).await?;
+    let mut sworn = Vec::with_capacity(callers);
+    for i in 0..callers.max(1) {
+        let user = format!("@appelant{i}:localhost");
+        store.name_caller(&user, coordinator, true, now, |_, _| Vec::new()).await?;
+        store.accept_caller_clause(&user, "bench", now, |_| Vec::new()).await?;
+        sworn.push(user);
+    }
+    let lists: Vec<Assigned> = numbers
+        .iter()
+        .zip(sworn.iter().cycle())
+        .map(|(entry, caller)| Assigned { entry: *entry, caller: caller.clone(), area: None })
+        .collect();
+    let kind = entraide_commands::CampaignKind::Heatwave;
+    store.start_campaign(kind, coordinator, &lists, now, |_, _| Vec::new()).await?;
+    Ok(())
 }
 
 /// Where a seeded request ended.
