@@ -1,6 +1,7 @@
 //! The dispatcher: effects of one request in one lane run in order, lanes run
-//! concurrently, and an effect that is not urgent waits while an urgent one is ready to
-//! run, so that under rate limits confirmations and relays go first. What follows a relay
+//! concurrently, and an effect waits while one of a higher [`Rank`] is ready to run, so
+//! that under rate limits relays and a claim's invitations go first, then
+//! confirmations, then notices, thread notes and edits. What follows a relay
 //! waits for a lull in what people write ([`crate::pace`]): relays before confirmations.
 
 use std::{
@@ -104,9 +105,7 @@ impl Lanes {
             queue.push_back(item);
             return None;
         }
-        if item.effect.urgent {
-            self.urgency.one_more();
-        }
+        self.urgency.one_more(Rank::of(&item.effect));
         queues.insert(lane.clone(), VecDeque::from([item]));
         Some(lane)
     }
@@ -123,20 +122,20 @@ impl Lanes {
         let Some(queue) = queues.get_mut(lane) else {
             return (Vec::new(), true);
         };
-        let done_urgent = queue.pop_front().is_some_and(|done| done.effect.urgent);
+        let done = queue.pop_front().map(|done| Rank::of(&done.effect));
         let dropped = if drop_rest {
             queue.drain(..).filter_map(|item| item.id).collect()
         } else {
             Vec::new()
         };
-        // The next urgent effect counts before the one done stops counting: the count
-        // must not touch zero in between (what waits for calm would start too early).
-        let next = queue.front().map(|next| next.effect.urgent);
-        if next == Some(true) {
-            self.urgency.one_more();
+        // The next effect counts before the one done stops counting: a count must not
+        // touch zero in between (what waits for calm would start too early).
+        let next = queue.front().map(|next| Rank::of(&next.effect));
+        if let Some(next) = next {
+            self.urgency.one_more(next);
         }
-        if done_urgent {
-            self.urgency.one_less();
+        if let Some(done) = done {
+            self.urgency.one_less(done);
         }
         match next {
             Some(_) => (dropped, false),
@@ -163,38 +162,88 @@ impl Lanes {
     }
 }
 
-/// How many urgent effects (confirmations, relays, private rooms, intros) are under way
-/// or ready to run: what is not urgent waits until there are none, so that under rate
-/// limits the people waiting are served first.
+/// How soon an effect goes while the homeserver limits the bot's rate: what people wait
+/// for first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rank {
+    /// Relays and a claim's private room (its invitations): someone at the other end
+    /// waits for them.
+    First,
+    /// Confirmations and the other answers marked urgent: the person who wrote waits.
+    Soon,
+    /// Notices, thread notes, edits, lists: after both.
+    Later,
+}
+
+impl Rank {
+    /// The rank of `effect`.
+    pub fn of(effect: &Effect) -> Rank {
+        match (&effect.action, effect.urgent) {
+            (Action::Relay | Action::PrivateRoom { .. }, _) => Rank::First,
+            (_, true) => Rank::Soon,
+            (_, false) => Rank::Later,
+        }
+    }
+}
+
+/// How many effects of the first two ranks are under way or ready to run: an effect
+/// waits while one of a higher rank does, so that under rate limits the relays go
+/// first, then the confirmations, then everything else.
 #[derive(Debug, Default)]
 pub struct Urgency {
-    count: AtomicUsize,
-    /// Woken when `count` falls to zero.
+    first: AtomicUsize,
+    soon: AtomicUsize,
+    /// Woken when a count falls to zero.
     calm: Notify,
 }
 
 impl Urgency {
-    fn one_more(&self) {
-        self.count.fetch_add(1, Ordering::SeqCst);
+    fn count(&self, rank: Rank) -> Option<&AtomicUsize> {
+        match rank {
+            Rank::First => Some(&self.first),
+            Rank::Soon => Some(&self.soon),
+            Rank::Later => None,
+        }
     }
 
-    fn one_less(&self) {
-        if self.count.fetch_sub(1, Ordering::SeqCst) == 1 {
+    fn one_more(&self, rank: Rank) {
+        if let Some(count) = self.count(rank) {
+            count.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    fn one_less(&self, rank: Rank) {
+        if let Some(count) = self.count(rank)
+            && count.fetch_sub(1, Ordering::SeqCst) == 1
+        {
             self.calm.notify_waiters();
         }
     }
 
-    /// Waits until no urgent effect is under way or ready to run.
-    pub async fn wait_calm(&self) {
+    /// Waits until nothing of a higher rank than `rank` is under way or ready to run.
+    pub async fn wait_turn(&self, rank: Rank) {
+        let ahead = |urgency: &Urgency| match rank {
+            Rank::First => 0,
+            Rank::Soon => urgency.first.load(Ordering::SeqCst),
+            Rank::Later => {
+                urgency.first.load(Ordering::SeqCst) + urgency.soon.load(Ordering::SeqCst)
+            }
+        };
         loop {
             let calm = self.calm.notified();
             tokio::pin!(calm);
             calm.as_mut().enable();
-            if self.count.load(Ordering::SeqCst) == 0 {
+            if ahead(self) == 0 {
                 return;
             }
             calm.await;
         }
+    }
+
+    /// Waits until no relay, private room, confirmation or other urgent answer is under
+    /// way or ready to run.
+    pub async fn wait_calm(&self) {
+        self.wait_turn(Rank::Later).await;
     }
 }
 
@@ -274,9 +323,7 @@ async fn run_lane(bot: Arc<Bot>, lanes: Arc<Lanes>, lane: Queue) {
         if lanes.stopping.load(Ordering::SeqCst) {
             return;
         }
-        if !item.effect.urgent {
-            lanes.urgency.wait_calm().await;
-        }
+        lanes.urgency.wait_turn(Rank::of(&item.effect)).await;
         let Ok(permit) = lanes.slots.acquire().await else {
             // Never closed.
             return;

@@ -37,13 +37,11 @@ async fn steps(bot: &Bot, running: &Campaign) -> Result<(), TransitionError> {
     let delay = |wait: std::time::Duration| TimeDelta::from_std(wait).unwrap_or(TimeDelta::MAX);
     let config = bot.config.campaign;
     let checks = bot.store.checkins(running.number)?;
-    let entries: HashMap<u64, Registration> =
-        bot.store.register()?.into_iter().map(|entry| (entry.number, entry)).collect();
     let lang = bot.config.language;
 
     // Calls to make again.
     for check in checks.iter().filter(|check| check.retry_at.is_some_and(|at| at <= now)) {
-        let Some(entry) = entries.get(&check.entry) else { continue };
+        let Some(entry) = bot.store.entry(check.entry)? else { continue };
         let plan = |check: &CheckIn| {
             let number = entry.number.to_string();
             let phones = entry.particulars.phones.join(", ");
@@ -61,7 +59,11 @@ async fn steps(bot: &Bot, running: &Campaign) -> Result<(), TransitionError> {
         }
     }
 
-    // The next round.
+    // The next round. The register is read only when one is due: every look would
+    // otherwise read it all.
+    let every = delay(config.round_every);
+    let entries =
+        if now >= running.round_started + every { register(bot)? } else { HashMap::new() };
     let plan = |next: &Campaign, all: &[CheckIn]| {
         let name = bot.texts.campaign(lang, &next.kind);
         let round = next.round.to_string();
@@ -72,7 +74,7 @@ async fn steps(bot: &Bot, running: &Campaign) -> Result<(), TransitionError> {
         owed.extend(campaign::lists(bot, next, all, &entries));
         owed
     };
-    match bot.store.next_round(running.number, delay(config.round_every), now, plan).await {
+    match bot.store.next_round(running.number, every, now, plan).await {
         Ok((next, queued)) => {
             info!(campaign = next.number, round = next.round, "a new round of calls");
             bot.outbox.journalled(queued);
@@ -122,6 +124,7 @@ async fn steps(bot: &Bot, running: &Campaign) -> Result<(), TransitionError> {
             .filter(|other| last.get(other.as_str()).is_none_or(|at| now - *at < quiet_after))
             .min_by_key(|other| open.get(other.as_str()).copied().unwrap_or_default());
         let Some(to) = to else { continue };
+        let entries = register(bot)?;
         let plan = |moved: &[CheckIn]| handed_over(bot, running, caller, to, moved, &entries);
         match bot.store.hand_over(running.number, caller, to, plan).await {
             Ok((moved, queued)) => {
@@ -137,6 +140,11 @@ async fn steps(bot: &Bot, running: &Campaign) -> Result<(), TransitionError> {
         }
     }
     Ok(())
+}
+
+/// The register's entries by number.
+fn register(bot: &Bot) -> Result<HashMap<u64, Registration>, TransitionError> {
+    Ok(bot.store.register()?.into_iter().map(|entry| (entry.number, entry)).collect())
 }
 
 /// What a hand-over owes: the quiet caller told, the new one given the calls, the
