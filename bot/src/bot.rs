@@ -32,6 +32,8 @@ pub struct Bot {
     pub echoes: Arc<Echoes>,
     /// When people last wrote to it.
     pub pace: Arc<Pace>,
+    /// When the follow-up last read the whole register (by the bot's clock).
+    pub register_looked: std::sync::Mutex<Option<chrono::DateTime<chrono::Utc>>>,
 }
 
 impl Deref for Bot {

@@ -174,6 +174,7 @@ async fn serve(
         urgency: Default::default(),
         echoes: Default::default(),
         pace: Default::default(),
+        register_looked: Default::default(),
     });
     // Handlers are in place before the first sync, which brings what people wrote while
     // the bot was stopped.

@@ -77,17 +77,18 @@ pub async fn campaign(world: &World, people: usize, callers: usize) -> Result<Ca
     let importing = Instant::now();
     store.import(&register(people, coordinator), &[], coordinator, chrono::Utc::now()).await?;
     let imported_in = importing.elapsed();
+    // Named as a coordinator names them (the clause sent in a direct chat, where the bot
+    // learns their devices), each with a device of their own, as a caller's phone; their
+    // acceptance of the clause straight in the store.
     for i in 0..callers {
         let localpart = format!("appelant{i}-{}", entraide_tests::unique_suffix());
         world.synapse.register(&localpart, PASSWORD).await?;
-        // A device with its keys, as a caller's phone has: encrypting to someone without
-        // any makes matrix-sdk wait 5 s for their keys, one room after the other.
         Person::login(&world.synapse, &localpart, PASSWORD).await?.stop();
         let user = world.synapse.user_id(&localpart);
-        let now = chrono::Utc::now();
-        store.name_caller(&user, coordinator, true, now, |_, _| Vec::new()).await?;
-        store.accept_caller_clause(&user, "bench", now, |_| Vec::new()).await?;
+        ask(world, &format!("!appelant {user}"), Key::CallerNamed).await?;
+        store.accept_caller_clause(&user, "bench", chrono::Utc::now(), |_| Vec::new()).await?;
     }
+    owed_nothing(&store).await?;
 
     let started = Instant::now();
     ask(world, "!campagne canicule", Key::CampaignStarted).await?;

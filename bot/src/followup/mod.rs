@@ -88,13 +88,31 @@ pub async fn purge(bot: &Bot) {
     bot.outbox.journalled(purged.owed);
 }
 
+/// How often, at most, the follow-up reads the whole register.
+const REGISTER_EVERY: TimeDelta = TimeDelta::minutes(10);
+
+/// Whether the register is to be read now (and it is noted that it was).
+fn register_due(bot: &Bot) -> bool {
+    let now = bot.now();
+    let mut looked = bot.register_looked.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let due = looked.is_none_or(|at| now - at >= REGISTER_EVERY || now < at);
+    if due {
+        *looked = Some(now);
+    }
+    due
+}
+
 /// Makes the occurrences of repeating requests that are due, reminds the coordinators of
 /// the register's acknowledgements due, takes the running campaign's steps, then takes
 /// every step due now, each once, journalled with what it owes.
 pub async fn take_due_steps(bot: &Bot) {
     series::make_due(bot).await;
-    register::remind(bot).await;
-    register::review(bot).await;
+    // Their deadlines are days away: the whole register is read every few minutes, not
+    // at every look (a commune's register holds thousands).
+    if register_due(bot) {
+        register::remind(bot).await;
+        register::review(bot).await;
+    }
     campaign::take_due_steps(bot).await;
     let now = bot.now();
     let active = match bot.store.active_requests() {
