@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use entraide_commands::{Key, Lang, Message};
+use entraide_commands::{Key, Lang, Message, Scope};
 use entraide_storage::{
     Action, Assigned, Campaign, CheckIn, CheckStatus, Effect, Lane, Registration, Shape, Target,
 };
@@ -208,6 +208,19 @@ pub fn family(scheme: &Scheme, check: &CheckIn, entry: &Registration) -> Option<
         CheckStatus::Waiting | CheckStatus::NoAnswer => return None,
     };
     Some(plan::direct(account, scheme.texts.render(lang, key, &args)))
+}
+
+/// The part of the register `scope` says, as messages say it ("75 ans et plus, quartier
+/// Centre"); `None` for everyone.
+pub fn scope(scheme: &Scheme, lang: Lang, scope: &Scope) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(age) = scope.min_age {
+        parts.push(scheme.texts.text(lang, Key::CampaignScopeAge, &[("age", &age.to_string())]));
+    }
+    if let Some(area) = &scope.area {
+        parts.push(scheme.texts.text(lang, Key::CampaignScopeArea, &[("area", area)]));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
 }
 
 /// Brings the board of `campaign` up to date in the coordination room (posted and

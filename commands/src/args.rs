@@ -9,7 +9,7 @@ use ruma_common::{OwnedUserId, UserId};
 
 use crate::{
     command::{
-        AlertAsk, CallSaid, CampaignAsk, CampaignKind, Command, RegistryView, RequestFilter,
+        AlertAsk, CallSaid, CampaignAsk, CampaignKind, Command, RegistryView, RequestFilter, Scope,
     },
     fold::fold,
     period::{Span, read_period},
@@ -248,18 +248,54 @@ pub fn caller(args: &str, pills: &[Pill]) -> Result<(Option<OwnedUserId>, bool),
     }
 }
 
+/// "75 ans et plus", "plus de 75 ans", "75+", "over 75", "75 and over": an age and over.
+static AGE_AND_OVER: Lazy<Regex> = lazy_regex!(
+    r"(?i)(?:^|[\s,;])(?:(\d{2,3}) ?ans? et plus|plus de (\d{2,3}) ans|(\d{2,3}) ?\+|over (\d{2,3})|(\d{2,3}) and over|aged (\d{2,3}) and over)(?:$|[\s,;])"
+);
+
+/// "quartier Les Tilleuls", "area Centre": one neighbourhood, to the end of the text.
+static AREA: Lazy<Regex> = lazy_regex!(
+    r"(?i)(?:^|[\s,;])(?:quartier|secteur|area|neighbourhood|neighborhood)\s*:?\s+(.+)$"
+);
+
+/// Takes the scope out of a campaign's arguments: the arguments left, and the scope.
+fn scope(args: &str) -> (String, Scope) {
+    let mut rest = args.to_owned();
+    let mut scope = Scope::default();
+    if let Some(found) = AREA.captures(&rest) {
+        let area = found.get(1).map(|m| m.as_str().trim().trim_end_matches('.').to_owned());
+        scope.area = area.filter(|area| !area.is_empty());
+        let start = found.get(0).map_or(rest.len(), |m| m.start());
+        rest.truncate(start);
+    }
+    if let Some(found) = AGE_AND_OVER.captures(&rest) {
+        scope.min_age = found.iter().skip(1).flatten().find_map(|m| m.as_str().parse().ok());
+        let range = found.get(0).map(|m| m.range());
+        if let Some(range) = range {
+            rest.replace_range(range, " ");
+        }
+    }
+    let rest = rest.trim().trim_end_matches([',', ';']).trim().to_owned();
+    (rest, scope)
+}
+
 /// Words that ask for a campaign's report, folded.
 const REPORT: &[&str] = &["bilan", "rapport", "compte rendu", "report", "summary"];
 
 /// `!campagne` (the board), `!campagne canicule` / `grand froid` / `appels` / a free
 /// name (start), `!campagne fin` (end), `!campagne bilan [n°]` (a report).
 pub fn campaign(args: &str, _: &[Pill]) -> Result<CampaignAsk, ArgError> {
+    let (args, scope) = scope(args);
+    let args = args.as_str();
     let folded = fold(args);
     let folded = folded.trim();
     let report = REPORT.iter().find_map(|word| {
         folded.strip_prefix(word).filter(|rest| rest.is_empty() || rest.starts_with(' '))
     });
     if let Some(rest) = report {
+        if !scope.is_everyone() {
+            return Err(ArgError::Usage);
+        }
         if rest.trim().is_empty() {
             return Ok(CampaignAsk::Report(None));
         }
@@ -271,20 +307,27 @@ pub fn campaign(args: &str, _: &[Pill]) -> Result<CampaignAsk, ArgError> {
         return number.map(|n| CampaignAsk::Report(Some(n))).ok_or(ArgError::Usage);
     }
     Ok(match folded {
+        // A part of the register is said only to start a campaign.
+        "" | "tableau" | "etat" | "point" | "board" | "status" | "fin" | "terminer" | "termine"
+        | "arret" | "arreter" | "stop" | "end" | "over"
+            if !scope.is_everyone() =>
+        {
+            return Err(ArgError::Usage);
+        }
         "" | "tableau" | "etat" | "point" | "board" | "status" => CampaignAsk::Board,
         "fin" | "terminer" | "termine" | "arret" | "arreter" | "stop" | "end" | "over" => {
             CampaignAsk::End
         }
         "canicule" | "chaleur" | "vague de chaleur" | "heatwave" | "heat wave" | "heat" => {
-            CampaignAsk::Start(CampaignKind::Heatwave)
+            CampaignAsk::Start(CampaignKind::Heatwave, scope)
         }
         "grand froid" | "froid" | "vague de froid" | "cold" | "cold spell" | "cold wave" => {
-            CampaignAsk::Start(CampaignKind::Cold)
+            CampaignAsk::Start(CampaignKind::Cold, scope)
         }
         "appels" | "appels mensuelle" | "appels mensuels" | "mensuelle" | "tournee" | "routine"
-        | "calls" | "monthly" | "round" => CampaignAsk::Start(CampaignKind::Routine),
+        | "calls" | "monthly" | "round" => CampaignAsk::Start(CampaignKind::Routine, scope),
         _ if args.chars().count() > 60 => return Err(ArgError::Usage),
-        _ => CampaignAsk::Start(CampaignKind::Named(args.trim().to_owned())),
+        _ => CampaignAsk::Start(CampaignKind::Named(args.trim().to_owned()), scope),
     })
 }
 

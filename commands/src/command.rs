@@ -79,13 +79,45 @@ pub enum CampaignKind {
     Named(String),
 }
 
+/// Which active register entries a campaign calls: all of them by default, or those of
+/// an age and over, or of one neighbourhood (a mayor's routine round over the elders).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Scope {
+    /// Only people of this age and over (and those whose age the register does not
+    /// know: better called once too often than missed).
+    pub min_age: Option<u16>,
+    /// Only people of this neighbourhood, as written (compared without accents or case).
+    pub area: Option<String>,
+}
+
+impl Scope {
+    /// Whether it is everyone.
+    pub fn is_everyone(&self) -> bool {
+        self.min_age.is_none() && self.area.is_none()
+    }
+
+    /// Whether `person` is in it, on `today`.
+    pub fn takes(&self, person: &crate::register::Particulars, today: chrono::NaiveDate) -> bool {
+        let old_enough = match (self.min_age, person.born.and_then(|born| born.age_on(today))) {
+            (Some(min), Some(age)) => age >= min,
+            _ => true,
+        };
+        let here = match (&self.area, &person.area) {
+            (Some(wanted), Some(area)) => crate::fold::fold(wanted) == crate::fold::fold(area),
+            (Some(_), None) => false,
+            (None, _) => true,
+        };
+        old_enough && here
+    }
+}
+
 /// What a coordinator asks with `!campagne`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CampaignAsk {
     /// The board: where the running campaign stands.
     Board,
-    /// Start one.
-    Start(CampaignKind),
+    /// Start one, over the part of the register `Scope` says.
+    Start(CampaignKind, Scope),
     /// End the running one, with its report.
     End,
     /// The report of a campaign: the one numbered, else the running one so far, else

@@ -58,7 +58,7 @@ pub use args::MAX_REQUEST_CHARS;
 pub use catalogue::{Catalogue, CatalogueError, Key, Message, render_markup};
 pub use command::{
     AlertAsk, CallSaid, CampaignAsk, CampaignKind, Command, CommandKind, RegistryView,
-    RequestFilter,
+    RequestFilter, Scope,
 };
 pub use fold::fold;
 pub use mask::{Detail, Masked, mask};

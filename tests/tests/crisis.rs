@@ -645,6 +645,15 @@ async fn test_the_yearly_round_asks_whether_people_stay_on_the_register() -> Res
             "{entry:?}"
         );
     }
+
+    // The mayor's calm days' round over the elders only: a year on he is 81, she is 83.
+    let started = ask(&world, &coordination, "!campagne appels 82 ans et plus").await?;
+    let said = line(&world, &started, Lang::Fr, Key::CampaignStarted)?;
+    ensure!(said.get("count").map(String::as_str) == Some("1"), "{}", started.body);
+    let scope = line(&world, &started, Lang::Fr, Key::CampaignScope)?;
+    ensure!(scope.get("scope").is_some_and(|s| s.starts_with("82 ans")), "{}", started.body);
+    let called: Vec<u64> = store.checkins(1)?.iter().map(|check| check.entry).collect();
+    ensure!(called == [2], "{called:?}");
     Ok(())
 }
 

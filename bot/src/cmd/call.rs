@@ -134,8 +134,12 @@ mod tests {
             desk.scheme.store.enrol(new, None, desk.scheme.now(), |_| Vec::new()).await?;
         }
         let ctx = desk.ctx(COORDINATION, AGENT)?;
-        crate::cmd::campaign::apply(&desk.scheme, &ctx, CampaignAsk::Start(CampaignKind::Heatwave))
-            .await?;
+        crate::cmd::campaign::apply(
+            &desk.scheme,
+            &ctx,
+            CampaignAsk::Start(CampaignKind::Heatwave, entraide_commands::Scope::default()),
+        )
+        .await?;
         desk.owed();
         Ok(desk)
     }

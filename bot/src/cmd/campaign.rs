@@ -1,7 +1,8 @@
 //! `!campagne canicule|grand froid|appels|<nom>` / `!campaign heatwave|cold|routine|<name>`:
 //! a coordinator starts a check-in campaign over the register: every active entry gets
 //! a check-in, spread among the sworn callers by neighbourhood and evenly (with none, the
-//! coordinator holds every list), each caller's list sent in their direct chat.
+//! coordinator holds every list), each caller's list sent in their direct chat; or over
+//! a part of it (`!campagne appels 75 ans et plus, quartier Centre`).
 //! The board is one message pinned in the coordination room, posted at the start and
 //! edited as calls are recorded; `!campagne` brings it up to date (and shows it whole
 //! anywhere else); `!campagne fin` ends it and posts its report (a notice, a chart and
@@ -9,7 +10,7 @@
 
 use std::collections::HashMap;
 
-use entraide_commands::{CampaignAsk, CampaignKind, CommandKind, Key, Message};
+use entraide_commands::{CampaignAsk, CampaignKind, CommandKind, Key, Message, Scope};
 use entraide_storage::{Action, Campaign, Effect, Enrolment, Lane, Registration, TransitionError};
 use tracing::info;
 
@@ -20,7 +21,7 @@ use crate::{campaign, failure::Failure, report::campaign::campaign_report, schem
 pub async fn apply(scheme: &Scheme, ctx: &Ctx, ask: CampaignAsk) -> Result<(), Failure> {
     match ask {
         CampaignAsk::Board => board(scheme, ctx),
-        CampaignAsk::Start(kind) => start(scheme, ctx, kind).await,
+        CampaignAsk::Start(kind, scope) => start(scheme, ctx, kind, &scope).await,
         CampaignAsk::End => end(scheme, ctx).await,
         CampaignAsk::Report(number) => report(scheme, ctx, number),
     }
@@ -45,11 +46,26 @@ fn board(scheme: &Scheme, ctx: &Ctx) -> Result<(), Failure> {
     Ok(())
 }
 
-async fn start(scheme: &Scheme, ctx: &Ctx, kind: CampaignKind) -> Result<(), Failure> {
+async fn start(
+    scheme: &Scheme,
+    ctx: &Ctx,
+    kind: CampaignKind,
+    scope: &Scope,
+) -> Result<(), Failure> {
     let failed = |error| Failure::Transition(error, CommandKind::Campaign);
-    let active = scheme.store.entries_where(|entry| entry.status == Enrolment::Active)?;
+    let today = scheme.today();
+    let active = scheme.store.entries_where(|entry| {
+        entry.status == Enrolment::Active && scope.takes(&entry.particulars, today)
+    })?;
+    let scoped = campaign::scope(scheme, ctx.lang, scope);
     if active.is_empty() {
-        ctx.answer(scheme, &scheme.texts.render(ctx.lang, Key::CampaignEmpty, &[]), None);
+        let said = match &scoped {
+            None => scheme.texts.render(ctx.lang, Key::CampaignEmpty, &[]),
+            Some(scope) => {
+                scheme.texts.render(ctx.lang, Key::CampaignScopeEmpty, &[("scope", scope)])
+            }
+        };
+        ctx.answer(scheme, &said, None);
         return Ok(());
     }
     let mut callers: Vec<String> = scheme
@@ -76,6 +92,9 @@ async fn start(scheme: &Scheme, ctx: &Ctx, kind: CampaignKind) -> Result<(), Fai
         ];
         let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let mut said = vec![scheme.texts.render(ctx.lang, Key::CampaignStarted, &args)];
+        if let Some(scope) = &scoped {
+            said.push(scheme.texts.render(ctx.lang, Key::CampaignScope, &[("scope", scope)]));
+        }
         if alone {
             said.push(scheme.texts.render(ctx.lang, Key::CampaignNoCaller, &[]));
         }
@@ -173,7 +192,7 @@ fn files(ctx: &Ctx, campaign: u64) -> Effect {
 
 #[cfg(test)]
 mod tests {
-    use entraide_commands::{CampaignAsk, CampaignKind, Lang, register::read_entry};
+    use entraide_commands::{CampaignAsk, CampaignKind, Lang, Scope, register::read_entry};
     use entraide_storage::{Action, NewEntry, Target, Way};
 
     use super::apply;
@@ -183,7 +202,7 @@ mod tests {
     #[tokio::test]
     async fn with_no_sworn_caller_the_coordinator_holds_every_list() -> Result<()> {
         let mut desk = Desk::new().await?;
-        let start = || CampaignAsk::Start(CampaignKind::Heatwave);
+        let start = || CampaignAsk::Start(CampaignKind::Heatwave, Scope::default());
         apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, start()).await?;
         assert!(Desk::said(&desk.owed())[0].contains("aucune inscription active"));
         for n in 1..=3 {
@@ -214,7 +233,7 @@ mod tests {
         apply(
             &desk.scheme,
             &desk.ctx(COORDINATION, AGENT)?,
-            CampaignAsk::Start(CampaignKind::Cold),
+            CampaignAsk::Start(CampaignKind::Cold, Scope::default()),
         )
         .await?;
         assert!(Desk::said(&desk.owed())[0].contains("est en cours"));
@@ -247,6 +266,41 @@ mod tests {
         assert!(Desk::said(&desk.owed())[0].contains("Pas de campagne n°9"));
         apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, CampaignAsk::Board).await?;
         assert!(Desk::said(&desk.owed())[0].contains("Aucune campagne"));
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_routine_round_calls_only_the_part_of_the_register_asked_for() -> Result<()> {
+        let mut desk = Desk::new().await?;
+        for (text, area) in [
+            ("Mme Une, 85 ans, 1 rue Haute, 05 56 00 00 01", "Centre"),
+            ("M. Deux, 70 ans, 2 rue Haute, 05 56 00 00 02", "Centre"),
+            ("Mme Trois, 3 rue Basse, 05 56 00 00 03", "Centre"),
+            ("M. Quatre, 90 ans, 4 rue Basse, 05 56 00 00 04", "Les Tilleuls"),
+        ] {
+            let mut particulars = read_entry(text, desk.scheme.today())?;
+            particulars.area = Some(area.to_owned());
+            let new = NewEntry { particulars, way: Way::Coordinator, entered_by: AGENT.to_owned() };
+            desk.scheme.store.enrol(new, None, desk.scheme.now(), |_| Vec::new()).await?;
+        }
+        let scope = Scope { min_age: Some(80), area: Some("centre".to_owned()) };
+        let ask = CampaignAsk::Start(CampaignKind::Routine, scope);
+        apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, ask).await?;
+        let said = Desk::said(&desk.owed());
+        assert!(
+            said[0].contains("80 ans et plus") && said[0].contains("quartier centre"),
+            "{said:?}"
+        );
+        // The one of 85, and the one whose age is not known; not the one of 70, nor the
+        // one of another neighbourhood.
+        let called: Vec<u64> = desk.scheme.store.checkins(1)?.iter().map(|c| c.entry).collect();
+        assert_eq!(called, [1, 3]);
+        let nobody = Scope { min_age: None, area: Some("La Gare".to_owned()) };
+        apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, CampaignAsk::End).await?;
+        desk.owed();
+        let ask = CampaignAsk::Start(CampaignKind::Routine, nobody);
+        apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, ask).await?;
+        assert!(Desk::said(&desk.owed())[0].contains("Aucune inscription active ne correspond"));
         Ok(())
     }
 }

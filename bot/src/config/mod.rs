@@ -462,20 +462,35 @@ pub struct CampaignConfig {
     /// A round of calls starts again this often, until the campaign ends.
     #[serde(with = "humantime_serde")]
     pub round_every: Duration,
+    /// The calm days' round (`!campagne appels`) starts again this often instead.
+    #[serde(with = "humantime_serde")]
+    pub routine_every: Duration,
     /// A caller who recorded nothing for this long while people on their list wait has
     /// them handed to another caller.
     #[serde(with = "humantime_serde")]
     pub quiet_after: Duration,
 }
 
+impl CampaignConfig {
+    /// How often a round of a campaign of `kind` starts again.
+    pub fn every(&self, kind: &entraide_commands::CampaignKind) -> chrono::TimeDelta {
+        let every = match kind {
+            entraide_commands::CampaignKind::Routine => self.routine_every,
+            _ => self.round_every,
+        };
+        chrono::TimeDelta::from_std(every).unwrap_or(chrono::TimeDelta::MAX)
+    }
+}
+
 impl Default for CampaignConfig {
-    /// Again after two hours, alert after three unanswered calls, a round a day, a quiet
-    /// caller's list handed over after four hours.
+    /// Again after two hours, alert after three unanswered calls, a round a day (a calm
+    /// days' round every 30 days), a quiet caller's list handed over after four hours.
     fn default() -> CampaignConfig {
         CampaignConfig {
             retry_after: 2 * HOUR,
             attempts: 3,
             round_every: 24 * HOUR,
+            routine_every: 30 * 24 * HOUR,
             quiet_after: 4 * HOUR,
         }
     }
@@ -483,10 +498,12 @@ impl Default for CampaignConfig {
 
 /// Each delay is positive, at least one call is made, and a retry fits in a round.
 fn check_campaign(campaign: &CampaignConfig) -> Result<(), ConfigError> {
-    let CampaignConfig { retry_after, attempts, round_every, quiet_after } = *campaign;
+    let CampaignConfig { retry_after, attempts, round_every, routine_every, quiet_after } =
+        *campaign;
     for (option, delay) in [
         ("campaign.retry_after", retry_after),
         ("campaign.round_every", round_every),
+        ("campaign.routine_every", routine_every),
         ("campaign.quiet_after", quiet_after),
     ] {
         if delay.is_zero() {
@@ -496,10 +513,11 @@ fn check_campaign(campaign: &CampaignConfig) -> Result<(), ConfigError> {
     if attempts == 0 {
         return invalid("campaign.attempts", "at least one call is made".to_owned());
     }
-    if retry_after >= round_every {
+    if retry_after >= round_every.min(routine_every) {
         return invalid(
             "campaign.retry_after",
-            "a person not reached is called again within the round (round_every)".to_owned(),
+            "a person not reached is called again within the round (round_every, routine_every)"
+                .to_owned(),
         );
     }
     Ok(())

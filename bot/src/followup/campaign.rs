@@ -61,7 +61,7 @@ async fn steps(bot: &Bot, running: &Campaign) -> Result<(), TransitionError> {
 
     // The next round. The register is read only when one is due: every look would
     // otherwise read it all.
-    let every = delay(config.round_every);
+    let every = config.every(&running.kind);
     let entries =
         if now >= running.round_started + every { register(bot)? } else { HashMap::new() };
     let plan = |next: &Campaign, all: &[CheckIn]| {

@@ -95,7 +95,7 @@ pub fn campaign_report<'a>(
     checks: &[CheckIn],
     now: DateTime<Utc>,
 ) -> CampaignReport<'a> {
-    let every = TimeDelta::from_std(config.campaign.round_every).unwrap_or(TimeDelta::MAX);
+    let every = config.campaign.every(&over.kind);
     let rounds = rounds(over, checks, every);
     let name = texts.campaign(lang, &over.kind);
     let said = Said { texts, lang, config };

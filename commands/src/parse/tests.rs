@@ -617,10 +617,13 @@ proptest! {
 
 #[test]
 fn crisis_mode_phrasings_parse_to_the_right_command() {
-    use crate::command::{AlertAsk, CallSaid, CampaignAsk, CampaignKind, RegistryView};
+    use crate::command::{AlertAsk, CallSaid, CampaignAsk, CampaignKind, RegistryView, Scope};
     use Command::*;
     let needs = |what: &str| CallSaid::NeedsHelp(what.to_owned());
-    let start = CampaignAsk::Start;
+    let start = |kind| CampaignAsk::Start(kind, Scope::default());
+    let scoped = |kind, min_age: Option<u16>, area: Option<&str>| {
+        CampaignAsk::Start(kind, Scope { min_age, area: area.map(str::to_owned) })
+    };
     let table: Vec<(&str, Command, Lang)> = vec![
         (
             "!inscrire Mme Lefèvre, 87 ans, 05 56 12 34 56",
@@ -708,6 +711,26 @@ fn crisis_mode_phrasings_parse_to_the_right_command() {
         ("!campagne fin", Campaign { ask: CampaignAsk::End }, Lang::Fr),
         ("!campaign heatwave", Campaign { ask: start(CampaignKind::Heatwave) }, Lang::En),
         ("!campaign end", Campaign { ask: CampaignAsk::End }, Lang::En),
+        (
+            "!campagne appels 75 ans et plus",
+            Campaign { ask: scoped(CampaignKind::Routine, Some(75), None) },
+            Lang::Fr,
+        ),
+        (
+            "!campagne appels plus de 80 ans, quartier Les Tilleuls",
+            Campaign { ask: scoped(CampaignKind::Routine, Some(80), Some("Les Tilleuls")) },
+            Lang::Fr,
+        ),
+        (
+            "!campagne canicule quartier Centre",
+            Campaign { ask: scoped(CampaignKind::Heatwave, None, Some("Centre")) },
+            Lang::Fr,
+        ),
+        (
+            "!campaign routine 75+ area Old Town",
+            Campaign { ask: scoped(CampaignKind::Routine, Some(75), Some("Old Town")) },
+            Lang::En,
+        ),
         ("!campagne bilan", Campaign { ask: CampaignAsk::Report(None) }, Lang::Fr),
         ("!campagne bilan 3", Campaign { ask: CampaignAsk::Report(Some(3)) }, Lang::Fr),
         ("!campagne bilan n°3", Campaign { ask: CampaignAsk::Report(Some(3)) }, Lang::Fr),
@@ -747,6 +770,9 @@ fn crisis_mode_phrasings_parse_to_the_right_command() {
         "!appel 12",
         "!appel 12 peut-être",
         "!appel 12 besoin",
+        "!campagne 75 ans et plus",
+        "!campagne fin quartier Centre",
+        "!campagne bilan 75+",
     ] {
         assert!(matches!(err(bad), ParseError::Usage { .. }), "{bad} gets the usage line");
     }
