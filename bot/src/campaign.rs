@@ -184,7 +184,8 @@ pub fn alert(
 
 /// What the emergency contact is told of a round's outcome, in a direct chat with them:
 /// only when the person agreed (`family_told`) and the contact has a Matrix account;
-/// only when there is news (reached, or not reached and the coordinators alerted).
+/// only when there is news (reached and well, or not reached and the coordinators
+/// alerted).
 pub fn family(scheme: &Scheme, check: &CheckIn, entry: &Registration) -> Option<Effect> {
     let person = &entry.particulars;
     let account = person.contact.as_ref()?.matrix.as_deref().filter(|_| person.family_told)?;
@@ -203,8 +204,11 @@ pub fn family(scheme: &Scheme, check: &CheckIn, entry: &Registration) -> Option<
         .unwrap_or_else(|| scheme.texts.text(lang, Key::ContactDefault, &[]));
     let args = [("person", person.name.as_str()), ("time", &time), ("contact", &contact)];
     let key = match check.status {
-        CheckStatus::Reached | CheckStatus::NeedsHelp => Key::FamilyReached,
-        CheckStatus::Escalated | CheckStatus::Visit => Key::FamilyNotReached,
+        CheckStatus::Reached => Key::FamilyReached,
+        CheckStatus::Escalated => Key::FamilyNotReached,
+        // A need or a visit is the coordinators' to follow: "all well" or "not
+        // reached" would be untrue, and what is wrong is theirs to say.
+        CheckStatus::NeedsHelp | CheckStatus::Visit => return None,
         CheckStatus::Waiting | CheckStatus::NoAnswer => return None,
     };
     Some(plan::direct(account, scheme.texts.render(lang, key, &args)))

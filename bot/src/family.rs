@@ -37,7 +37,9 @@ pub async fn heard(bot: &Bot, room: &RoomId, sender: &UserId, event: &EventId, b
     }) else {
         return false;
     };
-    if !bot.mark_handled(event).await {
+    // Journalled before it is marked handled: a stop in between passes it on twice
+    // rather than never.
+    if bot.store.is_handled(event.as_str()).unwrap_or(true) {
         return true;
     }
     let lang = bot.config.language;
@@ -65,6 +67,7 @@ pub async fn heard(bot: &Bot, room: &RoomId, sender: &UserId, event: &EventId, b
         Ok(queued) => {
             info!(entry = entry.number, "an emergency contact's answer passed on");
             bot.outbox.journalled(queued);
+            bot.mark_handled(event).await;
         }
         Err(error) => error!(%error, "cannot pass on an emergency contact's answer"),
     }

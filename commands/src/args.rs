@@ -253,9 +253,10 @@ static AGE_AND_OVER: Lazy<Regex> = lazy_regex!(
     r"(?i)(?:^|[\s,;])(?:(\d{2,3}) ?ans? et plus|plus de (\d{2,3}) ans|(\d{2,3}) ?\+|over (\d{2,3})|(\d{2,3}) and over|aged (\d{2,3}) and over)(?:$|[\s,;])"
 );
 
-/// "quartier Les Tilleuls", "area Centre": one neighbourhood, to the end of the text.
+/// "quartier Les Tilleuls", "area Centre": one neighbourhood, to a comma, a semicolon or
+/// the end of the text.
 static AREA: Lazy<Regex> = lazy_regex!(
-    r"(?i)(?:^|[\s,;])(?:quartier|secteur|area|neighbourhood|neighborhood)\s*:?\s+(.+)$"
+    r"(?i)(?:^|[\s,;])(?:quartier|secteur|area|neighbourhood|neighborhood)\s*:?\s+([^,;]+)"
 );
 
 /// Takes the scope out of a campaign's arguments: the arguments left, and the scope.
@@ -265,8 +266,9 @@ fn scope(args: &str) -> (String, Scope) {
     if let Some(found) = AREA.captures(&rest) {
         let area = found.get(1).map(|m| m.as_str().trim().trim_end_matches('.').to_owned());
         scope.area = area.filter(|area| !area.is_empty());
-        let start = found.get(0).map_or(rest.len(), |m| m.start());
-        rest.truncate(start);
+        if let Some(range) = found.get(0).map(|m| m.range()) {
+            rest.replace_range(range, " ");
+        }
     }
     if let Some(found) = AGE_AND_OVER.captures(&rest) {
         scope.min_age = found.iter().skip(1).flatten().find_map(|m| m.as_str().parse().ok());

@@ -101,6 +101,10 @@ async fn leave(scheme: &Scheme, ctx: &Ctx) -> Result<(), Failure> {
 /// The yearly question's answer: the person's own entry stays, and they are asked again
 /// in a year. A relative's entry is the coordinators' to check with the person.
 async fn stay(scheme: &Scheme, ctx: &Ctx) -> Result<(), Failure> {
+    // Not a transition of its own: marked handled first, as `leave` is.
+    if !scheme.mark_handled(&ctx.reply_to.event).await {
+        return Ok(());
+    }
     let sender = ctx.sender().to_string();
     let theirs: Vec<u64> = scheme
         .store

@@ -42,7 +42,7 @@ fn board(scheme: &Scheme, ctx: &Ctx) -> Result<(), Failure> {
     let pinned = scheme.texts.render(ctx.lang, Key::BoardPinned, &[]);
     let said = Message::lines([pinned, campaign::counts(scheme, ctx.lang, &checks)]);
     ctx.answer(scheme, &said, None);
-    scheme.outbox.now(campaign::board_effect(scheme, running.number, ctx.lang));
+    scheme.outbox.now(campaign::board_effect(scheme, running.number, scheme.config.language));
     Ok(())
 }
 
@@ -99,7 +99,7 @@ async fn start(
             said.push(scheme.texts.render(ctx.lang, Key::CampaignNoCaller, &[]));
         }
         let mut owed = vec![ctx.reply(scheme, &Message::lines(said), None)];
-        owed.push(campaign::board_effect(scheme, running.number, ctx.lang));
+        owed.push(campaign::board_effect(scheme, running.number, scheme.config.language));
         owed.extend(campaign::lists(scheme, running, checks, &entries));
         owed
     };
@@ -139,7 +139,7 @@ async fn end(scheme: &Scheme, ctx: &Ctx) -> Result<(), Failure> {
         let report =
             campaign_report(&scheme.texts, &scheme.config, ctx.lang, over, &checks, scheme.now());
         vec![
-            campaign::board_effect(scheme, over.number, ctx.lang),
+            campaign::board_effect(scheme, over.number, scheme.config.language),
             ctx.reply(scheme, &report.notice, None),
             files(ctx, over.number),
         ]

@@ -27,10 +27,14 @@ pub async fn show(
     match (posted, shown.ended_at) {
         (Some(event), ended) => {
             send(bot, &room, &message, Shape::Edit(&event), &[], txn.as_deref()).await?;
-            if ended.is_some()
-                && let Err(error) = room.unpin_event(&event).await
-            {
-                warn!(campaign = number, %error, "cannot unpin the board of a campaign over");
+            // Pinned again if a stop came between the post and its pin (nothing is sent
+            // when it is pinned already); unpinned once the campaign is over.
+            let pinned = match ended {
+                None => room.pin_event(&event).await.map(|_| ()),
+                Some(_) => room.unpin_event(&event).await.map(|_| ()),
+            };
+            if let Err(error) = pinned {
+                warn!(campaign = number, %error, "cannot pin or unpin the board of a campaign");
             }
         }
         // Over before its board was ever posted: the report says it all.

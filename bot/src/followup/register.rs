@@ -76,13 +76,7 @@ pub async fn review(bot: &Bot) {
             return;
         }
     };
-    let ask = |entry: &mut Registration| {
-        if !review_due(entry, now) {
-            return Err(TransitionError::EntryUnchanged(entry.number));
-        }
-        entry.review_asked = Some(now);
-        Ok(())
-    };
+    let ask = asked_now(now);
     let lang = bot.config.language;
     let (own, others): (Vec<Registration>, Vec<Registration>) =
         due.into_iter().partition(|entry| entry.is_own(&entry.entered_by));
@@ -103,7 +97,7 @@ pub async fn review(bot: &Bot) {
                 })
                 .collect()
         };
-        match bot.store.change_entries(&[entry.number], ask, owed).await {
+        match bot.store.change_entries(&[entry.number], &ask, owed).await {
             Ok((_, queued)) => {
                 info!(entry = entry.number, "asked whether they stay on the register");
                 bot.outbox.journalled(queued);
@@ -116,6 +110,19 @@ pub async fn review(bot: &Bot) {
         return;
     }
     let numbers: Vec<u64> = others.iter().map(|entry| entry.number).collect();
+    // A register imported at once comes due at once: a few hundred numbers a message.
+    for numbers in numbers.chunks(NUMBERS_PER_MESSAGE) {
+        ask_coordinators(bot, numbers, now).await;
+    }
+}
+
+/// How many entries' numbers one yearly-round notice names at most.
+const NUMBERS_PER_MESSAGE: usize = 300;
+
+/// Asks the coordinators the yearly question about `numbers`, in one notice.
+async fn ask_coordinators(bot: &Bot, numbers: &[u64], now: chrono::DateTime<chrono::Utc>) {
+    let lang = bot.config.language;
+    let ask = asked_now(now);
     let owed = |asked: &[Registration]| {
         let count = asked.len().to_string();
         let numbers: Vec<String> =
@@ -125,13 +132,26 @@ pub async fn review(bot: &Bot) {
         let told = bot.texts.render(lang, Key::ReviewDue, &args);
         vec![plan::notice_in(&bot.rooms.coordination, told, Shape::New, None)]
     };
-    match bot.store.change_entries(&numbers, ask, owed).await {
+    match bot.store.change_entries(numbers, &ask, owed).await {
         Ok((asked, queued)) => {
             info!(entries = asked.len(), "the coordinators asked the yearly question");
             bot.outbox.journalled(queued);
         }
         Err(TransitionError::EntryUnchanged(_)) => {}
         Err(error) => error!(%error, "cannot ask the coordinators the yearly question"),
+    }
+}
+
+/// Records that the yearly question about an entry went out `now`, if it was due.
+fn asked_now(
+    now: chrono::DateTime<chrono::Utc>,
+) -> impl Fn(&mut Registration) -> Result<(), TransitionError> {
+    move |entry| {
+        if !review_due(entry, now) {
+            return Err(TransitionError::EntryUnchanged(entry.number));
+        }
+        entry.review_asked = Some(now);
+        Ok(())
     }
 }
 

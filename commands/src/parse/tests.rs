@@ -722,6 +722,11 @@ fn crisis_mode_phrasings_parse_to_the_right_command() {
             Lang::Fr,
         ),
         (
+            "!campagne appels quartier Centre, 75 ans et plus",
+            Campaign { ask: scoped(CampaignKind::Routine, Some(75), Some("Centre")) },
+            Lang::Fr,
+        ),
+        (
             "!campagne canicule quartier Centre",
             Campaign { ask: scoped(CampaignKind::Heatwave, None, Some("Centre")) },
             Lang::Fr,
