@@ -4,8 +4,10 @@
 use std::sync::Arc;
 
 use entraide_commands::{
-    Command, CommandKind, ParseError, Parsed, Place, parse, pills, says_yes, strip_reply_fallback,
+    CallLine, Command, CommandKind, Key, Lang, ParseError, Parsed, Place, calls_in_words, parse,
+    pills, says_yes, strip_reply_fallback,
 };
+use entraide_storage::RoomKind;
 use matrix_sdk::ruma::{EventId, OwnedEventId, OwnedRoomId, OwnedUserId, RoomId};
 use tokio::sync::{mpsc::UnboundedReceiver, oneshot};
 use tracing::warn;
@@ -97,7 +99,6 @@ struct Written {
 }
 
 async fn on_message(bot: &Bot, written: Written, body: &str, html: Option<&str>) {
-    let Written { room: room_id, event, at, sender, thread, answers, reaction } = written;
     let pills = html.map(pills).unwrap_or_default();
     let parsed = match parse(body, &pills) {
         // "oui", or "!prendre" without its number, answering a relay or an offer's post.
@@ -106,8 +107,8 @@ async fn on_message(bot: &Bot, written: Written, body: &str, html: Option<&str>)
             kind: CommandKind::Take | CommandKind::Yes,
             ..
         }))) => {
-            let target = answers.as_deref().or(thread.as_deref());
-            match target.and_then(|target| by_reply(bot, &room_id, target, body)) {
+            let target = written.answers.as_deref().or(written.thread.as_deref());
+            match target.and_then(|target| by_reply(bot, &written.room, target, body)) {
                 Some(parsed) => Some(Ok(parsed)),
                 None => unread,
             }
@@ -115,27 +116,53 @@ async fn on_message(bot: &Bot, written: Written, body: &str, html: Option<&str>)
         parsed => parsed,
     };
     let Some(parsed) = parsed else {
+        // A caller's calls in plain words ("12 ok"), in their direct chat.
+        if let Some(lines) = calls_in_words(strip_reply_fallback(body))
+            && calls_meant(bot, &written, &lines)
+        {
+            on_calls(bot, written, body, lines).await;
+            return;
+        }
         // An emergency contact answering the news of a campaign.
-        family::heard(bot, &room_id, &sender, &event, body).await;
+        family::heard(bot, &written.room, &written.sender, &written.event, body).await;
         return;
     };
     // A room the bot has left since: nothing to answer there.
-    if matrix::joined(&bot.client, room_id.as_str()).is_none() {
+    if matrix::joined(&bot.client, written.room.as_str()).is_none() {
         return;
     }
     // Transitions mark their event handled in their own store transaction.
     let in_transition = parsed.as_ref().is_ok_and(|parsed| parsed.command.kind().is_transition());
-    if !first_time(bot, &event, in_transition).await {
+    if !first_time(bot, &written.event, in_transition).await {
         return;
     }
     let lang = match &parsed {
         Ok(parsed) => parsed.lang,
         Err(error) => error.lang().unwrap_or(bot.config.language),
     };
-    let place = bot.place(&room_id);
+    let (ctx, known) = context(bot, written, body, lang);
+    let result = match (parsed, known) {
+        (Err(error), _) => Err(Failure::Parse(error)),
+        (_, Err(failure)) => Err(failure),
+        (Ok(parsed), Ok(())) => cmd::run(bot, &ctx, parsed.command).await,
+    };
+    if let Err(failure) = result {
+        // A refused transition recorded nothing: mark it, so that it is answered once.
+        if in_transition && !bot.mark_handled(&ctx.reply_to.event).await {
+            return;
+        }
+        answer_failure(bot, &ctx, &failure);
+    }
+}
+
+/// The context of a command written as `written`, answered in `lang`, and whether the
+/// room and the author could be looked up.
+fn context(bot: &Bot, written: Written, body: &str, lang: Lang) -> (Ctx, Result<(), Failure>) {
+    let Written { room, event, at, sender, thread, answers: _, reaction } = written;
+    let place = bot.place(&room);
     let roles = bot.roles(&sender);
     let ctx = Ctx {
-        room: room_id,
+        room,
         reply_to: ReplyTo { event, sender },
         word: first_word(body),
         at,
@@ -146,21 +173,76 @@ async fn on_message(bot: &Bot, written: Written, body: &str, html: Option<&str>)
         roles: roles.as_ref().map_or_else(|_| Default::default(), |roles| *roles),
         handled_as: None,
     };
-    let result = match (parsed, place, roles) {
-        (Err(error), _, _) => Err(Failure::Parse(error)),
-        (_, Err(error), _) | (_, _, Err(error)) => Err(error.into()),
-        (Ok(parsed), Ok(_), Ok(_)) => cmd::run(bot, &ctx, parsed.command).await,
+    let known = place.and(roles).map(|_| ()).map_err(Failure::from);
+    (ctx, known)
+}
+
+/// Logs `failure` and tells the author what went wrong, when there is something to say.
+fn answer_failure(bot: &Bot, ctx: &Ctx, failure: &Failure) {
+    failure.log();
+    if let Some(message) = failure::message(&bot.texts, failure, ctx.lang) {
+        // In the volunteers room, "already taken" goes in the request's thread.
+        let about = failure.request_number().and_then(|n| bot.store.request(n).ok().flatten());
+        ctx.answer(bot, &message, about.as_ref());
+    }
+}
+
+/// Whether a message that reads as calls was meant as calls: written in the author's
+/// direct chat with the bot (where their list is; in a shared room "3 ok" is talk) while
+/// a campaign runs, by a coordinator or by the caller the first number's check-in is for.
+fn calls_meant(bot: &Bot, written: &Written, lines: &[CallLine]) -> bool {
+    let theirs = matches!(
+        bot.store.room_kind(written.room.as_str()),
+        Ok(Some(RoomKind::Direct { user })) if user == written.sender.as_str()
+    );
+    if !theirs {
+        return false;
+    }
+    let Ok(Some(running)) = bot.store.running_campaign() else { return false };
+    if bot.is_coordinator(&written.sender) {
+        return true;
+    }
+    let first = match lines.first() {
+        Some(CallLine::Said(number, _) | CallLine::Unread(number)) => *number,
+        None => return false,
     };
-    if let Err(failure) = result {
-        // A refused transition recorded nothing: mark it, so that it is answered once.
-        if in_transition && !bot.mark_handled(&ctx.reply_to.event).await {
-            return;
+    bot.store
+        .checkin(running.number, first)
+        .is_ok_and(|check| check.is_some_and(|check| check.caller == written.sender.as_str()))
+        || bot.store.person(written.sender.as_str()).is_ok_and(|person| person.caller.is_some())
+}
+
+/// Records a caller's calls written in plain words, one line at a time, each answered as
+/// `!appel` would be; a line the bot cannot read is answered with how to write it.
+async fn on_calls(bot: &Bot, written: Written, body: &str, lines: Vec<CallLine>) {
+    if !first_time(bot, &written.event, false).await {
+        return;
+    }
+    let event = written.event.clone();
+    let (ctx, known) = context(bot, written, body, bot.config.language);
+    if let Err(failure) = known {
+        answer_failure(bot, &ctx, &failure);
+        return;
+    }
+    for (at, line) in lines.into_iter().enumerate() {
+        let mut ctx = ctx.clone();
+        // Each line is its own decision: a need on the second line is another request.
+        if at > 0 {
+            ctx.handled_as = Some(format!("{event}#{at}"));
         }
-        failure.log();
-        if let Some(message) = failure::message(&bot.texts, &failure, lang) {
-            // In the volunteers room, "already taken" goes in the request's thread.
-            let about = failure.request_number().and_then(|n| bot.store.request(n).ok().flatten());
-            ctx.answer(bot, &message, about.as_ref());
+        let result = match line {
+            CallLine::Said(number, said) => {
+                cmd::run(bot, &ctx, Command::Call { number, said }).await
+            }
+            CallLine::Unread(number) => {
+                let number = number.to_string();
+                let text = bot.texts.render(ctx.lang, Key::CallUnread, &[("number", &number)]);
+                ctx.answer(bot, &text, None);
+                Ok(())
+            }
+        };
+        if let Err(failure) = result {
+            answer_failure(bot, &ctx, &failure);
         }
     }
 }

@@ -28,6 +28,7 @@
 //! - [`period`]: the period a coordinator asks figures for.
 //! - [`profile`]: the optional profile (age band, gender) declared for the figures.
 //! - [`reply`]: a reply that says yes to a relay or an offer it answers.
+//! - [`calls`]: a caller's calls written in plain words ("12 ok"), one per line.
 //! - [`mask`]: a request's free text with its contact details replaced by markers; its
 //!   word lists in `mask/words.rs`.
 //! - [`rules`]: who may use which command, in which kind of room.
@@ -40,6 +41,7 @@
 mod list;
 
 pub mod args;
+pub mod calls;
 pub mod catalogue;
 pub mod command;
 pub mod fold;
@@ -55,6 +57,7 @@ pub mod rules;
 pub mod table;
 
 pub use args::MAX_REQUEST_CHARS;
+pub use calls::{CallLine, calls_in_words};
 pub use catalogue::{Catalogue, CatalogueError, Key, Message, render_markup};
 pub use command::{
     AlertAsk, CallSaid, CampaignAsk, CampaignKind, Command, CommandKind, RegistryView,

@@ -357,14 +357,22 @@ async fn test_a_heatwave_campaign_from_the_spreadsheet_to_the_report() -> Result
     let (alices, bobs) = (listed(&world, &alice, &alice_dm), listed(&world, &bob, &bob_dm));
     ensure!(alices.iter().all(|n| !bobs.contains(n)), "{alices:?} {bobs:?}");
 
-    // Alice: one reached, one who needs groceries (a request relayed to the volunteers).
-    let reached = answer_to(&world, &alice, &alice_dm, &format!("!appel {} ok", alices[0])).await?;
+    // Alice, in plain words: one reached, one who needs groceries (a request relayed to
+    // the volunteers); a line the bot cannot read is answered with how to write it.
+    let reached = answer_to(&world, &alice, &alice_dm, &format!("{} ok", alices[0])).await?;
     ensure!(
         world.texts.is_about(Lang::Fr, Key::CallReached, reached.text(), alices[0]),
         "{}",
         reached.body
     );
-    let needs = format!("!appel {} besoin de courses pour demain matin", alices[1]);
+    let unread = format!("{} elle était au jardin", alices[0]);
+    let unread = answer_to(&world, &alice, &alice_dm, &unread).await?;
+    ensure!(
+        world.texts.is_about(Lang::Fr, Key::CallUnread, unread.text(), alices[0]),
+        "{}",
+        unread.body
+    );
+    let needs = format!("n° {} : besoin de courses pour demain matin", alices[1]);
     answer_to(&world, &alice, &alice_dm, &needs).await?;
     world
         .coordinator
@@ -396,8 +404,8 @@ async fn test_a_heatwave_campaign_from_the_spreadsheet_to_the_report() -> Result
     // Bob: no answer, three times, reminded in between; then the coordinators alerted.
     let clock = world.bot()?.clock.clone();
     let two_hours = std::time::Duration::from_secs(2 * 3600 + 60);
-    let missed = format!("!appel {} absent", bobs[0]);
-    answer_to(&world, &bob, &bob_dm, &missed).await?;
+    answer_to(&world, &bob, &bob_dm, &format!("!appel {} absent", bobs[0])).await?;
+    let missed = format!("{} pas de réponse", bobs[0]);
     for _ in 0..2 {
         clock.advance(two_hours);
         bob.wait_for("the reminder to call again", WAIT, |m| {

@@ -107,7 +107,7 @@ pub async fn apply(bot: &Scheme, ctx: &Ctx, number: u64, said: CallSaid) -> Resu
         // acts for the coordination here: a person's needs are not held to the limits
         // of what one resident may ask.
         let mut need = ctx.clone();
-        need.handled_as = Some(format!("{}#need", ctx.reply_to.event));
+        need.handled_as = Some(format!("{}#need", ctx.event()));
         need.roles.coordinator = true;
         super::request::apply(bot, &need, format!("{what}{area}"), true).await?;
     }

@@ -467,6 +467,7 @@ macro_rules! define_key {
             CallNeeds,
             CallVisit,
             CallNotYours,
+            CallUnread,
             CallNoCampaign,
             CallRetry,
             AlertEscalated,
