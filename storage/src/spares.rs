@@ -28,10 +28,14 @@ impl Store {
         Ok(free)
     }
 
-    /// The spare room the effect `effect` took, or else the oldest free one, now taken
-    /// by it; `None` when there is none. Recorded before the room is touched, so that a
-    /// claim resumed after a stop goes on in the same room.
-    pub async fn take_spare(&self, effect: u64) -> Result<Option<String>, StoreError> {
+    /// The spare room the effect `effect` took, or else (when `or_free`) the oldest free
+    /// one, now taken by it; `None` when there is none. Recorded before the room is
+    /// touched, so that a claim resumed after a stop goes on in the same room.
+    pub async fn take_spare(
+        &self,
+        effect: u64,
+        or_free: bool,
+    ) -> Result<Option<String>, StoreError> {
         let mut oldest: Option<(String, Spare)> = None;
         for item in self.spares.iter() {
             let (key, value) = item?;
@@ -45,7 +49,7 @@ impl Store {
                 oldest = Some((room, spare));
             }
         }
-        let Some((room, mut spare)) = oldest else {
+        let Some((room, mut spare)) = oldest.filter(|_| or_free) else {
             return Ok(None);
         };
         let before = encode(SPARES, &spare)?;

@@ -599,18 +599,19 @@ async fn no_step_applies_to_a_closed_or_missing_request() -> TestResult {
 async fn a_spare_room_is_taken_once_kept_by_its_claim_and_gone_once_it_serves() -> TestResult {
     let dir = tempfile::tempdir()?;
     let store = Store::open(dir.path())?;
-    assert_eq!(store.take_spare(1).await?, None, "no spare yet");
+    assert_eq!(store.take_spare(1, true).await?, None, "no spare yet");
 
     store.add_spare("!newer:x", at(5)).await?;
     store.add_spare("!older:x", at(1)).await?;
     assert_eq!(store.free_spares()?, 2);
 
     // The oldest goes first, and the same claim (resumed after a stop) gets it again.
-    assert_eq!(store.take_spare(7).await?.as_deref(), Some("!older:x"));
-    assert_eq!(store.take_spare(7).await?.as_deref(), Some("!older:x"));
+    assert_eq!(store.take_spare(7, false).await?, None, "a resumed effect takes no new spare");
+    assert_eq!(store.take_spare(7, true).await?.as_deref(), Some("!older:x"));
+    assert_eq!(store.take_spare(7, false).await?.as_deref(), Some("!older:x"), "its own");
     assert_eq!(store.free_spares()?, 1);
-    assert_eq!(store.take_spare(8).await?.as_deref(), Some("!newer:x"));
-    assert_eq!(store.take_spare(9).await?, None, "both are taken");
+    assert_eq!(store.take_spare(8, true).await?.as_deref(), Some("!newer:x"));
+    assert_eq!(store.take_spare(9, true).await?, None, "both are taken");
 
     // Once it serves a claim, it is no longer a spare; a claim that ended lets it go.
     let (request, _) = store.create_request(new_request("@famille:x"), "$e", at(0), none).await?;

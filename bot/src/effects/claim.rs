@@ -47,7 +47,7 @@ pub(super) async fn private_room(
         invite.push(requester);
     }
     let claim = Claim { request: number, effect: id.unwrap_or(0) };
-    let (room, spare) = match spare_room(bot, request, id, &invite).await? {
+    let (room, spare) = match spare_room(bot, request, id, resumed, &invite).await? {
         Some(room) => (room, true),
         None => match made_room(bot, request, volunteer, claim, invite, resumed, claimed_at).await?
         {
@@ -72,14 +72,19 @@ pub(super) async fn private_room(
 /// A spare room readied for the claim (named, its two people invited): the one this
 /// effect took before a stop, or a free one. `None` when there is none (or the effect is
 /// not journalled: only a journal id can keep a spare across a stop).
+///
+/// An effect a stop interrupted takes no new spare: before the stop it may have been
+/// making a room of its own (there was no spare free then), which [`made_room`] waits
+/// for and finds; a spare taken now would be a second room for the claim.
 async fn spare_room(
     bot: &Bot,
     request: &Request,
     id: Option<u64>,
+    resumed: bool,
     invite: &[OwnedUserId],
 ) -> anyhow::Result<Option<Room>> {
     let Some(id) = id else { return Ok(None) };
-    let Some(room_id) = bot.store.take_spare(id).await? else {
+    let Some(room_id) = bot.store.take_spare(id, !resumed).await? else {
         return Ok(None);
     };
     // One fewer spare: make another.

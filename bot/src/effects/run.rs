@@ -1,7 +1,7 @@
 //! The dispatcher: effects of one request in one lane run in order, lanes run
 //! concurrently, and an effect waits while one of a higher [`Rank`] is ready to run, so
-//! that under rate limits relays go first, then confirmations and a claim's private
-//! room, then notices, thread notes and edits. What follows a relay
+//! that under rate limits relays and a claim's private room (its invitations) go
+//! first, then confirmations, then notices, thread notes and edits. What follows a relay
 //! waits for a lull in what people write ([`crate::pace`]): relays before confirmations.
 
 use std::{
@@ -166,8 +166,8 @@ impl Lanes {
 /// for first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rank {
-    /// Relays: the volunteers wait for them. (A claim's private room goes with the
-    /// confirmations: ranked first, a crash loop found it made twice after a stop.)
+    /// Relays, and a claim's private room: the volunteers, and the two people who are
+    /// to meet, wait for them.
     First,
     /// Confirmations and the other answers marked urgent: the person who wrote waits.
     Soon,
@@ -179,7 +179,7 @@ impl Rank {
     /// The rank of `effect`.
     pub fn of(effect: &Effect) -> Rank {
         match (&effect.action, effect.urgent) {
-            (Action::Relay, _) => Rank::First,
+            (Action::Relay | Action::PrivateRoom { .. }, _) => Rank::First,
             (_, true) => Rank::Soon,
             (_, false) => Rank::Later,
         }
