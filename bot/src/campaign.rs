@@ -5,7 +5,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use entraide_commands::{Key, Lang, Message, Scope};
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use entraide_commands::{Catalogue, Key, Lang, Message, Scope};
 use entraide_storage::{
     Action, Assigned, Campaign, CheckIn, CheckStatus, Effect, Lane, Registration, Shape, Target,
 };
@@ -238,20 +240,42 @@ pub fn board_effect(scheme: &Scheme, campaign: u64, lang: Lang) -> Effect {
     }
 }
 
+/// What the board is drawn from besides the campaign: the texts, the community's time
+/// zone and the time now.
+#[derive(Debug, Clone, Copy)]
+pub struct BoardClock<'a> {
+    /// What the bot says.
+    pub texts: &'a Catalogue,
+    /// The community's time zone.
+    pub zone: Tz,
+    /// Now.
+    pub now: DateTime<Utc>,
+}
+
+impl<'a> BoardClock<'a> {
+    /// The scheme's texts, zone and clock.
+    pub fn of(scheme: &'a Scheme) -> BoardClock<'a> {
+        BoardClock { texts: &scheme.texts, zone: scheme.config.timezone, now: scheme.now() }
+    }
+
+    fn day(&self, at: DateTime<Utc>) -> String {
+        at.with_timezone(&self.zone).format("%d/%m/%Y").to_string()
+    }
+}
+
 /// The board: counts, by neighbourhood, by caller, and the oldest not reached first. No
 /// name: the numbers point to `!registre n°`.
-pub fn board(scheme: &Scheme, lang: Lang, campaign: &Campaign, checks: &[CheckIn]) -> Message {
-    let texts = &scheme.texts;
-    let since = scheme.day(campaign.started_at);
+pub fn board(at: BoardClock<'_>, lang: Lang, campaign: &Campaign, checks: &[CheckIn]) -> Message {
+    let texts = at.texts;
     let header = [
-        ("name", scheme.texts.campaign(lang, &campaign.kind)),
+        ("name", texts.campaign(lang, &campaign.kind)),
         ("number", campaign.number.to_string()),
         ("round", campaign.round.to_string()),
-        ("since", since),
+        ("since", at.day(campaign.started_at)),
         ("total", checks.len().to_string()),
     ];
     let mut lines =
-        vec![render(scheme, lang, Key::BoardHeader, &header), counts(scheme, lang, checks)];
+        vec![render(texts, lang, Key::BoardHeader, &header), counts(texts, lang, checks)];
     let mut areas: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut callers: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     let no_area = texts.text(lang, Key::BoardNoArea, &[]);
@@ -265,7 +289,7 @@ pub fn board(scheme: &Scheme, lang: Lang, campaign: &Campaign, checks: &[CheckIn
     }
     for (area, (reached, total)) in areas {
         let args = [("area", area), ("reached", reached.to_string()), ("total", total.to_string())];
-        lines.push(render(scheme, lang, Key::BoardArea, &args));
+        lines.push(render(texts, lang, Key::BoardArea, &args));
     }
     for (caller, (done, total)) in callers {
         let args = [
@@ -273,7 +297,7 @@ pub fn board(scheme: &Scheme, lang: Lang, campaign: &Campaign, checks: &[CheckIn
             ("done", done.to_string()),
             ("total", total.to_string()),
         ];
-        lines.push(render(scheme, lang, Key::BoardCaller, &args));
+        lines.push(render(texts, lang, Key::BoardCaller, &args));
     }
     // The oldest not reached: by the last call (never called: the round's start).
     let mut waiting: Vec<&CheckIn> = checks.iter().filter(|c| c.status.open()).collect();
@@ -281,13 +305,13 @@ pub fn board(scheme: &Scheme, lang: Lang, campaign: &Campaign, checks: &[CheckIn
     if !waiting.is_empty() {
         let numbers: Vec<String> =
             waiting.iter().take(20).map(|c| format!("n°{}", c.entry)).collect();
-        lines.push(render(scheme, lang, Key::BoardOldest, &[("numbers", numbers.join(", "))]));
+        lines.push(render(texts, lang, Key::BoardOldest, &[("numbers", numbers.join(", "))]));
     }
     lines.push(match campaign.ended_at {
-        Some(ended) => render(scheme, lang, Key::BoardEnded, &[("day", scheme.day(ended))]),
+        Some(ended) => render(texts, lang, Key::BoardEnded, &[("day", at.day(ended))]),
         None => {
-            let time = scheme.now().with_timezone(&scheme.config.timezone).format("%H:%M");
-            render(scheme, lang, Key::BoardUpdated, &[("time", time.to_string())])
+            let time = at.now.with_timezone(&at.zone).format("%H:%M");
+            render(texts, lang, Key::BoardUpdated, &[("time", time.to_string())])
         }
     });
     Message::lines(lines)
@@ -295,22 +319,32 @@ pub fn board(scheme: &Scheme, lang: Lang, campaign: &Campaign, checks: &[CheckIn
 
 /// The board's counts line: reached, not yet called, no answer, needs help, visit,
 /// escalated.
-pub fn counts(scheme: &Scheme, lang: Lang, checks: &[CheckIn]) -> Message {
-    let count = |status: CheckStatus| checks.iter().filter(|c| c.status == status).count();
-    let counts = [
-        ("reached", count(CheckStatus::Reached).to_string()),
-        ("waiting", count(CheckStatus::Waiting).to_string()),
-        ("no_answer", count(CheckStatus::NoAnswer).to_string()),
-        ("needs", count(CheckStatus::NeedsHelp).to_string()),
-        ("visit", count(CheckStatus::Visit).to_string()),
-        ("escalated", count(CheckStatus::Escalated).to_string()),
-    ];
-    render(scheme, lang, Key::BoardCounts, &counts)
+pub fn counts(texts: &Catalogue, lang: Lang, checks: &[CheckIn]) -> Message {
+    let names = ["reached", "waiting", "no_answer", "needs", "visit", "escalated"];
+    let counts: Vec<(&str, String)> =
+        names.into_iter().zip(tally(checks)).map(|(name, n)| (name, n.to_string())).collect();
+    render(texts, lang, Key::BoardCounts, &counts)
 }
 
-fn render(scheme: &Scheme, lang: Lang, key: Key, args: &[(&str, String)]) -> Message {
+/// The check-ins by status, in the counts line's order ([`TALLIED`]).
+pub fn tally(checks: &[CheckIn]) -> [usize; 6] {
+    TALLIED.map(|status| checks.iter().filter(|c| c.status == status).count())
+}
+
+/// The statuses the board counts, in its counts line's order: reached, not yet called,
+/// no answer, needs help, visit, escalated.
+pub const TALLIED: [CheckStatus; 6] = [
+    CheckStatus::Reached,
+    CheckStatus::Waiting,
+    CheckStatus::NoAnswer,
+    CheckStatus::NeedsHelp,
+    CheckStatus::Visit,
+    CheckStatus::Escalated,
+];
+
+fn render(texts: &Catalogue, lang: Lang, key: Key, args: &[(&str, String)]) -> Message {
     let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    scheme.texts.render(lang, key, &args)
+    texts.render(lang, key, &args)
 }
 
 #[cfg(test)]

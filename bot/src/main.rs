@@ -57,7 +57,8 @@ enum Task {
         lang: Option<String>,
     },
     /// Writes the report of a check-in campaign to a folder: the notice (text), the
-    /// chart (PNG) and the table (CSV), without any name, for the préfecture. Reads a
+    /// chart (PNG), the table (CSV), without any name, for the préfecture, and the board
+    /// as it stands as a picture (PNG, numbers of the register but no name). Reads a
     /// copy of the store: it works while the bot runs, and on a backup copy.
     #[command(name = "bilan-campagne", alias = "campaign-report")]
     CampaignReport {

@@ -518,6 +518,31 @@ async fn test_a_heatwave_campaign_from_the_spreadsheet_to_the_report() -> Result
     .await?;
     let none = ask(&world, &coordination, "!campagne").await?;
     ensure!(world.texts.is(Lang::Fr, Key::CampaignNone, none.text()), "{}", none.body);
+
+    // Offline (`entraide bilan-campagne`), from a copy of the store while the bot runs:
+    // the same table, the chart, and the board as a picture.
+    let running = world.bot()?;
+    let out = tempfile::tempdir()?;
+    let texts = entraide::load_texts(&running.config)?;
+    let files = entraide::report::offline::write_campaign(
+        &running.config,
+        &texts,
+        Some(1),
+        Lang::Fr,
+        out.path(),
+        &running.config.data_dir.join("store"),
+        running.clock.now(),
+    )?;
+    let names: Vec<String> = files
+        .iter()
+        .filter_map(|file| Some(file.file_name()?.to_string_lossy().into_owned()))
+        .collect();
+    let expected = ["campagne-1.txt", "campagne-1.png", "campagne-1.csv", "campagne-1-tableau.png"];
+    ensure!(names == expected, "{names:?}");
+    ensure!(std::fs::read_to_string(out.path().join("campagne-1.csv"))? == table, "the table");
+    let board = std::fs::read(out.path().join("campagne-1-tableau.png"))?;
+    let decoded = png::Decoder::new(std::io::Cursor::new(board)).read_info()?;
+    ensure!(decoded.info().width == 1200 && decoded.info().height > 300, "{:?}", decoded.info());
     Ok(())
 }
 

@@ -34,13 +34,17 @@ fn board(scheme: &Scheme, ctx: &Ctx) -> Result<(), Failure> {
     };
     let checks = scheme.store.checkins(running.number)?;
     if ctx.room != scheme.rooms.coordination {
-        ctx.answer(scheme, &campaign::board(scheme, ctx.lang, &running, &checks), None);
+        ctx.answer(
+            scheme,
+            &campaign::board(campaign::BoardClock::of(scheme), ctx.lang, &running, &checks),
+            None,
+        );
         return Ok(());
     }
     // In the coordination room the board is one pinned message, brought up to date;
     // the answer points to it with the counts.
     let pinned = scheme.texts.render(ctx.lang, Key::BoardPinned, &[]);
-    let said = Message::lines([pinned, campaign::counts(scheme, ctx.lang, &checks)]);
+    let said = Message::lines([pinned, campaign::counts(&scheme.texts, ctx.lang, &checks)]);
     ctx.answer(scheme, &said, None);
     scheme.outbox.now(campaign::board_effect(scheme, running.number, scheme.config.language));
     Ok(())

@@ -22,7 +22,7 @@ pub async fn show(
         return Ok(());
     };
     let checks = bot.store.checkins(number)?;
-    let message = campaign::board(bot, lang, &shown, &checks);
+    let message = campaign::board(campaign::BoardClock::of(bot), lang, &shown, &checks);
     let posted = shown.board.as_deref().and_then(|event| EventId::parse(event).ok());
     match (posted, shown.ended_at) {
         (Some(event), ended) => {

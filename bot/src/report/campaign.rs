@@ -10,6 +10,20 @@ use entraide_storage::{CallOutcome, Campaign, CheckIn};
 use super::chart::{self, ChartError};
 use crate::config::Config;
 
+/// The board of `campaign` as it stands at `at` (see [`crate::campaign::board`]), as a
+/// PNG picture: its lines, and a bar of the check-ins by status. Numbers of the register
+/// but no name, as on the board in the coordination room.
+pub fn board_png(
+    at: crate::campaign::BoardClock<'_>,
+    lang: Lang,
+    campaign: &Campaign,
+    checks: &[CheckIn],
+) -> Result<Vec<u8>, ChartError> {
+    let board = crate::campaign::board(at, lang, campaign, checks);
+    let lines: Vec<&str> = board.plain.lines().collect();
+    chart::board_png(&lines, &crate::campaign::tally(checks))
+}
+
 /// A round's figures: people on the lists, and how long after the round began each
 /// one reached was.
 #[derive(Debug, Clone, PartialEq, Eq)]

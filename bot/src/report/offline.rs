@@ -70,8 +70,8 @@ pub fn write(
 }
 
 /// Writes the report of campaign `number` (else of the last one) from the store in
-/// `from` to `folder`, and returns the files' paths: the notice (text), the chart (PNG)
-/// and the table (CSV).
+/// `from` to `folder`, and returns the files' paths: the notice (text), the chart (PNG),
+/// the table (CSV) and the board as it stands (PNG, `…-tableau.png`).
 pub fn write_campaign(
     config: &Config,
     texts: &Catalogue,
@@ -93,10 +93,13 @@ pub fn write_campaign(
         .with_context(|| format!("cannot make the folder {}", folder.display()))?;
     let stem = report.file_stem();
     let path = |extension: &str| folder.join(format!("{stem}.{extension}"));
+    let at = crate::campaign::BoardClock { texts, zone: config.timezone, now };
+    let board = super::campaign::board_png(at, lang, &campaign, &checks)?;
     let files = [
         (path("txt"), format!("{}\n", report.notice.plain).into_bytes()),
         (path("png"), report.png()?),
         (path("csv"), report.csv().into_bytes()),
+        (folder.join(format!("{stem}-tableau.png")), board),
     ];
     let mut written = Vec::new();
     for (path, bytes) in files {

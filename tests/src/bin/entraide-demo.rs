@@ -146,7 +146,7 @@ async fn main() -> Result<()> {
         return result;
     }
     if args.campagne {
-        let result = campaign(&texts, &bot_id, &coordinator, &coordination, &dir).await;
+        let result = campaign(&texts, &bot, &bot_id, &coordinator, &coordination, &dir).await;
         bot.stop().await?;
         return result;
     }
@@ -432,10 +432,11 @@ async fn heatwave(store: &Store, coordinator: &str) -> Result<usize> {
     Ok(people.len())
 }
 
-/// The coordinator looks at the board and ends the campaign; the report's chart and
-/// table are saved in `dir`.
+/// The coordinator looks at the board and ends the campaign; the board as a picture, the
+/// report's chart and table are saved in `dir`.
 async fn campaign(
     texts: &Texts,
+    running: &RunningBot,
     bot: &OwnedUserId,
     coordinator: &Person,
     coordination: &OwnedRoomId,
@@ -463,6 +464,24 @@ async fn campaign(
                         .is_some()
             })
             .await?;
+        if command == "!campagne" {
+            // The board as a picture too, as `entraide bilan-campagne` writes it.
+            let config = &running.config;
+            let catalogue = entraide::load_texts(config)?;
+            let store = config.data_dir.join("store");
+            let now = running.clock.now();
+            entraide::report::offline::write_campaign(
+                config,
+                &catalogue,
+                None,
+                Lang::Fr,
+                dir,
+                &store,
+                now,
+            )?;
+            let board = dir.join("campagne-1-tableau.png");
+            println!("[Coordination] (the board as a picture: {})", board.display());
+        }
     }
     let board = coordinator
         .wait_for("the board", STEP, |m| {
