@@ -31,11 +31,15 @@
 //! - [`sheets`]: spreadsheets in and out of the alert register (import, the préfet's
 //!   export).
 //! - [`report`]: the commune's figures as a notice, a chart, a table and a summary.
+//! - `http`, [`vitals`]: the operators' listener, `/healthz` and `/metrics`.
+//! - `lease`: one bot per account (a lease in the account's data on the homeserver).
+//! - [`check`]: `entraide verifier`, the configuration checked before a start.
 //! - [`run`]: starts everything and stops cleanly when `shutdown` resolves.
 
 mod bot;
 mod campaign;
 mod charter;
+pub mod check;
 mod clock;
 mod cmd;
 pub mod compact;
@@ -47,8 +51,10 @@ mod failure;
 mod family;
 mod followup;
 mod handlers;
+mod http;
 mod invite;
 mod job;
+mod lease;
 mod matrix;
 mod pace;
 mod powers;
@@ -59,6 +65,7 @@ mod session;
 pub mod sheets;
 mod spares;
 mod sync;
+pub mod vitals;
 mod worker;
 
 use std::{future::Future, sync::Arc};
@@ -93,7 +100,19 @@ pub fn open_store(config: &Config) -> anyhow::Result<Store> {
         format!("cannot create the data directory {}", config.data_dir.display())
     })?;
     compact::recover(&config.data_dir)?;
-    Store::open(&config.data_dir.join("store")).context("cannot open the store")
+    let path = config.data_dir.join("store");
+    Store::open(&path).map_err(|error| {
+        // sled locks the store: a second bot on the same data directory stops here.
+        if format!("{error:?}").contains("acquire lock") {
+            anyhow::anyhow!(
+                "another entraide already runs on the data directory {} (its store is \
+                 locked): stop it first, or give this one a data directory of its own",
+                config.data_dir.display()
+            )
+        } else {
+            anyhow::Error::new(error).context("cannot open the store")
+        }
+    })
 }
 
 /// The bot's texts: the built-in ones with the commune's overrides (`messages`), checked.
@@ -141,6 +160,15 @@ async fn serve(
     let started_ms = clock.wall_ms();
     // A charter that cannot be read stops the bot before it connects.
     let charter = charter::Charter::load(config.charter.as_deref())?;
+    // The operators' listener answers from now on (503 until the first sync); a task set
+    // stops it whatever way this function returns.
+    let vitals = Arc::new(vitals::Vitals::default());
+    let mut background = tokio::task::JoinSet::new();
+    if let Some(address) = config.http.listen {
+        let listener = http::Listener::bind(address).await?;
+        let stale_after = config.http.stale_after;
+        background.spawn(listener.serve(vitals.clone(), store.clone(), clock.clone(), stale_after));
+    }
 
     let connected = tokio::select! {
         client = session::connect(&config) => Some(client?),
@@ -151,6 +179,10 @@ async fn serve(
         return Ok(());
     };
     let user_id = client.user_id().context("logged in without a user id")?.to_owned();
+    // One bot per account: a copy of this data directory running elsewhere stops us here.
+    let data_dir = config.data_dir.clone();
+    lease::take(&client, &data_dir, &clock).await?;
+    background.spawn(lease::keep(client.clone(), data_dir.clone(), clock.clone()));
     let rooms = matrix::setup_rooms(&client, &config, &texts, &store).await?;
     // Rooms served before join times were recorded (by an older entraide): from now on.
     for room in store.rooms_where(|_| true)? {
@@ -196,7 +228,8 @@ async fn serve(
         jobs.clone(),
         started_ms,
         bot.clock.clone(),
-    );
+    )
+    .telling(vitals.clone());
     let synced = tokio::select! {
         token = syncer.first() => Some(token),
         () = &mut shutdown => None,
@@ -216,6 +249,7 @@ async fn serve(
         coordination::tell_at_start(&bot).await;
         cmd::tell_new_version(&bot).await;
         info!(user = %user_id, "entraide is running");
+        vitals.serving();
         tokio::select! {
             () = syncer.forever(token) => warn!("sync ended"),
             () = &mut shutdown => info!("shutting down"),
@@ -250,6 +284,8 @@ async fn serve(
         warn!(%error, "the effects ended abnormally");
     }
     store.flush().await.context("cannot flush the store")?;
+    background.abort_all();
+    lease::give_back(&client, &data_dir).await;
     info!("stopped");
     Ok(())
 }

@@ -7,7 +7,7 @@ use std::{
 };
 
 use clap::{Parser, Subcommand};
-use entraide::{Config, load_texts, run};
+use entraide::{Config, config::LogFormat, load_texts, run};
 use entraide_commands::{Lang, Span, read_period};
 use tracing::error;
 use tracing_subscriber::EnvFilter;
@@ -82,6 +82,20 @@ enum Task {
         /// The CSV file (UTF-8 or Windows-1252, `;`, `,` or tab between cells).
         file: PathBuf,
     },
+    /// Checks the configuration, the commune's texts and charter, then reaches the
+    /// homeserver, logs in with a short-lived device (logged out at the end, the bot's own
+    /// left alone), and reports the rooms, the bot's powers and the rate limits. Exits 0
+    /// when nothing stands in the way of a start, 1 otherwise, every problem listed.
+    #[command(name = "verifier", alias = "check-config")]
+    Check {
+        /// Only the files: no homeserver (e.g. before a start at boot).
+        #[arg(long = "hors-ligne", alias = "offline")]
+        offline: bool,
+    },
+    /// Asks the running bot's health listener (`[http] listen`) whether it is well:
+    /// exits 0 when `/healthz` answers 200, 1 otherwise (for Docker's health check).
+    #[command(name = "sante", alias = "health")]
+    Health,
     /// Writes the alert register for the préfet (R121-8): the active entries as a CSV
     /// file. Reads a copy of the store: it works while the bot runs, and on a backup.
     #[command(name = "exporter-registre", alias = "export-register")]
@@ -101,15 +115,22 @@ enum Task {
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
+    if let Some(Task::Check { offline }) = &args.task {
+        return check(&args.config, !offline).await;
+    }
+    let loaded = Config::load(&args.config);
+    let format = loaded.as_ref().map_or(LogFormat::Text, |config| config.log_format);
     // Logs go to stderr: stdout is what a subcommand answers (the record, the files written).
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| EnvFilter::new("info,matrix_sdk=warn")),
-        )
-        .init();
-    let config = match Config::load(&args.config) {
+    let logs = tracing_subscriber::fmt().with_writer(std::io::stderr).with_env_filter(
+        EnvFilter::try_from_default_env()
+            .unwrap_or_else(|_| EnvFilter::new("info,matrix_sdk=warn")),
+    );
+    match format {
+        LogFormat::Text => logs.init(),
+        // One JSON object per line, the event's fields flattened beside its message.
+        LogFormat::Json => logs.json().flatten_event(true).init(),
+    }
+    let config = match loaded {
         Ok(config) => config,
         Err(err) => {
             error!("{err}");
@@ -126,6 +147,8 @@ async fn main() -> ExitCode {
             return campaign_report(&config, *number, out, store.as_deref(), lang.as_deref());
         }
         Some(Task::ImportRegister { file }) => return import_register(&config, file).await,
+        Some(Task::Health) => return health(&config).await,
+        Some(Task::Check { .. }) => {}
         Some(Task::ExportRegister { out, store, lang }) => {
             return export_register(&config, out, store.as_deref(), lang.as_deref());
         }
@@ -135,6 +158,55 @@ async fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             error!("{err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Checks the configuration (and, online, the homeserver and rooms), printing each
+/// finding on a line: `ok` or `PROBLÈME / PROBLEM`.
+async fn check(config: &Path, online: bool) -> ExitCode {
+    let found = entraide::check::check(config, online).await;
+    let mut stdout = std::io::stdout();
+    for finding in &found.0 {
+        let mark = if finding.problem { "PROBLÈME / PROBLEM" } else { "ok" };
+        if writeln!(stdout, "{mark}: {}", finding.text).is_err() {
+            return ExitCode::FAILURE;
+        }
+    }
+    if found.all_good() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
+/// Asks the health listener of the bot running on `config` how it is.
+async fn health(config: &Config) -> ExitCode {
+    let Some(mut address) = config.http.listen else {
+        error!("no [http] listen in the configuration: nothing to ask");
+        return ExitCode::from(2);
+    };
+    // A listener on every interface is asked on the loopback one.
+    if address.ip().is_unspecified() {
+        address.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    let url = format!("http://{address}/healthz");
+    let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(5)).build();
+    let answer = match client {
+        Ok(client) => client.get(&url).send().await,
+        Err(err) => {
+            error!("{err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match answer {
+        Ok(answer) => {
+            let ok = answer.status().is_success();
+            let body = answer.text().await.unwrap_or_default();
+            if writeln!(std::io::stdout(), "{body}").is_err() || !ok {
+                return ExitCode::FAILURE;
+            }
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            error!("{url}: {err}");
             ExitCode::FAILURE
         }
     }

@@ -33,6 +33,7 @@ use crate::{
     clock::Clock,
     handlers::{message_job, reaction_job},
     job::{Inbox, Job, Jobs},
+    vitals::Vitals,
 };
 
 /// Longest wait between two tries after a failed sync.
@@ -75,6 +76,8 @@ pub struct Syncer {
     started_ms: u64,
     /// The bot's clock (its wall time: sync ends are compared with event times).
     clock: Arc<Clock>,
+    /// Told of each sync that ends well (for `/healthz`).
+    vitals: Arc<Vitals>,
 }
 
 impl Syncer {
@@ -89,7 +92,13 @@ impl Syncer {
         clock: Arc<Clock>,
     ) -> Syncer {
         let synced_at = store.synced_at().ok().flatten().unwrap_or(0);
-        Syncer { client, store, own, inbox, jobs, synced_at, started_ms, clock }
+        let vitals = Arc::default();
+        Syncer { client, store, own, inbox, jobs, synced_at, started_ms, clock, vitals }
+    }
+
+    /// The same, telling `vitals` of each sync that ends well.
+    pub fn telling(self, vitals: Arc<Vitals>) -> Syncer {
+        Syncer { vitals, ..self }
     }
 
     /// Syncs once from where the client's store left off, without waiting for news
@@ -113,6 +122,7 @@ impl Syncer {
             match self.client.sync_once(settings.clone()).await {
                 Ok(response) => {
                     let ended = self.clock.wall_ms();
+                    self.vitals.synced(ended);
                     let mut jobs = match first {
                         true => {
                             let mut jobs = self.catch_up_all(&response).await;

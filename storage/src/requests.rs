@@ -2,6 +2,7 @@
 //! cancel, follow-up, relay, private room) and how they are read, with the outcome log.
 
 use chrono::{DateTime, Utc};
+use entraide_commands::Category;
 use sled::Transactional;
 
 use crate::{
@@ -403,6 +404,20 @@ impl Store {
             }
         }
         Ok((latest, count))
+    }
+
+    /// How many requests there are in each state and category, keyed by the state's name
+    /// ([`State::name`]) and the category: what the operators' metrics count.
+    pub fn tally_requests(
+        &self,
+    ) -> Result<std::collections::BTreeMap<(&'static str, Category), usize>, StoreError> {
+        let mut tally = std::collections::BTreeMap::new();
+        for item in self.requests.iter() {
+            let (key, bytes) = item?;
+            let request: Request = decode(&bytes, REQUESTS, &key)?;
+            *tally.entry((request.state.name(), request.reading.category)).or_default() += 1;
+        }
+        Ok(tally)
     }
 
     /// Open and claimed requests, oldest first.

@@ -49,9 +49,22 @@ pub fn config_for(
     data_dir: &Path,
     coordinators: &[&str],
 ) -> Result<Config> {
+    let mut config = config_for_homeserver(synapse.url(), &synapse.user_id(localpart), data_dir)?;
+    config.password = Password::new(password);
+    config.store_passphrase = Some(Password::new(format!("{password}-store")));
+    config.coordinators =
+        coordinators.iter().map(|c| UserId::parse(*c)).collect::<Result<_, _>>()?;
+    Ok(config)
+}
+
+/// A configuration for the bot `user_id` on the homeserver at `url`, with one coordinator
+/// (`@coord:localhost`) and the harness's password: for a bot that needs no Synapse of
+/// the harness (one that cannot reach its homeserver).
+pub fn config_for_homeserver(url: &str, user_id: &str, data_dir: &Path) -> Result<Config> {
+    let password = "entraide-harness";
     Ok(Config {
-        homeserver: synapse.url().parse()?,
-        user_id: synapse.user_id(localpart).try_into()?,
+        homeserver: url.parse()?,
+        user_id: user_id.try_into()?,
         password: Password::new(password),
         store_passphrase: Some(Password::new(format!("{password}-store"))),
         device_name: "entraide".to_owned(),
@@ -64,7 +77,7 @@ pub fn config_for(
         timezone: entraide::config::Tz::Europe__Paris,
         messages: None,
         charter: None,
-        coordinators: coordinators.iter().map(|c| UserId::parse(*c)).collect::<Result<_, _>>()?,
+        coordinators: vec![UserId::parse("@coord:localhost")?],
         volunteers_room: None,
         coordination_room: None,
         neighbourhoods: Vec::new(),
@@ -78,6 +91,8 @@ pub fn config_for(
         // real defaults.
         limits: entraide::config::Limits { open_requests: 1_000, requests_per_day: 1_000 },
         figures: entraide::config::FiguresConfig::default(),
+        http: entraide::config::HttpConfig::default(),
+        log_format: entraide::config::LogFormat::Text,
     })
 }
 

@@ -24,6 +24,7 @@
 
 pub mod bot;
 pub mod crowd;
+pub mod operator;
 pub mod person;
 pub mod process;
 pub mod synapse;

@@ -210,6 +210,24 @@ impl BotProcess {
         Ok(())
     }
 
+    /// The process id of the current start, while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().and_then(Child::id)
+    }
+
+    /// Waits until the current start exits by itself (after a SIGTERM the harness sent,
+    /// say); fails after `timeout`.
+    pub async fn wait_exit(&mut self, timeout: Duration) -> Result<ExitStatus> {
+        let Some(mut child) = self.child.take() else {
+            bail!("the bot process is stopped");
+        };
+        let status = tokio::time::timeout(timeout, child.wait())
+            .await
+            .context("the bot process did not exit")??;
+        self.note(&format!("start #{} exited with {status}", self.starts))?;
+        Ok(status)
+    }
+
     /// Opens the bot's store, which only works while the process is stopped (sled locks
     /// its directory). Drop it before [`BotProcess::restart`].
     pub async fn open_store(&self) -> Result<Store> {
@@ -288,6 +306,16 @@ pub fn config_toml(config: &Config) -> Result<String> {
     let mut figures = Table::new();
     figures.insert("profile".into(), Value::Boolean(config.figures.profile));
     file.insert("figures".into(), Value::Table(figures));
+    if let Some(listen) = config.http.listen {
+        let mut http = Table::new();
+        http.insert("listen".into(), text(&listen.to_string()));
+        let stale = humantime_duration(config.http.stale_after);
+        http.insert("stale_after".into(), text(&stale));
+        file.insert("http".into(), Value::Table(http));
+    }
+    if config.log_format == entraide::config::LogFormat::Json {
+        file.insert("log_format".into(), text("json"));
+    }
     file.insert(
         "coordinators".into(),
         Value::Array(config.coordinators.iter().map(|c| text(c.as_str())).collect()),
@@ -327,4 +355,9 @@ pub fn config_toml(config: &Config) -> Result<String> {
     file.insert("neighbourhoods".into(), Value::Array(neighbourhoods));
 
     toml::to_string(&file).context("writing the bot's configuration as TOML")
+}
+
+/// A duration as the configuration writes it ("90s").
+fn humantime_duration(duration: Duration) -> String {
+    format!("{}s", duration.as_secs().max(1))
 }

@@ -380,8 +380,8 @@ enum Launch {
 }
 
 /// Returns the venv's Python, running `scripts/install-synapse.sh` first,
-/// once per process.
-async fn synapse_python() -> Result<PathBuf> {
+/// once per process. Synapse's own dependencies (`prometheus_client`) come with it.
+pub async fn synapse_python() -> Result<PathBuf> {
     // The outcome is kept as a string because errors are not `Clone` and every
     // concurrent caller needs it.
     static INSTALLED: OnceCell<Result<PathBuf, String>> = OnceCell::const_new();

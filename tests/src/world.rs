@@ -124,6 +124,16 @@ impl World {
     /// is the neighbourhood room. The bot's store is only readable while the process is
     /// stopped ([`BotProcess::open_store`]).
     pub async fn start_process(encrypted: bool, binary: &Path) -> Result<World> {
+        World::start_process_with(encrypted, binary, |_| {}).await
+    }
+
+    /// [`World::start_process`] on a configuration that `adjust` changed first (a health
+    /// listener, JSON logs).
+    pub async fn start_process_with(
+        encrypted: bool,
+        binary: &Path,
+        adjust: impl FnOnce(&mut Config),
+    ) -> Result<World> {
         crate::init_tracing();
         let synapse = Synapse::start().await?;
         let coordinator = Person::new(&synapse, "coord").await?;
@@ -131,6 +141,7 @@ impl World {
         let mut config =
             register_bot(&synapse, data.path(), &[coordinator.user_id.as_str()]).await?;
         config.encrypt_rooms = encrypted;
+        adjust(&mut config);
         let process = BotProcess::start(binary, config.clone())?;
         let texts = Texts::builtin()?;
         World::around(

@@ -12,6 +12,7 @@ use crate::{
     effects::plan,
     failure::{self, Failure},
     scheme::Scheme,
+    vitals,
 };
 
 /// Claims request `number` for the command's author.
@@ -94,12 +95,15 @@ async fn claim(
         owed.insert(1.min(owed.len()), told);
         owed
     };
-    let (_, queued) = scheme
+    let now = scheme.now();
+    let (claimed, queued) = scheme
         .store
-        .claim(number, volunteer.as_str(), Some(event.as_str()), scheme.now(), owed)
+        .claim(number, volunteer.as_str(), Some(event.as_str()), now, owed)
         .await
         .map_err(|error| Failure::Transition(error, CommandKind::Take))?;
     info!(request = number, "claimed");
+    vitals::COUNTERS.claims.inc();
+    vitals::COUNTERS.claim_seconds.observe(vitals::seconds(now - claimed.created_at));
     scheme.outbox.journalled(queued);
     Ok(())
 }

@@ -10,6 +10,7 @@
 mod values;
 
 use std::{
+    net::SocketAddr,
     path::{Path, PathBuf},
     time::Duration,
 };
@@ -111,6 +112,40 @@ pub struct Config {
     pub limits: Limits,
     /// What the figures for the commune may ask people.
     pub figures: FiguresConfig,
+    /// The operators' HTTP listener (health and metrics); off by default.
+    pub http: HttpConfig,
+    /// How log lines are written: text for people, JSON for log collectors.
+    pub log_format: LogFormat,
+}
+
+/// The operators' HTTP listener: `GET /healthz` and `GET /metrics` (Prometheus).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HttpConfig {
+    /// Where to listen, e.g. "127.0.0.1:9187"; `None` (the default): no listener.
+    pub listen: Option<SocketAddr>,
+    /// `/healthz` answers 503 when the last successful sync is older than this.
+    #[serde(with = "humantime_serde")]
+    pub stale_after: Duration,
+}
+
+impl Default for HttpConfig {
+    /// No listener; a sync older than two minutes is stale (a healthy bot syncs at least
+    /// every half minute).
+    fn default() -> HttpConfig {
+        HttpConfig { listen: None, stale_after: Duration::from_secs(120) }
+    }
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogFormat {
+    /// One readable line per event (the default).
+    #[default]
+    Text,
+    /// One JSON object per line, with the same fields, for log collectors.
+    Json,
 }
 
 /// What the figures for the commune may ask people.
@@ -273,6 +308,10 @@ struct File {
     limits: Limits,
     #[serde(default)]
     figures: FiguresConfig,
+    #[serde(default)]
+    http: HttpConfig,
+    #[serde(default)]
+    log_format: LogFormat,
 }
 
 #[derive(Debug, Deserialize)]
@@ -415,6 +454,9 @@ impl Config {
         }
         check_follow_up(&file.follow_up)?;
         check_campaign(&file.campaign)?;
+        if file.http.stale_after.is_zero() {
+            return invalid("http.stale_after", "expected a duration above zero".to_owned());
+        }
         if file.limits.open_requests == 0 || file.limits.requests_per_day == 0 {
             return invalid("limits", "each limit must allow at least one request".to_owned());
         }
@@ -445,6 +487,8 @@ impl Config {
             limits: file.limits,
             figures: file.figures,
             controller: file.community.controller,
+            http: file.http,
+            log_format: file.log_format,
         })
     }
 }

@@ -25,6 +25,7 @@ use super::{
 use crate::{
     bot::Bot,
     matrix::{self, Shape},
+    vitals,
 };
 
 /// How long what follows a relay waits, at most, for the bot's sync to bring it back.
@@ -201,8 +202,11 @@ async fn relay(
     let mentions = bot.area_volunteers(request);
     let sent = Instant::now();
     let relay = send(bot, &room, &message, Shape::New, &mentions, txn.as_deref()).await?;
-    bot.store.set_relay(request.number, relay.as_str(), bot.now(), id.unwrap_or(0)).await?;
+    let now = bot.now();
+    bot.store.set_relay(request.number, relay.as_str(), now, id.unwrap_or(0)).await?;
     info!(request = request.number, "relayed");
+    vitals::COUNTERS.relays.inc();
+    vitals::COUNTERS.relay_seconds.observe(vitals::seconds(now - request.created_at));
     // What follows in the lane (the requester's confirmation: "passed on to the
     // volunteers") waits until the homeserver has passed the relay on.
     if bot.echoes.wait(&relay, ECHO_WAIT).await {

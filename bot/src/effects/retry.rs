@@ -14,6 +14,8 @@ use matrix_sdk::{
 };
 use tracing::warn;
 
+use crate::vitals::COUNTERS;
+
 /// The first wait after a failure; it doubles up to [`LONGEST_WAIT`].
 const FIRST_WAIT: Duration = Duration::from_millis(250);
 /// The longest wait between two attempts.
@@ -81,6 +83,7 @@ where
         let pause = match classify(&error) {
             Kind::Permanent => return Err(error),
             Kind::RateLimited(after) => {
+                COUNTERS.rate_limited.inc();
                 if !RATE_LIMIT_TOLD.swap(true, Ordering::Relaxed) {
                     warn!(
                         "the homeserver limits how fast the bot may send (HTTP 429): people \
@@ -94,6 +97,7 @@ where
             }
             Kind::Transient => wait,
         };
+        COUNTERS.retried.inc();
         warn!(what, failures, error = %format!("{error:#}"), ?pause, "will try again");
         tokio::time::sleep(pause).await;
         wait = (wait * 2).min(LONGEST_WAIT);

@@ -44,6 +44,19 @@ pub enum State {
 }
 
 impl State {
+    /// Its name, as the operators' metrics label it: `open`, `claimed`, `done`,
+    /// `cancelled`, `expired`, `offered`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            State::Open => "open",
+            State::Claimed { .. } => "claimed",
+            State::Done { .. } => "done",
+            State::Cancelled { .. } => "cancelled",
+            State::Expired => "expired",
+            State::Offered => "offered",
+        }
+    }
+
     /// Open, offered or claimed: still under way.
     pub fn is_active(&self) -> bool {
         matches!(self, State::Open | State::Offered | State::Claimed { .. })

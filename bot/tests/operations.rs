@@ -1,0 +1,257 @@
+//! What a commune's IT person relies on, checked on the `entraide` binary against a real
+//! Synapse: the health listener (503 until the bot serves, 200 with its figures, nothing
+//! once it is gone), the metrics read by a real OpenMetrics parser, JSON logs without a
+//! message body or a person's id, the configuration check online and offline, the health
+//! probe Docker runs, and the systemd unit checked by `systemd-analyze verify`.
+
+use std::{net::SocketAddr, path::Path, process::Output, time::Duration};
+
+use anyhow::{Context as _, Result, ensure};
+use entraide::config::LogFormat;
+use entraide_tests::{
+    operator::{free_address, get, parse_openmetrics, value},
+    process::config_toml,
+    wait_until,
+    world::{WAIT, World},
+};
+use serde_json::Value;
+
+const BINARY: &str = env!("CARGO_BIN_EXE_entraide");
+
+/// Runs the binary with `args` on the configuration file `config`.
+async fn entraide(config: &Path, args: &[&str]) -> Result<Output> {
+    Ok(tokio::process::Command::new(BINARY)
+        .arg("--config")
+        .arg(config)
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()
+        .await?)
+}
+
+/// The `/healthz` answer once it has status `code`.
+async fn health_once(address: SocketAddr, code: u16) -> Result<Value> {
+    wait_until(&format!("/healthz to answer {code}"), WAIT, || async move {
+        match get(address, "/healthz").await {
+            Ok(Some((status, _, body))) if status == code => serde_json::from_str(&body).ok(),
+            _ => None,
+        }
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn test_an_operator_watches_the_bot_checks_it_and_reads_its_logs() -> Result<()> {
+    let address = free_address()?;
+    let mut world = World::start_process_with(false, Path::new(BINARY), |config| {
+        config.http.listen = Some(address);
+        config.http.stale_after = Duration::from_secs(60);
+        config.log_format = LogFormat::Json;
+    })
+    .await?;
+
+    // Healthy once serving: the version, a recent sync, what is pending.
+    let health = health_once(address, 200).await?;
+    ensure!(health["status"] == "ok", "{health}");
+    ensure!(health["version"] == env!("CARGO_PKG_VERSION"), "{health}");
+    ensure!(health["synced_seconds_ago"].as_u64().is_some_and(|ago| ago < 60), "{health}");
+    ensure!(health["rooms_served"].as_u64().is_some_and(|rooms| rooms >= 3), "{health}");
+
+    // A request relayed shows in the metrics, which a real parser reads.
+    let volunteer = world.volunteer("vol").await?;
+    let resident = world.resident("res").await?;
+    let secret = "courses MARQUEUR-CORPS-7f3a pour Mme Lefèvre 06 11 22 33 44";
+    let (number, _) = world.ask(&resident, &format!("!demande {secret}"), &volunteer).await?;
+    let samples = wait_until("the relay counted", WAIT, || async {
+        let (status, kind, text) = get(address, "/metrics").await.ok()??;
+        let samples = parse_openmetrics(&text).await.ok()?;
+        let relayed = value(&samples, "entraide_relays_total", &[])? >= 1.0;
+        (status == 200 && kind.starts_with("application/openmetrics-text") && relayed)
+            .then_some(samples)
+    })
+    .await?;
+    let open = value(&samples, "entraide_requests", &[("state", "open"), ("kind", "groceries")]);
+    ensure!(open == Some(1.0), "request {number} open: {open:?}");
+    let under = value(&samples, "entraide_relay_latency_seconds_count", &[]);
+    ensure!(under.is_some_and(|count| count >= 1.0), "{under:?}");
+    for family in [
+        "entraide_effects_pending",
+        "entraide_rooms_served",
+        "entraide_sync_age_seconds",
+        "entraide_rate_limited_total",
+        "entraide_homeserver_retries_total",
+        "entraide_claims_total",
+        "entraide_campaign_running",
+    ] {
+        ensure!(value(&samples, family, &[]).is_some(), "{family} in the metrics");
+    }
+    ensure!(
+        value(&samples, "entraide_register_entries", &[("status", "active")]) == Some(0.0),
+        "the register"
+    );
+
+    // The Docker health probe asks the same listener.
+    let process = world.process.as_mut().context("the bot process")?;
+    let config_file = process.config().data_dir.join(entraide_tests::process::CONFIG_FILE);
+    let probed = entraide(&config_file, &["sante"]).await?;
+    ensure!(probed.status.success(), "{probed:?}");
+
+    // The configuration check, online: the homeserver, the login, the rooms.
+    let checked = entraide(&config_file, &["verifier"]).await?;
+    let said = String::from_utf8_lossy(&checked.stdout).into_owned();
+    ensure!(checked.status.success(), "{said}\n{}", String::from_utf8_lossy(&checked.stderr));
+    for expected in ["reached", "login as", "accepted", "store: present", "rate limits"] {
+        ensure!(said.contains(expected), "{expected:?} in {said}");
+    }
+
+    // JSON logs: one object a line, with a level and a message; never the request's
+    // words, nor the resident's id at info level.
+    let log = process.log();
+    let mut objects = 0;
+    for line in log.lines().filter(|line| !line.starts_with("=== entraide-tests")) {
+        let object: Value = serde_json::from_str(line).with_context(|| format!("{line:?}"))?;
+        ensure!(object["level"].is_string() && object["timestamp"].is_string(), "{line}");
+        ensure!(!line.contains("MARQUEUR-CORPS"), "a message body in the log: {line}");
+        if object["level"] == "INFO" {
+            ensure!(!line.contains(resident.user_id.as_str()), "a person's id: {line}");
+        }
+        objects += 1;
+    }
+    ensure!(objects > 5, "{log}");
+    ensure!(log.contains("entraide is running"), "{log}");
+
+    // Stopped, the listener is gone and the probe says so.
+    process.kill().await?;
+    ensure!(get(address, "/healthz").await?.is_none(), "nothing listens once the bot is gone");
+    let probed = entraide(&config_file, &["sante"]).await?;
+    ensure!(!probed.status.success(), "{probed:?}");
+
+    // The check lists what is wrong: a wrong password online, a missing charter offline.
+    let mut config = process.config().clone();
+    config.password = entraide::config::Password::new("not-the-password");
+    let wrong = world.data_dir().join("wrong.toml");
+    std::fs::write(&wrong, config_toml(&config)?)?;
+    let checked = entraide(&wrong, &["check-config"]).await?;
+    let said = String::from_utf8_lossy(&checked.stdout).into_owned();
+    ensure!(!checked.status.success(), "{said}");
+    ensure!(said.contains("PROBLEM") && said.contains("refused"), "{said}");
+    let text = std::fs::read_to_string(&config_file)?;
+    let missing = world.data_dir().join("missing-charter.toml");
+    std::fs::write(
+        &missing,
+        text.replace("[community]", "[community]\ncharter = \"/nonexistent/charte.md\""),
+    )?;
+    let checked = entraide(&missing, &["verifier", "--hors-ligne"]).await?;
+    let said = String::from_utf8_lossy(&checked.stdout).into_owned();
+    ensure!(!checked.status.success(), "{said}");
+    ensure!(said.contains("charte.md"), "{said}");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn test_one_bot_per_data_directory_and_per_account() -> Result<()> {
+    let mut world = World::start_process(false, Path::new(BINARY)).await?;
+    // Elsewhere than the data directory, which a copy must not land in.
+    let copies = tempfile::tempdir()?;
+    let copy = copies.path().join("copie");
+    let process = world.process.as_mut().context("the bot process")?;
+    let config_file = process.config().data_dir.join(entraide_tests::process::CONFIG_FILE);
+
+    // A second bot on the same data directory: refused at once, the first goes on.
+    let second = entraide(&config_file, &[]).await?;
+    let said = String::from_utf8_lossy(&second.stderr).into_owned();
+    ensure!(!second.status.success(), "{said}");
+    ensure!(said.contains("already runs on the data directory"), "{said}");
+    process.check_alive()?;
+
+    // A copy of the data directory (as a backup restored on another machine) started while
+    // the original runs: the account's lease is fresh and held elsewhere, so it stops.
+    process.kill().await?;
+    copy_dir(&process.config().data_dir, &copy)?;
+    process.restart()?;
+    process.wait_running(WAIT).await?;
+    let mut config = process.config().clone();
+    config.data_dir = copy.clone();
+    let copy_file = copy.join(entraide_tests::process::CONFIG_FILE);
+    std::fs::write(&copy_file, config_toml(&config)?)?;
+    let refused = tokio::time::timeout(WAIT, entraide(&copy_file, &[])).await??;
+    let said = String::from_utf8_lossy(&refused.stderr).into_owned();
+    ensure!(!refused.status.success(), "{said}");
+    ensure!(said.contains("another entraide runs with this account"), "{said}");
+    process.check_alive()?;
+
+    // The original, stopped cleanly, gives the lease back: the copy may start at once.
+    let pid = process.pid().context("the bot's pid")?;
+    let stopped = tokio::process::Command::new("kill").arg("-TERM").arg(pid.to_string()).status();
+    ensure!(stopped.await?.success(), "SIGTERM");
+    process.wait_exit(WAIT).await?;
+    let mut moved = entraide_tests::process::BotProcess::start(Path::new(BINARY), config)?;
+    moved.wait_running(WAIT).await?;
+    moved.kill().await?;
+    Ok(())
+}
+
+/// Copies the directory `from` to `to`, recursively (a data directory: files and folders).
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else if entry.file_name() != entraide_tests::process::LOG_FILE {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_health_says_starting_while_the_homeserver_cannot_be_reached() -> Result<()> {
+    let address = free_address()?;
+    let data = tempfile::tempdir()?;
+    let mut config = entraide_tests::bot::config_for_homeserver(
+        "http://127.0.0.1:9",
+        "@entraide:localhost",
+        data.path(),
+    )?;
+    config.http.listen = Some(address);
+    let file = data.path().join("entraide.toml");
+    std::fs::write(&file, config_toml(&config)?)?;
+    let mut bot = tokio::process::Command::new(BINARY)
+        .arg("--config")
+        .arg(&file)
+        .kill_on_drop(true)
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    let health = health_once(address, 503).await?;
+    ensure!(health["status"] == "starting", "{health}");
+    ensure!(health["synced_seconds_ago"].is_null(), "{health}");
+    bot.kill().await?;
+    Ok(())
+}
+
+#[test]
+fn test_the_systemd_unit_passes_systemd_analyze() -> Result<()> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let unit = std::fs::read_to_string(root.join("contrib/systemd/entraide.service"))?;
+    // Checked against the binary just built, where the unit expects the installed one.
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("entraide.service");
+    std::fs::write(&path, unit.replace("/usr/local/bin/entraide", BINARY))?;
+    let verified = std::process::Command::new("systemd-analyze")
+        .arg("verify")
+        .arg(&path)
+        .output()
+        .context("systemd-analyze (the systemd package) is needed to check the unit")?;
+    let said = String::from_utf8_lossy(&verified.stderr);
+    // Without a running systemd, `verify` still checks the unit's syntax and options;
+    // it cannot resolve the credentials' and users' runtime state.
+    let problems: Vec<&str> = said
+        .lines()
+        .filter(|line| !line.contains("System has not been booted with systemd"))
+        .filter(|line| !line.trim().is_empty())
+        .collect();
+    ensure!(verified.status.success() && problems.is_empty(), "{said}");
+    Ok(())
+}
