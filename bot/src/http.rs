@@ -88,9 +88,11 @@ async fn healthz(State(shared): State<Shared>) -> Response {
 
 async fn metrics(State(shared): State<Shared>) -> Response {
     let synced_ago = shared.vitals.synced_ago(shared.clock.wall_ms());
+    let serving = shared.vitals.is_serving();
     // The store is read whole (requests, the register): off the async threads.
     let text =
-        tokio::task::spawn_blocking(move || vitals::metrics(&shared.store, synced_ago)).await;
+        tokio::task::spawn_blocking(move || vitals::metrics(&shared.store, synced_ago, serving))
+            .await;
     match text {
         Ok(Ok(text)) => ([(header::CONTENT_TYPE, OPENMETRICS)], text).into_response(),
         Ok(Err(failure)) => {

@@ -74,7 +74,7 @@ use anyhow::Context as _;
 use entraide_commands::Catalogue;
 use entraide_storage::Store;
 use tokio::sync::{mpsc, oneshot};
-use tracing::{info, warn};
+use tracing::{error, info, warn};
 
 use crate::{
     bot::Bot,
@@ -180,9 +180,19 @@ async fn serve(
     };
     let user_id = client.user_id().context("logged in without a user id")?.to_owned();
     // One bot per account: a copy of this data directory running elsewhere stops us here.
-    let data_dir = config.data_dir.clone();
-    lease::take(&client, &data_dir, &clock).await?;
-    background.spawn(lease::keep(client.clone(), data_dir.clone(), clock.clone()));
+    let lease = lease::Lease::new(client.clone(), &config.data_dir);
+    tokio::select! {
+        taken = lease.take() => taken?,
+        () = &mut shutdown => {
+            info!("stopped before taking this account's lease");
+            return Ok(());
+        }
+    }
+    let (stop_lease, lease_stops) = oneshot::channel();
+    let mut keeper = tokio::spawn(lease.clone().keep(lease_stops));
+    // An early return below (a room that cannot be set up) must not leave it renewing.
+    let _keeper_stops = lease::AbortOnDrop(keeper.abort_handle());
+    let mut lease_ended = None;
     let rooms = matrix::setup_rooms(&client, &config, &texts, &store).await?;
     // Rooms served before join times were recorded (by an older entraide): from now on.
     for room in store.rooms_where(|_| true)? {
@@ -253,6 +263,10 @@ async fn serve(
         tokio::select! {
             () = syncer.forever(token) => warn!("sync ended"),
             () = &mut shutdown => info!("shutting down"),
+            ended = &mut keeper => {
+                error!("another entraide took over this account: stopping this one");
+                lease_ended = Some(ended);
+            }
         }
     }
     for handle in handles {
@@ -285,7 +299,28 @@ async fn serve(
     }
     store.flush().await.context("cannot flush the store")?;
     background.abort_all();
-    lease::give_back(&client, &data_dir).await;
+    // The keeper ends between two renewals: nothing it sent lands after the lease is given
+    // back.
+    let ended = match lease_ended {
+        Some(ended) => ended,
+        None => {
+            let _ = stop_lease.send(());
+            keeper.await
+        }
+    };
+    match ended {
+        Ok(lease::Ended::Stopped) => lease.give_back().await,
+        Ok(lease::Ended::Taken(holder)) => {
+            info!("stopped");
+            anyhow::bail!(
+                "another entraide took over this account (on {}, data directory {}): two \
+                 bots must never run with one account",
+                holder.host,
+                holder.data_dir
+            );
+        }
+        Err(error) => warn!(%error, "the lease keeper ended abnormally"),
+    }
     info!("stopped");
     Ok(())
 }

@@ -34,7 +34,8 @@ use crate::campaign::TALLIED;
 pub struct Counters {
     /// Requests relayed to the volunteers room.
     pub relays: Counter,
-    /// Requests claimed by a volunteer.
+    /// Requests that found their volunteer: taken, assigned by a coordinator, or an
+    /// offer taken up.
     pub claims: Counter,
     /// Attempts at a homeserver call that failed for a while and were tried again.
     pub retried: Counter,
@@ -42,7 +43,7 @@ pub struct Counters {
     pub rate_limited: Counter,
     /// From a request's decision to its relay sent, in seconds.
     pub relay_seconds: Histogram,
-    /// From a request's decision to its claim, in seconds.
+    /// From a request's decision to its claim or assignment, in seconds.
     pub claim_seconds: Histogram,
 }
 
@@ -77,6 +78,11 @@ impl Vitals {
     /// The first sync is handled and the bot serves.
     pub fn serving(&self) {
         self.ready.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether the bot has synced once and serves.
+    pub fn is_serving(&self) -> bool {
+        self.ready.load(Ordering::SeqCst)
     }
 
     /// How long ago (from `now_ms`) the last successful sync ended; `None` before the
@@ -155,12 +161,24 @@ struct VersionLabel {
 }
 
 /// The metrics in the OpenMetrics text format (which Prometheus reads), from the
-/// process's counters and what `store` holds; `synced_ago`: since the last sync.
-pub fn metrics(store: &Store, synced_ago: Option<Duration>) -> Result<String, MetricsError> {
+/// process's counters and what `store` holds; `synced_ago`: since the last sync;
+/// `serving`: whether the bot has synced once and serves.
+pub fn metrics(
+    store: &Store,
+    synced_ago: Option<Duration>,
+    serving: bool,
+) -> Result<String, MetricsError> {
     let mut registry = Registry::with_prefix("entraide");
     let info = Family::<VersionLabel, Gauge>::default();
     info.get_or_create(&VersionLabel { version: env!("CARGO_PKG_VERSION") }).set(1);
     registry.register("build_info", "The running version", info);
+    let up: Gauge = Gauge::default();
+    up.set(i64::from(serving));
+    registry.register(
+        "serving",
+        "Whether the bot has logged in, synced once and serves (0 while it starts)",
+        up,
+    );
 
     let counters = &*COUNTERS;
     registry.register("relays", "Requests relayed to the volunteers", counters.relays.clone());
@@ -292,7 +310,7 @@ mod tests {
     fn an_empty_store_gives_every_family_and_an_end() -> anyhow::Result<()> {
         let dir = tempfile::tempdir()?;
         let store = Store::open(dir.path())?;
-        let text = metrics(&store, Some(Duration::from_secs(3)))?;
+        let text = metrics(&store, Some(Duration::from_secs(3)), true)?;
         for family in [
             "# TYPE entraide_relays counter",
             "# TYPE entraide_relay_latency_seconds histogram",
@@ -301,6 +319,7 @@ mod tests {
             "entraide_sync_age_seconds 3.0",
             "entraide_register_entries{status=\"active\"} 0",
             "entraide_campaign_running 0",
+            "entraide_serving 1",
         ] {
             assert!(text.contains(family), "{family} in {text}");
         }

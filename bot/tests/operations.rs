@@ -89,6 +89,7 @@ async fn test_an_operator_watches_the_bot_checks_it_and_reads_its_logs() -> Resu
         value(&samples, "entraide_register_entries", &[("status", "active")]) == Some(0.0),
         "the register"
     );
+    ensure!(value(&samples, "entraide_serving", &[]) == Some(1.0), "serving");
 
     // The Docker health probe asks the same listener.
     let process = world.process.as_mut().context("the bot process")?;
@@ -185,9 +186,28 @@ async fn test_one_bot_per_data_directory_and_per_account() -> Result<()> {
     let stopped = tokio::process::Command::new("kill").arg("-TERM").arg(pid.to_string()).status();
     ensure!(stopped.await?.success(), "SIGTERM");
     process.wait_exit(WAIT).await?;
-    let mut moved = entraide_tests::process::BotProcess::start(Path::new(BINARY), config)?;
+    let mut moved = entraide_tests::process::BotProcess::start(Path::new(BINARY), config.clone())?;
     moved.wait_running(WAIT).await?;
-    moved.kill().await?;
+
+    // Another bot takes the lease over (written here as one would): at its next renewal
+    // the running one sees it, stops, and says why.
+    let intruder = matrix_sdk::Client::builder().homeserver_url(&config.homeserver).build().await?;
+    intruder.matrix_auth().login_username(&config.user_id, config.password.expose()).await?;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_millis();
+    let taken = serde_json::json!({
+        "host": "ailleurs", "data_dir": "/srv/ailleurs", "token": "intrus", "renewed_ms": now,
+    });
+    intruder
+        .account()
+        .set_account_data_raw(
+            "org.entraide.lease".into(),
+            matrix_sdk::ruma::serde::Raw::new(&taken)?.cast_unchecked(),
+        )
+        .await?;
+    let status = moved.wait_exit(WAIT).await?;
+    ensure!(!status.success(), "{status}");
+    let said = moved.log();
+    ensure!(said.contains("another entraide took over this account"), "{said}");
     Ok(())
 }
 
@@ -227,6 +247,9 @@ async fn test_health_says_starting_while_the_homeserver_cannot_be_reached() -> R
     let health = health_once(address, 503).await?;
     ensure!(health["status"] == "starting", "{health}");
     ensure!(health["synced_seconds_ago"].is_null(), "{health}");
+    let (_, _, text) = get(address, "/metrics").await?.context("the metrics")?;
+    let samples = parse_openmetrics(&text).await?;
+    ensure!(value(&samples, "entraide_serving", &[]) == Some(0.0), "{text}");
     bot.kill().await?;
     Ok(())
 }

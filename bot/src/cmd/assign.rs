@@ -9,7 +9,7 @@ use matrix_sdk::ruma::UserId;
 use tracing::info;
 
 use super::{Ctx, journal::announce_entry};
-use crate::{effects::plan, failure::Failure, scheme::Scheme};
+use crate::{effects::plan, failure::Failure, scheme::Scheme, vitals};
 
 /// Gives request `number` to `user`, who must be a vetted volunteer.
 pub async fn apply(scheme: &Scheme, ctx: &Ctx, number: u64, user: &UserId) -> Result<(), Failure> {
@@ -36,12 +36,15 @@ pub async fn apply(scheme: &Scheme, ctx: &Ctx, number: u64, user: &UserId) -> Re
         owed
     };
     let coordinator = ctx.sender().as_str();
-    let (_, queued) = scheme
+    let now = scheme.now();
+    let (assigned, queued) = scheme
         .store
-        .assign(number, user.as_str(), coordinator, Some(ctx.event()), scheme.now(), owed)
+        .assign(number, user.as_str(), coordinator, Some(ctx.event()), now, owed)
         .await
         .map_err(|error| Failure::Transition(error, CommandKind::Assign))?;
     info!(request = number, "assigned");
+    vitals::COUNTERS.claims.inc();
+    vitals::COUNTERS.claim_seconds.observe(vitals::seconds(now - assigned.created_at));
     scheme.outbox.journalled(queued);
     let entry = AuditEntry {
         at: scheme.now(),

@@ -7,7 +7,7 @@ use entraide_storage::{Lane, Request, RoomKind, State};
 use tracing::info;
 
 use super::{Ctx, request::within_limits};
-use crate::{effects::plan, failure::Failure, scheme::Scheme};
+use crate::{effects::plan, failure::Failure, scheme::Scheme, vitals};
 
 /// Takes up offer `number` for the command's author.
 pub async fn apply(scheme: &Scheme, ctx: &Ctx, number: u64) -> Result<(), Failure> {
@@ -54,6 +54,7 @@ pub async fn apply(scheme: &Scheme, ctx: &Ctx, number: u64) -> Result<(), Failur
         .await
         .map_err(|error| Failure::Transition(error, CommandKind::Yes))?;
     info!(request = number, "offer taken up");
+    vitals::COUNTERS.claims.inc();
     scheme.outbox.journalled(queued);
     Ok(())
 }
