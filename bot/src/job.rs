@@ -114,6 +114,13 @@ pub enum Job {
     FollowUp,
     /// Time to apply the retention periods (at start, then daily).
     Purge,
+    /// Decide nothing until `release` says so (or is dropped): a backup is being made.
+    Hold {
+        /// Told once the worker holds.
+        held: tokio::sync::oneshot::Sender<()>,
+        /// Ends the hold.
+        release: tokio::sync::oneshot::Receiver<()>,
+    },
     /// An invitation of the bot into a room.
     Invite {
         /// The room.

@@ -34,8 +34,11 @@
 //! - `http`, [`vitals`]: the operators' listener, `/healthz` and `/metrics`.
 //! - `lease`: one bot per account (a lease in the account's data on the homeserver).
 //! - [`check`]: `entraide verifier`, the configuration checked before a start.
+//! - [`backup`]: `entraide sauvegarder` and `restaurer`, one archive of the data
+//!   directory, made by the running bot on a socket in it.
 //! - [`run`]: starts everything and stops cleanly when `shutdown` resolves.
 
+pub mod backup;
 mod bot;
 mod campaign;
 mod charter;
@@ -230,6 +233,21 @@ async fn serve(
     );
     handles.push(coordination::watch(&client, bot.clone()));
     let worker = tokio::spawn(worker::work(bot.clone(), queue, worker_stops, worker_starts));
+    // `entraide sauvegarder` asks the bot for its archive on a socket in its data directory.
+    match backup::Control::bind(&bot.config.data_dir) {
+        Ok(control) => {
+            let data_dir = bot.config.data_dir.clone();
+            background.spawn(control.serve(
+                store.clone(),
+                data_dir,
+                jobs.clone(),
+                bot.clock.clone(),
+            ));
+        }
+        Err(error) => {
+            warn!(error = %format!("{error:#}"), "no backup socket: back up with the bot stopped")
+        }
+    }
     let mut syncer = Syncer::new(
         client.clone(),
         store.clone(),

@@ -97,6 +97,25 @@ enum Task {
     /// otherwise (for Docker's health check).
     #[command(name = "sante", alias = "health")]
     Health,
+    /// Writes one archive of everything the bot needs to come back elsewhere with the
+    /// same device: its store, the Matrix session and stores. Asked of the running bot
+    /// (it works while the bot runs), else made from the stopped bot's files; sealed with
+    /// the store passphrase when there is one.
+    #[command(name = "sauvegarder", alias = "backup")]
+    Backup {
+        /// The file to write (readable by its owner only).
+        #[arg(long = "sortie", alias = "out")]
+        out: PathBuf,
+    },
+    /// Restores an archive of `entraide sauvegarder` into the configured data directory,
+    /// which must be empty or absent (never over a store). A sealed archive needs the
+    /// store passphrase of the bot it comes from in the configuration.
+    #[command(name = "restaurer", alias = "restore")]
+    Restore {
+        /// The archive to restore.
+        #[arg(long = "entree", alias = "in")]
+        file: PathBuf,
+    },
     /// Writes the alert register for the préfet (R121-8): the active entries as a CSV
     /// file. Reads a copy of the store: it works while the bot runs, and on a backup.
     #[command(name = "exporter-registre", alias = "export-register")]
@@ -149,6 +168,8 @@ async fn main() -> ExitCode {
         }
         Some(Task::ImportRegister { file }) => return import_register(&config, file).await,
         Some(Task::Health) => return health(&config).await,
+        Some(Task::Backup { out }) => return backup(&config, out).await,
+        Some(Task::Restore { file }) => return restore(&config, file),
         Some(Task::Check { .. }) => {}
         Some(Task::ExportRegister { out, store, lang }) => {
             return export_register(&config, out, store.as_deref(), lang.as_deref());
@@ -213,6 +234,65 @@ async fn health(config: &Config) -> ExitCode {
         }
         Err(err) => {
             error!("{url}: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Writes the archive to `out` and says what it holds.
+async fn backup(config: &Config, out: &Path) -> ExitCode {
+    match entraide::backup::save(config, out).await {
+        Ok(saved) => {
+            let manifest = &saved.manifest;
+            let said = writeln!(
+                std::io::stdout(),
+                "{}: {} bytes, {}, made by the {} bot: {} requests ({} open), device {}",
+                out.display(),
+                saved.size,
+                if saved.sealed { "sealed with the store passphrase" } else { "NOT sealed" },
+                if saved.live { "running" } else { "stopped" },
+                manifest.requests,
+                manifest.open_requests,
+                manifest.device_id,
+            );
+            if said.is_ok() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+        }
+        Err(err) => {
+            error!("{err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Restores the archive `file` into the configured data directory.
+fn restore(config: &Config, file: &Path) -> ExitCode {
+    let bytes = match std::fs::read(file) {
+        Ok(bytes) => bytes,
+        Err(err) => {
+            error!("cannot read {}: {err}", file.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let passphrase = config.store_passphrase.as_ref().map(entraide::config::Password::expose);
+    match entraide::backup::restore(&bytes, passphrase, &config.data_dir) {
+        Ok(manifest) => {
+            let said = writeln!(
+                std::io::stdout(),
+                "{}: restored the backup of {} made on {} by entraide {}: {} requests ({} \
+                 open), device {}. Start the bot (stop the old one first: one account runs \
+                 one bot)",
+                config.data_dir.display(),
+                manifest.user_id,
+                manifest.made_at.to_rfc3339(),
+                manifest.entraide,
+                manifest.requests,
+                manifest.open_requests,
+                manifest.device_id,
+            );
+            if said.is_ok() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+        }
+        Err(err) => {
+            error!("{err:#}");
             ExitCode::FAILURE
         }
     }

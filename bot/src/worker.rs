@@ -79,6 +79,11 @@ pub async fn work(
                     warn!(%error, "cannot record how far events are handled");
                 }
             }
+            Job::Hold { held, release } => {
+                if held.send(()).is_ok() {
+                    let _ = release.await;
+                }
+            }
             Job::Invite { room, inviter, direct } => {
                 invite::accept_or_decline(&bot, room, inviter, direct).await;
             }

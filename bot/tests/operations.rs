@@ -8,12 +8,14 @@ use std::{net::SocketAddr, path::Path, process::Output, time::Duration};
 
 use anyhow::{Context as _, Result, ensure};
 use entraide::config::LogFormat;
+use entraide_commands::{Key, Lang};
 use entraide_tests::{
     operator::{free_address, get, parse_openmetrics, value},
-    process::config_toml,
+    process::{CONFIG_FILE, write_config},
     wait_until,
-    world::{WAIT, World},
+    world::{WAIT, World, join_private_room},
 };
+use matrix_sdk::ruma::{UserId, api::client::keys::get_keys};
 use serde_json::Value;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_entraide");
@@ -93,7 +95,7 @@ async fn test_an_operator_watches_the_bot_checks_it_and_reads_its_logs() -> Resu
 
     // The Docker health probe asks the same listener.
     let process = world.process.as_mut().context("the bot process")?;
-    let config_file = process.config().data_dir.join(entraide_tests::process::CONFIG_FILE);
+    let config_file = process.config().data_dir.join(CONFIG_FILE);
     let probed = entraide(&config_file, &["sante"]).await?;
     ensure!(probed.status.success(), "{probed:?}");
 
@@ -131,7 +133,7 @@ async fn test_an_operator_watches_the_bot_checks_it_and_reads_its_logs() -> Resu
     let mut config = process.config().clone();
     config.password = entraide::config::Password::new("not-the-password");
     let wrong = world.data_dir().join("wrong.toml");
-    std::fs::write(&wrong, config_toml(&config)?)?;
+    write_config(&wrong, &config)?;
     let checked = entraide(&wrong, &["check-config"]).await?;
     let said = String::from_utf8_lossy(&checked.stdout).into_owned();
     ensure!(!checked.status.success(), "{said}");
@@ -156,7 +158,7 @@ async fn test_one_bot_per_data_directory_and_per_account() -> Result<()> {
     let copies = tempfile::tempdir()?;
     let copy = copies.path().join("copie");
     let process = world.process.as_mut().context("the bot process")?;
-    let config_file = process.config().data_dir.join(entraide_tests::process::CONFIG_FILE);
+    let config_file = process.config().data_dir.join(CONFIG_FILE);
 
     // A second bot on the same data directory: refused at once, the first goes on.
     let second = entraide(&config_file, &[]).await?;
@@ -173,8 +175,8 @@ async fn test_one_bot_per_data_directory_and_per_account() -> Result<()> {
     process.wait_running(WAIT).await?;
     let mut config = process.config().clone();
     config.data_dir = copy.clone();
-    let copy_file = copy.join(entraide_tests::process::CONFIG_FILE);
-    std::fs::write(&copy_file, config_toml(&config)?)?;
+    let copy_file = copy.join(CONFIG_FILE);
+    write_config(&copy_file, &config)?;
     let refused = tokio::time::timeout(WAIT, entraide(&copy_file, &[])).await??;
     let said = String::from_utf8_lossy(&refused.stderr).into_owned();
     ensure!(!refused.status.success(), "{said}");
@@ -211,7 +213,111 @@ async fn test_one_bot_per_data_directory_and_per_account() -> Result<()> {
     Ok(())
 }
 
-/// Copies the directory `from` to `to`, recursively (a data directory: files and folders).
+/// A backup made while the bot runs, restored into another data directory (as on
+/// another machine): the bot comes back with the same device, its open request and the
+/// room keys people shared with it; a restore never lands on a store, nor opens with
+/// another passphrase.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn test_a_backup_of_the_running_bot_restores_elsewhere_with_the_same_device() -> Result<()> {
+    let mut world = World::start_process(true, Path::new(BINARY)).await?;
+    let volunteer = world.volunteer("vol").await?;
+    let resident = world.resident("res").await?;
+    let text = "courses MARQUEUR-SAUVEGARDE-51c2 au marché";
+    let (number, _) = world.ask(&resident, &format!("!demande {text}"), &volunteer).await?;
+    let process = world.process.as_mut().context("the bot process")?;
+    let config = process.config().clone();
+    let config_file = config.data_dir.join(CONFIG_FILE);
+    let session = std::fs::read(config.data_dir.join("session.json"))?;
+    let session: Value = serde_json::from_slice(&session)?;
+    let device = session["device_id"].as_str().context("the bot's device")?.to_owned();
+    let saved = tempfile::tempdir()?;
+    let archive = saved.path().join("entraide.sauvegarde");
+    let archive_arg = archive.to_str().context("a UTF-8 path")?;
+
+    // While it runs, the bot makes it, sealed with the store's passphrase. Twice: the
+    // second backup waits for the worker, which the first must have let go.
+    for _ in 0..2 {
+        let made = entraide(&config_file, &["sauvegarder", "--sortie", archive_arg]).await?;
+        let said = String::from_utf8_lossy(&made.stdout).into_owned();
+        let logged = String::from_utf8_lossy(&made.stderr).into_owned();
+        ensure!(made.status.success(), "{said}{logged}");
+        for part in ["sealed with the store passphrase", "running bot", "1 requests (1 open)"] {
+            ensure!(said.contains(part), "{part:?} in {said}");
+        }
+        ensure!(said.contains(&device), "{said}");
+        process.check_alive()?;
+    }
+    let bytes = std::fs::read(&archive)?;
+    ensure!(entraide::backup::is_sealed(&bytes), "sealed");
+    let mode = std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&archive)?.permissions());
+    ensure!(mode & 0o077 == 0, "the archive is the owner's only: {mode:o}");
+    for plain in [text.as_bytes(), b"SQLite format 3", config.user_id.as_bytes()] {
+        ensure!(!bytes.windows(plain.len()).any(|w| w == plain), "sealed: no plain text");
+    }
+
+    // Never over a store: not onto the data directory of the bot.
+    let over = entraide(&config_file, &["restaurer", "--entree", archive_arg]).await?;
+    let said = String::from_utf8_lossy(&over.stderr).into_owned();
+    ensure!(!over.status.success() && said.contains("is not empty"), "{said}");
+
+    // The bot stops cleanly (giving the account's lease back) and the archive goes to
+    // another data directory; with another passphrase it opens nothing and writes nothing.
+    let pid = process.pid().context("the bot's pid")?;
+    let stopped = tokio::process::Command::new("kill").arg("-TERM").arg(pid.to_string()).status();
+    ensure!(stopped.await?.success(), "SIGTERM");
+    process.wait_exit(WAIT).await?;
+    let elsewhere = tempfile::tempdir()?;
+    let mut moved = config.clone();
+    moved.data_dir = elsewhere.path().join("entraide");
+    let wrong_folder = tempfile::tempdir()?;
+    let mut wrong = moved.clone();
+    wrong.store_passphrase = Some(entraide::config::Password::new("pas la bonne phrase"));
+    let wrong_file = wrong_folder.path().join(CONFIG_FILE);
+    write_config(&wrong_file, &wrong)?;
+    let refused = entraide(&wrong_file, &["restore", "--in", archive_arg]).await?;
+    let said = String::from_utf8_lossy(&refused.stderr).into_owned();
+    ensure!(!refused.status.success() && said.contains("does not open"), "{said}");
+    ensure!(!moved.data_dir.exists(), "nothing written");
+    let moved_file = elsewhere.path().join(CONFIG_FILE);
+    write_config(&moved_file, &moved)?;
+    let restored = entraide(&moved_file, &["restaurer", "--entree", archive_arg]).await?;
+    let said = String::from_utf8_lossy(&restored.stdout).into_owned();
+    let logged = String::from_utf8_lossy(&restored.stderr).into_owned();
+    ensure!(restored.status.success() && said.contains(&device), "{said}{logged}");
+
+    // The restored bot: the same device (the homeserver knows no other for the account)…
+    let mut bot = entraide_tests::process::BotProcess::start(Path::new(BINARY), moved)?;
+    bot.wait_running(WAIT).await?;
+    let log = bot.log_since_start();
+    ensure!(log.contains("restored the saved session"), "{log}");
+    ensure!(!log.contains("logged in with a new device"), "{log}");
+    let mut query = get_keys::v3::Request::new();
+    query.device_keys.insert(UserId::parse(&config.user_id)?.to_owned(), Vec::new());
+    let keys = volunteer.client.send(query).await?;
+    let devices: Vec<String> = keys
+        .device_keys
+        .get(config.user_id.as_ref() as &UserId)
+        .map(|devices| devices.keys().map(ToString::to_string).collect())
+        .unwrap_or_default();
+    ensure!(devices == [device.clone()], "the bot's devices: {devices:?}, was {device}");
+    // … its open request, which a volunteer takes…
+    volunteer.send_text(&world.volunteers_room, &format!("!prendre {number}")).await?;
+    volunteer
+        .wait_for("the claim's answer", WAIT, |m| {
+            world.texts.is_about(Lang::Fr, Key::ClaimWon, m.text(), number)
+        })
+        .await?;
+    join_private_room(&world.texts, &volunteer, number).await?;
+    // … and the room keys of the encrypted neighbourhood room: the resident's client
+    // goes on with the session it shared with the bot's device before the backup.
+    let (next, _) = world.ask(&resident, "!demande une ampoule à changer", &volunteer).await?;
+    ensure!(next == number + 1, "request {next} after {number}");
+    bot.check_alive()?;
+    Ok(())
+}
+
+/// Copies the directory `from` to `to`, recursively (a data directory: files and folders;
+/// not the bot's socket, which a killed bot leaves behind).
 fn copy_dir(from: &Path, to: &Path) -> Result<()> {
     std::fs::create_dir_all(to)?;
     for entry in std::fs::read_dir(from)? {
@@ -219,7 +325,9 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
         let target = to.join(entry.file_name());
         if entry.file_type()?.is_dir() {
             copy_dir(&entry.path(), &target)?;
-        } else if entry.file_name() != entraide_tests::process::LOG_FILE {
+        } else if entry.file_type()?.is_file()
+            && entry.file_name() != entraide_tests::process::LOG_FILE
+        {
             std::fs::copy(entry.path(), &target)?;
         }
     }
@@ -237,7 +345,7 @@ async fn test_health_says_starting_while_the_homeserver_cannot_be_reached() -> R
     )?;
     config.http.listen = Some(address);
     let file = data.path().join("entraide.toml");
-    std::fs::write(&file, config_toml(&config)?)?;
+    write_config(&file, &config)?;
     let mut bot = tokio::process::Command::new(BINARY)
         .arg("--config")
         .arg(&file)

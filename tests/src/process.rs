@@ -61,8 +61,7 @@ impl BotProcess {
         std::fs::create_dir_all(&config.data_dir)
             .with_context(|| format!("creating {}", config.data_dir.display()))?;
         let config_file = config.data_dir.join(CONFIG_FILE);
-        std::fs::write(&config_file, config_toml(&config)?)
-            .with_context(|| format!("writing {}", config_file.display()))?;
+        write_config(&config_file, &config)?;
         // The binary must read back exactly what the harness means.
         let read = Config::load(&config_file)
             .with_context(|| format!("reading back {}", config_file.display()))?;
@@ -277,6 +276,26 @@ impl BotProcess {
 }
 
 /// `config` as the TOML file `entraide --config` reads (see `config.example.toml`).
+/// Writes `config` to the file `path` as TOML ([`config_toml`]), with the store's
+/// passphrase, if any, in the file [`PASSPHRASE_FILE`] beside it (readable by its owner
+/// only), as an operator would.
+pub fn write_config(path: &Path, config: &Config) -> Result<()> {
+    if let Some(passphrase) = &config.store_passphrase {
+        let folder = path.parent().context("a configuration file in a folder")?;
+        let file = folder.join(PASSPHRASE_FILE);
+        std::fs::write(&file, passphrase.expose())
+            .with_context(|| format!("writing {}", file.display()))?;
+        std::fs::set_permissions(&file, std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+    }
+    std::fs::write(path, config_toml(config)?)
+        .with_context(|| format!("writing {}", path.display()))
+}
+
+/// Where [`write_config`] puts the store's passphrase, beside the configuration file.
+pub const PASSPHRASE_FILE: &str = "store-passphrase";
+
+/// `config` as the TOML file the binary reads; its store passphrase, if any, is read from
+/// [`PASSPHRASE_FILE`] beside it (see [`write_config`]).
 pub fn config_toml(config: &Config) -> Result<String> {
     use toml::{Table, Value};
     let path = |path: &Path| -> Result<Value> {
@@ -291,6 +310,9 @@ pub fn config_toml(config: &Config) -> Result<String> {
     file.insert("password".into(), text(config.password.expose()));
     file.insert("device_name".into(), text(&config.device_name));
     file.insert("data_dir".into(), path(&config.data_dir)?);
+    if config.store_passphrase.is_some() {
+        file.insert("store_passphrase_file".into(), text(PASSPHRASE_FILE));
+    }
     file.insert("encrypt_rooms".into(), Value::Boolean(config.encrypt_rooms));
     file.insert("remove_requests".into(), Value::Boolean(config.remove_requests));
     let mut limits = Table::new();

@@ -28,7 +28,7 @@ use crate::{
     Store, StoreError,
     error::{TxResult, store_error},
     journal::{Queued, journal},
-    model::{AuditAction, AuditEntry, Effect, Outcome, RoomKind, State},
+    model::{AuditAction, AuditEntry, EFFECTS, Effect, Outcome, RoomKind, State},
     transition::{append_audit, append_log},
 };
 
@@ -70,8 +70,11 @@ impl Store {
     /// the data directory's store by the copy, and erase the old one (with its backups).
     ///
     /// Refuses a `path` that already holds a database with data
-    /// ([`StoreError::NotEmpty`]). Must not run while the bot writes: the copy would not
-    /// be one moment's state.
+    /// ([`StoreError::NotEmpty`]). Must not run while commands decide: the copy would
+    /// not be one moment's state. Effects may finish meanwhile (a backup of a running
+    /// bot): the journal of effects owed is copied first, so that an effect finished
+    /// during the copy is still owed in it, and carried out again (idempotently) by a
+    /// bot restored from it, rather than lost.
     pub fn compact_into(&self, path: &Path) -> Result<(), StoreError> {
         let target = crate::open_sled(path)?;
         for name in target.tree_names() {
@@ -79,7 +82,9 @@ impl Store {
                 return Err(StoreError::NotEmpty(path.display().to_string()));
             }
         }
-        for name in self.db.tree_names() {
+        let mut names = self.db.tree_names();
+        names.sort_by_key(|name| name.as_ref() != EFFECTS.name.as_bytes());
+        for name in names {
             let from = self.db.open_tree(&name)?;
             let into = target.open_tree(&name)?;
             for item in from.iter() {

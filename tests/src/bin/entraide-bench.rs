@@ -284,6 +284,13 @@ async fn main() -> Result<()> {
             mib(memory.peak_kib)
         );
     }
+    if let Some(backup) = memory.as_ref().and_then(|memory| memory.backup.as_ref()) {
+        println!(
+            "| backup: `entraide sauvegarder` of the running bot, {} requests, sealed | {} | | | |",
+            backup.requests,
+            secs(backup.made_in),
+        );
+    }
     crisis::rows(defaults.as_ref(), campaign.as_ref());
     println!();
     crisis::notes(campaign.as_ref());
@@ -307,6 +314,15 @@ async fn main() -> Result<()> {
             memory.probes.iter().map(|d| ms(*d)).collect::<Vec<_>>().join(", "),
             mib(memory.rss_kib)
         );
+        if let Some(backup) = &memory.backup {
+            println!(
+                "Backup: {:.1} MiB sealed for a data directory of {:.1} MiB (store and Matrix \
+                 stores); restored into an empty data directory in {}.",
+                mib(backup.size / 1024),
+                mib(backup.data_size / 1024),
+                secs(backup.restored_in),
+            );
+        }
     }
     Ok(())
 }
@@ -511,6 +527,8 @@ struct Memory {
     mix: Mix,
     /// Each probe request's time from post to relay seen.
     probes: Vec<Duration>,
+    /// The backup of its store.
+    backup: Option<Backup>,
 }
 
 /// How many seeded requests are in which state.
@@ -536,6 +554,7 @@ async fn memory(
     world.synapse.register(&localpart, PASSWORD).await?;
     let config_path = data.path().join(MEMORY_CONFIG);
     std::fs::write(&config_path, memory_config(world, &localpart, data.path())?)?;
+    std::fs::write(data.path().join("passphrase"), "entraide-bench-store")?;
     let config = Config::load(&config_path)?;
     let bot_id = config.user_id.clone();
 
@@ -564,6 +583,12 @@ async fn memory(
 
     let served = serve_probes(world, resident, volunteer, &bot_id).await;
     let status = std::fs::read_to_string(format!("/proc/{pid}/status"));
+    // The backup of this store, asked of the running bot as `entraide sauvegarder` does,
+    // then restored elsewhere as `entraide restaurer` does.
+    let backup = match served {
+        Ok(_) => Some(backup(&config).await),
+        Err(_) => None,
+    };
     stop(&mut child).await;
     let probes = served?;
     let status = status.context("reading the memory bot's /proc status")?;
@@ -573,7 +598,56 @@ async fn memory(
         seeded_in,
         mix,
         probes,
+        backup: backup.transpose()?,
     })
+}
+
+/// What the backup of the memory bot's store measured.
+#[derive(Debug)]
+struct Backup {
+    /// From asking the running bot until the sealed archive was written.
+    made_in: Duration,
+    /// The archive's size, in bytes.
+    size: u64,
+    /// The data directory's size, in bytes (store and Matrix stores).
+    data_size: u64,
+    /// From reading the archive until it was restored into an empty data directory.
+    restored_in: Duration,
+    /// The requests the restored store holds.
+    requests: usize,
+}
+
+/// Backs up the running bot configured by `config`, sealed with its passphrase, then
+/// restores the archive elsewhere.
+async fn backup(config: &Config) -> Result<Backup> {
+    let folder = tempfile::Builder::new().prefix("entraide-bench-backup-").tempdir()?;
+    let archive = folder.path().join("entraide.sauvegarde");
+    let started = Instant::now();
+    let saved = entraide::backup::save(config, &archive).await?;
+    let made_in = started.elapsed();
+    anyhow::ensure!(saved.live && saved.sealed, "a sealed backup of the running bot");
+    let started = Instant::now();
+    let bytes = std::fs::read(&archive)?;
+    let passphrase = config.store_passphrase.as_ref().map(entraide::config::Password::expose);
+    let restored = entraide::backup::restore(&bytes, passphrase, &folder.path().join("restauree"))?;
+    Ok(Backup {
+        made_in,
+        size: saved.size,
+        data_size: dir_size(&config.data_dir)?,
+        restored_in: started.elapsed(),
+        requests: restored.requests,
+    })
+}
+
+/// The size of the files under `dir`, in bytes.
+fn dir_size(dir: &Path) -> Result<u64> {
+    let mut total = 0;
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let meta = entry.metadata()?;
+        total += if meta.is_dir() { dir_size(&entry.path())? } else { meta.len() };
+    }
+    Ok(total)
 }
 
 /// The memory bot's configuration: `world`'s coordinator, no rooms configured (it
@@ -582,7 +656,7 @@ fn memory_config(world: &World, localpart: &str, data_dir: &Path) -> Result<Stri
     let data_dir = data_dir.to_str().context("the temporary directory is not UTF-8")?;
     Ok(format!(
         "homeserver = {:?}\nuser_id = {:?}\npassword = {PASSWORD:?}\ndata_dir = {data_dir:?}\n\
-         coordinators = [{:?}]\n\n[community]\nname = {:?}\nlanguage = \"fr\"\n",
+         store_passphrase_file = \"passphrase\"\ncoordinators = [{:?}]\n\n[community]\nname = {:?}\nlanguage = \"fr\"\n",
         world.synapse.url(),
         world.synapse.user_id(localpart),
         world.coordinator.user_id.as_str(),
