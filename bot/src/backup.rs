@@ -90,9 +90,19 @@ pub struct Manifest {
     pub open_requests: usize,
 }
 
-/// Makes the archive of `data_dir`, whose store is `store`, as it is `now`: nothing may
-/// decide meanwhile (the bot's worker held, or the bot stopped).
-pub fn snapshot(store: &Store, data_dir: &Path, now: DateTime<Utc>) -> anyhow::Result<Vec<u8>> {
+/// The copies a backup archives, in a working folder of the data directory (removed
+/// when dropped).
+#[derive(Debug)]
+pub struct Copies {
+    work: tempfile::TempDir,
+    manifest: Manifest,
+    session: Vec<u8>,
+    matrix: Vec<(String, PathBuf)>,
+}
+
+/// Copies what a backup of `data_dir`, whose store is `store`, holds, as it is `now`:
+/// nothing may decide meanwhile (the bot's worker held, or the bot stopped).
+pub fn copy(store: &Store, data_dir: &Path, now: DateTime<Utc>) -> anyhow::Result<Copies> {
     let session = fs::read(data_dir.join(SESSION)).with_context(|| {
         format!(
             "no {SESSION} in {}: the bot never logged in from there, nothing to back up",
@@ -136,15 +146,23 @@ pub fn snapshot(store: &Store, data_dir: &Path, now: DateTime<Utc>) -> anyhow::R
             .sum(),
     };
 
-    let mut tar = tar::Builder::new(Vec::new());
-    append(&mut tar, MANIFEST, &serde_json::to_vec_pretty(&manifest)?)?;
-    tar.append_dir_all("store", work.path().join("store")).context("cannot archive the store")?;
-    for (name, copy) in matrix_copies {
-        tar.append_path_with_name(&copy, format!("matrix/{name}"))
-            .with_context(|| format!("cannot archive the Matrix store {name}"))?;
+    Ok(Copies { work, manifest, session, matrix: matrix_copies })
+}
+
+impl Copies {
+    /// The archive of the copies (a tar file).
+    pub fn archive(self) -> anyhow::Result<Vec<u8>> {
+        let mut tar = tar::Builder::new(Vec::new());
+        append(&mut tar, MANIFEST, &serde_json::to_vec_pretty(&self.manifest)?)?;
+        tar.append_dir_all("store", self.work.path().join("store"))
+            .context("cannot archive the store")?;
+        for (name, copy) in &self.matrix {
+            tar.append_path_with_name(copy, format!("matrix/{name}"))
+                .with_context(|| format!("cannot archive the Matrix store {name}"))?;
+        }
+        append(&mut tar, SESSION, &self.session)?;
+        tar.into_inner().context("cannot finish the archive")
     }
-    append(&mut tar, SESSION, &session)?;
-    tar.into_inner().context("cannot finish the archive")
 }
 
 /// Adds `bytes` as the file `name`, readable by its owner only.
@@ -314,7 +332,7 @@ pub async fn save(config: &Config, out: &Path) -> anyhow::Result<Saved> {
                 }
             })?;
             let plain =
-                tokio::task::spawn_blocking(move || snapshot(&store, &data_dir, Utc::now()))
+                tokio::task::spawn_blocking(move || copy(&store, &data_dir, Utc::now())?.archive())
                     .await
                     .context("the backup stopped")??;
             (plain, false)
@@ -429,7 +447,7 @@ pub fn restore(
     Ok(manifest)
 }
 
-/// Whether an archive may hold `path`: the files [`snapshot`] writes, nowhere else.
+/// Whether an archive may hold `path`: the files [`Copies::archive`] writes, nowhere else.
 fn expected(path: &Path) -> bool {
     let parts: Vec<_> = path.components().collect();
     if !parts.iter().all(|part| matches!(part, Component::Normal(_))) {
@@ -513,7 +531,7 @@ async fn answer(
     // A line of a few bytes; more is not a command of ours.
     let read = BufReader::new(read.take(64)).read_line(&mut asked).await;
     let made = match read {
-        Ok(_) if asked.trim_end() == ASK => held_snapshot(store, data_dir, &jobs, now).await,
+        Ok(_) if asked.trim_end() == ASK => held_archive(store, data_dir, &jobs, now).await,
         Ok(_) => Err(anyhow!("unknown request")),
         Err(error) => Err(error.into()),
     };
@@ -535,8 +553,8 @@ async fn answer(
     }
 }
 
-/// The archive, made while the worker is held.
-async fn held_snapshot(
+/// The archive, of copies made while the worker is held.
+async fn held_archive(
     store: Store,
     data_dir: PathBuf,
     jobs: &Jobs,
@@ -546,10 +564,14 @@ async fn held_snapshot(
     let (release, released) = oneshot::channel();
     jobs.send(Job::Hold { held, release: released }).map_err(|_| anyhow!("the bot is stopping"))?;
     holding.await.map_err(|_| anyhow!("the bot is stopping"))?;
-    let made = tokio::task::spawn_blocking(move || snapshot(&store, &data_dir, now)).await;
-    // The worker goes on (it would too if this were dropped).
+    let started = std::time::Instant::now();
+    let copied = tokio::task::spawn_blocking(move || copy(&store, &data_dir, now)).await;
+    // The worker goes on (it would too if this were dropped) while the copies are
+    // archived.
     let _ = release.send(());
-    made.context("the backup stopped")?
+    info!(held_ms = started.elapsed().as_millis(), "the store copied for a backup");
+    let copies = copied.context("the backup stopped")??;
+    tokio::task::spawn_blocking(move || copies.archive()).await.context("the backup stopped")?
 }
 
 #[cfg(test)]

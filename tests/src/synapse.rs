@@ -34,9 +34,54 @@ use tracing::{info, warn};
 
 use crate::person::wait_until;
 
-/// The server name of every harness Synapse. Only the client API is served,
-/// so it never has to resolve.
+/// The server name of a harness Synapse on its own. Only the client API is served,
+/// so it never has to resolve. Federating ones are named `localhost:<port>`.
 const SERVER_NAME: &str = "localhost";
+
+/// Its TLS certificate and key, for a federating Synapse.
+const TLS_CERTIFICATE: &str = "tls.crt";
+const TLS_KEY: &str = "tls.key";
+
+/// Writes a self-signed certificate for a federating Synapse: `argv[1]` the
+/// certificate's path, `argv[2]` the key's, `argv[3]` the server name, which is
+/// its subject (two servers' certificates must not share one: OpenSSL finds an
+/// issuer by its name).
+const MAKE_CERTIFICATE: &str = r#"
+import datetime, ipaddress, sys
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+cert_path, key_path, server_name = sys.argv[1:4]
+key = ec.generate_private_key(ec.SECP256R1())
+name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"entraide-tests {server_name}")])
+now = datetime.datetime.now(datetime.timezone.utc)
+cert = (
+    x509.CertificateBuilder()
+    .subject_name(name)
+    .issuer_name(name)
+    .public_key(key.public_key())
+    .serial_number(x509.random_serial_number())
+    .not_valid_before(now - datetime.timedelta(minutes=5))
+    .not_valid_after(now + datetime.timedelta(days=30))
+    .add_extension(
+        x509.SubjectAlternativeName(
+            [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+        ),
+        critical=False,
+    )
+    .sign(key, hashes.SHA256())
+)
+with open(key_path, "wb") as f:
+    f.write(key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption(),
+    ))
+with open(cert_path, "wb") as f:
+    f.write(cert.public_bytes(serialization.Encoding.PEM))
+"#;
 
 /// How long Synapse may take to answer after being launched.
 const START_TIMEOUT: Duration = Duration::from_secs(90);
@@ -134,6 +179,15 @@ impl RateLimited {
     }
 }
 
+/// How a federating Synapse reaches its peers.
+#[derive(Debug, Clone)]
+struct Federation {
+    /// The port of its TLS federation listener, which its server name carries.
+    port: u16,
+    /// The servers it federates with, itself included; no other.
+    whitelist: Vec<String>,
+}
+
 /// A real Synapse on loopback, in its own directory, killed on drop.
 #[derive(Debug)]
 pub struct Synapse {
@@ -151,6 +205,10 @@ pub struct Synapse {
     _temp_dir: Option<TempDir>,
     port: u16,
     url: String,
+    /// `localhost`, or `localhost:<federation port>` when federating.
+    server_name: String,
+    /// `None` for a Synapse on its own.
+    federation: Option<Federation>,
 }
 
 impl Synapse {
@@ -171,7 +229,31 @@ impl Synapse {
             .tempdir()
             .context("creating a directory for Synapse")?;
         let dir = temp_dir.path().to_owned();
-        Self::launch(dir, Some(temp_dir), limits).await
+        Self::launch(dir, Some(temp_dir), limits, None).await
+    }
+
+    /// Two throwaway Synapses federating with each other on loopback, and with no
+    /// other server: each is named `localhost:<port>` after its federation listener
+    /// (TLS, a self-signed certificate; certificates are not verified between them),
+    /// serves the client API in plain HTTP on another port ([`Synapse::url`]), and
+    /// may reach 127.0.0.1, which Synapse refuses for federation by default. Rate
+    /// limits are relaxed ([`Limits::Relaxed`]).
+    pub async fn start_federating_pair() -> Result<(Synapse, Synapse)> {
+        let ports = [free_port()?, free_port()?];
+        let whitelist: Vec<String> = ports.iter().map(|port| format!("localhost:{port}")).collect();
+        let start = |port: u16| {
+            let whitelist = whitelist.clone();
+            async move {
+                let temp_dir = tempfile::Builder::new()
+                    .prefix("entraide-synapse-federating-")
+                    .tempdir()
+                    .context("creating a directory for Synapse")?;
+                let dir = temp_dir.path().to_owned();
+                let federation = Federation { port, whitelist };
+                Self::launch(dir, Some(temp_dir), Limits::Relaxed, Some(federation)).await
+            }
+        };
+        tokio::try_join!(start(ports[0]), start(ports[1]))
     }
 
     /// Same as [`Synapse::start`], but in `dir`, which is created if missing
@@ -185,7 +267,7 @@ impl Synapse {
         // Synapse's configuration needs absolute paths.
         let dir =
             std::path::absolute(dir).with_context(|| format!("resolving {}", dir.display()))?;
-        Self::launch(dir, None, Limits::Relaxed).await
+        Self::launch(dir, None, Limits::Relaxed, None).await
     }
 
     /// Kills Synapse (SIGKILL, as a crash or a pulled plug would) and waits
@@ -217,7 +299,9 @@ impl Synapse {
         }
         let started = Instant::now();
         for attempt in 1..=PORT_ATTEMPTS {
-            match run(&self.python, &self.dir, self.port, self.limits).await? {
+            match run(&self.python, &self.dir, self.port, self.limits, self.federation.as_ref())
+                .await?
+            {
                 Launch::Up(child) => {
                     info!(
                         port = self.port,
@@ -279,9 +363,10 @@ impl Synapse {
         self.port
     }
 
-    /// The server name in user and room ids, `localhost`.
+    /// The server name in user and room ids: `localhost`, or `localhost:<port>` for
+    /// a federating Synapse.
     pub fn server_name(&self) -> &str {
-        SERVER_NAME
+        &self.server_name
     }
 
     /// The directory holding the configuration, database and logs
@@ -290,9 +375,10 @@ impl Synapse {
         &self.dir
     }
 
-    /// The full user id of `localpart` on this server: `@{localpart}:localhost`.
+    /// The full user id of `localpart` on this server: `@{localpart}:localhost` (or
+    /// `@{localpart}:localhost:<port>` for a federating Synapse).
     pub fn user_id(&self, localpart: &str) -> String {
-        format!("@{localpart}:{SERVER_NAME}")
+        format!("@{localpart}:{}", self.server_name)
     }
 
     /// Registers the account `localpart` with `password` (open registration,
@@ -321,14 +407,26 @@ impl Synapse {
         Ok(())
     }
 
-    async fn launch(dir: PathBuf, temp_dir: Option<TempDir>, limits: Limits) -> Result<Synapse> {
+    async fn launch(
+        dir: PathBuf,
+        temp_dir: Option<TempDir>,
+        limits: Limits,
+        federation: Option<Federation>,
+    ) -> Result<Synapse> {
         let started = Instant::now();
         let python = synapse_python().await?;
-        generate_config(&python, &dir).await?;
+        let server_name = match &federation {
+            Some(federation) => format!("localhost:{}", federation.port),
+            None => SERVER_NAME.to_owned(),
+        };
+        generate_config(&python, &dir, &server_name).await?;
+        if federation.is_some() {
+            make_certificate(&python, &dir, &server_name).await?;
+        }
 
         for attempt in 1..=PORT_ATTEMPTS {
             let port = free_port()?;
-            match run(&python, &dir, port, limits).await? {
+            match run(&python, &dir, port, limits, federation.as_ref()).await? {
                 Launch::Up(child) => {
                     info!(
                         port,
@@ -345,6 +443,8 @@ impl Synapse {
                         _temp_dir: temp_dir,
                         port,
                         url: format!("http://127.0.0.1:{port}"),
+                        server_name,
+                        federation,
                     });
                 }
                 Launch::PortTaken => {
@@ -419,13 +519,13 @@ async fn install() -> Result<PathBuf> {
 
 /// Writes `homeserver.yaml`, the signing key and the secrets into `dir`,
 /// unless an earlier start already did.
-async fn generate_config(python: &Path, dir: &Path) -> Result<()> {
+async fn generate_config(python: &Path, dir: &Path, server_name: &str) -> Result<()> {
     let config = dir.join(GENERATED_CONFIG);
     if config.exists() {
         return Ok(());
     }
     let output = tokio::process::Command::new(python)
-        .args(["-m", "synapse.app.homeserver", "--server-name", SERVER_NAME])
+        .args(["-m", "synapse.app.homeserver", "--server-name", server_name])
         .arg("--config-path")
         .arg(&config)
         .arg("--data-directory")
@@ -447,9 +547,38 @@ async fn generate_config(python: &Path, dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Launches Synapse on `port` and waits until it answers there.
-async fn run(python: &Path, dir: &Path, port: u16, limits: Limits) -> Result<Launch> {
-    write_overrides(dir, port, limits)?;
+/// Writes the TLS certificate and key of the federating Synapse `server_name` into
+/// `dir`, with the `cryptography` package Synapse installs.
+async fn make_certificate(python: &Path, dir: &Path, server_name: &str) -> Result<()> {
+    let output = tokio::process::Command::new(python)
+        .arg("-c")
+        .arg(MAKE_CERTIFICATE)
+        .arg(dir.join(TLS_CERTIFICATE))
+        .arg(dir.join(TLS_KEY))
+        .arg(server_name)
+        .output()
+        .await
+        .context("running Python to make Synapse's certificate")?;
+    if !output.status.success() {
+        bail!(
+            "cannot make the certificate of {server_name} ({}):\n{}",
+            output.status,
+            tail(&String::from_utf8_lossy(&output.stderr), LOG_TAIL_LINES),
+        );
+    }
+    Ok(())
+}
+
+/// Launches Synapse on `port` and waits until it answers there (and on its
+/// federation port, when federating).
+async fn run(
+    python: &Path,
+    dir: &Path,
+    port: u16,
+    limits: Limits,
+    federation: Option<&Federation>,
+) -> Result<Launch> {
+    write_overrides(dir, port, limits, federation)?;
 
     let log = dir.join(LOG_FILE);
     // In a kept directory the log grows across starts; only this start's part
@@ -479,6 +608,8 @@ async fn run(python: &Path, dir: &Path, port: u16, limits: Limits) -> Result<Lau
 
     let url = format!("http://127.0.0.1:{port}/_matrix/client/versions");
     let listening = format!("Synapse now listening on TCP port {port}");
+    let federating = federation
+        .map(|federation| format!("Synapse now listening on TCP port {} (TLS)", federation.port));
     let probe = reqwest::Client::builder()
         .no_proxy()
         .timeout(Duration::from_secs(2))
@@ -492,7 +623,8 @@ async fn run(python: &Path, dir: &Path, port: u16, limits: Limits) -> Result<Lau
     }
     let outcome = wait_until(&format!("Synapse to answer {url}"), START_TIMEOUT, || {
         let exited = child.try_wait();
-        let (probe, url, log, listening) = (&probe, &url, &log, &listening);
+        let (probe, url, log, listening, federating) =
+            (&probe, &url, &log, &listening, &federating);
         async move {
             match exited {
                 Ok(Some(status)) => return Some(Outcome::Exited(status)),
@@ -501,7 +633,9 @@ async fn run(python: &Path, dir: &Path, port: u16, limits: Limits) -> Result<Lau
             }
             // Another server that grabbed the port could answer too; the log
             // line proves the answer comes from this one.
-            (answers_versions(probe, url).await && log_since(log, log_start).contains(listening))
+            let said = log_since(log, log_start);
+            let federates = federating.as_ref().is_none_or(|line| said.contains(line.as_str()));
+            (answers_versions(probe, url).await && said.contains(listening) && federates)
                 .then_some(Outcome::Up)
         }
     })
@@ -546,7 +680,17 @@ async fn answers_versions(probe: &reqwest::Client, url: &str) -> bool {
 /// several `--config-path` files shallowly, later ones winning per top-level
 /// key), and the logging configuration it points to. JSON is valid YAML.
 /// Which rate limits are relaxed depends on `limits` (see [`Limits`]).
-fn write_overrides(dir: &Path, port: u16, limits: Limits) -> Result<()> {
+///
+/// A federating Synapse also listens on its federation port in TLS, accepts
+/// its peer's self-signed certificate, may reach loopback (Synapse refuses
+/// private addresses for federation by default) and federates with its
+/// whitelist only.
+fn write_overrides(
+    dir: &Path,
+    port: u16,
+    limits: Limits,
+    federation: Option<&Federation>,
+) -> Result<()> {
     let path = |name: &str| -> Result<String> {
         let path = dir.join(name);
         path.to_str().map(str::to_owned).with_context(|| format!("{} is not UTF-8", path.display()))
@@ -579,6 +723,32 @@ fn write_overrides(dir: &Path, port: u16, limits: Limits) -> Result<()> {
         "rc_registration_token_validity": unlimited,
         "rc_login": { "address": unlimited, "account": unlimited, "failed_attempts": unlimited },
     });
+    if let Some(federation) = federation {
+        let listener = json!({
+            "port": federation.port,
+            "bind_addresses": ["127.0.0.1"],
+            "type": "http",
+            "tls": true,
+            "x_forwarded": false,
+            "resources": [{ "names": ["federation"], "compress": false }],
+        });
+        if let Some(listeners) = overrides["listeners"].as_array_mut() {
+            listeners.push(listener);
+        }
+        overrides["tls_certificate_path"] = json!(path(TLS_CERTIFICATE)?);
+        overrides["tls_private_key_path"] = json!(path(TLS_KEY)?);
+        overrides["federation_verify_certificates"] = json!(false);
+        overrides["ip_range_whitelist"] = json!(["127.0.0.0/8", "::1/128"]);
+        overrides["federation_domain_whitelist"] = json!(federation.whitelist);
+        // Requests between the two are test setup and scenario, never to be slowed.
+        overrides["rc_federation"] = json!({
+            "window_size": 1000,
+            "sleep_limit": 100_000,
+            "sleep_delay": 0,
+            "reject_limit": 100_000,
+            "concurrent": 100_000,
+        });
+    }
     if limits == Limits::Relaxed {
         let joins = json!({ "local": unlimited, "remote": unlimited });
         let invites =

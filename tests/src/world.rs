@@ -87,9 +87,19 @@ impl World {
         World::launch(limits, encrypted, None).await
     }
 
+    /// [`World::start`] on `synapse`, started by the caller (one of a federating pair).
+    pub async fn start_on_synapse(synapse: Synapse, encrypted: bool) -> Result<World> {
+        World::launch_on(synapse, encrypted, None).await
+    }
+
     async fn launch(limits: Limits, encrypted: bool, messages: Option<&str>) -> Result<World> {
         crate::init_tracing();
         let synapse = Synapse::start_with(limits).await?;
+        World::launch_on(synapse, encrypted, messages).await
+    }
+
+    async fn launch_on(synapse: Synapse, encrypted: bool, messages: Option<&str>) -> Result<World> {
+        crate::init_tracing();
         let coordinator = Person::new(&synapse, "coord").await?;
         let data = TempDir::new()?;
         let mut config =
@@ -229,7 +239,13 @@ impl World {
 
     /// A resident (or a family member) who joined the neighbourhood room.
     pub async fn resident(&self, prefix: &str) -> Result<Person> {
-        let person = Person::new(&self.synapse, prefix).await?;
+        self.resident_on(&self.synapse, prefix).await
+    }
+
+    /// [`World::resident`] with an account on `synapse` (another homeserver, federating
+    /// with the world's).
+    pub async fn resident_on(&self, synapse: &Synapse, prefix: &str) -> Result<Person> {
+        let person = Person::new(synapse, prefix).await?;
         self.coordinator.room(&self.neighbourhood)?.invite_user_by_id(&person.user_id).await?;
         let neighbourhood = self.neighbourhood.clone();
         person.accept_invite(WAIT, move |room| room.room_id() == neighbourhood).await?;
@@ -238,7 +254,13 @@ impl World {
 
     /// A volunteer vetted by the coordinator, who joined the volunteers room.
     pub async fn volunteer(&self, prefix: &str) -> Result<Person> {
-        let person = Person::new(&self.synapse, prefix).await?;
+        self.volunteer_on(&self.synapse, prefix).await
+    }
+
+    /// [`World::volunteer`] with an account on `synapse` (another homeserver, federating
+    /// with the world's).
+    pub async fn volunteer_on(&self, synapse: &Synapse, prefix: &str) -> Result<Person> {
+        let person = Person::new(synapse, prefix).await?;
         self.vet(&person).await?;
         Ok(person)
     }
@@ -262,12 +284,16 @@ impl World {
         // The welcome follows the invitation: waited for here, so that a scenario counting
         // what the bot says in the volunteers room starts after it.
         let texts = &self.texts;
-        person
-            .wait_for("the welcome in the volunteers room", WAIT, |m| {
-                m.room_id == self.volunteers_room
-                    && texts.is_with(Lang::Fr, Key::VolunteerWelcome, m.text(), "user", user)
-            })
-            .await?;
+        // A person of another homeserver gets, as they join, only what the room says from
+        // then on (their server fetches what came before when their client scrolls
+        // back): the welcome, sent with the invitation, is seen by the coordinator then.
+        let local = person.user_id.server_name() == self.bot_id.server_name();
+        let seer = if local { person } else { &self.coordinator };
+        seer.wait_for("the welcome in the volunteers room", WAIT, |m| {
+            m.room_id == self.volunteers_room
+                && texts.is_with(Lang::Fr, Key::VolunteerWelcome, m.text(), "user", user)
+        })
+        .await?;
         Ok(())
     }
 
