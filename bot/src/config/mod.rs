@@ -347,6 +347,36 @@ struct NeighbourhoodFile {
 fn default_device_name() -> String {
     "entraide".to_owned()
 }
+/// systemd's credentials directory, as a secret file's path may start.
+const CREDENTIALS: &str = "${CREDENTIALS_DIRECTORY}/";
+
+/// Where a secret file is: `file` from the configuration's folder `base`, or, for a path
+/// that starts with `${CREDENTIALS_DIRECTORY}/`, in `credentials`, the directory systemd
+/// hands the unit's credentials in (`LoadCredential`, `$CREDENTIALS_DIRECTORY`) whatever
+/// the unit is called: the service, or `systemd-run` for a command run by hand.
+fn secret_path(
+    option: &'static str,
+    base: &Path,
+    file: &Path,
+    credentials: Option<std::ffi::OsString>,
+) -> Result<PathBuf, ConfigError> {
+    let Some(name) = file.to_str().and_then(|file| file.strip_prefix(CREDENTIALS)) else {
+        return Ok(base.join(file));
+    };
+    let directory = credentials.ok_or_else(|| ConfigError::Invalid {
+        option,
+        problem: "CREDENTIALS_DIRECTORY is not set: systemd sets it for a unit with \
+                      LoadCredential (run by hand: systemd-run -p LoadCredential=…)"
+            .to_owned(),
+    })?;
+    Ok(Path::new(&directory).join(name))
+}
+
+/// systemd's credentials directory for this process, if any.
+fn credentials() -> Option<std::ffi::OsString> {
+    std::env::var_os("CREDENTIALS_DIRECTORY")
+}
+
 /// A secret read from a file (its first line break and what follows are not part of it).
 fn secret_file(option: &'static str, file: &Path) -> Result<Password, ConfigError> {
     let text = std::fs::read_to_string(file).map_err(|error| ConfigError::Invalid {
@@ -411,7 +441,10 @@ impl Config {
         }
         let password = match (file.password, file.password_file, file.password_env) {
             (Some(password), None, None) => password,
-            (None, Some(file), None) => secret_file("password_file", &base.join(file))?,
+            (None, Some(file), None) => secret_file(
+                "password_file",
+                &secret_path("password_file", base, &file, credentials())?,
+            )?,
             (None, None, Some(variable)) => secret_env("password_env", &variable)?,
             _ => {
                 return invalid(
@@ -422,7 +455,10 @@ impl Config {
         };
         let store_passphrase = match (file.store_passphrase_file, file.store_passphrase_env) {
             (None, None) => None,
-            (Some(file), None) => Some(secret_file("store_passphrase_file", &base.join(file))?),
+            (Some(file), None) => {
+                let path = secret_path("store_passphrase_file", base, &file, credentials())?;
+                Some(secret_file("store_passphrase_file", &path)?)
+            }
             (None, Some(variable)) => Some(secret_env("store_passphrase_env", &variable)?),
             (Some(_), Some(_)) => {
                 return invalid(

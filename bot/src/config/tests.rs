@@ -297,6 +297,20 @@ fn the_password_file_is_relative_to_the_configuration() -> Result<(), Box<dyn st
 }
 
 #[test]
+fn a_secret_file_may_be_a_systemd_credential() -> Result<(), ConfigError> {
+    let base = Path::new("/etc/entraide");
+    let file = Path::new("${CREDENTIALS_DIRECTORY}/password");
+    let given = Some("/run/credentials/run-u12.service".into());
+    let path = secret_path("password_file", base, file, given)?;
+    assert_eq!(path, PathBuf::from("/run/credentials/run-u12.service/password"));
+    let missing = secret_path("password_file", base, file, None);
+    assert!(matches!(missing, Err(ConfigError::Invalid { option: "password_file", .. })));
+    let plain = secret_path("password_file", base, Path::new("password"), None)?;
+    assert_eq!(plain, PathBuf::from("/etc/entraide/password"));
+    Ok(())
+}
+
+#[test]
 fn the_language_may_be_written_as_people_do() -> Result<(), Box<dyn std::error::Error>> {
     for (written, lang) in [("fr-FR", Lang::Fr), ("Français", Lang::Fr), ("English", Lang::En)] {
         let config = parse(&format!("{MINIMAL}\nlanguage = \"{written}\""))?;
