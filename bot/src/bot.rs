@@ -34,6 +34,9 @@ pub struct Bot {
     pub pace: Arc<Pace>,
     /// When the follow-up last read the whole register (by the bot's clock).
     pub register_looked: std::sync::Mutex<Option<chrono::DateTime<chrono::Utc>>>,
+    /// Shared by each effect carried out and each spare room made (they write to the
+    /// store beside the worker); a backup holds it alone while it copies the store.
+    pub writes: tokio::sync::RwLock<()>,
 }
 
 impl Deref for Bot {

@@ -163,6 +163,43 @@ mod tests {
         Ok(())
     }
 
+    /// A new request by `requester`, in the store at `path` (opened and closed again).
+    async fn ask(path: &Path, requester: &str, seconds: i64) -> anyhow::Result<()> {
+        let store = Store::open(path)?;
+        let new = NewRequest {
+            requester: requester.to_owned(),
+            origin_room: "!tilleuls:x".to_owned(),
+            neighbourhood: None,
+            text: format!("courses pour {requester}"),
+            reading: Reading { category: Category::Other, when: When::Asap, on_behalf: None },
+            lang: Lang::Fr,
+            informs: false,
+        };
+        let event = format!("$event{seconds}");
+        store.create_request(new, &event, at(seconds)?, |_| Vec::new()).await?;
+        store.flush().await?;
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn what_a_copy_records_comes_after_what_it_holds() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let store = dir.path().join("store");
+        // Two openings: sled's id counter jumps at each, the copy's starts from zero.
+        ask(&store, "@marie:x", 0).await?;
+        ask(&store, "@paul:x", 60).await?;
+        let copy = dir.path().join("copy");
+        Store::open(&store)?.compact_into(&copy)?;
+        ask(&copy, "@jeanne:x", 120).await?;
+        let copied = Store::open(&copy)?;
+        for (number, requester) in [(1, "@marie:x"), (2, "@paul:x"), (3, "@jeanne:x")] {
+            let log = copied.log_of(number)?;
+            assert_eq!(log.len(), 1, "request {number}: {log:?}");
+            assert_eq!(log[0].actor, requester, "request {number}");
+        }
+        Ok(())
+    }
+
     #[test]
     fn an_interrupted_swap_is_finished_at_the_next_opening() -> anyhow::Result<()> {
         let dir = tempfile::tempdir()?;

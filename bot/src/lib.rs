@@ -103,6 +103,7 @@ pub fn open_store(config: &Config) -> anyhow::Result<Store> {
         format!("cannot create the data directory {}", config.data_dir.display())
     })?;
     compact::recover(&config.data_dir)?;
+    backup::check_data_dir(&config.data_dir)?;
     let path = config.data_dir.join("store");
     Store::open(&path).map_err(|error| {
         // sled locks the store: a second bot on the same data directory stops here.
@@ -220,6 +221,7 @@ async fn serve(
         echoes: Default::default(),
         pace: Default::default(),
         register_looked: Default::default(),
+        writes: Default::default(),
     });
     // Handlers are in place before the first sync, which brings what people wrote while
     // the bot was stopped.
@@ -236,13 +238,7 @@ async fn serve(
     // `entraide sauvegarder` asks the bot for its archive on a socket in its data directory.
     match backup::Control::bind(&bot.config.data_dir) {
         Ok(control) => {
-            let data_dir = bot.config.data_dir.clone();
-            background.spawn(control.serve(
-                store.clone(),
-                data_dir,
-                jobs.clone(),
-                bot.clock.clone(),
-            ));
+            background.spawn(control.serve(bot.clone(), jobs.clone()));
         }
         Err(error) => {
             warn!(error = %format!("{error:#}"), "no backup socket: back up with the bot stopped")

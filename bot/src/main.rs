@@ -274,7 +274,8 @@ fn restore(config: &Config, file: &Path) -> ExitCode {
         }
     };
     let passphrase = config.store_passphrase.as_ref().map(entraide::config::Password::expose);
-    match entraide::backup::restore(&bytes, passphrase, &config.data_dir) {
+    let user_id = config.user_id.as_str();
+    match entraide::backup::restore(&bytes, passphrase, user_id, &config.data_dir) {
         Ok(manifest) => {
             let said = writeln!(
                 std::io::stdout(),

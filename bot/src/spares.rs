@@ -58,6 +58,8 @@ pub async fn keep(bot: Arc<Bot>, mut stop: oneshot::Receiver<()>) {
 
 /// Makes one spare room and records it.
 async fn make(bot: &Bot) -> anyhow::Result<()> {
+    // A backup copies the store before or after, not while a room is being recorded.
+    let _writes = bot.writes.read().await;
     let (texts, lang, encrypted) = (&bot.texts, bot.config.language, bot.config.encrypt_rooms);
     let room = persist("a spare room", || async {
         matrix::create_spare_room(&bot.client, texts, lang, encrypted).await

@@ -266,6 +266,24 @@ async fn test_a_backup_of_the_running_bot_restores_elsewhere_with_the_same_devic
     let stopped = tokio::process::Command::new("kill").arg("-TERM").arg(pid.to_string()).status();
     ensure!(stopped.await?.success(), "SIGTERM");
     process.wait_exit(WAIT).await?;
+    // Stopped, the bot's files are read as they are, and nothing is written beside them.
+    let listing = |dir: &Path| -> Result<Vec<String>> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)?
+            .map(|entry| entry.map(|entry| entry.file_name().to_string_lossy().into_owned()))
+            .collect::<Result<_, _>>()?;
+        names.sort();
+        Ok(names)
+    };
+    let before = (listing(&config.data_dir)?, listing(&config.data_dir.join("store"))?);
+    let offline = saved.path().join("hors-ligne.sauvegarde");
+    let offline_arg = offline.to_str().context("a UTF-8 path")?;
+    let made = entraide(&config_file, &["backup", "--out", offline_arg]).await?;
+    let said = String::from_utf8_lossy(&made.stdout).into_owned();
+    let logged = String::from_utf8_lossy(&made.stderr).into_owned();
+    ensure!(made.status.success(), "{said}{logged}");
+    ensure!(said.contains("stopped bot") && said.contains("1 requests (1 open)"), "{said}");
+    let after = (listing(&config.data_dir)?, listing(&config.data_dir.join("store"))?);
+    ensure!(before == after, "the data directory untouched: {before:?} then {after:?}");
     let elsewhere = tempfile::tempdir()?;
     let mut moved = config.clone();
     moved.data_dir = elsewhere.path().join("entraide");

@@ -194,12 +194,6 @@ async fn relay(
         // Taken or closed before its relay went out: nothing to claim.
         return Ok(());
     }
-    if request.relay_event.is_some() {
-        // Already relayed: a journal restored from a backup made while this relay went
-        // out, replayed long after the homeserver forgot the transaction id.
-        info!(request = request.number, "already relayed");
-        return Ok(());
-    }
     let Some(room) = bot.volunteers_room() else {
         anyhow::bail!("not in the volunteers room");
     };

@@ -328,6 +328,8 @@ async fn run_lane(bot: Arc<Bot>, lanes: Arc<Lanes>, lane: Queue) {
             // Never closed.
             return;
         };
+        // A backup copies the store between two effects.
+        let writes = bot.writes.read().await;
         // A panic in matrix-sdk must not stop the lane (and every effect behind it).
         let acted = match AssertUnwindSafe(act::carry_out(&bot, &item)).catch_unwind().await {
             Ok(acted) => acted,
@@ -352,6 +354,7 @@ async fn run_lane(bot: Arc<Bot>, lanes: Arc<Lanes>, lane: Queue) {
         if acted == Acted::RoomFailed {
             act::give_back(&bot, &item, dropped).await;
         }
+        drop(writes);
         if empty {
             return;
         }

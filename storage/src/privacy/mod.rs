@@ -11,6 +11,7 @@ mod find;
 mod forget;
 
 use std::{
+    collections::HashMap,
     hash::{BuildHasher, RandomState},
     path::Path,
     sync::atomic::{AtomicU64, Ordering},
@@ -26,9 +27,13 @@ pub use self::{
 };
 use crate::{
     Store, StoreError,
+    codec::{decode, encode, u64_from},
     error::{TxResult, store_error},
     journal::{Queued, journal},
-    model::{AuditAction, AuditEntry, EFFECTS, Effect, Outcome, RoomKind, State},
+    model::{
+        AUDIT, AuditAction, AuditEntry, EFFECTS, Effect, LOG, Outcome, RoomKind, SPARES, Spare,
+        State,
+    },
     transition::{append_audit, append_log},
 };
 
@@ -70,11 +75,15 @@ impl Store {
     /// the data directory's store by the copy, and erase the old one (with its backups).
     ///
     /// Refuses a `path` that already holds a database with data
-    /// ([`StoreError::NotEmpty`]). Must not run while commands decide: the copy would
-    /// not be one moment's state. Effects may finish meanwhile (a backup of a running
-    /// bot): the journal of effects owed is copied first, so that an effect finished
-    /// during the copy is still owed in it, and carried out again (idempotently) by a
-    /// bot restored from it, rather than lost.
+    /// ([`StoreError::NotEmpty`]). Must not run while the store is written to: the copy
+    /// would not be one moment's state (a backup of a running bot holds its worker and
+    /// its effects meanwhile).
+    ///
+    /// The journal of effects, the outcome log and the audit are keyed by sled's id
+    /// counter, which a new database starts again from zero: their entries are numbered
+    /// afresh by the copy's counter, in their order, so that what the copy adds later
+    /// comes after them and never on top of one. The spare rooms taken by a claim follow
+    /// the new number of its effect.
     pub fn compact_into(&self, path: &Path) -> Result<(), StoreError> {
         let target = crate::open_sled(path)?;
         for name in target.tree_names() {
@@ -83,13 +92,30 @@ impl Store {
             }
         }
         let mut names = self.db.tree_names();
+        // The effects first: the spares name them by number.
         names.sort_by_key(|name| name.as_ref() != EFFECTS.name.as_bytes());
+        let mut effects = HashMap::new();
         for name in names {
             let from = self.db.open_tree(&name)?;
             let into = target.open_tree(&name)?;
+            let numbered = [EFFECTS.name, LOG.name, AUDIT.name]
+                .iter()
+                .any(|numbered| name.as_ref() == numbered.as_bytes());
             for item in from.iter() {
                 let (key, value) = item?;
-                into.insert(key, value)?;
+                if numbered {
+                    let id = target.generate_id()?;
+                    if name.as_ref() == EFFECTS.name.as_bytes() {
+                        effects.insert(u64_from(&key, EFFECTS, &key)?, id);
+                    }
+                    into.insert(id.to_be_bytes(), value)?;
+                } else if name.as_ref() == SPARES.name.as_bytes() {
+                    let mut spare: Spare = decode(&value, SPARES, &key)?;
+                    spare.taken_by = spare.taken_by.and_then(|old| effects.get(&old).copied());
+                    into.insert(key, encode(SPARES, &spare)?)?;
+                } else {
+                    into.insert(key, value)?;
+                }
             }
         }
         target.flush()?;

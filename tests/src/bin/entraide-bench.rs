@@ -629,7 +629,9 @@ async fn backup(config: &Config) -> Result<Backup> {
     let started = Instant::now();
     let bytes = std::fs::read(&archive)?;
     let passphrase = config.store_passphrase.as_ref().map(entraide::config::Password::expose);
-    let restored = entraide::backup::restore(&bytes, passphrase, &folder.path().join("restauree"))?;
+    let user_id = config.user_id.as_str();
+    let restored =
+        entraide::backup::restore(&bytes, passphrase, user_id, &folder.path().join("restauree"))?;
     Ok(Backup {
         made_in,
         size: saved.size,

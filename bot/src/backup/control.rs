@@ -1,0 +1,150 @@
+//! The running bot's socket, on which `entraide sauvegarder` asks for the archive: the
+//! bot answers `ok <length>` and the archive, or `erreur: ` and why not.
+
+use std::{
+    fs,
+    os::unix::fs::PermissionsExt as _,
+    path::{Path, PathBuf},
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use anyhow::{Context as _, anyhow, bail};
+use chrono::{DateTime, Utc};
+use tokio::{
+    io::{AsyncBufReadExt as _, AsyncReadExt as _, AsyncWriteExt as _, BufReader},
+    net::{UnixListener, UnixStream},
+    sync::oneshot,
+};
+use tracing::{info, warn};
+
+use crate::{
+    bot::Bot,
+    job::{Job, Jobs},
+};
+
+/// The running bot's socket, in its data directory.
+pub const SOCKET: &str = "entraide.sock";
+/// What the command asks the bot on the socket.
+const ASK: &str = "sauvegarde";
+/// How long the command waits for the bot: it answers once it has synced, and copies
+/// its store in seconds.
+pub const ASK_WAIT: Duration = Duration::from_secs(600);
+
+/// The running bot's socket: `entraide sauvegarder` asks it for the archive.
+#[derive(Debug)]
+pub struct Control {
+    listener: UnixListener,
+    path: PathBuf,
+}
+
+impl Control {
+    /// Listens on the socket in `data_dir` (readable by the bot's user only, as the
+    /// data directory is).
+    pub fn bind(data_dir: &Path) -> anyhow::Result<Control> {
+        let path = data_dir.join(SOCKET);
+        // Only one bot opens a data directory (the store's lock): a socket found there
+        // was left by a bot that stopped without removing it.
+        let _ = fs::remove_file(&path);
+        let listener = UnixListener::bind(&path)
+            .with_context(|| format!("cannot listen on {}", path.display()))?;
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o600))?;
+        Ok(Control { listener, path })
+    }
+
+    /// Answers each asking command, one at a time, until dropped.
+    pub async fn serve(self, bot: Arc<Bot>, jobs: Jobs) {
+        loop {
+            match self.listener.accept().await {
+                // One at a time: each backup holds the worker while it copies.
+                Ok((stream, _)) => answer(stream, &bot, &jobs).await,
+                Err(error) => {
+                    warn!(%error, "the backup socket failed");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Control {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
+/// Answers one command on `stream`.
+async fn answer(stream: UnixStream, bot: &Arc<Bot>, jobs: &Jobs) {
+    let (read, mut write) = stream.into_split();
+    let mut asked = String::new();
+    // A line of a few bytes; more is not a command of ours.
+    let read = BufReader::new(read.take(64)).read_line(&mut asked).await;
+    let made = match read {
+        Ok(_) if asked.trim_end() == ASK => held_archive(bot, jobs, bot.now()).await,
+        Ok(_) => Err(anyhow!("unknown request")),
+        Err(error) => Err(error.into()),
+    };
+    let sent = match made {
+        Ok(plain) => {
+            info!(bytes = plain.len(), "backup made");
+            match write.write_all(format!("ok {}\n", plain.len()).as_bytes()).await {
+                Ok(()) => write.write_all(&plain).await,
+                Err(error) => Err(error),
+            }
+        }
+        Err(error) => {
+            warn!(error = %format!("{error:#}"), "backup refused");
+            write.write_all(format!("erreur: {error:#}\n").as_bytes()).await
+        }
+    };
+    if let Err(error) = sent {
+        warn!(%error, "cannot send the backup");
+    }
+}
+
+/// The archive, of copies made while the worker, the effects and the spare rooms'
+/// keeper are held: no write to the store meanwhile.
+async fn held_archive(bot: &Arc<Bot>, jobs: &Jobs, now: DateTime<Utc>) -> anyhow::Result<Vec<u8>> {
+    let (held, holding) = oneshot::channel();
+    let (release, released) = oneshot::channel();
+    jobs.send(Job::Hold { held, release: released }).map_err(|_| anyhow!("the bot is stopping"))?;
+    holding.await.map_err(|_| anyhow!("the bot is stopping"))?;
+    // Effects under way finish first; the next ones wait.
+    let writes = bot.writes.write().await;
+    let started = Instant::now();
+    let (store, data_dir) = (bot.store.clone(), bot.config.data_dir.clone());
+    let copied = tokio::task::spawn_blocking(move || super::copy(&store, &data_dir, now)).await;
+    drop(writes);
+    // The worker goes on (it would too if this were dropped) while the copies are
+    // archived.
+    let _ = release.send(());
+    info!(held_ms = started.elapsed().as_millis(), "the store copied for a backup");
+    let copies = copied.context("the backup stopped")??;
+    tokio::task::spawn_blocking(move || copies.archive()).await.context("the backup stopped")?
+}
+
+/// Asks the running bot for its archive on `stream`: the archive, whole.
+pub async fn ask(stream: UnixStream) -> anyhow::Result<Vec<u8>> {
+    let (read, mut write) = stream.into_split();
+    write.write_all(format!("{ASK}\n").as_bytes()).await.context("cannot ask the bot")?;
+    let mut read = BufReader::new(read);
+    let mut answer = String::new();
+    read.read_line(&mut answer).await.context("the bot did not answer")?;
+    let answer = answer.trim_end();
+    if let Some(error) = answer.strip_prefix("erreur: ") {
+        bail!("the bot could not make the backup: {error}");
+    }
+    let length: usize = answer
+        .strip_prefix("ok ")
+        .and_then(|length| length.parse().ok())
+        .with_context(|| format!("the bot's answer makes no sense: {answer:?}"))?;
+    let mut plain = Vec::with_capacity(length);
+    read.read_to_end(&mut plain).await.context("the bot stopped sending the backup")?;
+    if plain.len() != length {
+        bail!(
+            "the bot stopped sending the backup ({} of {length} bytes): nothing was written",
+            plain.len()
+        );
+    }
+    Ok(plain)
+}
