@@ -244,13 +244,19 @@ async fn backup(config: &Config, out: &Path) -> ExitCode {
     match entraide::backup::save(config, out).await {
         Ok(saved) => {
             let manifest = &saved.manifest;
+            let made_by = match saved.held {
+                Some(held) => format!(
+                    "made by the running bot (its decisions held {:.1} s)",
+                    held.as_secs_f64()
+                ),
+                None => "made from the stopped bot's files".to_owned(),
+            };
             let said = writeln!(
                 std::io::stdout(),
-                "{}: {} bytes, {}, made by the {} bot: {} requests ({} open), device {}",
+                "{}: {} bytes, {}, {made_by}: {} requests ({} open), device {}",
                 out.display(),
                 saved.size,
                 if saved.sealed { "sealed with the store passphrase" } else { "NOT sealed" },
-                if saved.live { "running" } else { "stopped" },
                 manifest.requests,
                 manifest.open_requests,
                 manifest.device_id,

@@ -281,7 +281,7 @@ async fn test_a_backup_of_the_running_bot_restores_elsewhere_with_the_same_devic
     let said = String::from_utf8_lossy(&made.stdout).into_owned();
     let logged = String::from_utf8_lossy(&made.stderr).into_owned();
     ensure!(made.status.success(), "{said}{logged}");
-    ensure!(said.contains("stopped bot") && said.contains("1 requests (1 open)"), "{said}");
+    ensure!(said.contains("stopped bot's files") && said.contains("1 requests (1 open)"), "{said}");
     let after = (listing(&config.data_dir)?, listing(&config.data_dir.join("store"))?);
     ensure!(before == after, "the data directory untouched: {before:?} then {after:?}");
     let elsewhere = tempfile::tempdir()?;

@@ -1,5 +1,6 @@
 //! The running bot's socket, on which `entraide sauvegarder` asks for the archive: the
-//! bot answers `ok <length>` and the archive, or `erreur: ` and why not.
+//! bot answers `ok <length> <milliseconds it held its decisions>` and the archive, or
+//! `erreur: ` and why not.
 
 use std::{
     fs,
@@ -85,9 +86,10 @@ async fn answer(stream: UnixStream, bot: &Arc<Bot>, jobs: &Jobs) {
         Err(error) => Err(error.into()),
     };
     let sent = match made {
-        Ok(plain) => {
+        Ok((plain, held)) => {
             info!(bytes = plain.len(), "backup made");
-            match write.write_all(format!("ok {}\n", plain.len()).as_bytes()).await {
+            let line = format!("ok {} {}\n", plain.len(), held.as_millis());
+            match write.write_all(line.as_bytes()).await {
                 Ok(()) => write.write_all(&plain).await,
                 Err(error) => Err(error),
             }
@@ -103,28 +105,37 @@ async fn answer(stream: UnixStream, bot: &Arc<Bot>, jobs: &Jobs) {
 }
 
 /// The archive, of copies made while the worker, the effects and the spare rooms'
-/// keeper are held: no write to the store meanwhile.
-async fn held_archive(bot: &Arc<Bot>, jobs: &Jobs, now: DateTime<Utc>) -> anyhow::Result<Vec<u8>> {
+/// keeper are held (no write to the store meanwhile), and how long they were.
+async fn held_archive(
+    bot: &Arc<Bot>,
+    jobs: &Jobs,
+    now: DateTime<Utc>,
+) -> anyhow::Result<(Vec<u8>, Duration)> {
+    let started = Instant::now();
     let (held, holding) = oneshot::channel();
     let (release, released) = oneshot::channel();
     jobs.send(Job::Hold { held, release: released }).map_err(|_| anyhow!("the bot is stopping"))?;
     holding.await.map_err(|_| anyhow!("the bot is stopping"))?;
     // Effects under way finish first; the next ones wait.
     let writes = bot.writes.write().await;
-    let started = Instant::now();
     let (store, data_dir) = (bot.store.clone(), bot.config.data_dir.clone());
     let copied = tokio::task::spawn_blocking(move || super::copy(&store, &data_dir, now)).await;
     drop(writes);
     // The worker goes on (it would too if this were dropped) while the copies are
     // archived.
     let _ = release.send(());
-    info!(held_ms = started.elapsed().as_millis(), "the store copied for a backup");
+    let held = started.elapsed();
+    info!(held_ms = held.as_millis(), "the store copied for a backup");
     let copies = copied.context("the backup stopped")??;
-    tokio::task::spawn_blocking(move || copies.archive()).await.context("the backup stopped")?
+    let plain = tokio::task::spawn_blocking(move || copies.archive())
+        .await
+        .context("the backup stopped")??;
+    Ok((plain, held))
 }
 
-/// Asks the running bot for its archive on `stream`: the archive, whole.
-pub async fn ask(stream: UnixStream) -> anyhow::Result<Vec<u8>> {
+/// Asks the running bot for its archive on `stream`: the archive, whole, and how long the
+/// bot held its decisions to copy its store.
+pub async fn ask(stream: UnixStream) -> anyhow::Result<(Vec<u8>, Duration)> {
     let (read, mut write) = stream.into_split();
     write.write_all(format!("{ASK}\n").as_bytes()).await.context("cannot ask the bot")?;
     let mut read = BufReader::new(read);
@@ -134,10 +145,11 @@ pub async fn ask(stream: UnixStream) -> anyhow::Result<Vec<u8>> {
     if let Some(error) = answer.strip_prefix("erreur: ") {
         bail!("the bot could not make the backup: {error}");
     }
-    let length: usize = answer
-        .strip_prefix("ok ")
-        .and_then(|length| length.parse().ok())
-        .with_context(|| format!("the bot's answer makes no sense: {answer:?}"))?;
+    let said = || format!("the bot's answer makes no sense: {answer:?}");
+    let mut words = answer.strip_prefix("ok ").with_context(said)?.split(' ');
+    let mut number = || words.next().and_then(|word| word.parse::<u64>().ok()).with_context(said);
+    let length = usize::try_from(number()?)?;
+    let held = Duration::from_millis(number()?);
     let mut plain = Vec::with_capacity(length);
     read.read_to_end(&mut plain).await.context("the bot stopped sending the backup")?;
     if plain.len() != length {
@@ -146,5 +158,5 @@ pub async fn ask(stream: UnixStream) -> anyhow::Result<Vec<u8>> {
             plain.len()
         );
     }
-    Ok(plain)
+    Ok((plain, held))
 }

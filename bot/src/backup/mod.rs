@@ -284,8 +284,9 @@ pub struct Saved {
     pub size: u64,
     /// Whether it is sealed with the store's passphrase.
     pub sealed: bool,
-    /// Whether the running bot made it (else it was made from the files).
-    pub live: bool,
+    /// How long the running bot held its decisions to copy its store; `None` when the
+    /// archive was made from a stopped bot's files.
+    pub held: Option<std::time::Duration>,
 }
 
 /// Writes the archive of the bot configured by `config` to `out`: asked of the bot when
@@ -293,17 +294,17 @@ pub struct Saved {
 pub async fn save(config: &Config, out: &Path) -> anyhow::Result<Saved> {
     let data_dir = config.data_dir.clone();
     let socket = data_dir.join(SOCKET);
-    let (plain, live) = match UnixStream::connect(&socket).await {
+    let (plain, held) = match UnixStream::connect(&socket).await {
         Ok(stream) => {
             let asked = tokio::time::timeout(ASK_WAIT, control::ask(stream)).await;
-            let plain = asked.map_err(|_| {
+            let (plain, held) = asked.map_err(|_| {
                 anyhow!(
                     "the bot did not answer within {} minutes: it answers once it has synced \
                      with its homeserver (is the homeserver reachable?)",
                     ASK_WAIT.as_secs() / 60
                 )
             })??;
-            (plain, true)
+            (plain, Some(held))
         }
         Err(error) if error.kind() == ErrorKind::PermissionDenied => bail!(
             "cannot reach the running bot on {}: permission denied (run this as root or as \
@@ -314,7 +315,7 @@ pub async fn save(config: &Config, out: &Path) -> anyhow::Result<Saved> {
             let copied =
                 tokio::task::spawn_blocking(move || copy_stopped(&data_dir, Utc::now())?.archive())
                     .await;
-            (copied.context("the backup stopped")??, false)
+            (copied.context("the backup stopped")??, None)
         }
     };
     let manifest = check(&plain)?;
@@ -324,7 +325,7 @@ pub async fn save(config: &Config, out: &Path) -> anyhow::Result<Saved> {
         None => plain,
     };
     write_private(out, &bytes)?;
-    Ok(Saved { manifest, size: bytes.len() as u64, sealed: passphrase.is_some(), live })
+    Ok(Saved { manifest, size: bytes.len() as u64, sealed: passphrase.is_some(), held })
 }
 
 /// Writes `bytes` to `path`, readable by its owner only, whole or not at all.

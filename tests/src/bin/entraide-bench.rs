@@ -286,8 +286,9 @@ async fn main() -> Result<()> {
     }
     if let Some(backup) = memory.as_ref().and_then(|memory| memory.backup.as_ref()) {
         println!(
-            "| backup: `entraide sauvegarder` of the running bot, {} requests, sealed | {} | | | |",
+            "| backup: `entraide sauvegarder` of the running bot, {} requests, sealed (its decisions held {}) | {} | | | |",
             backup.requests,
+            secs(backup.held),
             secs(backup.made_in),
         );
     }
@@ -605,6 +606,8 @@ async fn memory(
 /// What the backup of the memory bot's store measured.
 #[derive(Debug)]
 struct Backup {
+    /// How long the bot held its decisions to copy its store.
+    held: Duration,
     /// From asking the running bot until the sealed archive was written.
     made_in: Duration,
     /// The archive's size, in bytes.
@@ -625,7 +628,8 @@ async fn backup(config: &Config) -> Result<Backup> {
     let started = Instant::now();
     let saved = entraide::backup::save(config, &archive).await?;
     let made_in = started.elapsed();
-    anyhow::ensure!(saved.live && saved.sealed, "a sealed backup of the running bot");
+    let held = saved.held.context("a backup of the running bot")?;
+    anyhow::ensure!(saved.sealed, "a sealed backup");
     let started = Instant::now();
     let bytes = std::fs::read(&archive)?;
     let passphrase = config.store_passphrase.as_ref().map(entraide::config::Password::expose);
@@ -633,6 +637,7 @@ async fn backup(config: &Config) -> Result<Backup> {
     let restored =
         entraide::backup::restore(&bytes, passphrase, user_id, &folder.path().join("restauree"))?;
     Ok(Backup {
+        held,
         made_in,
         size: saved.size,
         data_size: dir_size(&config.data_dir)?,
