@@ -103,9 +103,8 @@ pub fn open_store(config: &Config) -> anyhow::Result<Store> {
         format!("cannot create the data directory {}", config.data_dir.display())
     })?;
     compact::recover(&config.data_dir)?;
-    backup::check_data_dir(&config.data_dir)?;
     let path = config.data_dir.join("store");
-    Store::open(&path).map_err(|error| {
+    let store = Store::open(&path).map_err(|error| {
         // sled locks the store: a second bot on the same data directory stops here.
         if format!("{error:?}").contains("acquire lock") {
             anyhow::anyhow!(
@@ -116,7 +115,10 @@ pub fn open_store(config: &Config) -> anyhow::Result<Store> {
         } else {
             anyhow::Error::new(error).context("cannot open the store")
         }
-    })
+    })?;
+    // Once the store is ours: a backup under way is another bot's, never ours to clean.
+    backup::check_data_dir(&config.data_dir)?;
+    Ok(store)
 }
 
 /// The bot's texts: the built-in ones with the commune's overrides (`messages`), checked.

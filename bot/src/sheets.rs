@@ -214,6 +214,8 @@ pub async fn from_room(
         } else {
             match bot.client.media().get_file(&file, false).await {
                 Ok(Some(bytes)) => {
+                    // Beside the worker: a backup copies the store before or after.
+                    let _writes = bot.writes.read().await;
                     import(&bot.store, &bytes, sender.as_str(), bot.now(), bot.today()).await
                 }
                 Ok(None) | Err(_) => Err(ImportError::Download),

@@ -34,6 +34,14 @@ pub enum StoreError {
     /// aimed at a database that holds data already.
     #[error("{0} already holds a database with data")]
     NotEmpty(String),
+    /// A copy's id counter could not be raised past the store's.
+    #[error("the copy's id counter gave {given}, below the store's {floor}")]
+    Counter {
+        /// The id the copy gave.
+        given: u64,
+        /// The lowest it should have given.
+        floor: u64,
+    },
     /// The store was written by a newer version of entraide.
     #[error("store schema version {found} is newer than the {supported} this entraide knows")]
     SchemaTooNew {

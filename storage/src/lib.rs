@@ -191,9 +191,14 @@ const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 /// process (a restart in place, the tests) can find it still taken. Another process
 /// holding it for longer is still an error.
 pub fn open_sled(path: &Path) -> Result<sled::Db, sled::Error> {
+    open_sled_with(&sled::Config::new().path(path))
+}
+
+/// [`open_sled`] with sled's `config` (a path and settings).
+pub(crate) fn open_sled_with(config: &sled::Config) -> Result<sled::Db, sled::Error> {
     let started = std::time::Instant::now();
     loop {
-        match sled::open(path) {
+        match config.open() {
             Err(sled::Error::Io(error))
                 if error.to_string().contains("could not acquire lock")
                     && started.elapsed() < LOCK_WAIT =>

@@ -31,6 +31,10 @@ const ASK: &str = "sauvegarde";
 /// How long the command waits for the bot: it answers once it has synced, and copies
 /// its store in seconds.
 pub const ASK_WAIT: Duration = Duration::from_secs(600);
+/// How long a backup waits for the effects under way to finish.
+const GATE_WAIT: Duration = Duration::from_secs(60);
+/// The most the command sets aside for the archive before it comes.
+const MAX_RESERVED: usize = 64 << 20;
 
 /// The running bot's socket: `entraide sauvegarder` asks it for the archive.
 #[derive(Debug)]
@@ -116,8 +120,17 @@ async fn held_archive(
     let (release, released) = oneshot::channel();
     jobs.send(Job::Hold { held, release: released }).map_err(|_| anyhow!("the bot is stopping"))?;
     holding.await.map_err(|_| anyhow!("the bot is stopping"))?;
-    // Effects under way finish first; the next ones wait.
-    let writes = bot.writes.write().await;
+    // Effects under way finish first; the next ones wait. One that the homeserver keeps
+    // waiting would keep the bot held: a backup gives up first.
+    info!("holding the bot's decisions for a backup");
+    let Ok(writes) = tokio::time::timeout(GATE_WAIT, bot.writes.write()).await else {
+        let _ = release.send(());
+        bail!(
+            "what the bot was carrying out did not finish within {} s (does the homeserver \
+             answer?): try again later",
+            GATE_WAIT.as_secs()
+        );
+    };
     let (store, data_dir) = (bot.store.clone(), bot.config.data_dir.clone());
     let copied = tokio::task::spawn_blocking(move || super::copy(&store, &data_dir, now)).await;
     drop(writes);
@@ -150,7 +163,7 @@ pub async fn ask(stream: UnixStream) -> anyhow::Result<(Vec<u8>, Duration)> {
     let mut number = || words.next().and_then(|word| word.parse::<u64>().ok()).with_context(said);
     let length = usize::try_from(number()?)?;
     let held = Duration::from_millis(number()?);
-    let mut plain = Vec::with_capacity(length);
+    let mut plain = Vec::with_capacity(length.min(MAX_RESERVED));
     read.read_to_end(&mut plain).await.context("the bot stopped sending the backup")?;
     if plain.len() != length {
         bail!(

@@ -407,14 +407,17 @@ pub fn restore(
     }
     drop(Store::open(&work.path().join("store")).context("the backup's store does not open")?);
     private(work.path())?;
+    // Kept until everything is in place: a move that fails leaves it, and the bot does
+    // not start beside it.
+    let work = work.keep();
     for name in ["matrix", "store", SESSION] {
-        let from = work.path().join(name);
+        let from = work.join(name);
         if from.exists() {
             fs::rename(&from, data_dir.join(name))
                 .with_context(|| format!("cannot move {name} into {}", data_dir.display()))?;
         }
     }
-    drop(work);
+    fs::remove_dir_all(&work).with_context(|| format!("cannot remove {}", work.display()))?;
     fs::set_permissions(data_dir, fs::Permissions::from_mode(0o700))?;
     let owner = fs::metadata(data_dir)?;
     own(data_dir, owner.uid(), owner.gid())?;

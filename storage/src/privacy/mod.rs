@@ -11,7 +11,6 @@ mod find;
 mod forget;
 
 use std::{
-    collections::HashMap,
     hash::{BuildHasher, RandomState},
     path::Path,
     sync::atomic::{AtomicU64, Ordering},
@@ -27,13 +26,9 @@ pub use self::{
 };
 use crate::{
     Store, StoreError,
-    codec::{decode, encode, u64_from},
     error::{TxResult, store_error},
     journal::{Queued, journal},
-    model::{
-        AUDIT, AuditAction, AuditEntry, EFFECTS, Effect, LOG, Outcome, RoomKind, SPARES, Spare,
-        State,
-    },
+    model::{AuditAction, AuditEntry, Effect, Outcome, RoomKind, State},
     transition::{append_audit, append_log},
 };
 
@@ -80,10 +75,10 @@ impl Store {
     /// its effects meanwhile).
     ///
     /// The journal of effects, the outcome log and the audit are keyed by sled's id
-    /// counter, which a new database starts again from zero: their entries are numbered
-    /// afresh by the copy's counter, in their order, so that what the copy adds later
-    /// comes after them and never on top of one. The spare rooms taken by a claim follow
-    /// the new number of its effect.
+    /// counter, and an effect's number also names its messages (their transaction ids)
+    /// and its private room: the copy keeps every key, and its own counter, which a new
+    /// database starts at zero, is raised past the store's, so that what the copy adds
+    /// comes after what it holds and never takes a number already given.
     pub fn compact_into(&self, path: &Path) -> Result<(), StoreError> {
         let target = crate::open_sled(path)?;
         for name in target.tree_names() {
@@ -91,36 +86,39 @@ impl Store {
                 return Err(StoreError::NotEmpty(path.display().to_string()));
             }
         }
-        let mut names = self.db.tree_names();
-        // The effects first: the spares name them by number.
-        names.sort_by_key(|name| name.as_ref() != EFFECTS.name.as_bytes());
-        let mut effects = HashMap::new();
-        for name in names {
+        for name in self.db.tree_names() {
             let from = self.db.open_tree(&name)?;
             let into = target.open_tree(&name)?;
-            let numbered = [EFFECTS.name, LOG.name, AUDIT.name]
-                .iter()
-                .any(|numbered| name.as_ref() == numbered.as_bytes());
             for item in from.iter() {
                 let (key, value) = item?;
-                if numbered {
-                    let id = target.generate_id()?;
-                    if name.as_ref() == EFFECTS.name.as_bytes() {
-                        effects.insert(u64_from(&key, EFFECTS, &key)?, id);
-                    }
-                    into.insert(id.to_be_bytes(), value)?;
-                } else if name.as_ref() == SPARES.name.as_bytes() {
-                    let mut spare: Spare = decode(&value, SPARES, &key)?;
-                    spare.taken_by = spare.taken_by.and_then(|old| effects.get(&old).copied());
-                    into.insert(key, encode(SPARES, &spare)?)?;
-                } else {
-                    into.insert(key, value)?;
-                }
+                into.insert(key, value)?;
             }
         }
         target.flush()?;
-        Ok(())
+        drop(target);
+        raise_counter(path, self.db.generate_id()?)
     }
+}
+
+/// sled's interval between two persisted values of its id counter (its default).
+const PERSIST_INTERVAL: u64 = 1_000_000;
+
+/// Makes the id counter of the (closed) database at `path` give out nothing below
+/// `floor` from now on. sled has no call for it, but reopened it resumes its counter at
+/// the last one it persisted plus twice its persist interval, and persists the next one
+/// it gives: opened once with an interval of at least half the floor, it gives out the
+/// floor or more and persists it, which every later opening starts above. The value
+/// persisted must be a multiple of the usual interval, which later openings round to.
+fn raise_counter(path: &Path, floor: u64) -> Result<(), StoreError> {
+    let interval = floor.div_ceil(2 * PERSIST_INTERVAL).max(1) * PERSIST_INTERVAL;
+    let config = sled::Config::new().path(path).idgen_persist_interval(interval);
+    let db = crate::open_sled_with(&config)?;
+    let given = db.generate_id()?;
+    db.flush()?;
+    if given < floor {
+        return Err(StoreError::Counter { given, floor });
+    }
+    Ok(())
 }
 
 /// A Matrix user id (as opposed to `bot` or a pseudonym).
