@@ -10,7 +10,10 @@ use entraide_tests::{
     Synapse, wait_until,
     world::{WAIT, World, first_line, join_private_room},
 };
-use matrix_sdk::ruma::events::room::member::MembershipState;
+use matrix_sdk::{
+    room::MessagesOptions,
+    ruma::events::{AnySyncMessageLikeEvent, AnySyncTimelineEvent, room::member::MembershipState},
+};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn test_volunteers_and_residents_of_another_homeserver() -> Result<()> {
@@ -22,6 +25,24 @@ async fn test_volunteers_and_residents_of_another_homeserver() -> Result<()> {
     let remote_volunteer = world.volunteer_on(&away, "benevole_ailleurs").await?;
     ensure!(remote_volunteer.user_id.server_name() == away.server_name(), "on the other server");
     let local_volunteer = world.volunteer("benevole_ici").await?;
+    // The welcome came with the invitation, before the join: their client fetches it back
+    // from the other server, and reads it.
+    let user = remote_volunteer.user_id.as_str();
+    let room = remote_volunteer.room(&world.volunteers_room)?;
+    wait_until("the welcome, fetched back on the other server", WAIT, || async {
+        let batch = room.messages(MessagesOptions::backward()).await.ok()?;
+        batch.chunk.iter().find_map(|event| {
+            let event = event.raw().deserialize().ok()?;
+            let AnySyncTimelineEvent::MessageLike(AnySyncMessageLikeEvent::RoomMessage(message)) =
+                event
+            else {
+                return None;
+            };
+            let body = message.as_original()?.content.body().to_owned();
+            world.texts.is_with(Lang::Fr, Key::VolunteerWelcome, &body, "user", user).then_some(())
+        })
+    })
+    .await?;
 
     // A resident of the bot's server asks: the remote volunteer sees the relay (sealed
     // for their device, on the other server) and takes it.
@@ -65,7 +86,6 @@ async fn test_volunteers_and_residents_of_another_homeserver() -> Result<()> {
 
     // The coordinator bans the remote volunteer: refused from then on, and banned from
     // the volunteers room, as their own server sees it.
-    let user = remote_volunteer.user_id.as_str();
     world
         .coordinator
         .send_text(&world.coordination_room, &format!("!bannir {user} absent aux rendez-vous"))
