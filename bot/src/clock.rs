@@ -6,6 +6,10 @@ use std::time::Duration;
 use chrono::{DateTime, TimeDelta, Utc};
 use tokio::sync::watch;
 
+/// Clocks of the bot and the homeserver may differ a little; handled ids keep the
+/// overlap from being handled twice.
+pub const CLOCK_SKEW_MS: u64 = 30_000;
+
 /// The time the bot goes by.
 #[derive(Debug)]
 pub struct Clock {

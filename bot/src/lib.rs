@@ -202,7 +202,7 @@ async fn serve(
     let rooms = matrix::setup_rooms(&client, &config, &texts, &store).await?;
     // Rooms served before join times were recorded (by an older entraide): from now on.
     for room in store.rooms_where(|_| true)? {
-        store.record_joined(&room, started_ms.saturating_sub(sync::CLOCK_SKEW_MS)).await?;
+        store.record_joined(&room, started_ms.saturating_sub(clock::CLOCK_SKEW_MS)).await?;
     }
 
     let (jobs, queue) = mpsc::unbounded_channel::<Job>();

@@ -6,21 +6,12 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use entraide_commands::{
-    Catalogue, Key, Lang, Message, Period, Place, Roles, VolunteerStatus, mask,
-};
+use entraide_commands::{Catalogue, Key, Lang, Message, Place, Roles, VolunteerStatus, mask};
 use entraide_storage::{Request, RoomKind, Store, StoreError};
 use matrix_sdk::ruma::{EventId, OwnedUserId, RoomId, UserId};
 use tracing::error;
 
-use crate::{
-    charter::Charter,
-    clock::Clock,
-    config::Config,
-    effects::Outbox,
-    matrix::BotRooms,
-    report::{self, Report},
-};
+use crate::{charter::Charter, clock::Clock, config::Config, effects::Outbox, matrix::BotRooms};
 
 /// What a command decides from: plain values, no Matrix client.
 #[derive(Debug)]
@@ -78,7 +69,7 @@ impl Scheme {
     pub fn serves_since(&self, room: &RoomId) -> u64 {
         match self.store.joined_at(room.as_str()) {
             Ok(Some(at)) => at,
-            _ => self.started_ms.saturating_sub(crate::sync::CLOCK_SKEW_MS),
+            _ => self.started_ms.saturating_sub(crate::clock::CLOCK_SKEW_MS),
         }
     }
 
@@ -95,21 +86,6 @@ impl Scheme {
     /// Today in the community's time zone.
     pub fn today(&self) -> NaiveDate {
         self.now().with_timezone(&self.config.timezone).date_naive()
-    }
-
-    /// The figures of `period` as the store holds them now, to show in `lang`; `None`
-    /// when the period's first day does not exist in the commune's time zone.
-    pub fn report(&self, lang: Lang, period: Period) -> Result<Option<Report<'_>>, StoreError> {
-        let coordination = self.rooms.coordination.as_str();
-        let figures = report::figures(&self.store, &self.config, coordination, period, self.now())?;
-        Ok(figures.map(|figures| Report {
-            texts: &self.texts,
-            lang,
-            community: &self.config.community,
-            period,
-            tz: self.config.timezone,
-            figures,
-        }))
     }
 
     /// The names of the neighbourhoods whose rooms the bot serves, sorted, each once.

@@ -40,9 +40,6 @@ use crate::{
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
 /// How long the homeserver may hold a sync open when nothing happens.
 const LONG_POLL: Duration = Duration::from_secs(30);
-/// Clocks of the bot and the homeserver may differ a little; handled ids keep the
-/// overlap from being handled twice.
-pub const CLOCK_SKEW_MS: u64 = 30_000;
 /// At most this many pages of history are fetched for one room after a limited sync.
 const MAX_PAGES: usize = 50;
 
@@ -188,7 +185,9 @@ impl Syncer {
     /// (less the clock skew), never before the bot joined the room.
     fn since(&self, room_id: &RoomId) -> u64 {
         let joined = self.store.joined_at(room_id.as_str()).ok().flatten();
-        self.synced_at.saturating_sub(CLOCK_SKEW_MS).max(joined.unwrap_or(self.started_ms))
+        self.synced_at
+            .saturating_sub(crate::clock::CLOCK_SKEW_MS)
+            .max(joined.unwrap_or(self.started_ms))
     }
 
     /// The jobs of the history a limited sync left out, oldest first.

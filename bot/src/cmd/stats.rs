@@ -16,7 +16,7 @@ pub async fn apply(scheme: &Scheme, ctx: &Ctx, span: Span) -> Result<(), Failure
         _ => ctx.lang,
     };
     let report = match span.resolve(scheme.today()) {
-        Some(period) => scheme.report(lang, period)?,
+        Some(period) => crate::report::Report::of(scheme, lang, period)?,
         None => None,
     };
     match report {

@@ -1,4 +1,6 @@
 //! The configuration's tests: defaults, the example file, and what each bad value says.
+use std::time::Duration;
+
 use super::*;
 
 const MINIMAL: &str = r#"

@@ -27,7 +27,7 @@ pub async fn send_report(
     let Some(room) = matrix::joined(&bot.client, room) else { return Ok(()) };
     // Reading every request and drawing take a moment: off the runtime's turn.
     let drawn = tokio::task::block_in_place(|| -> anyhow::Result<_> {
-        let Some(report) = bot.report(lang, period)? else { return Ok(None) };
+        let Some(report) = crate::report::Report::of(bot, lang, period)? else { return Ok(None) };
         let png = report.png()?;
         let follows = bot.texts.render(lang, Key::ReportFollows, &[]);
         Ok(Some((

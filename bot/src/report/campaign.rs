@@ -6,8 +6,12 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use entraide_commands::{Catalogue, Key, Lang, Message};
 use entraide_storage::{CallOutcome, Campaign, CheckIn};
+use plotters::{coord::Shift, prelude::*};
 
-use super::chart::{self, ChartError};
+use super::{
+    board,
+    chart::{self, COLOURS, ChartError, Drawn, FAMILY},
+};
 use crate::config::Config;
 
 /// The board of `campaign` as it stands at `at` (see [`crate::campaign::board`]), as a
@@ -21,7 +25,7 @@ pub fn board_png(
 ) -> Result<Vec<u8>, ChartError> {
     let board = crate::campaign::board(at, lang, campaign, checks);
     let lines: Vec<&str> = board.plain.lines().collect();
-    chart::board_png(&lines, &crate::campaign::tally(checks))
+    board::board_png(&lines, &crate::campaign::tally(checks))
 }
 
 /// A round's figures: people on the lists, and how long after the round began each
@@ -74,7 +78,7 @@ impl CampaignReport<'_> {
 
     /// The chart as a PNG image.
     pub fn png(&self) -> Result<Vec<u8>, ChartError> {
-        chart::rounds_png(self)
+        rounds_png(self)
     }
 
     /// The table: one row per round.
@@ -225,4 +229,73 @@ fn first_reached(check: &CheckIn, round: u32) -> Option<DateTime<Utc>> {
             a.round == round && matches!(a.outcome, CallOutcome::Reached | CallOutcome::NeedsHelp)
         })
         .map(|a| a.at)
+}
+
+/// A campaign's chart as a PNG image: for each round, the people reached over the hours
+/// since it began.
+fn rounds_png(report: &CampaignReport<'_>) -> Result<Vec<u8>, ChartError> {
+    chart::encode(chart::SIZE, |area| draw_rounds(report, area).map_err(|error| error.to_string()))
+}
+
+/// People reached over the hours of each round: a step up each time someone is, one
+/// line per round, and the people on the lists as the line to reach.
+fn draw_rounds<DB: DrawingBackend>(
+    report: &CampaignReport<'_>,
+    area: &DrawingArea<DB, Shift>,
+) -> Drawn<DB> {
+    area.fill(&WHITE)?;
+    let hours = |after: &TimeDelta| after.num_seconds() as f64 / 3600.0;
+    let people = report.rounds.iter().map(|round| round.people).max().unwrap_or(0);
+    let people = u32::try_from(people).unwrap_or(u32::MAX);
+    let longest = report
+        .rounds
+        .iter()
+        .filter_map(|round| round.reached_after.last())
+        .map(hours)
+        .fold(1.0, f64::max)
+        .ceil();
+    let number = report.campaign.number.to_string();
+    let title =
+        report.text(Key::ChartCampaignTitle, &[("name", &report.name), ("number", &number)]);
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, (FAMILY, 30))
+        .margin(24)
+        .x_label_area_size(90)
+        .y_label_area_size(80)
+        .build_cartesian_2d(0.0..longest, 0..people.max(1) * 11 / 10 + 1)?;
+    chart
+        .configure_mesh()
+        .x_desc(report.text(Key::ChartHours, &[]))
+        .y_desc(report.text(Key::ChartReached, &[]))
+        .label_style((FAMILY, 22))
+        .axis_desc_style((FAMILY, 24))
+        .draw()?;
+    let on_lists = report.text(Key::ChartOnLists, &[("people", &people.to_string())]);
+    chart
+        .draw_series(std::iter::once(PathElement::new(
+            vec![(0.0, people), (longest, people)],
+            BLACK.stroke_width(2),
+        )))?
+        .label(on_lists)
+        .legend(|(x, y)| PathElement::new([(x, y), (x + 24, y)], BLACK.stroke_width(2)));
+    for (index, round) in report.rounds.iter().enumerate() {
+        let colour = COLOURS[index % COLOURS.len()];
+        let mut points = vec![(0.0, 0)];
+        for (count, after) in (0u32..).zip(&round.reached_after) {
+            points.push((hours(after), count));
+            points.push((hours(after), count + 1));
+        }
+        let label = report.text(Key::ChartRound, &[("round", &round.round.to_string())]);
+        chart
+            .draw_series(std::iter::once(PathElement::new(points, colour.stroke_width(4))))?
+            .label(label)
+            .legend(move |(x, y)| Rectangle::new([(x, y - 8), (x + 24, y + 8)], colour.filled()));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .label_font((FAMILY, 22))
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .draw()
 }

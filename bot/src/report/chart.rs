@@ -15,7 +15,7 @@ use plotters::{
     },
 };
 
-use super::{Report, WAIT_KEYS, Week, campaign::CampaignReport};
+use super::{Report, WAIT_KEYS, Week};
 use entraide_storage::SMALL;
 
 /// The chart's size in pixels: portrait, for a phone and for a printed page.
@@ -26,11 +26,11 @@ pub const SIZE: (u32, u32) = (1200, 1500);
 const FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
 
 /// The family name the font is registered under.
-const FAMILY: &str = "sans-serif";
+pub(super) const FAMILY: &str = "sans-serif";
 
 /// One colour per category, in [`Category::ALL`]'s order (Okabe and Ito's palette, which
 /// colour-blind readers tell apart).
-const COLOURS: [RGBColor; Category::ALL.len()] = [
+pub(super) const COLOURS: [RGBColor; Category::ALL.len()] = [
     RGBColor(0xE6, 0x9F, 0x00),
     RGBColor(0x56, 0xB4, 0xE9),
     RGBColor(0x00, 0x9E, 0x73),
@@ -63,123 +63,8 @@ pub(super) fn png(report: &Report<'_>) -> Result<Vec<u8>, ChartError> {
     encode(SIZE, |area| draw(report, area).map_err(|error| error.to_string()))
 }
 
-/// A campaign's chart as a PNG image: for each round, the people reached over the hours
-/// since it began.
-pub(super) fn rounds_png(report: &CampaignReport<'_>) -> Result<Vec<u8>, ChartError> {
-    encode(SIZE, |area| draw_rounds(report, area).map_err(|error| error.to_string()))
-}
-
-/// A campaign's board as a PNG image, for a crisis meeting's screen or wall: its lines as
-/// the message says them (`lines`, plain text), with a bar of the check-ins by status
-/// (`tally`, in the counts line's order) under the title.
-pub(super) fn board_png(lines: &[&str], tally: &[usize; 6]) -> Result<Vec<u8>, ChartError> {
-    let lines: Vec<String> = lines.iter().map(|line| drawable(line)).collect();
-    let wrapped: usize = lines.iter().skip(2).map(|line| wrap(line).len()).sum();
-    let height = BOARD_TOP + u32::try_from(wrapped).unwrap_or(100).min(100) * BOARD_LINE + 40;
-    encode((SIZE.0, height), |area| {
-        draw_board(&lines, tally, area).map_err(|error| error.to_string())
-    })
-}
-
-/// Where the board's lines after the bar begin, and each one's height, in pixels.
-const BOARD_TOP: u32 = 300;
-const BOARD_LINE: u32 = 42;
-/// Characters a line of the board holds before it wraps.
-const BOARD_WRAP: usize = 78;
-/// The statuses' colours on the board's bar, in the counts line's order: reached, not
-/// yet called, no answer, needs help, visit, alerts.
-const STATUS_COLOURS: [RGBColor; 6] = [
-    RGBColor(0x00, 0x9E, 0x73),
-    RGBColor(0xBB, 0xBB, 0xBB),
-    RGBColor(0xE6, 0x9F, 0x00),
-    RGBColor(0x00, 0x72, 0xB2),
-    RGBColor(0xCC, 0x79, 0xA7),
-    RGBColor(0xD5, 0x5E, 0x00),
-];
-
-/// `line` without what the embedded font has no glyph for (emoji, their selectors).
-fn drawable(line: &str) -> String {
-    let kept: String = line
-        .chars()
-        .filter(|c| !matches!(*c as u32, 0x2600..=0x27BF | 0xFE00..=0xFE0F | 0x1F000..))
-        .collect();
-    kept.trim().to_owned()
-}
-
-/// `line` cut at spaces into pieces of at most [`BOARD_WRAP`] characters.
-fn wrap(line: &str) -> Vec<String> {
-    let mut pieces = vec![String::new()];
-    for word in line.split(' ') {
-        let last = pieces.last().map_or(0, |piece| piece.chars().count());
-        if last > 0 && last + 1 + word.chars().count() > BOARD_WRAP {
-            pieces.push(String::new());
-        }
-        if let Some(piece) = pieces.last_mut() {
-            if !piece.is_empty() {
-                piece.push(' ');
-            }
-            piece.push_str(word);
-        }
-    }
-    pieces
-}
-
-fn draw_board<DB: DrawingBackend>(
-    lines: &[String],
-    tally: &[usize; 6],
-    area: &DrawingArea<DB, Shift>,
-) -> Drawn<DB> {
-    area.fill(&WHITE)?;
-    let (width, _) = area.dim_in_pixel();
-    let left = 40i32;
-    let right = i32::try_from(width).unwrap_or(1200) - 40;
-    let text = |size: u32| TextStyle::from((FAMILY, size).into_font()).color(&BLACK);
-    if let Some(title) = lines.first() {
-        area.draw(&Text::new(title.clone(), (left, 30), text(32)))?;
-    }
-    // The bar: each status's share of the people on the lists.
-    let total: usize = tally.iter().sum();
-    let (top, bottom) = (100, 170);
-    let span = f64::from(right - left);
-    let mut x = left;
-    let mut done = 0usize;
-    for (count, colour) in tally.iter().zip(STATUS_COLOURS) {
-        done += count;
-        let end = if total == 0 { left } else { left + (span * done as f64 / total as f64) as i32 };
-        if end > x {
-            area.draw(&Rectangle::new([(x, top), (end, bottom)], colour.filled()))?;
-        }
-        x = end;
-    }
-    area.draw(&Rectangle::new([(left, top), (right, bottom)], BLACK.stroke_width(2)))?;
-    // The counts line under it, each count after its colour.
-    if let Some(counts) = lines.get(1) {
-        let parts: Vec<&str> = counts.split(" · ").collect();
-        if parts.len() == STATUS_COLOURS.len() {
-            let per_row = 3;
-            for (index, (part, colour)) in parts.iter().zip(STATUS_COLOURS).enumerate() {
-                let column = i32::try_from(index % per_row).unwrap_or(0);
-                let row = i32::try_from(index / per_row).unwrap_or(0);
-                let (x, y) = (left + column * (right - left) / 3, 195 + row * 44);
-                area.draw(&Rectangle::new([(x, y), (x + 26, y + 26)], colour.filled()))?;
-                area.draw(&Text::new(part.to_string(), (x + 36, y), text(24)))?;
-            }
-        } else {
-            area.draw(&Text::new(counts.clone(), (left, 195), text(24)))?;
-        }
-    }
-    let mut y = i32::try_from(BOARD_TOP).unwrap_or(300);
-    for line in lines.iter().skip(2) {
-        for piece in wrap(line) {
-            area.draw(&Text::new(piece, (left, y), text(26)))?;
-            y += i32::try_from(BOARD_LINE).unwrap_or(42);
-        }
-    }
-    Ok(())
-}
-
 /// What `draw` draws on a page of `size`, as a PNG image.
-fn encode(
+pub(super) fn encode(
     size: (u32, u32),
     draw: impl FnOnce(&DrawingArea<BitMapBackend<'_>, Shift>) -> Result<(), String>,
 ) -> Result<Vec<u8>, ChartError> {
@@ -220,7 +105,7 @@ fn font() -> Result<(), ChartError> {
     if loaded { Ok(()) } else { Err(ChartError::Font) }
 }
 
-type Drawn<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+pub(super) type Drawn<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
 
 /// Both charts on `area`: the weeks above, the waits below.
 fn draw<DB: DrawingBackend>(report: &Report<'_>, area: &DrawingArea<DB, Shift>) -> Drawn<DB> {
@@ -399,69 +284,6 @@ fn draw_waits<DB: DrawingBackend>(report: &Report<'_>, area: &DrawingArea<DB, Sh
     Ok(())
 }
 
-/// People reached over the hours of each round: a step up each time someone is, one
-/// line per round, and the people on the lists as the line to reach.
-fn draw_rounds<DB: DrawingBackend>(
-    report: &CampaignReport<'_>,
-    area: &DrawingArea<DB, Shift>,
-) -> Drawn<DB> {
-    area.fill(&WHITE)?;
-    let hours = |after: &chrono::TimeDelta| after.num_seconds() as f64 / 3600.0;
-    let people = report.rounds.iter().map(|round| round.people).max().unwrap_or(0);
-    let people = u32::try_from(people).unwrap_or(u32::MAX);
-    let longest = report
-        .rounds
-        .iter()
-        .filter_map(|round| round.reached_after.last())
-        .map(hours)
-        .fold(1.0, f64::max)
-        .ceil();
-    let number = report.campaign.number.to_string();
-    let title =
-        report.text(Key::ChartCampaignTitle, &[("name", &report.name), ("number", &number)]);
-    let mut chart = ChartBuilder::on(area)
-        .caption(title, (FAMILY, 30))
-        .margin(24)
-        .x_label_area_size(90)
-        .y_label_area_size(80)
-        .build_cartesian_2d(0.0..longest, 0..people.max(1) * 11 / 10 + 1)?;
-    chart
-        .configure_mesh()
-        .x_desc(report.text(Key::ChartHours, &[]))
-        .y_desc(report.text(Key::ChartReached, &[]))
-        .label_style((FAMILY, 22))
-        .axis_desc_style((FAMILY, 24))
-        .draw()?;
-    let on_lists = report.text(Key::ChartOnLists, &[("people", &people.to_string())]);
-    chart
-        .draw_series(std::iter::once(PathElement::new(
-            vec![(0.0, people), (longest, people)],
-            BLACK.stroke_width(2),
-        )))?
-        .label(on_lists)
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 24, y)], BLACK.stroke_width(2)));
-    for (index, round) in report.rounds.iter().enumerate() {
-        let colour = COLOURS[index % COLOURS.len()];
-        let mut points = vec![(0.0, 0)];
-        for (count, after) in (0u32..).zip(&round.reached_after) {
-            points.push((hours(after), count));
-            points.push((hours(after), count + 1));
-        }
-        let label = report.text(Key::ChartRound, &[("round", &round.round.to_string())]);
-        chart
-            .draw_series(std::iter::once(PathElement::new(points, colour.stroke_width(4))))?
-            .label(label)
-            .legend(move |(x, y)| Rectangle::new([(x, y - 8), (x + 24, y + 8)], colour.filled()));
-    }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .label_font((FAMILY, 22))
-        .background_style(WHITE.mix(0.9))
-        .border_style(BLACK)
-        .draw()
-}
-
 /// `count` bars side by side (plotters' segmented range holds its end as a segment).
 fn segments(count: usize) -> SegmentedCoord<RangedCoordusize> {
     (0..count.saturating_sub(1)).into_segmented()
@@ -472,29 +294,5 @@ fn short_day(report: &Report<'_>, week: &Week) -> String {
     match report.lang {
         entraide_commands::Lang::Fr => week.monday.format("%d/%m").to_string(),
         entraide_commands::Lang::En => week.monday.format("%m-%d").to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_board_s_lines_are_drawn_without_emoji_and_wrapped_at_spaces() {
-        assert_eq!(drawable("📋 Campagne canicule (n°1)"), "Campagne canicule (n°1)");
-        assert_eq!(drawable("⚠️ Centre : 2/15"), "Centre : 2/15");
-        let long = "n°1, ".repeat(40);
-        let pieces = wrap(long.trim());
-        assert!(pieces.len() > 1, "{pieces:?}");
-        assert!(pieces.iter().all(|piece| piece.chars().count() <= BOARD_WRAP), "{pieces:?}");
-        assert_eq!(pieces.join(" "), long.trim());
-    }
-
-    #[test]
-    fn a_board_with_nobody_called_yet_is_drawn() -> Result<(), ChartError> {
-        let lines = ["📋 Campagne (n°1)", "a : 0 · b : 0 · c : 0 · d : 0 · e : 0 · f : 0", "x"];
-        let png = board_png(&lines, &[0; 6])?;
-        assert!(png.starts_with(b"\x89PNG"));
-        Ok(())
     }
 }

@@ -7,10 +7,13 @@
 //!
 //! - `summary`: the notice's lines (chat and Markdown).
 //! - `table`: the CSV.
-//! - `chart`: the two charts, on any plotters backend.
+//! - `chart`: the two charts, on any plotters backend, and what every image shares (the
+//!   page, the font, the colours, PNG encoding).
 //! - [`offline`]: `entraide rapport`, the files written to a folder.
-//! - [`campaign`]: a check-in campaign's report (its notice, chart and table).
+//! - [`campaign`]: a check-in campaign's report (its notice, chart of rounds and table).
+//! - `board`: a campaign's board as an image.
 
+mod board;
 pub mod campaign;
 mod chart;
 pub mod offline;
@@ -25,7 +28,7 @@ use entraide_commands::{AgeBand, Catalogue, Category, Gender, Key, Lang, Message
 use entraide_storage::{FigureQuery, Figures, SMALL, Store, StoreError};
 
 pub use self::chart::{ChartError, SIZE};
-use crate::config::Config;
+use crate::{config::Config, scheme::Scheme};
 
 /// The figures of a period, with what is needed to show them.
 #[derive(Debug)]
@@ -60,6 +63,27 @@ const WAIT_BOUNDS: [i64; 4] = [60, 4 * 60, 24 * 60, 3 * 24 * 60];
 /// The labels of the wait buckets, in order.
 const WAIT_KEYS: [Key; 5] =
     [Key::WaitUnder1h, Key::Wait1To4h, Key::Wait4To24h, Key::Wait1To3d, Key::WaitOver3d];
+
+impl<'a> Report<'a> {
+    /// The figures of `period` as `scheme`'s store holds them now, to show in `lang`;
+    /// `None` when the period's first day does not exist in the commune's time zone.
+    pub fn of(
+        scheme: &'a Scheme,
+        lang: Lang,
+        period: Period,
+    ) -> Result<Option<Report<'a>>, StoreError> {
+        let coordination = scheme.rooms.coordination.as_str();
+        let figures = figures(&scheme.store, &scheme.config, coordination, period, scheme.now())?;
+        Ok(figures.map(|figures| Report {
+            texts: &scheme.texts,
+            lang,
+            community: &scheme.config.community,
+            period,
+            tz: scheme.config.timezone,
+            figures,
+        }))
+    }
+}
 
 impl Report<'_> {
     /// The requests of each week the period touches, Monday to Sunday in the commune's

@@ -1,0 +1,179 @@
+//! Restoring an archive into an empty data directory, and the check a bot makes of its
+//! data directory before it starts (not beside a restore cut short).
+
+use std::{
+    borrow::Cow,
+    fs,
+    os::unix::fs::{MetadataExt as _, PermissionsExt as _},
+    path::Path,
+};
+
+use anyhow::{Context as _, bail, ensure};
+use entraide_storage::Store;
+
+use super::{COPYING, FORMAT, Manifest, RESTORING, SESSION, check, expected, is_sealed, unseal};
+
+/// Restores the archive `bytes` of the account `user_id` into `data_dir`, which must be
+/// empty or absent, and returns its description. A sealed archive needs the passphrase
+/// it was sealed with; with a passphrase, only a sealed archive is taken. The files
+/// belong to the data directory's owner.
+pub fn restore(
+    bytes: &[u8],
+    passphrase: Option<&str>,
+    user_id: &str,
+    data_dir: &Path,
+) -> anyhow::Result<Manifest> {
+    if let Ok(mut entries) = fs::read_dir(data_dir)
+        && entries.next().is_some()
+    {
+        bail!(
+            "the data directory {} is not empty: a restore never replaces a store (a live \
+             one?). Restore into an empty or new data directory",
+            data_dir.display()
+        );
+    }
+    let plain = match (is_sealed(bytes), passphrase) {
+        (true, Some(passphrase)) => Cow::Owned(unseal(bytes, passphrase)?),
+        (true, None) => bail!(
+            "this backup is sealed: the configuration needs the store passphrase of the bot \
+             it comes from (store_passphrase_file or store_passphrase_env)"
+        ),
+        (false, Some(_)) => bail!(
+            "this backup is not sealed, yet the configuration has a store passphrase, which \
+             seals every backup of this bot: is it the file that was saved?"
+        ),
+        (false, None) => Cow::Borrowed(bytes),
+    };
+    let manifest = check(&plain)?;
+    ensure!(
+        manifest.format <= FORMAT,
+        "this backup comes from a newer entraide ({}): restore it with that version",
+        manifest.entraide
+    );
+    ensure!(
+        manifest.user_id == user_id,
+        "this backup is of the bot {}, the configuration's is {user_id}",
+        manifest.user_id
+    );
+    fs::create_dir_all(data_dir).with_context(|| format!("cannot make {}", data_dir.display()))?;
+    // Unpacked in the data directory itself (it may be a volume's mount point), then moved
+    // into place, the session last: a restore cut short leaves its working folder, beside
+    // which the bot does not start.
+    let work = tempfile::Builder::new()
+        .prefix(RESTORING)
+        .tempdir_in(data_dir)
+        .with_context(|| format!("cannot write in {}", data_dir.display()))?;
+    let mut archive = tar::Archive::new(&plain[..]);
+    for entry in archive.entries().context("the backup is damaged")? {
+        let mut entry = entry.context("the backup is damaged")?;
+        let path = entry.path()?.into_owned();
+        let kind = entry.header().entry_type();
+        ensure!(expected(&path) && (kind.is_file() || kind.is_dir()), "unexpected entry");
+        entry
+            .unpack_in(work.path())
+            .with_context(|| format!("cannot restore {}", path.display()))?;
+    }
+    drop(Store::open(&work.path().join("store")).context("the backup's store does not open")?);
+    private(work.path())?;
+    // Kept until everything is in place: a move that fails leaves it, and the bot does
+    // not start beside it.
+    let work = work.keep();
+    for name in ["matrix", "store", SESSION] {
+        let from = work.join(name);
+        if from.exists() {
+            fs::rename(&from, data_dir.join(name))
+                .with_context(|| format!("cannot move {name} into {}", data_dir.display()))?;
+        }
+    }
+    fs::remove_dir_all(&work).with_context(|| format!("cannot remove {}", work.display()))?;
+    fs::set_permissions(data_dir, fs::Permissions::from_mode(0o700))?;
+    let owner = fs::metadata(data_dir)?;
+    own(data_dir, owner.uid(), owner.gid())?;
+    Ok(manifest)
+}
+
+/// Whether a bot may start on `data_dir`: not beside a restore cut short. A running
+/// bot's backup cut short leaves a copy of the store there, removed now.
+pub fn check_data_dir(data_dir: &Path) -> anyhow::Result<()> {
+    let Ok(entries) = fs::read_dir(data_dir) else { return Ok(()) };
+    for entry in entries {
+        let entry = entry?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(RESTORING) {
+            bail!(
+                "a restore into {} was cut short: empty the data directory and restore again",
+                data_dir.display()
+            );
+        }
+        if name.starts_with(COPYING) {
+            fs::remove_dir_all(entry.path())
+                .with_context(|| format!("cannot remove {}", entry.path().display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Makes `dir` and everything under it readable by its owner only (links not followed).
+fn private(dir: &Path) -> anyhow::Result<()> {
+    fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
+            private(&entry.path())?;
+        } else if kind.is_file() {
+            fs::set_permissions(entry.path(), fs::Permissions::from_mode(0o600))?;
+        }
+    }
+    Ok(())
+}
+
+/// Gives everything under `dir` to `uid` and `gid` (a restore run by root into the bot's
+/// directory); a no-op for a restore by the owner.
+fn own(dir: &Path, uid: u32, gid: u32) -> anyhow::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let meta = entry.metadata()?;
+        if meta.uid() != uid || meta.gid() != gid {
+            std::os::unix::fs::lchown(entry.path(), Some(uid), Some(gid))
+                .with_context(|| format!("cannot give {} to the bot", entry.path().display()))?;
+        }
+        if entry.file_type()?.is_dir() {
+            own(&entry.path(), uid, gid)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_restore_refuses_a_data_directory_in_use() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        fs::write(dir.path().join("something"), b"x")?;
+        let error = restore(b"", None, "@entraide:x", dir.path()).err().context("refused")?;
+        assert!(format!("{error}").contains("not empty"), "{error}");
+        Ok(())
+    }
+
+    #[test]
+    fn a_link_in_an_archive_is_refused() -> anyhow::Result<()> {
+        let mut tar = tar::Builder::new(Vec::new());
+        let mut header = tar::Header::new_gnu();
+        header.set_entry_type(tar::EntryType::Symlink);
+        header.set_size(0);
+        header.set_cksum();
+        tar.append_link(&mut header, "store/db", "/etc/shadow")?;
+        let plain = tar.into_inner()?;
+        let error = check(&plain).err().context("refused")?;
+        assert!(format!("{error}").contains("unexpected entry"), "{error}");
+        let dir = tempfile::tempdir()?;
+        let target = dir.path().join("restauree");
+        assert!(restore(&plain, None, "@entraide:x", &target).is_err());
+        assert!(!target.join("store").exists(), "nothing restored");
+        Ok(())
+    }
+}
