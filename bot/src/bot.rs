@@ -9,8 +9,8 @@ use tokio::sync::Notify;
 
 use crate::{
     echo::Echoes,
-    effects::Urgency,
     matrix::{self, RoomTurns},
+    outbox::Urgency,
     pace::Pace,
     scheme::Scheme,
 };

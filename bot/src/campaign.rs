@@ -12,7 +12,7 @@ use entraide_storage::{
     Action, Assigned, Campaign, CheckIn, CheckStatus, Effect, Lane, Registration, Shape, Target,
 };
 
-use crate::{effects::plan, scheme::Scheme};
+use crate::{plan, scheme::Scheme};
 
 /// Entries a list message holds at most (a Matrix event stays well under its size limit).
 const PER_MESSAGE: usize = 40;

@@ -17,7 +17,7 @@ use matrix_sdk::{
 };
 use tracing::warn;
 
-use crate::{bot::Bot, effects::plan, matrix, scheme::Scheme};
+use crate::{bot::Bot, matrix, plan, scheme::Scheme};
 
 /// Of the coordination room's `members` (joined or invited), those who are neither a
 /// coordinator nor the bot, in a stable order.

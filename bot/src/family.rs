@@ -9,7 +9,7 @@ use entraide_storage::{Action, Effect, Enrolment, Lane, RoomKind, Shape, Target}
 use matrix_sdk::ruma::{EventId, RoomId, UserId};
 use tracing::{error, info};
 
-use crate::{bot::Bot, effects::plan};
+use crate::{bot::Bot, plan};
 
 /// How much of what they wrote is passed on.
 const PASSED_ON_CHARS: usize = 1_000;

@@ -9,7 +9,7 @@ use matrix_sdk::{
 };
 use tracing::{error, info, warn};
 
-use crate::{bot::Bot, effects::plan};
+use crate::{bot::Bot, plan};
 
 /// Joins (and welcomes) or declines an invitation.
 pub async fn accept_or_decline(

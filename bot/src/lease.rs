@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 use tracing::{info, warn};
 
-use crate::effects::retry::persist;
+use crate::retry::persist;
 
 /// The account data event type of the lease.
 const LEASE: &str = "org.entraide.lease";

@@ -59,10 +59,13 @@ mod invite;
 mod job;
 mod lease;
 mod matrix;
+mod outbox;
 mod pace;
+mod plan;
 mod powers;
 pub mod register;
 pub mod report;
+mod retry;
 mod scheme;
 mod session;
 pub mod sheets;
@@ -81,8 +84,9 @@ use tracing::{error, info, warn};
 
 use crate::{
     bot::Bot,
-    effects::{Outbox, run},
+    effects::run,
     job::{Inbox, Job},
+    outbox::Outbox,
     scheme::Scheme,
     sync::Syncer,
 };

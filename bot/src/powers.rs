@@ -16,7 +16,7 @@ use matrix_sdk::{
 };
 use tracing::warn;
 
-use crate::{bot::Bot, effects::plan, scheme::Scheme};
+use crate::{bot::Bot, plan, scheme::Scheme};
 
 /// A power the bot may need in a room.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

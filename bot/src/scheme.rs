@@ -11,7 +11,7 @@ use entraide_storage::{Request, RoomKind, Store, StoreError};
 use matrix_sdk::ruma::{EventId, OwnedUserId, RoomId, UserId};
 use tracing::error;
 
-use crate::{charter::Charter, clock::Clock, config::Config, effects::Outbox, matrix::BotRooms};
+use crate::{charter::Charter, clock::Clock, config::Config, matrix::BotRooms, outbox::Outbox};
 
 /// What a command decides from: plain values, no Matrix client.
 #[derive(Debug)]

@@ -29,7 +29,7 @@ use matrix_sdk::ruma::{
 };
 use tracing::{info, warn};
 
-use crate::{bot::Bot, effects::plan};
+use crate::{bot::Bot, plan};
 
 /// How many refused rows a report names one by one.
 const REFUSALS_SHOWN: usize = 20;

@@ -10,7 +10,7 @@ use std::{sync::Arc, time::Duration};
 use tokio::sync::oneshot;
 use tracing::{info, warn};
 
-use crate::{bot::Bot, effects::retry::persist, matrix};
+use crate::{bot::Bot, matrix, retry::persist};
 
 /// How long to wait before trying again after a spare room could not be made for good
 /// (transient failures are retried by [`persist`] itself).

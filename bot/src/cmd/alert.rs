@@ -14,7 +14,7 @@ use entraide_storage::{NewEntry, REVIEW_EVERY, Registration, Shape, TransitionEr
 use tracing::info;
 
 use super::{Ctx, registry};
-use crate::{effects::plan, failure::Failure, scheme::Scheme};
+use crate::{failure::Failure, plan, scheme::Scheme};
 
 /// Does what the resident asks.
 pub async fn apply(scheme: &Scheme, ctx: &Ctx, ask: &AlertAsk) -> Result<(), Failure> {

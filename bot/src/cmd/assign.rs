@@ -9,7 +9,7 @@ use matrix_sdk::ruma::UserId;
 use tracing::info;
 
 use super::{Ctx, journal::announce_entry};
-use crate::{effects::plan, failure::Failure, scheme::Scheme, vitals};
+use crate::{failure::Failure, plan, scheme::Scheme, vitals};
 
 /// Gives request `number` to `user`, who must be a vetted volunteer.
 pub async fn apply(scheme: &Scheme, ctx: &Ctx, number: u64, user: &UserId) -> Result<(), Failure> {

@@ -7,7 +7,7 @@ use entraide_storage::{Action, Effect, Lane, Shape, Signature, Target};
 use tracing::{error, info};
 
 use super::Ctx;
-use crate::{effects::plan, failure::Failure, scheme::Scheme};
+use crate::{failure::Failure, plan, scheme::Scheme};
 
 /// Sends the charter and how to accept it: as the answer in a direct chat, else in the
 /// person's direct chat (opened if need be), the answer saying where it went.

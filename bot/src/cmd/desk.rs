@@ -15,8 +15,8 @@ use crate::{
     charter::Charter,
     clock::Clock,
     config::Config,
-    effects::{Item, Outbox},
     matrix::{BotRooms, ReplyTo},
+    outbox::{Item, Outbox},
     scheme::Scheme,
 };
 

@@ -9,8 +9,8 @@ use tracing::{error, info};
 
 use super::Ctx;
 use crate::{
-    effects::plan,
     failure::{self, Failure},
+    plan,
     scheme::Scheme,
 };
 

@@ -21,7 +21,7 @@ use matrix_sdk::ruma::UserId;
 use tracing::info;
 
 use super::{Ctx, journal::announcement};
-use crate::{effects::plan, failure::Failure, scheme::Scheme};
+use crate::{failure::Failure, plan, scheme::Scheme};
 
 /// Who asked for the erasure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

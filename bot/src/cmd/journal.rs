@@ -7,7 +7,7 @@ use entraide_storage::{AuditAction, AuditEntry, Effect, Shape};
 use matrix_sdk::ruma::UserId;
 
 use super::Ctx;
-use crate::{effects::plan, failure::Failure, scheme::Scheme};
+use crate::{failure::Failure, plan, scheme::Scheme};
 
 /// How many of the latest entries the journal shows.
 const SHOWN: usize = 50;

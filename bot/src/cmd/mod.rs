@@ -68,7 +68,7 @@ use entraide_commands::{Command, Key, Lang, Message, Place, Roles, rules};
 use entraide_storage::{Action, Effect, Lane, Request, Root, Shape, Target};
 use matrix_sdk::ruma::{EventId, OwnedEventId, OwnedRoomId, RoomId, UserId};
 
-use crate::{bot::Bot, effects::plan, failure::Failure, matrix::ReplyTo, scheme::Scheme};
+use crate::{bot::Bot, failure::Failure, matrix::ReplyTo, plan, scheme::Scheme};
 
 /// How long after a command its answer says that it comes late.
 const LATE_MS: u64 = 5 * 60 * 1000;

@@ -8,7 +8,7 @@ use entraide_storage::{NewRequest, Request, RoomKind};
 use tracing::info;
 
 use super::Ctx;
-use crate::{effects::plan, failure::Failure, scheme::Scheme};
+use crate::{failure::Failure, plan, scheme::Scheme};
 
 /// Records the offer with its posts to make, and tells the volunteer where it goes.
 pub async fn apply(scheme: &Scheme, ctx: &Ctx, text: String) -> Result<(), Failure> {

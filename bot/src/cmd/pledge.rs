@@ -6,7 +6,7 @@ use entraide_storage::{Person, Shape, TransitionError};
 use tracing::info;
 
 use super::{Ctx, caller};
-use crate::{effects::plan, failure::Failure, scheme::Scheme};
+use crate::{failure::Failure, plan, scheme::Scheme};
 
 /// Records the sender's acceptance of the clause as it reads now.
 pub async fn apply(scheme: &Scheme, ctx: &Ctx) -> Result<(), Failure> {

@@ -6,7 +6,7 @@ use tracing::info;
 use super::{Ctx, which_request};
 use entraide_storage::{Lane, Request};
 
-use crate::{effects::plan, failure::Failure, scheme::Scheme};
+use crate::{failure::Failure, plan, scheme::Scheme};
 
 /// Gives back request `number`, or the private room's request, or the only one the
 /// author holds.
@@ -47,8 +47,8 @@ mod tests {
     use super::apply;
     use crate::{
         cmd::desk::{Desk, Result, VOLUNTEERS},
-        effects::plan,
         failure::Failure,
+        plan,
     };
 
     const MARIE: &str = "@marie:x";

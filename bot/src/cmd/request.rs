@@ -10,8 +10,8 @@ use tracing::info;
 use super::Ctx;
 use crate::{
     config::Limits,
-    effects::plan,
     failure::{Failure, Limit},
+    plan,
     scheme::Scheme,
 };
 

@@ -13,7 +13,7 @@ use entraide_storage::{
 use matrix_sdk::ruma::UserId;
 
 use super::Ctx;
-use crate::{effects::plan, failure::Failure, scheme::Scheme};
+use crate::{failure::Failure, plan, scheme::Scheme};
 
 /// A coordinator's decision: the status `user` gets, and why.
 #[derive(Debug, Clone, Copy)]

@@ -9,8 +9,8 @@ use entraide_storage::{Lane, Request, Root, Shape};
 
 use super::Ctx;
 use crate::{
-    effects::plan,
     failure::{self, Failure},
+    plan,
     scheme::Scheme,
     vitals,
 };

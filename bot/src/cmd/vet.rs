@@ -13,7 +13,7 @@ use super::{
     journal::announcement,
     status::{Decision, Owed, decide, moderate_only, moderation_lane},
 };
-use crate::{effects::plan, failure::Failure, scheme::Scheme};
+use crate::{failure::Failure, plan, scheme::Scheme};
 
 /// Marks `user` vetted, lifts a ban in the volunteers room, and invites them there. Someone
 /// who never accepted the charter is vetted only `without_charter`, which the audit keeps.

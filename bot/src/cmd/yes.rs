@@ -7,7 +7,7 @@ use entraide_storage::{Lane, Request, RoomKind, State};
 use tracing::info;
 
 use super::{Ctx, request::within_limits};
-use crate::{effects::plan, failure::Failure, scheme::Scheme, vitals};
+use crate::{failure::Failure, plan, scheme::Scheme, vitals};
 
 /// Takes up offer `number` for the command's author.
 pub async fn apply(scheme: &Scheme, ctx: &Ctx, number: u64) -> Result<(), Failure> {

@@ -14,17 +14,18 @@ use matrix_sdk::{
 use tracing::{debug, error, info, warn};
 
 use super::{
-    Item, board,
+    board,
     claim::{intro, private_room},
     moderate::{Decision, moderate},
-    plan, register, relay_id, report,
-    retry::persist,
-    rights,
+    register, relay_id, report, rights,
     send::{direct_chat, notice, send},
 };
 use crate::{
     bot::Bot,
     matrix::{self, Shape},
+    outbox::Item,
+    plan,
+    retry::persist,
     vitals,
 };
 

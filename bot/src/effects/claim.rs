@@ -12,10 +12,11 @@ use matrix_sdk::{
 };
 use tracing::{info, warn};
 
-use super::{retry::persist, send::send};
+use super::send::send;
 use crate::{
     bot::Bot,
     matrix::{self, Claim, Shape},
+    retry::persist,
 };
 
 /// How long after a claim a room asked for just before a crash may take to show up in a

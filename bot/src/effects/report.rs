@@ -10,10 +10,11 @@ use matrix_sdk::{
 };
 use tracing::info;
 
-use super::{retry::persist, send::send};
+use super::send::send;
 use crate::{
     bot::Bot,
     matrix::{self, Shape},
+    retry::persist,
 };
 
 /// Posts the report of `period` in `room`, read from the store now.

@@ -12,13 +12,11 @@ use matrix_sdk::{
 use serde::Deserialize;
 use tracing::info;
 
-use super::{
-    retry::persist,
-    send::{direct_chat, send},
-};
+use super::send::{direct_chat, send};
 use crate::{
     bot::Bot,
     matrix::{self, Shape},
+    retry::persist,
 };
 
 /// At most this many pages of history are read when taking the bot's messages down from

@@ -10,7 +10,8 @@ use matrix_sdk::{
 };
 use tracing::{info, warn};
 
-use super::{relay_id, retry::persist};
+use super::relay_id;
+use crate::retry::persist;
 use crate::{
     bot::Bot,
     coordination,

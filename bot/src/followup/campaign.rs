@@ -11,7 +11,7 @@ use entraide_commands::Key;
 use entraide_storage::{Campaign, CheckIn, Registration, Shape, TransitionError};
 use tracing::{error, info};
 
-use crate::{bot::Bot, campaign, effects::plan};
+use crate::{bot::Bot, campaign, plan};
 
 /// How often, at most, the pinned board is edited: each edit is a message, and under
 /// the homeserver's rate limits each one delays the next person's relay.

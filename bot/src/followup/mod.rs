@@ -25,7 +25,7 @@ use tokio::sync::{mpsc::UnboundedSender, oneshot};
 use tracing::{error, info, warn};
 
 pub use self::due::due;
-use crate::{bot::Bot, effects::plan, job::Job};
+use crate::{bot::Bot, job::Job, plan};
 
 /// How often the watcher looks, at most; it also looks when the clock moves.
 const LOOK_EVERY: Duration = Duration::from_secs(30);

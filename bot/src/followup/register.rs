@@ -12,7 +12,7 @@ use entraide_commands::Key;
 use entraide_storage::{Enrolment, REVIEW_EVERY, Registration, Shape, TransitionError};
 use tracing::{error, info};
 
-use crate::{bot::Bot, effects::plan};
+use crate::{bot::Bot, plan};
 
 /// How long before the acknowledgement is due the coordinators are reminded.
 pub const REMIND_BEFORE: TimeDelta = TimeDelta::days(2);

@@ -15,7 +15,7 @@ use entraide_commands::{Key, Reading, Repeat, When};
 use entraide_storage::{Action, Effect, Lane, NewRequest, Request, Shape, Target, TransitionError};
 use tracing::{error, info};
 
-use crate::{bot::Bot, effects::plan};
+use crate::{bot::Bot, plan};
 
 /// At most this many occurrences are skipped at once (days missed while the bot was down).
 const MAX_SKIPPED: usize = 1_000;
