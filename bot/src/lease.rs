@@ -221,12 +221,10 @@ async fn write(client: &Client, holder: &Holder) -> anyhow::Result<()> {
     .context("cannot write this account's lease")
 }
 
-/// The machine's name: `/etc/hostname`, else `HOSTNAME`, else "?".
+/// The machine's name, as the kernel has it (`uname`: it needs no file, so it is there
+/// under systemd's `ProcSubset=pid` too), else `HOSTNAME`, else "?".
 fn host_name() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .or_else(|_| std::fs::read_to_string("/etc/hostname"))
-        .ok()
-        .map(|name| name.trim().to_owned())
+    Some(rustix::system::uname().nodename().to_string_lossy().trim().to_owned())
         .filter(|name| !name.is_empty())
         .or_else(|| std::env::var("HOSTNAME").ok())
         .unwrap_or_else(|| "?".to_owned())
@@ -243,6 +241,15 @@ mod tests {
             token: "t".to_owned(),
             renewed_ms,
         }
+    }
+
+    #[test]
+    fn the_machine_s_name_is_the_kernel_s() {
+        // What /proc shows where it may be read (a unit with ProcSubset=pid may not).
+        if let Ok(name) = std::fs::read_to_string("/proc/sys/kernel/hostname") {
+            assert_eq!(host_name(), name.trim());
+        }
+        assert_ne!(host_name(), "?");
     }
 
     #[test]

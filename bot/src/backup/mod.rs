@@ -229,8 +229,9 @@ pub fn copy_stopped(data_dir: &Path, now: DateTime<Utc>) -> anyhow::Result<Copie
     Ok(Copies { work, manifest, session, matrix: matrix_copies })
 }
 
-/// Copies the regular files and folders under `from` to `to`.
-fn copy_files(from: &Path, to: &Path) -> anyhow::Result<()> {
+/// Copies the regular files and folders under `from` to `to` (links and anything else are
+/// left out).
+pub(crate) fn copy_files(from: &Path, to: &Path) -> anyhow::Result<()> {
     fs::create_dir_all(to)?;
     for entry in fs::read_dir(from).with_context(|| format!("cannot read {}", from.display()))? {
         let entry = entry?;

@@ -138,8 +138,8 @@ async fn stay(scheme: &Scheme, ctx: &Ctx) -> Result<(), Failure> {
 
 #[cfg(test)]
 mod tests {
-    use entraide_commands::{AlertAsk, register::AskedBy};
-    use entraide_storage::{Enrolment, Way};
+    use entraide_commands::{AlertAsk, CommandKind, Lang, register::AskedBy};
+    use entraide_storage::{Enrolment, Target, Way};
 
     use super::apply;
     use crate::cmd::desk::{DIRECT, Desk, Result};
@@ -192,6 +192,28 @@ mod tests {
         assert!(said[0].contains("1 inscription(s) maintenue(s)"), "{said:?}");
         let entry = desk.scheme.store.entry(1)?.ok_or("entry 1")?;
         assert!(entry.confirmed_at > entry.asked_at && entry.review_asked.is_none(), "{entry:?}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_sign_up_that_cannot_be_read_enters_nothing_and_shows_the_usage() -> Result<()> {
+        let mut desk = Desk::new().await?;
+        let ctx = desk.ctx(DIRECT, MARIE)?;
+        // A name and an age, but neither a phone nor an address to reach her by.
+        let ask = AlertAsk::SignUp("Jeanne Roux, 82 ans".to_owned());
+        apply(&desk.scheme, &ctx, &ask).await?;
+        assert!(desk.scheme.store.register()?.is_empty(), "nothing entered");
+        assert!(desk.scheme.store.audit()?.is_empty(), "nothing on record");
+        let owed = desk.owed();
+        assert_eq!(owed.len(), 1, "the answer only, nothing to the coordinators: {owed:?}");
+        assert!(
+            crate::cmd::desk::is_notice_to(&owed[0], &Target::Id { id: DIRECT.to_owned() }),
+            "answered where asked: {owed:?}"
+        );
+        let said = Desk::said(&owed);
+        let usage = desk.scheme.texts.usage(Lang::Fr, CommandKind::Alert).plain;
+        assert!(said[0].contains("Rien n'est inscrit"), "says why: {said:?}");
+        assert!(said[0].contains(&usage), "with the usage: {said:?}");
         Ok(())
     }
 }

@@ -116,11 +116,19 @@ pub async fn apply(bot: &Scheme, ctx: &Ctx, number: u64, said: CallSaid) -> Resu
 
 #[cfg(test)]
 mod tests {
-    use entraide_commands::{CallSaid, CampaignAsk, CampaignKind, register::read_entry};
-    use entraide_storage::{Action, CheckStatus, NewEntry, Target, Way};
+    use entraide_commands::{
+        CallSaid, CampaignAsk, CampaignKind,
+        register::{Contact, read_entry},
+    };
+    use entraide_storage::{Action, CheckStatus, Effect, Lane, NewEntry, Target, Way};
 
     use super::apply;
-    use crate::cmd::desk::{AGENT, COORDINATION, DIRECT, Desk, Result};
+    use crate::cmd::desk::{AGENT, COORDINATION, DIRECT, Desk, Result, is_notice_to};
+
+    /// Mme Lefèvre's daughter, on Matrix, whom Mme Lefèvre agreed be told.
+    const CLAIRE: &str = "@claire:x";
+    /// M. Roux's son, on Matrix, whom M. Roux did not agree be told.
+    const PIERRE: &str = "@pierre:x";
 
     /// A desk with two entries on the register and a heat-wave campaign the agent calls.
     async fn running() -> Result<Desk> {
@@ -142,6 +150,43 @@ mod tests {
         .await?;
         desk.owed();
         Ok(desk)
+    }
+
+    /// A desk with two entries whose emergency contacts are on Matrix: n°1, Mme Lefèvre,
+    /// agreed that her daughter Claire be told; n°2, M. Roux, did not agree for his son
+    /// Pierre. A heat-wave campaign the agent calls is running.
+    async fn families() -> Result<Desk> {
+        let mut desk = Desk::new().await?;
+        for (text, contact, consent) in [
+            ("Mme Lefèvre, 87 ans, 12 rue des Lilas, 05 56 12 34 56", ("sa fille", CLAIRE), true),
+            ("M. Roux, 90 ans, 3 place du Marché, 05 56 00 00 00", ("son fils", PIERRE), false),
+        ] {
+            let mut particulars = read_entry(text, desk.scheme.today())?;
+            let (name, account) = contact;
+            particulars.contact = Some(Contact {
+                name: name.to_owned(),
+                phone: Some("06 11 22 33 44".to_owned()),
+                matrix: Some(account.to_owned()),
+            });
+            particulars.family_told = consent;
+            let new = NewEntry { particulars, way: Way::Coordinator, entered_by: AGENT.to_owned() };
+            desk.scheme.store.enrol(new, None, desk.scheme.now(), |_| Vec::new()).await?;
+        }
+        let ctx = desk.ctx(COORDINATION, AGENT)?;
+        crate::cmd::campaign::apply(
+            &desk.scheme,
+            &ctx,
+            CampaignAsk::Start(CampaignKind::Heatwave, entraide_commands::Scope::default()),
+        )
+        .await?;
+        desk.owed();
+        Ok(desk)
+    }
+
+    /// Whether `effect` goes to `user`'s direct chat, by its target or its lane.
+    fn to_direct_chat_of(effect: &Effect, user: &str) -> bool {
+        is_notice_to(effect, &Target::Direct { user: user.to_owned() })
+            || effect.lane == Lane::Direct(user.to_owned())
     }
 
     #[tokio::test]
@@ -208,6 +253,93 @@ mod tests {
         );
         let request = desk.scheme.store.request(1)?.ok_or("request 1")?;
         assert!(request.text.contains("courses pour demain"), "{}", request.text);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn the_family_is_told_the_person_was_reached_only_with_their_consent() -> Result<()> {
+        let mut desk = families().await?;
+        apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, 1, CallSaid::Reached).await?;
+        let owed = desk.owed();
+        let told: Vec<&Effect> =
+            owed.iter().filter(|effect| to_direct_chat_of(effect, CLAIRE)).collect();
+        let [told] = told.as_slice() else {
+            return Err(format!("one notice to Claire's direct chat: {owed:?}").into());
+        };
+        assert!(
+            is_notice_to(told, &Target::Direct { user: CLAIRE.to_owned() }),
+            "a notice to Claire: {told:?}"
+        );
+        assert_eq!(told.lane, Lane::Direct(CLAIRE.to_owned()), "in her direct chat's lane");
+        let said = Desk::said(std::slice::from_ref(*told));
+        assert!(
+            said[0].contains("Nouvelles de Mme Lefèvre") && said[0].contains("tout va bien"),
+            "the news names the person: {said:?}"
+        );
+        assert!(
+            owed.iter().all(|effect| !to_direct_chat_of(effect, PIERRE)),
+            "nothing to the other family: {owed:?}"
+        );
+
+        apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, 2, CallSaid::Reached).await?;
+        let owed = desk.owed();
+        assert!(
+            Desk::said(&owed)[0].contains("joint·e, tout va bien"),
+            "the caller is answered: {owed:?}"
+        );
+        let direct = owed.iter().filter(|effect| {
+            matches!(
+                (&effect.action, &effect.lane),
+                (Action::Notice { to: Target::Direct { .. }, .. }, _) | (_, Lane::Direct(_))
+            )
+        });
+        assert_eq!(direct.count(), 0, "M. Roux did not agree: no direct chat is told: {owed:?}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_need_is_the_coordinators_to_follow_not_news_for_the_family() -> Result<()> {
+        let mut desk = families().await?;
+        let said = CallSaid::NeedsHelp("médicaments à la pharmacie".to_owned());
+        apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, 1, said).await?;
+        let owed = desk.owed();
+        assert!(
+            owed.iter().all(|effect| !to_direct_chat_of(effect, CLAIRE)),
+            "neither « all well » nor « not reached » would be true: {owed:?}"
+        );
+        let alerted = owed.iter().any(|effect| {
+            matches!(&effect.action, Action::Notice { to: Target::Confidential { .. }, .. })
+        });
+        assert!(alerted, "the coordinators are alerted: {owed:?}");
+        assert_eq!(
+            desk.scheme.store.checkin(1, 1)?.ok_or("check-in")?.status,
+            CheckStatus::NeedsHelp,
+            "the need is recorded"
+        );
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn the_family_hears_only_once_the_last_try_failed() -> Result<()> {
+        let mut desk = families().await?;
+        for _ in 0..2 {
+            apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, 1, CallSaid::NoAnswer).await?;
+            let owed = desk.owed();
+            assert!(
+                owed.iter().all(|effect| !to_direct_chat_of(effect, CLAIRE)),
+                "one call unanswered is no news yet: {owed:?}"
+            );
+        }
+        apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, 1, CallSaid::NoAnswer).await?;
+        let owed = desk.owed();
+        let told: Vec<Effect> =
+            owed.iter().filter(|effect| to_direct_chat_of(effect, CLAIRE)).cloned().collect();
+        let said = Desk::said(&told);
+        assert_eq!(said.len(), 1, "one notice to Claire: {owed:?}");
+        assert!(
+            said[0].contains("Nouvelles de Mme Lefèvre") && said[0].contains("pas de réponse"),
+            "{said:?}"
+        );
         Ok(())
     }
 }

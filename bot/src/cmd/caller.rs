@@ -89,7 +89,7 @@ fn list(scheme: &Scheme, ctx: &Ctx) -> Result<Message, Failure> {
 
 #[cfg(test)]
 mod tests {
-    use entraide_storage::{Action, Target};
+    use entraide_storage::{Action, AuditAction, Target};
     use matrix_sdk::ruma::owned_user_id;
 
     use super::apply;
@@ -116,6 +116,52 @@ mod tests {
         apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, Some(&zoe), true).await?;
         assert!(Desk::said(&desk.owed())[0].contains("n'est plus appelant"));
         assert!(desk.scheme.store.callers()?.is_empty());
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn taking_off_someone_who_is_no_caller_says_so_and_changes_nothing() -> Result<()> {
+        let mut desk = Desk::new().await?;
+        let zoe = owned_user_id!("@zoe:x");
+        apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, Some(&zoe), false).await?;
+        desk.owed();
+        let callers = desk.scheme.store.callers()?;
+        let audited = desk.scheme.store.audit()?.len();
+        let paul = owned_user_id!("@paul:x");
+        apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, Some(&paul), true).await?;
+        let owed = desk.owed();
+        assert_eq!(owed.len(), 1, "the answer only: {owed:?}");
+        assert_eq!(
+            Desk::said(&owed),
+            ["@paul:x n'est pas appelant·e."],
+            "the answer says he is no caller"
+        );
+        assert_eq!(desk.scheme.store.callers()?, callers, "the callers are as they were");
+        assert_eq!(desk.scheme.store.audit()?.len(), audited, "nothing new on record");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn naming_a_caller_twice_is_on_record_once() -> Result<()> {
+        let mut desk = Desk::new().await?;
+        let zoe = owned_user_id!("@zoe:x");
+        for _ in 0..2 {
+            apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, Some(&zoe), false).await?;
+        }
+        assert!(
+            Desk::said(&desk.owed()).iter().any(|said| said.contains("déjà appelant·e")),
+            "the second time says so"
+        );
+        let audit = desk.scheme.store.audit()?;
+        let lines: Vec<(AuditAction, &str, Option<&str>)> = audit
+            .iter()
+            .map(|entry| (entry.action, entry.actor.as_str(), entry.target.as_deref()))
+            .collect();
+        assert_eq!(
+            lines,
+            [(AuditAction::NameCaller, AGENT, Some("@zoe:x"))],
+            "one line: the agent named Zoé"
+        );
         Ok(())
     }
 }

@@ -197,10 +197,11 @@ fn files(ctx: &Ctx, campaign: u64) -> Effect {
 #[cfg(test)]
 mod tests {
     use entraide_commands::{CampaignAsk, CampaignKind, Lang, Scope, register::read_entry};
-    use entraide_storage::{Action, NewEntry, Target, Way};
+    use entraide_storage::{Action, Lane, NewEntry, Target, Way};
+    use matrix_sdk::ruma::owned_user_id;
 
     use super::apply;
-    use crate::cmd::desk::{AGENT, COORDINATION, Desk, Result};
+    use crate::cmd::desk::{AGENT, COORDINATION, DIRECT, Desk, Result, is_notice_to};
     use crate::report::campaign::campaign_report;
 
     #[tokio::test]
@@ -305,6 +306,52 @@ mod tests {
         let ask = CampaignAsk::Start(CampaignKind::Routine, nobody);
         apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, ask).await?;
         assert!(Desk::said(&desk.owed())[0].contains("Aucune inscription active ne correspond"));
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn the_lists_go_to_the_sworn_callers_not_to_the_coordinator() -> Result<()> {
+        let mut desk = Desk::new().await?;
+        for caller in [owned_user_id!("@luc:x"), owned_user_id!("@zoe:x")] {
+            let ctx = desk.ctx(COORDINATION, AGENT)?;
+            crate::cmd::caller::apply(&desk.scheme, &ctx, Some(&caller), false).await?;
+            crate::cmd::pledge::apply(&desk.scheme, &desk.ctx(DIRECT, caller.as_str())?).await?;
+        }
+        for n in 1..=3 {
+            let text = format!("Personne {n}, 80 ans, {n} rue Haute, 05 56 00 00 0{n}");
+            let particulars = read_entry(&text, desk.scheme.today())?;
+            let new = NewEntry { particulars, way: Way::Coordinator, entered_by: AGENT.to_owned() };
+            desk.scheme.store.enrol(new, None, desk.scheme.now(), |_| Vec::new()).await?;
+        }
+        desk.owed();
+        let start = CampaignAsk::Start(CampaignKind::Heatwave, Scope::default());
+        apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, start).await?;
+        let owed = desk.owed();
+        let said = Desk::said(&owed);
+        assert!(
+            said[0].contains("3 personne(s)") && said[0].contains("entre 2 appelant·e(s)"),
+            "{said:?}"
+        );
+        assert!(!said[0].contains("vous gardez toutes les listes"), "callers there are: {said:?}");
+        for caller in ["@luc:x", "@zoe:x"] {
+            let to = Target::Direct { user: caller.to_owned() };
+            let lists: Vec<_> = owed.iter().filter(|effect| is_notice_to(effect, &to)).collect();
+            assert_eq!(lists.len(), 1, "one list for {caller}: {owed:?}");
+            assert!(
+                lists.iter().all(|list| list.lane == Lane::Direct(caller.to_owned())),
+                "in {caller}'s direct chat: {lists:?}"
+            );
+        }
+        let agent = Target::Direct { user: AGENT.to_owned() };
+        assert!(
+            !owed.iter().any(|effect| is_notice_to(effect, &agent)),
+            "no list for the coordinator: {owed:?}"
+        );
+        let checks = desk.scheme.store.checkins(1)?;
+        let of = |caller: &str| checks.iter().filter(|check| check.caller == caller).count();
+        let mut split = [of("@luc:x"), of("@zoe:x")];
+        split.sort_unstable();
+        assert_eq!(split, [1, 2], "three calls split between the two: {checks:?}");
         Ok(())
     }
 }

@@ -169,6 +169,7 @@ mod tests {
     use super::apply;
     use crate::{
         cmd::desk::{AGENT, COORDINATION, DIRECT, Desk, Result, TILLEULS, VOLUNTEERS},
+        config::Limits,
         failure::{Failure, Limit},
     };
 
@@ -302,6 +303,28 @@ mod tests {
         apply(&desk.scheme, &ctx, ASK.to_owned(), false).await?;
         assert_eq!(desk.scheme.store.request(2)?, None);
         assert!(desk.owed().is_empty());
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_day_s_requests_count_against_the_daily_limit_even_once_cancelled() -> Result<()> {
+        let limits = Limits { open_requests: 10, requests_per_day: 2 };
+        let mut desk = Desk::with(|config| config.limits = limits).await?;
+        apply(&desk.scheme, &desk.ctx(TILLEULS, MARIE)?, ASK.to_owned(), false).await?;
+        crate::cmd::cancel::apply(&desk.scheme, &desk.ctx(TILLEULS, MARIE)?, Some(1)).await?;
+        apply(&desk.scheme, &desk.ctx(TILLEULS, MARIE)?, "jardinage samedi".to_owned(), false)
+            .await?;
+        desk.owed();
+        let refused =
+            apply(&desk.scheme, &desk.ctx(TILLEULS, MARIE)?, "bricolage".to_owned(), false).await;
+        assert!(matches!(refused, Err(Failure::TooMany(Limit::Daily(2)))), "{refused:?}");
+        assert_eq!(desk.scheme.store.request(3)?, None, "nothing recorded");
+        assert!(desk.owed().is_empty(), "nothing owed");
+
+        // The coordination, posting for someone who phoned, is held to no limit.
+        let ctx = desk.ctx(COORDINATION, AGENT)?;
+        apply(&desk.scheme, &ctx, "courses pour M. Roux".to_owned(), true).await?;
+        assert!(desk.scheme.store.request(3)?.is_some(), "the coordination's request is taken");
         Ok(())
     }
 }

@@ -30,10 +30,14 @@ pub async fn apply(
 
 #[cfg(test)]
 mod tests {
-    use entraide_storage::AuditAction;
+    use entraide_commands::Lang;
+    use entraide_storage::{AuditAction, TransitionError};
 
     use super::apply;
-    use crate::cmd::desk::{AGENT, COORDINATION, Desk, Result};
+    use crate::{
+        cmd::desk::{AGENT, COORDINATION, Desk, Result},
+        failure::{self, Failure},
+    };
 
     #[tokio::test]
     async fn an_entry_goes_whole_with_only_its_number_and_reason_in_the_audit() -> Result<()> {
@@ -48,6 +52,24 @@ mod tests {
             (last.action, last.entry, last.reason.as_deref()),
             (AuditAction::Unenrol, Some(1), Some("à sa demande"))
         );
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn an_entry_the_register_has_not_is_refused_by_its_number_and_owes_nothing() -> Result<()>
+    {
+        let mut desk = Desk::new().await?;
+        desk.enrol("Mme Lefèvre, 87 ans, 05 56 12 34 56").await?;
+        let audited = desk.scheme.store.audit()?.len();
+        let refused = apply(&desk.scheme, &desk.ctx(COORDINATION, AGENT)?, 9, None).await;
+        let Err(failure @ Failure::Transition(TransitionError::NoSuchEntry(9), _)) = refused else {
+            return Err(format!("refused, no entry n°9: {refused:?}").into());
+        };
+        let said = failure::message(&desk.scheme.texts, &failure, Lang::Fr).ok_or("a message")?;
+        assert!(said.plain.contains("pas d'inscription n°9"), "{}", said.plain);
+        assert!(desk.owed().is_empty(), "nothing owed");
+        assert_eq!(desk.scheme.store.register()?.len(), 1, "the register as it was");
+        assert_eq!(desk.scheme.store.audit()?.len(), audited, "nothing new on record");
         Ok(())
     }
 }

@@ -56,7 +56,7 @@ pub async fn apply(
 #[cfg(test)]
 mod tests {
     use entraide_commands::{Lang, VolunteerStatus};
-    use entraide_storage::Membership;
+    use entraide_storage::{Action, AuditAction, Membership, State};
 
     use super::apply;
     use crate::cmd::{
@@ -88,6 +88,45 @@ mod tests {
         let (change, answer) = moderation(&desk.owed(), PAUL).ok_or("moderation")?;
         assert_eq!(change, Membership::Remove);
         assert!(answer.contains("n'est plus bénévole validé·e"));
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn what_an_unvetted_volunteer_held_is_given_back_and_the_unvetting_is_on_record()
+    -> Result<()> {
+        let mut desk = Desk::new().await?;
+        desk.volunteer(PAUL, VolunteerStatus::Vetted).await?;
+        desk.request("@marie:x", "courses demain").await?;
+        desk.claimed(1, PAUL, Some("!private-1:x")).await?;
+        let ctx = desk.ctx(COORDINATION, AGENT)?;
+        apply(&desk.scheme, &ctx, &user(PAUL)?, Some("déménage")).await?;
+        let owed = desk.owed();
+        let store = &desk.scheme.store;
+        let request = store.request(1)?.ok_or("request 1")?;
+        assert_eq!(request.state, State::Open, "request 1 is open again");
+        assert_eq!(request.private_room, None, "its private room is no longer its");
+        let relayed = owed
+            .iter()
+            .position(|effect| effect.action == Action::Relay && effect.request == 1)
+            .ok_or_else(|| format!("request 1 relayed again: {owed:?}"))?;
+        let moderated = owed
+            .iter()
+            .position(|effect| matches!(effect.action, Action::Moderate { .. }))
+            .ok_or("the change of memberships")?;
+        assert!(relayed < moderated, "given back first, then out of the rooms: {owed:?}");
+        let (change, answer) = moderation(&owed, PAUL).ok_or("moderation")?;
+        assert_eq!(change, Membership::Remove, "out of the volunteers room");
+        assert!(
+            answer.contains("n'est plus bénévole validé·e")
+                && answer.contains("de nouveau proposées : 1"),
+            "the answer says what was given back: {answer}"
+        );
+        let last = store.audit()?.pop().ok_or("audit")?;
+        assert_eq!(
+            (last.action, last.actor.as_str(), last.target.as_deref(), last.reason.as_deref()),
+            (AuditAction::Unvet, AGENT, Some(PAUL), Some("déménage")),
+            "the unvetting, by the coordinator, of Paul, on record"
+        );
         Ok(())
     }
 }

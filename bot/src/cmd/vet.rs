@@ -77,15 +77,31 @@ pub async fn apply(
 #[cfg(test)]
 mod tests {
     use entraide_commands::VolunteerStatus;
-    use entraide_storage::{Action, Membership, Target};
+    use entraide_storage::{Action, AuditAction, Membership, Signature, Target};
 
     use super::apply;
     use crate::cmd::{
-        desk::{AGENT, COORDINATION, Desk, Result, user},
+        desk::{AGENT, COORDINATION, Desk, Result, VOLUNTEERS, user},
         status::moderation_owed as moderation,
     };
 
     const PAUL: &str = "@paul:x";
+    const JEANNE: &str = "@jeanne:x";
+
+    /// Records that `volunteer` accepted today's charter.
+    async fn sign(desk: &Desk, volunteer: &str) -> Result<()> {
+        let version = desk.scheme.charter.version.clone();
+        let signature = Signature { at: desk.scheme.now(), version };
+        let sign = |person: &mut entraide_storage::Person| person.charter = Some(signature.clone());
+        desk.scheme.store.update_person(volunteer, sign).await?;
+        Ok(())
+    }
+
+    /// The actions the audit holds, oldest first.
+    fn audited(desk: &Desk) -> Result<Vec<AuditAction>> {
+        Ok(desk.scheme.store.audit()?.iter().map(|entry| entry.action).collect())
+    }
+
     #[tokio::test]
     async fn vetting_needs_the_charter_unless_the_coordinator_says_without() -> Result<()> {
         let mut desk = Desk::new().await?;
@@ -121,6 +137,68 @@ mod tests {
         let (change, answer) = moderation(&desk.owed(), PAUL).ok_or("moderation")?;
         assert_eq!(change, Membership::Welcome);
         assert!(answer.contains("déjà"), "{answer}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn vetting_without_the_charter_is_on_record_and_welcomed_once_invited() -> Result<()> {
+        let mut desk = Desk::new().await?;
+        let ctx = desk.ctx(COORDINATION, AGENT)?;
+        apply(&desk.scheme, &ctx, &user(PAUL)?, Some("rencontré le 12"), true).await?;
+        assert_eq!(desk.scheme.store.person(PAUL)?.status, VolunteerStatus::Vetted);
+        assert_eq!(
+            audited(&desk)?,
+            [AuditAction::Vet, AuditAction::Override],
+            "the vetting, then the override"
+        );
+        let overrode = desk.scheme.store.audit()?.pop().ok_or("the override line")?;
+        assert_eq!(
+            (overrode.actor.as_str(), overrode.target.as_deref(), overrode.reason.as_deref()),
+            (AGENT, Some(PAUL), Some("rencontré le 12")),
+            "who decided it, about whom, why"
+        );
+        let owed = desk.owed();
+        let moderated = owed
+            .iter()
+            .position(|effect| matches!(effect.action, Action::Moderate { .. }))
+            .ok_or_else(|| format!("the change of memberships: {owed:?}"))?;
+        let volunteers = Target::Id { id: VOLUNTEERS.to_owned() };
+        let welcomed = owed
+            .iter()
+            .position(|effect| {
+                matches!(
+                    &effect.action,
+                    Action::Notice { to, mention: Some(who), .. } if *to == volunteers && who == PAUL
+                )
+            })
+            .ok_or_else(|| format!("the welcome: {owed:?}"))?;
+        assert!(moderated < welcomed, "invited before welcomed: {owed:?}");
+        assert_eq!(owed[moderated].lane, owed[welcomed].lane, "one lane: the welcome waits");
+        let (_, answer) = moderation(&owed, PAUL).ok_or("moderation")?;
+        assert!(answer.contains("Sans avoir accepté la charte"), "the answer says so: {answer}");
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_volunteer_who_accepted_the_charter_is_vetted_with_no_override_on_record()
+    -> Result<()> {
+        let mut desk = Desk::new().await?;
+        for (volunteer, without_charter) in [(PAUL, false), (JEANNE, true)] {
+            sign(&desk, volunteer).await?;
+            let ctx = desk.ctx(COORDINATION, AGENT)?;
+            apply(&desk.scheme, &ctx, &user(volunteer)?, None, without_charter).await?;
+            assert_eq!(desk.scheme.store.person(volunteer)?.status, VolunteerStatus::Vetted);
+            let (_, answer) = moderation(&desk.owed(), volunteer).ok_or("moderation")?;
+            assert!(
+                !answer.contains("Sans avoir accepté la charte"),
+                "{volunteer} accepted it: {answer}"
+            );
+        }
+        assert_eq!(
+            audited(&desk)?,
+            [AuditAction::Vet, AuditAction::Vet],
+            "« without charter » overrides nothing for one who accepted it"
+        );
         Ok(())
     }
 }

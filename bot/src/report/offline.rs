@@ -116,23 +116,8 @@ pub fn open_copy(from: &Path) -> anyhow::Result<(tempfile::TempDir, Store)> {
         anyhow::bail!("no store in {}", from.display());
     }
     let copy = tempfile::tempdir().context("cannot make a folder for the store's copy")?;
-    copy_dir(from, &copy.path().join("store"))
+    crate::backup::copy_files(from, &copy.path().join("store"))
         .with_context(|| format!("cannot copy the store {}", from.display()))?;
     let store = Store::open(&copy.path().join("store")).context("cannot open the store's copy")?;
     Ok((copy, store))
-}
-
-/// Copies the folder `from` into a new folder `to`, recursively.
-fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), target)?;
-        }
-    }
-    Ok(())
 }
