@@ -118,7 +118,7 @@ pub async fn apply(bot: &Scheme, ctx: &Ctx, number: u64, said: CallSaid) -> Resu
 mod tests {
     use entraide_commands::{
         CallSaid, CampaignAsk, CampaignKind,
-        register::{Contact, read_entry},
+        register::{Contact, Particulars, read_entry},
     };
     use entraide_storage::{Action, CheckStatus, Effect, Lane, NewEntry, Target, Way};
 
@@ -132,31 +132,21 @@ mod tests {
 
     /// A desk with two entries on the register and a heat-wave campaign the agent calls.
     async fn running() -> Result<Desk> {
-        let mut desk = Desk::new().await?;
+        let desk = Desk::new().await?;
         for text in [
             "Mme Lefèvre, 87 ans, 12 rue des Lilas, 05 56 12 34 56, contact sa fille 06 11 22 33 44",
             "M. Roux, 90 ans, 3 place du Marché, 05 56 00 00 00",
         ] {
-            let particulars = read_entry(text, desk.scheme.today())?;
-            let new = NewEntry { particulars, way: Way::Coordinator, entered_by: AGENT.to_owned() };
-            desk.scheme.store.enrol(new, None, desk.scheme.now(), |_| Vec::new()).await?;
+            enrol(&desk, read_entry(text, desk.scheme.today())?).await?;
         }
-        let ctx = desk.ctx(COORDINATION, AGENT)?;
-        crate::cmd::campaign::apply(
-            &desk.scheme,
-            &ctx,
-            CampaignAsk::Start(CampaignKind::Heatwave, entraide_commands::Scope::default()),
-        )
-        .await?;
-        desk.owed();
-        Ok(desk)
+        campaign(desk).await
     }
 
     /// A desk with two entries whose emergency contacts are on Matrix: n°1, Mme Lefèvre,
     /// agreed that her daughter Claire be told; n°2, M. Roux, did not agree for his son
     /// Pierre. A heat-wave campaign the agent calls is running.
     async fn families() -> Result<Desk> {
-        let mut desk = Desk::new().await?;
+        let desk = Desk::new().await?;
         for (text, contact, consent) in [
             ("Mme Lefèvre, 87 ans, 12 rue des Lilas, 05 56 12 34 56", ("sa fille", CLAIRE), true),
             ("M. Roux, 90 ans, 3 place du Marché, 05 56 00 00 00", ("son fils", PIERRE), false),
@@ -169,9 +159,20 @@ mod tests {
                 matrix: Some(account.to_owned()),
             });
             particulars.family_told = consent;
-            let new = NewEntry { particulars, way: Way::Coordinator, entered_by: AGENT.to_owned() };
-            desk.scheme.store.enrol(new, None, desk.scheme.now(), |_| Vec::new()).await?;
+            enrol(&desk, particulars).await?;
         }
+        campaign(desk).await
+    }
+
+    /// Enters `particulars` on the register, as the agent.
+    async fn enrol(desk: &Desk, particulars: Particulars) -> Result<()> {
+        let new = NewEntry { particulars, way: Way::Coordinator, entered_by: AGENT.to_owned() };
+        desk.scheme.store.enrol(new, None, desk.scheme.now(), |_| Vec::new()).await?;
+        Ok(())
+    }
+
+    /// `desk` with a heat-wave campaign started by the agent, its lists sent.
+    async fn campaign(mut desk: Desk) -> Result<Desk> {
         let ctx = desk.ctx(COORDINATION, AGENT)?;
         crate::cmd::campaign::apply(
             &desk.scheme,
