@@ -66,7 +66,9 @@ pub async fn check(path: &Path, online: bool) -> Findings {
             config
         }
         Err(error) => {
-            found.bad(error.to_string());
+            for problem in error.each() {
+                found.bad(problem.to_string());
+            }
             return found;
         }
     };

@@ -5,7 +5,8 @@
 //! a value it refuses is a [`ConfigError::Syntax`] whose message shows the line and says
 //! what was expected. What no type can say (one password source, at least one coordinator,
 //! names that are not blank, an http(s) homeserver) is checked after, as
-//! [`ConfigError::Invalid`].
+//! [`ConfigError::Invalid`]; every such option is reported at once
+//! ([`ConfigError::Several`]).
 
 mod secrets;
 mod sections;
@@ -55,6 +56,37 @@ pub enum ConfigError {
         /// What was expected.
         problem: String,
     },
+    /// More than one option cannot work: each of them, one per line.
+    #[error("{}", lines(.0))]
+    Several(Vec<ConfigError>),
+}
+
+impl ConfigError {
+    /// `problems` as one error: the problem alone, or [`ConfigError::Several`].
+    fn of(mut problems: Vec<ConfigError>) -> ConfigError {
+        match problems.len() {
+            1 => problems.remove(0),
+            _ => ConfigError::Several(problems),
+        }
+    }
+
+    /// Each problem on its own (one, but for [`ConfigError::Several`]).
+    pub fn each(&self) -> Vec<&ConfigError> {
+        match self {
+            ConfigError::Several(problems) => problems.iter().collect(),
+            one => vec![one],
+        }
+    }
+}
+
+/// Adds the problem `checked` found, if any, to `problems`.
+fn note(problems: &mut Vec<ConfigError>, checked: Result<(), ConfigError>) {
+    problems.extend(checked.err());
+}
+
+/// `problems`, one per line.
+fn lines(problems: &[ConfigError]) -> String {
+    problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
 }
 
 /// A checked configuration.
@@ -228,89 +260,109 @@ impl Config {
     }
 
     /// Checks the configuration text; `path` is for messages and for relative paths.
+    /// Every option that cannot work is reported, not only the first
+    /// ([`ConfigError::Several`] when there are more than one).
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
         let file: File = toml::from_str(text).map_err(|error| ConfigError::Syntax {
             path: path.to_owned(),
             message: error.to_string(),
         })?;
         let base = path.parent().unwrap_or(Path::new("."));
+        let mut problems = Vec::new();
         let homeserver = file.homeserver.0;
         if !matches!(homeserver.scheme(), "http" | "https") {
-            return invalid(
-                "homeserver",
-                format!("expected an http:// or https:// URL, found {homeserver}"),
+            note(
+                &mut problems,
+                invalid(
+                    "homeserver",
+                    format!("expected an http:// or https:// URL, found {homeserver}"),
+                ),
             );
-        }
-        if !homeserver.username().is_empty() || homeserver.password().is_some() {
+        } else if !homeserver.username().is_empty() || homeserver.password().is_some() {
             // The URL would show in logs and in `Debug`; the password has its own options.
-            return invalid(
-                "homeserver",
-                "expected a URL without a user name or password".to_owned(),
+            note(
+                &mut problems,
+                invalid("homeserver", "expected a URL without a user name or password".to_owned()),
             );
         }
         if file.coordinators.is_empty() {
-            return invalid(
-                "coordinators",
-                "expected at least one coordinator's user id".to_owned(),
+            note(
+                &mut problems,
+                invalid("coordinators", "expected at least one coordinator's user id".to_owned()),
             );
         }
+        // Where the secrets' problems go among the others: in the file's order.
+        let secrets_at = problems.len();
         let password = match (file.password, file.password_file, file.password_env) {
-            (Some(password), None, None) => password,
-            (None, Some(file), None) => secret_file(
-                "password_file",
-                &secret_path("password_file", base, &file, credentials())?,
-            )?,
-            (None, None, Some(variable)) => secret_env("password_env", &variable)?,
-            _ => {
-                return invalid(
-                    "password",
-                    "expected exactly one of password, password_file, password_env".to_owned(),
-                );
-            }
+            (Some(password), None, None) => Ok(password),
+            (None, Some(file), None) => secret_path("password_file", base, &file, credentials())
+                .and_then(|path| secret_file("password_file", &path)),
+            (None, None, Some(variable)) => secret_env("password_env", &variable),
+            _ => invalid(
+                "password",
+                "expected exactly one of password, password_file, password_env".to_owned(),
+            ),
         };
+        let password = password.and_then(|password| match password.expose().is_empty() {
+            true => invalid("password", "the password is empty".to_owned()),
+            false => Ok(password),
+        });
         let store_passphrase = match (file.store_passphrase_file, file.store_passphrase_env) {
-            (None, None) => None,
-            (Some(file), None) => {
-                let path = secret_path("store_passphrase_file", base, &file, credentials())?;
-                Some(secret_file("store_passphrase_file", &path)?)
-            }
-            (None, Some(variable)) => Some(secret_env("store_passphrase_env", &variable)?),
-            (Some(_), Some(_)) => {
-                return invalid(
-                    "store_passphrase_file",
-                    "expected at most one of store_passphrase_file, store_passphrase_env"
-                        .to_owned(),
-                );
-            }
+            (None, None) => Ok(None),
+            (Some(file), None) => secret_path("store_passphrase_file", base, &file, credentials())
+                .and_then(|path| secret_file("store_passphrase_file", &path))
+                .map(Some),
+            (None, Some(variable)) => secret_env("store_passphrase_env", &variable).map(Some),
+            (Some(_), Some(_)) => invalid(
+                "store_passphrase_file",
+                "expected at most one of store_passphrase_file, store_passphrase_env".to_owned(),
+            ),
         };
-        if store_passphrase.as_ref().is_some_and(|p| p.expose().is_empty()) {
-            return invalid("store_passphrase_file", "the store's passphrase is empty".to_owned());
-        }
-        if password.expose().is_empty() {
-            return invalid("password", "the password is empty".to_owned());
-        }
+        let store_passphrase = store_passphrase.and_then(|passphrase| match &passphrase {
+            Some(empty) if empty.expose().is_empty() => {
+                invalid("store_passphrase_file", "the store's passphrase is empty".to_owned())
+            }
+            _ => Ok(passphrase),
+        });
         if file.community.name.trim().is_empty() {
-            return invalid("community.name", "expected the community's name".to_owned());
+            note(
+                &mut problems,
+                invalid("community.name", "expected the community's name".to_owned()),
+            );
         }
         let mut neighbourhoods = Vec::with_capacity(file.neighbourhoods.len());
         for n in file.neighbourhoods {
             if n.name.trim().is_empty() {
-                return invalid(
-                    "neighbourhoods.name",
-                    format!("the room {} needs a name", n.room.0),
+                note(
+                    &mut problems,
+                    invalid("neighbourhoods.name", format!("the room {} needs a name", n.room.0)),
                 );
             }
             let commune = n.commune.filter(|commune| !commune.trim().is_empty());
             neighbourhoods.push(Neighbourhood { room: n.room.0, name: n.name, commune });
         }
-        check_follow_up(&file.follow_up)?;
-        check_campaign(&file.campaign)?;
+        note(&mut problems, check_follow_up(&file.follow_up));
+        note(&mut problems, check_campaign(&file.campaign));
         if file.http.stale_after.is_zero() {
-            return invalid("http.stale_after", "expected a duration above zero".to_owned());
+            note(
+                &mut problems,
+                invalid("http.stale_after", "expected a duration above zero".to_owned()),
+            );
         }
         if file.limits.open_requests == 0 || file.limits.requests_per_day == 0 {
-            return invalid("limits", "each limit must allow at least one request".to_owned());
+            note(
+                &mut problems,
+                invalid("limits", "each limit must allow at least one request".to_owned()),
+            );
         }
+        let (password, store_passphrase) = match (password, store_passphrase) {
+            (Ok(password), Ok(passphrase)) if problems.is_empty() => (password, passphrase),
+            (password, passphrase) => {
+                let secrets = [password.err(), passphrase.err()];
+                problems.splice(secrets_at..secrets_at, secrets.into_iter().flatten());
+                return Err(ConfigError::of(problems));
+            }
+        };
         let contact = file.community.contact.filter(|contact| !contact.trim().is_empty());
         Ok(Config {
             homeserver,

@@ -173,6 +173,23 @@ fn bad_values_the_checks_refuse_name_their_option() {
 }
 
 #[test]
+fn every_option_that_cannot_work_is_reported_at_once() {
+    let text = MINIMAL
+        .replace("password = \"s3cret-Kq9\"", "password = \"\"")
+        .replace("coordinators = [\"@agent:example.org\"]", "")
+        + "\n[limits]\nopen_requests = 0\n[http]\nstale_after = \"0s\"";
+    let error = parse(&text).err().map(|error| error.to_string()).unwrap_or_default();
+    for option in ["password", "coordinators", "limits", "http.stale_after"] {
+        assert!(error.contains(&format!("option `{option}`")), "{option}: {error}");
+    }
+    assert_eq!(error.lines().count(), 4, "one line each: {error}");
+    match parse(&text) {
+        Err(error @ ConfigError::Several(_)) => assert_eq!(error.each().len(), 4),
+        other => panic!("expected several problems, got {other:?}"),
+    }
+}
+
+#[test]
 fn values_serde_refuses_show_their_option_and_what_was_expected() {
     let cases = [
         (

@@ -150,7 +150,9 @@ async fn main() -> ExitCode {
     let config = match loaded {
         Ok(config) => config,
         Err(err) => {
-            error!("{err}");
+            for problem in err.each() {
+                error!("{problem}");
+            }
             return ExitCode::from(2);
         }
     };
