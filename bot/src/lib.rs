@@ -36,7 +36,7 @@
 //! - [`check`]: `entraide verifier`, the configuration checked before a start.
 //! - [`backup`]: `entraide sauvegarder` and `restaurer`, one archive of the data
 //!   directory, made by the running bot on a socket in it.
-//! - [`run`]: starts everything and stops cleanly when `shutdown` resolves.
+//! - [`run()`]: starts everything and stops cleanly when `shutdown` resolves.
 
 pub mod backup;
 mod bot;
@@ -138,7 +138,7 @@ pub fn load_texts(config: &Config) -> anyhow::Result<Catalogue> {
         .with_context(|| format!("the commune's texts in {}", path.display()))
 }
 
-/// [`run`] on a store opened by the caller (tests read it while the bot runs).
+/// [`run()`] on a store opened by the caller (tests read it while the bot runs).
 pub async fn run_with_store(
     config: Config,
     store: Store,

@@ -141,7 +141,7 @@ impl Scheme {
     /// The placeholders every text about a request may use. `{text}` is the request's
     /// text with contact details masked (phones, e-mails, addresses, codes, names): the
     /// relay is read by every volunteer. Only the private room gets the full text
-    /// ([`Bot::about_in_private`]).
+    /// ([`Scheme::about_in_private`]).
     pub fn request_args(&self, request: &Request, lang: Lang) -> Vec<(&'static str, String)> {
         let texts = &self.texts;
         let neighbourhood = request
@@ -172,7 +172,7 @@ impl Scheme {
         behalf
     }
 
-    /// [`Bot::about`] for the two people of the private room: the full text.
+    /// [`Scheme::about`] for the two people of the private room: the full text.
     pub fn about_in_private(
         &self,
         request: &Request,

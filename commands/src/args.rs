@@ -1,7 +1,7 @@
 //! The commands' arguments: the readers that the list of commands (`list.rs`) names,
 //! each returning a command's fields (a tuple of them, in their order) and shared by the
 //! commands whose arguments are alike, and the pieces they share (request numbers, user
-//! ids written in the command or linked as [pills](crate::pills)). A new command reuses
+//! ids written in the command or linked as [pills](mod@crate::pills)). A new command reuses
 //! a reader unless its arguments are unlike any other's.
 
 use lazy_regex::{Lazy, Regex, lazy_regex};

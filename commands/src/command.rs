@@ -2,7 +2,7 @@
 //! both generated from the list of commands (`list.rs`).
 //!
 //! A leaf: it names the commands and imports none of the modules that read them
-//! ([`crate::parse`], [`crate::args`]) or describe them ([`crate::table`]).
+//! ([`crate::parse`](mod@crate::parse), [`crate::args`]) or describe them ([`crate::table`]).
 
 use ruma_common::OwnedUserId;
 

@@ -1,6 +1,6 @@
 //! Text folding: lower case, no accents, one kind of apostrophe, so that "Mère", "MERE"
 //! and "mere" read the same. Shared by the command words, the request readers
-//! ([`crate::reading`]) and the masking of contact details ([`crate::mask`]).
+//! ([`crate::reading`]) and the masking of contact details ([`crate::mask`](mod@crate::mask)).
 
 use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
 
@@ -16,9 +16,9 @@ pub fn fold(text: &str) -> String {
     out
 }
 
-/// Folds one character of an original text as [`fold`] does, and also makes any white
+/// Folds one character of an original text as [`fold()`] does, and also makes any white
 /// space one plain space and any dash a hyphen, handing each piece of output to `push`:
-/// for [`crate::mask`], which must know which original character each folded byte came
+/// for [`crate::mask`](mod@crate::mask), which must know which original character each folded byte came
 /// from.
 pub(crate) fn fold_char(c: char, push: &mut impl FnMut(&str)) {
     match c {

@@ -12,11 +12,11 @@
 //!   imports none of the modules below.
 //! - [`table`]: the table of commands generated from the list ([`table::COMMANDS`]), the
 //!   lookup of a word, and the help and usage lines; everything below derives from it.
-//! - [`parse`]: a message body → a [`Command`] or a [`ParseError`] that says what was wrong.
+//! - [`parse`](mod@parse): a message body → a [`Command`] or a [`ParseError`] that says what was wrong.
 //! - [`args`]: the argument readers the list names, each shared by the commands whose
 //!   arguments are alike.
-//! - [`pills`]: the people linked in a message's HTML body.
-//! - [`fold`]: text folding (lower case, no accents), shared by all that reads text.
+//! - [`pills`](mod@pills): the people linked in a message's HTML body.
+//! - [`fold`](mod@fold): text folding (lower case, no accents), shared by all that reads text.
 //! - [`reading`]: a request's free text → category, time, on-behalf and repetition
 //!   ([`Reading`], [`Repeat`]), one reader per file.
 //! - [`register`]: the commune's alert register: what an entry holds
@@ -29,7 +29,7 @@
 //! - [`profile`]: the optional profile (age band, gender) declared for the figures.
 //! - [`reply`]: a reply that says yes to a relay or an offer it answers.
 //! - [`calls`]: a caller's calls written in plain words ("12 ok"), one per line.
-//! - [`mask`]: a request's free text with its contact details replaced by markers; its
+//! - [`mask`](mod@mask): a request's free text with its contact details replaced by markers; its
 //!   word lists in `mask/words.rs`.
 //! - [`rules`]: who may use which command, in which kind of room.
 //! - [`catalogue`]: every user-visible message, in French and English, from

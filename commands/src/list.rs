@@ -1,7 +1,7 @@
 //! The one list of commands: find a command word here (`"prendre"`), and its file in
 //! the bot by the name of its variant (`Take`: `bot/src/cmd/take.rs`).
 //!
-//! [`for_each_command!`] holds one entry per command, in the order `!aide` lists them,
+//! `for_each_command!` holds one entry per command, in the order `!aide` lists them,
 //! and hands them all to a macro that generates from them:
 //! [`Command`](crate::Command), [`CommandKind`](crate::CommandKind) and
 //! `Command::kind` (in [`crate::command`]), the table [`COMMANDS`](crate::table::COMMANDS)

@@ -62,7 +62,7 @@ impl ParseError {
 
 /// Parses a message body.
 ///
-/// `pills` are the people linked in the message's HTML body ([`crate::pills`]):
+/// `pills` are the people linked in the message's HTML body ([`crate::pills`](mod@crate::pills)):
 /// clients turn `@Marie` into a pill whose plain body is only the display name, so a
 /// command that needs a person finds them there when the body holds no user id.
 ///

@@ -1,7 +1,7 @@
 //! The table of commands, [`COMMANDS`], generated from the list (`list.rs`): for each,
 //! its French and English words, its aliases, the catalogue keys of its usage and help
 //! lines, who may use it, where, whether it is a transition and how its arguments are
-//! read. Parsing ([`crate::parse`]), help and usage lines (rendered here) and the rules
+//! read. Parsing ([`crate::parse`](mod@crate::parse)), help and usage lines (rendered here) and the rules
 //! ([`crate::rules`]) are all derived from it.
 //!
 //! To add a command: an entry in the list (`list.rs`), its `usage_*` and `help_*` texts

@@ -2,7 +2,7 @@
 //! everything the bot needs to come back elsewhere with the same device — its store, the
 //! Matrix session, and the Matrix stores (its encryption keys, the room keys people
 //! shared with it, the sync state) — sealed with the store's passphrase when there is
-//! one ([`seal`]).
+//! one ([`seal`](mod@seal)).
 //!
 //! A running bot makes the archive itself, asked on a Unix socket in its data directory
 //! ([`control`]). It holds its worker, its effects and its spare rooms' keeper, so that

@@ -2,10 +2,10 @@
 //! room: phone numbers, e-mail addresses, street addresses (and building, staircase, flat,
 //! floor), door codes and names after a civility. Each is replaced by a neutral marker
 //! such as `[téléphone]`, so the rest of the request stays readable: "courses pour ma
-//! mère demain matin, elle habite [adresse], appeler [téléphone]".
+//! mère demain matin, elle habite \[adresse\], appeler \[téléphone\]".
 //!
 //! Detection works on a folded copy of the text (lower case, no accents, as
-//! [`crate::fold`] does) that remembers where each of its bytes came from, so matches are
+//! [`crate::fold`](mod@crate::fold) does) that remembers where each of its bytes came from, so matches are
 //! case- and accent-insensitive and the original text keeps its case and accents outside
 //! the markers. Where case helps (a name is capitalised, a street name after "place" or
 //! "chemin" too), the original text is looked at.
@@ -24,7 +24,7 @@ pub(crate) use self::folded::Folded;
 use self::words::{MONTHS, SURE_STREET_TYPES, is_name_word, is_particle, is_stop};
 use crate::Lang;
 
-/// A kind of contact detail that [`mask`] hides.
+/// A kind of contact detail that [`mask()`] hides.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
 )]
@@ -50,7 +50,7 @@ impl Detail {
 
     /// The marker that stands for a masked detail, such as `[téléphone]`.
     ///
-    /// Markers are fixed here rather than read from the catalogue: [`mask`] must know
+    /// Markers are fixed here rather than read from the catalogue: [`mask()`] must know
     /// them to stay idempotent (a marker contains nothing that looks like a detail).
     pub fn marker(self, lang: Lang) -> &'static str {
         match (self, lang) {
@@ -101,7 +101,7 @@ pub fn mask(text: &str, lang: Lang) -> Masked {
     Masked { text: out, details }
 }
 
-/// The phone numbers in `text`, as byte ranges of it, in order: what [`mask`] would hide
+/// The phone numbers in `text`, as byte ranges of it, in order: what [`mask()`] would hide
 /// as [`Detail::Phone`]. For the alert register's readers, which keep what masking hides.
 pub(crate) fn phone_ranges(text: &str) -> Vec<Range<usize>> {
     let folded = Folded::new(text);
@@ -111,7 +111,7 @@ pub(crate) fn phone_ranges(text: &str) -> Vec<Range<usize>> {
 }
 
 /// The street addresses, buildings, flats and floors in `text`, as byte ranges of it, in
-/// order: what [`mask`] would hide as [`Detail::Address`].
+/// order: what [`mask()`] would hide as [`Detail::Address`].
 pub(crate) fn address_ranges(text: &str) -> Vec<Range<usize>> {
     let folded = Folded::new(text);
     let mut spans = Vec::new();

@@ -1,4 +1,4 @@
-//! Phone numbers: found where [`crate::mask`] finds them (one detection for both), kept
+//! Phone numbers: found where [`crate::mask`](mod@crate::mask) finds them (one detection for both), kept
 //! as written with their spaces normalised, compared by their digits.
 
 use std::ops::Range;
