@@ -75,9 +75,32 @@ pub struct Masked {
     pub details: BTreeSet<Detail>,
 }
 
+/// How many times at most [`mask()`] looks again at what it masked.
+const MAX_PASSES: usize = 8;
+
 /// Replaces the contact details of `text` by markers in `lang` (see [`Detail::marker`]).
-/// White space, case and accents outside the markers are kept as they were.
+/// White space, case and accents outside the markers are kept as they were. Masking a
+/// masked text changes nothing.
 pub fn mask(text: &str, lang: Lang) -> Masked {
+    let mut masked = mask_once(text, lang);
+    // One pass can hide the context that spared a detail: in "a.b@c.fr12/0306060033" the
+    // digits read as a date after "12/" until the e-mail address is a marker. Looking
+    // again until nothing changes masks them too (too much rather than too little), and
+    // is what makes masking twice change nothing. A marker holds nothing to find, so each
+    // pass that changes the text hides more of it: two or three passes are the most seen.
+    for _ in 1..MAX_PASSES {
+        let again = mask_once(&masked.text, lang);
+        if again.text == masked.text {
+            break;
+        }
+        masked.text = again.text;
+        masked.details.extend(again.details);
+    }
+    masked
+}
+
+/// One pass of [`mask()`] over `text`.
+fn mask_once(text: &str, lang: Lang) -> Masked {
     let folded = Folded::new(text);
     let mut spans = Vec::new();
     emails(&folded, &mut spans);
@@ -258,10 +281,15 @@ static STREET: Lazy<Regex> = lazy_regex!(
     r"(?P<number>\b[0-9]{1,4}(?:[a-d]|(?: ?(?:bis|ter|quater)))?\b ?,? ?(?:de la |du |de l')?)?\b(?P<type>rue|ruelle|avenue|av|boulevard|bd|bld|blvd|chemin|ch|allee|impasse|imp|place|pl|route|rte|quai|cours|square|sq|residence|res|lotissement|lot|lieu[- ]?dit|ld|hameau|passage|cite|sentier|voie|faubourg|fg|fbg|montee|venelle|clos|esplanade|promenade|parvis|rond-point|traverse|domaine|mail)\b\.?"
 );
 
-/// An English address: a number, one to three words, a street type.
-static ENGLISH_STREET: Lazy<Regex> = lazy_regex!(
-    r"\b[0-9]{1,4}[a-z]?,? (?P<name>(?:[^\W\d_][\w'-]* ){1,3})(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|close|way|crescent|terrace|grove|gardens|court|place|square|hill|row|mews)\b\.?"
-);
+/// The house number an English address starts with ("12", "12b", "12,"), then a space.
+/// The street after it is read by [`english_street`].
+static HOUSE_NUMBER: Lazy<Regex> = lazy_regex!(r"\b[0-9]{1,4}[a-z]?,? ");
+
+/// The words that end an English street's name ("Baker Street", "Mill Rd").
+const ENGLISH_STREET_TYPES: &[&str] = &[
+    "street", "st", "road", "rd", "avenue", "ave", "lane", "ln", "drive", "dr", "close", "way",
+    "crescent", "terrace", "grove", "gardens", "court", "place", "square", "hill", "row", "mews",
+];
 
 /// Building, staircase, flat, floor: "bâtiment B", "appt 12", "3e étage", "flat 3".
 static BUILDING: Lazy<Regex> = lazy_regex!(
@@ -277,20 +305,35 @@ fn addresses(f: &Folded<'_>, spans: &mut Vec<(Range<usize>, Detail)>) {
             spans.push((whole.start()..end, Detail::Address));
         }
     }
-    for caps in ENGLISH_STREET.captures_iter(&f.text) {
-        let (Some(whole), Some(name)) = (caps.get(0), caps.name("name")) else { continue };
-        // "3 of us drive" is no address: the street's words must be capitalised.
-        let mut at = name.start();
-        let capitalised = name.as_str().split(' ').filter(|w| !w.is_empty()).all(|w| {
-            let upper = f.is_upper(at);
-            at += w.len() + 1;
-            upper
-        });
-        if capitalised {
-            spans.push((whole.range(), Detail::Address));
+    for number in HOUSE_NUMBER.find_iter(&f.text) {
+        if let Some(end) = english_street(f, number.end() - 1) {
+            spans.push((number.start()..end, Detail::Address));
         }
     }
     spans.extend(BUILDING.find_iter(&f.text).map(|m| (m.range(), Detail::Address)));
+}
+
+/// The end of the English street that starts after the house number ending at `at`, if
+/// there is one: one to three capitalised words, then a street type ("12 Baker Street").
+/// "3 of us drive" is no address, since "of" is not capitalised. The longest street is
+/// taken ("14 Park Lane Road"), and a shorter one where a longer one fails ("06 Martin
+/// place place B"): masking again what is left must find nothing new.
+fn english_street(f: &Folded<'_>, mut at: usize) -> Option<usize> {
+    let mut end = None;
+    let mut names = 0;
+    while let Some(word) = f.next_word(at) {
+        let text = f.word(&word);
+        if names > 0 && ENGLISH_STREET_TYPES.contains(&text) {
+            let dot = usize::from(f.text[word.end..].starts_with('.'));
+            end = Some(word.end + dot);
+        }
+        if names == 3 || !text.starts_with(|c: char| c.is_alphabetic()) || !f.is_upper(word.start) {
+            break;
+        }
+        names += 1;
+        at = word.end;
+    }
+    end
 }
 
 /// The end of the street name that starts after `at`, if there is one: up to five

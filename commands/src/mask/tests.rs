@@ -104,7 +104,14 @@ fn test_addresses() {
         ("15 fg Saint-Honoré", "[adresse]"),
         ("flat 3, 12 Baker Street", "[adresse], [adresse]"),
         ("I live at 221b Baker Street, London", "I live at [adresse], London"),
+        ("14 Park Lane Road please", "[adresse] please"),
+        ("12  Mill Rd. today", "[adresse] today"),
+        // The longer reading ("Martin place place") fails on its lower case; the shorter
+        // one is still an address, or masking twice would find it the second time.
+        ("06 Martin place place B", "[adresse] [adresse]"),
     ]);
+    // "12/03…" spares a date, not digits after an e-mail address that ends in "12".
+    assert_eq!(mask("a.b@c.fr12/0306060033", Lang::Fr).text, "[e-mail]/[téléphone]");
     assert_eq!(mask("flat 3, 12 Baker Street", Lang::En).text, "[address], [address]");
 }
 
