@@ -4,6 +4,7 @@
 
 use std::{
     fs,
+    io::{self, BufRead as _, Read as _, Write},
     os::unix::fs::PermissionsExt as _,
     path::{Path, PathBuf},
     sync::Arc,
@@ -19,6 +20,7 @@ use tokio::{
 };
 use tracing::{info, warn};
 
+use super::Archive;
 use crate::{
     bot::Bot,
     job::{Job, Jobs},
@@ -29,12 +31,12 @@ pub const SOCKET: &str = "entraide.sock";
 /// What the command asks the bot on the socket.
 const ASK: &str = "sauvegarde";
 /// How long the command waits for the bot: it answers once it has synced, and copies
-/// its store in seconds.
+/// its store in seconds. The archive's every piece comes within it too.
 pub const ASK_WAIT: Duration = Duration::from_secs(600);
 /// How long a backup waits for the effects under way to finish.
 const GATE_WAIT: Duration = Duration::from_secs(60);
-/// The most the command sets aside for the archive before it comes.
-const MAX_RESERVED: usize = 64 << 20;
+/// The longest answer line the command reads: `ok`, two numbers, or an error.
+const MAX_ANSWER: u64 = 4096;
 
 /// The running bot's socket: `entraide sauvegarder` asks it for the archive.
 #[derive(Debug)]
@@ -90,14 +92,23 @@ async fn answer(stream: UnixStream, bot: &Arc<Bot>, jobs: &Jobs) {
         Err(error) => Err(error.into()),
     };
     let sent = match made {
-        Ok((plain, held)) => {
-            info!(bytes = plain.len(), "backup made");
-            let line = format!("ok {} {}\n", plain.len(), held.as_millis());
-            match write.write_all(line.as_bytes()).await {
-                Ok(()) => write.write_all(&plain).await,
-                Err(error) => Err(error),
+        Ok((archive, held)) => match archive.open() {
+            Ok(file) => {
+                info!(bytes = archive.size(), "backup made");
+                let line = format!("ok {} {}\n", archive.size(), held.as_millis());
+                match write.write_all(line.as_bytes()).await {
+                    Ok(()) => tokio::io::copy(&mut tokio::fs::File::from_std(file), &mut write)
+                        .await
+                        .map(drop),
+                    Err(error) => Err(error),
+                }
             }
-        }
+            Err(error) => {
+                warn!(%error, "cannot read the backup made");
+                let line = format!("erreur: cannot read the backup made: {error}\n");
+                write.write_all(line.as_bytes()).await
+            }
+        },
         Err(error) => {
             warn!(error = %format!("{error:#}"), "backup refused");
             write.write_all(format!("erreur: {error:#}\n").as_bytes()).await
@@ -114,7 +125,7 @@ async fn held_archive(
     bot: &Arc<Bot>,
     jobs: &Jobs,
     now: DateTime<Utc>,
-) -> anyhow::Result<(Vec<u8>, Duration)> {
+) -> anyhow::Result<(Archive, Duration)> {
     let started = Instant::now();
     let (held, holding) = oneshot::channel();
     let (release, released) = oneshot::channel();
@@ -140,20 +151,28 @@ async fn held_archive(
     let held = started.elapsed();
     info!(held_ms = held.as_millis(), "the store copied for a backup");
     let copies = copied.context("the backup stopped")??;
-    let plain = tokio::task::spawn_blocking(move || copies.archive())
+    let archive = tokio::task::spawn_blocking(move || copies.archive())
         .await
         .context("the backup stopped")??;
-    Ok((plain, held))
+    Ok((archive, held))
 }
 
-/// Asks the running bot for its archive on `stream`: the archive, whole, and how long the
-/// bot held its decisions to copy its store.
-pub async fn ask(stream: UnixStream) -> anyhow::Result<(Vec<u8>, Duration)> {
-    let (read, mut write) = stream.into_split();
-    write.write_all(format!("{ASK}\n").as_bytes()).await.context("cannot ask the bot")?;
-    let mut read = BufReader::new(read);
+/// Asks the running bot for its archive on `stream` and writes it to `to`, a piece at a
+/// time. Returns how long the bot held its decisions to copy its store.
+pub fn ask(stream: std::os::unix::net::UnixStream, to: &mut dyn Write) -> anyhow::Result<Duration> {
+    stream.set_read_timeout(Some(ASK_WAIT))?;
+    (&stream).write_all(format!("{ASK}\n").as_bytes()).context("cannot ask the bot")?;
+    let mut read = io::BufReader::new(stream);
     let mut answer = String::new();
-    read.read_line(&mut answer).await.context("the bot did not answer")?;
+    let waited = |error: io::Error| match error.kind() {
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => anyhow!(
+            "the bot did not answer within {} minutes: it answers once it has synced with its \
+             homeserver (is the homeserver reachable?)",
+            ASK_WAIT.as_secs() / 60
+        ),
+        _ => anyhow!(error).context("the bot did not answer"),
+    };
+    (&mut read).take(MAX_ANSWER).read_line(&mut answer).map_err(waited)?;
     let answer = answer.trim_end();
     if let Some(error) = answer.strip_prefix("erreur: ") {
         bail!("the bot could not make the backup: {error}");
@@ -161,15 +180,22 @@ pub async fn ask(stream: UnixStream) -> anyhow::Result<(Vec<u8>, Duration)> {
     let said = || format!("the bot's answer makes no sense: {answer:?}");
     let mut words = answer.strip_prefix("ok ").with_context(said)?.split(' ');
     let mut number = || words.next().and_then(|word| word.parse::<u64>().ok()).with_context(said);
-    let length = usize::try_from(number()?)?;
+    let length = number()?;
     let held = Duration::from_millis(number()?);
-    let mut plain = Vec::with_capacity(length.min(MAX_RESERVED));
-    read.read_to_end(&mut plain).await.context("the bot stopped sending the backup")?;
-    if plain.len() != length {
+    let copied = io::copy(&mut read.take(length), to).map_err(|error| match error.kind() {
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => anyhow!(
+            "the bot sent nothing more for {} minutes: nothing was written",
+            ASK_WAIT.as_secs() / 60
+        ),
+        _ => anyhow!(error).context(
+            "the backup stopped on its way (the bot stopped sending, or the file could not be \
+             written): nothing was written",
+        ),
+    })?;
+    if copied != length {
         bail!(
-            "the bot stopped sending the backup ({} of {length} bytes): nothing was written",
-            plain.len()
+            "the bot stopped sending the backup ({copied} of {length} bytes): nothing was written"
         );
     }
-    Ok((plain, held))
+    Ok(held)
 }

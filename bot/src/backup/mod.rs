@@ -12,10 +12,13 @@
 //! without writing in the data directory. Either way the command writes the file, so it
 //! can save where the bot may not write.
 //!
-//! The archive is a tar file: `sauvegarde.json` ([`Manifest`]), `store/` (a sled
+//! The archive is a tar file: `sauvegarde.json` ([`Manifest`]) first, `store/` (a sled
 //! database), `matrix/` (the Matrix stores) and `session.json`. A restore takes nothing
 //! else from it, only regular files and folders, and moves it into an empty data
-//! directory.
+//! directory. A running bot writes the archive to disk beside the copies ([`Archive`])
+//! and sends it; for a stopped bot the command archives its copies straight into the
+//! file. Either way it goes a piece at a time, through the seal, to the command's file,
+//! and a restore unpacks it as it reads: no step holds it whole in memory.
 
 pub mod control;
 mod restore;
@@ -23,25 +26,30 @@ pub mod seal;
 
 use std::{
     fs,
-    io::{ErrorKind, Read as _},
+    io::{self, BufReader, BufWriter, ErrorKind, Read, Write},
+    os::unix::net::UnixStream,
     path::{Component, Path, PathBuf},
+    time::Duration,
 };
 
 use anyhow::{Context as _, anyhow, bail, ensure};
 use chrono::{DateTime, Utc};
 use entraide_storage::Store;
 use serde::{Deserialize, Serialize};
-use tokio::net::UnixStream;
 
 pub use self::{
     control::{ASK_WAIT, Control, SOCKET},
     restore::{check_data_dir, restore},
-    seal::{is_sealed, seal, unseal},
+    seal::{Sealer, Unsealer, is_sealed},
 };
 use crate::config::{Config, Password};
 
 const MANIFEST: &str = "sauvegarde.json";
 const SESSION: &str = "session.json";
+/// The archive, in the working folder of the copies it is made of.
+const ARCHIVE: &str = "sauvegarde.tar";
+/// The most an archive's description or session may weigh: they are a few hundred bytes.
+const MAX_SMALL: u64 = 1 << 20;
 /// The archive's format, in its manifest.
 const FORMAT: u32 = 1;
 /// The working folder of a restore in the data directory, while it unpacks.
@@ -108,9 +116,9 @@ pub fn copy(store: &Store, data_dir: &Path, now: DateTime<Utc>) -> anyhow::Resul
 }
 
 impl Copies {
-    /// The archive of the copies (a tar file).
-    pub fn archive(self) -> anyhow::Result<Vec<u8>> {
-        let mut tar = tar::Builder::new(Vec::new());
+    /// Writes the archive of the copies (a tar file) to `out`.
+    pub fn write_to(&self, out: impl Write) -> anyhow::Result<()> {
+        let mut tar = tar::Builder::new(out);
         append(&mut tar, MANIFEST, &serde_json::to_vec_pretty(&self.manifest)?)?;
         tar.append_dir_all("store", self.work.path().join("store"))
             .context("cannot archive the store")?;
@@ -119,12 +127,50 @@ impl Copies {
                 .with_context(|| format!("cannot archive the Matrix store {name}"))?;
         }
         append(&mut tar, SESSION, &self.session)?;
-        tar.into_inner().context("cannot finish the archive")
+        let mut out = tar.into_inner().context("cannot finish the archive")?;
+        out.flush().context("cannot write the archive")?;
+        Ok(())
+    }
+
+    /// The archive of the copies, written beside them in a file (for the running bot,
+    /// which says its length before sending it); the copies are removed once in it.
+    pub fn archive(self) -> anyhow::Result<Archive> {
+        let path = self.work.path().join(ARCHIVE);
+        let file = fs::File::create(&path).context("cannot write the archive")?;
+        self.write_to(BufWriter::new(file))?;
+        // The archive holds them now: the disk they take is given back at once.
+        fs::remove_dir_all(self.work.path().join("store"))
+            .context("cannot remove the store's copy")?;
+        for (_, copy) in &self.matrix {
+            fs::remove_file(copy).context("cannot remove a Matrix store's copy")?;
+        }
+        let size = fs::metadata(&path)?.len();
+        Ok(Archive { _work: self.work, path, size })
+    }
+}
+
+/// An archive written in a working folder, removed when dropped.
+#[derive(Debug)]
+pub struct Archive {
+    _work: tempfile::TempDir,
+    path: PathBuf,
+    size: u64,
+}
+
+impl Archive {
+    /// The archive, to read.
+    pub fn open(&self) -> io::Result<fs::File> {
+        fs::File::open(&self.path)
+    }
+
+    /// Its size in bytes.
+    pub fn size(&self) -> u64 {
+        self.size
     }
 }
 
 /// Adds `bytes` as the file `name`, readable by its owner only.
-fn append(tar: &mut tar::Builder<Vec<u8>>, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
+fn append(tar: &mut tar::Builder<impl Write>, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
     let mut header = tar::Header::new_gnu();
     header.set_size(bytes.len() as u64);
     header.set_mode(0o600);
@@ -174,7 +220,7 @@ fn who(session: &[u8]) -> anyhow::Result<(String, String)> {
 fn vacuum_into(from: &Path, to: &Path) -> anyhow::Result<()> {
     let connection = rusqlite::Connection::open(from)
         .with_context(|| format!("cannot open {}", from.display()))?;
-    connection.busy_timeout(std::time::Duration::from_secs(30))?;
+    connection.busy_timeout(Duration::from_secs(30))?;
     let target = to.to_str().with_context(|| format!("{} is not UTF-8", to.display()))?;
     connection
         .execute("VACUUM INTO ?1", [target])
@@ -216,6 +262,10 @@ pub fn copy_stopped(data_dir: &Path, now: DateTime<Utc>) -> anyhow::Result<Copie
         copy_files(&matrix, &work.path().join("matrix"))?;
         for entry in fs::read_dir(work.path().join("matrix"))? {
             let entry = entry?;
+            // The Matrix stores are files; anything else there is no part of a backup.
+            if !entry.file_type()?.is_file() {
+                continue;
+            }
             if let Some(name) = entry.file_name().to_str() {
                 matrix_copies.push((name.to_owned(), entry.path()));
             }
@@ -247,12 +297,25 @@ pub(crate) fn copy_files(from: &Path, to: &Path) -> anyhow::Result<()> {
 }
 
 /// Reads the whole archive `plain` (a tar file): only the files a backup holds, regular
-/// files and folders, the description, the session and the store among them. Returns
-/// the description.
-pub fn check(plain: &[u8]) -> anyhow::Result<Manifest> {
-    const DAMAGED: &str = "the backup is damaged (or not an entraide backup)";
+/// files and folders, the description first, the session and the store among them.
+/// Returns the description.
+pub fn check(plain: impl Read) -> anyhow::Result<Manifest> {
+    Ok(read_archive(plain, |_| Ok(()), |_, _| Ok(()))?.0)
+}
+
+const DAMAGED: &str = "the backup is damaged (or not an entraide backup)";
+
+/// Reads the archive `plain` through, as [`check`] does. `accept` sees the description
+/// before anything else is read, and may refuse it; `keep` sees every entry after it but
+/// the session, which is returned with the description.
+fn read_archive<R: Read>(
+    plain: R,
+    accept: impl FnOnce(&Manifest) -> anyhow::Result<()>,
+    mut keep: impl FnMut(&mut tar::Entry<'_, R>, &Path) -> anyhow::Result<()>,
+) -> anyhow::Result<(Manifest, Vec<u8>)> {
     let mut archive = tar::Archive::new(plain);
-    let (mut manifest, mut session, mut store) = (None, false, false);
+    let (mut manifest, mut session, mut store) = (None, None, false);
+    let mut accept = Some(accept);
     for entry in archive.entries().context(DAMAGED)? {
         let mut entry = entry.context(DAMAGED)?;
         let path = entry.path().context(DAMAGED)?.into_owned();
@@ -262,18 +325,43 @@ pub fn check(plain: &[u8]) -> anyhow::Result<Manifest> {
             "the backup holds an unexpected entry: {}",
             path.display()
         );
-        let mut bytes = Vec::new();
-        entry.read_to_end(&mut bytes).context(DAMAGED)?;
-        match path.to_str() {
-            Some(MANIFEST) => {
-                manifest = Some(serde_json::from_slice::<Manifest>(&bytes).context(DAMAGED)?);
+        match (path.to_str(), &manifest) {
+            (Some(MANIFEST), None) => {
+                let read: Manifest =
+                    serde_json::from_slice(&small(&mut entry)?).context(DAMAGED)?;
+                if let Some(accept) = accept.take() {
+                    accept(&read)?;
+                }
+                manifest = Some(read);
             }
-            Some(SESSION) => session = who(&bytes).is_ok(),
-            _ => store |= path.starts_with("store") && kind.is_file(),
+            (_, None) => bail!("{DAMAGED}: its description does not come first"),
+            (Some(MANIFEST), Some(_)) => bail!("{DAMAGED}: two descriptions"),
+            (Some(SESSION), Some(_)) => {
+                let bytes = small(&mut entry)?;
+                who(&bytes)?;
+                session = Some(bytes);
+            }
+            _ => {
+                store |= path.starts_with("store") && kind.is_file();
+                keep(&mut entry, &path)?;
+            }
         }
     }
-    ensure!(session && store, "{DAMAGED}: no session or no store");
-    manifest.context(DAMAGED)
+    // tar stops at the end-of-archive block; what comes after it is read too, so that a
+    // sealed archive's last chunk is opened (a file cut short or lengthened says so).
+    io::copy(&mut archive.into_inner(), &mut io::sink()).context(DAMAGED)?;
+    match (manifest, session) {
+        (Some(manifest), Some(session)) if store => Ok((manifest, session)),
+        _ => bail!("{DAMAGED}: no session or no store"),
+    }
+}
+
+/// The bytes of a small file of an archive: its description or session.
+fn small(entry: &mut impl Read) -> anyhow::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    entry.take(MAX_SMALL + 1).read_to_end(&mut bytes).context(DAMAGED)?;
+    ensure!(bytes.len() as u64 <= MAX_SMALL, "{DAMAGED}: a description or session too large");
+    Ok(bytes)
 }
 
 /// What `entraide sauvegarder` wrote.
@@ -287,51 +375,24 @@ pub struct Saved {
     pub sealed: bool,
     /// How long the running bot held its decisions to copy its store; `None` when the
     /// archive was made from a stopped bot's files.
-    pub held: Option<std::time::Duration>,
+    pub held: Option<Duration>,
 }
 
 /// Writes the archive of the bot configured by `config` to `out`: asked of the bot when
-/// it runs, else made from its files.
+/// it runs, else made from its files. It goes to `out` a piece at a time, sealed on the
+/// way with the store's passphrase if there is one, and is read back before it takes
+/// `out`'s name: what is written opens, and holds a whole backup.
 pub async fn save(config: &Config, out: &Path) -> anyhow::Result<Saved> {
-    let data_dir = config.data_dir.clone();
-    let socket = data_dir.join(SOCKET);
-    let (plain, held) = match UnixStream::connect(&socket).await {
-        Ok(stream) => {
-            let asked = tokio::time::timeout(ASK_WAIT, control::ask(stream)).await;
-            let (plain, held) = asked.map_err(|_| {
-                anyhow!(
-                    "the bot did not answer within {} minutes: it answers once it has synced \
-                     with its homeserver (is the homeserver reachable?)",
-                    ASK_WAIT.as_secs() / 60
-                )
-            })??;
-            (plain, Some(held))
-        }
-        Err(error) if error.kind() == ErrorKind::PermissionDenied => bail!(
-            "cannot reach the running bot on {}: permission denied (run this as root or as \
-             the bot's user)",
-            socket.display()
-        ),
-        Err(_) => {
-            let copied =
-                tokio::task::spawn_blocking(move || copy_stopped(&data_dir, Utc::now())?.archive())
-                    .await;
-            (copied.context("the backup stopped")??, None)
-        }
-    };
-    let manifest = check(&plain)?;
-    let passphrase = config.store_passphrase.as_ref().map(Password::expose);
-    let bytes = match passphrase {
-        Some(passphrase) => seal(&plain, passphrase)?,
-        None => plain,
-    };
-    write_private(out, &bytes)?;
-    Ok(Saved { manifest, size: bytes.len() as u64, sealed: passphrase.is_some(), held })
+    let (data_dir, out) = (config.data_dir.clone(), out.to_owned());
+    let passphrase = config.store_passphrase.clone();
+    tokio::task::spawn_blocking(move || save_now(&data_dir, passphrase.as_ref(), &out))
+        .await
+        .context("the backup stopped")?
 }
 
-/// Writes `bytes` to `path`, readable by its owner only, whole or not at all.
-fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let folder = match path.parent() {
+/// [`save`], on a thread that may wait.
+fn save_now(data_dir: &Path, passphrase: Option<&Password>, out: &Path) -> anyhow::Result<Saved> {
+    let folder = match out.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
@@ -339,11 +400,55 @@ fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
         .prefix(".entraide-sauvegarde-")
         .tempfile_in(folder)
         .with_context(|| format!("cannot write in {}", folder.display()))?;
-    std::io::Write::write_all(&mut file, bytes)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    file.as_file().sync_all()?;
-    file.persist(path).with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+    let written = || format!("cannot write {}", out.display());
+    let fill = |to: &mut dyn Write| fill(data_dir, to);
+    let held = match passphrase {
+        Some(passphrase) => {
+            let to = BufWriter::new(file.as_file_mut());
+            let mut sealer = Sealer::new(to, passphrase.expose()).with_context(written)?;
+            let held = fill(&mut sealer)?;
+            sealer.finish().with_context(written)?.flush().with_context(written)?;
+            held
+        }
+        None => {
+            let mut plain = BufWriter::new(file.as_file_mut());
+            let held = fill(&mut plain)?;
+            plain.flush().with_context(written)?;
+            held
+        }
+    };
+    file.as_file().sync_all().with_context(written)?;
+    let read_back = || format!("cannot read back {}", file.path().display());
+    let back = BufReader::new(file.reopen().with_context(read_back)?);
+    let manifest = match passphrase {
+        Some(passphrase) => check(Unsealer::new(back, passphrase.expose())?),
+        None => check(back),
+    }
+    .context("what was written does not read back whole: nothing was kept")?;
+    let size = file.as_file().metadata().with_context(read_back)?.len();
+    file.persist(out).with_context(written)?;
+    // The new name, too, is on disk before the command says it is done.
+    let _ = fs::File::open(folder).and_then(|folder| folder.sync_all());
+    Ok(Saved { manifest, size, sealed: passphrase.is_some(), held })
+}
+
+/// Writes the plain archive of the bot whose data directory is `data_dir` to `to`: asked
+/// of the bot when it runs, else made from its files. Returns how long the running bot
+/// held its decisions.
+fn fill(data_dir: &Path, to: &mut dyn Write) -> anyhow::Result<Option<Duration>> {
+    let socket = data_dir.join(SOCKET);
+    match UnixStream::connect(&socket) {
+        Ok(stream) => control::ask(stream, to).map(Some),
+        Err(error) if error.kind() == ErrorKind::PermissionDenied => bail!(
+            "cannot reach the running bot on {}: permission denied (run this as root or as \
+             the bot's user)",
+            socket.display()
+        ),
+        Err(_) => {
+            copy_stopped(data_dir, Utc::now())?.write_to(to)?;
+            Ok(None)
+        }
+    }
 }
 
 /// Whether an archive may hold `path`: the files [`Copies::archive`] writes, nowhere else.
@@ -363,6 +468,103 @@ fn expected(path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const SESSION_JSON: &[u8] =
+        br#"{"user_id":"@entraide:x","device_id":"APPAREIL","access_token":"t","refresh_token":null}"#;
+
+    #[test]
+    fn a_stopped_bots_backup_is_restored_elsewhere_sealed_or_not() -> anyhow::Result<()> {
+        let data = tempfile::tempdir()?;
+        drop(Store::open(&data.path().join("store"))?);
+        fs::write(data.path().join(SESSION), SESSION_JSON)?;
+        // Larger than a sealed chunk, so that the archive goes in several.
+        let matrix: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        fs::create_dir(data.path().join("matrix"))?;
+        fs::write(data.path().join("matrix/matrix-sdk-state.sqlite3"), &matrix)?;
+        let elsewhere = tempfile::tempdir()?;
+        for passphrase in [None, Some(Password::new("une phrase de passe"))] {
+            let sealed = passphrase.is_some();
+            let out = elsewhere.path().join(format!("{sealed}.sauvegarde"));
+            let saved = save_now(data.path(), passphrase.as_ref(), &out)?;
+            assert_eq!((saved.sealed, saved.held), (sealed, None));
+            assert_eq!(saved.manifest.device_id, "APPAREIL");
+            assert_eq!(fs::metadata(&out)?.len(), saved.size);
+            let mut start = [0u8; 64];
+            fs::File::open(&out)?.read_exact(&mut start)?;
+            assert_eq!(is_sealed(&start), sealed);
+
+            let passphrase = passphrase.as_ref().map(Password::expose);
+            let other = elsewhere.path().join(format!("autre-{sealed}"));
+            let refused = restore(&out, passphrase, "@autre:x", &other).err().context("refused")?;
+            assert!(format!("{refused:#}").contains("is of the bot @entraide:x"), "{refused:#}");
+            assert!(!other.exists(), "a refused restore leaves nothing");
+
+            let target = elsewhere.path().join(format!("restauree-{sealed}"));
+            let manifest = restore(&out, passphrase, "@entraide:x", &target)?;
+            assert_eq!(manifest.device_id, "APPAREIL");
+            assert_eq!(fs::read(target.join("matrix/matrix-sdk-state.sqlite3"))?, matrix);
+            assert_eq!(fs::read(target.join(SESSION))?, SESSION_JSON);
+            drop(Store::open(&target.join("store"))?);
+        }
+        Ok(())
+    }
+
+    /// A whole archive whose tar file is 512 bytes longer than a sealed chunk: its last
+    /// chunk holds only the second of the two blocks that end a tar file.
+    fn archive_of_a_chunk_and_a_block() -> anyhow::Result<Vec<u8>> {
+        let manifest = Manifest {
+            format: FORMAT,
+            entraide: "0".to_owned(),
+            made_at: DateTime::UNIX_EPOCH,
+            user_id: "@entraide:x".to_owned(),
+            device_id: "APPAREIL".to_owned(),
+            requests: 0,
+            open_requests: 0,
+        };
+        let manifest = serde_json::to_vec(&manifest)?;
+        let blocks = |len: usize| 512 + len.div_ceil(512) * 512;
+        // Entries, then the two 512-byte blocks that end the file.
+        let store = seal::CHUNK - 512 - blocks(manifest.len()) - blocks(SESSION_JSON.len()) - 512;
+        let mut tar = tar::Builder::new(Vec::new());
+        append(&mut tar, MANIFEST, &manifest)?;
+        append(&mut tar, SESSION, SESSION_JSON)?;
+        append(&mut tar, "store/db", &vec![0u8; store])?;
+        let plain = tar.into_inner()?;
+        assert_eq!(plain.len(), seal::CHUNK + 512);
+        Ok(plain)
+    }
+
+    #[test]
+    fn a_sealed_archive_is_read_to_its_last_chunk() -> anyhow::Result<()> {
+        let plain = archive_of_a_chunk_and_a_block()?;
+        let mut sealer = Sealer::new(Vec::new(), "p")?;
+        sealer.write_all(&plain)?;
+        let sealed = sealer.finish()?;
+        check(Unsealer::new(&sealed[..], "p")?)?;
+        let last = 5 + 512 + seal::TAG_LEN;
+        let cut = &sealed[..sealed.len() - last];
+        let error = check(Unsealer::new(cut, "p")?).err().context("cut")?;
+        assert!(format!("{error:#}").contains("cut short"), "{error:#}");
+        let mut changed = sealed.clone();
+        let end = changed.len() - 1;
+        changed[end] ^= 1;
+        let error = check(Unsealer::new(&changed[..], "p")?).err().context("changed")?;
+        assert!(format!("{error:#}").contains("a chunk does not open"), "{error:#}");
+        let mut longer = sealed;
+        longer.push(0);
+        assert!(check(Unsealer::new(&longer[..], "p")?).is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn an_archive_whose_description_does_not_come_first_is_refused() -> anyhow::Result<()> {
+        let mut tar = tar::Builder::new(Vec::new());
+        append(&mut tar, SESSION, SESSION_JSON)?;
+        append(&mut tar, MANIFEST, b"{}")?;
+        let error = check(&tar.into_inner()?[..]).err().context("refused")?;
+        assert!(format!("{error:#}").contains("does not come first"), "{error:#}");
+        Ok(())
+    }
 
     #[test]
     fn only_the_files_of_a_backup_are_restored() {

@@ -2,8 +2,8 @@
 //! data directory before it starts (not beside a restore cut short).
 
 use std::{
-    borrow::Cow,
     fs,
+    io::{BufReader, Read, Seek as _},
     os::unix::fs::{MetadataExt as _, PermissionsExt as _},
     path::Path,
 };
@@ -11,14 +11,17 @@ use std::{
 use anyhow::{Context as _, bail, ensure};
 use entraide_storage::Store;
 
-use super::{COPYING, FORMAT, Manifest, RESTORING, SESSION, check, expected, is_sealed, unseal};
+use super::{
+    COPYING, FORMAT, Manifest, RESTORING, SESSION, Unsealer, is_sealed, read_archive, seal::MAGIC,
+};
 
-/// Restores the archive `bytes` of the account `user_id` into `data_dir`, which must be
-/// empty or absent, and returns its description. A sealed archive needs the passphrase
-/// it was sealed with; with a passphrase, only a sealed archive is taken. The files
-/// belong to the data directory's owner.
+/// Restores the archive in the file `archive`, of the account `user_id`, into
+/// `data_dir`, which must be empty or absent, and returns its description. A sealed
+/// archive needs the passphrase it was sealed with; with a passphrase, only a sealed
+/// archive is taken. The files belong to the data directory's owner. The archive is
+/// read a piece at a time.
 pub fn restore(
-    bytes: &[u8],
+    archive: &Path,
     passphrase: Option<&str>,
     user_id: &str,
     data_dir: &Path,
@@ -32,8 +35,14 @@ pub fn restore(
             data_dir.display()
         );
     }
-    let plain = match (is_sealed(bytes), passphrase) {
-        (true, Some(passphrase)) => Cow::Owned(unseal(bytes, passphrase)?),
+    let cannot_read = || format!("cannot read {}", archive.display());
+    let mut file = fs::File::open(archive).with_context(cannot_read)?;
+    let mut start = Vec::new();
+    (&mut file).take(MAGIC.len() as u64).read_to_end(&mut start).with_context(cannot_read)?;
+    file.rewind().with_context(cannot_read)?;
+    let file = BufReader::new(file);
+    let plain: Box<dyn Read> = match (is_sealed(&start), passphrase) {
+        (true, Some(passphrase)) => Box::new(Unsealer::new(file, passphrase)?),
         (true, None) => bail!(
             "this backup is sealed: the configuration needs the store passphrase of the bot \
              it comes from (store_passphrase_file or store_passphrase_env)"
@@ -42,20 +51,20 @@ pub fn restore(
             "this backup is not sealed, yet the configuration has a store passphrase, which \
              seals every backup of this bot: is it the file that was saved?"
         ),
-        (false, None) => Cow::Borrowed(bytes),
+        (false, None) => Box::new(file),
     };
-    let manifest = check(&plain)?;
-    ensure!(
-        manifest.format <= FORMAT,
-        "this backup comes from a newer entraide ({}): restore it with that version",
-        manifest.entraide
-    );
-    ensure!(
-        manifest.user_id == user_id,
-        "this backup is of the bot {}, the configuration's is {user_id}",
-        manifest.user_id
-    );
+    let created = !data_dir.exists();
     fs::create_dir_all(data_dir).with_context(|| format!("cannot make {}", data_dir.display()))?;
+    let restored = unpack(plain, user_id, data_dir);
+    // A refused restore leaves nothing behind, not even the folder it made.
+    if restored.is_err() && created {
+        let _ = fs::remove_dir(data_dir);
+    }
+    restored
+}
+
+/// Unpacks the archive `plain` of `user_id` into the empty `data_dir`.
+fn unpack(plain: impl Read, user_id: &str, data_dir: &Path) -> anyhow::Result<Manifest> {
     // Unpacked in the data directory itself (it may be a volume's mount point), then moved
     // into place, the session last: a restore cut short leaves its working folder, beside
     // which the bot does not start.
@@ -63,16 +72,28 @@ pub fn restore(
         .prefix(RESTORING)
         .tempdir_in(data_dir)
         .with_context(|| format!("cannot write in {}", data_dir.display()))?;
-    let mut archive = tar::Archive::new(&plain[..]);
-    for entry in archive.entries().context("the backup is damaged")? {
-        let mut entry = entry.context("the backup is damaged")?;
-        let path = entry.path()?.into_owned();
-        let kind = entry.header().entry_type();
-        ensure!(expected(&path) && (kind.is_file() || kind.is_dir()), "unexpected entry");
+    // The description comes first: a backup of another bot, or from a newer entraide, is
+    // refused before anything is unpacked.
+    let accept = |manifest: &Manifest| {
+        ensure!(
+            manifest.format <= FORMAT,
+            "this backup comes from a newer entraide ({}): restore it with that version",
+            manifest.entraide
+        );
+        ensure!(
+            manifest.user_id == user_id,
+            "this backup is of the bot {}, the configuration's is {user_id}",
+            manifest.user_id
+        );
+        Ok(())
+    };
+    let (manifest, session) = read_archive(plain, accept, |entry, path| {
         entry
             .unpack_in(work.path())
             .with_context(|| format!("cannot restore {}", path.display()))?;
-    }
+        Ok(())
+    })?;
+    fs::write(work.path().join(SESSION), session).context("cannot restore the session")?;
     drop(Store::open(&work.path().join("store")).context("the backup's store does not open")?);
     private(work.path())?;
     // Kept until everything is in place: a move that fails leaves it, and the bot does
@@ -149,12 +170,14 @@ fn own(dir: &Path, uid: u32, gid: u32) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::backup::check;
 
     #[test]
     fn a_restore_refuses_a_data_directory_in_use() -> anyhow::Result<()> {
         let dir = tempfile::tempdir()?;
         fs::write(dir.path().join("something"), b"x")?;
-        let error = restore(b"", None, "@entraide:x", dir.path()).err().context("refused")?;
+        let archive = dir.path().join("something");
+        let error = restore(&archive, None, "@entraide:x", dir.path()).err().context("refused")?;
         assert!(format!("{error}").contains("not empty"), "{error}");
         Ok(())
     }
@@ -168,11 +191,13 @@ mod tests {
         header.set_cksum();
         tar.append_link(&mut header, "store/db", "/etc/shadow")?;
         let plain = tar.into_inner()?;
-        let error = check(&plain).err().context("refused")?;
+        let error = check(&plain[..]).err().context("refused")?;
         assert!(format!("{error}").contains("unexpected entry"), "{error}");
         let dir = tempfile::tempdir()?;
+        let archive = dir.path().join("entraide.sauvegarde");
+        fs::write(&archive, &plain)?;
         let target = dir.path().join("restauree");
-        assert!(restore(&plain, None, "@entraide:x", &target).is_err());
+        assert!(restore(&archive, None, "@entraide:x", &target).is_err());
         assert!(!target.join("store").exists(), "nothing restored");
         Ok(())
     }

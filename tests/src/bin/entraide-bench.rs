@@ -318,10 +318,13 @@ async fn main() -> Result<()> {
         if let Some(backup) = &memory.backup {
             println!(
                 "Backup: {:.1} MiB sealed for a data directory of {:.1} MiB (store and Matrix \
-                 stores); restored into an empty data directory in {}.",
+                 stores); restored into an empty data directory in {}. The bot's peak RSS \
+                 once it has made and sent the archive: {:.1} MiB ({:.1} MiB before).",
                 mib(backup.size / 1024),
                 mib(backup.data_size / 1024),
                 secs(backup.restored_in),
+                mib(backup.bot_peak_kib),
+                mib(memory.peak_kib),
             );
         }
     }
@@ -587,7 +590,7 @@ async fn memory(
     // The backup of this store, asked of the running bot as `entraide sauvegarder` does,
     // then restored elsewhere as `entraide restaurer` does.
     let backup = match served {
-        Ok(_) => Some(backup(&config).await),
+        Ok(_) => Some(backup(&config, pid).await),
         Err(_) => None,
     };
     stop(&mut child).await;
@@ -618,24 +621,29 @@ struct Backup {
     restored_in: Duration,
     /// The requests the restored store holds.
     requests: usize,
+    /// The bot process's peak resident memory (VmHWM) once it has made and sent the
+    /// archive, in KiB.
+    bot_peak_kib: u64,
 }
 
-/// Backs up the running bot configured by `config`, sealed with its passphrase, then
-/// restores the archive elsewhere.
-async fn backup(config: &Config) -> Result<Backup> {
+/// Backs up the running bot configured by `config`, whose process is `pid`, sealed with
+/// its passphrase, then restores the archive elsewhere.
+async fn backup(config: &Config, pid: u32) -> Result<Backup> {
     let folder = tempfile::Builder::new().prefix("entraide-bench-backup-").tempdir()?;
     let archive = folder.path().join("entraide.sauvegarde");
     let started = Instant::now();
     let saved = entraide::backup::save(config, &archive).await?;
     let made_in = started.elapsed();
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .context("reading the memory bot's /proc status after its backup")?;
+    let bot_peak_kib = status_kib(&status, "VmHWM")?;
     let held = saved.held.context("a backup of the running bot")?;
     anyhow::ensure!(saved.sealed, "a sealed backup");
     let started = Instant::now();
-    let bytes = std::fs::read(&archive)?;
     let passphrase = config.store_passphrase.as_ref().map(entraide::config::Password::expose);
     let user_id = config.user_id.as_str();
     let restored =
-        entraide::backup::restore(&bytes, passphrase, user_id, &folder.path().join("restauree"))?;
+        entraide::backup::restore(&archive, passphrase, user_id, &folder.path().join("restauree"))?;
     Ok(Backup {
         held,
         made_in,
@@ -643,6 +651,7 @@ async fn backup(config: &Config) -> Result<Backup> {
         data_size: dir_size(&config.data_dir)?,
         restored_in: started.elapsed(),
         requests: restored.requests,
+        bot_peak_kib,
     })
 }
 

@@ -98,16 +98,9 @@ pub(crate) async fn backup(config: &Config, out: &Path) -> ExitCode {
 
 /// Restores the archive `file` into the configured data directory.
 pub(crate) fn restore(config: &Config, file: &Path) -> ExitCode {
-    let bytes = match std::fs::read(file) {
-        Ok(bytes) => bytes,
-        Err(err) => {
-            error!("cannot read {}: {err}", file.display());
-            return ExitCode::FAILURE;
-        }
-    };
     let passphrase = config.store_passphrase.as_ref().map(entraide::config::Password::expose);
     let user_id = config.user_id.as_str();
-    match entraide::backup::restore(&bytes, passphrase, user_id, &config.data_dir) {
+    match entraide::backup::restore(file, passphrase, user_id, &config.data_dir) {
         Ok(manifest) => {
             let said = writeln!(
                 std::io::stdout(),
