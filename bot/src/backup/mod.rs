@@ -495,7 +495,9 @@ mod tests {
 
             let passphrase = passphrase.as_ref().map(Password::expose);
             let other = elsewhere.path().join(format!("autre-{sealed}"));
-            let refused = restore(&out, passphrase, "@autre:x", &other).err().context("refused")?;
+            let deeper = other.join("entraide");
+            let refused =
+                restore(&out, passphrase, "@autre:x", &deeper).err().context("refused")?;
             assert!(format!("{refused:#}").contains("is of the bot @entraide:x"), "{refused:#}");
             assert!(!other.exists(), "a refused restore leaves nothing");
 

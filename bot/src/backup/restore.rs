@@ -53,12 +53,18 @@ pub fn restore(
         ),
         (false, None) => Box::new(file),
     };
-    let created = !data_dir.exists();
+    // The folders made for it, the deepest first.
+    let made: Vec<&Path> = data_dir
+        .ancestors()
+        .take_while(|folder| !folder.as_os_str().is_empty() && !folder.exists())
+        .collect();
     fs::create_dir_all(data_dir).with_context(|| format!("cannot make {}", data_dir.display()))?;
     let restored = unpack(plain, user_id, data_dir);
-    // A refused restore leaves nothing behind, not even the folder it made.
-    if restored.is_err() && created {
-        let _ = fs::remove_dir(data_dir);
+    // A refused restore leaves nothing behind, not even the folders it made.
+    if restored.is_err() {
+        for folder in made {
+            let _ = fs::remove_dir(folder);
+        }
     }
     restored
 }
