@@ -80,7 +80,10 @@ impl Store {
     /// database starts at zero, is raised past the store's, so that what the copy adds
     /// comes after what it holds and never takes a number already given.
     pub fn compact_into(&self, path: &Path) -> Result<(), StoreError> {
-        let target = crate::open_sled(path)?;
+        // The copy is written once and read by no one here: a small cache keeps the copy
+        // from growing the bot's memory by the store's size (sled's default is 1 GiB).
+        let target =
+            crate::open_sled_with(&sled::Config::new().path(path).cache_capacity(COPY_CACHE))?;
         for name in target.tree_names() {
             if !target.open_tree(&name)?.is_empty() {
                 return Err(StoreError::NotEmpty(path.display().to_string()));
@@ -99,6 +102,9 @@ impl Store {
         raise_counter(path, self.db.generate_id()?)
     }
 }
+
+/// The page cache of a store's copy, in bytes.
+const COPY_CACHE: u64 = 8 << 20;
 
 /// sled's interval between two persisted values of its id counter (its default).
 const PERSIST_INTERVAL: u64 = 1_000_000;
