@@ -23,7 +23,7 @@ use matrix_sdk::{
             room::create_room::v3::{Request as CreateRoomRequest, RoomPreset},
         },
         events::{
-            InitialStateEvent,
+            AnySyncStateEvent, AnySyncTimelineEvent, InitialStateEvent, SyncStateEvent,
             reaction::{OriginalSyncReactionEvent, ReactionEventContent},
             relation::Annotation,
             room::{
@@ -40,6 +40,7 @@ use matrix_sdk::{
         },
         uint,
     },
+    sync::SyncResponse,
 };
 use tempfile::TempDir;
 use tokio::{task::AbortHandle, time::Instant};
@@ -147,6 +148,19 @@ struct SeenLog {
     undecryptable: Mutex<Vec<(OwnedRoomId, OwnedEventId, OwnedUserId)>>,
     /// Events someone redacted, as the redactions came.
     redacted: Mutex<Vec<OwnedEventId>>,
+    /// Membership changes seen in rooms' timelines, oldest first: (room, member, new
+    /// membership).
+    ///
+    /// The member list the client keeps can go back: when the room's history forks (a
+    /// member joins while someone else sends, each event after the same last one),
+    /// Synapse's next sync can carry the member's older invitation in its `state` block,
+    /// and the client stores it over the join it had, until an event that follows both
+    /// branches comes. The timeline, which is what a person reads, showed the join. Waits
+    /// on a membership look at both.
+    memberships: Mutex<Vec<(OwnedRoomId, OwnedUserId, MembershipState)>>,
+    /// When the background sync last returned, for the error of a failed wait: a sync
+    /// that stopped looks like a missed event otherwise.
+    last_sync: Mutex<Option<Instant>>,
 }
 
 impl Person {
@@ -190,8 +204,9 @@ impl Person {
             .sync_once(SyncSettings::default())
             .await
             .with_context(|| format!("first sync of {localpart}"))?;
+        record_memberships(&seen, &first);
         let sync = tokio::spawn(
-            keep_syncing(client.clone(), first.next_batch)
+            keep_syncing(client.clone(), first.next_batch, Arc::clone(&seen))
                 .instrument(info_span!("sync", user = %user_id)),
         )
         .abort_handle();
@@ -434,7 +449,8 @@ impl Person {
     }
 
     /// Waits until this person's client sees `user`'s membership of `room_id` pass
-    /// `accept`.
+    /// `accept`: in the room's member list as synced, or in the latest change of it that
+    /// the room's timeline showed (see [`SeenLog::memberships`]).
     async fn wait_membership(
         &self,
         what: &str,
@@ -443,15 +459,56 @@ impl Person {
         timeout: Duration,
         accept: impl Fn(&MembershipState) -> bool,
     ) -> Result<()> {
-        wait_until(what, timeout, || {
-            let room = self.client.get_room(room_id);
-            let accept = &accept;
-            async move {
-                let member = room?.get_member_no_sync(user).await.ok()??;
-                accept(member.membership()).then_some(())
+        let accept = &accept;
+        let waited = wait_until(what, timeout, || async move {
+            if self.timeline_membership(room_id, user).is_some_and(|m| accept(&m)) {
+                return Some(());
             }
+            let member = self.client.get_room(room_id)?.get_member_no_sync(user).await.ok()??;
+            accept(member.membership()).then_some(())
         })
-        .await
+        .await;
+        match waited {
+            Ok(()) => Ok(()),
+            Err(error) => Err(error.context(self.describe_membership(room_id, user).await)),
+        }
+    }
+
+    /// The membership `user` last got in `room_id`'s timeline, as this person saw it.
+    pub fn timeline_membership(&self, room_id: &RoomId, user: &UserId) -> Option<MembershipState> {
+        lock(&self.seen.memberships)
+            .iter()
+            .rev()
+            .find(|(room, member, _)| room == room_id && member == user)
+            .map(|(_, _, membership)| membership.clone())
+    }
+
+    /// What this person's client knows of `user` in `room_id`, for the error of a failed
+    /// wait: the member list's entry, the timeline's changes, and how long ago the
+    /// background sync last returned.
+    async fn describe_membership(&self, room_id: &RoomId, user: &UserId) -> String {
+        let listed = match self.client.get_room(room_id) {
+            None => "room unknown".to_owned(),
+            Some(room) => match room.get_member_no_sync(user).await {
+                Ok(Some(member)) => format!("{:?}", member.membership()),
+                Ok(None) => "absent".to_owned(),
+                Err(error) => format!("unreadable ({error})"),
+            },
+        };
+        let changes: Vec<String> = lock(&self.seen.memberships)
+            .iter()
+            .filter(|(room, member, _)| room == room_id && member == user)
+            .map(|(_, _, membership)| membership.to_string())
+            .collect();
+        let last_sync = match *lock(&self.seen.last_sync) {
+            Some(at) => format!("{:.1?} ago", at.elapsed()),
+            None => "never".to_owned(),
+        };
+        format!(
+            "{} knows {user} in {room_id} as: member list {listed}, timeline {changes:?}; \
+             its last sync returned {last_sync}",
+            self.localpart
+        )
     }
 
     /// Stops the background sync; nothing new is seen afterwards. Dropping
@@ -539,7 +596,7 @@ fn encryption_state() -> matrix_sdk::ruma::serde::Raw<matrix_sdk::ruma::events::
 ///
 /// `Client::sync` would do, but it pauses a second after any sync that came
 /// back within a second, which slows every exchange of a scenario.
-async fn keep_syncing(client: Client, mut token: String) {
+async fn keep_syncing(client: Client, mut token: String, log: Arc<SeenLog>) {
     // A burst from the bot (fourteen relays in a few milliseconds) must not be cut to
     // the homeserver's default timeline of ten events: a person sees every message.
     let mut filter = FilterDefinition::default();
@@ -547,10 +604,36 @@ async fn keep_syncing(client: Client, mut token: String) {
     loop {
         let settings = SyncSettings::default().token(token.clone()).filter(filter.clone().into());
         match client.sync_once(settings).await {
-            Ok(response) => token = response.next_batch,
+            Ok(response) => {
+                record_memberships(&log, &response);
+                token = response.next_batch;
+                *lock(&log.last_sync) = Some(Instant::now());
+            }
             Err(error) => {
                 warn!(%error, "sync failed, retrying");
                 tokio::time::sleep(SYNC_RETRY_DELAY).await;
+            }
+        }
+    }
+}
+
+/// Notes in `log` the membership changes in the timelines of `response`'s rooms.
+///
+/// Read from the response, not through an event handler: handlers also get the sync's
+/// `state` block, where Synapse can put an older membership after a fork in the room's
+/// history (a member's invitation after their join), which is the very case this record
+/// is for.
+fn record_memberships(log: &SeenLog, response: &SyncResponse) {
+    let joined = response.rooms.joined.iter().map(|(room, update)| (room, &update.timeline));
+    let left = response.rooms.left.iter().map(|(room, update)| (room, &update.timeline));
+    let mut memberships = lock(&log.memberships);
+    for (room_id, timeline) in joined.chain(left) {
+        for event in &timeline.events {
+            if let Ok(AnySyncTimelineEvent::State(AnySyncStateEvent::RoomMember(
+                SyncStateEvent::Original(member),
+            ))) = event.raw().deserialize()
+            {
+                memberships.push((room_id.clone(), member.state_key, member.content.membership));
             }
         }
     }
