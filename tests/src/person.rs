@@ -435,6 +435,19 @@ impl Person {
         self.wait_membership(&what, room_id, user, timeout, |m| *m == MembershipState::Join).await
     }
 
+    /// Waits until this person's client sees `user` in `room_id` as `state` (invited,
+    /// banned…).
+    pub async fn wait_member_state(
+        &self,
+        room_id: &RoomId,
+        user: &UserId,
+        state: MembershipState,
+        timeout: Duration,
+    ) -> Result<()> {
+        let what = format!("{} to see {user} as {state} in {room_id}", self.localpart);
+        self.wait_membership(&what, room_id, user, timeout, |m| *m == state).await
+    }
+
     /// Waits until this person's client sees `user` out of `room_id` (left, removed or
     /// banned).
     pub async fn wait_member_gone(

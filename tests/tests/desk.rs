@@ -176,14 +176,9 @@ async fn test_a_coordinator_unvets_unbans_and_lists_volunteers() -> Result<()> {
         })
         .await?;
     // Unvetted again, in English: the invitation he had not answered is withdrawn.
-    let paul_id_ = paul.user_id.clone();
-    let room = world.volunteers_room.clone();
-    wait_until("Paul invited again", WAIT, || async {
-        let room = world.coordinator.room(&room).ok()?;
-        let member = room.get_member(&paul_id_).await.ok()??;
-        (*member.membership() == MembershipState::Invite).then_some(())
-    })
-    .await?;
+    let coordinator = &world.coordinator;
+    let invited = MembershipState::Invite;
+    coordinator.wait_member_state(&world.volunteers_room, &paul.user_id, invited, WAIT).await?;
     let english = desk(&world, &format!("!unvet {} moved away", paul.user_id)).await?;
     ensure!(has_line(&world, english.text(), Lang::En, Key::Unvetted, &paul), "{}", english.body);
     let removed =

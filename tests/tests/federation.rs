@@ -99,12 +99,10 @@ async fn test_volunteers_and_residents_of_another_homeserver() -> Result<()> {
         .await?;
     let status = world.bot()?.store.person(user)?.status;
     ensure!(status == VolunteerStatus::Banned, "{status:?}");
-    wait_until("the ban, seen from the other server", WAIT, || async {
-        let room = remote_volunteer.client.get_room(&world.volunteers_room)?;
-        let member = room.get_member_no_sync(&remote_volunteer.user_id).await.ok()??;
-        (*member.membership() == MembershipState::Ban).then_some(())
-    })
-    .await
-    .context("the remote volunteer banned from the volunteers room")?;
+    let (room, ban) = (&world.volunteers_room, MembershipState::Ban);
+    remote_volunteer
+        .wait_member_state(room, &remote_volunteer.user_id, ban, WAIT)
+        .await
+        .context("the remote volunteer banned from the volunteers room, seen from their server")?;
     Ok(())
 }

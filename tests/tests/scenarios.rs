@@ -612,12 +612,8 @@ async fn test_a_banned_volunteer_cannot_claim_and_leaves_the_volunteers_room() -
     })
     .await?;
     // Banned from the volunteers room too.
-    wait_until("the ban in the volunteers room", WAIT, || async {
-        let room = world.coordinator.room(&world.volunteers_room).ok()?;
-        let member = room.get_member_no_sync(&banned.user_id).await.ok()??;
-        (*member.membership() == MembershipState::Ban).then_some(())
-    })
-    .await?;
+    let (coordinator, ban) = (&world.coordinator, MembershipState::Ban);
+    coordinator.wait_member_state(&world.volunteers_room, &banned.user_id, ban, WAIT).await?;
 
     assert_untouched(&world, number)
 }
