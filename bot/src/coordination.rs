@@ -8,11 +8,14 @@ use std::sync::Arc;
 use entraide_commands::{Key, Lang, Message};
 use entraide_storage::Shape;
 use matrix_sdk::{
-    Client, Room, RoomMemberships,
+    Client, Room,
     event_handler::EventHandlerHandle,
     ruma::{
         OwnedUserId, UserId,
-        events::room::member::{MembershipChange, OriginalSyncRoomMemberEvent},
+        api::client::membership::get_member_events,
+        events::room::member::{
+            MembershipChange, MembershipState, OriginalSyncRoomMemberEvent, RoomMemberEvent,
+        },
     },
 };
 use tracing::warn;
@@ -35,14 +38,33 @@ pub fn warning(scheme: &Scheme, lang: Lang, strangers: &[OwnedUserId]) -> Messag
     scheme.texts.render(lang, Key::CoordinationOpen, &[("people", &people)])
 }
 
-/// The coordination room's members, joined or invited (empty if the bot is not in it or
-/// cannot read them: the warning is a courtesy, not a gate).
+/// The coordination room's members, joined or invited, as the homeserver says now (empty
+/// if the bot is not in it or the homeserver does not answer: the warning is a courtesy,
+/// and register data is then not posted there).
+///
+/// Asked of the homeserver, not read from the bot's store, which a fork in the room's
+/// history can leave with an older membership (see [`matrix::membership`]): this list
+/// decides whether the register's data may be posted there.
 pub async fn members(bot: &Bot) -> Vec<OwnedUserId> {
     let Some(room) = matrix::joined(&bot.client, bot.rooms.coordination.as_str()) else {
         return Vec::new();
     };
-    match room.members(RoomMemberships::JOIN | RoomMemberships::INVITE).await {
-        Ok(members) => members.iter().map(|member| member.user_id().to_owned()).collect(),
+    let mut request = get_member_events::v3::Request::new(room.room_id().to_owned());
+    request.not_membership = Some(MembershipState::Leave);
+    let events: Result<Vec<RoomMemberEvent>, String> = match bot.client.send(request).await {
+        Ok(response) => {
+            response.chunk.iter().map(|raw| raw.deserialize().map_err(|e| e.to_string())).collect()
+        }
+        Err(error) => Err(error.to_string()),
+    };
+    match events {
+        Ok(events) => events
+            .iter()
+            .filter(|event| {
+                matches!(event.membership(), MembershipState::Join | MembershipState::Invite)
+            })
+            .map(|event| event.state_key().to_owned())
+            .collect(),
         Err(error) => {
             warn!(%error, "cannot read the members of the coordination room");
             Vec::new()

@@ -18,9 +18,16 @@ use matrix_sdk::{
     deserialized_responses::RawAnySyncOrStrippedState,
     ruma::{
         EventId, OwnedEventId, OwnedRoomId, OwnedUserId, RoomId, RoomOrAliasId, TransactionId,
-        api::client::room::create_room::{
-            RoomPowerLevelsContentOverride,
-            v3::{Request as CreateRoom, RoomPreset},
+        UserId,
+        api::{
+            client::{
+                room::create_room::{
+                    RoomPowerLevelsContentOverride,
+                    v3::{Request as CreateRoom, RoomPreset},
+                },
+                state::get_state_event_for_key,
+            },
+            error::ErrorKind,
         },
         events::{
             AnyInitialStateEvent, InitialStateEvent, Mentions, StateEventType,
@@ -29,7 +36,7 @@ use matrix_sdk::{
                 encryption::RoomEncryptionEventContent,
                 guest_access::{GuestAccess, RoomGuestAccessEventContent},
                 history_visibility::{HistoryVisibility, RoomHistoryVisibilityEventContent},
-                member::MembershipState,
+                member::{MembershipState, RoomMemberEventContent},
                 message::{Relation, ReplacementMetadata, RoomMessageEventContent},
             },
         },
@@ -236,13 +243,13 @@ pub async fn ready_spare_room(
     }
     // Both at once: each is a round trip to the homeserver.
     try_join_all(invite.iter().map(|user| async move {
-        if is_there(room.get_member_no_sync(user).await?) {
+        if room.get_member_no_sync(user).await?.is_some_and(|m| is_there(m.membership())) {
             return Ok(());
         }
         // Invited before a stop, and the sync has not said so yet: the homeserver refuses
-        // a second invitation. Its own member list tells.
+        // a second invitation. It tells where they stand.
         if let Err(error) = room.invite_user_by_id(user).await
-            && !is_there(room.get_member(user).await?)
+            && !is_there(&membership(room, user).await)
         {
             return Err(error);
         }
@@ -252,11 +259,51 @@ pub async fn ready_spare_room(
     Ok(())
 }
 
-/// Whether a member is invited or in the room.
-fn is_there(member: Option<matrix_sdk::room::RoomMember>) -> bool {
-    member.is_some_and(|member| {
-        matches!(member.membership(), MembershipState::Invite | MembershipState::Join)
-    })
+/// Whether a membership is an invitation or a join.
+fn is_there(membership: &MembershipState) -> bool {
+    matches!(membership, MembershipState::Invite | MembershipState::Join)
+}
+
+/// Where a person stands in a room, as the homeserver says now.
+///
+/// Asked of the homeserver, not read from the bot's store: when a room's history forks
+/// (someone joins while another event is sent), Synapse's next sync can hand the clients
+/// in the room an older membership, which their stores keep until the room moves on (seen
+/// with Synapse 1.163, see the harness test `test_a_join_amid_messages_is_seen_by_the_others`),
+/// and a ban, an unban or a removal decided on it could be skipped or wrongly reported.
+/// The store answers only when the homeserver cannot.
+pub async fn membership(room: &Room, user: &UserId) -> MembershipState {
+    let request = get_state_event_for_key::v3::Request::new(
+        room.room_id().to_owned(),
+        StateEventType::RoomMember,
+        user.to_string(),
+    );
+    let asked = match room.client().send(request).await {
+        Ok(response) => response
+            .into_content()
+            .deserialize_as_unchecked::<RoomMemberEventContent>()
+            .map(|content| content.membership)
+            .map_err(|error| error.to_string()),
+        // Never a member: the homeserver has no membership for them.
+        Err(error) if error.client_api_error_kind() == Some(&ErrorKind::NotFound) => {
+            return MembershipState::Leave;
+        }
+        Err(error) => Err(error.to_string()),
+    };
+    match asked {
+        Ok(membership) => membership,
+        Err(error) => {
+            warn!(room = %room.room_id(), %error, "cannot ask a room's member of the homeserver");
+            match room.get_member(user).await {
+                Ok(Some(member)) => member.membership().clone(),
+                Ok(None) => MembershipState::Leave,
+                Err(error) => {
+                    warn!(room = %room.room_id(), %error, "cannot read a room's member");
+                    MembershipState::Leave
+                }
+            }
+        }
+    }
 }
 
 /// What every private room is made with (see [`create_private_room`]).

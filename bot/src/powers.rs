@@ -9,10 +9,7 @@ use entraide_commands::{Key, Lang, Message};
 use entraide_storage::{RoomKind, Shape};
 use matrix_sdk::{
     Room,
-    ruma::{
-        OwnedRoomId, RoomId, UserId,
-        events::room::{member::MembershipState, power_levels::RoomPowerLevels},
-    },
+    ruma::{OwnedRoomId, RoomId, UserId, events::room::power_levels::RoomPowerLevels},
 };
 use tracing::warn;
 
@@ -181,18 +178,6 @@ pub struct RoomsReport {
     done: Vec<String>,
     no_power: Vec<(String, i64)>,
     failed: Vec<String>,
-}
-
-/// Where a person stands in a room (the members are fetched if the bot has not yet).
-pub async fn membership(room: &Room, user: &UserId) -> MembershipState {
-    match room.get_member(user).await {
-        Ok(Some(member)) => member.membership().clone(),
-        Ok(None) => MembershipState::Leave,
-        Err(error) => {
-            warn!(room = %room.room_id(), %error, "cannot read a room's member");
-            MembershipState::Leave
-        }
-    }
 }
 
 impl RoomsReport {

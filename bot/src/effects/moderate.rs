@@ -15,7 +15,8 @@ use matrix_sdk::{
 use super::send::notice;
 use crate::{
     bot::Bot,
-    powers::{Power, RoomsReport, membership},
+    matrix::membership,
+    powers::{Power, RoomsReport},
 };
 
 /// What a coordinator asked, and how they are answered.
